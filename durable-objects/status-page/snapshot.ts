@@ -1,0 +1,131 @@
+import type { ComponentView, GroupView, PageInfo, PageSnapshot } from "../../worker/core/read-model.ts";
+import type { ComponentStatus } from "../../worker/core/statuses.ts";
+import { DAY_MS, type StatusTransition, dailyUptime, startOfUtcDay } from "../../worker/core/uptime.ts";
+import { loadIncidents, loadMaintenances } from "./events.ts";
+import { readMeta } from "./schema.ts";
+import { iso } from "./time.ts";
+
+export const UPTIME_DAYS = 90;
+const RECENT_LIMIT = 50;
+
+type ComponentRow = {
+  id: string;
+  name: string;
+  description: string | null;
+  group_id: string | null;
+  position: number;
+  status: ComponentStatus;
+  only_show_if_degraded: number;
+  start_date: string | null;
+  created_at: number;
+  updated_at: number;
+};
+
+type GroupRow = {
+  id: string;
+  name: string;
+  description: string | null;
+  position: number;
+  created_at: number;
+  updated_at: number;
+};
+
+/**
+ * Assembles the page's read model. Every query is bounded (current rows, a
+ * 90-day window, the 50 most recent events), so its cost does not grow with
+ * the length of the history.
+ */
+export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
+  const page = JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null;
+  if (!page) throw new Error("StatusPage has not been reconciled with a config yet");
+
+  const groups: GroupView[] = sql
+    .exec<GroupRow>(`SELECT * FROM groups WHERE removed_at IS NULL ORDER BY position`)
+    .toArray()
+    .map((row) => ({
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      position: row.position,
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at),
+    }));
+
+  const windowStart = startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS;
+  const components: ComponentView[] = sql
+    .exec<ComponentRow>(`SELECT * FROM components WHERE removed_at IS NULL ORDER BY position`)
+    .toArray()
+    .map((row) => ({
+      id: row.id,
+      name: row.name,
+      description: row.description,
+      groupId: row.group_id,
+      position: row.position,
+      status: row.status,
+      onlyShowIfDegraded: row.only_show_if_degraded === 1,
+      startDate: row.start_date,
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at),
+      uptimeDays: dailyUptime({
+        transitions: transitionsSince(sql, row.id, windowStart),
+        since: row.start_date ? Date.parse(row.start_date) : firstTransitionAt(sql, row.id),
+        now,
+        days: UPTIME_DAYS,
+      }),
+    }));
+
+  const publicOnly = "visibility = 'public' AND";
+  return {
+    version: Number(readMeta(sql, "version") ?? 0),
+    updatedAt: iso(Number(readMeta(sql, "updated_at") ?? now)),
+    generatedAt: iso(now),
+    page,
+    groups,
+    components,
+    activeIncidents: loadIncidents(
+      sql,
+      `${publicOnly} status IN ('investigating', 'identified', 'monitoring')`,
+      [],
+      "ORDER BY created_at DESC",
+    ),
+    recentIncidents: loadIncidents(sql, `${publicOnly} 1 = 1`, [], `ORDER BY created_at DESC LIMIT ${RECENT_LIMIT}`),
+    activeMaintenances: loadMaintenances(
+      sql,
+      `${publicOnly} status IN ('in_progress', 'verifying')`,
+      [],
+      "ORDER BY scheduled_for ASC",
+    ),
+    upcomingMaintenances: loadMaintenances(sql, `${publicOnly} status = 'scheduled'`, [], "ORDER BY scheduled_for ASC"),
+    recentMaintenances: loadMaintenances(
+      sql,
+      `${publicOnly} 1 = 1`,
+      [],
+      `ORDER BY scheduled_for DESC LIMIT ${RECENT_LIMIT}`,
+    ),
+  };
+}
+
+function transitionsSince(sql: SqlStorage, componentId: string, from: number): StatusTransition[] {
+  const before = sql
+    .exec<StatusTransition>(
+      `SELECT at, status FROM component_status_history WHERE component_id = ? AND at < ? ORDER BY at DESC, seq DESC LIMIT 1`,
+      componentId,
+      from,
+    )
+    .toArray();
+  const inWindow = sql
+    .exec<StatusTransition>(
+      `SELECT at, status FROM component_status_history WHERE component_id = ? AND at >= ? ORDER BY at, seq`,
+      componentId,
+      from,
+    )
+    .toArray();
+  return [...before, ...inWindow];
+}
+
+function firstTransitionAt(sql: SqlStorage, componentId: string): number {
+  const row = sql
+    .exec<{ at: number }>(`SELECT MIN(at) AS at FROM component_status_history WHERE component_id = ?`, componentId)
+    .toArray()[0];
+  return row?.at ?? Number.MAX_SAFE_INTEGER;
+}

@@ -1,0 +1,182 @@
+import type { AffectedComponent } from "../../worker/core/read-model.ts";
+import type {
+  ComponentStatus,
+  Impact,
+  IncidentStatus,
+  MaintenanceStatus,
+} from "../../worker/core/statuses.ts";
+import { newId } from "./ids.ts";
+
+/**
+ * Writes to incidents, maintenances and component statuses. Each runs inside
+ * the object's transaction; the caller bumps the page version. Inputs are
+ * already validated at the edge (the communicator API); what is checked here
+ * are the facts only storage knows, such as whether a component exists.
+ */
+
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+}
+
+export interface ComponentChanges {
+  /** New status per component id. */
+  [componentId: string]: ComponentStatus;
+}
+
+export interface NewIncident {
+  name: string;
+  status?: IncidentStatus;
+  impact?: Impact;
+  body: string;
+  components?: ComponentChanges;
+  visibility?: "public" | "internal";
+  /** When impact began, if before the declaration (ISO 8601). */
+  startedAt?: string;
+  deliverNotifications?: boolean;
+}
+
+export interface NewIncidentUpdate {
+  status: IncidentStatus | MaintenanceStatus;
+  body: string;
+  components?: ComponentChanges;
+  deliverNotifications?: boolean;
+}
+
+export interface NewMaintenance {
+  name: string;
+  body: string;
+  scheduledFor: string;
+  scheduledUntil: string;
+  componentIds: string[];
+  status?: MaintenanceStatus;
+}
+
+export function setComponentStatus(sql: SqlStorage, componentId: string, status: ComponentStatus, at: number) {
+  const row = sql
+    .exec<{ name: string; status: ComponentStatus }>(
+      `SELECT name, status FROM components WHERE id = ? AND removed_at IS NULL`,
+      componentId,
+    )
+    .toArray()[0];
+  if (!row) throw new NotFoundError(`unknown component "${componentId}"`);
+  if (row.status === status) return null;
+  sql.exec(`UPDATE components SET status = ?, updated_at = ? WHERE id = ?`, status, at, componentId);
+  sql.exec(`INSERT INTO component_status_history (component_id, status, at) VALUES (?, ?, ?)`, componentId, status, at);
+  const change: AffectedComponent = { code: componentId, name: row.name, oldStatus: row.status, newStatus: status };
+  return change;
+}
+
+export function createIncident(sql: SqlStorage, input: NewIncident, now: number): string {
+  const id = newId();
+  const status = input.status ?? "investigating";
+  const startedAt = input.startedAt ? Date.parse(input.startedAt) : now;
+  sql.exec(
+    `INSERT INTO incidents (id, kind, name, status, impact, visibility, created_at, updated_at, started_at,
+       monitoring_at, resolved_at) VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    id, input.name, status, input.impact ?? "minor", input.visibility ?? "public", now, now, startedAt,
+    status === "monitoring" ? now : null, status === "resolved" ? now : null,
+  );
+  linkComponents(sql, id, Object.keys(input.components ?? {}));
+  insertUpdate(sql, id, { status, body: input.body, components: input.components, deliverNotifications: input.deliverNotifications }, now);
+  return id;
+}
+
+export function addIncidentUpdate(sql: SqlStorage, incidentId: string, input: NewIncidentUpdate, now: number): string {
+  const incident = sql
+    .exec<{ kind: string }>(`SELECT kind FROM incidents WHERE id = ?`, incidentId)
+    .toArray()[0];
+  if (!incident) throw new NotFoundError(`unknown incident "${incidentId}"`);
+  sql.exec(
+    `UPDATE incidents SET status = ?, updated_at = ?,
+       monitoring_at = CASE WHEN ? = 'monitoring' AND monitoring_at IS NULL THEN ? ELSE monitoring_at END,
+       resolved_at = CASE WHEN ? IN ('resolved', 'completed') AND resolved_at IS NULL THEN ? ELSE resolved_at END
+     WHERE id = ?`,
+    input.status, now, input.status, now, input.status, now, incidentId,
+  );
+  linkComponents(sql, incidentId, Object.keys(input.components ?? {}));
+  return insertUpdate(sql, incidentId, input, now);
+}
+
+export function createMaintenance(sql: SqlStorage, input: NewMaintenance, now: number): string {
+  const id = newId();
+  const status = input.status ?? "scheduled";
+  const scheduledFor = Date.parse(input.scheduledFor);
+  sql.exec(
+    `INSERT INTO incidents (id, kind, name, status, impact, created_at, updated_at, started_at, scheduled_for,
+       scheduled_until) VALUES (?, 'maintenance', ?, ?, 'maintenance', ?, ?, ?, ?, ?)`,
+    id, input.name, status, now, now, scheduledFor, scheduledFor, Date.parse(input.scheduledUntil),
+  );
+  linkComponents(sql, id, input.componentIds);
+  insertUpdate(sql, id, { status, body: input.body }, now);
+  return id;
+}
+
+function linkComponents(sql: SqlStorage, incidentId: string, componentIds: string[]): void {
+  for (const componentId of componentIds) {
+    const exists = sql.exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL`, componentId).toArray();
+    if (exists.length === 0) throw new NotFoundError(`unknown component "${componentId}"`);
+    sql.exec(
+      `INSERT INTO incident_components (incident_id, component_id) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+      incidentId,
+      componentId,
+    );
+  }
+}
+
+function insertUpdate(sql: SqlStorage, incidentId: string, input: NewIncidentUpdate, now: number): string {
+  const changes = Object.entries(input.components ?? {})
+    .map(([componentId, status]) => setComponentStatus(sql, componentId, status, now))
+    .filter((change): change is AffectedComponent => change !== null);
+  const id = newId();
+  sql.exec(
+    `INSERT INTO incident_updates (id, incident_id, status, body, created_at, updated_at, display_at,
+       affected_components, deliver_notifications) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    id, incidentId, input.status, input.body, now, now, now,
+    changes.length > 0 ? JSON.stringify(changes) : null, input.deliverNotifications === false ? 0 : 1,
+  );
+  return id;
+}
+
+export interface MaintenanceProgress {
+  started: string[];
+  completed: string[];
+}
+
+/**
+ * Moves maintenances along on time: a window that has begun is in progress and
+ * marks its components under maintenance; one that has ended is completed and
+ * hands its components back as operational (unless something else changed them).
+ */
+export function advanceMaintenances(sql: SqlStorage, now: number): MaintenanceProgress {
+  const progress: MaintenanceProgress = { started: [], completed: [] };
+  const due = sql
+    .exec<{ id: string; status: MaintenanceStatus; scheduled_for: number; scheduled_until: number }>(
+      `SELECT id, status, scheduled_for, scheduled_until FROM incidents
+       WHERE kind = 'maintenance' AND (
+         (status = 'scheduled' AND scheduled_for <= ?) OR
+         (status IN ('scheduled', 'in_progress', 'verifying') AND scheduled_until <= ?))`,
+      now,
+      now,
+    )
+    .toArray();
+  for (const maintenance of due) {
+    const componentIds = sql
+      .exec<{ component_id: string }>(`SELECT component_id FROM incident_components WHERE incident_id = ?`, maintenance.id)
+      .toArray()
+      .map((row) => row.component_id);
+    if (maintenance.scheduled_until <= now) {
+      const components: ComponentChanges = {};
+      for (const id of componentIds) {
+        const current = sql.exec<{ status: string }>(`SELECT status FROM components WHERE id = ?`, id).toArray()[0];
+        if (current?.status === "under_maintenance") components[id] = "operational";
+      }
+      addIncidentUpdate(sql, maintenance.id, { status: "completed", body: "The scheduled maintenance has been completed.", components }, now);
+      progress.completed.push(maintenance.id);
+    } else {
+      const components = Object.fromEntries(componentIds.map((id) => [id, "under_maintenance" as const]));
+      addIncidentUpdate(sql, maintenance.id, { status: "in_progress", body: "Scheduled maintenance is currently in progress.", components }, now);
+      progress.started.push(maintenance.id);
+    }
+  }
+  return progress;
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm start`: Lookout on this machine, offline, with no account. Checks the
+ * config, makes an admin token on first run, runs `wrangler dev`, prints where
+ * to go, and fires the cron heartbeat every minute (wrangler dev never does).
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const port = Number(process.env.PORT ?? 8787);
+const base = `http://127.0.0.1:${port}`;
+
+const check = spawn(process.execPath, ["scripts/check-config.ts"], { cwd: root, stdio: "inherit" });
+if ((await new Promise((resolve) => check.on("exit", resolve))) !== 0) process.exit(1);
+
+const token = ensureAdminToken(`${root}.dev.vars`);
+
+const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--test-scheduled", "--show-interactive-dev-session=false"];
+if (process.env.LOOKOUT_PERSIST_TO) args.push("--persist-to", process.env.LOOKOUT_PERSIST_TO);
+const wrangler = spawn(`${root}node_modules/.bin/wrangler`, args, {
+  cwd: root,
+  stdio: ["ignore", "inherit", "inherit"],
+  env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+});
+wrangler.on("exit", (code) => process.exit(code ?? 1));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));
+
+await waitUntilReady();
+console.log(`
+  Lookout is running.
+
+    Status page     ${base}/
+    JSON API (v2)   ${base}/api/v2/summary.json
+    Health check    ${base}/healthCheck
+    Admin token     ${token}   (in .dev.vars; the communicator API uses it)
+
+  Edit lookout.config.ts and save: the page follows. Ctrl-C stops.
+`);
+
+// The cron heartbeat, once a minute, as Cloudflare would fire it.
+setInterval(() => {
+  fetch(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => undefined);
+}, 60_000).unref();
+
+function ensureAdminToken(path: string): string {
+  const existing = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const found = /^ADMIN_TOKEN=(.+)$/m.exec(existing)?.[1];
+  if (found) return found.trim();
+  const token = `lk_admin_${randomBytes(24).toString("base64url")}`;
+  writeFileSync(path, `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}ADMIN_TOKEN=${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+async function waitUntilReady(): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    try {
+      const response = await fetch(`${base}/healthCheck`);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  console.error("Lookout did not become healthy within 150 s.");
+  wrangler.kill();
+  process.exit(1);
+}

@@ -1,0 +1,48 @@
+import { Hono } from "hono";
+import type { Env } from "./env.ts";
+import { statusPageStub } from "./env.ts";
+import { log, setLogLevel } from "./log.ts";
+import { securityHeaders } from "./middleware/security-headers.ts";
+import { apiV2 } from "./routes/api-v2.ts";
+import { healthCheck } from "./routes/health-check.ts";
+import { notFoundHtml, publicPages } from "./routes/public-pages.tsx";
+import { type AppEnv, Site, type SiteOptions, type StatusPageReader } from "./site.ts";
+
+export interface AppOptions extends Partial<SiteOptions> {
+  storage?: (env: Env) => StatusPageReader & { healthCheck: ReturnType<typeof statusPageStub>["healthCheck"] };
+}
+
+/** The Worker's HTTP surface. Options exist so tests can put a failing object behind it. */
+export function createApp(options: AppOptions = {}) {
+  const stub = options.storage ?? statusPageStub;
+  const site = new Site({ ...options, reader: options.reader ?? stub });
+  const app = new Hono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    setLogLevel(c.env?.LOG_LEVEL);
+    await next();
+  });
+  app.use("*", securityHeaders());
+
+  app.route("/healthCheck", healthCheck(stub));
+  app.route("/api/v2", apiV2(site));
+  app.route("/", publicPages(site));
+
+  // A trivial answer from the Worker itself; the benchmark's baseline too.
+  app.get("/robots.txt", (c) => c.text("User-agent: *\nAllow: /\n", 200, { "cache-control": "public, max-age=3600" }));
+
+  app.notFound(async (c) => {
+    const snapshot = site.lastKnownSnapshot() ?? (await site.snapshot(c.env).catch(() => null));
+    if (!snapshot) return c.text("Not found", 404);
+    const page = await notFoundHtml(snapshot, "There is nothing at this address.");
+    return c.html(page.body, 404);
+  });
+
+  app.onError((error, c) => {
+    log.error("request.failed", { path: new URL(c.req.url).pathname, error });
+    const body = "The status page is briefly unavailable. Please try again in a few seconds.";
+    return c.text(body, 503, { "retry-after": "5", "cache-control": "no-store" });
+  });
+
+  return Object.assign(app, { site });
+}

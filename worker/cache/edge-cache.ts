@@ -1,0 +1,183 @@
+import { log } from "../log.ts";
+
+/** What a public route renders: cached as a whole, served to many. */
+export interface Rendered {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+interface Entry extends Rendered {
+  etag: string;
+  storedAt: number;
+}
+
+export interface EdgeCacheOptions {
+  /** Served without asking the origin for this long after rendering. */
+  freshMs: number;
+  /** Past fresh, served while one refresh runs in the background; past this, not at all. */
+  maxStaleMs: number;
+  /** Entries kept in this isolate's memory. */
+  maxEntries: number;
+  /** The shared per-data-centre cache, or null where there is none. */
+  cache: () => Cache | null;
+  now: () => number;
+}
+
+export type CacheState = "HIT" | "MISS" | "STALE" | "STALE-ERROR";
+
+const STORED_AT = "x-lookout-stored-at";
+
+/**
+ * Serve-stale-while-refreshing and serve-stale-on-error for the public pages,
+ * which the Cache API ignores when given as directives
+ * (docs/decisions/0003-caching.md). Two layers: this isolate's memory, then
+ * the data centre's Cache API. Concurrent refreshes of one key in an isolate
+ * share one render, and so one read of the StatusPage object.
+ */
+export class EdgeCache {
+  readonly #memory = new Map<string, Entry>();
+  readonly #inflight = new Map<string, Promise<Entry>>();
+  readonly #options: EdgeCacheOptions;
+
+  constructor(options: EdgeCacheOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * The response for `key` (an absolute URL): from cache while fresh, stale
+   * while a refresh runs, stale when the refresh fails, freshly rendered
+   * otherwise. Throws only when there is nothing to serve at all.
+   */
+  async serve(
+    request: Request,
+    key: string,
+    render: () => Promise<Rendered>,
+    waitUntil: (promise: Promise<unknown>) => void,
+  ): Promise<Response> {
+    const now = this.#options.now();
+    const cached = this.#memory.get(key) ?? (await this.#fromSharedCache(key));
+    const age = cached ? now - cached.storedAt : Number.POSITIVE_INFINITY;
+
+    if (cached && age <= this.#options.freshMs) return this.#respond(request, cached, "HIT", now);
+
+    if (cached && age <= this.#options.maxStaleMs) {
+      waitUntil(this.#refresh(key, render).catch(() => undefined));
+      return this.#respond(request, cached, "STALE", now);
+    }
+
+    try {
+      return this.#respond(request, await this.#refresh(key, render), "MISS", now);
+    } catch (error) {
+      if (cached) return this.#respond(request, cached, "STALE-ERROR", now);
+      throw error;
+    }
+  }
+
+  /** Forget everything this isolate holds (tests and benchmarks start cold with it). */
+  clearMemory(): void {
+    this.#memory.clear();
+  }
+
+  #refresh(key: string, render: () => Promise<Rendered>): Promise<Entry> {
+    const running = this.#inflight.get(key);
+    if (running) return running;
+    const refresh = (async () => {
+      try {
+        const rendered = await render();
+        const entry: Entry = { ...rendered, etag: await etagOf(rendered.body), storedAt: this.#options.now() };
+        this.#remember(key, entry);
+        await this.#toSharedCache(key, entry);
+        return entry;
+      } catch (error) {
+        log.warn("edge_cache.refresh_failed", { key, error });
+        throw error;
+      } finally {
+        this.#inflight.delete(key);
+      }
+    })();
+    this.#inflight.set(key, refresh);
+    return refresh;
+  }
+
+  #remember(key: string, entry: Entry): void {
+    this.#memory.delete(key);
+    this.#memory.set(key, entry);
+    while (this.#memory.size > this.#options.maxEntries) {
+      const oldest = this.#memory.keys().next().value;
+      if (oldest === undefined) break;
+      this.#memory.delete(oldest);
+    }
+  }
+
+  async #fromSharedCache(key: string): Promise<Entry | undefined> {
+    const cache = this.#options.cache();
+    if (!cache) return undefined;
+    try {
+      const response = await cache.match(key);
+      if (!response) return undefined;
+      const entry: Entry = {
+        status: response.status,
+        contentType: response.headers.get("content-type") ?? "text/plain",
+        body: await response.text(),
+        etag: response.headers.get("etag") ?? "",
+        storedAt: Number(response.headers.get(STORED_AT) ?? 0),
+      };
+      this.#remember(key, entry);
+      return entry;
+    } catch (error) {
+      log.warn("edge_cache.match_failed", { key, error });
+      return undefined;
+    }
+  }
+
+  async #toSharedCache(key: string, entry: Entry): Promise<void> {
+    const cache = this.#options.cache();
+    if (!cache) return;
+    try {
+      const keep = Math.ceil(this.#options.maxStaleMs / 1000);
+      await cache.put(
+        key,
+        new Response(entry.body, {
+          status: entry.status,
+          headers: {
+            "content-type": entry.contentType,
+            etag: entry.etag,
+            [STORED_AT]: String(entry.storedAt),
+            "cache-control": `public, max-age=${keep}`,
+          },
+        }),
+      );
+    } catch (error) {
+      log.warn("edge_cache.put_failed", { key, error });
+    }
+  }
+
+  #respond(request: Request, entry: Entry, state: CacheState, now: number): Response {
+    const freshSeconds = Math.round(this.#options.freshMs / 1000);
+    const headers = new Headers({
+      "content-type": entry.contentType,
+      etag: entry.etag,
+      "cache-control": `public, max-age=${freshSeconds}, stale-while-revalidate=60, stale-if-error=86400`,
+      age: String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))),
+      "x-lookout-cache": state,
+    });
+    if (entry.status === 200 && matchesEtag(request.headers.get("if-none-match"), entry.etag)) {
+      return new Response(null, { status: 304, headers });
+    }
+    return new Response(entry.body, { status: entry.status, headers });
+  }
+}
+
+/** A strong validator from the body: equal bodies, equal ETags, across isolates. */
+async function etagOf(body: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
+  const bytes = new Uint8Array(digest).slice(0, 12);
+  return `"${btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")}"`;
+}
+
+function matchesEtag(header: string | null, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag);
+}

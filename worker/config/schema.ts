@@ -1,0 +1,114 @@
+import { z } from "zod";
+
+/**
+ * The shape of `lookout.config.ts`. Ids are the stable identity of a group,
+ * component or monitor: renaming keeps history, changing the id starts afresh.
+ */
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes (max 63)");
+
+const timeZone = z.string().refine(isTimeZone, "must be an IANA time zone such as Etc/UTC or Europe/Berlin");
+
+const pageSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[a-z0-9]{4,32}$/, "must be 4–32 lowercase letters or digits")
+    .optional(),
+  name: z.string().trim().min(1, "must not be empty").max(100),
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  timeZone: timeZone.default("Etc/UTC"),
+  homepage: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+});
+
+const groupSchema = z.strictObject({
+  id,
+  name: z.string().trim().min(1, "must not be empty").max(100),
+  description: z.string().max(500).optional(),
+});
+
+const componentSchema = z.strictObject({
+  id,
+  name: z.string().trim().min(1, "must not be empty").max(100),
+  description: z.string().max(500).optional(),
+  group: id.optional(),
+  onlyShowIfDegraded: z.boolean().default(false),
+  /** Shown on the page from this date (YYYY-MM-DD); days before it have no uptime bar. */
+  startDate: z.iso.date().optional(),
+});
+
+const monitorSchema = z.strictObject({
+  id,
+  name: z.string().trim().min(1).max(100).optional(),
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  components: z.array(id).min(1, "must drive at least one component"),
+  intervalSeconds: z.number().int().min(10, "must be at least 10").max(3600, "must be at most 3600").default(60),
+});
+
+export const configSchema = z
+  .strictObject({
+    page: pageSchema,
+    groups: z.array(groupSchema).default([]),
+    components: z.array(componentSchema).min(1, "declare at least one component"),
+    monitors: z.array(monitorSchema).default([]),
+  })
+  .superRefine((config, ctx) => {
+    const groupIds = new Set<string>();
+    config.groups.forEach((group, i) => {
+      if (groupIds.has(group.id)) {
+        ctx.addIssue({ code: "custom", path: ["groups", i, "id"], message: `duplicate group id "${group.id}"` });
+      }
+      groupIds.add(group.id);
+    });
+    const componentIds = new Set<string>();
+    config.components.forEach((component, i) => {
+      if (componentIds.has(component.id) || groupIds.has(component.id)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["components", i, "id"],
+          message: `duplicate id "${component.id}" (groups and components share one id space)`,
+        });
+      }
+      componentIds.add(component.id);
+      if (component.group !== undefined && !groupIds.has(component.group)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["components", i, "group"],
+          message: `unknown group "${component.group}" (declared: ${[...groupIds].join(", ") || "none"})`,
+        });
+      }
+    });
+    const monitorIds = new Set<string>();
+    config.monitors.forEach((monitor, i) => {
+      if (monitorIds.has(monitor.id)) {
+        ctx.addIssue({ code: "custom", path: ["monitors", i, "id"], message: `duplicate monitor id "${monitor.id}"` });
+      }
+      monitorIds.add(monitor.id);
+      monitor.components.forEach((componentId, j) => {
+        if (!componentIds.has(componentId)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["monitors", i, "components", j],
+            message: `unknown component "${componentId}"`,
+          });
+        }
+      });
+    });
+    config.groups.forEach((group, i) => {
+      if (!config.components.some((c) => c.group === group.id)) {
+        ctx.addIssue({ code: "custom", path: ["groups", i], message: `group "${group.id}" has no components` });
+      }
+    });
+  });
+
+export type LookoutConfigInput = z.input<typeof configSchema>;
+export type LookoutConfig = z.output<typeof configSchema>;
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,18 @@
+import { statusPageStub, type Env } from "./env.ts";
+import { createApp } from "./app.tsx";
+import { log, setLogLevel } from "./log.ts";
+
+export { StatusPage } from "../durable-objects/status-page/status-page.ts";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+
+  /** The heartbeat: moves maintenances along and keeps the object warm with the deployed config. */
+  async scheduled(controller, env, _ctx) {
+    setLogLevel(env.LOG_LEVEL);
+    const result = await statusPageStub(env).tick();
+    log.info("cron.tick", { cron: controller.cron, ...result });
+  },
+} satisfies ExportedHandler<Env>;

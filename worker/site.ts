@@ -1,0 +1,94 @@
+import type { Context } from "hono";
+import type { IncidentView, MaintenanceView, PageSnapshot } from "./core/read-model.ts";
+import { EdgeCache, type Rendered } from "./cache/edge-cache.ts";
+import type { Env } from "./env.ts";
+
+/** What the edge needs from the StatusPage object to render public surfaces. */
+export interface StatusPageReader {
+  snapshot(): Promise<PageSnapshot>;
+  event(id: string): Promise<IncidentView | MaintenanceView | null>;
+}
+
+export interface SiteOptions {
+  reader: (env: Env) => StatusPageReader;
+  freshMs?: number;
+  maxStaleMs?: number;
+  now?: () => number;
+  /** Defaults to the data centre's `caches.default`. */
+  sharedCache?: () => Cache | null;
+}
+
+export type AppEnv = { Bindings: Env };
+
+export interface RenderContext {
+  snapshot: PageSnapshot;
+  reader: StatusPageReader;
+}
+
+/**
+ * The public surfaces' access to page state: every read goes through the
+ * edge cache, and cache misses share one in-flight read of the object.
+ */
+export class Site {
+  readonly cache: EdgeCache;
+  readonly #reader: (env: Env) => StatusPageReader;
+  readonly #freshMs: number;
+  readonly #now: () => number;
+  #inflight: Promise<PageSnapshot> | null = null;
+  #last: { snapshot: PageSnapshot; at: number } | null = null;
+
+  constructor(options: SiteOptions) {
+    this.#reader = options.reader;
+    this.#freshMs = options.freshMs ?? 5_000;
+    this.#now = options.now ?? Date.now;
+    this.cache = new EdgeCache({
+      freshMs: this.#freshMs,
+      maxStaleMs: options.maxStaleMs ?? 7 * 86_400_000,
+      maxEntries: 200,
+      now: this.#now,
+      cache: options.sharedCache ?? (() => (typeof caches === "undefined" ? null : caches.default)),
+    });
+  }
+
+  /** A cached public response for this path (the query string never splits the cache). */
+  serve(c: Context<AppEnv>, render: (context: RenderContext) => Promise<Rendered>): Promise<Response> {
+    const url = new URL(c.req.url);
+    const reader = this.#reader(c.env);
+    return this.cache.serve(
+      c.req.raw,
+      `${url.origin}${url.pathname}`,
+      async () => render({ snapshot: await this.snapshot(c.env), reader }),
+      (promise) => waitUntil(c, promise),
+    );
+  }
+
+  /** The page state, at most `freshMs` old; concurrent callers share one read. */
+  snapshot(env: Env): Promise<PageSnapshot> {
+    if (this.#last && this.#now() - this.#last.at <= this.#freshMs) return Promise.resolve(this.#last.snapshot);
+    if (this.#inflight) return this.#inflight;
+    const read = this.#reader(env)
+      .snapshot()
+      .then((snapshot) => {
+        this.#last = { snapshot, at: this.#now() };
+        return snapshot;
+      })
+      .finally(() => {
+        this.#inflight = null;
+      });
+    this.#inflight = read;
+    return read;
+  }
+
+  /** The newest snapshot this isolate has seen, however old: enough to frame an error page. */
+  lastKnownSnapshot(): PageSnapshot | null {
+    return this.#last?.snapshot ?? null;
+  }
+}
+
+function waitUntil(c: Context<AppEnv>, promise: Promise<unknown>): void {
+  try {
+    c.executionCtx.waitUntil(promise);
+  } catch {
+    // No execution context (a direct app.request in a test): the promise runs on its own.
+  }
+}

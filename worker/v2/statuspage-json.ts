@@ -1,0 +1,169 @@
+import type {
+  ComponentView,
+  IncidentUpdateView,
+  IncidentView,
+  MaintenanceView,
+  PageSnapshot,
+} from "../core/read-model.ts";
+import { type PageStatus, rollUpPageStatus } from "../core/rollup.ts";
+import { worstComponentStatus } from "../core/statuses.ts";
+
+/**
+ * Statuspage's public v2 JSON, built from the read model. Field names, enum
+ * values and nulls follow shared/reference/statuspage-v2.md so existing
+ * Statuspage clients work unchanged; lists are always arrays.
+ */
+
+export function pageStatusOf(snapshot: PageSnapshot): PageStatus {
+  return rollUpPageStatus({
+    componentStatuses: snapshot.components.map((c) => c.status),
+    incidentImpacts: snapshot.activeIncidents.map((i) => i.impact),
+    maintenanceInProgress: snapshot.activeMaintenances.length > 0,
+  });
+}
+
+export function pageJson(snapshot: PageSnapshot) {
+  return {
+    id: snapshot.page.id,
+    name: snapshot.page.name,
+    url: snapshot.page.url,
+    time_zone: snapshot.page.timeZone,
+    updated_at: snapshot.updatedAt,
+  };
+}
+
+export function statusJson(snapshot: PageSnapshot) {
+  return { page: pageJson(snapshot), status: pageStatusOf(snapshot) };
+}
+
+export function componentsJson(snapshot: PageSnapshot) {
+  return { page: pageJson(snapshot), components: componentList(snapshot) };
+}
+
+export function summaryJson(snapshot: PageSnapshot) {
+  return {
+    page: pageJson(snapshot),
+    status: pageStatusOf(snapshot),
+    components: componentList(snapshot),
+    incidents: snapshot.activeIncidents.map((i) => incidentJson(i, snapshot)),
+    scheduled_maintenances: [...snapshot.activeMaintenances, ...snapshot.upcomingMaintenances].map((m) =>
+      maintenanceJson(m, snapshot),
+    ),
+  };
+}
+
+export function incidentsJson(snapshot: PageSnapshot, which: "all" | "unresolved") {
+  const list = which === "all" ? snapshot.recentIncidents : snapshot.activeIncidents;
+  return { page: pageJson(snapshot), incidents: list.map((i) => incidentJson(i, snapshot)) };
+}
+
+export function maintenancesJson(snapshot: PageSnapshot, which: "all" | "upcoming" | "active") {
+  const list =
+    which === "all"
+      ? snapshot.recentMaintenances
+      : which === "upcoming"
+        ? snapshot.upcomingMaintenances
+        : snapshot.activeMaintenances;
+  return { page: pageJson(snapshot), scheduled_maintenances: list.map((m) => maintenanceJson(m, snapshot)) };
+}
+
+/** Groups first-class, as Statuspage does: `group: true` and the ids of their children. */
+function componentList(snapshot: PageSnapshot) {
+  const pageId = snapshot.page.id;
+  const groups = snapshot.groups.map((group) => ({
+    id: group.id,
+    name: group.name,
+    status: worstComponentStatus(snapshot.components.filter((c) => c.groupId === group.id).map((c) => c.status)),
+    created_at: group.createdAt,
+    updated_at: group.updatedAt,
+    position: group.position,
+    description: group.description,
+    showcase: false,
+    start_date: null,
+    group_id: null,
+    page_id: pageId,
+    group: true,
+    only_show_if_degraded: false,
+    components: snapshot.components.filter((c) => c.groupId === group.id).map((c) => c.id),
+  }));
+  return [...snapshot.components.map((c) => componentJson(c, pageId)), ...groups].sort(
+    (a, b) => a.position - b.position || a.name.localeCompare(b.name),
+  );
+}
+
+function componentJson(component: ComponentView, pageId: string) {
+  return {
+    id: component.id,
+    name: component.name,
+    status: component.status,
+    created_at: component.createdAt,
+    updated_at: component.updatedAt,
+    position: component.position,
+    description: component.description,
+    showcase: true,
+    start_date: component.startDate,
+    group_id: component.groupId,
+    page_id: pageId,
+    group: false,
+    only_show_if_degraded: component.onlyShowIfDegraded,
+  };
+}
+
+export function incidentJson(incident: IncidentView | MaintenanceView, snapshot: PageSnapshot) {
+  const byId = new Map(snapshot.components.map((c) => [c.id, c]));
+  return {
+    id: incident.id,
+    name: incident.name,
+    status: incident.status,
+    created_at: incident.createdAt,
+    updated_at: incident.updatedAt,
+    monitoring_at: incident.monitoringAt,
+    resolved_at: incident.resolvedAt,
+    impact: incident.impact,
+    shortlink: new URL(
+      `${incident.kind === "maintenance" ? "maintenances" : "incidents"}/${incident.id}`,
+      withSlash(snapshot.page.url),
+    ).href,
+    started_at: incident.startedAt,
+    page_id: snapshot.page.id,
+    incident_updates: incident.updates.map((u) => updateJson(u, incident.id)),
+    components: incident.componentIds
+      .map((id) => byId.get(id))
+      .filter((c): c is ComponentView => c !== undefined)
+      .map((c) => componentJson(c, snapshot.page.id)),
+  };
+}
+
+export function maintenanceJson(maintenance: MaintenanceView, snapshot: PageSnapshot) {
+  return {
+    ...incidentJson(maintenance, snapshot),
+    scheduled_for: maintenance.scheduledFor,
+    scheduled_until: maintenance.scheduledUntil,
+  };
+}
+
+function updateJson(update: IncidentUpdateView, incidentId: string) {
+  return {
+    id: update.id,
+    status: update.status,
+    body: update.body,
+    incident_id: incidentId,
+    created_at: update.createdAt,
+    updated_at: update.updatedAt,
+    display_at: update.displayAt,
+    affected_components:
+      update.affectedComponents?.map((a) => ({
+        code: a.code,
+        name: a.name,
+        old_status: a.oldStatus,
+        new_status: a.newStatus,
+      })) ?? null,
+    deliver_notifications: update.deliverNotifications,
+    custom_tweet: null,
+    tweet_id: null,
+  };
+}
+
+function withSlash(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}

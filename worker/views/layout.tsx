@@ -1,0 +1,58 @@
+import type { Child } from "hono/jsx";
+import type { PageInfo } from "../core/read-model.ts";
+
+export interface LayoutProps {
+  page: PageInfo;
+  title?: string;
+  children: Child;
+}
+
+/** The frame every public page shares: landmarks, one stylesheet, no script. */
+export function Layout({ page, title, children }: LayoutProps) {
+  const fullTitle = title ? `${title} · ${page.name} Status` : `${page.name} Status`;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content="light dark" />
+        <title>{fullTitle}</title>
+        <link rel="stylesheet" href="/css/lookout.css" />
+        <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
+      </head>
+      <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
+        <header class="site">
+          <div class="wrap">
+            <a class="brand" href="/">
+              {page.name} <span>Status</span>
+            </a>
+            <nav aria-label="Status page">
+              <a href="/history">History</a>
+              {page.homepage ? <a href={page.homepage}>{hostOf(page.homepage)}</a> : null}
+            </nav>
+          </div>
+        </header>
+        <main id="main" class="wrap">
+          {children}
+        </main>
+        <footer class="site">
+          <div class="wrap">
+            <a href="/api/v2/summary.json">JSON API</a> · <a href="/history">Incident history</a> · Powered by Lookout
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+function hostOf(url: string): string {
+  return new URL(url).host;
+}
+
+/** Renders a page to a full HTML document. */
+export async function renderDocument(node: { toString(): string | Promise<string> }): Promise<string> {
+  return `<!DOCTYPE html>${await node.toString()}`;
+}
