@@ -17,7 +17,15 @@ if ((await new Promise((resolve) => check.on("exit", resolve))) !== 0) process.e
 
 const token = ensureAdminToken(`${root}.dev.vars`);
 
-const args = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--test-scheduled", "--show-interactive-dev-session=false"];
+const args = [
+  "dev",
+  "--ip",
+  "127.0.0.1",
+  "--port",
+  String(port),
+  "--test-scheduled",
+  "--show-interactive-dev-session=false",
+];
 if (process.env.LOOKOUT_PERSIST_TO) args.push("--persist-to", process.env.LOOKOUT_PERSIST_TO);
 const wrangler = spawn(`${root}node_modules/.bin/wrangler`, args, {
   cwd: root,
@@ -49,7 +57,9 @@ function ensureAdminToken(path: string): string {
   const found = /^ADMIN_TOKEN=(.+)$/m.exec(existing)?.[1];
   if (found) return found.trim();
   const token = `lk_admin_${randomBytes(24).toString("base64url")}`;
-  writeFileSync(path, `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}ADMIN_TOKEN=${token}\n`, { mode: 0o600 });
+  writeFileSync(path, `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}ADMIN_TOKEN=${token}\n`, {
+    mode: 0o600,
+  });
   return token;
 }
 

@@ -1,6 +1,6 @@
 import { Hono } from "hono";
-import type { Env } from "./env.ts";
-import { statusPageStub } from "./env.ts";
+import type { StorageHealth } from "../durable-objects/status-page/status-page.ts";
+import { type Env, statusPageStub } from "./env.ts";
 import { log, setLogLevel } from "./log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { apiV2 } from "./routes/api-v2.ts";
@@ -9,7 +9,8 @@ import { notFoundHtml, publicPages } from "./routes/public-pages.tsx";
 import { type AppEnv, Site, type SiteOptions, type StatusPageReader } from "./site.ts";
 
 export interface AppOptions extends Partial<SiteOptions> {
-  storage?: (env: Env) => StatusPageReader & { healthCheck: ReturnType<typeof statusPageStub>["healthCheck"] };
+  /** The StatusPage object; tests put a failing one here. */
+  storage?: (env: Env) => StatusPageReader & { healthCheck(): Promise<StorageHealth> };
 }
 
 /** The Worker's HTTP surface. Options exist so tests can put a failing object behind it. */

@@ -1,5 +1,5 @@
-import { statusPageStub, type Env } from "./env.ts";
 import { createApp } from "./app.tsx";
+import { type Env, statusPageStub } from "./env.ts";
 import { log, setLogLevel } from "./log.ts";
 
 export { StatusPage } from "../durable-objects/status-page/status-page.ts";

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import type { IncidentView, MaintenanceView, PageSnapshot } from "./core/read-model.ts";
 import { EdgeCache, type Rendered } from "./cache/edge-cache.ts";
+import type { IncidentView, MaintenanceView, PageSnapshot } from "./core/read-model.ts";
 import type { Env } from "./env.ts";
 
 /** What the edge needs from the StatusPage object to render public surfaces. */

@@ -1,6 +1,6 @@
 import type { LookoutConfig } from "../../worker/config/schema.ts";
-import type { PageInfo } from "../../worker/core/read-model.ts";
 import { fingerprint, pageIdFor } from "../../worker/core/page-id.ts";
+import type { PageInfo } from "../../worker/core/read-model.ts";
 import { readMeta, writeMeta } from "./schema.ts";
 
 export interface ReconcileResult {
@@ -40,23 +40,39 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
   };
   writeMeta(sql, "page", JSON.stringify(page));
 
-  const groups = new Map(sql.exec<ExistingRow>(`SELECT * FROM groups`).toArray().map((row) => [row.id, row]));
+  const groups = new Map(
+    sql
+      .exec<ExistingRow>(`SELECT * FROM groups`)
+      .toArray()
+      .map((row) => [row.id, row]),
+  );
   config.groups.forEach((group, index) => {
     const existing = groups.get(group.id);
     const description = group.description ?? null;
     if (!existing) {
       sql.exec(
         `INSERT INTO groups (id, name, description, position, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)`,
-        group.id, group.name, description, index + 1, now, now,
+        group.id,
+        group.name,
+        description,
+        index + 1,
+        now,
+        now,
       );
       result.added.push(group.id);
     } else if (
-      existing.name !== group.name || existing.description !== description ||
-      existing.position !== index + 1 || existing.removed_at !== null
+      existing.name !== group.name ||
+      existing.description !== description ||
+      existing.position !== index + 1 ||
+      existing.removed_at !== null
     ) {
       sql.exec(
         `UPDATE groups SET name = ?, description = ?, position = ?, removed_at = NULL, updated_at = ? WHERE id = ?`,
-        group.name, description, index + 1, now, group.id,
+        group.name,
+        description,
+        index + 1,
+        now,
+        group.id,
       );
       result.updated.push(group.id);
     }
@@ -68,7 +84,12 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
     result.removed.push(id);
   }
 
-  const components = new Map(sql.exec<ExistingRow>(`SELECT * FROM components`).toArray().map((row) => [row.id, row]));
+  const components = new Map(
+    sql
+      .exec<ExistingRow>(`SELECT * FROM components`)
+      .toArray()
+      .map((row) => [row.id, row]),
+  );
   config.components.forEach((component, index) => {
     const existing = components.get(component.id);
     const fields = {
@@ -83,25 +104,42 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
       sql.exec(
         `INSERT INTO components (id, name, description, group_id, position, status, only_show_if_degraded,
            start_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'operational', ?, ?, ?, ?)`,
-        component.id, fields.name, fields.description, fields.groupId, fields.position,
-        fields.onlyShowIfDegraded, fields.startDate, now, now,
+        component.id,
+        fields.name,
+        fields.description,
+        fields.groupId,
+        fields.position,
+        fields.onlyShowIfDegraded,
+        fields.startDate,
+        now,
+        now,
       );
       sql.exec(
         `INSERT INTO component_status_history (component_id, status, at) VALUES (?, 'operational', ?)`,
-        component.id, now,
+        component.id,
+        now,
       );
       result.added.push(component.id);
     } else if (
-      existing.name !== fields.name || existing.description !== fields.description ||
-      existing.group_id !== fields.groupId || existing.position !== fields.position ||
+      existing.name !== fields.name ||
+      existing.description !== fields.description ||
+      existing.group_id !== fields.groupId ||
+      existing.position !== fields.position ||
       existing.only_show_if_degraded !== fields.onlyShowIfDegraded ||
-      existing.start_date !== fields.startDate || existing.removed_at !== null
+      existing.start_date !== fields.startDate ||
+      existing.removed_at !== null
     ) {
       sql.exec(
         `UPDATE components SET name = ?, description = ?, group_id = ?, position = ?, only_show_if_degraded = ?,
            start_date = ?, removed_at = NULL, updated_at = ? WHERE id = ?`,
-        fields.name, fields.description, fields.groupId, fields.position, fields.onlyShowIfDegraded,
-        fields.startDate, now, component.id,
+        fields.name,
+        fields.description,
+        fields.groupId,
+        fields.position,
+        fields.onlyShowIfDegraded,
+        fields.startDate,
+        now,
+        component.id,
       );
       result.updated.push(component.id);
     }

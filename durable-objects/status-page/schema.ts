@@ -60,5 +60,9 @@ export function readMeta(sql: SqlStorage, key: string): string | undefined {
 }
 
 export function writeMeta(sql: SqlStorage, key: string, value: string): void {
-  sql.exec(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value);
+  sql.exec(
+    `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+    key,
+    value,
+  );
 }

@@ -1,6 +1,6 @@
 import type { ComponentView, GroupView, PageInfo, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
-import { DAY_MS, type StatusTransition, dailyUptime, startOfUtcDay } from "../../worker/core/uptime.ts";
+import { DAY_MS, dailyUptime, type StatusTransition, startOfUtcDay } from "../../worker/core/uptime.ts";
 import { loadIncidents, loadMaintenances } from "./events.ts";
 import { readMeta } from "./schema.ts";
 import { iso } from "./time.ts";

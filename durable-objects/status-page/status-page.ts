@@ -1,23 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "../../lookout.config.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
-import type { Env } from "../../worker/env.ts";
 import type { IncidentView, MaintenanceView, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
-import { log } from "../../worker/log.ts";
+import type { Env } from "../../worker/env.ts";
+import { log, setLogLevel } from "../../worker/log.ts";
 import { loadEvents } from "./events.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
-import { SCHEMA_VERSION, migrate, readMeta, writeMeta } from "./schema.ts";
+import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
 import {
-  type NewIncident,
-  type NewIncidentUpdate,
-  type NewMaintenance,
-  type MaintenanceProgress,
   addIncidentUpdate,
   advanceMaintenances,
   createIncident,
   createMaintenance,
+  type MaintenanceProgress,
+  type NewIncident,
+  type NewIncidentUpdate,
+  type NewMaintenance,
   setComponentStatus,
 } from "./writes.ts";
 
@@ -41,10 +41,14 @@ export class StatusPage extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    setLogLevel(env.LOG_LEVEL);
     ctx.blockConcurrencyWhile(async () => {
       const from = migrate(ctx.storage);
       if (from !== SCHEMA_VERSION) log.info("status_page.migrated", { from, to: SCHEMA_VERSION });
-      this.#write((now) => reconcileWithConfig(ctx.storage.sql, config, now), (result) => result.changed);
+      this.#write(
+        (now) => reconcileWithConfig(ctx.storage.sql, config, now),
+        (result) => result.changed,
+      );
     });
   }
 
@@ -79,7 +83,10 @@ export class StatusPage extends DurableObject<Env> {
 
   /** Applies a config (the deployed one is applied on every start). */
   reconcile(next: LookoutConfig = config): ReconcileResult {
-    return this.#write((now) => reconcileWithConfig(this.ctx.storage.sql, next, now), (result) => result.changed);
+    return this.#write(
+      (now) => reconcileWithConfig(this.ctx.storage.sql, next, now),
+      (result) => result.changed,
+    );
   }
 
   /** The cron heartbeat: applies the deployed config and moves maintenances along. */

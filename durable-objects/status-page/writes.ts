@@ -1,10 +1,5 @@
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
-import type {
-  ComponentStatus,
-  Impact,
-  IncidentStatus,
-  MaintenanceStatus,
-} from "../../worker/core/statuses.ts";
+import type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
 import { newId } from "./ids.ts";
 
 /**
@@ -73,25 +68,42 @@ export function createIncident(sql: SqlStorage, input: NewIncident, now: number)
   sql.exec(
     `INSERT INTO incidents (id, kind, name, status, impact, visibility, created_at, updated_at, started_at,
        monitoring_at, resolved_at) VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    id, input.name, status, input.impact ?? "minor", input.visibility ?? "public", now, now, startedAt,
-    status === "monitoring" ? now : null, status === "resolved" ? now : null,
+    id,
+    input.name,
+    status,
+    input.impact ?? "minor",
+    input.visibility ?? "public",
+    now,
+    now,
+    startedAt,
+    status === "monitoring" ? now : null,
+    status === "resolved" ? now : null,
   );
   linkComponents(sql, id, Object.keys(input.components ?? {}));
-  insertUpdate(sql, id, { status, body: input.body, components: input.components, deliverNotifications: input.deliverNotifications }, now);
+  insertUpdate(
+    sql,
+    id,
+    { status, body: input.body, components: input.components, deliverNotifications: input.deliverNotifications },
+    now,
+  );
   return id;
 }
 
 export function addIncidentUpdate(sql: SqlStorage, incidentId: string, input: NewIncidentUpdate, now: number): string {
-  const incident = sql
-    .exec<{ kind: string }>(`SELECT kind FROM incidents WHERE id = ?`, incidentId)
-    .toArray()[0];
+  const incident = sql.exec<{ kind: string }>(`SELECT kind FROM incidents WHERE id = ?`, incidentId).toArray()[0];
   if (!incident) throw new NotFoundError(`unknown incident "${incidentId}"`);
   sql.exec(
     `UPDATE incidents SET status = ?, updated_at = ?,
        monitoring_at = CASE WHEN ? = 'monitoring' AND monitoring_at IS NULL THEN ? ELSE monitoring_at END,
        resolved_at = CASE WHEN ? IN ('resolved', 'completed') AND resolved_at IS NULL THEN ? ELSE resolved_at END
      WHERE id = ?`,
-    input.status, now, input.status, now, input.status, now, incidentId,
+    input.status,
+    now,
+    input.status,
+    now,
+    input.status,
+    now,
+    incidentId,
   );
   linkComponents(sql, incidentId, Object.keys(input.components ?? {}));
   return insertUpdate(sql, incidentId, input, now);
@@ -104,7 +116,14 @@ export function createMaintenance(sql: SqlStorage, input: NewMaintenance, now: n
   sql.exec(
     `INSERT INTO incidents (id, kind, name, status, impact, created_at, updated_at, started_at, scheduled_for,
        scheduled_until) VALUES (?, 'maintenance', ?, ?, 'maintenance', ?, ?, ?, ?, ?)`,
-    id, input.name, status, now, now, scheduledFor, scheduledFor, Date.parse(input.scheduledUntil),
+    id,
+    input.name,
+    status,
+    now,
+    now,
+    scheduledFor,
+    scheduledFor,
+    Date.parse(input.scheduledUntil),
   );
   linkComponents(sql, id, input.componentIds);
   insertUpdate(sql, id, { status, body: input.body }, now);
@@ -131,8 +150,15 @@ function insertUpdate(sql: SqlStorage, incidentId: string, input: NewIncidentUpd
   sql.exec(
     `INSERT INTO incident_updates (id, incident_id, status, body, created_at, updated_at, display_at,
        affected_components, deliver_notifications) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    id, incidentId, input.status, input.body, now, now, now,
-    changes.length > 0 ? JSON.stringify(changes) : null, input.deliverNotifications === false ? 0 : 1,
+    id,
+    incidentId,
+    input.status,
+    input.body,
+    now,
+    now,
+    now,
+    changes.length > 0 ? JSON.stringify(changes) : null,
+    input.deliverNotifications === false ? 0 : 1,
   );
   return id;
 }
@@ -161,7 +187,10 @@ export function advanceMaintenances(sql: SqlStorage, now: number): MaintenancePr
     .toArray();
   for (const maintenance of due) {
     const componentIds = sql
-      .exec<{ component_id: string }>(`SELECT component_id FROM incident_components WHERE incident_id = ?`, maintenance.id)
+      .exec<{ component_id: string }>(
+        `SELECT component_id FROM incident_components WHERE incident_id = ?`,
+        maintenance.id,
+      )
       .toArray()
       .map((row) => row.component_id);
     if (maintenance.scheduled_until <= now) {
@@ -170,11 +199,21 @@ export function advanceMaintenances(sql: SqlStorage, now: number): MaintenancePr
         const current = sql.exec<{ status: string }>(`SELECT status FROM components WHERE id = ?`, id).toArray()[0];
         if (current?.status === "under_maintenance") components[id] = "operational";
       }
-      addIncidentUpdate(sql, maintenance.id, { status: "completed", body: "The scheduled maintenance has been completed.", components }, now);
+      addIncidentUpdate(
+        sql,
+        maintenance.id,
+        { status: "completed", body: "The scheduled maintenance has been completed.", components },
+        now,
+      );
       progress.completed.push(maintenance.id);
     } else {
       const components = Object.fromEntries(componentIds.map((id) => [id, "under_maintenance" as const]));
-      addIncidentUpdate(sql, maintenance.id, { status: "in_progress", body: "Scheduled maintenance is currently in progress.", components }, now);
+      addIncidentUpdate(
+        sql,
+        maintenance.id,
+        { status: "in_progress", body: "Scheduled maintenance is currently in progress.", components },
+        now,
+      );
       progress.started.push(maintenance.id);
     }
   }

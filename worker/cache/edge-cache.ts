@@ -173,7 +173,9 @@ export class EdgeCache {
 async function etagOf(body: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(body));
   const bytes = new Uint8Array(digest).slice(0, 12);
-  return `"${btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")}"`;
+  return `"${btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")}"`;
 }
 
 function matchesEtag(header: string | null, etag: string): boolean {

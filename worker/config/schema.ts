@@ -4,9 +4,7 @@ import { z } from "zod";
  * The shape of `lookout.config.ts`. Ids are the stable identity of a group,
  * component or monitor: renaming keeps history, changing the id starts afresh.
  */
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes (max 63)");
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes (max 63)");
 
 const timeZone = z.string().refine(isTimeZone, "must be an IANA time zone such as Etc/UTC or Europe/Berlin");
 

@@ -42,7 +42,9 @@ export function rollUpPageStatus(input: RollupInput): PageStatus {
     candidates.push(MAJOR_OUTAGE);
   }
 
-  return candidates.reduce((worst, next) => (indicatorRank(next.indicator) >= indicatorRank(worst.indicator) ? next : worst));
+  return candidates.reduce((worst, next) =>
+    indicatorRank(next.indicator) >= indicatorRank(worst.indicator) ? next : worst,
+  );
 }
 
 function indicatorRank(indicator: Indicator): number {

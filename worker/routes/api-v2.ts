@@ -2,13 +2,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { PageSnapshot } from "../core/read-model.ts";
 import type { AppEnv, Site } from "../site.ts";
-import {
-  componentsJson,
-  incidentsJson,
-  maintenancesJson,
-  statusJson,
-  summaryJson,
-} from "../v2/statuspage-json.ts";
+import { componentsJson, incidentsJson, maintenancesJson, statusJson, summaryJson } from "../v2/statuspage-json.ts";
 
 const ENDPOINTS: Record<string, (snapshot: PageSnapshot) => unknown> = {
   "/summary.json": summaryJson,
@@ -34,8 +28,17 @@ export function apiV2(site: Site) {
       })),
     );
   }
-  app.notFound((c) =>
-    c.json({ error: "not_found", message: `No such endpoint. Try ${Object.keys(ENDPOINTS).map((p) => `/api/v2${p}`).join(", ")}` }, 404),
+  // Mounted apps share the parent's notFound; a catch-all keeps API misses in JSON.
+  app.all("*", (c) =>
+    c.json(
+      {
+        error: "not_found",
+        message: `No such endpoint. Try ${Object.keys(ENDPOINTS)
+          .map((p) => `/api/v2${p}`)
+          .join(", ")}`,
+      },
+      404,
+    ),
   );
   return app;
 }

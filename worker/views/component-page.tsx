@@ -3,7 +3,7 @@ import { formatUptime, uptimeOver } from "../core/uptime.ts";
 import { formatDay } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
-import { UptimeBars, dayTitle } from "./uptime-bars.tsx";
+import { dayTitle, UptimeBars } from "./uptime-bars.tsx";
 
 /** One component: its status, its bars and every day's figure as text. */
 export function ComponentPage({ component, snapshot }: { component: ComponentView; snapshot: PageSnapshot }) {

@@ -75,10 +75,18 @@ function quietText(day: DayUptime): string {
 export function dayTitle(day: DayUptime): string {
   if (quiet(day)) return `${formatDay(day.date)}: ${quietText(day)}`;
   const parts = [
-    day.majorOutageSeconds > 0 ? `${COMPONENT_STATUS_LABELS.major_outage} ${formatDuration(day.majorOutageSeconds)}` : "",
-    day.partialOutageSeconds > 0 ? `${COMPONENT_STATUS_LABELS.partial_outage} ${formatDuration(day.partialOutageSeconds)}` : "",
-    day.degradedSeconds > 0 ? `${COMPONENT_STATUS_LABELS.degraded_performance} ${formatDuration(day.degradedSeconds)}` : "",
-    day.maintenanceSeconds > 0 ? `${COMPONENT_STATUS_LABELS.under_maintenance} ${formatDuration(day.maintenanceSeconds)}` : "",
+    day.majorOutageSeconds > 0
+      ? `${COMPONENT_STATUS_LABELS.major_outage} ${formatDuration(day.majorOutageSeconds)}`
+      : "",
+    day.partialOutageSeconds > 0
+      ? `${COMPONENT_STATUS_LABELS.partial_outage} ${formatDuration(day.partialOutageSeconds)}`
+      : "",
+    day.degradedSeconds > 0
+      ? `${COMPONENT_STATUS_LABELS.degraded_performance} ${formatDuration(day.degradedSeconds)}`
+      : "",
+    day.maintenanceSeconds > 0
+      ? `${COMPONENT_STATUS_LABELS.under_maintenance} ${formatDuration(day.maintenanceSeconds)}`
+      : "",
   ].filter(Boolean);
   return `${formatDay(day.date)}: ${formatUptime(day.uptime)} uptime; ${parts.join(", ").toLowerCase()}`;
 }

@@ -1,0 +1,37 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { StorageHealth } from "../../durable-objects/status-page/status-page.ts";
+import { createApp } from "../../worker/app.tsx";
+import { pageObject } from "../helpers/workers/worker.ts";
+
+function appWithStorage(healthCheck: () => Promise<StorageHealth>) {
+  const real = pageObject();
+  return createApp({
+    storage: () => ({ snapshot: () => real.snapshot(), event: (id: string) => real.event(id), healthCheck }),
+  });
+}
+
+describe("/healthCheck when storage is not ready", () => {
+  it("answers 500 naming storage when the object throws", async () => {
+    const app = appWithStorage(() => Promise.reject(new Error("object reset")));
+    const response = await app.request("/healthCheck", {}, env);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ status: "error", failing: "storage", checks: { worker: "ok" } });
+  });
+
+  it("answers 500 when storage does not read back what was written", async () => {
+    const app = appWithStorage(async () => ({ ok: false, schemaVersion: 1, version: 3, detail: "schema out of date" }));
+    const response = await app.request("/healthCheck", {}, env);
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ failing: "storage", detail: "schema out of date" });
+  });
+
+  it("answers 500 within its time limit when the object hangs", async () => {
+    const app = appWithStorage(() => new Promise(() => undefined));
+    const started = Date.now();
+    const response = await app.request("/healthCheck", {}, env);
+    expect(response.status).toBe(500);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(await response.json()).toMatchObject({ detail: "no answer within 2000 ms" });
+  });
+});

@@ -1,0 +1,161 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { migrate, SCHEMA_VERSION } from "../../durable-objects/status-page/schema.ts";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { defineConfig } from "../../worker/config/define-config.ts";
+import { scratchObject, smallConfig } from "../helpers/workers/worker.ts";
+
+describe("StatusPage object: schema", () => {
+  it("migrates a new object to the current schema, and migrating again changes nothing", async () => {
+    const stub = scratchObject("schema");
+    await runInDurableObject(stub, (_instance: StatusPage, state) => {
+      const tables = state.storage.sql
+        .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+        .toArray()
+        .map((r) => r.name);
+      expect(tables).toEqual(
+        expect.arrayContaining([
+          "meta",
+          "groups",
+          "components",
+          "component_status_history",
+          "incidents",
+          "incident_updates",
+        ]),
+      );
+      expect(migrate(state.storage)).toBe(SCHEMA_VERSION);
+      const version = state.storage.sql
+        .exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'schema_version'`)
+        .one();
+      expect(Number(version.value)).toBe(SCHEMA_VERSION);
+    });
+    expect((await stub.healthCheck()).ok).toBe(true);
+  });
+});
+
+describe("StatusPage object: reconciliation with the config", () => {
+  it("applies the deployed config on start", async () => {
+    const snapshot = await scratchObject("deployed").snapshot();
+    expect(snapshot.page.name).toBe("Acme Cloud");
+    expect(snapshot.components.length).toBe(13);
+    expect(snapshot.groups.map((g) => g.id)).toEqual(["core", "data", "integrations", "regions"]);
+  });
+
+  it("keeps history across renames, removals and re-additions", async () => {
+    const stub = scratchObject("reconcile");
+    await stub.reconcile(smallConfig);
+    await stub.setComponentStatus("api", "major_outage");
+    await stub.setComponentStatus("api", "operational");
+    const before = await stub.snapshot();
+    const apiBefore = before.components.find((c) => c.id === "api");
+    expect(apiBefore?.uptimeDays.at(-1)?.majorOutageSeconds).toBeGreaterThanOrEqual(0);
+
+    const renamed = defineConfig({ ...smallConfig, components: [{ id: "api", name: "Public API", group: "core" }] });
+    const result = await stub.reconcile(renamed);
+    expect(result).toMatchObject({ changed: true, updated: ["api"], removed: ["web"], added: [] });
+    const after = await stub.snapshot();
+    expect(after.components.map((c) => c.name)).toEqual(["Public API"]);
+    expect(after.version).toBeGreaterThan(before.version);
+
+    // Back again: the component returns with its history, not as new.
+    const restored = await stub.reconcile(smallConfig);
+    expect(restored.added).toEqual([]);
+    expect(restored.updated).toEqual(expect.arrayContaining(["api", "web"]));
+    await runInDurableObject(stub, (_i: StatusPage, state) => {
+      const rows = state.storage.sql
+        .exec<{ status: string }>(`SELECT status FROM component_status_history WHERE component_id = 'api' ORDER BY seq`)
+        .toArray()
+        .map((r) => r.status);
+      expect(rows).toEqual(["operational", "major_outage", "operational"]);
+    });
+  });
+
+  it("does not bump the version when the config did not change", async () => {
+    const stub = scratchObject("idempotent");
+    await stub.reconcile(smallConfig);
+    const version = (await stub.snapshot()).version;
+    const again = await stub.reconcile(smallConfig);
+    expect(again.changed).toBe(false);
+    expect((await stub.snapshot()).version).toBe(version);
+  });
+});
+
+describe("StatusPage object: writes and the read model", () => {
+  it("changes the version with every write and shows the change in the next snapshot", async () => {
+    const stub = scratchObject("writes");
+    await stub.reconcile(smallConfig);
+    const v0 = (await stub.snapshot()).version;
+    const id = await stub.createIncident({
+      name: "API errors",
+      impact: "major",
+      body: "We are investigating elevated error rates.",
+      components: { api: "partial_outage" },
+    });
+    const s1 = await stub.snapshot();
+    expect(s1.version).toBe(v0 + 1);
+    expect(s1.activeIncidents.map((i) => i.id)).toEqual([id]);
+    expect(s1.components.find((c) => c.id === "api")?.status).toBe("partial_outage");
+    expect(s1.activeIncidents[0]?.updates[0]?.affectedComponents).toEqual([
+      { code: "api", name: "API", oldStatus: "operational", newStatus: "partial_outage" },
+    ]);
+
+    await stub.addIncidentUpdate(id, { status: "resolved", body: "Fixed.", components: { api: "operational" } });
+    const s2 = await stub.snapshot();
+    expect(s2.version).toBe(v0 + 2);
+    expect(s2.activeIncidents).toEqual([]);
+    expect(s2.recentIncidents[0]).toMatchObject({ id, status: "resolved" });
+    expect(s2.recentIncidents[0]?.resolvedAt).not.toBeNull();
+    expect(s2.recentIncidents[0]?.updates.map((u) => u.status)).toEqual(["resolved", "investigating"]);
+  });
+
+  it("never shows internal incidents on public surfaces", async () => {
+    const stub = scratchObject("internal");
+    await stub.reconcile(smallConfig);
+    const id = await stub.createIncident({ name: "Secret", body: "internal only", visibility: "internal" });
+    const snapshot = await stub.snapshot();
+    expect(snapshot.activeIncidents).toEqual([]);
+    expect(snapshot.recentIncidents).toEqual([]);
+    expect(await stub.event(id)).toBeNull();
+  });
+
+  it("refuses an unknown component and leaves nothing half-written", async () => {
+    const stub = scratchObject("unknown");
+    await stub.reconcile(smallConfig);
+    const before = await stub.snapshot();
+    const failure = await stub.createIncident({ name: "x", body: "y", components: { ghost: "major_outage" } }).then(
+      () => null,
+      (error: Error) => error,
+    );
+    expect(failure?.message).toMatch(/unknown component "ghost"/);
+    const after = await stub.snapshot();
+    expect(after.version).toBe(before.version);
+    expect(after.recentIncidents).toEqual([]);
+  });
+
+  it("moves a maintenance through its window on the heartbeat", async () => {
+    const stub = scratchObject("maintenance");
+    await stub.reconcile(smallConfig);
+    const now = Date.now();
+    const id = await stub.createMaintenance({
+      name: "Database upgrade",
+      body: "We will upgrade the primary database.",
+      scheduledFor: new Date(now - 1000).toISOString(),
+      scheduledUntil: new Date(now + 3_600_000).toISOString(),
+      componentIds: ["api"],
+    });
+    expect((await stub.snapshot()).upcomingMaintenances.map((m) => m.id)).toEqual([id]);
+    await runInDurableObject(stub, (instance: StatusPage) => {
+      // The heartbeat also re-applies the deployed config; keep this object on its own.
+      instance.reconcile(smallConfig);
+    });
+    const started = await runInDurableObject(stub, (instance: StatusPage) => {
+      const result = instance.tick();
+      instance.reconcile(smallConfig);
+      return result;
+    });
+    expect(started.started).toEqual([id]);
+    const during = await stub.snapshot();
+    expect(during.activeMaintenances.map((m) => m.id)).toEqual([id]);
+    expect(during.components.find((c) => c.id === "api")?.status).toBe("under_maintenance");
+  });
+});
