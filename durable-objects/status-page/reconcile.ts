@@ -40,12 +40,7 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
   };
   writeMeta(sql, "page", JSON.stringify(page));
 
-  const groups = new Map(
-    sql
-      .exec<ExistingRow>(`SELECT * FROM groups`)
-      .toArray()
-      .map((row) => [row.id, row]),
-  );
+  const groups = existingRows(sql, "groups");
   config.groups.forEach((group, index) => {
     const existing = groups.get(group.id);
     const description = group.description ?? null;
@@ -78,18 +73,9 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
     }
     groups.delete(group.id);
   });
-  for (const [id, row] of groups) {
-    if (row.removed_at !== null) continue;
-    sql.exec(`UPDATE groups SET removed_at = ?, updated_at = ? WHERE id = ?`, now, now, id);
-    result.removed.push(id);
-  }
+  markRemoved(sql, "groups", groups, now, result);
 
-  const components = new Map(
-    sql
-      .exec<ExistingRow>(`SELECT * FROM components`)
-      .toArray()
-      .map((row) => [row.id, row]),
-  );
+  const components = existingRows(sql, "components");
   config.components.forEach((component, index) => {
     const existing = components.get(component.id);
     const fields = {
@@ -145,13 +131,33 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
     }
     components.delete(component.id);
   });
-  for (const [id, row] of components) {
-    if (row.removed_at !== null) continue;
-    sql.exec(`UPDATE components SET removed_at = ?, updated_at = ? WHERE id = ?`, now, now, id);
-    result.removed.push(id);
-  }
+  markRemoved(sql, "components", components, now, result);
 
   writeMeta(sql, "config_fingerprint", digest);
   result.changed = true;
   return result;
+}
+
+function existingRows(sql: SqlStorage, table: "groups" | "components"): Map<string, ExistingRow> {
+  return new Map(
+    sql
+      .exec<ExistingRow>(`SELECT * FROM ${table}`)
+      .toArray()
+      .map((row) => [row.id, row]),
+  );
+}
+
+/** Rows left over after matching the config are hidden, never deleted, so their history survives. */
+function markRemoved(
+  sql: SqlStorage,
+  table: "groups" | "components",
+  leftovers: Map<string, ExistingRow>,
+  now: number,
+  result: ReconcileResult,
+): void {
+  for (const [id, row] of leftovers) {
+    if (row.removed_at !== null) continue;
+    sql.exec(`UPDATE ${table} SET removed_at = ?, updated_at = ? WHERE id = ?`, now, now, id);
+    result.removed.push(id);
+  }
 }
