@@ -38,12 +38,23 @@ type UpdateRow = {
 };
 
 /**
- * Loads incidents or maintenances with their updates and components. `where`
- * is a fixed SQL fragment written in this folder, never user text; values go
- * through `params`.
+ * A query over incidents and maintenances. `where`, `order` and `index` are
+ * fixed SQL written in this folder, never user text; values go through `params`.
  */
-export function loadEvents(sql: SqlStorage, where: string, params: unknown[], orderAndLimit: string): EventView[] {
-  const rows = sql.exec<IncidentRow>(`SELECT * FROM incidents WHERE ${where} ${orderAndLimit}`, ...params).toArray();
+export interface EventQuery {
+  where: string;
+  params?: unknown[];
+  order?: string;
+  /** Pins the index where SQLite's planner would rather avoid a sort than a scan. */
+  index?: string;
+}
+
+/** Loads incidents or maintenances with their updates and components. */
+export function loadEvents(sql: SqlStorage, query: EventQuery): EventView[] {
+  const from = query.index ? `incidents INDEXED BY ${query.index}` : "incidents";
+  const rows = sql
+    .exec<IncidentRow>(`SELECT * FROM ${from} WHERE ${query.where} ${query.order ?? ""}`, ...(query.params ?? []))
+    .toArray();
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const updates = new Map<string, IncidentUpdateView[]>();
@@ -74,14 +85,14 @@ export function loadEvents(sql: SqlStorage, where: string, params: unknown[], or
   return rows.map((row) => toEventView(row, updates.get(row.id) ?? [], components.get(row.id) ?? []));
 }
 
-export function loadIncidents(sql: SqlStorage, where: string, params: unknown[], order: string): IncidentView[] {
-  return loadEvents(sql, `kind = 'incident' AND ${where}`, params, order).filter(
+export function loadIncidents(sql: SqlStorage, query: EventQuery): IncidentView[] {
+  return loadEvents(sql, { ...query, where: `kind = 'incident' AND ${query.where}` }).filter(
     (event): event is IncidentView => event.kind === "incident",
   );
 }
 
-export function loadMaintenances(sql: SqlStorage, where: string, params: unknown[], order: string): MaintenanceView[] {
-  return loadEvents(sql, `kind = 'maintenance' AND ${where}`, params, order).filter(
+export function loadMaintenances(sql: SqlStorage, query: EventQuery): MaintenanceView[] {
+  return loadEvents(sql, { ...query, where: `kind = 'maintenance' AND ${query.where}` }).filter(
     (event): event is MaintenanceView => event.kind === "maintenance",
   );
 }

@@ -36,6 +36,13 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        affected_components TEXT, deliver_notifications INTEGER NOT NULL DEFAULT 1)`,
     `CREATE INDEX incident_updates_by_incident ON incident_updates (incident_id, created_at)`,
   ],
+  // 2: the read model's queries stay bounded however long the history grows:
+  // open incidents by status, maintenances by their window.
+  [
+    `CREATE INDEX incidents_by_visibility_and_status ON incidents (kind, visibility, status, created_at)`,
+    `CREATE INDEX incidents_by_schedule ON incidents (kind, visibility, scheduled_for)`,
+    `DROP INDEX incidents_by_status`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -74,7 +74,7 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
       }),
     }));
 
-  const publicOnly = "visibility = 'public' AND";
+  const byStatus = "incidents_by_visibility_and_status";
   return {
     version: Number(readMeta(sql, "version") ?? 0),
     updatedAt: iso(Number(readMeta(sql, "updated_at") ?? now)),
@@ -82,26 +82,29 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
     page,
     groups,
     components,
-    activeIncidents: loadIncidents(
-      sql,
-      `${publicOnly} status IN ('investigating', 'identified', 'monitoring')`,
-      [],
-      "ORDER BY created_at DESC",
-    ),
-    recentIncidents: loadIncidents(sql, `${publicOnly} 1 = 1`, [], `ORDER BY created_at DESC LIMIT ${RECENT_LIMIT}`),
-    activeMaintenances: loadMaintenances(
-      sql,
-      `${publicOnly} status IN ('in_progress', 'verifying')`,
-      [],
-      "ORDER BY scheduled_for ASC",
-    ),
-    upcomingMaintenances: loadMaintenances(sql, `${publicOnly} status = 'scheduled'`, [], "ORDER BY scheduled_for ASC"),
-    recentMaintenances: loadMaintenances(
-      sql,
-      `${publicOnly} 1 = 1`,
-      [],
-      `ORDER BY scheduled_for DESC LIMIT ${RECENT_LIMIT}`,
-    ),
+    activeIncidents: loadIncidents(sql, {
+      where: `visibility = 'public' AND status IN ('investigating', 'identified', 'monitoring')`,
+      order: "ORDER BY created_at DESC",
+      index: byStatus,
+    }),
+    recentIncidents: loadIncidents(sql, {
+      where: `visibility = 'public'`,
+      order: `ORDER BY created_at DESC LIMIT ${RECENT_LIMIT}`,
+    }),
+    activeMaintenances: loadMaintenances(sql, {
+      where: `visibility = 'public' AND status IN ('in_progress', 'verifying')`,
+      order: "ORDER BY scheduled_for ASC",
+      index: byStatus,
+    }),
+    upcomingMaintenances: loadMaintenances(sql, {
+      where: `visibility = 'public' AND status = 'scheduled'`,
+      order: "ORDER BY scheduled_for ASC",
+      index: byStatus,
+    }),
+    recentMaintenances: loadMaintenances(sql, {
+      where: `visibility = 'public'`,
+      order: `ORDER BY scheduled_for DESC LIMIT ${RECENT_LIMIT}`,
+    }),
   };
 }
 

@@ -62,7 +62,7 @@ export class StatusPage extends DurableObject<Env> {
 
   /** A public incident or maintenance by id, or null (internal ones are never returned). */
   event(id: string): IncidentView | MaintenanceView | null {
-    return loadEvents(this.ctx.storage.sql, `id = ? AND visibility = 'public'`, [id], "")[0] ?? null;
+    return loadEvents(this.ctx.storage.sql, { where: `id = ? AND visibility = 'public'`, params: [id] })[0] ?? null;
   }
 
   /** A real round trip to storage: write a probe value and read it back. */

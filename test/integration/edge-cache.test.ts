@@ -51,6 +51,18 @@ describe("edge cache", () => {
     expect(state.reads).toBe(1);
   });
 
+  it("sends the body gzipped once, to clients that accept it", async () => {
+    const { get } = setup();
+    const plain = await (await get("/")).text();
+    const compressed = await get("/", { "accept-encoding": "br, gzip" });
+    expect(compressed.headers.get("content-encoding")).toBe("gzip");
+    expect(compressed.headers.get("vary")).toBe("accept-encoding");
+    const bytes = await compressed.arrayBuffer();
+    expect(bytes.byteLength).toBeLessThan(plain.length / 3);
+    const unzipped = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    expect(await new Response(unzipped).text()).toBe(plain);
+  });
+
   it("ignores the query string, so it cannot be used to bypass the cache", async () => {
     const { get, state } = setup();
     await get("/");

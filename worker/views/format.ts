@@ -1,29 +1,36 @@
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string, withTime: boolean): Intl.DateTimeFormat {
-  const key = `${timeZone}|${withTime}`;
-  let format = formatters.get(key);
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-GB", {
       timeZone,
       day: "numeric",
       month: "short",
       year: "numeric",
-      ...(withTime ? { hour: "2-digit", minute: "2-digit", timeZoneName: "short" } : {}),
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZoneName: "short",
     });
-    formatters.set(key, format);
+    formatters.set(timeZone, format);
   }
   return format;
 }
 
 /** "22 Nov 2026, 14:05 CET": absolute, in the page's time zone, so cached pages never go stale. */
 export function formatDateTime(iso: string, timeZone: string): string {
-  return formatter(timeZone, true).format(new Date(iso));
+  return formatter(timeZone).format(new Date(iso));
 }
 
-/** "22 Nov 2026" for a calendar day (YYYY-MM-DD, UTC). */
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/**
+ * "22 Nov 2026" for a calendar day (YYYY-MM-DD). Plain string work: the page
+ * formats thousands of days per render and Intl is the slow part of it.
+ */
 export function formatDay(day: string): string {
-  return formatter("Etc/UTC", false).format(new Date(`${day}T00:00:00Z`));
+  const [year, month, date] = day.split("-");
+  return `${Number(date)} ${MONTHS[Number(month) - 1]} ${year}`;
 }
 
 /** "1 h 5 min", "45 s": durations for people. */

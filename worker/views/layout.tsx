@@ -39,9 +39,9 @@ export function Layout({ page, title, children }: LayoutProps) {
           {children}
         </main>
         <footer class="site">
-          <div class="wrap">
+          <p class="wrap">
             <a href="/api/v2/summary.json">JSON API</a> · <a href="/history">Incident history</a> · Powered by Lookout
-          </div>
+          </p>
         </footer>
       </body>
     </html>

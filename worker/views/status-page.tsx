@@ -40,7 +40,7 @@ export function StatusPageView({ snapshot, status }: { snapshot: PageSnapshot; s
 
       <section aria-labelledby="components">
         <h2 id="components">Components</h2>
-        {ungrouped.length > 0 ? <ComponentList components={ungrouped} /> : null}
+        {ungrouped.length > 0 ? <ComponentList components={ungrouped} heading="h3" /> : null}
         {snapshot.groups.map((group) => {
           const members = visible.filter((c) => c.groupId === group.id);
           if (members.length === 0) return null;
@@ -48,29 +48,29 @@ export function StatusPageView({ snapshot, status }: { snapshot: PageSnapshot; s
             <section class="group" aria-labelledby={`group-${group.id}`}>
               <h3 id={`group-${group.id}`}>{group.name}</h3>
               {group.description ? <p class="meta">{group.description}</p> : null}
-              <ComponentList components={members} />
+              <ComponentList components={members} heading="h4" />
             </section>
           );
         })}
       </section>
 
       <p class="updated">
-        Last updated <time datetime={snapshot.updatedAt}>{formatDateTime(snapshot.updatedAt, page.timeZone)}</time> ·{" "}
-        <a href="/history">Incident history</a>
+        Last updated <time datetime={snapshot.updatedAt}>{formatDateTime(snapshot.updatedAt, page.timeZone)}</time>
       </p>
     </Layout>
   );
 }
 
-function ComponentList({ components }: { components: ComponentView[] }) {
+/** Components under a group are one heading level deeper than top-level ones. */
+function ComponentList({ components, heading: Heading }: { components: ComponentView[]; heading: "h3" | "h4" }) {
   return (
     <ul class="components">
       {components.map((component) => (
         <li>
           <div class="component-head">
-            <h4>
+            <Heading>
               <a href={`/components/${component.id}`}>{component.name}</a>
-            </h4>
+            </Heading>
             <StatusLabel status={component.status} />
           </div>
           {component.description ? <p class="meta">{component.description}</p> : null}

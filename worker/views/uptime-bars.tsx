@@ -10,22 +10,23 @@ interface Run {
   title: string;
 }
 
-/**
- * 90 bars, one per day, drawn as dashed strokes: a stretch of quiet days is
- * one element, so fifty components stay light. Every day with trouble is its
- * own element with its figures; the component page lists them all as text.
- */
 export function UptimeBars({ component }: { component: ComponentView }) {
   const days = component.uptimeDays;
   const runs = toRuns(days);
   const uptime = formatUptime(uptimeOver(days));
+  // A component younger than the window says since when, so "100%" over one day is not read as 90.
+  const firstMeasured = days.find((day) => day.worst !== null);
+  const span =
+    days[0]?.worst === null && firstMeasured
+      ? `since ${formatDay(firstMeasured.date)}`
+      : `over the last ${days.length} days`;
   return (
     <div class="uptime">
       <svg
         viewBox={`0 0 ${days.length} 10`}
         preserveAspectRatio="none"
         role="img"
-        aria-label={`${component.name}: ${uptime} uptime over the last ${days.length} days`}
+        aria-label={`${component.name}: ${uptime} uptime ${span}`}
       >
         {runs.map((run) => (
           <path class={`d-${run.level}`} d={`M${run.from} 5H${run.to}`}>
@@ -36,7 +37,8 @@ export function UptimeBars({ component }: { component: ComponentView }) {
       <p class="uptime-legend">
         <span>{days.length} days ago</span>
         <a href={`/components/${component.id}`}>
-          {uptime} uptime<span class="sr"> for {component.name}: daily figures</span>
+          {uptime} uptime {span.startsWith("since") ? span : ""}
+          <span class="sr"> for {component.name}: daily figures</span>
         </a>
         <span>Today</span>
       </p>
@@ -52,19 +54,22 @@ function quiet(day: DayUptime): boolean {
   return day.worst === null || (day.worst === "operational" && downtimeSeconds(day) === 0);
 }
 
+/** Consecutive quiet days of one level merge into one run; a day with trouble stands alone. */
 function toRuns(days: readonly DayUptime[]): Run[] {
-  const runs: Run[] = [];
+  const spans: { from: number; to: number }[] = [];
   days.forEach((day, index) => {
-    const last = runs[runs.length - 1];
+    const last = spans[spans.length - 1];
     const previous = days[index - 1];
-    if (last && previous && quiet(day) && quiet(previous) && levelOf(previous) === levelOf(day)) {
-      last.to = index + 1;
-      last.title = `${formatDay(days[last.from]?.date ?? day.date)} – ${formatDay(day.date)}: ${quietText(day)}`;
-      return;
-    }
-    runs.push({ from: index, to: index + 1, level: levelOf(day), title: dayTitle(day) });
+    if (last && previous && quiet(day) && quiet(previous) && levelOf(previous) === levelOf(day)) last.to = index + 1;
+    else spans.push({ from: index, to: index + 1 });
   });
-  return runs;
+  return spans.map(({ from, to }) => {
+    const first = days[from] as DayUptime;
+    const final = days[to - 1] as DayUptime;
+    const title =
+      to - from === 1 ? dayTitle(first) : `${formatDay(first.date)} – ${formatDay(final.date)}: ${quietText(first)}`;
+    return { from, to, level: levelOf(first), title };
+  });
 }
 
 function quietText(day: DayUptime): string {

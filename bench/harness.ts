@@ -1,0 +1,181 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { Miniflare } from "miniflare";
+import { unstable_getDurableObjectClassNameToUseSQLiteMap, unstable_readConfig } from "wrangler";
+import type { LookoutConfig } from "../worker/config/schema.ts";
+import type { PageSnapshot } from "../worker/core/read-model.ts";
+import type { ComponentStatus, Impact, IncidentStatus } from "../worker/core/statuses.ts";
+import { bundle } from "./bundle.ts";
+
+/** The project root: wrangler.toml, static/ and node_modules/ are found from here. */
+export const ROOT = resolve(import.meta.dirname, "..");
+const WORKER = "lookout";
+const DRIVER = "bench-driver";
+
+export interface NewIncident {
+  name: string;
+  status: IncidentStatus;
+  impact: Impact;
+  body: string;
+  components: Record<string, ComponentStatus>;
+}
+
+/** One RPC call to the StatusPage object: the method's name, then its arguments. */
+export type Call =
+  | ["snapshot"]
+  | ["reconcile", LookoutConfig]
+  | ["setComponentStatus", string, ComponentStatus]
+  | ["createIncident", NewIncident]
+  | ["addIncidentUpdate", string, { status: IncidentStatus; body: string }];
+
+/**
+ * The StatusPage object's RPC surface as the benchmark uses it. Declared here
+ * rather than taken from the class, whose workerd-only types the Node
+ * tsconfig does not load.
+ */
+export interface StatusPageRpc {
+  snapshot(): Promise<PageSnapshot>;
+  reconcile(config: LookoutConfig): Promise<unknown>;
+  setComponentStatus(componentId: string, status: ComponentStatus): Promise<boolean>;
+  createIncident(input: NewIncident): Promise<string>;
+  addIncidentUpdate(incidentId: string, input: { status: IncidentStatus; body: string }): Promise<string>;
+}
+
+/**
+ * The parts of wrangler.toml the benchmark reads. wrangler's declarations
+ * refer to a types package it does not ship, so its Config arrives untyped.
+ */
+interface WranglerConfig {
+  compatibility_date?: string;
+  compatibility_flags: string[];
+  vars: Record<string, unknown>;
+  durable_objects: { bindings: { name: string; class_name: string }[] };
+  migrations: unknown[];
+  assets?: { directory?: string; binding?: string };
+}
+
+export interface RunningWorker {
+  /** Lookout's public address: what a browser would fetch. */
+  url: URL;
+  /** The object named `name` (the Worker's `/` always reads the one named "page"). */
+  object(name: string): StatusPageRpc;
+  /** Several calls to one object in one round trip from Node; they run in order. */
+  batch(name: string, calls: readonly Call[]): Promise<unknown[]>;
+  /** Raw SQL inside an object, for history no RPC can write: status changes in the past. */
+  sql(name: string, query: string, ...params: (string | number | null)[]): Promise<Record<string, unknown>[]>;
+  /** Bytes of the deployed bundle, for the report. */
+  bundleBytes: number;
+  dispose(): Promise<void>;
+}
+
+/** Builds the Worker exactly as `wrangler deploy` would upload it; returns the bundle's path. */
+export async function buildWorker(outdir: string): Promise<string> {
+  await promisify(execFile)(
+    join(ROOT, "node_modules/.bin/wrangler"),
+    // --env "" picks the top-level (local) environment and silences the multiple-environments warning.
+    ["deploy", "--dry-run", "--outdir", outdir, "--env", ""],
+    { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0" } },
+  );
+  return join(outdir, "index.js");
+}
+
+/**
+ * Runs the built bundle in workerd through Miniflare with the bindings
+ * wrangler.toml declares (a new binding or a compatibility-date bump reaches
+ * the benchmark without editing it), plus the bench driver beside it.
+ */
+export async function startWorker(bundlePath: string, scratch: string): Promise<RunningWorker> {
+  const config: WranglerConfig = unstable_readConfig({ config: join(ROOT, "wrangler.toml") }, { hideWarnings: true });
+  const statusPage = config.durable_objects.bindings.find((binding) => binding.name === "STATUS_PAGE");
+  if (!statusPage) throw new Error("wrangler.toml has no STATUS_PAGE Durable Object binding");
+  const sqliteClasses: Map<string, boolean> = unstable_getDurableObjectClassNameToUseSQLiteMap(config.migrations);
+  const sqlite = sqliteClasses.get(statusPage.class_name) === true;
+  const objectBinding = { type: "durable-object", worker: WORKER, exportName: statusPage.class_name } as const;
+
+  const env: Record<string, unknown> = { [statusPage.name]: objectBinding };
+  for (const [name, value] of Object.entries(config.vars)) {
+    env[name] = { type: "text", value: typeof value === "string" ? value : JSON.stringify(value) };
+  }
+  // Every object start logs at info; the table is easier to read without those. Warnings still show.
+  env.LOG_LEVEL = { type: "text", value: "warn" };
+  const assetsDirectory = config.assets?.directory ? resolve(ROOT, config.assets.directory) : undefined;
+  if (assetsDirectory && config.assets?.binding) env[config.assets.binding] = { type: "assets" };
+
+  const workerSource = readFileSync(bundlePath, "utf8");
+  const driverPath = await bundle(join(ROOT, "bench/driver.worker.ts"), join(scratch, "driver.mjs"), "neutral");
+  const compatibilityDate = config.compatibility_date ?? "2026-11-01";
+
+  const mf = new Miniflare({
+    host: "127.0.0.1",
+    port: 0,
+    unsafeInspectDurableObjects: true,
+    workers: [
+      {
+        config: {
+          name: WORKER,
+          compatibilityDate,
+          compatibilityFlags: config.compatibility_flags,
+          manifest: {
+            mainModule: "index.js",
+            modulesRoot: dirname(bundlePath),
+            modules: { "index.js": { type: "esm", contents: workerSource } },
+          },
+          // Miniflare types its bindings as a deep zod union; the shapes above follow its schema.
+          env: env as never,
+          exports: {
+            [statusPage.class_name]: {
+              type: "durable-object",
+              storage: sqlite ? "sqlite" : "legacy-kv",
+              // An evicted object would restart and re-apply lookout.config.ts over the reference page.
+              unsafePreventEviction: true,
+            },
+          },
+          ...(assetsDirectory ? { assets: { directory: assetsDirectory, hasUserWorker: true } } : {}),
+        },
+      },
+      {
+        config: {
+          name: DRIVER,
+          compatibilityDate,
+          manifest: {
+            mainModule: "driver.mjs",
+            modulesRoot: scratch,
+            modules: { "driver.mjs": { type: "esm", contents: readFileSync(driverPath, "utf8") } },
+          },
+          env: { STATUS_PAGE: objectBinding },
+        },
+        // Its own socket, so Lookout's public address serves nothing but Lookout.
+        dev: { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] },
+      },
+    ],
+  });
+  const url = await mf.ready;
+  const driverUrl = await mf.unsafeGetDirectURL(DRIVER);
+
+  const batch = async (name: string, calls: readonly Call[]): Promise<unknown[]> => {
+    const response = await fetch(driverUrl, { method: "POST", body: JSON.stringify({ object: name, calls }) });
+    if (!response.ok) throw new Error(`StatusPage "${name}": ${await response.text()}`);
+    return (await response.json()) as unknown[];
+  };
+  const one = async <T>(name: string, call: Call): Promise<T> => (await batch(name, [call]))[0] as T;
+
+  return {
+    url,
+    bundleBytes: Buffer.byteLength(workerSource),
+    batch,
+    object: (name) => ({
+      snapshot: () => one(name, ["snapshot"]),
+      reconcile: (next) => one(name, ["reconcile", next]),
+      setComponentStatus: (id, status) => one(name, ["setComponentStatus", id, status]),
+      createIncident: (input) => one(name, ["createIncident", input]),
+      addIncidentUpdate: (id, input) => one(name, ["addIncidentUpdate", id, input]),
+    }),
+    sql: async (name, query, ...params) => {
+      const storage = await mf.unsafeGetDurableObjectStorage(WORKER, statusPage.class_name, { name });
+      return storage.exec(query, ...params);
+    },
+    dispose: () => mf.dispose(),
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * `npm run bench`: the budgets of DESIGN.md "Budgets" that one machine can
+ * measure in a few minutes, each taken as a ratio or a size within one run so
+ * that the machine's speed cancels out. Prints figures; never fails on them.
+ *
+ *   1. cached `/` throughput against `/robots.txt`, same Worker, same run
+ *   2. uncached render of the reference page, and its gzipped weight
+ *   3. snapshot rebuild + render with 10 and with 10,000 resolved incidents
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { buildWorker, type RunningWorker, type StatusPageRpc, startWorker } from "./harness.ts";
+import { drive, type LoadResult, type LoadTarget } from "./load.ts";
+import { invalidateSnapshot, REFERENCE_PAGE_NAME, seedReferencePage } from "./reference.ts";
+import { loadRenderer, type RenderStatusPage } from "./render.ts";
+import { count, median, ms, quantile, type Row, table, verdict } from "./stats.ts";
+
+// Offline by default: Miniflare would otherwise try to download request.cf data.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+process.env.WRANGLER_SEND_METRICS ??= "false";
+
+const LOAD = { rounds: 4, seconds: 3, warmupSeconds: 1, concurrency: 16 };
+const RENDER = { warmup: 50, samples: 400 };
+const HISTORY = { small: 10, large: 10_000, warmup: 5, rounds: 60 };
+/** The object the Worker's `/` reads. It holds the small history, so figures 2 and 3 reuse it. */
+const PAGE_OBJECT = "page";
+const LARGE_OBJECT = "history-large";
+
+const started = performance.now();
+const notes: string[] = [];
+
+function progress(message: string): void {
+  process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}\n`);
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  const value = await work();
+  return [value, performance.now() - t0];
+}
+
+const rate = (list: readonly LoadResult[]) =>
+  list.reduce((sum, r) => sum + r.requests, 0) / list.reduce((sum, r) => sum + r.seconds, 0);
+
+/**
+ * Figure 1. Each round drives every target in turn, starting with a different
+ * one each round, so drift in the machine's load hits all of them alike. A
+ * third target, `/` revalidated with its ETag (304, no body), runs the same
+ * Worker code as a cache hit without the bytes; it tells code from weight.
+ */
+async function cachedThroughput(worker: RunningWorker): Promise<Row[]> {
+  // Warm: the first `/` renders (MISS); go on until the memory layer answers with the reference page.
+  let etag = "";
+  for (let attempt = 0; !etag; attempt++) {
+    const response = await fetch(new URL("/", worker.url));
+    const body = await response.text();
+    if (response.headers.get("x-lookout-cache") === "HIT" && body.includes(REFERENCE_PAGE_NAME)) {
+      etag = response.headers.get("etag") ?? "";
+    }
+    if (attempt > 50) throw new Error(`"/" never became a cache HIT of the reference page`);
+  }
+  const targets: LoadTarget[] = [
+    { path: "/" },
+    { path: "/robots.txt" },
+    { path: "/", headers: { "if-none-match": etag }, expect: 304 },
+  ];
+  for (const target of targets) await drive(worker.url, target, LOAD.warmupSeconds, LOAD.concurrency);
+
+  const results: LoadResult[][] = targets.map(() => []);
+  for (let round = 0; round < LOAD.rounds; round++) {
+    for (let k = 0; k < targets.length; k++) {
+      const index = (round + k) % targets.length;
+      const result = await drive(worker.url, targets[index] as LoadTarget, LOAD.seconds, LOAD.concurrency);
+      results[index]?.push(result);
+    }
+    progress(`load round ${round + 1}/${LOAD.rounds}`);
+  }
+  const [page = [], trivial = [], revalidated = []] = results;
+  const ratio = rate(page) / rate(trivial);
+  const perRound = page.map((r, i) => {
+    const baseline = trivial[i];
+    return baseline ? (r.requests / r.seconds / (baseline.requests / baseline.seconds)).toFixed(2) : "?";
+  });
+
+  const states = new Map<string, number>();
+  for (const r of page) for (const [state, n] of r.cache) states.set(state, (states.get(state) ?? 0) + n);
+  const served = [...states.values()].reduce((a, b) => a + b, 0);
+  const errors = results.flat().reduce((sum, r) => sum + r.errors, 0);
+  const bodyKb = page.reduce((sum, r) => sum + r.bytes, 0) / Math.max(1, served) / 1000;
+  const clientCpu = Math.max(...results.flat().map((r) => r.clientCpu));
+  const share = [...states].map(([state, n]) => `${state} ${((100 * n) / served).toFixed(1)}%`).join(", ");
+  notes.push(
+    `1: Worker built by wrangler deploy --dry-run, run by Miniflare (workerd, SQLite-backed object, static assets); ` +
+      `${LOAD.rounds} rounds × ${LOAD.seconds} s per target, ${LOAD.concurrency} concurrent keep-alive GETs to 127.0.0.1.`,
+    `   Per-round ratios ${perRound.join(", ")}. "/" bodies ${bodyKb.toFixed(1)} kB, uncompressed; cache ${share}; ` +
+      `${errors} errors; the load generator peaked at ${(clientCpu * 100).toFixed(0)}% of one core.`,
+  );
+  return [
+    { figure: "1  cached / (reference page)", value: `${count(rate(page))} req/s` },
+    { figure: "   /robots.txt (trivial, same Worker)", value: `${count(rate(trivial))} req/s` },
+    { figure: "   cached / ÷ /robots.txt", value: ratio.toFixed(2), budget: "≥ 0.80", verdict: verdict(ratio >= 0.8) },
+    {
+      figure: "   (diagnostic) / as 304 ÷ /robots.txt",
+      value: (rate(revalidated) / rate(trivial)).toFixed(2),
+      budget: "no body",
+    },
+  ];
+}
+
+/** Figure 2: the render alone, from a snapshot already in hand, as a cache miss pays for it. */
+async function referenceRender(worker: RunningWorker, render: RenderStatusPage): Promise<Row[]> {
+  const snapshot = await worker.object(PAGE_OBJECT).snapshot();
+  for (let i = 0; i < RENDER.warmup; i++) await render(snapshot);
+  const samples: number[] = [];
+  let html = "";
+  for (let i = 0; i < RENDER.samples; i++) {
+    const [page, took] = await timed(() => render(snapshot));
+    html = page;
+    samples.push(took);
+  }
+
+  const cssResponse = await fetch(new URL("/css/lookout.css", worker.url));
+  if (!cssResponse.ok) throw new Error(`/css/lookout.css answered ${cssResponse.status}`);
+  const css = await cssResponse.text();
+  const htmlGz = gzipSync(html).length;
+  const cssGz = gzipSync(css).length;
+  const weight = (htmlGz + cssGz) / 1000;
+  const scripts = (html.match(/<script\b/gi) ?? []).length;
+  const segments = (html.match(/<path\b/g) ?? []).length;
+  const p99 = quantile(samples, 0.99);
+
+  notes.push(
+    `2: rendered in Node ${process.versions.node} (V8, like workerd) with worker/views bundled by esbuild, because workerd's ` +
+      `clocks stand still while code runs; ${RENDER.samples} renders after ${RENDER.warmup} warm-up.`,
+    `   ${snapshot.components.length} components in ${snapshot.groups.length} groups, ${snapshot.activeIncidents.length} active incidents, ` +
+      `${segments} bar segments; the snapshot is ${(JSON.stringify(snapshot).length / 1000).toFixed(0)} kB as JSON. HTML ${(html.length / 1000).toFixed(1)} kB → ${(htmlGz / 1000).toFixed(1)} kB gzipped, ` +
+      `CSS (as served) ${(css.length / 1000).toFixed(1)} kB → ${(cssGz / 1000).toFixed(1)} kB (zlib level 6; kB = 1,000 bytes).`,
+  );
+  return [
+    { figure: "2  reference render, median", value: ms(median(samples)) },
+    { figure: "   reference render, p99", value: ms(p99), budget: "< 10 ms", verdict: verdict(p99 < 10) },
+    {
+      figure: "   HTML + CSS, gzipped",
+      value: `${weight.toFixed(1)} kB`,
+      budget: "< 25 kB",
+      verdict: verdict(weight < 25),
+    },
+    { figure: "   <script> elements", value: String(scripts), budget: "none", verdict: verdict(scripts === 0) },
+  ];
+}
+
+interface HistorySample {
+  /** snapshot() right after a write: the object rebuilds, then the snapshot travels to Node. */
+  rebuild: number;
+  render: number;
+  /** snapshot() again: served from the object's memory, so only the travel. */
+  cached: number;
+}
+
+/**
+ * Figure 3: after a write, a fresh page costs the object's snapshot rebuild
+ * plus the render. Timed from Node, so each sample also carries the snapshot's
+ * trip out of workerd; a second, cached snapshot() measures that trip, and the
+ * difference is the object's own rebuild.
+ */
+async function historyGrowth(worker: RunningWorker, render: RenderStatusPage): Promise<Row[]> {
+  const objects: [history: number, name: string, stub: StatusPageRpc][] = [
+    [HISTORY.small, PAGE_OBJECT, worker.object(PAGE_OBJECT)],
+    [HISTORY.large, LARGE_OBJECT, worker.object(LARGE_OBJECT)],
+  ];
+  const samples = new Map<number, HistorySample[]>(objects.map(([history]) => [history, []]));
+
+  for (let round = 0; round < HISTORY.warmup + HISTORY.rounds; round++) {
+    const order = round % 2 === 0 ? objects : [...objects].reverse();
+    for (const [history, , stub] of order) {
+      await invalidateSnapshot(stub, round);
+      const [snapshot, rebuild] = await timed(() => stub.snapshot());
+      const [, renderTime] = await timed(() => render(snapshot));
+      const [, cached] = await timed(() => stub.snapshot());
+      if (round >= HISTORY.warmup) samples.get(history)?.push({ rebuild, render: renderTime, cached });
+    }
+  }
+
+  const summary = new Map<number, { total: number; own: number }>();
+  for (const [history, name] of objects) {
+    const list = samples.get(history) ?? [];
+    const [stored] = await worker.sql(name, `SELECT COUNT(*) AS n FROM incidents WHERE status = 'resolved'`);
+    const entry = {
+      total: median(list.map((s) => s.rebuild + s.render)),
+      own: median(list.map((s) => s.rebuild - s.cached)),
+    };
+    summary.set(history, entry);
+    notes.push(
+      `3: ${count(Number(stored?.n ?? 0))} resolved incidents in "${name}"'s SQLite: medians snapshot() after a write ${ms(median(list.map((s) => s.rebuild)))}, ` +
+        `cached snapshot() ${ms(median(list.map((s) => s.cached)))}, render ${ms(median(list.map((s) => s.render)))}.`,
+    );
+  }
+  notes.push(
+    `   ${HISTORY.rounds} rounds after ${HISTORY.warmup} warm-up, objects alternating, each after a component's status change and back; ` +
+      `the snapshot reaches Node as JSON through a bench-only Worker (bench/driver.worker.ts).`,
+  );
+  const small = summary.get(HISTORY.small);
+  const large = summary.get(HISTORY.large);
+  const ratio = (large?.total ?? Number.NaN) / (small?.total ?? Number.NaN);
+  return [
+    { figure: `3  ${count(HISTORY.small)} resolved: rebuild + render`, value: ms(small?.total ?? Number.NaN) },
+    { figure: `   ${count(HISTORY.large)} resolved: rebuild + render`, value: ms(large?.total ?? Number.NaN) },
+    {
+      figure: `   ${count(HISTORY.large)} ÷ ${count(HISTORY.small)}`,
+      value: ratio.toFixed(2),
+      budget: "≤ 1.20",
+      verdict: verdict(ratio <= 1.2),
+    },
+    {
+      figure: "   (diagnostic) the object's rebuild alone",
+      value: `${ms(small?.own ?? Number.NaN)} → ${ms(large?.own ?? Number.NaN)}`,
+      budget: "no travel",
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
+  let worker: RunningWorker | undefined;
+  // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
+  // synchronously here makes sure the "exit" event, and so this removal, happens at all.
+  process.once("exit", () => rmSync(scratch, { recursive: true, force: true }));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+
+  try {
+    progress("building the Worker: wrangler deploy --dry-run");
+    const bundle = await buildWorker(join(scratch, "worker"));
+    const render = await loadRenderer(scratch);
+    const running = await startWorker(bundle, scratch);
+    worker = running;
+    progress(`workerd up at ${running.url.origin}; Worker bundle ${(running.bundleBytes / 1000).toFixed(0)} kB`);
+
+    for (const [name, history] of [
+      [PAGE_OBJECT, HISTORY.small],
+      [LARGE_OBJECT, HISTORY.large],
+    ] as const) {
+      const [, took] = await timed(() => seedReferencePage(running, name, history));
+      progress(
+        `seeded "${name}": reference page, ${count(history)} resolved incidents (${(took / 1000).toFixed(1)} s)`,
+      );
+    }
+
+    const rows = [
+      ...(await cachedThroughput(running)),
+      ...(await referenceRender(running, render)),
+      ...(await historyGrowth(running, render)),
+    ];
+    progress("done");
+    const seconds = Math.round((performance.now() - started) / 1000);
+    console.log(`\nLookout bench, ${new Date().toISOString()}, Node ${process.versions.node}, ${seconds} s\n`);
+    console.log(table(rows));
+    console.log(`\n${notes.join("\n")}`);
+  } finally {
+    await worker?.dispose();
+  }
+}
+
+await main();

@@ -1,0 +1,219 @@
+/**
+ * What a reader sees: Lookout started exactly as `npm start` starts it, the
+ * public page opened in headless Chromium, with and without JavaScript, in
+ * light and dark, on a wide screen and a narrow phone.
+ */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import config from "../../lookout.config.ts";
+import { COMPONENT_STATUS_LABELS, type ComponentStatus } from "../../worker/core/statuses.ts";
+import { launchBrowser, watchProblems } from "../helpers/node/browser.ts";
+import { projectRoot, type RunningLookout, startLookout } from "../helpers/node/lookout-process.ts";
+
+let lookout: RunningLookout;
+let browser: Browser;
+/** Current status of each component, as the v2 JSON API reports it. */
+let statusOf: Map<string, ComponentStatus>;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  lookout = await startLookout();
+  const response = await fetch(`${lookout.baseUrl}/api/v2/components.json`);
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { components: { id: string; status: ComponentStatus }[] };
+  statusOf = new Map(body.components.map((c) => [c.id, c.status]));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await lookout?.stop();
+});
+
+/** Opens `path` in a fresh context and fails on anything a reader would see go wrong. */
+async function open(path: string, options: BrowserContextOptions = {}, expectedStatus = 200) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = await watchProblems(page, { expectedStatus });
+  const url = `${lookout.baseUrl}${path}`;
+  const response = await page.goto(url).catch(async (error: Error) => {
+    // `wrangler dev` restarts workerd when a watched source file is saved
+    // during the run; wait for it to come back rather than fail on the edit.
+    if (!/ERR_CONNECTION_(RESET|REFUSED)|ERR_EMPTY_RESPONSE/.test(error.message)) throw error;
+    await lookout.waitUntilHealthy();
+    problems.reset();
+    return page.goto(url);
+  });
+  expect(response?.status(), lookout.output().slice(-4000)).toBe(expectedStatus);
+  return { page, response, problems, close: () => context.close() };
+}
+
+const shown = () => config.components.filter((c) => !c.onlyShowIfDegraded || statusOf.get(c.id) !== "operational");
+
+/** The content checks, shared by the JavaScript and no-JavaScript runs. */
+async function expectStatusPageContent(page: Page) {
+  expect(await page.title()).toContain(config.page.name);
+  expect(await page.getByRole("heading", { level: 1 }).count()).toBe(1);
+  const banner = page.getByRole("heading", { level: 1, name: "All Systems Operational", exact: true });
+  expect(await banner.isVisible()).toBe(true);
+
+  for (const group of config.groups) {
+    const members = shown().filter((c) => c.group === group.id);
+    const region = page.getByRole("region", { name: group.name, exact: true });
+    expect(await region.count(), `group "${group.name}"`).toBe(members.length > 0 ? 1 : 0);
+    if (members.length === 0) continue;
+    expect(await region.getByRole("heading", { name: group.name, exact: true }).count()).toBe(1);
+    for (const component of members) {
+      expect(await region.getByRole("heading", { name: component.name, exact: true }).count()).toBe(1);
+    }
+  }
+
+  for (const component of config.components) {
+    const item = page
+      .getByRole("listitem")
+      .filter({ has: page.getByRole("heading", { name: component.name, exact: true }) });
+    if (!shown().includes(component)) {
+      expect(await item.count(), `${component.name} is only shown when degraded`).toBe(0);
+      continue;
+    }
+    expect(await item.count(), component.name).toBe(1);
+    const status = statusOf.get(component.id);
+    expect(status, `${component.id} in /api/v2/components.json`).toBeDefined();
+    const label = item.getByText(COMPONENT_STATUS_LABELS[status as ComponentStatus], { exact: true });
+    expect(await label.isVisible(), `${component.name}'s status in words`).toBe(true);
+    const bars = item.locator("svg[role=img]");
+    expect(await bars.count()).toBe(1);
+    const barsLabel = (await bars.getAttribute("aria-label")) ?? "";
+    expect(barsLabel).toContain(component.name);
+    expect(barsLabel).toMatch(/uptime/i);
+    // A fresh page has one day of history: the label says since when, not "90 days".
+    expect(barsLabel).toMatch(/over the last 90 days|since \d{1,2} \w{3} \d{4}/);
+    const box = await bars.boundingBox();
+    expect(box?.width, `${component.name}'s bars are drawn`).toBeGreaterThan(100);
+  }
+}
+
+/** lookout.css is loaded and in effect: `selector` gets a background it would not have unstyled. */
+async function expectStylesheetApplied(page: Page, selector: string) {
+  const applied = await page.evaluate((selector) => {
+    const element = document.querySelector(selector);
+    const sheet = [...document.styleSheets].find((s) => s.href?.endsWith("/css/lookout.css"));
+    return {
+      rules: sheet ? sheet.cssRules.length : 0,
+      background: element ? getComputedStyle(element).backgroundColor : "missing",
+    };
+  }, selector);
+  expect(applied.rules).toBeGreaterThan(10);
+  expect(applied.background, selector).not.toMatch(/^(transparent|rgba\(0, 0, 0, 0\)|missing)$/);
+}
+
+async function expectHistoryLinkWorks(page: Page) {
+  const link = page.getByRole("navigation").getByRole("link", { name: "History", exact: true });
+  expect(await link.getAttribute("href")).toBe("/history");
+  const [response] = await Promise.all([
+    page.waitForEvent("response", (r) => r.url().endsWith("/history")),
+    link.click(),
+  ]);
+  await page.waitForURL("**/history");
+  expect(response.status()).toBe(200);
+  expect(await page.getByRole("heading", { level: 1, name: "Incident history" }).count()).toBe(1);
+}
+
+/** Relative luminance of a CSS rgb()/rgba() colour, 0 (black) to 1 (white). */
+function luminance(color: string): number {
+  const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+    const c = Number(v) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+}
+
+const colours = (page: Page) =>
+  page.evaluate(() => ({
+    background: getComputedStyle(document.body).backgroundColor,
+    text: getComputedStyle(document.body).color,
+  }));
+
+describe("the status page in a browser", () => {
+  it("shows the overall status, every group and component with its status and 90-day bars", async () => {
+    const { page, response, problems, close } = await open("/");
+    expect(response?.headers()["content-security-policy"]).toContain("default-src 'none'");
+    await expectStatusPageContent(page);
+    await expectStylesheetApplied(page, ".banner");
+    expect(await problems.collect()).toEqual([]);
+    await expectHistoryLinkWorks(page);
+    expect(await problems.collect()).toEqual([]);
+    await close();
+  });
+
+  it("shows the same with JavaScript disabled", async () => {
+    const { page, problems, close } = await open("/", { javaScriptEnabled: false });
+    await expectStatusPageContent(page);
+    await expectStylesheetApplied(page, ".banner");
+    await expectHistoryLinkWorks(page);
+    expect(await problems.collect()).toEqual([]);
+    await close();
+  });
+
+  it("answers an unknown address with a real 404 page", async () => {
+    for (const path of ["/no-such-page", "/components/no-such-component"]) {
+      const { page, response, problems, close } = await open(path, {}, 404);
+      expect(response?.headers()["content-type"]).toContain("text/html");
+      expect(await page.getByRole("heading", { level: 1, name: "Not found" }).count(), path).toBe(1);
+      expect(await page.getByRole("link", { name: "Back to the current status" }).getAttribute("href")).toBe("/");
+      await expectStylesheetApplied(page, "body");
+      expect(await problems.collect()).toEqual([]);
+      await close();
+    }
+  });
+
+  it("follows the reader's dark colour scheme", async () => {
+    const light = await open("/", { colorScheme: "light" });
+    const dark = await open("/", { colorScheme: "dark" });
+    const lightColours = await colours(light.page);
+    const darkColours = await colours(dark.page);
+    expect(luminance(lightColours.background), lightColours.background).toBeGreaterThan(0.8);
+    expect(luminance(darkColours.background), darkColours.background).toBeLessThan(0.05);
+    expect(luminance(darkColours.text), darkColours.text).toBeGreaterThan(0.6);
+    expect(await dark.problems.collect()).toEqual([]);
+    await light.close();
+    await dark.close();
+  });
+
+  it("fits a narrow phone screen without sideways scrolling", async () => {
+    const { page, problems, close } = await open("/", {
+      viewport: { width: 320, height: 640 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    expect(innerWidth).toBe(320);
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    expect(await problems.collect()).toEqual([]);
+    await close();
+  });
+
+  it("takes the README screenshot (light, 1000 px wide)", async () => {
+    const { page, problems, close } = await open("/", {
+      colorScheme: "light",
+      viewport: { width: 1000, height: 800 },
+      deviceScaleFactor: 1,
+    });
+    const png = await page.screenshot({ fullPage: true });
+    expect(png.readUInt32BE(16), "PNG width").toBe(1000);
+    expect(await problems.collect()).toEqual([]);
+    await close();
+    // The README's picture is written when missing or asked for, so a test run
+    // does not rewrite a tracked file each time.
+    const target = join(projectRoot, "docs", "screenshot.png");
+    if (!existsSync(target) || process.env.UPDATE_SCREENSHOT) {
+      mkdirSync(join(projectRoot, "docs"), { recursive: true });
+      writeFileSync(target, png);
+    }
+  });
+});
