@@ -40,6 +40,8 @@ describe("public pages", () => {
       expect(html).toContain(group);
     expect(html).toContain("REST API");
     expect(html).toContain("Partial outage");
+    // Impact in words, not only the colour of the card's edge.
+    expect(html).toContain("Major impact");
     expect(html).toContain('role="img"');
     expect(html).toContain("Postgres upgrade");
     expect(html).toContain(`href="/incidents/${ids.active}"`);

@@ -43,6 +43,14 @@ export const INCIDENT_STATUS_LABELS: Record<IncidentStatus | MaintenanceStatus, 
   completed: "Completed",
 };
 
+export const IMPACT_LABELS: Record<Impact | "maintenance", string> = {
+  none: "No impact",
+  minor: "Minor impact",
+  major: "Major impact",
+  critical: "Critical impact",
+  maintenance: "Planned maintenance",
+};
+
 export const UNRESOLVED_INCIDENT_STATUSES: readonly IncidentStatus[] = ["investigating", "identified", "monitoring"];
 export const ACTIVE_MAINTENANCE_STATUSES: readonly MaintenanceStatus[] = ["in_progress", "verifying"];
 

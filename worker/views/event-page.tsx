@@ -1,15 +1,7 @@
 import type { IncidentView, MaintenanceView, PageSnapshot } from "../core/read-model.ts";
-import { INCIDENT_STATUS_LABELS } from "../core/statuses.ts";
+import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "../core/statuses.ts";
 import { formatDateTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
-
-const IMPACT_LABELS = {
-  none: "No impact",
-  minor: "Minor",
-  major: "Major",
-  critical: "Critical",
-  maintenance: "Maintenance",
-};
 
 /** One incident or maintenance: what it touched and its timeline, newest first. */
 export function EventPage({ event, snapshot }: { event: IncidentView | MaintenanceView; snapshot: PageSnapshot }) {

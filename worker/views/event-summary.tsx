@@ -1,5 +1,5 @@
 import type { IncidentView, MaintenanceView, PageInfo } from "../core/read-model.ts";
-import { INCIDENT_STATUS_LABELS } from "../core/statuses.ts";
+import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "../core/statuses.ts";
 import { formatDateTime } from "./format.ts";
 
 export function eventHref(event: IncidentView | MaintenanceView): string {
@@ -14,6 +14,7 @@ export function EventSummary({ event, page }: { event: IncidentView | Maintenanc
       <h3 id={`event-${event.id}`}>
         <a href={eventHref(event)}>{event.name}</a>
       </h3>
+      <p class="meta">{IMPACT_LABELS[event.impact]}</p>
       {event.kind === "maintenance" ? (
         <p class="meta">
           Scheduled <time datetime={event.scheduledFor}>{formatDateTime(event.scheduledFor, page.timeZone)}</time> –{" "}
