@@ -1,5 +1,8 @@
 import { defineConfig } from "./worker/config/define-config.ts";
 
+/** Local stand-ins for the services below, started by `npm start` (scripts/demo-targets.ts). Use your real URLs. */
+const demo = "http://127.0.0.1:8790";
+
 /**
  * The page Lookout serves. This example describes a small SaaS company; replace
  * it with your own. Ids are stable identities: rename freely, but changing an id
@@ -33,5 +36,28 @@ export default defineConfig({
     { id: "us-east", name: "US East (Virginia)", group: "regions" },
     { id: "ap-south", name: "Asia Pacific (Singapore)", group: "regions" },
   ],
-  monitors: [],
+  monitors: [
+    {
+      id: "api",
+      url: `${demo}/api/healthCheck`,
+      components: ["api"],
+      intervalSeconds: 10,
+      json: { path: "status", equals: "ok" },
+      degradedAboveMs: 1_000,
+    },
+    {
+      id: "dashboard",
+      url: `${demo}/dashboard/healthCheck`,
+      components: ["dashboard", "website"],
+      intervalSeconds: 30,
+    },
+    { id: "auth", url: `${demo}/auth/healthCheck`, components: ["auth"], intervalSeconds: 30, keyword: '"ok"' },
+    { id: "search", url: `${demo}/search/healthCheck`, components: ["search"], degradedAboveMs: 1_500 },
+    { id: "webhooks", url: `${demo}/webhooks/healthCheck`, components: ["webhooks"], intervalSeconds: 20 },
+    { id: "slack", url: `${demo}/slack/healthCheck`, components: ["slack"], downStatus: "partial_outage" },
+    { id: "postgres", kind: "tcp", host: "127.0.0.1", port: 8791, components: ["postgres"], intervalSeconds: 30 },
+    { id: "eu-west", url: `${demo}/eu-west/healthCheck`, components: ["eu-west"] },
+    { id: "us-east", url: `${demo}/us-east/healthCheck`, components: ["us-east"] },
+    { id: "ap-south", url: `${demo}/ap-south/healthCheck`, components: ["ap-south"] },
+  ],
 });

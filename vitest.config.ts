@@ -1,23 +1,27 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { TARGETS_KEY } from "./test/helpers/target-addresses.ts";
 
 /**
  * Two projects: `workers` runs unit and integration tests inside workerd with
  * the real bindings from wrangler.toml; `e2e` runs in Node and drives the
- * Worker the way `npm start` runs it, through a real browser.
+ * Worker the way `npm start` runs it, through a real browser. The workers
+ * project's global setup starts real probe targets on 127.0.0.1 and their
+ * addresses reach the tests as the `TARGETS` binding.
  */
 export default defineConfig({
   test: {
     projects: [
       {
         plugins: [
-          cloudflareTest({
+          cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { LOG_LEVEL: "warn" } },
-          }),
+            miniflare: { bindings: { LOG_LEVEL: "warn", TARGETS: inject(TARGETS_KEY) } },
+          })),
         ],
         test: {
           name: "workers",
+          globalSetup: ["test/global-setup.ts"],
           include: ["test/unit/**/*.test.{ts,tsx}", "test/integration/**/*.test.{ts,tsx}"],
         },
       },

@@ -7,6 +7,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { DEMO_HTTP_PORT, startDemoTargets } from "./demo-targets.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
@@ -16,6 +17,7 @@ const check = spawn(process.execPath, ["scripts/check-config.ts"], { cwd: root, 
 if ((await new Promise((resolve) => check.on("exit", resolve))) !== 0) process.exit(1);
 
 const token = ensureAdminToken(`${root}.dev.vars`);
+const demo = startDemoTargets();
 
 const args = [
   "dev",
@@ -32,7 +34,10 @@ const wrangler = spawn(`${root}node_modules/.bin/wrangler`, args, {
   stdio: ["ignore", "inherit", "inherit"],
   env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
 });
-wrangler.on("exit", (code) => process.exit(code ?? 1));
+wrangler.on("exit", (code) => {
+  demo.close();
+  process.exit(code ?? 1);
+});
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));
 
 await waitUntilReady();
@@ -43,14 +48,18 @@ console.log(`
     JSON API (v2)   ${base}/api/v2/summary.json
     Health check    ${base}/healthCheck
     Admin token     ${token}   (in .dev.vars; the communicator API uses it)
+    Demo targets    http://127.0.0.1:${DEMO_HTTP_PORT}/api/healthCheck and friends, probed on schedule
 
+  Break one and watch the page:  curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/break/api
+  Mend it:                       curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/fix/api
   Edit lookout.config.ts and save: the page follows. Ctrl-C stops.
 `);
 
-// The cron heartbeat, once a minute, as Cloudflare would fire it.
-setInterval(() => {
+// The cron heartbeat, now and once a minute, as Cloudflare would fire it: it starts the monitors.
+const fireCron = () =>
   fetch(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => undefined);
-}, 60_000).unref();
+await fireCron();
+setInterval(fireCron, 60_000);
 
 function ensureAdminToken(path: string): string {
   const existing = existsSync(path) ? readFileSync(path, "utf8") : "";

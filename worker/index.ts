@@ -2,6 +2,7 @@ import { createApp } from "./app.tsx";
 import { type Env, statusPageStub } from "./env.ts";
 import { log, setLogLevel } from "./log.ts";
 
+export { Monitor } from "../durable-objects/monitor/monitor.ts";
 export { StatusPage } from "../durable-objects/status-page/status-page.ts";
 
 const app = createApp();
@@ -9,7 +10,7 @@ const app = createApp();
 export default {
   fetch: app.fetch,
 
-  /** The heartbeat: moves maintenances along and keeps the object warm with the deployed config. */
+  /** The heartbeat: applies the deployed config, moves maintenances along, keeps every monitor scheduled. */
   async scheduled(controller, env, _ctx) {
     setLogLevel(env.LOG_LEVEL);
     const result = await statusPageStub(env).tick();

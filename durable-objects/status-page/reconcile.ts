@@ -1,6 +1,7 @@
 import type { LookoutConfig } from "../../worker/config/schema.ts";
 import { fingerprint, pageIdFor } from "../../worker/core/page-id.ts";
 import type { PageInfo } from "../../worker/core/read-model.ts";
+import { reconcileMonitors } from "./monitors.ts";
 import { readMeta, writeMeta } from "./schema.ts";
 
 export interface ReconcileResult {
@@ -133,6 +134,7 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
   });
   markRemoved(sql, "components", components, now, result);
 
+  reconcileMonitors(sql, config, now);
   writeMeta(sql, "config_fingerprint", digest);
   result.changed = true;
   return result;

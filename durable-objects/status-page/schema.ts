@@ -1,3 +1,7 @@
+import { runMigrations } from "../shared/sql.ts";
+
+export { readMeta, writeMeta } from "../shared/sql.ts";
+
 /**
  * The StatusPage object's tables, as an append-only list of migrations. Each
  * runs once, in order, inside one transaction with the bump of
@@ -43,33 +47,34 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE INDEX incidents_by_schedule ON incidents (kind, visibility, scheduled_for)`,
     `DROP INDEX incidents_by_status`,
   ],
+  // 3: monitors as the config declares them, their per-region state as the
+  // Monitor objects report it, recent latency and daily roll-ups.
+  [
+    `CREATE TABLE monitors (
+       id TEXT PRIMARY KEY, config TEXT NOT NULL, fingerprint TEXT NOT NULL, quorum INTEGER NOT NULL,
+       down_status TEXT NOT NULL, interval_seconds INTEGER NOT NULL, removed_at INTEGER)`,
+    `CREATE TABLE monitor_components (
+       monitor_id TEXT NOT NULL, component_id TEXT NOT NULL, PRIMARY KEY (monitor_id, component_id))`,
+    `CREATE INDEX monitor_components_by_component ON monitor_components (component_id)`,
+    `CREATE TABLE monitor_instances (
+       monitor_id TEXT NOT NULL, region TEXT NOT NULL, started_fingerprint TEXT, kicked_at INTEGER,
+       state TEXT NOT NULL DEFAULT 'unknown', since INTEGER, last_report_at INTEGER, last_summary TEXT,
+       removed_at INTEGER, stopped_at INTEGER, PRIMARY KEY (monitor_id, region))`,
+    `CREATE TABLE monitor_latency (
+       monitor_id TEXT NOT NULL, region TEXT NOT NULL, at INTEGER NOT NULL, checks INTEGER NOT NULL,
+       failures INTEGER NOT NULL, mean_ms INTEGER, PRIMARY KEY (monitor_id, region, at))`,
+    `CREATE TABLE monitor_daily (
+       monitor_id TEXT NOT NULL, region TEXT NOT NULL, day TEXT NOT NULL, checks INTEGER NOT NULL,
+       down_checks INTEGER NOT NULL, degraded_checks INTEGER NOT NULL, down_seconds INTEGER NOT NULL,
+       mean_latency_ms INTEGER, p95_latency_ms INTEGER, PRIMARY KEY (monitor_id, region, day))`,
+    // The config's monitors must be reconciled into the new tables even if the config did not change.
+    `DELETE FROM meta WHERE key = 'config_fingerprint'`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings the object's tables up to SCHEMA_VERSION; returns the version it found. */
+/** Brings the StatusPage tables up to SCHEMA_VERSION; returns the version it found. */
 export function migrate(storage: DurableObjectStorage): number {
-  const sql = storage.sql;
-  const hasMeta = sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'`).toArray().length > 0;
-  const found = hasMeta ? Number(readMeta(sql, "schema_version") ?? 0) : 0;
-  for (let version = found; version < MIGRATIONS.length; version++) {
-    storage.transactionSync(() => {
-      for (const statement of MIGRATIONS[version] ?? []) sql.exec(statement);
-      writeMeta(sql, "schema_version", String(version + 1));
-    });
-  }
-  return found;
-}
-
-export function readMeta(sql: SqlStorage, key: string): string | undefined {
-  const row = sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = ?`, key).toArray()[0];
-  return row?.value;
-}
-
-export function writeMeta(sql: SqlStorage, key: string, value: string): void {
-  sql.exec(
-    `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-    key,
-    value,
-  );
+  return runMigrations(storage, MIGRATIONS);
 }

@@ -1,20 +1,22 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "../../lookout.config.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
-import type { IncidentView, MaintenanceView, PageSnapshot } from "../../worker/core/read-model.ts";
+import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { AffectedComponent, IncidentView, MaintenanceView, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
 import type { Env } from "../../worker/env.ts";
+import { monitorStub } from "../../worker/env.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
 import { loadEvents } from "./events.ts";
+import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
+import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
 import {
   addIncidentUpdate,
-  advanceMaintenances,
   createIncident,
   createMaintenance,
-  type MaintenanceProgress,
   type NewIncident,
   type NewIncidentUpdate,
   type NewMaintenance,
@@ -23,6 +25,14 @@ import {
 
 /** A snapshot older than this is rebuilt so today's uptime bar keeps counting. */
 const SNAPSHOT_MAX_AGE_MS = 60_000;
+/**
+ * Monitor objects started or stopped per alarm run. Each run is its own
+ * invocation with its own subrequest budget, so 1,000 new monitors take a few
+ * dozen quick runs, never one run over all of them.
+ */
+const KICKS_PER_RUN = 40;
+/** Calls to Monitor objects in flight at once, under the 6-connection limit. */
+const KICK_CONCURRENCY = 6;
 
 export interface StorageHealth {
   ok: boolean;
@@ -45,10 +55,7 @@ export class StatusPage extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       const from = migrate(ctx.storage);
       if (from !== SCHEMA_VERSION) log.info("status_page.migrated", { from, to: SCHEMA_VERSION });
-      this.#write(
-        (now) => reconcileWithConfig(ctx.storage.sql, config, now),
-        (result) => result.changed,
-      );
+      await this.reconcile();
     });
   }
 
@@ -81,22 +88,68 @@ export class StatusPage extends DurableObject<Env> {
     };
   }
 
-  /** Applies a config (the deployed one is applied on every start). */
-  reconcile(next: LookoutConfig = config): ReconcileResult {
-    return this.#write(
+  /** Applies a config (the deployed one on every start); new, changed and removed monitors are kicked at once. */
+  async reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
+    const result = this.#write(
       (now) => reconcileWithConfig(this.ctx.storage.sql, next, now),
-      (result) => result.changed,
+      (r) => r.changed,
     );
+    await this.#wakeKicks();
+    return result;
   }
 
-  /** The cron heartbeat: applies the deployed config and moves maintenances along. */
-  tick(): ReconcileResult & MaintenanceProgress {
-    const reconciled = this.reconcile();
+  /**
+   * The cron heartbeat: applies the deployed config, moves maintenances along,
+   * and wakes the alarm that starts, restarts and stops Monitor objects.
+   */
+  async tick(): Promise<ReconcileResult & MaintenanceProgress & { monitorsToKick: number }> {
+    const reconciled = await this.reconcile();
     const progress = this.#write(
       (now) => advanceMaintenances(this.ctx.storage.sql, now),
       (p) => p.started.length + p.completed.length > 0,
     );
-    return { ...reconciled, ...progress };
+    return { ...reconciled, ...progress, monitorsToKick: await this.#wakeKicks() };
+  }
+
+  /** Sets the alarm when Monitor objects wait for a kick; returns how many (up to one batch). */
+  async #wakeKicks(): Promise<number> {
+    const kicks = pendingKicks(this.ctx.storage.sql, Date.now(), KICKS_PER_RUN);
+    const waiting = kicks.start.length + kicks.stop.length;
+    if (waiting > 0 && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
+    return waiting;
+  }
+
+  /** Starts, restarts or stops a batch of Monitor objects; comes back for the rest. */
+  override async alarm(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const kicks = pendingKicks(sql, Date.now(), KICKS_PER_RUN);
+    const jobs = [
+      ...kicks.start.map(({ monitor, region }) => async () => {
+        await monitorStub(this.env, monitor.id, region).start(monitor, region);
+        markStarted(sql, monitor, region, Date.now());
+      }),
+      ...kicks.stop.map(({ monitorId, region }) => async () => {
+        await monitorStub(this.env, monitorId, region).stop();
+        markStopped(sql, monitorId, region, Date.now());
+      }),
+    ];
+    for (let i = 0; i < jobs.length; i += KICK_CONCURRENCY) {
+      const outcomes = await Promise.allSettled(jobs.slice(i, i + KICK_CONCURRENCY).map((job) => job()));
+      for (const outcome of outcomes) {
+        if (outcome.status === "rejected") log.warn("monitor.kick_failed", { error: outcome.reason });
+      }
+    }
+    // A full batch means there may be more; a failed kick waits for its grace period and the next heartbeat.
+    if (jobs.length === KICKS_PER_RUN) await this.ctx.storage.setAlarm(Date.now() + 100);
+    if (jobs.length > 0) log.info("monitor.kicked", { started: kicks.start.length, stopped: kicks.stop.length });
+  }
+
+  /** A Monitor object's report: state, latency, finished days; components follow its state. */
+  reportMonitor(report: MonitorReport): AffectedComponent[] {
+    return this.#write(
+      (now) => applyReport(this.ctx.storage.sql, report, now),
+      (changes) => changes.length > 0,
+    );
   }
 
   setComponentStatus(componentId: string, status: ComponentStatus): boolean {
@@ -119,19 +172,18 @@ export class StatusPage extends DurableObject<Env> {
     return this.#write((now) => addIncidentUpdate(this.ctx.storage.sql, maintenanceId, { status, body }, now));
   }
 
-  /** Runs one write in a transaction with the version bump, then drops the read model. */
+  /** Runs one write in a transaction; when it changed anything, bumps the version and drops the read model. */
   #write<T>(change: (now: number) => T, changed: (result: T) => boolean = () => true): T {
     const now = Date.now();
-    const result = this.ctx.storage.transactionSync(() => {
+    return this.ctx.storage.transactionSync(() => {
       const outcome = change(now);
       if (changed(outcome)) {
         const version = Number(readMeta(this.ctx.storage.sql, "version") ?? 0) + 1;
         writeMeta(this.ctx.storage.sql, "version", String(version));
         writeMeta(this.ctx.storage.sql, "updated_at", String(now));
+        this.#snapshot = null;
       }
       return outcome;
     });
-    this.#snapshot = null;
-    return result;
   }
 }

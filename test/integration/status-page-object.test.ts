@@ -37,17 +37,24 @@ describe("StatusPage object: schema", () => {
     await stub.reconcile(smallConfig);
     await stub.setComponentStatus("api", "partial_outage");
     await runInDurableObject(stub, (_instance: StatusPage, state) => {
-      // Put the object back where the first release left it.
-      state.storage.sql.exec(`DROP INDEX incidents_by_visibility_and_status`);
-      state.storage.sql.exec(`DROP INDEX incidents_by_schedule`);
-      state.storage.sql.exec(`CREATE INDEX incidents_by_status ON incidents (kind, status)`);
-      state.storage.sql.exec(`UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
+      // Put the object back where the first release left it: undo migrations 3 and 2.
+      const sql = state.storage.sql;
+      for (const table of ["monitors", "monitor_components", "monitor_instances", "monitor_latency", "monitor_daily"]) {
+        sql.exec(`DROP TABLE ${table}`);
+      }
+      sql.exec(`DROP INDEX incidents_by_visibility_and_status`);
+      sql.exec(`DROP INDEX incidents_by_schedule`);
+      sql.exec(`CREATE INDEX incidents_by_status ON incidents (kind, status)`);
+      sql.exec(`UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
       expect(migrate(state.storage)).toBe(1);
-      const indexes = state.storage.sql
-        .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index'`)
+      const names = sql
+        .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type IN ('index', 'table')`)
         .toArray()
         .map((r) => r.name);
-      expect(indexes).toEqual(expect.arrayContaining(["incidents_by_visibility_and_status", "incidents_by_schedule"]));
+      expect(names).toEqual(
+        expect.arrayContaining(["incidents_by_visibility_and_status", "incidents_by_schedule", "monitor_instances"]),
+      );
+      expect(names).not.toContain("incidents_by_status");
     });
     const snapshot = await stub.snapshot();
     expect(snapshot.components.find((c) => c.id === "api")?.status).toBe("partial_outage");
@@ -190,15 +197,8 @@ describe("StatusPage object: writes and the read model", () => {
       componentIds: ["api"],
     });
     expect((await stub.snapshot()).upcomingMaintenances.map((m) => m.id)).toEqual([id]);
-    await runInDurableObject(stub, (instance: StatusPage) => {
-      // The heartbeat also re-applies the deployed config; keep this object on its own.
-      instance.reconcile(smallConfig);
-    });
-    const started = await runInDurableObject(stub, (instance: StatusPage) => {
-      const result = instance.tick();
-      instance.reconcile(smallConfig);
-      return result;
-    });
+    // The heartbeat re-applies the deployed config, which has an "api" component too.
+    const started = await stub.tick();
     expect(started.started).toEqual([id]);
     const during = await stub.snapshot();
     expect(during.activeMaintenances.map((m) => m.id)).toEqual([id]);

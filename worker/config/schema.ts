@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { id, monitorSchema } from "./monitor-schema.ts";
 
 /**
  * The shape of `lookout.config.ts`. Ids are the stable identity of a group,
  * component or monitor: renaming keeps history, changing the id starts afresh.
  */
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes (max 63)");
 
 const timeZone = z.string().refine(isTimeZone, "must be an IANA time zone such as Etc/UTC or Europe/Berlin");
 
@@ -33,14 +33,6 @@ const componentSchema = z.strictObject({
   onlyShowIfDegraded: z.boolean().default(false),
   /** Shown on the page from this date (YYYY-MM-DD); days before it have no uptime bar. */
   startDate: z.iso.date().optional(),
-});
-
-const monitorSchema = z.strictObject({
-  id,
-  name: z.string().trim().min(1).max(100).optional(),
-  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
-  components: z.array(id).min(1, "must drive at least one component"),
-  intervalSeconds: z.number().int().min(10, "must be at least 10").max(3600, "must be at most 3600").default(60),
 });
 
 export const configSchema = z
@@ -82,6 +74,17 @@ export const configSchema = z
         ctx.addIssue({ code: "custom", path: ["monitors", i, "id"], message: `duplicate monitor id "${monitor.id}"` });
       }
       monitorIds.add(monitor.id);
+      const regionCount = Math.max(1, monitor.regions.length);
+      if (monitor.quorum !== undefined && monitor.quorum > regionCount) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitors", i, "quorum"],
+          message: `must be at most the number of regions (${regionCount})`,
+        });
+      }
+      if (new Set(monitor.regions).size !== monitor.regions.length) {
+        ctx.addIssue({ code: "custom", path: ["monitors", i, "regions"], message: "lists a region twice" });
+      }
       monitor.components.forEach((componentId, j) => {
         if (!componentIds.has(componentId)) {
           ctx.addIssue({

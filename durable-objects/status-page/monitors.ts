@@ -1,0 +1,218 @@
+import type { MonitorConfig } from "../../worker/config/monitor-schema.ts";
+import type { LookoutConfig } from "../../worker/config/schema.ts";
+import { componentStatusFromMonitors } from "../../worker/core/monitors/component-status.ts";
+import { combineRegions, defaultQuorum } from "../../worker/core/monitors/quorum.ts";
+import { type MonitorReport, REPORT_EVERY_MS, regionsOf } from "../../worker/core/monitors/report.ts";
+import type { MonitorState } from "../../worker/core/monitors/state-machine.ts";
+import { fingerprint } from "../../worker/core/page-id.ts";
+import type { AffectedComponent } from "../../worker/core/read-model.ts";
+import { setComponentStatus } from "./writes.ts";
+
+/** Recent latency is kept this long for the page's sparklines and charts. */
+const LATENCY_WINDOW_MS = 48 * 3_600_000;
+/** A kicked monitor gets this long to report before it is kicked again. */
+const KICK_GRACE_MS = 60_000;
+
+export interface MonitorKicks {
+  start: { monitor: MonitorConfig; region: string }[];
+  stop: { monitorId: string; region: string }[];
+}
+
+/**
+ * Makes the stored monitors match the config: one instance per monitor and
+ * region. A monitor dropped from the config is marked removed and stopped by
+ * the next kick; its history stays. Call inside a transaction.
+ */
+export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: number): void {
+  const wanted = new Map(config.monitors.map((m) => [m.id, m]));
+  for (const monitor of config.monitors) {
+    const regions = regionsOf(monitor);
+    sql.exec(
+      `INSERT INTO monitors (id, config, fingerprint, quorum, down_status, interval_seconds, removed_at)
+       VALUES (?, ?, ?, ?, ?, ?, NULL)
+       ON CONFLICT (id) DO UPDATE SET config = excluded.config, fingerprint = excluded.fingerprint,
+         quorum = excluded.quorum, down_status = excluded.down_status,
+         interval_seconds = excluded.interval_seconds, removed_at = NULL`,
+      monitor.id,
+      JSON.stringify(monitor),
+      fingerprint(JSON.stringify(monitor)),
+      monitor.quorum ?? defaultQuorum(regions.length),
+      monitor.downStatus,
+      monitor.intervalSeconds,
+    );
+    sql.exec(`DELETE FROM monitor_components WHERE monitor_id = ?`, monitor.id);
+    for (const componentId of monitor.components) {
+      sql.exec(`INSERT INTO monitor_components (monitor_id, component_id) VALUES (?, ?)`, monitor.id, componentId);
+    }
+    for (const region of regions) {
+      sql.exec(
+        `INSERT INTO monitor_instances (monitor_id, region) VALUES (?, ?)
+         ON CONFLICT (monitor_id, region) DO UPDATE SET removed_at = NULL, stopped_at = NULL`,
+        monitor.id,
+        region,
+      );
+    }
+    const placeholders = regions.map(() => "?").join(", ");
+    sql.exec(
+      `UPDATE monitor_instances SET removed_at = ? WHERE monitor_id = ? AND removed_at IS NULL AND region NOT IN (${placeholders})`,
+      now,
+      monitor.id,
+      ...regions,
+    );
+  }
+  for (const row of sql.exec<{ id: string }>(`SELECT id FROM monitors WHERE removed_at IS NULL`).toArray()) {
+    if (wanted.has(row.id)) continue;
+    sql.exec(`UPDATE monitors SET removed_at = ? WHERE id = ?`, now, row.id);
+    sql.exec(`UPDATE monitor_instances SET removed_at = ? WHERE monitor_id = ? AND removed_at IS NULL`, now, row.id);
+    sql.exec(`DELETE FROM monitor_components WHERE monitor_id = ?`, row.id);
+  }
+}
+
+/**
+ * Monitor objects that need a word from the heartbeat: never started, started
+ * with an older config, silent for too long, or removed and not yet stopped.
+ */
+export function pendingKicks(sql: SqlStorage, now: number, limit: number): MonitorKicks {
+  const start = sql
+    .exec<{ config: string; region: string }>(
+      `SELECT m.config, i.region FROM monitor_instances i JOIN monitors m ON m.id = i.monitor_id
+       WHERE i.removed_at IS NULL AND m.removed_at IS NULL
+         AND (i.kicked_at IS NULL OR i.kicked_at < ?)
+         AND (i.started_fingerprint IS NULL OR i.started_fingerprint != m.fingerprint
+              OR COALESCE(i.last_report_at, i.kicked_at, 0) < ? - MAX(3 * m.interval_seconds * 1000, ?))
+       LIMIT ?`,
+      now - KICK_GRACE_MS,
+      now,
+      3 * REPORT_EVERY_MS,
+      limit,
+    )
+    .toArray()
+    .map((row) => ({ monitor: JSON.parse(row.config) as MonitorConfig, region: row.region }));
+  const stop = sql
+    .exec<{ monitor_id: string; region: string }>(
+      `SELECT monitor_id, region FROM monitor_instances WHERE removed_at IS NOT NULL AND stopped_at IS NULL LIMIT ?`,
+      Math.max(0, limit - start.length),
+    )
+    .toArray()
+    .map((row) => ({ monitorId: row.monitor_id, region: row.region }));
+  return { start, stop };
+}
+
+export function markStarted(sql: SqlStorage, monitor: MonitorConfig, region: string, now: number): void {
+  sql.exec(
+    `UPDATE monitor_instances SET started_fingerprint = ?, kicked_at = ? WHERE monitor_id = ? AND region = ?`,
+    fingerprint(JSON.stringify(monitor)),
+    now,
+    monitor.id,
+    region,
+  );
+}
+
+export function markStopped(sql: SqlStorage, monitorId: string, region: string, now: number): void {
+  sql.exec(`UPDATE monitor_instances SET stopped_at = ? WHERE monitor_id = ? AND region = ?`, now, monitorId, region);
+}
+
+/**
+ * Takes a Monitor object's report: its state, latency and finished days; on a
+ * change of state, the statuses of the components it drives follow.
+ * Returns the component changes it made. Call inside a transaction.
+ */
+export function applyReport(sql: SqlStorage, report: MonitorReport, now: number): AffectedComponent[] {
+  const instance = sql
+    .exec<{ state: MonitorState }>(
+      `SELECT state FROM monitor_instances WHERE monitor_id = ? AND region = ? AND removed_at IS NULL`,
+      report.monitorId,
+      report.region,
+    )
+    .toArray()[0];
+  // A report from a monitor the config no longer has is dropped, not an error: it may race its stop.
+  if (!instance) return [];
+  sql.exec(
+    `UPDATE monitor_instances SET state = ?, since = ?, last_report_at = ?, last_summary = ? WHERE monitor_id = ? AND region = ?`,
+    report.state,
+    report.since,
+    report.at,
+    report.transition?.summary ?? null,
+    report.monitorId,
+    report.region,
+  );
+  if (report.latency && report.latency.checks > 0) {
+    sql.exec(
+      `INSERT OR REPLACE INTO monitor_latency (monitor_id, region, at, checks, failures, mean_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+      report.monitorId,
+      report.region,
+      report.latency.to,
+      report.latency.checks,
+      report.latency.failures,
+      report.latency.meanMs,
+    );
+  }
+  sql.exec(`DELETE FROM monitor_latency WHERE at < ?`, now - LATENCY_WINDOW_MS);
+  for (const r of report.rollups) {
+    sql.exec(
+      `INSERT OR REPLACE INTO monitor_daily (monitor_id, region, day, checks, down_checks, degraded_checks, down_seconds,
+         mean_latency_ms, p95_latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      report.monitorId,
+      report.region,
+      r.day,
+      r.checks,
+      r.downChecks,
+      r.degradedChecks,
+      r.downSeconds,
+      r.meanLatencyMs,
+      r.p95LatencyMs,
+    );
+  }
+  if (instance.state === report.state) return [];
+  const components = sql
+    .exec<{ component_id: string }>(
+      `SELECT component_id FROM monitor_components WHERE monitor_id = ?`,
+      report.monitorId,
+    )
+    .toArray();
+  return components
+    .map((row) => followMonitors(sql, row.component_id, now))
+    .filter((change): change is AffectedComponent => change !== null);
+}
+
+/**
+ * Sets a component to what its monitors say, unless a maintenance is running
+ * on it (its failures then do not alert: it shows under maintenance).
+ */
+export function followMonitors(sql: SqlStorage, componentId: string, now: number): AffectedComponent | null {
+  const inMaintenance = sql
+    .exec(
+      `SELECT 1 FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id
+       WHERE ic.component_id = ? AND i.kind = 'maintenance' AND i.status IN ('in_progress', 'verifying') LIMIT 1`,
+      componentId,
+    )
+    .toArray().length;
+  if (inMaintenance) return null;
+  const status = monitorStatusOf(sql, componentId);
+  return status ? setComponentStatus(sql, componentId, status, now) : null;
+}
+
+/** What the monitors of a component say, or null when it has none or none knows yet. */
+export function monitorStatusOf(sql: SqlStorage, componentId: string) {
+  const rows = sql
+    .exec<{ monitor_id: string; quorum: number; down_status: "partial_outage" | "major_outage"; state: MonitorState }>(
+      `SELECT m.id AS monitor_id, m.quorum, m.down_status, i.state FROM monitor_components mc
+         JOIN monitors m ON m.id = mc.monitor_id AND m.removed_at IS NULL
+         JOIN monitor_instances i ON i.monitor_id = m.id AND i.removed_at IS NULL
+       WHERE mc.component_id = ?`,
+      componentId,
+    )
+    .toArray();
+  const byMonitor = new Map<
+    string,
+    { quorum: number; downStatus: (typeof rows)[number]["down_status"]; states: MonitorState[] }
+  >();
+  for (const row of rows) {
+    const entry = byMonitor.get(row.monitor_id) ?? { quorum: row.quorum, downStatus: row.down_status, states: [] };
+    entry.states.push(row.state);
+    byMonitor.set(row.monitor_id, entry);
+  }
+  return componentStatusFromMonitors(
+    [...byMonitor.values()].map((m) => ({ state: combineRegions(m.states, m.quorum), downStatus: m.downStatus })),
+  );
+}

@@ -1,0 +1,231 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { pendingKicks } from "../../durable-objects/status-page/monitors.ts";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
+import { monitorStub } from "../../worker/env.ts";
+import { targets, targetUrl } from "../helpers/workers/targets.ts";
+import { pageObject } from "../helpers/workers/worker.ts";
+
+/**
+ * The whole probe path inside workerd: the StatusPage object kicks Monitor
+ * objects, their alarms probe real servers on 127.0.0.1, the state machine
+ * debounces, and component statuses on the page follow.
+ */
+
+type MonitorInput = NonNullable<LookoutConfigInput["monitors"]>[number];
+
+function configWith(monitors: MonitorInput[]) {
+  return defineConfig({
+    page: { name: "Monitored", url: "https://status.monitored.test" },
+    components: [
+      { id: "api", name: "API" },
+      { id: "db", name: "Database" },
+      { id: "jobs", name: "Jobs" },
+    ],
+    monitors,
+  });
+}
+
+/**
+ * Lets the page's alarm start and stop Monitor objects, as it does after a
+ * reconcile or the cron heartbeat. Alarms fire on their own here too, so run
+ * it if it is still pending and then wait until no kick is left.
+ */
+async function kick() {
+  const page = pageObject();
+  await runDurableObjectAlarm(page);
+  await vi.waitFor(
+    async () => {
+      const waiting = await runInDurableObject(page, (_instance: StatusPage, state) => {
+        const kicks = pendingKicks(state.storage.sql, Date.now(), 100);
+        return kicks.start.length + kicks.stop.length;
+      });
+      expect(waiting).toBe(0);
+    },
+    { timeout: 5_000, interval: 20 },
+  );
+}
+
+/** One scheduled check of a monitor, as its alarm fires it. */
+async function check(monitorId: string, region = "default") {
+  const ran = await runDurableObjectAlarm(monitorStub(env, monitorId, region));
+  expect(ran, `${monitorId}@${region} had an alarm set`).toBe(true);
+}
+
+async function statusOf(componentId: string) {
+  const snapshot = await pageObject().snapshot();
+  return snapshot.components.find((c) => c.id === componentId)?.status;
+}
+
+describe("monitoring", () => {
+  it("starts a new monitor without a manual step and checks it on its alarm", async () => {
+    const page = pageObject();
+    await page.reconcile(configWith([{ id: "api-health", url: targetUrl("/healthy"), components: ["api"] }]));
+    await kick();
+    const before = await monitorStub(env, "api-health", "default").inspect();
+    expect(before.monitorId).toBe("api-health");
+    expect(before.nextCheckAt).toBeGreaterThan(Date.now() - 1000);
+
+    await check("api-health");
+    const after = await monitorStub(env, "api-health", "default").inspect();
+    expect(after.memory?.state).toBe("up");
+    expect(after.samples).toBe(1);
+    // The next check is booked on the monitor's own slot, within one interval.
+    expect(after.nextCheckAt).toBeGreaterThan(Date.now());
+    expect(after.nextCheckAt).toBeLessThanOrEqual(Date.now() + 60_000);
+    expect(await statusOf("api")).toBe("operational");
+  });
+
+  it("takes the component down only after three failures in a row, with the evidence", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([{ id: "db-health", url: targetUrl("/status/503"), components: ["db"], failuresToDown: 3 }]),
+    );
+    await kick();
+    await check("db-health");
+    await check("db-health");
+    expect(await statusOf("db")).toBe("operational");
+    await check("db-health");
+    expect(await statusOf("db")).toBe("major_outage");
+    const inspection = await monitorStub(env, "db-health", "default").inspect();
+    expect(inspection.memory?.firstFailure?.summary).toMatch(/503/);
+  });
+
+  it("does not flap on a target that fails twice and recovers", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([{ id: "jobs-health", url: targetUrl("/flaky/jobs/2"), components: ["jobs"], failuresToDown: 3 }]),
+    );
+    await kick();
+    for (let i = 0; i < 4; i++) await check("jobs-health");
+    expect(await statusOf("jobs")).toBe("operational");
+    const inspection = await monitorStub(env, "jobs-health", "default").inspect();
+    expect(inspection.samples).toBe(4);
+    expect(inspection.memory?.state).toBe("up");
+  });
+
+  it("recovers after successesToUp good checks", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([
+        {
+          id: "api-flaky",
+          url: targetUrl("/flaky/api-flaky/3"),
+          components: ["api"],
+          failuresToDown: 3,
+          successesToUp: 2,
+        },
+      ]),
+    );
+    await kick();
+    for (let i = 0; i < 3; i++) await check("api-flaky");
+    expect(await statusOf("api")).toBe("major_outage");
+    await check("api-flaky");
+    expect(await statusOf("api")).toBe("major_outage");
+    await check("api-flaky");
+    expect(await statusOf("api")).toBe("operational");
+  });
+
+  it("keeps a component under maintenance while its monitor fails", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([{ id: "db-maint", url: targetUrl("/status/500"), components: ["db"], failuresToDown: 1 }]),
+    );
+    await page.setComponentStatus("db", "operational");
+    const now = Date.now();
+    await page.createMaintenance({
+      name: "Database upgrade",
+      body: "Planned.",
+      scheduledFor: new Date(now - 60_000).toISOString(),
+      scheduledUntil: new Date(now + 3_600_000).toISOString(),
+      componentIds: ["db"],
+      status: "in_progress",
+    });
+    await page.setComponentStatus("db", "under_maintenance");
+    await kick();
+    await check("db-maint");
+    await check("db-maint");
+    expect((await monitorStub(env, "db-maint", "default").inspect()).memory?.state).toBe("down");
+    expect(await statusOf("db")).toBe("under_maintenance");
+  });
+
+  it("checks TCP monitors by connecting", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([
+        { id: "tcp-ok", kind: "tcp", host: targets.tcp.hostname, port: targets.tcp.port, components: ["jobs"] },
+        {
+          id: "tcp-refused",
+          kind: "tcp",
+          host: targets.refused.hostname,
+          port: targets.refused.port,
+          components: ["api"],
+          failuresToDown: 1,
+        },
+      ]),
+    );
+    await kick();
+    await check("tcp-ok");
+    await check("tcp-refused");
+    expect((await monitorStub(env, "tcp-ok", "default").inspect()).memory?.state).toBe("up");
+    const refused = await monitorStub(env, "tcp-refused", "default").inspect();
+    expect(refused.memory?.state).toBe("down");
+    expect(refused.memory?.firstFailure?.summary).toMatch(/refused/i);
+  });
+
+  it("declares a heartbeat monitor down when the job stops calling, up when it calls", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([{ id: "nightly", kind: "heartbeat", components: ["jobs"], intervalSeconds: 3600 }]),
+    );
+    await kick();
+    await check("nightly");
+    expect(await statusOf("jobs")).toBe("major_outage");
+    await monitorStub(env, "nightly", "default").heartbeat();
+    await check("nightly");
+    expect(await statusOf("jobs")).toBe("operational");
+  });
+
+  it("declares down across regions only when a quorum agrees", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([
+        { id: "global", url: targetUrl("/healthy"), components: ["api"], regions: ["weur", "enam", "apac"] },
+      ]),
+    );
+    await page.setComponentStatus("api", "operational");
+    const report = (region: string, state: "up" | "down") =>
+      page.reportMonitor({
+        monitorId: "global",
+        region,
+        at: Date.now(),
+        state,
+        since: Date.now(),
+        transition: null,
+        latency: null,
+        rollups: [],
+      });
+    await report("weur", "up");
+    await report("enam", "up");
+    await report("apac", "down");
+    expect(await statusOf("api")).toBe("operational");
+    await report("enam", "down");
+    expect(await statusOf("api")).toBe("major_outage");
+    await report("enam", "up");
+    expect(await statusOf("api")).toBe("operational");
+  });
+
+  it("stops a monitor removed from the config and starts one added", async () => {
+    const page = pageObject();
+    await page.reconcile(configWith([{ id: "old", url: targetUrl("/healthy"), components: ["api"] }]));
+    await kick();
+    expect((await monitorStub(env, "old", "default").inspect()).nextCheckAt).not.toBeNull();
+    await page.reconcile(configWith([{ id: "new", url: targetUrl("/healthy"), components: ["api"] }]));
+    await kick();
+    expect(await runDurableObjectAlarm(monitorStub(env, "old", "default"))).toBe(false);
+    await check("new");
+    expect((await monitorStub(env, "new", "default").inspect()).samples).toBe(1);
+  });
+});

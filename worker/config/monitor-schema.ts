@@ -1,0 +1,105 @@
+import { z } from "zod";
+
+/**
+ * Monitors as declared in `lookout.config.ts`. Three kinds: `http` (the
+ * default: polls a URL, usually a `/healthCheck`), `tcp` (connects to
+ * host:port) and `heartbeat` (a job calls Lookout; silence means down).
+ */
+
+export const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "must be lowercase letters, digits and dashes (max 63)");
+
+/** Durable Object location hints: where a monitor's checks run from. */
+export const REGIONS = ["wnam", "enam", "sam", "weur", "eeur", "apac", "oc", "afr", "me"] as const;
+export type Region = (typeof REGIONS)[number];
+
+/** 200, "2xx" or "200-204". */
+const expectedStatus = z.union([
+  z.number().int().min(100).max(599),
+  z
+    .string()
+    .regex(/^([1-5]xx|[1-5]\d\d-[1-5]\d\d)$/, 'must be a code like 200, a class like "2xx" or a range like "200-299"'),
+]);
+
+const common = {
+  id,
+  name: z.string().trim().min(1).max(100).optional(),
+  components: z.array(id).min(1, "must drive at least one component"),
+  intervalSeconds: z.number().int().min(10, "must be at least 10").max(3600, "must be at most 3600").default(60),
+  /** Where checks run from; empty means one check from wherever the object lives. */
+  regions: z.array(z.enum(REGIONS)).max(REGIONS.length).default([]),
+  /** Regions that must agree a target is down; default a majority. */
+  quorum: z.number().int().min(1).optional(),
+  /** Consecutive failed checks before the monitor is down. */
+  failuresToDown: z.number().int().min(1).max(20).default(3),
+  /** Consecutive good checks before a down monitor is up again. */
+  successesToUp: z.number().int().min(1).max(20).default(2),
+  /** The component status a down monitor sets. */
+  downStatus: z.enum(["partial_outage", "major_outage"]).default("major_outage"),
+};
+
+const timeoutMs = z.number().int().min(100).max(60_000).default(10_000);
+const degradedAboveMs = z.number().int().min(1).max(60_000).optional();
+
+const httpMonitor = z.strictObject({
+  ...common,
+  kind: z.literal("http"),
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  method: z.enum(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]).default("GET"),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.string().max(65_536).optional(),
+  expectedStatus: z.array(expectedStatus).min(1).default(["2xx"]),
+  /** Text that must appear in the body. */
+  keyword: z.string().min(1).max(1_000).optional(),
+  /** Text that must not appear in the body. */
+  keywordAbsent: z.string().min(1).max(1_000).optional(),
+  /** A field of a JSON body that must have a value, e.g. { path: "checks.db.status", equals: "ok" }. */
+  json: z
+    .strictObject({
+      path: z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'must be a dotted path like "checks.db.status"'),
+      equals: z.union([z.string(), z.number(), z.boolean(), z.null()]),
+    })
+    .optional(),
+  timeoutMs,
+  degradedAboveMs,
+  followRedirects: z.boolean().default(true),
+  maxRedirects: z.number().int().min(0).max(10).default(5),
+  /** The most of the body read for keyword and JSON checks; the rest is never downloaded. */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1_024)
+    .max(4 * 1_048_576)
+    .default(1_048_576),
+});
+
+const tcpMonitor = z.strictObject({
+  ...common,
+  kind: z.literal("tcp"),
+  host: z.string().min(1).max(253),
+  port: z.number().int().min(1).max(65_535),
+  timeoutMs,
+  degradedAboveMs,
+});
+
+const heartbeatMonitor = z.strictObject({
+  ...common,
+  kind: z.literal("heartbeat"),
+  // A missed call is already past its grace, and a call is proof of life: no need to wait for more.
+  failuresToDown: common.failuresToDown.removeDefault().default(1),
+  successesToUp: common.successesToUp.removeDefault().default(1),
+  /** Extra time after the interval before a missing call counts as a failure. */
+  graceSeconds: z.number().int().min(0).max(86_400).default(60),
+});
+
+/** `kind` may be left out for an HTTP monitor, the common case. */
+export const monitorSchema = z.preprocess(
+  (value) => (typeof value === "object" && value !== null && !("kind" in value) ? { ...value, kind: "http" } : value),
+  z.discriminatedUnion("kind", [httpMonitor, tcpMonitor, heartbeatMonitor]),
+);
+
+export type MonitorConfig = z.output<typeof monitorSchema>;
+export type HttpMonitorConfig = z.output<typeof httpMonitor>;
+export type TcpMonitorConfig = z.output<typeof tcpMonitor>;
+export type HeartbeatMonitorConfig = z.output<typeof heartbeatMonitor>;

@@ -1,0 +1,23 @@
+import type { ComponentStatus } from "../statuses.ts";
+import { worstComponentStatus } from "../statuses.ts";
+import type { MonitorState } from "./state-machine.ts";
+
+export interface MonitorVerdict {
+  state: MonitorState;
+  /** What "down" means for the components this monitor drives. */
+  downStatus: "partial_outage" | "major_outage";
+}
+
+/**
+ * A component's status from its monitors: the worst of them. Null when no
+ * monitor knows yet, so a starting monitor never overwrites a status.
+ */
+export function componentStatusFromMonitors(verdicts: readonly MonitorVerdict[]): ComponentStatus | null {
+  const known = verdicts.filter((v) => v.state !== "unknown");
+  if (known.length === 0) return null;
+  return worstComponentStatus(
+    known.map((v) =>
+      v.state === "down" ? v.downStatus : v.state === "degraded" ? "degraded_performance" : "operational",
+    ),
+  );
+}
