@@ -1,6 +1,6 @@
 /**
  * A bench-only Worker that runs beside Lookout's in the same workerd and makes
- * the StatusPage object's RPC calls for the benchmark. Calling from Node
+ * the Durable Objects' RPC calls for the benchmark. Calling from Node
  * through Miniflare's proxy does not work for this: an RPC result comes back
  * as a live proxy whose every property read is another round trip (a render
  * re-fetched the 800 kB snapshot several times), and each call costs
@@ -8,7 +8,10 @@
  * RPC and the result crosses to Node once, as JSON.
  *
  * POST / {"object": "page", "calls": [["createIncident", {...}], ...]}
- *   → [result, ...]  (calls run in order, as a communicator's writes would)
+ *   → [result, ...]  (calls to the StatusPage object named "page", in order,
+ *   as a communicator's writes would run)
+ * POST / {"monitor": "m-0001@default", "calls": [["inspect"]]}
+ *   → [result, ...]  (calls to the Monitor object of that name)
  */
 
 type Method = (...args: unknown[]) => Promise<unknown>;
@@ -20,25 +23,39 @@ interface Namespace {
 
 interface Env {
   STATUS_PAGE: Namespace;
+  MONITOR?: Namespace;
 }
 
 interface Batch {
-  object: string;
+  object?: string;
+  monitor?: string;
   calls: [method: string, ...args: unknown[]][];
 }
 
-/** The object's RPC methods the benchmark may call; anything else is refused. */
-const METHODS = new Set(["snapshot", "reconcile", "setComponentStatus", "createIncident", "addIncidentUpdate"]);
+/** The objects' RPC methods the benchmark may call; anything else is refused. */
+const STATUS_PAGE_METHODS = new Set([
+  "snapshot",
+  "reconcile",
+  "setComponentStatus",
+  "createIncident",
+  "addIncidentUpdate",
+]);
+const MONITOR_METHODS = new Set(["inspect", "start", "stop"]);
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     if (request.method !== "POST") return new Response("POST a batch of calls", { status: 405 });
     const batch = (await request.json()) as Batch;
-    const stub = env.STATUS_PAGE.get(env.STATUS_PAGE.idFromName(batch.object));
+    const [namespace, name, methods] =
+      batch.monitor !== undefined
+        ? [env.MONITOR, batch.monitor, MONITOR_METHODS]
+        : [env.STATUS_PAGE, batch.object, STATUS_PAGE_METHODS];
+    if (!namespace || name === undefined) return new Response("no such object", { status: 400 });
+    const stub = namespace.get(namespace.idFromName(name));
     const results: unknown[] = [];
     try {
       for (const [method, ...args] of batch.calls) {
-        const call = METHODS.has(method) ? stub[method] : undefined;
+        const call = methods.has(method) ? stub[method] : undefined;
         if (!call) return new Response(`unknown method ${method}`, { status: 400 });
         const result = await call(...args);
         results.push(result);

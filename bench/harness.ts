@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { unstable_getDurableObjectClassNameToUseSQLiteMap, unstable_readConfig } from "wrangler";
+import type { MonitorConfig } from "../worker/config/monitor-schema.ts";
 import type { LookoutConfig } from "../worker/config/schema.ts";
 import type { PageSnapshot } from "../worker/core/read-model.ts";
 import type { ComponentStatus, Impact, IncidentStatus } from "../worker/core/statuses.ts";
@@ -22,7 +23,7 @@ export interface NewIncident {
   components: Record<string, ComponentStatus>;
 }
 
-/** One RPC call to the StatusPage object: the method's name, then its arguments. */
+/** One RPC call to a StatusPage object: the method's name, then its arguments. */
 export type Call =
   | ["snapshot"]
   | ["reconcile", LookoutConfig]
@@ -56,6 +57,31 @@ interface WranglerConfig {
   assets?: { directory?: string; binding?: string };
 }
 
+/** One RPC call to a Monitor object (see durable-objects/monitor/monitor.ts). */
+export type MonitorCall = ["inspect"] | ["start", MonitorConfig, string] | ["stop"];
+
+/** What Monitor.inspect() returns; declared here for the same reason as StatusPageRpc. */
+export interface MonitorInspection {
+  monitorId: string | null;
+  region: string | null;
+  nextCheckAt: number | null;
+  samples: number;
+  dailyRollups: number;
+  storageBytes: number;
+}
+
+export interface StartOptions {
+  /**
+   * Durable Object classes kept in memory between events (Miniflare's
+   * unsafePreventEviction). The StatusPage class always is: an evicted one
+   * would restart and re-apply lookout.config.ts over whatever the bench set.
+   * Others follow workerd's default, evicted after 10 s idle, unless named.
+   */
+  preventEviction?: readonly string[];
+  /** Sees each line workerd logs; returning true swallows it, otherwise it is printed as usual. */
+  onLog?: (level: string, message: string) => boolean;
+}
+
 export interface RunningWorker {
   /** Lookout's public address: what a browser would fetch. */
   url: URL;
@@ -65,8 +91,14 @@ export interface RunningWorker {
   batch(name: string, calls: readonly Call[]): Promise<unknown[]>;
   /** Raw SQL inside an object, for history no RPC can write: status changes in the past. */
   sql(name: string, query: string, ...params: (string | number | null)[]): Promise<Record<string, unknown>[]>;
+  /** Several calls to one Monitor object (named `{monitorId}@{region}`) in one round trip; they run in order. */
+  monitorBatch(name: string, calls: readonly MonitorCall[]): Promise<unknown[]>;
+  /** Raw SQL inside a Monitor object, named `{monitorId}@{region}`. */
+  monitorSql(name: string, query: string, ...params: (string | number | null)[]): Promise<Record<string, unknown>[]>;
   /** Bytes of the deployed bundle, for the report. */
   bundleBytes: number;
+  /** The workerd process Miniflare started, for its CPU time in /proc (null when not found). */
+  workerdPid: number | null;
   dispose(): Promise<void>;
 }
 
@@ -86,15 +118,32 @@ export async function buildWorker(outdir: string): Promise<string> {
  * wrangler.toml declares (a new binding or a compatibility-date bump reaches
  * the benchmark without editing it), plus the bench driver beside it.
  */
-export async function startWorker(bundlePath: string, scratch: string): Promise<RunningWorker> {
+export async function startWorker(
+  bundlePath: string,
+  scratch: string,
+  options: StartOptions = {},
+): Promise<RunningWorker> {
   const config: WranglerConfig = unstable_readConfig({ config: join(ROOT, "wrangler.toml") }, { hideWarnings: true });
   const statusPage = config.durable_objects.bindings.find((binding) => binding.name === "STATUS_PAGE");
   if (!statusPage) throw new Error("wrangler.toml has no STATUS_PAGE Durable Object binding");
+  const monitor = config.durable_objects.bindings.find((binding) => binding.name === "MONITOR");
   const sqliteClasses: Map<string, boolean> = unstable_getDurableObjectClassNameToUseSQLiteMap(config.migrations);
-  const sqlite = sqliteClasses.get(statusPage.class_name) === true;
-  const objectBinding = { type: "durable-object", worker: WORKER, exportName: statusPage.class_name } as const;
+  const keepInMemory = new Set([statusPage.class_name, ...(options.preventEviction ?? [])]);
+  const bindingOf = (className: string) => ({ type: "durable-object", worker: WORKER, exportName: className }) as const;
+  const objectBinding = bindingOf(statusPage.class_name);
 
-  const env: Record<string, unknown> = { [statusPage.name]: objectBinding };
+  // Every Durable Object binding wrangler.toml declares, so the StatusPage object can kick Monitor objects.
+  const env: Record<string, unknown> = {};
+  const exports: Record<string, unknown> = {};
+  for (const binding of config.durable_objects.bindings) {
+    env[binding.name] = bindingOf(binding.class_name);
+    exports[binding.class_name] = {
+      type: "durable-object",
+      storage: sqliteClasses.get(binding.class_name) === true ? "sqlite" : "legacy-kv",
+      // An evicted StatusPage would restart and re-apply lookout.config.ts over the reference page.
+      ...(keepInMemory.has(binding.class_name) ? { unsafePreventEviction: true } : {}),
+    };
+  }
   for (const [name, value] of Object.entries(config.vars)) {
     env[name] = { type: "text", value: typeof value === "string" ? value : JSON.stringify(value) };
   }
@@ -107,10 +156,21 @@ export async function startWorker(bundlePath: string, scratch: string): Promise<
   const driverPath = await bundle(join(ROOT, "bench/driver.worker.ts"), join(scratch, "driver.mjs"), "neutral");
   const compatibilityDate = config.compatibility_date ?? "2026-11-01";
 
+  const onLog = options.onLog;
+  const workerdBefore = workerdChildren();
   const mf = new Miniflare({
     host: "127.0.0.1",
     port: 0,
     unsafeInspectDurableObjects: true,
+    ...(onLog
+      ? {
+          handleStructuredLogs: ({ level, message }: { level: string; message: string }) => {
+            if (onLog(level, message)) return;
+            if (level === "error" || level === "warn") console.error(message);
+            else console.log(message);
+          },
+        }
+      : {}),
     workers: [
       {
         config: {
@@ -122,16 +182,9 @@ export async function startWorker(bundlePath: string, scratch: string): Promise<
             modulesRoot: dirname(bundlePath),
             modules: { "index.js": { type: "esm", contents: workerSource } },
           },
-          // Miniflare types its bindings as a deep zod union; the shapes above follow its schema.
+          // Miniflare types bindings and exports as deep zod unions; the shapes above follow its schema.
           env: env as never,
-          exports: {
-            [statusPage.class_name]: {
-              type: "durable-object",
-              storage: sqlite ? "sqlite" : "legacy-kv",
-              // An evicted object would restart and re-apply lookout.config.ts over the reference page.
-              unsafePreventEviction: true,
-            },
-          },
+          exports: exports as never,
           ...(assetsDirectory ? { assets: { directory: assetsDirectory, hasUserWorker: true } } : {}),
         },
       },
@@ -144,7 +197,10 @@ export async function startWorker(bundlePath: string, scratch: string): Promise<
             modulesRoot: scratch,
             modules: { "driver.mjs": { type: "esm", contents: readFileSync(driverPath, "utf8") } },
           },
-          env: { STATUS_PAGE: objectBinding },
+          env: {
+            STATUS_PAGE: objectBinding,
+            ...(monitor ? { MONITOR: bindingOf(monitor.class_name) } : {}),
+          },
         },
         // Its own socket, so Lookout's public address serves nothing but Lookout.
         dev: { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] },
@@ -153,10 +209,16 @@ export async function startWorker(bundlePath: string, scratch: string): Promise<
   });
   const url = await mf.ready;
   const driverUrl = await mf.unsafeGetDirectURL(DRIVER);
+  const workerdPid = [...workerdChildren()].find((pid) => !workerdBefore.has(pid)) ?? null;
 
   const batch = async (name: string, calls: readonly Call[]): Promise<unknown[]> => {
     const response = await fetch(driverUrl, { method: "POST", body: JSON.stringify({ object: name, calls }) });
     if (!response.ok) throw new Error(`StatusPage "${name}": ${await response.text()}`);
+    return (await response.json()) as unknown[];
+  };
+  const monitorBatch = async (name: string, calls: readonly MonitorCall[]): Promise<unknown[]> => {
+    const response = await fetch(driverUrl, { method: "POST", body: JSON.stringify({ monitor: name, calls }) });
+    if (!response.ok) throw new Error(`Monitor "${name}": ${await response.text()}`);
     return (await response.json()) as unknown[];
   };
   const one = async <T>(name: string, call: Call): Promise<T> => (await batch(name, [call]))[0] as T;
@@ -176,6 +238,37 @@ export async function startWorker(bundlePath: string, scratch: string): Promise<
       const storage = await mf.unsafeGetDurableObjectStorage(WORKER, statusPage.class_name, { name });
       return storage.exec(query, ...params);
     },
+    monitorBatch,
+    monitorSql: async (name, query, ...params) => {
+      if (!monitor) throw new Error("wrangler.toml has no MONITOR Durable Object binding");
+      const storage = await mf.unsafeGetDurableObjectStorage(WORKER, monitor.class_name, { name });
+      return storage.exec(query, ...params);
+    },
+    workerdPid,
     dispose: () => mf.dispose(),
   };
+}
+
+/** This process's workerd children (Miniflare spawns workerd directly), found through /proc; none elsewhere. */
+function workerdChildren(): Set<number> {
+  const found = new Set<number>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // pid (comm) state ppid ...: comm may hold spaces, so read past its closing parenthesis.
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === process.pid && comm.startsWith("workerd")) found.add(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return found;
 }

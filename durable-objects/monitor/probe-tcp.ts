@@ -71,9 +71,9 @@ export async function runTcpProbe(monitor: TcpMonitorConfig, options: TcpProbeOp
  * Whether the host name resolves, asked of fetch(), whose errors tell a DNS
  * failure ("internal error") from a refused connection ("Network connection
  * lost.") where connect()'s do not. It only runs after connect() failed, so
- * normally nothing reaches the service. In production an unknown
- * name may come back as Cloudflare's 530 "error code: 1016" instead. Null
- * when the answer says neither or comes too late.
+ * normally nothing reaches the service. In production an unknown name may
+ * come back as Cloudflare's 530 "error code: 1016" instead. Null when the
+ * answer says neither or comes too late.
  */
 async function resolves(monitor: TcpMonitorConfig, doFetch: typeof fetch, deadline: Deadline): Promise<boolean | null> {
   const host = monitor.host.includes(":") ? `[${monitor.host}]` : monitor.host;

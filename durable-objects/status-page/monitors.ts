@@ -1,11 +1,13 @@
 import type { MonitorConfig } from "../../worker/config/monitor-schema.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
+import type { FlagValues } from "../../worker/core/flags.ts";
 import { componentStatusFromMonitors } from "../../worker/core/monitors/component-status.ts";
 import { combineRegions, defaultQuorum } from "../../worker/core/monitors/quorum.ts";
 import { type MonitorReport, REPORT_EVERY_MS, regionsOf } from "../../worker/core/monitors/report.ts";
 import type { MonitorState } from "../../worker/core/monitors/state-machine.ts";
 import { fingerprint } from "../../worker/core/page-id.ts";
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
+import { followWithIncident } from "./auto-incidents.ts";
 import { setComponentStatus } from "./writes.ts";
 
 /** Recent latency is kept this long for the page's sparklines and charts. */
@@ -117,7 +119,12 @@ export function markStopped(sql: SqlStorage, monitorId: string, region: string, 
  * change of state, the statuses of the components it drives follow.
  * Returns the component changes it made. Call inside a transaction.
  */
-export function applyReport(sql: SqlStorage, report: MonitorReport, now: number): AffectedComponent[] {
+export function applyReport(
+  sql: SqlStorage,
+  report: MonitorReport,
+  now: number,
+  flags: Pick<FlagValues, "automatic_incidents">,
+): { changes: AffectedComponent[]; incidentId: string | null } {
   const instance = sql
     .exec<{ state: MonitorState }>(
       `SELECT state FROM monitor_instances WHERE monitor_id = ? AND region = ? AND removed_at IS NULL`,
@@ -126,7 +133,7 @@ export function applyReport(sql: SqlStorage, report: MonitorReport, now: number)
     )
     .toArray()[0];
   // A report from a monitor the config no longer has is dropped, not an error: it may race its stop.
-  if (!instance) return [];
+  if (!instance) return { changes: [], incidentId: null };
   sql.exec(
     `UPDATE monitor_instances SET state = ?, since = ?, last_report_at = ?, last_summary = ? WHERE monitor_id = ? AND region = ?`,
     report.state,
@@ -163,16 +170,18 @@ export function applyReport(sql: SqlStorage, report: MonitorReport, now: number)
       r.p95LatencyMs,
     );
   }
-  if (instance.state === report.state) return [];
+  if (instance.state === report.state) return { changes: [], incidentId: null };
   const components = sql
     .exec<{ component_id: string }>(
       `SELECT component_id FROM monitor_components WHERE monitor_id = ?`,
       report.monitorId,
     )
     .toArray();
-  return components
+  const changes = components
     .map((row) => followMonitors(sql, row.component_id, now))
     .filter((change): change is AffectedComponent => change !== null);
+  const incidentId = flags.automatic_incidents ? followWithIncident(sql, report, now) : null;
+  return { changes, incidentId };
 }
 
 /**

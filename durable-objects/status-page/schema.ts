@@ -70,6 +70,13 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     // The config's monitors must be reconciled into the new tables even if the config did not change.
     `DELETE FROM meta WHERE key = 'config_fingerprint'`,
   ],
+  // 4: incidents Lookout opened by itself: which monitor manages one (until a
+  // person posts to it) and when its target recovered.
+  [
+    `ALTER TABLE incidents ADD COLUMN managed_by_monitor TEXT`,
+    `ALTER TABLE incidents ADD COLUMN recovered_at INTEGER`,
+    `CREATE INDEX incidents_by_manager ON incidents (managed_by_monitor) WHERE managed_by_monitor IS NOT NULL`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,12 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "../../lookout.config.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
+import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import type { AffectedComponent, IncidentView, MaintenanceView, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
 import type { Env } from "../../worker/env.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
+import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
 import { loadEvents } from "./events.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
@@ -102,11 +104,16 @@ export class StatusPage extends DurableObject<Env> {
    * The cron heartbeat: applies the deployed config, moves maintenances along,
    * and wakes the alarm that starts, restarts and stops Monitor objects.
    */
-  async tick(): Promise<ReconcileResult & MaintenanceProgress & { monitorsToKick: number }> {
+  async tick(): Promise<
+    ReconcileResult & MaintenanceProgress & { resolvedIncidents: string[]; monitorsToKick: number }
+  > {
     const reconciled = await this.reconcile();
     const progress = this.#write(
-      (now) => advanceMaintenances(this.ctx.storage.sql, now),
-      (p) => p.started.length + p.completed.length > 0,
+      (now) => ({
+        ...advanceMaintenances(this.ctx.storage.sql, now),
+        resolvedIncidents: resolveQuietIncidents(this.ctx.storage.sql, now),
+      }),
+      (p) => p.started.length + p.completed.length + p.resolvedIncidents.length > 0,
     );
     return { ...reconciled, ...progress, monitorsToKick: await this.#wakeKicks() };
   }
@@ -145,11 +152,17 @@ export class StatusPage extends DurableObject<Env> {
   }
 
   /** A Monitor object's report: state, latency, finished days; components follow its state. */
-  reportMonitor(report: MonitorReport): AffectedComponent[] {
+  reportMonitor(report: MonitorReport): { changes: AffectedComponent[]; incidentId: string | null } {
+    const flags = this.#flags();
     return this.#write(
-      (now) => applyReport(this.ctx.storage.sql, report, now),
-      (changes) => changes.length > 0,
+      (now) => applyReport(this.ctx.storage.sql, report, now, flags),
+      (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null,
     );
+  }
+
+  /** Flags as they stand now, resolved once per call and passed down as plain values. */
+  #flags(): FlagValues {
+    return resolveFlags(this.env.ENVIRONMENT, this.env as unknown as Record<string, unknown>);
   }
 
   setComponentStatus(componentId: string, status: ComponentStatus): boolean {
@@ -160,8 +173,13 @@ export class StatusPage extends DurableObject<Env> {
     return this.#write((now) => createIncident(this.ctx.storage.sql, input, now));
   }
 
+  /** A person's update: the incident is theirs from now on, even if Lookout opened it. */
   addIncidentUpdate(incidentId: string, input: NewIncidentUpdate): string {
-    return this.#write((now) => addIncidentUpdate(this.ctx.storage.sql, incidentId, input, now));
+    return this.#write((now) => {
+      const id = addIncidentUpdate(this.ctx.storage.sql, incidentId, input, now);
+      handOverToPerson(this.ctx.storage.sql, incidentId);
+      return id;
+    });
   }
 
   createMaintenance(input: NewMaintenance): string {

@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { pendingKicks } from "../../durable-objects/status-page/monitors.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
@@ -227,5 +227,69 @@ describe("monitoring", () => {
     expect(await runDurableObjectAlarm(monitorStub(env, "old", "default"))).toBe(false);
     await check("new");
     expect((await monitorStub(env, "new", "default").inspect()).samples).toBe(1);
+  });
+});
+
+describe("automatic incidents", () => {
+  // Earlier tests in this file left their own incidents open; each test looks only at what it opened.
+  let before = new Set<string>();
+  beforeEach(async () => {
+    before = new Set((await pageObject().snapshot()).activeIncidents.map((i) => i.id));
+  });
+
+  async function openIncidents() {
+    return (await pageObject().snapshot()).activeIncidents.filter((i) => !before.has(i.id));
+  }
+
+  it("opens one incident with the evidence, follows the recovery and resolves after a quiet period", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([
+        { id: "auto", name: "API health", url: targetUrl("/flaky/auto/4"), components: ["api"], failuresToDown: 3 },
+      ]),
+    );
+    await page.setComponentStatus("api", "operational");
+    await kick();
+    for (let i = 0; i < 4; i++) await check("auto");
+    const [incident, ...others] = await openIncidents();
+    expect(others).toEqual([]);
+    expect(incident).toMatchObject({ name: "API is unavailable", status: "investigating", impact: "major" });
+    expect(incident?.componentIds).toEqual(["api"]);
+    expect(incident?.updates[0]?.body).toMatch(/First failing check: .* unexpected status 503/);
+
+    await check("auto");
+    await check("auto");
+    const monitoring = await openIncidents();
+    expect(monitoring.map((i) => i.status)).toEqual(["monitoring"]);
+    expect(monitoring[0]?.updates[0]?.body).toMatch(/has answered correctly since/);
+
+    // Ten quiet minutes later (moved back in time rather than waited for), the heartbeat resolves it.
+    await runInDurableObject(page, (_instance: StatusPage, state) => {
+      state.storage.sql.exec(
+        `UPDATE incidents SET recovered_at = recovered_at - 11 * 60000 WHERE id = ?`,
+        incident?.id,
+      );
+    });
+    const tick = await page.tick();
+    expect(tick.resolvedIncidents).toEqual([incident?.id]);
+    expect(await openIncidents()).toEqual([]);
+  });
+
+  it("leaves an incident alone once a person has posted to it", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([{ id: "takeover", url: targetUrl("/flaky/takeover/3"), components: ["jobs"], failuresToDown: 3 }]),
+    );
+    await page.setComponentStatus("jobs", "operational");
+    await kick();
+    for (let i = 0; i < 3; i++) await check("takeover");
+    const [incident] = await openIncidents();
+    expect(incident).toBeDefined();
+    await page.addIncidentUpdate(incident?.id ?? "", { status: "identified", body: "A bad deploy; rolling back." });
+    await check("takeover");
+    await check("takeover");
+    const [after] = await openIncidents();
+    expect(after?.status).toBe("identified");
+    expect(after?.updates.map((u) => u.status)).toEqual(["identified", "investigating"]);
   });
 });

@@ -19,6 +19,8 @@ const MARGIN_MS = 400;
  * lands (2–4 MB measured), the body itself would be 50.
  */
 const MOST_BUFFERED = BIG_BODY_BYTES / 5;
+/** Keys for the stateful targets, fresh per run: the targets outlive a run in watch mode. */
+const run = crypto.randomUUID().slice(0, 8);
 
 async function probe(fields: Partial<HttpMonitorConfig> & { url: string }) {
   const started = Date.now();
@@ -71,7 +73,7 @@ describe("runHttpProbe against real targets", () => {
   });
 
   it("sees a target that answers 503 and then recovers", async () => {
-    const url = targetUrl("/flaky/recovers/2");
+    const url = targetUrl(`/flaky/${run}/2`);
     const outcomes = [];
     for (let i = 0; i < 4; i++) outcomes.push((await probe({ url })).result);
     expect(outcomes.map((r) => r.outcome)).toEqual(["down", "down", "up", "up"]);
@@ -128,7 +130,7 @@ describe("runHttpProbe against real targets", () => {
   describe("bodies", () => {
     it("stops reading a body that trickles, at the timeout", async () => {
       const { result, elapsedMs } = await probe({
-        url: targetUrl("/slow-body/keyword"),
+        url: targetUrl(`/slow-body/keyword-${run}`),
         keyword: "ok",
         timeoutMs: 600,
       });
@@ -140,28 +142,28 @@ describe("runHttpProbe against real targets", () => {
       });
       expect(elapsedMs).toBeLessThan(600 + MARGIN_MS);
       const stats = await eventually(
-        () => targetStats("slow-body", "keyword"),
+        () => targetStats("slow-body", `keyword-${run}`),
         (s) => s?.clientGone === true,
       );
       expect(stats?.clientGone).toBe(true);
     });
 
     it("never waits for a trickling body when no check needs it", async () => {
-      const { result, elapsedMs } = await probe({ url: targetUrl("/slow-body/no-checks"), timeoutMs: 600 });
+      const { result, elapsedMs } = await probe({ url: targetUrl(`/slow-body/no-checks-${run}`), timeoutMs: 600 });
       expect(result).toMatchObject({ outcome: "up", statusCode: 200 });
       expect(elapsedMs).toBeLessThan(300);
       const stats = await eventually(
-        () => targetStats("slow-body", "no-checks"),
+        () => targetStats("slow-body", `no-checks-${run}`),
         (s) => s?.clientGone === true,
       );
       expect(stats?.clientGone).toBe(true);
     });
 
     it("does not download a 50 MB body when no check needs it", async () => {
-      const { result } = await probe({ url: targetUrl("/big/no-checks") });
+      const { result } = await probe({ url: targetUrl(`/big/no-checks-${run}`) });
       expect(result).toMatchObject({ outcome: "up", statusCode: 200 });
       const stats = await eventually(
-        () => targetStats("big", "no-checks"),
+        () => targetStats("big", `no-checks-${run}`),
         (s) => s?.clientGone === true,
       );
       expect(stats?.clientGone).toBe(true);
@@ -169,7 +171,7 @@ describe("runHttpProbe against real targets", () => {
     });
 
     it("reads a 50 MB body only up to maxBodyBytes for a keyword check", async () => {
-      const { result } = await probe({ url: targetUrl("/big/keyword"), keyword: "ok", maxBodyBytes: 65_536 });
+      const { result } = await probe({ url: targetUrl(`/big/keyword-${run}`), keyword: "ok", maxBodyBytes: 65_536 });
       expect(result).toMatchObject({
         outcome: "down",
         statusCode: 200,
@@ -177,7 +179,7 @@ describe("runHttpProbe against real targets", () => {
         summary: 'keyword "ok" missing in the first 65536 bytes',
       });
       const stats = await eventually(
-        () => targetStats("big", "keyword"),
+        () => targetStats("big", `keyword-${run}`),
         (s) => s?.clientGone === true,
       );
       expect(stats?.clientGone).toBe(true);

@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { migrate, SCHEMA_VERSION } from "../../durable-objects/status-page/schema.ts";
+import { runMigrations } from "../../durable-objects/shared/sql.ts";
+import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../durable-objects/status-page/schema.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import { scratchObject, smallConfig } from "../helpers/workers/worker.ts";
@@ -32,20 +33,24 @@ describe("StatusPage object: schema", () => {
     expect((await stub.healthCheck()).ok).toBe(true);
   });
 
-  it("upgrades an object left at an older schema version, keeping its data", async () => {
+  it("upgrades an object left at the first schema version, keeping its data", async () => {
     const stub = scratchObject("upgrade");
-    await stub.reconcile(smallConfig);
-    await stub.setComponentStatus("api", "partial_outage");
     await runInDurableObject(stub, (_instance: StatusPage, state) => {
-      // Put the object back where the first release left it: undo migrations 3 and 2.
+      // Rebuild the object as the first release left it: only migration 1, with data in it.
       const sql = state.storage.sql;
-      for (const table of ["monitors", "monitor_components", "monitor_instances", "monitor_latency", "monitor_daily"]) {
-        sql.exec(`DROP TABLE ${table}`);
-      }
-      sql.exec(`DROP INDEX incidents_by_visibility_and_status`);
-      sql.exec(`DROP INDEX incidents_by_schedule`);
-      sql.exec(`CREATE INDEX incidents_by_status ON incidents (kind, status)`);
-      sql.exec(`UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
+      const objects = sql
+        .exec<{ type: string; name: string }>(
+          `SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`,
+        )
+        .toArray();
+      for (const { type, name } of objects.filter((o) => o.type === "table")) sql.exec(`DROP TABLE IF EXISTS ${name}`);
+      expect(runMigrations(state.storage, MIGRATIONS.slice(0, 1))).toBe(0);
+      sql.exec(
+        `INSERT INTO components (id, name, position, status, created_at, updated_at) VALUES ('api', 'API', 1, 'partial_outage', 1, 1)`,
+      );
+      sql.exec(`INSERT INTO incidents (id, kind, name, status, impact, created_at, updated_at, started_at)
+                VALUES ('inc1', 'incident', 'Old', 'resolved', 'minor', 1, 1, 1)`);
+
       expect(migrate(state.storage)).toBe(1);
       const names = sql
         .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type IN ('index', 'table')`)
@@ -55,9 +60,11 @@ describe("StatusPage object: schema", () => {
         expect.arrayContaining(["incidents_by_visibility_and_status", "incidents_by_schedule", "monitor_instances"]),
       );
       expect(names).not.toContain("incidents_by_status");
+      expect(sql.exec(`SELECT status FROM components WHERE id = 'api'`).one().status).toBe("partial_outage");
+      expect(
+        sql.exec(`SELECT managed_by_monitor FROM incidents WHERE id = 'inc1'`).one().managed_by_monitor,
+      ).toBeNull();
     });
-    const snapshot = await stub.snapshot();
-    expect(snapshot.components.find((c) => c.id === "api")?.status).toBe("partial_outage");
     expect((await stub.healthCheck()).schemaVersion).toBe(SCHEMA_VERSION);
   });
 

@@ -59,6 +59,35 @@ describe("defineConfig", () => {
       { ...valid, monitors: [{ id: "m", url: "https://x.example", components: ["api"], intervalSeconds: 5 }] },
       "monitors[0].intervalSeconds: must be at least 10",
     ],
+    [
+      { ...valid, monitors: [{ id: "m", url: "https://x.example", components: ["api"], body: "{}" }] },
+      "monitors[0].body: a GET request has no body",
+    ],
+    [
+      {
+        ...valid,
+        monitors: [{ id: "m", url: "https://x.example", components: ["api"], method: "HEAD", keyword: "ok" }],
+      },
+      "monitors[0].method: HEAD returns no body",
+    ],
+    [
+      {
+        ...valid,
+        monitors: [{ id: "m", url: "https://x.example", components: ["api"], intervalSeconds: 10, timeoutMs: 10_000 }],
+      },
+      "monitors[0].timeoutMs: must be shorter than the interval",
+    ],
+    [
+      { ...valid, monitors: [{ id: "m", kind: "tcp", host: "db", port: 70000, components: ["api"] }] },
+      "monitors[0].port",
+    ],
+    [
+      {
+        ...valid,
+        monitors: [{ id: "m", url: "https://x.example", components: ["api"], regions: ["weur"], quorum: 2 }],
+      },
+      "monitors[0].quorum: must be at most the number of regions (1)",
+    ],
   ])("rejects a bad field and names it (%#)", (input, expected) => {
     const problems = problemsOf(input);
     expect(problems.some((p) => p.startsWith(expected))).toBe(true);

@@ -93,9 +93,21 @@ const heartbeatMonitor = z.strictObject({
   graceSeconds: z.number().int().min(0).max(86_400).default(60),
 });
 
-/** `kind` may be left out for an HTTP monitor, the common case. */
+/**
+ * `kind` may be left out for an HTTP monitor, the common case. The timeout
+ * defaults to 10 s, or half the interval when that is shorter, so a check
+ * always ends before the next one is due.
+ */
 export const monitorSchema = z.preprocess(
-  (value) => (typeof value === "object" && value !== null && !("kind" in value) ? { ...value, kind: "http" } : value),
+  (value) => {
+    if (typeof value !== "object" || value === null) return value;
+    const monitor: Record<string, unknown> = { kind: "http", ...value };
+    if (monitor.kind !== "heartbeat" && monitor.timeoutMs === undefined) {
+      const interval = typeof monitor.intervalSeconds === "number" ? monitor.intervalSeconds : 60;
+      monitor.timeoutMs = Math.max(100, Math.min(10_000, interval * 500));
+    }
+    return monitor;
+  },
   z.discriminatedUnion("kind", [httpMonitor, tcpMonitor, heartbeatMonitor]),
 );
 

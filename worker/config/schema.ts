@@ -82,6 +82,30 @@ export const configSchema = z
           message: `must be at most the number of regions (${regionCount})`,
         });
       }
+      if (monitor.kind === "http") {
+        const noBody = monitor.method === "GET" || monitor.method === "HEAD";
+        if (noBody && monitor.body !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["monitors", i, "body"],
+            message: `a ${monitor.method} request has no body`,
+          });
+        }
+        if (monitor.method === "HEAD" && (monitor.keyword || monitor.keywordAbsent || monitor.json)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["monitors", i, "method"],
+            message: "HEAD returns no body, so keyword and JSON checks cannot pass: use GET",
+          });
+        }
+      }
+      if (monitor.kind !== "heartbeat" && monitor.timeoutMs >= monitor.intervalSeconds * 1000) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitors", i, "timeoutMs"],
+          message: `must be shorter than the interval (${monitor.intervalSeconds * 1000} ms)`,
+        });
+      }
       if (new Set(monitor.regions).size !== monitor.regions.length) {
         ctx.addIssue({ code: "custom", path: ["monitors", i, "regions"], message: "lists a region twice" });
       }

@@ -5,7 +5,7 @@ import type { ProbeFailure } from "./probe-result.ts";
  * Turns what workerd throws from fetch() and connect() into a ProbeFailure.
  *
  * workerd hides the cause from JavaScript. Measured against real servers on
- * 127.0.0.1 (workerd 2026-10, see test/integration/probe-http.test.ts); the
+ * 127.0.0.1 (workerd 1.20261023.1, test/integration/probe-*.test.ts); the
  * cause in brackets is only in workerd's own log:
  *
  *   fetch, connection refused         Error "Network connection lost."   [Connection refused (os error 111)]

@@ -1,0 +1,103 @@
+import {
+  type AutoIncidentContext,
+  isQuietLongEnough,
+  planAutoIncident,
+  resolvedText,
+} from "../../worker/core/monitors/auto-incident.ts";
+import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { ComponentStatus } from "../../worker/core/statuses.ts";
+import { addIncidentUpdate, createIncident } from "./writes.ts";
+
+/**
+ * Carries out what the pure planner decides when a monitor changes state.
+ * Only runs with the `automatic_incidents` flag on. Call inside a transaction.
+ */
+export function followWithIncident(sql: SqlStorage, report: MonitorReport, now: number): string | null {
+  const transition = report.transition;
+  if (!transition) return null;
+  const monitor = sql
+    .exec<{ config: string }>(`SELECT config FROM monitors WHERE id = ?`, report.monitorId)
+    .toArray()[0];
+  if (!monitor) return null;
+  const name = (JSON.parse(monitor.config) as { name?: string }).name ?? report.monitorId;
+  const components = sql
+    .exec<{ id: string; name: string; status: ComponentStatus }>(
+      `SELECT c.id, c.name, c.status FROM monitor_components mc JOIN components c ON c.id = mc.component_id
+       WHERE mc.monitor_id = ? AND c.removed_at IS NULL ORDER BY c.position`,
+      report.monitorId,
+    )
+    .toArray();
+  const managed =
+    sql
+      .exec<{ id: string; status: string }>(
+        `SELECT id, status FROM incidents WHERE managed_by_monitor = ? AND kind = 'incident'
+           AND status IN ('investigating', 'identified', 'monitoring') ORDER BY created_at DESC LIMIT 1`,
+        report.monitorId,
+      )
+      .toArray()[0] ?? null;
+  const marks = components.map(() => "?").join(", ") || "NULL";
+  const coveredByPerson =
+    sql
+      .exec(
+        `SELECT 1 FROM incidents i JOIN incident_components ic ON ic.incident_id = i.id
+         WHERE i.kind = 'incident' AND i.managed_by_monitor IS NULL
+           AND i.status IN ('investigating', 'identified', 'monitoring') AND ic.component_id IN (${marks}) LIMIT 1`,
+        ...components.map((c) => c.id),
+      )
+      .toArray().length > 0;
+  const context: AutoIncidentContext = {
+    monitorName: name,
+    region: report.region,
+    transition,
+    firstFailure: transition.firstFailure,
+    components,
+    managed,
+    coveredByPerson,
+  };
+  const action = planAutoIncident(context);
+  switch (action.kind) {
+    case "none":
+      return null;
+    case "open": {
+      // Component statuses are already set by the monitors; the incident records them without changing them.
+      const id = createIncident(sql, { name: action.name, impact: action.impact, body: action.body }, now);
+      for (const componentId of Object.keys(action.components)) {
+        sql.exec(
+          `INSERT OR IGNORE INTO incident_components (incident_id, component_id) VALUES (?, ?)`,
+          id,
+          componentId,
+        );
+      }
+      sql.exec(`UPDATE incidents SET managed_by_monitor = ? WHERE id = ?`, report.monitorId, id);
+      return id;
+    }
+    case "update":
+      addIncidentUpdate(sql, action.incidentId, { status: action.status, body: action.body }, now);
+      sql.exec(
+        `UPDATE incidents SET recovered_at = ? WHERE id = ?`,
+        action.status === "monitoring" ? transition.at : null,
+        action.incidentId,
+      );
+      return action.incidentId;
+  }
+}
+
+/** Resolves the incidents Lookout opened whose target has stayed up for the quiet period. */
+export function resolveQuietIncidents(sql: SqlStorage, now: number): string[] {
+  const quiet = sql
+    .exec<{ id: string; recovered_at: number }>(
+      `SELECT id, recovered_at FROM incidents WHERE managed_by_monitor IS NOT NULL AND status = 'monitoring'
+         AND recovered_at IS NOT NULL`,
+    )
+    .toArray()
+    .filter((row) => isQuietLongEnough(row.recovered_at, now));
+  for (const row of quiet) {
+    addIncidentUpdate(sql, row.id, { status: "resolved", body: resolvedText(row.recovered_at) }, now);
+  }
+  return quiet.map((row) => row.id);
+}
+
+/** A person posted to the incident: from now on it is theirs, and Lookout stays out of it. */
+export function handOverToPerson(sql: SqlStorage, incidentId: string): void {
+  sql.exec(`UPDATE incidents SET managed_by_monitor = NULL WHERE id = ?`, incidentId);
+}

@@ -1,0 +1,50 @@
+/**
+ * Ops flags: switches that change behaviour at run time without a deploy.
+ * Each is declared once here, with its meaning, its default per environment
+ * and the date by which it must be reviewed (a flag past it fails the tests).
+ * `wrangler.toml` can override a default per environment with a variable
+ * `FLAG_<NAME>` ("on"/"off"); the communicator API overrides at run time.
+ */
+export const FLAGS = {
+  automatic_incidents: {
+    description: "Monitors open, update and resolve incidents by themselves when a component goes down.",
+    defaults: { local: true, staging: true, production: false },
+    expires: "2027-06-30",
+  },
+  probing: {
+    description: "Monitor objects run their checks. Off: checks are skipped and statuses stay as they are.",
+    defaults: { local: true, staging: true, production: true },
+    expires: "2027-06-30",
+  },
+} as const satisfies Record<string, FlagDeclaration>;
+
+export interface FlagDeclaration {
+  description: string;
+  defaults: { local: boolean; staging: boolean; production: boolean };
+  /** YYYY-MM-DD. */
+  expires: string;
+}
+
+export type FlagName = keyof typeof FLAGS;
+export type FlagValues = Record<FlagName, boolean>;
+
+/**
+ * The value of every flag where a request or tick starts: the declared default
+ * for the environment, then wrangler.toml's FLAG_<NAME>, then run-time overrides.
+ */
+export function resolveFlags(
+  environment: string,
+  vars: Record<string, unknown>,
+  overrides: Partial<FlagValues> = {},
+): FlagValues {
+  const env = environment === "production" || environment === "staging" ? environment : "local";
+  const values = {} as FlagValues;
+  for (const [name, flag] of Object.entries(FLAGS) as [FlagName, FlagDeclaration][]) {
+    const fromVars = vars[`FLAG_${name.toUpperCase()}`];
+    values[name] =
+      overrides[name] ??
+      (fromVars === "on" || fromVars === true ? true : fromVars === "off" || fromVars === false ? false : undefined) ??
+      flag.defaults[env];
+  }
+  return values;
+}
