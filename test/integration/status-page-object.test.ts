@@ -43,7 +43,7 @@ describe("StatusPage object: schema", () => {
           `SELECT type, name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`,
         )
         .toArray();
-      for (const { type, name } of objects.filter((o) => o.type === "table")) sql.exec(`DROP TABLE IF EXISTS ${name}`);
+      for (const { name } of objects.filter((o) => o.type === "table")) sql.exec(`DROP TABLE IF EXISTS ${name}`);
       expect(runMigrations(state.storage, MIGRATIONS.slice(0, 1))).toBe(0);
       sql.exec(
         `INSERT INTO components (id, name, position, status, created_at, updated_at) VALUES ('api', 'API', 1, 'partial_outage', 1, 1)`,
