@@ -56,6 +56,10 @@ export default defineConfig({
     { id: "webhooks", url: `${demo}/webhooks/healthCheck`, components: ["webhooks"], intervalSeconds: 20 },
     { id: "slack", url: `${demo}/slack/healthCheck`, components: ["slack"], downStatus: "partial_outage" },
     { id: "postgres", kind: "tcp", host: "127.0.0.1", port: 8791, components: ["postgres"], intervalSeconds: 30 },
+    // The nightly-style billing run checks in at its heartbeat URL (npm start prints it and calls it every 30 s).
+    { id: "billing-run", kind: "heartbeat", components: ["billing"], intervalSeconds: 60, graceSeconds: 30 },
+    // Is it us or them? A target that is always up: while it fails, Lookout suspects itself, not Acme.
+    { id: "canary", role: "canary", url: `${demo}/canary/healthCheck`, intervalSeconds: 30 },
     { id: "eu-west", url: `${demo}/eu-west/healthCheck`, components: ["eu-west"] },
     { id: "us-east", url: `${demo}/us-east/healthCheck`, components: ["us-east"] },
     { id: "ap-south", url: `${demo}/ap-south/healthCheck`, components: ["ap-south"] },

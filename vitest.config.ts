@@ -16,7 +16,9 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { LOG_LEVEL: "warn", TARGETS: inject(TARGETS_KEY) } },
+            miniflare: {
+              bindings: { LOG_LEVEL: "warn", HEARTBEAT_SECRET: "test-heartbeat-secret", TARGETS: inject(TARGETS_KEY) },
+            },
           })),
         ],
         test: {

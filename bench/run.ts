@@ -1,11 +1,21 @@
 /**
  * `npm run bench`: the budgets of DESIGN.md "Budgets" that one machine can
- * measure in a few minutes, each taken as a ratio or a size within one run so
- * that the machine's speed cancels out. Prints figures; never fails on them.
+ * measure in a few minutes, each taken as a ratio, a size or a share within
+ * one run so that the machine's speed cancels out as far as it can. Prints
+ * figures; never fails on them.
  *
  *   1. cached `/` throughput against `/robots.txt`, same Worker, same run
  *   2. uncached render of the reference page, and its gzipped weight
  *   3. snapshot rebuild + render with 10 and with 10,000 resolved incidents
+ *   4. 1,000 monitors at 60 s + 10 hanging targets: checks on their slots (bench/monitors.ts)
+ *   5. 100 monitors at 10 s: checks on their slots
+ *   6. storage per monitor after a year of roll-ups; CPU per check (with 4 and 5)
+ *
+ * Environment:
+ *   BENCH_ONLY=page|monitors   run one part (default both: page ~1 min, monitors ~3 × window + 2 min)
+ *   BENCH_MONITOR_MINUTES=5    measured window of figures 4 and 5 (issue 3 asks for 5; 2 for a quick run)
+ *   BENCH_MONITOR_EVICTION=allow|prevent   Monitor objects evicted when idle (workerd's default) or kept
+ *   BENCH_MONITOR_COUNT=1000   healthy monitors at 60 s (smaller only for a smoke run)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,6 +23,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildWorker, type RunningWorker, type StatusPageRpc, startWorker } from "./harness.ts";
 import { drive, type LoadResult, type LoadTarget } from "./load.ts";
+import { monitorFigures, monitorSettings } from "./monitors.ts";
 import { invalidateSnapshot, REFERENCE_PAGE_NAME, seedReferencePage } from "./reference.ts";
 import { loadRenderer, type RenderStatusPage } from "./render.ts";
 import { count, median, ms, quantile, type Row, table, verdict } from "./stats.ts";
@@ -222,22 +233,11 @@ async function historyGrowth(worker: RunningWorker, render: RenderStatusPage): P
   ];
 }
 
-async function main(): Promise<void> {
-  const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
-  let worker: RunningWorker | undefined;
-  // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
-  // synchronously here makes sure the "exit" event, and so this removal, happens at all.
-  process.once("exit", () => rmSync(scratch, { recursive: true, force: true }));
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
-
+async function pageFigures(bundle: string, scratch: string): Promise<Row[]> {
+  const render = await loadRenderer(scratch);
+  const running = await startWorker(bundle, scratch);
   try {
-    progress("building the Worker: wrangler deploy --dry-run");
-    const bundle = await buildWorker(join(scratch, "worker"));
-    const render = await loadRenderer(scratch);
-    const running = await startWorker(bundle, scratch);
-    worker = running;
     progress(`workerd up at ${running.url.origin}; Worker bundle ${(running.bundleBytes / 1000).toFixed(0)} kB`);
-
     for (const [name, history] of [
       [PAGE_OBJECT, HISTORY.small],
       [LARGE_OBJECT, HISTORY.large],
@@ -247,20 +247,51 @@ async function main(): Promise<void> {
         `seeded "${name}": reference page, ${count(history)} resolved incidents (${(took / 1000).toFixed(1)} s)`,
       );
     }
-
-    const rows = [
+    return [
       ...(await cachedThroughput(running)),
       ...(await referenceRender(running, render)),
       ...(await historyGrowth(running, render)),
     ];
-    progress("done");
-    const seconds = Math.round((performance.now() - started) / 1000);
-    console.log(`\nLookout bench, ${new Date().toISOString()}, Node ${process.versions.node}, ${seconds} s\n`);
-    console.log(table(rows));
-    console.log(`\n${notes.join("\n")}`);
   } finally {
-    await worker?.dispose();
+    await running.dispose();
   }
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY ?? "";
+  if (only !== "" && only !== "page" && only !== "monitors") {
+    throw new Error(`BENCH_ONLY must be "page" or "monitors", not "${only}"`);
+  }
+  // Read before anything runs, so a bad value fails at once rather than after the page figures.
+  const settings = only === "page" ? null : monitorSettings();
+  const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
+  // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
+  // synchronously here makes sure the "exit" event, and so this removal, happens at all.
+  process.once("exit", () => rmSync(scratch, { recursive: true, force: true }));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+
+  progress("building the Worker: wrangler deploy --dry-run");
+  const bundle = await buildWorker(join(scratch, "worker"));
+  const rows: Row[] = [];
+  if (only !== "monitors") rows.push(...(await pageFigures(bundle, scratch)));
+  if (settings) {
+    progress(
+      `monitor figures: ${settings.minutes} min window per scenario (BENCH_MONITOR_MINUTES), ` +
+        `Monitor objects ${settings.eviction === "prevent" ? "kept in memory" : "evicted when idle"} (BENCH_MONITOR_EVICTION)`,
+    );
+    const monitors = await monitorFigures(bundle, scratch, settings, progress);
+    rows.push(...monitors.rows);
+    notes.push(...monitors.notes);
+  }
+  progress("done");
+  const seconds = Math.round((performance.now() - started) / 1000);
+  const parts = only === "" ? "all figures" : `BENCH_ONLY=${only}`;
+  const window = settings ? `, monitor window ${settings.minutes} min` : "";
+  console.log(
+    `\nLookout bench, ${new Date().toISOString()}, Node ${process.versions.node}, ${seconds} s, ${parts}${window}\n`,
+  );
+  console.log(table(rows));
+  console.log(`\n${notes.join("\n")}`);
 }
 
 await main();

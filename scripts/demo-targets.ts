@@ -12,7 +12,7 @@ export const DEMO_TCP_PORT = 8791;
 
 type Mode = "healthy" | "broken" | "slow";
 const services = new Map<string, Mode>(
-  ["api", "dashboard", "auth", "search", "webhooks", "slack", "eu-west", "us-east", "ap-south"].map((s) => [
+  ["api", "dashboard", "auth", "search", "webhooks", "slack", "eu-west", "us-east", "ap-south", "canary"].map((s) => [
     s,
     "healthy",
   ]),

@@ -7,6 +7,8 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import config from "../lookout.config.ts";
+import { heartbeatToken } from "../worker/core/heartbeat-token.ts";
 import { DEMO_HTTP_PORT, startDemoTargets } from "./demo-targets.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -16,7 +18,8 @@ const base = `http://127.0.0.1:${port}`;
 const check = spawn(process.execPath, ["scripts/check-config.ts"], { cwd: root, stdio: "inherit" });
 if ((await new Promise((resolve) => check.on("exit", resolve))) !== 0) process.exit(1);
 
-const token = ensureAdminToken(`${root}.dev.vars`);
+const token = ensureSecret(`${root}.dev.vars`, "ADMIN_TOKEN", "lk_admin_");
+const heartbeatSecret = ensureSecret(`${root}.dev.vars`, "HEARTBEAT_SECRET", "lk_hb_");
 const demo = startDemoTargets();
 
 const args = [
@@ -61,15 +64,25 @@ const fireCron = () =>
 await fireCron();
 setInterval(fireCron, 60_000);
 
-function ensureAdminToken(path: string): string {
+// The demo's scheduled job: it checks in every 30 s, as a real cron job would call its heartbeat URL.
+for (const monitor of config.monitors.filter((m) => m.kind === "heartbeat")) {
+  const url = `${base}/heartbeat/${monitor.id}/${await heartbeatToken(heartbeatSecret, monitor.id)}`;
+  console.log(`  Heartbeat URL for "${monitor.id}": ${url}`);
+  const ping = () => fetch(url, { method: "POST" }).catch(() => undefined);
+  await ping();
+  setInterval(ping, 30_000);
+}
+
+/** Reads a secret from .dev.vars, or makes one there on the first run (the file is never committed). */
+function ensureSecret(path: string, name: string, prefix: string): string {
   const existing = existsSync(path) ? readFileSync(path, "utf8") : "";
-  const found = /^ADMIN_TOKEN=(.+)$/m.exec(existing)?.[1];
+  const found = new RegExp(`^${name}=(.+)$`, "m").exec(existing)?.[1];
   if (found) return found.trim();
-  const token = `lk_admin_${randomBytes(24).toString("base64url")}`;
-  writeFileSync(path, `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}ADMIN_TOKEN=${token}\n`, {
+  const secret = `${prefix}${randomBytes(24).toString("base64url")}`;
+  writeFileSync(path, `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}${name}=${secret}\n`, {
     mode: 0o600,
   });
-  return token;
+  return secret;
 }
 
 async function waitUntilReady(): Promise<void> {

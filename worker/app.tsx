@@ -5,6 +5,7 @@ import { log, setLogLevel } from "./log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { apiV2 } from "./routes/api-v2.ts";
 import { healthCheck } from "./routes/health-check.ts";
+import { heartbeats } from "./routes/heartbeats.ts";
 import { notFoundHtml, publicPages } from "./routes/public-pages.tsx";
 import { type AppEnv, Site, type SiteOptions, type StatusPageReader } from "./site.ts";
 
@@ -26,6 +27,7 @@ export function createApp(options: AppOptions = {}) {
   app.use("*", securityHeaders());
 
   app.route("/healthCheck", healthCheck(stub));
+  app.route("/heartbeat", heartbeats());
   app.route("/api/v2", apiV2(site));
   app.route("/", publicPages(site));
 

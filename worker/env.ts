@@ -12,6 +12,8 @@ export interface Env {
   LOG_LEVEL?: string;
   /** Bootstrap token for the communicator API (a secret; generated into .dev.vars locally). */
   ADMIN_TOKEN?: string;
+  /** Signs heartbeat monitors' URLs (a secret; generated into .dev.vars locally). */
+  HEARTBEAT_SECRET?: string;
 }
 
 /** Every page lives in one StatusPage object; the name is fixed so all edges find it. */

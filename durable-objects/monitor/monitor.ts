@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { MonitorConfig } from "../../worker/config/monitor-schema.ts";
+import { resolveFlags } from "../../worker/core/flags.ts";
 import { judgeHeartbeat } from "../../worker/core/monitors/heartbeat.ts";
 import { type MonitorReport, REPORT_EVERY_MS } from "../../worker/core/monitors/report.ts";
 import { type DailyRollup, rollUpDay, type Sample } from "../../worker/core/monitors/rollup.ts";
@@ -108,6 +109,10 @@ export class Monitor extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(next);
     writeMeta(sql, "next_check_at", String(next));
 
+    if (!resolveFlags(this.env.ENVIRONMENT, this.env as unknown as Record<string, unknown>).probing) {
+      log.debug("monitor.skipped", { monitorId, region, reason: "probing flag is off" });
+      return;
+    }
     const result = await this.#check(monitor, intervalMs);
     const report = this.ctx.storage.transactionSync(() => this.#record(monitorId, region, monitor, result));
     if (report) await this.#send(report);

@@ -7,6 +7,7 @@ import { type MonitorReport, REPORT_EVERY_MS, regionsOf } from "../../worker/cor
 import type { MonitorState } from "../../worker/core/monitors/state-machine.ts";
 import { fingerprint } from "../../worker/core/page-id.ts";
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
+import { type ComponentStatus, componentSeverity } from "../../worker/core/statuses.ts";
 import { followWithIncident } from "./auto-incidents.ts";
 import { setComponentStatus } from "./writes.ts";
 
@@ -30,17 +31,18 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
   for (const monitor of config.monitors) {
     const regions = regionsOf(monitor);
     sql.exec(
-      `INSERT INTO monitors (id, config, fingerprint, quorum, down_status, interval_seconds, removed_at)
-       VALUES (?, ?, ?, ?, ?, ?, NULL)
+      `INSERT INTO monitors (id, config, fingerprint, quorum, down_status, interval_seconds, role, removed_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
        ON CONFLICT (id) DO UPDATE SET config = excluded.config, fingerprint = excluded.fingerprint,
          quorum = excluded.quorum, down_status = excluded.down_status,
-         interval_seconds = excluded.interval_seconds, removed_at = NULL`,
+         interval_seconds = excluded.interval_seconds, role = excluded.role, removed_at = NULL`,
       monitor.id,
       JSON.stringify(monitor),
       fingerprint(JSON.stringify(monitor)),
       monitor.quorum ?? defaultQuorum(regions.length),
       monitor.downStatus,
       monitor.intervalSeconds,
+      monitor.role,
     );
     sql.exec(`DELETE FROM monitor_components WHERE monitor_id = ?`, monitor.id);
     for (const componentId of monitor.components) {
@@ -171,6 +173,10 @@ export function applyReport(
     );
   }
   if (instance.state === report.state) return { changes: [], incidentId: null };
+  if (isCanary(sql, report.monitorId)) {
+    // Lookout's own connectivity changed: once it is back, every component catches up with its monitors.
+    return { changes: report.state === "down" ? [] : followAllMonitors(sql, now), incidentId: null };
+  }
   const components = sql
     .exec<{ component_id: string }>(
       `SELECT component_id FROM monitor_components WHERE monitor_id = ?`,
@@ -180,13 +186,48 @@ export function applyReport(
   const changes = components
     .map((row) => followMonitors(sql, row.component_id, now))
     .filter((change): change is AffectedComponent => change !== null);
-  const incidentId = flags.automatic_incidents ? followWithIncident(sql, report, now) : null;
+  const incidentId = flags.automatic_incidents && !suspectSelf(sql) ? followWithIncident(sql, report, now) : null;
   return { changes, incidentId };
 }
 
 /**
+ * Is it us or them? While a canary — a check of a target that is always up —
+ * fails, the failures Lookout sees are likely its own, so it declares no
+ * outage until the canary is back.
+ */
+export function suspectSelf(sql: SqlStorage): boolean {
+  const rows = sql
+    .exec<{ monitor_id: string; quorum: number; state: MonitorState }>(
+      `SELECT m.id AS monitor_id, m.quorum, i.state FROM monitors m
+         JOIN monitor_instances i ON i.monitor_id = m.id AND i.removed_at IS NULL
+       WHERE m.role = 'canary' AND m.removed_at IS NULL`,
+    )
+    .toArray();
+  const byCanary = new Map<string, { quorum: number; states: MonitorState[] }>();
+  for (const row of rows) {
+    const entry = byCanary.get(row.monitor_id) ?? { quorum: row.quorum, states: [] };
+    entry.states.push(row.state);
+    byCanary.set(row.monitor_id, entry);
+  }
+  return [...byCanary.values()].some((c) => combineRegions(c.states, c.quorum) === "down");
+}
+
+function isCanary(sql: SqlStorage, monitorId: string): boolean {
+  return sql.exec(`SELECT 1 FROM monitors WHERE id = ? AND role = 'canary'`, monitorId).toArray().length > 0;
+}
+
+function followAllMonitors(sql: SqlStorage, now: number): AffectedComponent[] {
+  return sql
+    .exec<{ component_id: string }>(`SELECT DISTINCT component_id FROM monitor_components`)
+    .toArray()
+    .map((row) => followMonitors(sql, row.component_id, now))
+    .filter((change): change is AffectedComponent => change !== null);
+}
+
+/**
  * Sets a component to what its monitors say, unless a maintenance is running
- * on it (its failures then do not alert: it shows under maintenance).
+ * on it (its failures then do not alert: it shows under maintenance), and
+ * never for the worse while Lookout suspects its own connectivity.
  */
 export function followMonitors(sql: SqlStorage, componentId: string, now: number): AffectedComponent | null {
   const inMaintenance = sql
@@ -198,7 +239,14 @@ export function followMonitors(sql: SqlStorage, componentId: string, now: number
     .toArray().length;
   if (inMaintenance) return null;
   const status = monitorStatusOf(sql, componentId);
-  return status ? setComponentStatus(sql, componentId, status, now) : null;
+  if (!status) return null;
+  if (suspectSelf(sql)) {
+    const current = sql
+      .exec<{ status: ComponentStatus }>(`SELECT status FROM components WHERE id = ?`, componentId)
+      .one();
+    if (componentSeverity(status) > componentSeverity(current.status)) return null;
+  }
+  return setComponentStatus(sql, componentId, status, now);
 }
 
 /** What the monitors of a component say, or null when it has none or none knows yet. */

@@ -76,6 +76,8 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `ALTER TABLE incidents ADD COLUMN managed_by_monitor TEXT`,
     `ALTER TABLE incidents ADD COLUMN recovered_at INTEGER`,
     `CREATE INDEX incidents_by_manager ON incidents (managed_by_monitor) WHERE managed_by_monitor IS NOT NULL`,
+    // Canaries check Lookout's own connectivity rather than a component.
+    `ALTER TABLE monitors ADD COLUMN role TEXT NOT NULL DEFAULT 'service'`,
   ],
 ];
 

@@ -217,6 +217,37 @@ describe("monitoring", () => {
     expect(await statusOf("api")).toBe("operational");
   });
 
+  it("suspects itself while the canary fails: no outage declared until it is back", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([
+        { id: "canary", role: "canary", url: targetUrl("/status/500"), failuresToDown: 1 },
+        { id: "svc", url: targetUrl("/status/503"), components: ["jobs"], failuresToDown: 1 },
+      ]),
+    );
+    await page.setComponentStatus("jobs", "operational");
+    const incidentsBefore = (await page.snapshot()).activeIncidents.length;
+    await kick();
+    await check("canary");
+    await check("svc");
+    expect((await monitorStub(env, "svc", "default").inspect()).memory?.state).toBe("down");
+    expect(await statusOf("jobs")).toBe("operational");
+    expect((await page.snapshot()).activeIncidents.length).toBe(incidentsBefore);
+
+    // The canary answers again: the component catches up with what its monitor has been saying.
+    await page.reportMonitor({
+      monitorId: "canary",
+      region: "default",
+      at: Date.now(),
+      state: "up",
+      since: Date.now(),
+      transition: null,
+      latency: null,
+      rollups: [],
+    });
+    expect(await statusOf("jobs")).toBe("major_outage");
+  });
+
   it("stops a monitor removed from the config and starts one added", async () => {
     const page = pageObject();
     await page.reconcile(configWith([{ id: "old", url: targetUrl("/healthy"), components: ["api"] }]));

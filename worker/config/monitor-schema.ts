@@ -25,7 +25,13 @@ const expectedStatus = z.union([
 const common = {
   id,
   name: z.string().trim().min(1).max(100).optional(),
-  components: z.array(id).min(1, "must drive at least one component"),
+  /** Components this monitor drives (none for a canary). */
+  components: z.array(id).default([]),
+  /**
+   * "canary": a check of Lookout's own connectivity (a target that is always
+   * up). While a canary fails, Lookout suspects itself and declares no outages.
+   */
+  role: z.enum(["service", "canary"]).default("service"),
   intervalSeconds: z.number().int().min(10, "must be at least 10").max(3600, "must be at most 3600").default(60),
   /** Where checks run from; empty means one check from wherever the object lives. */
   regions: z.array(z.enum(REGIONS)).max(REGIONS.length).default([]),

@@ -82,6 +82,20 @@ export const configSchema = z
           message: `must be at most the number of regions (${regionCount})`,
         });
       }
+      if (monitor.role === "service" && monitor.components.length === 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitors", i, "components"],
+          message: "must drive at least one component",
+        });
+      }
+      if (monitor.role === "canary" && monitor.components.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitors", i, "components"],
+          message: "a canary checks Lookout itself and drives no component",
+        });
+      }
       if (monitor.kind === "http") {
         const noBody = monitor.method === "GET" || monitor.method === "HEAD";
         if (noBody && monitor.body !== undefined) {

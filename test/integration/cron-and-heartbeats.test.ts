@@ -1,0 +1,71 @@
+import {
+  createExecutionContext,
+  createScheduledController,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { pendingKicks } from "../../durable-objects/status-page/monitors.ts";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import config from "../../lookout.config.ts";
+import { heartbeatToken } from "../../worker/core/heartbeat-token.ts";
+import { monitorStub } from "../../worker/env.ts";
+import worker from "../../worker/index.ts";
+import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
+
+describe("the cron heartbeat", () => {
+  it("starts every monitor of the deployed config through the scheduled handler", async () => {
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
+    await waitOnExecutionContext(ctx);
+    await runDurableObjectAlarm(pageObject());
+    await vi.waitFor(
+      async () => {
+        const waiting = await runInDurableObject(pageObject(), (_i: StatusPage, state) => {
+          const kicks = pendingKicks(state.storage.sql, Date.now(), 100);
+          return kicks.start.length + kicks.stop.length;
+        });
+        expect(waiting).toBe(0);
+      },
+      { timeout: 5_000, interval: 20 },
+    );
+    for (const monitor of config.monitors) {
+      const inspection = await monitorStub(env, monitor.id, "default").inspect();
+      expect(inspection.monitorId, monitor.id).toBe(monitor.id);
+      expect(inspection.nextCheckAt, monitor.id).not.toBeNull();
+    }
+  });
+});
+
+describe("heartbeat URLs", () => {
+  const heartbeat = config.monitors.find((m) => m.kind === "heartbeat");
+
+  it("records a call from the job, which the next check counts as up", async () => {
+    expect(heartbeat, "the example config has a heartbeat monitor").toBeDefined();
+    const id = heartbeat?.id ?? "";
+    const token = await heartbeatToken("test-heartbeat-secret", id);
+    const response = await fetchWorker(`/heartbeat/${id}/${token}`, { method: "POST" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toMatchObject({ ok: true, monitor: id });
+    await monitorStub(env, id, "default").start(heartbeat as NonNullable<typeof heartbeat>, "default");
+    expect(await runDurableObjectAlarm(monitorStub(env, id, "default"))).toBe(true);
+    expect((await monitorStub(env, id, "default").inspect()).memory?.state).toBe("up");
+  });
+
+  it("answers a wrong token, an unknown monitor and a non-heartbeat monitor with the same 404", async () => {
+    const id = heartbeat?.id ?? "";
+    const apiToken = await heartbeatToken("test-heartbeat-secret", "api");
+    for (const path of [
+      `/heartbeat/${id}/not-the-token`,
+      `/heartbeat/ghost/${apiToken}`,
+      `/heartbeat/api/${apiToken}`,
+    ]) {
+      const response = await fetchWorker(path, { method: "POST" });
+      expect(response.status, path).toBe(404);
+      expect(await response.json()).toMatchObject({ error: "not_found" });
+    }
+  });
+});
