@@ -594,7 +594,7 @@ async function storagePerMonitor(
           `(72 h at 10 s, the real check's summary "${String(real.summary)}") and 365 daily roll-ups written into its tables by SQL, rolled_until set two ` +
           `days back: ${count(peak.samples)} samples, ${peak.dailyRollups} days, ${mb(peak.storageBytes)}. Its next real check compacted ` +
           `(rolled up 2 days, kept ${keptHours.toFixed(1)} h of samples): ${count(after.samples)} samples, ${after.dailyRollups} days, ` +
-          `${mb(after.storageBytes)} (SQLite keeps freed pages for reuse, so the file does not shrink). Raw samples are pruned once a day, ` +
+          `${mb(after.storageBytes)}${after.storageBytes >= peak.storageBytes ? " (the file kept its freed pages)" : ""}. Raw samples are pruned once a day, ` +
           `so they span 48–72 h; 10 s is the densest interval. The StatusPage object also keeps, per monitor, 48 h of 5-minute latency ` +
           `reports (576 rows) and every daily roll-up it is sent (monitor_daily is never pruned). workerd logged: ${logs.summary()}.`,
       ],

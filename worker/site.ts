@@ -1,12 +1,13 @@
 import type { Context } from "hono";
 import { EdgeCache, type Rendered } from "./cache/edge-cache.ts";
-import type { IncidentView, MaintenanceView, PageSnapshot } from "./core/read-model.ts";
+import type { ComponentDetail, IncidentView, MaintenanceView, PageSnapshot } from "./core/read-model.ts";
 import type { Env } from "./env.ts";
 
 /** What the edge needs from the StatusPage object to render public surfaces. */
 export interface StatusPageReader {
   snapshot(): Promise<PageSnapshot>;
   event(id: string): Promise<IncidentView | MaintenanceView | null>;
+  componentDetail(id: string): Promise<ComponentDetail | null>;
 }
 
 export interface SiteOptions {

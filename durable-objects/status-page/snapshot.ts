@@ -1,3 +1,4 @@
+import { hourlyMeans, type LatencyPoint } from "../../worker/core/monitors/latency.ts";
 import type { ComponentView, GroupView, PageInfo, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
 import { DAY_MS, dailyUptime, type StatusTransition, startOfUtcDay } from "../../worker/core/uptime.ts";
@@ -52,6 +53,7 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
     }));
 
   const windowStart = startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS;
+  const latency = latencyByComponent(sql, now - 24 * 3_600_000);
   const components: ComponentView[] = sql
     .exec<ComponentRow>(`SELECT * FROM components WHERE removed_at IS NULL ORDER BY position`)
     .toArray()
@@ -72,6 +74,7 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
         now,
         days: UPTIME_DAYS,
       }),
+      latencyHourly: latency.has(row.id) ? hourlyMeans(latency.get(row.id) ?? [], now, 24) : [],
     }));
 
   const byStatus = "incidents_by_visibility_and_status";
@@ -108,7 +111,28 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
   };
 }
 
-function transitionsSince(sql: SqlStorage, componentId: string, from: number): StatusTransition[] {
+/** Latency reports of each component's monitors since `from`. */
+export function latencyByComponent(sql: SqlStorage, from: number, componentId?: string): Map<string, LatencyPoint[]> {
+  const rows = sql
+    .exec<{ component_id: string; at: number; checks: number; mean_ms: number | null }>(
+      `SELECT mc.component_id, ml.at, ml.checks, ml.mean_ms FROM monitor_latency ml
+         JOIN monitor_components mc ON mc.monitor_id = ml.monitor_id
+       WHERE ml.at > ? AND (? IS NULL OR mc.component_id = ?)`,
+      from,
+      componentId ?? null,
+      componentId ?? null,
+    )
+    .toArray();
+  const byComponent = new Map<string, LatencyPoint[]>();
+  for (const row of rows) {
+    const list = byComponent.get(row.component_id) ?? [];
+    list.push({ at: row.at, checks: row.checks, meanMs: row.mean_ms });
+    byComponent.set(row.component_id, list);
+  }
+  return byComponent;
+}
+
+export function transitionsSince(sql: SqlStorage, componentId: string, from: number): StatusTransition[] {
   const before = sql
     .exec<StatusTransition>(
       `SELECT at, status FROM component_status_history WHERE component_id = ? AND at < ? ORDER BY at DESC, seq DESC LIMIT 1`,
@@ -126,7 +150,7 @@ function transitionsSince(sql: SqlStorage, componentId: string, from: number): S
   return [...before, ...inWindow];
 }
 
-function firstTransitionAt(sql: SqlStorage, componentId: string): number {
+export function firstTransitionAt(sql: SqlStorage, componentId: string): number {
   const row = sql
     .exec<{ at: number }>(`SELECT MIN(at) AS at FROM component_status_history WHERE component_id = ?`, componentId)
     .toArray()[0];

@@ -3,12 +3,19 @@ import config from "../../lookout.config.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
 import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
-import type { AffectedComponent, IncidentView, MaintenanceView, PageSnapshot } from "../../worker/core/read-model.ts";
+import type {
+  AffectedComponent,
+  ComponentDetail,
+  IncidentView,
+  MaintenanceView,
+  PageSnapshot,
+} from "../../worker/core/read-model.ts";
 import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
 import type { Env } from "../../worker/env.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
+import { componentDetail } from "./component-detail.ts";
 import { loadEvents } from "./events.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
@@ -72,6 +79,11 @@ export class StatusPage extends DurableObject<Env> {
   /** A public incident or maintenance by id, or null (internal ones are never returned). */
   event(id: string): IncidentView | MaintenanceView | null {
     return loadEvents(this.ctx.storage.sql, { where: `id = ? AND visibility = 'public'`, params: [id] })[0] ?? null;
+  }
+
+  /** The figures a component page shows beyond the snapshot, or null for an unknown component. */
+  componentDetail(componentId: string): ComponentDetail | null {
+    return componentDetail(this.ctx.storage.sql, componentId, Date.now());
   }
 
   /** A real round trip to storage: write a probe value and read it back. */

@@ -20,6 +20,10 @@ function flakyReader() {
       if (state.failing) throw new Error("StatusPage object unavailable");
       return real.event(id);
     },
+    async componentDetail(id) {
+      if (state.failing) throw new Error("StatusPage object unavailable");
+      return real.componentDetail(id);
+    },
   };
   return { reader, state };
 }

@@ -7,7 +7,12 @@ import { pageObject } from "../helpers/workers/worker.ts";
 function appWithStorage(healthCheck: () => Promise<StorageHealth>) {
   const real = pageObject();
   return createApp({
-    storage: () => ({ snapshot: () => real.snapshot(), event: (id: string) => real.event(id), healthCheck }),
+    storage: () => ({
+      snapshot: () => real.snapshot(),
+      event: (id: string) => real.event(id),
+      componentDetail: (id: string) => real.componentDetail(id),
+      healthCheck,
+    }),
   });
 }
 

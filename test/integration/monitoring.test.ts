@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { pendingKicks } from "../../durable-objects/status-page/monitors.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { createApp } from "../../worker/app.tsx";
 import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { targets, targetUrl } from "../helpers/workers/targets.ts";
@@ -76,6 +77,20 @@ describe("monitoring", () => {
     expect(after.nextCheckAt).toBeGreaterThan(Date.now());
     expect(after.nextCheckAt).toBeLessThanOrEqual(Date.now() + 60_000);
     expect(await statusOf("api")).toBe("operational");
+  });
+
+  it("shows response times on the page and the component page, and uptime over four windows", async () => {
+    const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
+    const get = async (path: string) => (await app.request(`https://status.test${path}`, {}, env)).text();
+    const front = await get("/");
+    expect(front).toMatch(/<svg class="sparkline"[^>]*aria-label="API response time, last 24 hours: \d+ ms on average/);
+    const detail = await get("/components/api");
+    for (const window of ["24 hours", "7 days", "30 days", "90 days"]) expect(detail).toContain(`<dt>${window}</dt>`);
+    expect(detail).toContain('class="latency-chart"');
+    expect(detail).toMatch(/<polyline points="[\d., ]+"/);
+    expect(detail).toMatch(/api-health<\/strong>: passing since/);
+    // A component no monitor drives has bars but no response-time chart.
+    expect(await get("/components/db")).not.toContain("latency-chart");
   });
 
   it("takes the component down only after three failures in a row, with the evidence", async () => {

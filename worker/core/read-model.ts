@@ -58,6 +58,23 @@ export interface ComponentView {
   updatedAt: string;
   /** One entry per day, oldest first, ending today (UTC). */
   uptimeDays: DayUptime[];
+  /** Mean response time per hour over the last 24 h, oldest first; empty when no monitor drives it. */
+  latencyHourly: (number | null)[];
+}
+
+/** What a component page shows beyond the snapshot; read on demand, cached like the page. */
+export interface ComponentDetail {
+  uptime: { label: string; ratio: number | null }[];
+  /** Mean response time per hour over the last 48 h, oldest first. */
+  latencyHourly: (number | null)[];
+  monitors: {
+    id: string;
+    name: string;
+    region: string;
+    state: string;
+    since: string | null;
+    lastSummary: string | null;
+  }[];
 }
 
 export interface AffectedComponent {

@@ -124,3 +124,27 @@ function dayUptimeRatio(day: DayUptime): number | null {
   if (day.measuredSeconds <= 0) return null;
   return (day.measuredSeconds - downtimeSeconds(day)) / day.measuredSeconds;
 }
+
+/**
+ * Uptime between two instants, with the same weights as the daily figures:
+ * for the 24 h / 7 d / 30 d / 90 d summaries of a component page.
+ */
+export function uptimeInWindow(
+  transitions: readonly StatusTransition[],
+  since: number,
+  from: number,
+  to: number,
+): number | null {
+  let measured = 0;
+  let down = 0;
+  for (let i = 0; i < transitions.length; i++) {
+    const current = transitions[i] as StatusTransition;
+    const start = Math.max(current.at, since, from);
+    const end = Math.min(transitions[i + 1]?.at ?? to, to);
+    if (end <= start || current.status === "under_maintenance") continue;
+    measured += end - start;
+    if (current.status === "major_outage") down += end - start;
+    else if (current.status === "partial_outage") down += PARTIAL_OUTAGE_WEIGHT * (end - start);
+  }
+  return measured > 0 ? (measured - down) / measured : null;
+}

@@ -31,10 +31,11 @@ export function publicPages(site: Site) {
   app.get("/history", (c) => site.serve(c, ({ snapshot }) => html(<HistoryPage snapshot={snapshot} />)));
 
   app.get("/components/:id", (c) =>
-    site.serve(c, ({ snapshot }) => {
+    site.serve(c, async ({ snapshot, reader }) => {
       const component = snapshot.components.find((x) => x.id === c.req.param("id"));
-      return component
-        ? html(<ComponentPage component={component} snapshot={snapshot} />)
+      const detail = component ? await reader.componentDetail(component.id) : null;
+      return component && detail
+        ? html(<ComponentPage component={component} snapshot={snapshot} detail={detail} />)
         : notFoundHtml(snapshot, "There is no component with this address.");
     }),
   );

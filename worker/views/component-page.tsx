@@ -1,12 +1,28 @@
-import type { ComponentView, PageSnapshot } from "../core/read-model.ts";
+import type { ComponentDetail, ComponentView, PageSnapshot } from "../core/read-model.ts";
 import { formatUptime, uptimeOver } from "../core/uptime.ts";
-import { formatDay } from "./format.ts";
+import { formatDateTime, formatDay } from "./format.ts";
+import { LatencyChart } from "./latency-chart.tsx";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
 import { dayTitle, UptimeBars } from "./uptime-bars.tsx";
 
-/** One component: its status, its bars and every day's figure as text. */
-export function ComponentPage({ component, snapshot }: { component: ComponentView; snapshot: PageSnapshot }) {
+const MONITOR_STATE_LABELS: Record<string, string> = {
+  up: "passing",
+  degraded: "slow",
+  down: "failing",
+  unknown: "starting",
+};
+
+/** One component: its status, uptime over four windows, its bars, response times, checks and every day's figure. */
+export function ComponentPage({
+  component,
+  snapshot,
+  detail,
+}: {
+  component: ComponentView;
+  snapshot: PageSnapshot;
+  detail: ComponentDetail;
+}) {
   const days = [...component.uptimeDays].reverse();
   const group = snapshot.groups.find((g) => g.id === component.groupId);
   return (
@@ -17,7 +33,38 @@ export function ComponentPage({ component, snapshot }: { component: ComponentVie
         {group ? <span class="meta"> · {group.name}</span> : null}
       </p>
       {component.description ? <p>{component.description}</p> : null}
+      <h2>Uptime</h2>
+      <dl class="windows">
+        {detail.uptime.map((w) => (
+          <div>
+            <dt>{w.label}</dt>
+            <dd>{formatUptime(w.ratio)}</dd>
+          </div>
+        ))}
+      </dl>
       <UptimeBars component={component} />
+      {detail.monitors.length > 0 ? (
+        <>
+          <h2>Response time</h2>
+          <LatencyChart values={detail.latencyHourly} label="Mean response time per hour, last 48 hours" />
+          <h2>Checks</h2>
+          <ul class="monitors">
+            {detail.monitors.map((m) => (
+              <li>
+                <strong>{m.name}</strong>
+                {m.region === "default" ? "" : ` from ${m.region}`}: {MONITOR_STATE_LABELS[m.state] ?? m.state}
+                {m.since ? (
+                  <>
+                    {" "}
+                    since <time datetime={m.since}>{formatDateTime(m.since, snapshot.page.timeZone)}</time>
+                  </>
+                ) : null}
+                {m.lastSummary ? <span class="meta"> · last change: {m.lastSummary}</span> : null}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <h2>Daily uptime</h2>
       <table class="daily">
         <caption class="sr">

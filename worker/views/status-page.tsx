@@ -2,6 +2,7 @@ import type { ComponentView, PageSnapshot } from "../core/read-model.ts";
 import type { PageStatus } from "../core/rollup.ts";
 import { EventSummary } from "./event-summary.tsx";
 import { formatDateTime } from "./format.ts";
+import { LatencySparkline } from "./latency-chart.tsx";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
 import { UptimeBars } from "./uptime-bars.tsx";
@@ -74,6 +75,7 @@ function ComponentList({ components, heading: Heading }: { components: Component
             <StatusLabel status={component.status} />
           </div>
           {component.description ? <p class="meta">{component.description}</p> : null}
+          <LatencySparkline values={component.latencyHourly} label={`${component.name} response time, last 24 hours`} />
           <UptimeBars component={component} />
         </li>
       ))}
