@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { pendingKicks } from "../../durable-objects/status-page/monitors.ts";
@@ -261,6 +261,31 @@ describe("monitoring", () => {
       rollups: [],
     });
     expect(await statusOf("jobs")).toBe("major_outage");
+  });
+
+  it("keeps its schedule when the object restarts in the middle of a check", async () => {
+    const page = pageObject();
+    await page.reconcile(
+      configWith([
+        { id: "restart", url: targetUrl("/hang"), components: ["jobs"], intervalSeconds: 10, timeoutMs: 2_000 },
+      ]),
+    );
+    await kick();
+    const stub = monitorStub(env, "restart", "default");
+    const interrupted = runDurableObjectAlarm(stub).catch((error: Error) => error);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await abortAllDurableObjects();
+    await interrupted;
+    // The next slot was booked before the check began, so the restarted object checks again on time.
+    const restarted = monitorStub(env, "restart", "default");
+    const alarm = await runInDurableObject(restarted, (_instance, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm).toBeLessThanOrEqual(Date.now() + 10_000);
+    expect((await restarted.inspect()).samples).toBe(0);
+    await check("restart");
+    const after = await monitorStub(env, "restart", "default").inspect();
+    expect(after.samples).toBe(1);
+    expect(after.memory?.firstFailure?.summary).toMatch(/timeout after 2000 ms/);
   });
 
   it("stops a monitor removed from the config and starts one added", async () => {

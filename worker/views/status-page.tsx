@@ -72,10 +72,15 @@ function ComponentList({ components, heading: Heading }: { components: Component
             <Heading>
               <a href={`/components/${component.id}`}>{component.name}</a>
             </Heading>
-            <StatusLabel status={component.status} />
+            <span class="head-right">
+              <LatencySparkline
+                values={component.latencyHourly}
+                label={`${component.name} response time, last 24 hours`}
+              />
+              <StatusLabel status={component.status} />
+            </span>
           </div>
           {component.description ? <p class="meta">{component.description}</p> : null}
-          <LatencySparkline values={component.latencyHourly} label={`${component.name} response time, last 24 hours`} />
           <UptimeBars component={component} />
         </li>
       ))}
