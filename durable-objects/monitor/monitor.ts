@@ -151,7 +151,9 @@ export class Monitor extends DurableObject<Env> {
 
     const rollups = this.#compact(result.at, monitor.intervalSeconds * 1000);
     const lastReport = Number(readMeta(sql, "last_report_at") ?? 0);
-    if (!transition && rollups.length === 0 && result.at - lastReport < REPORT_EVERY_MS) return null;
+    // A report the StatusPage did not take is carried into this one: nothing is lost, only late.
+    const unsent = JSON.parse(readMeta(sql, "unsent_report") ?? "null") as MonitorReport | null;
+    if (!unsent && !transition && rollups.length === 0 && result.at - lastReport < REPORT_EVERY_MS) return null;
 
     const window = sql
       .exec<{ checks: number; failures: number; mean: number | null }>(
@@ -166,16 +168,19 @@ export class Monitor extends DurableObject<Env> {
       at: result.at,
       state: next.state,
       since: next.since,
-      transition: transition && {
-        from: transition.from,
-        to: transition.to,
-        at: transition.at,
-        summary: transition.result.summary,
-        firstFailure: transition.firstFailure && {
-          at: transition.firstFailure.at,
-          summary: transition.firstFailure.summary,
-        },
-      },
+      transition:
+        (transition && {
+          from: transition.from,
+          to: transition.to,
+          at: transition.at,
+          summary: transition.result.summary,
+          firstFailure: transition.firstFailure && {
+            at: transition.firstFailure.at,
+            summary: transition.firstFailure.summary,
+          },
+        }) ??
+        unsent?.transition ??
+        null,
       latency: {
         from: lastReport || result.at,
         to: result.at,
@@ -183,7 +188,7 @@ export class Monitor extends DurableObject<Env> {
         failures: window.failures ?? 0,
         meanMs: window.mean === null ? null : Math.round(window.mean),
       },
-      rollups,
+      rollups: [...(unsent?.rollups ?? []), ...rollups],
     };
   }
 
@@ -229,8 +234,9 @@ export class Monitor extends DurableObject<Env> {
     try {
       await statusPageStub(this.env).reportMonitor(report);
       writeMeta(this.ctx.storage.sql, "last_report_at", String(report.at));
+      this.ctx.storage.sql.exec(`DELETE FROM meta WHERE key = 'unsent_report'`);
     } catch (error) {
-      // Not recorded as sent: the next check reports again, transition or not.
+      writeMeta(this.ctx.storage.sql, "unsent_report", JSON.stringify(report));
       log.warn("monitor.report_failed", { monitorId: report.monitorId, region: report.region, error });
     }
   }

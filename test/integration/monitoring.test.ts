@@ -288,6 +288,49 @@ describe("monitoring", () => {
     expect(after.memory?.firstFailure?.summary).toMatch(/timeout after 2000 ms/);
   });
 
+  it("delivers a report the StatusPage missed with the next check", async () => {
+    const page = pageObject();
+    await page.reconcile(configWith([{ id: "late", url: targetUrl("/healthy"), components: ["jobs"] }]));
+    await kick();
+    const stub = monitorStub(env, "late", "default");
+    await check("late");
+    // As if the StatusPage had been unreachable when yesterday's roll-up was sent.
+    const missed = {
+      monitorId: "late",
+      region: "default",
+      at: Date.now() - 60_000,
+      state: "up",
+      since: Date.now() - 60_000,
+      transition: null,
+      latency: null,
+      rollups: [
+        {
+          day: "2026-01-01",
+          checks: 1440,
+          downChecks: 2,
+          degradedChecks: 0,
+          downSeconds: 0,
+          meanLatencyMs: 40,
+          p95LatencyMs: 90,
+        },
+      ],
+    };
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.sql.exec(`INSERT INTO meta (key, value) VALUES ('unsent_report', ?)`, JSON.stringify(missed));
+    });
+    await check("late");
+    const delivered = await runInDurableObject(page, (_instance: StatusPage, state) =>
+      state.storage.sql
+        .exec(`SELECT checks FROM monitor_daily WHERE monitor_id = 'late' AND day = '2026-01-01'`)
+        .toArray(),
+    );
+    expect(delivered).toEqual([{ checks: 1440 }]);
+    const left = await runInDurableObject(monitorStub(env, "late", "default"), (_instance, state) =>
+      state.storage.sql.exec(`SELECT 1 FROM meta WHERE key = 'unsent_report'`).toArray(),
+    );
+    expect(left).toEqual([]);
+  });
+
   it("stops a monitor removed from the config and starts one added", async () => {
     const page = pageObject();
     await page.reconcile(configWith([{ id: "old", url: targetUrl("/healthy"), components: ["api"] }]));
