@@ -217,3 +217,46 @@ describe("the status page in a browser", () => {
     }
   });
 });
+
+/**
+ * The figure users feel, as far as this issue goes: a monitored local target
+ * goes down and the page a reader has open says so, with no hand in between
+ * (10 s interval, 3 failures in a row, automatic incidents on locally).
+ * Last in the file: it breaks a demo service, then mends it.
+ */
+describe("an outage reaching the page", () => {
+  const demo = "http://127.0.0.1:8790";
+
+  it("shows a broken service on the page by itself, with an incident", async () => {
+    const bannerOf = async (page: Page) => (await page.getByRole("heading", { level: 1 }).textContent())?.trim();
+    const { page, close } = await open("/", { javaScriptEnabled: false });
+    expect(await bannerOf(page)).toBe("All Systems Operational");
+
+    const broke = await fetch(`${demo}/break/api`, { method: "POST" });
+    expect(broke.status).toBe(200);
+    const started = Date.now();
+    let seenAfterMs: number | null = null;
+    try {
+      while (Date.now() - started < 60_000) {
+        await page.reload();
+        if ((await bannerOf(page)) !== "All Systems Operational") {
+          seenAfterMs = Date.now() - started;
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      console.log(`outage on the page after ${seenAfterMs === null ? "more than 60 s" : `${seenAfterMs} ms`}`);
+      // How fast is measured (and printed), not asserted: the budget is npm run bench's business.
+      expect(seenAfterMs, "the outage reached the page within a minute").not.toBeNull();
+      const api = page
+        .getByRole("listitem")
+        .filter({ has: page.getByRole("heading", { name: "REST API", exact: true }) });
+      expect(await api.getByText("Major outage", { exact: true }).isVisible()).toBe(true);
+      const incident = page.getByRole("region", { name: "Active incidents" });
+      expect(await incident.getByRole("link", { name: "REST API is unavailable" }).count()).toBe(1);
+    } finally {
+      await fetch(`${demo}/fix/api`, { method: "POST" });
+    }
+    await close();
+  });
+});
