@@ -115,3 +115,14 @@ describe("daily roll-up", () => {
     ).toBe(95);
   });
 });
+
+describe("heartbeat checks", () => {
+  it("are up within the interval plus grace and down after, saying how long it has been", async () => {
+    const { judgeHeartbeat } = await import("../../worker/core/monitors/heartbeat.ts");
+    expect(judgeHeartbeat(100_000, 50_000, 60_000, 0).outcome).toBe("up");
+    expect(judgeHeartbeat(100_000, 30_000, 60_000, 10_000).outcome).toBe("up");
+    const late = judgeHeartbeat(200_000, 50_000, 60_000, 30_000);
+    expect(late).toMatchObject({ outcome: "down", summary: "no heartbeat for 150 s (expected every 60 s)" });
+    expect(judgeHeartbeat(1_000, null, 60_000, 0).summary).toBe("no heartbeat received yet");
+  });
+});

@@ -29,10 +29,18 @@ describe("describeFailure", () => {
       { kind: "redirects", count: 2, loopAt: "https://a.example/login" },
       "redirect loop: https://a.example/login again after 2 redirects",
     ],
-    [{ kind: "heartbeat_missed", lastAt: null }, "no heartbeat received yet"],
     [
-      { kind: "heartbeat_missed", lastAt: Date.parse("2026-11-01T10:00:00Z") },
-      "no heartbeat since 2026-11-01T10:00:00.000Z",
+      { kind: "heartbeat_missed", lastAt: null, silentForMs: null, expectedEveryMs: 60_000 },
+      "no heartbeat received yet",
+    ],
+    [
+      {
+        kind: "heartbeat_missed",
+        lastAt: Date.parse("2026-11-01T10:00:00Z"),
+        silentForMs: 150_000,
+        expectedEveryMs: 60_000,
+      },
+      "no heartbeat for 150 s (expected every 60 s)",
     ],
     [
       { kind: "network", detail: "connection lost (refused or reset)" },

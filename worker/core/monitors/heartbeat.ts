@@ -1,4 +1,5 @@
-import type { ProbeResult } from "../probes/probe-result.ts";
+import { describeFailure } from "../probes/describe-failure.ts";
+import type { ProbeFailure, ProbeResult } from "../probes/probe-result.ts";
 
 /**
  * A heartbeat monitor's check: up when the job called within the interval plus
@@ -14,15 +15,11 @@ export function judgeHeartbeat(
   if (silentFor !== null && silentFor <= intervalMs + graceMs) {
     return { at: now, outcome: "up", latencyMs: 0, statusCode: null, failure: null, summary: "heartbeat received" };
   }
-  return {
-    at: now,
-    outcome: "down",
-    latencyMs: 0,
-    statusCode: null,
-    failure: { kind: "heartbeat_missed", lastAt: lastPingAt },
-    summary:
-      lastPingAt === null
-        ? "no heartbeat received yet"
-        : `no heartbeat for ${Math.round((silentFor ?? 0) / 1000)} s (expected every ${Math.round(intervalMs / 1000)} s)`,
+  const failure: ProbeFailure = {
+    kind: "heartbeat_missed",
+    lastAt: lastPingAt,
+    silentForMs: silentFor,
+    expectedEveryMs: intervalMs,
   };
+  return { at: now, outcome: "down", latencyMs: 0, statusCode: null, failure, summary: describeFailure(failure) };
 }

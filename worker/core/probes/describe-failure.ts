@@ -39,7 +39,7 @@ export function describeFailure(failure: ProbeFailure): string {
     case "heartbeat_missed":
       return failure.lastAt === null
         ? "no heartbeat received yet"
-        : `no heartbeat since ${new Date(failure.lastAt).toISOString()}`;
+        : `no heartbeat for ${Math.round((failure.silentForMs ?? 0) / 1000)} s (expected every ${Math.round(failure.expectedEveryMs / 1000)} s)`;
     case "network":
       return `network error: ${oneLine(failure.detail)}`;
   }

@@ -20,7 +20,7 @@ export type ProbeFailure =
   | { kind: "json_mismatch"; path: string; expected: unknown; actual: unknown }
   /** `loopAt` is set when a redirect led back to a URL already visited. */
   | { kind: "redirects"; count: number; loopAt?: string }
-  | { kind: "heartbeat_missed"; lastAt: number | null }
+  | { kind: "heartbeat_missed"; lastAt: number | null; silentForMs: number | null; expectedEveryMs: number }
   | { kind: "network"; detail: string };
 
 export type ProbeOutcome = "up" | "degraded" | "down";
