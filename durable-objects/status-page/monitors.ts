@@ -51,7 +51,10 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
     for (const region of regions) {
       sql.exec(
         `INSERT INTO monitor_instances (monitor_id, region) VALUES (?, ?)
-         ON CONFLICT (monitor_id, region) DO UPDATE SET removed_at = NULL, stopped_at = NULL`,
+         ON CONFLICT (monitor_id, region) DO UPDATE SET removed_at = NULL, stopped_at = NULL,
+           -- Back after a removal: it was stopped, so it must be started again.
+           started_fingerprint = CASE WHEN removed_at IS NULL THEN started_fingerprint END,
+           kicked_at = CASE WHEN removed_at IS NULL THEN kicked_at END`,
         monitor.id,
         region,
       );

@@ -341,6 +341,10 @@ describe("monitoring", () => {
     expect(await runDurableObjectAlarm(monitorStub(env, "old", "default"))).toBe(false);
     await check("new");
     expect((await monitorStub(env, "new", "default").inspect()).samples).toBe(1);
+    // Put back, it is started again at once rather than when the heartbeat finds it silent.
+    await page.reconcile(configWith([{ id: "old", url: targetUrl("/healthy"), components: ["api"] }]));
+    await kick();
+    await check("old");
   });
 });
 
