@@ -39,6 +39,7 @@ const STATUS_PAGE_METHODS = new Set([
   "setComponentStatus",
   "createIncident",
   "addIncidentUpdate",
+  "reportMonitor",
 ]);
 const MONITOR_METHODS = new Set(["inspect", "start", "stop"]);
 

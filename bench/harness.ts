@@ -6,6 +6,7 @@ import { Miniflare } from "miniflare";
 import { unstable_getDurableObjectClassNameToUseSQLiteMap, unstable_readConfig } from "wrangler";
 import type { MonitorConfig } from "../worker/config/monitor-schema.ts";
 import type { LookoutConfig } from "../worker/config/schema.ts";
+import type { MonitorReport } from "../worker/core/monitors/report.ts";
 import type { PageSnapshot } from "../worker/core/read-model.ts";
 import type { ComponentStatus, Impact, IncidentStatus } from "../worker/core/statuses.ts";
 import { bundle } from "./bundle.ts";
@@ -29,7 +30,8 @@ export type Call =
   | ["reconcile", LookoutConfig]
   | ["setComponentStatus", string, ComponentStatus]
   | ["createIncident", NewIncident]
-  | ["addIncidentUpdate", string, { status: IncidentStatus; body: string }];
+  | ["addIncidentUpdate", string, { status: IncidentStatus; body: string }]
+  | ["reportMonitor", MonitorReport];
 
 /**
  * The StatusPage object's RPC surface as the benchmark uses it. Declared here

@@ -20,10 +20,11 @@ import { mkdtempSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { defineConfig, type LookoutConfig } from "../worker/config/define-config.ts";
+import { type MonitorReport, REPORT_EVERY_MS } from "../worker/core/monitors/report.ts";
 import { phaseOffsetMs } from "../worker/core/monitors/schedule.ts";
 import { DAY_MS } from "../worker/core/uptime.ts";
-import { type MonitorInspection, type RunningWorker, startWorker } from "./harness.ts";
-import { machineCpu, processCpuMs, processRssMb } from "./proc.ts";
+import { type Call, type MonitorInspection, type RunningWorker, startWorker } from "./harness.ts";
+import { machineCpu, processCpu, processCpuMs, processRssMb } from "./proc.ts";
 import { count, quantile, type Row, verdict } from "./stats.ts";
 import { startTargets, type Targets } from "./targets.ts";
 
@@ -35,6 +36,7 @@ const TOLERANCE_MS = 5_000;
 const TARGET_DELAY_MS = 200;
 /** A Monitor object's first check comes within 10 s of its start (Monitor.start), then on its slots. */
 const FIRST_CHECK_WITHIN_MS = 10_000;
+const WARM_UP_MS = FIRST_CHECK_WITHIN_MS + TOLERANCE_MS + 1_000;
 /** Reads of Monitor objects' SQLite in flight at once after a window. */
 const READ_CONCURRENCY = 8;
 
@@ -45,7 +47,13 @@ export interface MonitorBenchSettings {
   eviction: "allow" | "prevent";
   /** Healthy monitors at 60 s (1,000 in the budget; smaller for a smoke run). */
   monitorsAt60s: number;
+  /** Also run figure 4 again without the hanging monitors (one more window). */
+  control: boolean;
+  /** Which parts run: "60s" (figure 4), "10s" (5), "storage" (6), "reports" (7). */
+  parts: Set<string>;
 }
+
+const PARTS = ["60s", "10s", "storage", "reports"] as const;
 
 export function monitorSettings(env: NodeJS.ProcessEnv = process.env): MonitorBenchSettings {
   const minutes = Number(env.BENCH_MONITOR_MINUTES ?? 5);
@@ -58,7 +66,19 @@ export function monitorSettings(env: NodeJS.ProcessEnv = process.env): MonitorBe
   if (eviction !== "allow" && eviction !== "prevent") {
     throw new Error(`BENCH_MONITOR_EVICTION must be "allow" or "prevent", not "${eviction}"`);
   }
-  return { minutes, eviction, monitorsAt60s: Math.round(monitorsAt60s) };
+  const parts = new Set((env.BENCH_MONITOR_PARTS ?? PARTS.join(",")).split(",").map((part) => part.trim()));
+  for (const part of parts) {
+    if (!(PARTS as readonly string[]).includes(part)) {
+      throw new Error(`BENCH_MONITOR_PARTS takes a list of ${PARTS.join(", ")}, not "${part}"`);
+    }
+  }
+  return {
+    minutes,
+    eviction,
+    monitorsAt60s: Math.round(monitorsAt60s),
+    control: env.BENCH_MONITOR_CONTROL === "1",
+    parts,
+  };
 }
 
 interface Scenario {
@@ -69,6 +89,8 @@ interface Scenario {
   intervalSeconds: number;
   hangers: number;
   hangTimeoutMs: number;
+  /** A rerun of figure 4 without the hanging monitors, to compare the same slots. */
+  control?: boolean;
 }
 
 type Progress = (message: string) => void;
@@ -97,6 +119,19 @@ interface SlotRecord {
 
 // ---------------------------------------------------------------- analysis
 
+const percent = (ratio: number) => (Number.isNaN(ratio) ? "n/a" : `${(ratio * 100).toFixed(2)} %`);
+const seconds = (ms: number) => (Number.isNaN(ms) ? "n/a" : `${(ms / 1000).toFixed(1)} s`);
+const millis = (ms: number) =>
+  Number.isNaN(ms) ? "n/a" : Math.abs(ms) >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+const maximum = (values: readonly number[]) => values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+const signed = (ms: number) => `${ms < 0 ? "−" : "+"}${millis(Math.abs(ms))}`;
+/** p50 / p99 / max. */
+const spread = (values: readonly number[]) =>
+  values.length === 0 ? "n/a" : `${millis(quantile(values, 0.5))} / ${tail(values)}`;
+/** p99 / max. */
+const tail = (values: readonly number[]) =>
+  values.length === 0 ? "n/a" : `${millis(quantile(values, 0.99))} / ${millis(maximum(values))}`;
+
 /** Slots `phase + k × interval` in [from, to). */
 function slotsIn(phase: number, intervalMs: number, from: number, to: number): number[] {
   const slots: number[] = [];
@@ -111,15 +146,26 @@ function slotsIn(phase: number, intervalMs: number, from: number, to: number): n
  * second one for the same slot is a duplicate (alarms are at-least-once); a
  * slot without one was missed or checked late.
  */
-function matchSlots(series: Series, from: number, to: number): { records: SlotRecord[]; duplicates: number } {
+function matchSlots(
+  series: Series,
+  from: number,
+  to: number,
+): { records: SlotRecord[]; duplicates: string[]; offSlot: string[] } {
   const { phase, intervalMs } = series;
   const hits = new Map<number, number>();
-  let duplicates = 0;
+  const duplicates: string[] = [];
+  const offSlot: string[] = [];
   for (const check of series.checks) {
     const nearest = phase + Math.round((check.at - phase) / intervalMs) * intervalMs;
-    if (Math.abs(check.at - nearest) > TOLERANCE_MS || nearest < from || nearest >= to) continue;
-    if (hits.has(nearest)) duplicates++;
-    else hits.set(nearest, check.at - nearest);
+    if (Math.abs(check.at - nearest) > TOLERANCE_MS) {
+      // A check in the window that belongs to no slot: late past the tolerance, or not scheduled by slot.
+      if (check.at >= from && check.at < to) offSlot.push(`${series.id} ${millis(check.at - nearest)} from a slot`);
+      continue;
+    }
+    if (nearest < from || nearest >= to) continue;
+    const first = hits.get(nearest);
+    if (first === undefined) hits.set(nearest, check.at - nearest);
+    else duplicates.push(`${series.id} at slot ${signed(first)} and ${signed(check.at - nearest)}`);
   }
   const records = slotsIn(phase, intervalMs, from, to).map((slot) => ({
     id: series.id,
@@ -127,7 +173,7 @@ function matchSlots(series: Series, from: number, to: number): { records: SlotRe
     slot,
     deviation: hits.get(slot) ?? null,
   }));
-  return { records, duplicates };
+  return { records, duplicates, offSlot };
 }
 
 /**
@@ -146,15 +192,6 @@ function share(records: readonly SlotRecord[]): { onTime: number; slots: number;
   const onTime = records.filter((r) => r.deviation !== null).length;
   return { onTime, slots: records.length, ratio: records.length === 0 ? Number.NaN : onTime / records.length };
 }
-
-const percent = (ratio: number) => (Number.isNaN(ratio) ? "n/a" : `${(ratio * 100).toFixed(2)} %`);
-const seconds = (ms: number) => (Number.isNaN(ms) ? "n/a" : `${(ms / 1000).toFixed(1)} s`);
-const millis = (ms: number) =>
-  Number.isNaN(ms) ? "n/a" : Math.abs(ms) >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
-const spread = (values: readonly number[]) =>
-  values.length === 0
-    ? "n/a"
-    : `${millis(quantile(values, 0.5))} / ${millis(quantile(values, 0.99))} / ${millis(Math.max(...values))}`;
 
 // ---------------------------------------------------------------- running
 
@@ -262,6 +299,8 @@ async function startedInstances(worker: RunningWorker): Promise<number> {
 interface ScenarioOutcome {
   rows: Row[];
   notes: string[];
+  /** Where in the interval (ms after its start) the hanging checks held their objects, first to last. */
+  heldSpan?: [number, number];
 }
 
 async function runScenario(
@@ -271,6 +310,7 @@ async function runScenario(
   scenario: Scenario,
   settings: MonitorBenchSettings,
   progress: Progress,
+  heldSpan?: [number, number],
 ): Promise<ScenarioOutcome> {
   const intervalMs = scenario.intervalSeconds * 1000;
   const windowMs = settings.minutes * 60_000;
@@ -280,7 +320,9 @@ async function runScenario(
   );
   const hangIds = hangingIds(scenario.prefix, scenario.hangers, intervalMs);
   const total = healthyIds.length + hangIds.length;
-  const label = `${count(scenario.healthy)} × ${scenario.intervalSeconds} s${hangIds.length ? ` + ${hangIds.length} hanging` : ""}`;
+  const label = `${scenario.control ? "control: " : ""}${count(scenario.healthy)} × ${scenario.intervalSeconds} s${
+    hangIds.length ? ` + ${hangIds.length} hanging` : scenario.control ? ", none hanging" : ""
+  }`;
   const logs = new LogTally(progress);
   await targets.reset();
 
@@ -313,11 +355,12 @@ async function runScenario(
     const kickMs = allStartedAt - reconcileAt;
     progress(`${label}: all ${count(total)} Monitor objects started ${seconds(kickMs)} after reconcile()`);
 
-    // Warm-up: every object has made its first check (within 10 s of its start) and is on its slots.
-    const from = allStartedAt + FIRST_CHECK_WITHIN_MS + 1_000;
+    // Warm-up: every object has made its first check (within 10 s of its start, not on a slot) and is on its
+    // slots; that first check lies more than 5 s before the window, so it cannot pass for a slot's check.
+    const from = allStartedAt + WARM_UP_MS;
     await sleepUntil(from, progress);
     const to = from + windowMs;
-    const cpu0 = processCpuMs(pid);
+    const cpu0 = processCpu(pid);
     const self0 = process.cpuUsage();
     const machine0 = machineCpu();
     progress(`${label}: measuring ${settings.minutes} min`);
@@ -325,7 +368,7 @@ async function runScenario(
       const c = await targets.counts();
       return `${label}: ${count(c.requests)} requests reached the targets, ${c.hanging} hanging now, ${count(c.connections)} connections`;
     });
-    const cpu1 = processCpuMs(pid);
+    const cpu1 = processCpu(pid);
     const self = process.cpuUsage(self0);
     const machine1 = machineCpu();
     const rssMb = processRssMb(pid);
@@ -367,12 +410,14 @@ async function runScenario(
     const targetCounts = await targets.counts();
 
     // ---- figures
-    let duplicates = 0;
+    const duplicates: string[] = [];
+    const offSlot: string[] = [];
     const records: SlotRecord[] = [];
     for (const s of series) {
       const matched = matchSlots(s, from, to);
       records.push(...matched.records);
-      duplicates += matched.duplicates;
+      duplicates.push(...matched.duplicates);
+      offSlot.push(...matched.offSlot);
     }
     const all = share(records);
     const healthySeries = series.filter((s) => !s.hang);
@@ -380,14 +425,27 @@ async function runScenario(
     const checksInWindow = series.reduce((n, s) => n + s.checks.filter((c) => c.at >= from && c.at < to).length, 0);
     const healthyLateness = healthySeries.flatMap((s) => lateness(s, from, to));
     const worstHealthy = healthySeries
-      .map((s) => ({ id: s.id, late: Math.max(-Infinity, ...lateness(s, from, to)) }))
+      .map((s) => ({ id: s.id, late: maximum(lateness(s, from, to)) }))
       .sort((a, b) => b.late - a.late)[0];
 
-    // A hanging check holds its object from its start until it gives up.
-    const holds = hangSeries.flatMap((s) => s.checks.map((c) => [c.at, c.at + c.latencyMs] as const));
+    // A hanging check holds its object from its start until it gives up. Their slots all lie early in the
+    // interval, so the holds cover one span of it; healthy slots in that span are compared with the rest.
+    // Only checks on their slots: each object's first check comes at its start, anywhere in the interval.
+    const onSlot = (s: Series, at: number) =>
+      Math.abs(at - (s.phase + Math.round((at - s.phase) / intervalMs) * intervalMs)) <= TOLERANCE_MS;
+    const holds = hangSeries.flatMap((s) =>
+      s.checks.filter((c) => onSlot(s, c.at)).map((c) => [c.at, c.at + c.latencyMs] as const),
+    );
+    const offset = (at: number) => ((at % intervalMs) + intervalMs) % intervalMs;
+    const span: [number, number] | undefined =
+      heldSpan ??
+      (holds.length > 0
+        ? [Math.min(...holds.map(([a]) => offset(a))), Math.max(...holds.map(([a, b]) => offset(a) + (b - a)))]
+        : undefined);
     const healthyRecords = records.filter((r) => !r.hang);
-    const duringHang = healthyRecords.filter((r) => holds.some(([a, b]) => a <= r.slot && r.slot <= b));
-    const clear = healthyRecords.filter((r) => !holds.some(([a, b]) => a <= r.slot && r.slot <= b));
+    const inSpan = (r: SlotRecord) => span !== undefined && offset(r.slot) >= span[0] && offset(r.slot) <= span[1];
+    const duringHang = healthyRecords.filter(inSpan);
+    const clear = healthyRecords.filter((r) => !inSpan(r));
     const deviations = (list: readonly SlotRecord[]) =>
       list.filter((r) => r.deviation !== null).map((r) => r.deviation as number);
     const hangChecks = hangSeries.flatMap((s) => s.checks.filter((c) => c.at >= from && c.at < to));
@@ -402,7 +460,8 @@ async function runScenario(
       }
     }
 
-    const cpuMs = cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : Number.NaN;
+    const cpuUser = cpu0 && cpu1 ? cpu1.user - cpu0.user : Number.NaN;
+    const cpuMs = cpu0 && cpu1 ? cpuUser + cpu1.system - cpu0.system : Number.NaN;
     const perCheck = cpuMs / checksInWindow;
     const workerdShare = cpuMs / windowMs;
     const selfShare = (self.user + self.system) / 1000 / windowMs;
@@ -423,35 +482,42 @@ async function runScenario(
         figure: "   healthy lateness p50 / p99 / max",
         value: spread(healthyLateness),
         budget: "≤ 5 s",
-        verdict: verdict(healthyLateness.length > 0 && Math.max(...healthyLateness) <= TOLERANCE_MS),
+        verdict: verdict(healthyLateness.length > 0 && maximum(healthyLateness) <= TOLERANCE_MS),
       },
     ];
-    if (hangIds.length > 0) {
+    const spanText = span ? `${seconds(span[0])}–${seconds(span[1])}` : "";
+    if (hangIds.length > 0 || span) {
       const during = share(duringHang);
       const without = share(clear);
       rows.push(
         {
-          figure: "   healthy on time: a target hanging / none",
+          figure: `   healthy on time: at ${spanText} / elsewhere`,
           value: `${percent(during.ratio)} / ${percent(without.ratio)}`,
-          budget: "no hold-up",
-          verdict: verdict(during.slots > 0 && during.ratio >= 0.999 && during.ratio >= without.ratio - 0.001),
+          ...(scenario.control
+            ? { budget: "(no hangers)" }
+            : {
+                budget: "no hold-up",
+                verdict: verdict(during.slots > 0 && during.ratio >= 0.999 && during.ratio >= without.ratio - 0.001),
+              }),
         },
         {
-          figure: "   (diagnostic) their deviation p99 / max",
-          value: `${spread(deviations(duringHang)).split(" / ").slice(1).join(" / ")} | ${spread(deviations(clear)).split(" / ").slice(1).join(" / ")}`,
-          budget: "hang | none",
-        },
-        {
-          figure: "   hanging monitors: on time; gave up after",
-          value: `${percent(hangShare.ratio)}; ${millis(
-            quantile(
-              hangChecks.map((c) => c.latencyMs),
-              0.5,
-            ),
-          )}`,
-          budget: `timeout ${seconds(scenario.hangTimeoutMs)}`,
+          figure: "   (diagnostic) deviation p99 / max",
+          value: `${tail(deviations(duringHang))} | ${tail(deviations(clear))}`,
+          budget: "there | elsewhere",
         },
       );
+    }
+    if (hangIds.length > 0) {
+      rows.push({
+        figure: "   hanging monitors: on time; gave up after",
+        value: `${percent(hangShare.ratio)}; ${millis(
+          quantile(
+            hangChecks.map((c) => c.latencyMs),
+            0.5,
+          ),
+        )}`,
+        budget: `timeout ${seconds(scenario.hangTimeoutMs)}`,
+      });
     }
     rows.push(
       {
@@ -471,25 +537,29 @@ async function runScenario(
       `${n}: ${count(scenario.healthy)} monitors at ${scenario.intervalSeconds} s against /ok/ (answers in ${TARGET_DELAY_MS} ms)` +
         (hangIds.length
           ? ` and ${hangIds.length} against /hang/ (never answers; timeoutMs ${scenario.hangTimeoutMs}); the hanging ones were picked ` +
-            `(ids searched) so their slots fall in the first 10 s of the minute: their holds overlap, and healthy slots outside them are the control`
-          : "") +
-        `. Window ${settings.minutes} min, from ${seconds(FIRST_CHECK_WITHIN_MS + 1_000)} after the last object started; ` +
+            `(ids searched) so their slots fall in the first 10 s of the minute: their checks held their objects from ${spanText} ` +
+            `into each minute, and healthy slots there are compared with the rest`
+          : scenario.control
+            ? `, the same ids and so the same slots as figure 4 but no hanging monitors: the control for its ${spanText} comparison`
+            : "") +
+        `. Window ${settings.minutes} min, from ${seconds(WARM_UP_MS)} after the last object started; ` +
         `Monitor objects ${settings.eviction === "prevent" ? "kept in memory (unsafePreventEviction)" : "evicted by workerd after 10 s idle (its default)"}.`,
-      `   ${count(checksInWindow)} checks in the window for ${count(all.slots)} slots, ${duplicates} duplicates; ` +
+      `   ${count(checksInWindow)} checks in the window for ${count(all.slots)} slots, ${duplicates.length} duplicates${duplicates.length ? ` (${duplicates.slice(0, 3).join("; ")})` : ""}, ` +
+        `${offSlot.length} off any slot by more than 5 s${offSlot.length ? ` (${offSlot.slice(0, 3).join("; ")})` : ""}; ` +
         `${count(all.slots - all.onTime)} slots without a check within ±5 s` +
         (worstHealthy
           ? `; latest healthy check ${millis(worstHealthy.late)} after its slot (${worstHealthy.id})`
           : "") +
         `. Target side (request arrival − slot) p50 / p99 / max ${spread(arrivalDeviations)}; ` +
         `${count(targetCounts.requests)} requests over ${count(targetCounts.connections)} connections since start.`,
-      `   CPU over the window (/proc/<pid>/stat, utime+stime, 10 ms ticks): workerd ${seconds(cpuMs)} = ${percent(workerdShare)} of one core ` +
-        `(idle before: ${percent(idleShare)}), ${millis(perCheck)} per check counting everything it did (probes, SQLite, reports to the StatusPage, ` +
+      `   CPU over the window (/proc/<pid>/stat, utime+stime, 10 ms ticks): workerd ${seconds(cpuMs)} (${percent(cpuUser / cpuMs)} user) = ${percent(workerdShare)} of one core ` +
+        `(idle before: ${percent(idleShare)}), ${Number.isNaN(perCheck) ? "n/a" : `${perCheck.toFixed(2)} ms`} per check counting everything it did (probes, SQLite, reports to the StatusPage, ` +
         `Miniflare's plumbing); the bench process with the targets ${percent(selfShare)} of one core; the whole machine ${percent(machineShare)} ` +
         `busy of ${availableParallelism()} cores (other processes included). workerd RSS ${rssMb === null ? "n/a" : `${rssMb.toFixed(0)} MB`}.`,
       `   StatusPage: ${count(Number(reports?.n ?? 0))} latency reports in the window; monitor states at the end: ${stateText}. ` +
         `workerd logged: ${logs.summary()}.`,
     ];
-    return { rows, notes: lines };
+    return { rows, notes: lines, ...(span && !scenario.control ? { heldSpan: span } : {}) };
   } finally {
     await worker.dispose();
   }
@@ -604,6 +674,171 @@ async function storagePerMonitor(
   }
 }
 
+// ---------------------------------------------------------------- the StatusPage under reports
+
+/** Reports timed per measurement, sent 25 to a round trip through the driver Worker. */
+const REPORTS = 200;
+/** A monitor reports at least every 5 minutes (REPORT_EVERY_MS), so the StatusPage keeps 576 latency rows per monitor for 48 h. */
+const LATENCY_ROWS_PER_MONITOR = 576;
+
+/**
+ * Figure 7: what the StatusPage object pays per Monitor object's report, and
+ * for a snapshot rebuild, with 1,000 monitors configured: first with nothing
+ * stored yet, then with 48 h of their 5-minute latency reports in
+ * monitor_latency, as after two days of running. The monitors are real (they
+ * were kicked and made one check each) but check hourly, so they stay quiet
+ * while the reports are sent by the bench through the driver Worker.
+ */
+async function statusPageUnderReports(
+  bundlePath: string,
+  scratch: string,
+  targets: Targets,
+  monitors: number,
+  progress: Progress,
+): Promise<ScenarioOutcome> {
+  const logs = new LogTally(progress);
+  const worker = await startWorker(bundlePath, mkdtempSync(join(scratch, "monitors-reports-")), {
+    onLog: logs.onLog,
+  });
+  try {
+    const page = worker.object(PAGE_OBJECT);
+    const ids = Array.from({ length: monitors }, (_, i) => `r-${String(i + 1).padStart(4, "0")}`);
+    const perComponent = 20;
+    const config = defineConfig({
+      page: { name: "Bench Reports", url: "https://status.bench.example" },
+      components: Array.from({ length: Math.ceil(ids.length / perComponent) }, (_, i) => ({
+        id: `svc-${i + 1}`,
+        name: `Service ${i + 1}`,
+      })),
+      monitors: ids.map((id, i) => ({
+        id,
+        url: `${targets.url}/ok/${id}`,
+        components: [`svc-${Math.floor(i / perComponent) + 1}`],
+        intervalSeconds: 3600,
+      })),
+    });
+    await page.reconcile(config);
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const [row] = await worker.sql(
+        PAGE_OBJECT,
+        `SELECT COUNT(*) AS n FROM monitor_instances WHERE removed_at IS NULL AND last_report_at IS NOT NULL`,
+      );
+      if (Number(row?.n ?? 0) >= ids.length) break;
+      if (Date.now() > deadline) throw new Error("reports figure: the monitors' first reports did not all arrive");
+      await sleep(500);
+    }
+    await sleep(2_000);
+    progress(`reports: ${count(ids.length)} monitors started and reported once`);
+
+    const states = new Map(
+      (await worker.sql(PAGE_OBJECT, `SELECT monitor_id, state, since FROM monitor_instances`)).map((row) => [
+        String(row.monitor_id),
+        { state: String(row.state) as MonitorReport["state"], since: Number(row.since) },
+      ]),
+    );
+    let at = Date.now();
+    const pid = worker.workerdPid;
+    /** A sign of life with unchanged state, as most reports are: no component changes, no new version. */
+    const measureReports = async () => {
+      const calls: Call[] = Array.from({ length: REPORTS }, (_, i) => {
+        const id = ids[(i * 37) % ids.length] as string;
+        const known = states.get(id) ?? { state: "unknown" as const, since: at };
+        at += 1;
+        const report: MonitorReport = {
+          monitorId: id,
+          region: REGION,
+          at,
+          state: known.state,
+          since: known.since,
+          transition: null,
+          latency: { from: at - REPORT_EVERY_MS, to: at, checks: 5, failures: 0, meanMs: 201 },
+          rollups: [],
+        };
+        return ["reportMonitor", report];
+      });
+      await worker.batch(PAGE_OBJECT, calls.slice(0, 10));
+      const cpu0 = processCpuMs(pid);
+      const t0 = performance.now();
+      for (let i = 10; i < calls.length; i += 25) await worker.batch(PAGE_OBJECT, calls.slice(i, i + 25));
+      const wall = (performance.now() - t0) / (calls.length - 10);
+      const cpu1 = processCpuMs(pid);
+      const cpu = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / (calls.length - 10) : Number.NaN;
+      return { wall, cpu };
+    };
+    /** The object's own rebuild after a write: snapshot() after a write minus a cached snapshot(), medians. */
+    const measureSnapshot = async () => {
+      const rebuild: number[] = [];
+      const cached: number[] = [];
+      for (let round = 0; round < 14; round++) {
+        await page.setComponentStatus("svc-1", "degraded_performance");
+        await page.setComponentStatus("svc-1", "operational");
+        const t0 = performance.now();
+        await page.snapshot();
+        const t1 = performance.now();
+        await page.snapshot();
+        const t2 = performance.now();
+        if (round >= 4) {
+          rebuild.push(t1 - t0);
+          cached.push(t2 - t1);
+        }
+      }
+      return quantile(rebuild, 0.5) - quantile(cached, 0.5);
+    };
+
+    const freshReports = await measureReports();
+    const freshSnapshot = await measureSnapshot();
+    const now = Date.now();
+    const [before] = await worker.sql(PAGE_OBJECT, `SELECT COUNT(*) AS n FROM monitor_latency`);
+    // 575 more per monitor, 5 minutes apart, all younger than 48 h: nothing for the next reports to delete.
+    await worker.sql(
+      PAGE_OBJECT,
+      `WITH RECURSIVE seq(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM seq WHERE k < ?)
+       INSERT OR IGNORE INTO monitor_latency (monitor_id, region, at, checks, failures, mean_ms)
+       SELECT i.monitor_id, i.region, ? - k * ?, 5, 0, 190 + k % 40 FROM monitor_instances i, seq
+       WHERE i.removed_at IS NULL`,
+      LATENCY_ROWS_PER_MONITOR - 1,
+      now,
+      REPORT_EVERY_MS,
+    );
+    const [stored] = await worker.sql(PAGE_OBJECT, `SELECT COUNT(*) AS n FROM monitor_latency`);
+    progress(`reports: ${count(Number(stored?.n ?? 0))} latency rows stored`);
+    const fullReports = await measureReports();
+    const fullSnapshot = await measureSnapshot();
+    const rate = ids.length / (REPORT_EVERY_MS / 1000);
+    const busy = (fullReports.cpu * rate) / 1000;
+    return {
+      rows: [
+        {
+          figure: `7  StatusPage, one report of ${count(ids.length)}: nothing stored → 48 h`,
+          value: `${fullReports.cpu < 0.005 && freshReports.cpu < 0.005 ? "n/a" : `${freshReports.cpu.toFixed(2)} → ${fullReports.cpu.toFixed(2)} ms`}`,
+          budget: "workerd CPU",
+        },
+        {
+          figure: `   its reports at ${rate.toFixed(1)}/s keep the object busy`,
+          value: percent(busy),
+          budget: "of its one thread",
+        },
+        {
+          figure: "   snapshot rebuild: nothing stored → 48 h",
+          value: `${millis(freshSnapshot)} → ${millis(fullSnapshot)}`,
+          budget: "object's own",
+        },
+      ],
+      notes: [
+        `7: ${count(ids.length)} HTTP monitors configured through reconcile() (hourly, so they stay quiet after their first check), ` +
+          `${count(REPORTS - 10)} reports timed after 10 warm-up, each a sign of life with unchanged state, sent 25 per round trip through ` +
+          `the driver Worker; workerd CPU from /proc per report, wall time per report ${millis(freshReports.wall)} → ${millis(fullReports.wall)}. ` +
+          `Stored latency rows ${count(Number(before?.n ?? 0))} → ${count(Number(stored?.n ?? 0))} (${LATENCY_ROWS_PER_MONITOR} per monitor: ` +
+          `one report per 5 min for 48 h). "Busy" is CPU per report × ${count(ids.length)} monitors' steady report rate. Snapshot rebuild ` +
+          `as in figure 3 (after a write, minus a cached snapshot(), medians of 10). workerd logged: ${logs.summary()}.`,
+      ],
+    };
+  } finally {
+    await worker.dispose();
+  }
+}
+
 // ---------------------------------------------------------------- entry
 
 export async function monitorFigures(
@@ -625,16 +860,41 @@ export async function monitorFigures(
         hangers: 10,
         hangTimeoutMs: 10_000,
       },
+      ...(settings.control
+        ? [
+            {
+              figure: 4,
+              prefix: "m",
+              healthy: settings.monitorsAt60s,
+              intervalSeconds: 60,
+              hangers: 0,
+              hangTimeoutMs: 0,
+              control: true,
+            },
+          ]
+        : []),
       { figure: 5, prefix: "f", healthy: 100, intervalSeconds: 10, hangers: 0, hangTimeoutMs: 0 },
     ];
+    let heldSpan: [number, number] | undefined;
     for (const scenario of scenarios) {
-      const outcome = await runScenario(bundlePath, scratch, targets, scenario, settings, progress);
+      if (!settings.parts.has(scenario.intervalSeconds === 60 ? "60s" : "10s")) continue;
+      if (scenario.control && !heldSpan) continue;
+      const span = scenario.control ? heldSpan : undefined;
+      const outcome = await runScenario(bundlePath, scratch, targets, scenario, settings, progress, span);
+      heldSpan ??= outcome.heldSpan;
       rows.push(...outcome.rows);
       allNotes.push(...outcome.notes);
     }
-    const storage = await storagePerMonitor(bundlePath, scratch, targets, progress);
-    rows.push(...storage.rows);
-    allNotes.push(...storage.notes);
+    if (settings.parts.has("storage")) {
+      const storage = await storagePerMonitor(bundlePath, scratch, targets, progress);
+      rows.push(...storage.rows);
+      allNotes.push(...storage.notes);
+    }
+    if (settings.parts.has("reports")) {
+      const reports = await statusPageUnderReports(bundlePath, scratch, targets, settings.monitorsAt60s, progress);
+      rows.push(...reports.rows);
+      allNotes.push(...reports.notes);
+    }
   } finally {
     await targets.close();
   }

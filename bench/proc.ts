@@ -15,17 +15,24 @@ const TICKS_PER_SECOND = (() => {
   }
 })();
 
-/** User + system CPU a process (all its threads) has used so far, in ms; resolution one clock tick (10 ms). */
-export function processCpuMs(pid: number | null): number | null {
+/** User and system CPU a process (all its threads) has used so far, in ms; resolution one clock tick (10 ms). */
+export function processCpu(pid: number | null): { user: number; system: number } | null {
   if (pid === null) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after "(comm)": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+    const ms = (ticks: string | undefined) => (Number(ticks) * 1000) / TICKS_PER_SECOND;
+    return { user: ms(fields[11]), system: ms(fields[12]) };
   } catch {
     return null;
   }
+}
+
+/** User + system CPU of a process so far, in ms. */
+export function processCpuMs(pid: number | null): number | null {
+  const cpu = processCpu(pid);
+  return cpu === null ? null : cpu.user + cpu.system;
 }
 
 /** Resident memory of a process in MB. */

@@ -10,12 +10,15 @@
  *   4. 1,000 monitors at 60 s + 10 hanging targets: checks on their slots (bench/monitors.ts)
  *   5. 100 monitors at 10 s: checks on their slots
  *   6. storage per monitor after a year of roll-ups; CPU per check (with 4 and 5)
+ *   7. the StatusPage object's cost per monitor report and per snapshot, before and after 48 h of latency
  *
  * Environment:
  *   BENCH_ONLY=page|monitors   run one part (default both: page ~1 min, monitors ~3 × window + 2 min)
  *   BENCH_MONITOR_MINUTES=5    measured window of figures 4 and 5 (issue 3 asks for 5; 2 for a quick run)
  *   BENCH_MONITOR_EVICTION=allow|prevent   Monitor objects evicted when idle (workerd's default) or kept
  *   BENCH_MONITOR_COUNT=1000   healthy monitors at 60 s (smaller only for a smoke run)
+ *   BENCH_MONITOR_CONTROL=1    also rerun figure 4 without the hanging targets (one more window)
+ *   BENCH_MONITOR_PARTS=60s,10s,storage,reports   which monitor figures run (4, 5, 6, 7; default all)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
