@@ -3,7 +3,7 @@ import type { MonitorConfig } from "../../worker/config/monitor-schema.ts";
 import { resolveFlags } from "../../worker/core/flags.ts";
 import { judgeHeartbeat } from "../../worker/core/monitors/heartbeat.ts";
 import { type MonitorReport, REPORT_EVERY_MS } from "../../worker/core/monitors/report.ts";
-import { type DailyRollup, rollUpDay, type Sample } from "../../worker/core/monitors/rollup.ts";
+import { type DailyRollup, ROLLUP_DAYS, rollUpDay, type Sample } from "../../worker/core/monitors/rollup.ts";
 import { nextRunAt, phaseOffsetMs } from "../../worker/core/monitors/schedule.ts";
 import { advance, initialMemory, type MonitorMemory } from "../../worker/core/monitors/state-machine.ts";
 import type { ProbeResult } from "../../worker/core/probes/probe-result.ts";
@@ -18,8 +18,6 @@ import { MONITOR_MIGRATIONS } from "./schema.ts";
 
 /** Raw samples are kept this long; days before are rolled up. */
 export const SAMPLE_WINDOW_MS = 48 * 3_600_000;
-/** Daily roll-ups are kept this long (a year and a margin). */
-export const ROLLUP_DAYS = 400;
 
 export interface MonitorInspection {
   monitorId: string | null;

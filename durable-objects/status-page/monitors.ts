@@ -4,6 +4,7 @@ import type { FlagValues } from "../../worker/core/flags.ts";
 import { componentStatusFromMonitors } from "../../worker/core/monitors/component-status.ts";
 import { combineRegions, defaultQuorum } from "../../worker/core/monitors/quorum.ts";
 import { type MonitorReport, REPORT_EVERY_MS, regionsOf } from "../../worker/core/monitors/report.ts";
+import { ROLLUP_DAYS } from "../../worker/core/monitors/rollup.ts";
 import type { MonitorState } from "../../worker/core/monitors/state-machine.ts";
 import { fingerprint } from "../../worker/core/page-id.ts";
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
@@ -160,6 +161,15 @@ export function applyReport(
     );
   }
   sql.exec(`DELETE FROM monitor_latency WHERE at < ?`, now - LATENCY_WINDOW_MS);
+  if (report.rollups.length > 0) {
+    const oldest = new Date(now - ROLLUP_DAYS * 86_400_000).toISOString().slice(0, 10);
+    sql.exec(
+      `DELETE FROM monitor_daily WHERE monitor_id = ? AND region = ? AND day < ?`,
+      report.monitorId,
+      report.region,
+      oldest,
+    );
+  }
   for (const r of report.rollups) {
     sql.exec(
       `INSERT OR REPLACE INTO monitor_daily (monitor_id, region, day, checks, down_checks, degraded_checks, down_seconds,

@@ -1,6 +1,9 @@
 import type { ProbeOutcome } from "../probes/probe-result.ts";
 import type { MonitorState } from "./state-machine.ts";
 
+/** Daily roll-ups are kept this long (a year and a margin), in the Monitor objects and the StatusPage alike. */
+export const ROLLUP_DAYS = 400;
+
 /** One stored check: what it saw and the monitor's state after it. */
 export interface Sample {
   at: number;
