@@ -76,6 +76,24 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
   }
 }
 
+/** Adds a report's answered checks to its components' hourly response times, and forgets hours past the window. */
+function addLatency(sql: SqlStorage, report: MonitorReport, now: number): void {
+  const latency = report.latency;
+  const answered = latency ? latency.checks - latency.failures : 0;
+  if (!latency || latency.meanMs === null || answered <= 0) return;
+  const hour = Math.floor(latency.to / 3_600_000);
+  sql.exec(
+    `INSERT INTO latency_hourly (component_id, hour, checks, total_ms)
+       SELECT component_id, ?, ?, ? FROM monitor_components WHERE monitor_id = ?
+     ON CONFLICT (component_id, hour) DO UPDATE SET checks = checks + excluded.checks, total_ms = total_ms + excluded.total_ms`,
+    hour,
+    answered,
+    Math.round(latency.meanMs * answered),
+    report.monitorId,
+  );
+  sql.exec(`DELETE FROM latency_hourly WHERE hour < ?`, Math.floor((now - LATENCY_WINDOW_MS) / 3_600_000));
+}
+
 /**
  * Monitor objects that need a word from the heartbeat: never started, started
  * with an older config, silent for too long, or removed and not yet stopped.
@@ -149,18 +167,7 @@ export function applyReport(
     report.monitorId,
     report.region,
   );
-  if (report.latency && report.latency.checks > 0) {
-    sql.exec(
-      `INSERT OR REPLACE INTO monitor_latency (monitor_id, region, at, checks, failures, mean_ms) VALUES (?, ?, ?, ?, ?, ?)`,
-      report.monitorId,
-      report.region,
-      report.latency.to,
-      report.latency.checks,
-      report.latency.failures,
-      report.latency.meanMs,
-    );
-  }
-  sql.exec(`DELETE FROM monitor_latency WHERE at < ?`, now - LATENCY_WINDOW_MS);
+  addLatency(sql, report, now);
   if (report.rollups.length > 0) {
     const oldest = new Date(now - ROLLUP_DAYS * 86_400_000).toISOString().slice(0, 10);
     sql.exec(

@@ -60,9 +60,11 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        monitor_id TEXT NOT NULL, region TEXT NOT NULL, started_fingerprint TEXT, kicked_at INTEGER,
        state TEXT NOT NULL DEFAULT 'unknown', since INTEGER, last_report_at INTEGER, last_summary TEXT,
        removed_at INTEGER, stopped_at INTEGER, PRIMARY KEY (monitor_id, region))`,
-    `CREATE TABLE monitor_latency (
-       monitor_id TEXT NOT NULL, region TEXT NOT NULL, at INTEGER NOT NULL, checks INTEGER NOT NULL,
-       failures INTEGER NOT NULL, mean_ms INTEGER, PRIMARY KEY (monitor_id, region, at))`,
+    // Response times per component and hour (sums, so a report adds in place): what the
+    // sparklines and charts read, a few dozen rows per component however many monitors.
+    `CREATE TABLE latency_hourly (
+       component_id TEXT NOT NULL, hour INTEGER NOT NULL, checks INTEGER NOT NULL, total_ms INTEGER NOT NULL,
+       PRIMARY KEY (component_id, hour))`,
     `CREATE TABLE monitor_daily (
        monitor_id TEXT NOT NULL, region TEXT NOT NULL, day TEXT NOT NULL, checks INTEGER NOT NULL,
        down_checks INTEGER NOT NULL, degraded_checks INTEGER NOT NULL, down_seconds INTEGER NOT NULL,

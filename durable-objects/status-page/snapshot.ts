@@ -111,14 +111,13 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
   };
 }
 
-/** Latency reports of each component's monitors since `from`. */
+/** Each component's hourly response times since `from`, as points at the start of their hour. */
 export function latencyByComponent(sql: SqlStorage, from: number, componentId?: string): Map<string, LatencyPoint[]> {
   const rows = sql
-    .exec<{ component_id: string; at: number; checks: number; mean_ms: number | null }>(
-      `SELECT mc.component_id, ml.at, ml.checks, ml.mean_ms FROM monitor_latency ml
-         JOIN monitor_components mc ON mc.monitor_id = ml.monitor_id
-       WHERE ml.at > ? AND (? IS NULL OR mc.component_id = ?)`,
-      from,
+    .exec<{ component_id: string; hour: number; checks: number; total_ms: number }>(
+      `SELECT component_id, hour, checks, total_ms FROM latency_hourly
+       WHERE hour >= ? AND (? IS NULL OR component_id = ?)`,
+      Math.floor(from / 3_600_000),
       componentId ?? null,
       componentId ?? null,
     )
@@ -126,7 +125,7 @@ export function latencyByComponent(sql: SqlStorage, from: number, componentId?: 
   const byComponent = new Map<string, LatencyPoint[]>();
   for (const row of rows) {
     const list = byComponent.get(row.component_id) ?? [];
-    list.push({ at: row.at, checks: row.checks, meanMs: row.mean_ms });
+    list.push({ at: row.hour * 3_600_000 + 1, checks: row.checks, meanMs: row.total_ms / row.checks });
     byComponent.set(row.component_id, list);
   }
   return byComponent;
