@@ -5,7 +5,10 @@
  *      10 whose target hangs: share of slots checked within ±5 s, and whether
  *      a hanging target held up anyone else
  *   5. 100 monitors at 10 s: the same share
- *   6. storage of one Monitor object after a year of roll-ups; CPU per check
+ *   6. storage of one Monitor object after a year of roll-ups (CPU per check
+ *      comes with 4 and 5, from workerd's /proc counters)
+ *   7. what a monitor's report and a snapshot rebuild cost the StatusPage
+ *      object once 48 h of 1,000 monitors' latency reports are stored
  *
  * Each scenario runs the built Worker in a fresh workerd (Miniflare), applies
  * its config with the StatusPage object's reconcile() RPC (never tick(), which
@@ -14,11 +17,13 @@
  * of BENCH_MONITOR_MINUTES minutes. The slot of a check is
  * `phase + k × interval`, phase from worker/core/monitors/schedule.ts; a check's
  * time is its sample's `at` in the Monitor object's SQLite, which is when the
- * probe started.
+ * probe started. The targets run in a worker thread of this process
+ * (bench/target-thread.ts) and record when each request arrived, a second view
+ * of the same schedule.
  */
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { defineConfig, type LookoutConfig } from "../worker/config/define-config.ts";
 import { type MonitorReport, REPORT_EVERY_MS } from "../worker/core/monitors/report.ts";
 import { phaseOffsetMs } from "../worker/core/monitors/schedule.ts";
@@ -36,7 +41,6 @@ const TOLERANCE_MS = 5_000;
 const TARGET_DELAY_MS = 200;
 /** A Monitor object's first check comes within 10 s of its start (Monitor.start), then on its slots. */
 const FIRST_CHECK_WITHIN_MS = 10_000;
-const WARM_UP_MS = FIRST_CHECK_WITHIN_MS + TOLERANCE_MS + 1_000;
 /** Reads of Monitor objects' SQLite in flight at once after a window. */
 const READ_CONCURRENCY = 8;
 
@@ -51,6 +55,8 @@ export interface MonitorBenchSettings {
   control: boolean;
   /** Which parts run: "60s" (figure 4), "10s" (5), "storage" (6), "reports" (7). */
   parts: Set<string>;
+  /** A directory to write each scenario's samples and target arrivals to, as JSON; null for none. */
+  dump: string | null;
 }
 
 const PARTS = ["60s", "10s", "storage", "reports"] as const;
@@ -78,6 +84,7 @@ export function monitorSettings(env: NodeJS.ProcessEnv = process.env): MonitorBe
     monitorsAt60s: Math.round(monitorsAt60s),
     control: env.BENCH_MONITOR_CONTROL === "1",
     parts,
+    dump: env.BENCH_MONITOR_DUMP ? resolve(env.BENCH_MONITOR_DUMP) : null,
   };
 }
 
@@ -299,8 +306,8 @@ async function startedInstances(worker: RunningWorker): Promise<number> {
 interface ScenarioOutcome {
   rows: Row[];
   notes: string[];
-  /** Where in the interval (ms after its start) the hanging checks held their objects, first to last. */
-  heldSpan?: [number, number];
+  /** Where in the interval (ms after its start) each hanging check held its object. */
+  heldAt?: [number, number][];
 }
 
 async function runScenario(
@@ -310,7 +317,7 @@ async function runScenario(
   scenario: Scenario,
   settings: MonitorBenchSettings,
   progress: Progress,
-  heldSpan?: [number, number],
+  heldAt?: [number, number][],
 ): Promise<ScenarioOutcome> {
   const intervalMs = scenario.intervalSeconds * 1000;
   const windowMs = settings.minutes * 60_000;
@@ -356,8 +363,10 @@ async function runScenario(
     progress(`${label}: all ${count(total)} Monitor objects started ${seconds(kickMs)} after reconcile()`);
 
     // Warm-up: every object has made its first check (within 10 s of its start, not on a slot) and is on its
-    // slots; that first check lies more than 5 s before the window, so it cannot pass for a slot's check.
-    const from = allStartedAt + WARM_UP_MS;
+    // slots. An object runs one alarm at a time, so a first check that hangs until its timeout delays the slot
+    // after it; the window opens once that is over and more than 5 s on, so no start-up check is counted.
+    const warmUpMs = FIRST_CHECK_WITHIN_MS + Math.max(scenario.hangTimeoutMs, TARGET_DELAY_MS) + TOLERANCE_MS + 1_000;
+    const from = allStartedAt + warmUpMs;
     await sleepUntil(from, progress);
     const to = from + windowMs;
     const cpu0 = processCpu(pid);
@@ -398,7 +407,8 @@ async function runScenario(
     });
     const [reports] = await worker.sql(
       PAGE_OBJECT,
-      `SELECT COUNT(*) AS n FROM monitor_latency WHERE at >= ? AND at < ?`,
+      // Reports are no longer stored one by one; the last report time per instance tells how many arrived recently.
+      `SELECT COUNT(*) AS n FROM monitor_instances WHERE last_report_at >= ? AND last_report_at < ?`,
       from,
       to,
     );
@@ -428,28 +438,39 @@ async function runScenario(
       .map((s) => ({ id: s.id, late: maximum(lateness(s, from, to)) }))
       .sort((a, b) => b.late - a.late)[0];
 
-    // A hanging check holds its object from its start until it gives up. Their slots all lie early in the
-    // interval, so the holds cover one span of it; healthy slots in that span are compared with the rest.
-    // Only checks on their slots: each object's first check comes at its start, anywhere in the interval.
-    const onSlot = (s: Series, at: number) =>
-      Math.abs(at - (s.phase + Math.round((at - s.phase) / intervalMs) * intervalMs)) <= TOLERANCE_MS;
-    const holds = hangSeries.flatMap((s) =>
-      s.checks.filter((c) => onSlot(s, c.at)).map((c) => [c.at, c.at + c.latencyMs] as const),
-    );
+    // A hanging check holds its object from its start until it gives up. Healthy slots while at least one
+    // was held are compared with the rest. The control run (no hangers) classifies its slots by the same
+    // offsets into the interval, so both runs compare the same slots.
+    const holds = hangSeries.flatMap((s) => s.checks.map((c) => [c.at, c.at + c.latencyMs] as const));
     const offset = (at: number) => ((at % intervalMs) + intervalMs) % intervalMs;
-    const span: [number, number] | undefined =
-      heldSpan ??
-      (holds.length > 0
-        ? [Math.min(...holds.map(([a]) => offset(a))), Math.max(...holds.map(([a, b]) => offset(a) + (b - a)))]
-        : undefined);
+    const heldOffsets: [number, number][] =
+      heldAt ?? holds.map(([a, b]) => [offset(a), offset(a) + Math.min(b - a, intervalMs)] as [number, number]);
+    const held = (slot: number) =>
+      heldAt
+        ? heldAt.some(([a, b]) => (offset(slot) >= a && offset(slot) <= b) || offset(slot) + intervalMs <= b)
+        : holds.some(([a, b]) => slot >= a && slot <= b);
     const healthyRecords = records.filter((r) => !r.hang);
-    const inSpan = (r: SlotRecord) => span !== undefined && offset(r.slot) >= span[0] && offset(r.slot) <= span[1];
-    const duringHang = healthyRecords.filter(inSpan);
-    const clear = healthyRecords.filter((r) => !inSpan(r));
+    const duringHang = healthyRecords.filter((r) => held(r.slot));
+    const clear = healthyRecords.filter((r) => !held(r.slot));
     const deviations = (list: readonly SlotRecord[]) =>
       list.filter((r) => r.deviation !== null).map((r) => r.deviation as number);
     const hangChecks = hangSeries.flatMap((s) => s.checks.filter((c) => c.at >= from && c.at < to));
     const hangShare = share(records.filter((r) => r.hang));
+    const holdLengths = hangChecks.map((c) => c.latencyMs);
+    const longHolds = hangSeries.flatMap((s) =>
+      s.checks
+        .filter((c) => c.at >= from && c.at < to && c.latencyMs > scenario.hangTimeoutMs + 1_000)
+        .map(
+          (c) =>
+            `${s.id} at slot ${signed(c.at - (s.phase + Math.round((c.at - s.phase) / intervalMs) * intervalMs))} held ${millis(c.latencyMs)}`,
+        ),
+    );
+    if (settings.dump) {
+      writeFileSync(
+        join(settings.dump, `monitors-${scenario.prefix}${scenario.control ? "-control" : ""}.json`),
+        JSON.stringify({ scenario, from, to, series, arrivals: [...arrivals] }),
+      );
+    }
 
     // The target's view: when each request arrived, against its slot.
     const arrivalDeviations: number[] = [];
@@ -485,13 +506,12 @@ async function runScenario(
         verdict: verdict(healthyLateness.length > 0 && maximum(healthyLateness) <= TOLERANCE_MS),
       },
     ];
-    const spanText = span ? `${seconds(span[0])}–${seconds(span[1])}` : "";
-    if (hangIds.length > 0 || span) {
+    if (hangIds.length > 0 || heldAt) {
       const during = share(duringHang);
       const without = share(clear);
       rows.push(
         {
-          figure: `   healthy on time: at ${spanText} / elsewhere`,
+          figure: `   healthy on time: ${heldAt ? "where hangs were / rest" : "a target hanging / none"}`,
           value: `${percent(during.ratio)} / ${percent(without.ratio)}`,
           ...(scenario.control
             ? { budget: "(no hangers)" }
@@ -503,19 +523,14 @@ async function runScenario(
         {
           figure: "   (diagnostic) deviation p99 / max",
           value: `${tail(deviations(duringHang))} | ${tail(deviations(clear))}`,
-          budget: "there | elsewhere",
+          budget: "held | rest",
         },
       );
     }
     if (hangIds.length > 0) {
       rows.push({
-        figure: "   hanging monitors: on time; gave up after",
-        value: `${percent(hangShare.ratio)}; ${millis(
-          quantile(
-            hangChecks.map((c) => c.latencyMs),
-            0.5,
-          ),
-        )}`,
+        figure: "   hanging monitors: on time; held p50 / max",
+        value: `${percent(hangShare.ratio)}; ${millis(quantile(holdLengths, 0.5))} / ${millis(maximum(holdLengths))}`,
         budget: `timeout ${seconds(scenario.hangTimeoutMs)}`,
       });
     }
@@ -537,12 +552,16 @@ async function runScenario(
       `${n}: ${count(scenario.healthy)} monitors at ${scenario.intervalSeconds} s against /ok/ (answers in ${TARGET_DELAY_MS} ms)` +
         (hangIds.length
           ? ` and ${hangIds.length} against /hang/ (never answers; timeoutMs ${scenario.hangTimeoutMs}); the hanging ones were picked ` +
-            `(ids searched) so their slots fall in the first 10 s of the minute: their checks held their objects from ${spanText} ` +
-            `into each minute, and healthy slots there are compared with the rest`
+            `(ids searched) so their slots fall in the first 10 s of the minute and their holds overlap; healthy slots while any ` +
+            `was held (${count(duringHang.length)}) are compared with the rest (${count(clear.length)})` +
+            (longHolds.length
+              ? `; ${longHolds.length} held past timeout + 1 s (${longHolds.slice(0, 3).join("; ")})`
+              : "")
           : scenario.control
-            ? `, the same ids and so the same slots as figure 4 but no hanging monitors: the control for its ${spanText} comparison`
+            ? `, the same ids and so the same slots as figure 4 but no hanging monitors: the control for its comparison, ` +
+              `its slots split at the same offsets into the minute (${count(duringHang.length)} / ${count(clear.length)})`
             : "") +
-        `. Window ${settings.minutes} min, from ${seconds(WARM_UP_MS)} after the last object started; ` +
+        `. Window ${settings.minutes} min, from ${seconds(warmUpMs)} after the last object started; ` +
         `Monitor objects ${settings.eviction === "prevent" ? "kept in memory (unsafePreventEviction)" : "evicted by workerd after 10 s idle (its default)"}.`,
       `   ${count(checksInWindow)} checks in the window for ${count(all.slots)} slots, ${duplicates.length} duplicates${duplicates.length ? ` (${duplicates.slice(0, 3).join("; ")})` : ""}, ` +
         `${offSlot.length} off any slot by more than 5 s${offSlot.length ? ` (${offSlot.slice(0, 3).join("; ")})` : ""}; ` +
@@ -554,12 +573,12 @@ async function runScenario(
         `${count(targetCounts.requests)} requests over ${count(targetCounts.connections)} connections since start.`,
       `   CPU over the window (/proc/<pid>/stat, utime+stime, 10 ms ticks): workerd ${seconds(cpuMs)} (${percent(cpuUser / cpuMs)} user) = ${percent(workerdShare)} of one core ` +
         `(idle before: ${percent(idleShare)}), ${Number.isNaN(perCheck) ? "n/a" : `${perCheck.toFixed(2)} ms`} per check counting everything it did (probes, SQLite, reports to the StatusPage, ` +
-        `Miniflare's plumbing); the bench process with the targets ${percent(selfShare)} of one core; the whole machine ${percent(machineShare)} ` +
+        `Miniflare's plumbing${settings.eviction === "allow" && intervalMs > 10_000 ? "; objects idle 10 s are evicted, so each check also re-creates its object" : ""}); the bench process with the targets ${percent(selfShare)} of one core; the whole machine ${percent(machineShare)} ` +
         `busy of ${availableParallelism()} cores (other processes included). workerd RSS ${rssMb === null ? "n/a" : `${rssMb.toFixed(0)} MB`}.`,
       `   StatusPage: ${count(Number(reports?.n ?? 0))} latency reports in the window; monitor states at the end: ${stateText}. ` +
         `workerd logged: ${logs.summary()}.`,
     ];
-    return { rows, notes: lines, ...(span && !scenario.control ? { heldSpan: span } : {}) };
+    return { rows, notes: lines, ...(hangIds.length > 0 ? { heldAt: heldOffsets } : {}) };
   } finally {
     await worker.dispose();
   }
@@ -678,14 +697,14 @@ async function storagePerMonitor(
 
 /** Reports timed per measurement, sent 25 to a round trip through the driver Worker. */
 const REPORTS = 200;
-/** A monitor reports at least every 5 minutes (REPORT_EVERY_MS), so the StatusPage keeps 576 latency rows per monitor for 48 h. */
-const LATENCY_ROWS_PER_MONITOR = 576;
+/** The StatusPage keeps one response-time row per component and hour, for 48 h. */
+const LATENCY_HOURS = 48;
 
 /**
  * Figure 7: what the StatusPage object pays per Monitor object's report, and
  * for a snapshot rebuild, with 1,000 monitors configured: first with nothing
- * stored yet, then with 48 h of their 5-minute latency reports in
- * monitor_latency, as after two days of running. The monitors are real (they
+ * stored yet, then with 48 h of hourly response times in latency_hourly
+ * for every component, as after two days of running. The monitors are real (they
  * were kicked and made one check each) but check hourly, so they stay quiet
  * while the reports are sent by the bench through the driver Worker.
  */
@@ -789,19 +808,18 @@ async function statusPageUnderReports(
     const freshReports = await measureReports();
     const freshSnapshot = await measureSnapshot();
     const now = Date.now();
-    const [before] = await worker.sql(PAGE_OBJECT, `SELECT COUNT(*) AS n FROM monitor_latency`);
-    // 575 more per monitor, 5 minutes apart, all younger than 48 h: nothing for the next reports to delete.
+    const [before] = await worker.sql(PAGE_OBJECT, `SELECT COUNT(*) AS n FROM latency_hourly`);
+    // 47 more hours per component, all younger than 48 h: nothing for the next reports to delete.
     await worker.sql(
       PAGE_OBJECT,
       `WITH RECURSIVE seq(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM seq WHERE k < ?)
-       INSERT OR IGNORE INTO monitor_latency (monitor_id, region, at, checks, failures, mean_ms)
-       SELECT i.monitor_id, i.region, ? - k * ?, 5, 0, 190 + k % 40 FROM monitor_instances i, seq
-       WHERE i.removed_at IS NULL`,
-      LATENCY_ROWS_PER_MONITOR - 1,
+       INSERT OR IGNORE INTO latency_hourly (component_id, hour, checks, total_ms)
+       SELECT c.id, (? / 3600000) - k, 60, 60 * (190 + k % 40) FROM components c, seq
+       WHERE c.removed_at IS NULL`,
+      LATENCY_HOURS - 1,
       now,
-      REPORT_EVERY_MS,
     );
-    const [stored] = await worker.sql(PAGE_OBJECT, `SELECT COUNT(*) AS n FROM monitor_latency`);
+    const [stored] = await worker.sql(PAGE_OBJECT, `SELECT COUNT(*) AS n FROM latency_hourly`);
     progress(`reports: ${count(Number(stored?.n ?? 0))} latency rows stored`);
     const fullReports = await measureReports();
     const fullSnapshot = await measureSnapshot();
@@ -829,8 +847,8 @@ async function statusPageUnderReports(
         `7: ${count(ids.length)} HTTP monitors configured through reconcile() (hourly, so they stay quiet after their first check), ` +
           `${count(REPORTS - 10)} reports timed after 10 warm-up, each a sign of life with unchanged state, sent 25 per round trip through ` +
           `the driver Worker; workerd CPU from /proc per report, wall time per report ${millis(freshReports.wall)} → ${millis(fullReports.wall)}. ` +
-          `Stored latency rows ${count(Number(before?.n ?? 0))} → ${count(Number(stored?.n ?? 0))} (${LATENCY_ROWS_PER_MONITOR} per monitor: ` +
-          `one report per 5 min for 48 h). "Busy" is CPU per report × ${count(ids.length)} monitors' steady report rate. Snapshot rebuild ` +
+          `Stored latency rows ${count(Number(before?.n ?? 0))} → ${count(Number(stored?.n ?? 0))} (${LATENCY_HOURS} per component: ` +
+          `one row per hour for 48 h, whatever the number of reports). "Busy" is CPU per report × ${count(ids.length)} monitors' steady report rate. Snapshot rebuild ` +
           `as in figure 3 (after a write, minus a cached snapshot(), medians of 10). workerd logged: ${logs.summary()}.`,
       ],
     };
@@ -847,6 +865,7 @@ export async function monitorFigures(
   settings: MonitorBenchSettings,
   progress: Progress,
 ): Promise<ScenarioOutcome> {
+  if (settings.dump) mkdirSync(settings.dump, { recursive: true });
   const targets = await startTargets(TARGET_DELAY_MS);
   const rows: Row[] = [];
   const allNotes: string[] = [];
@@ -875,13 +894,13 @@ export async function monitorFigures(
         : []),
       { figure: 5, prefix: "f", healthy: 100, intervalSeconds: 10, hangers: 0, hangTimeoutMs: 0 },
     ];
-    let heldSpan: [number, number] | undefined;
+    let heldAt: [number, number][] | undefined;
     for (const scenario of scenarios) {
       if (!settings.parts.has(scenario.intervalSeconds === 60 ? "60s" : "10s")) continue;
-      if (scenario.control && !heldSpan) continue;
-      const span = scenario.control ? heldSpan : undefined;
-      const outcome = await runScenario(bundlePath, scratch, targets, scenario, settings, progress, span);
-      heldSpan ??= outcome.heldSpan;
+      if (scenario.control && !heldAt) continue;
+      const held = scenario.control ? heldAt : undefined;
+      const outcome = await runScenario(bundlePath, scratch, targets, scenario, settings, progress, held);
+      heldAt ??= outcome.heldAt;
       rows.push(...outcome.rows);
       allNotes.push(...outcome.notes);
     }

@@ -19,6 +19,7 @@
  *   BENCH_MONITOR_COUNT=1000   healthy monitors at 60 s (smaller only for a smoke run)
  *   BENCH_MONITOR_CONTROL=1    also rerun figure 4 without the hanging targets (one more window)
  *   BENCH_MONITOR_PARTS=60s,10s,storage,reports   which monitor figures run (4, 5, 6, 7; default all)
+ *   BENCH_MONITOR_DUMP=dir     write each monitor scenario's samples and target arrivals there as JSON
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
