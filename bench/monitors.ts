@@ -575,7 +575,7 @@ async function runScenario(
         `(idle before: ${percent(idleShare)}), ${Number.isNaN(perCheck) ? "n/a" : `${perCheck.toFixed(2)} ms`} per check counting everything it did (probes, SQLite, reports to the StatusPage, ` +
         `Miniflare's plumbing${settings.eviction === "allow" && intervalMs > 10_000 ? "; objects idle 10 s are evicted, so each check also re-creates its object" : ""}); the bench process with the targets ${percent(selfShare)} of one core; the whole machine ${percent(machineShare)} ` +
         `busy of ${availableParallelism()} cores (other processes included). workerd RSS ${rssMb === null ? "n/a" : `${rssMb.toFixed(0)} MB`}.`,
-      `   StatusPage: ${count(Number(reports?.n ?? 0))} latency reports in the window; monitor states at the end: ${stateText}. ` +
+      `   StatusPage: ${count(Number(reports?.n ?? 0))} instances last reported within the window; monitor states at the end: ${stateText}. ` +
         `workerd logged: ${logs.summary()}.`,
     ];
     return { rows, notes: lines, ...(hangIds.length > 0 ? { heldAt: heldOffsets } : {}) };
@@ -684,8 +684,8 @@ async function storagePerMonitor(
           `days back: ${count(peak.samples)} samples, ${peak.dailyRollups} days, ${mb(peak.storageBytes)}. Its next real check compacted ` +
           `(rolled up 2 days, kept ${keptHours.toFixed(1)} h of samples): ${count(after.samples)} samples, ${after.dailyRollups} days, ` +
           `${mb(after.storageBytes)}${after.storageBytes >= peak.storageBytes ? " (the file kept its freed pages)" : ""}. Raw samples are pruned once a day, ` +
-          `so they span 48–72 h; 10 s is the densest interval. The StatusPage object also keeps, per monitor, 48 h of 5-minute latency ` +
-          `reports (576 rows) and every daily roll-up it is sent (monitor_daily is never pruned). workerd logged: ${logs.summary()}.`,
+          `so they span 48–72 h; 10 s is the densest interval. Not counted here: what the StatusPage object keeps per monitor ` +
+          `(its instance row and the daily roll-ups it is sent, in monitor_daily). workerd logged: ${logs.summary()}.`,
       ],
     };
   } finally {
