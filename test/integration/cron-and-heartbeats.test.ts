@@ -2,35 +2,23 @@ import {
   createExecutionContext,
   createScheduledController,
   runDurableObjectAlarm,
-  runInDurableObject,
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
-import { pendingKicks } from "../../durable-objects/status-page/monitors.ts";
-import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { describe, expect, it } from "vitest";
 import config from "../../lookout.config.ts";
 import { heartbeatToken } from "../../worker/core/heartbeat-token.ts";
 import { monitorStub } from "../../worker/env.ts";
 import worker from "../../worker/index.ts";
-import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
+import { kick } from "../helpers/workers/kicks.ts";
+import { fetchWorker } from "../helpers/workers/worker.ts";
 
 describe("the cron heartbeat", () => {
   it("starts every monitor of the deployed config through the scheduled handler", async () => {
     const ctx = createExecutionContext();
     await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
     await waitOnExecutionContext(ctx);
-    await runDurableObjectAlarm(pageObject());
-    await vi.waitFor(
-      async () => {
-        const waiting = await runInDurableObject(pageObject(), (_i: StatusPage, state) => {
-          const kicks = pendingKicks(state.storage.sql, Date.now(), 100);
-          return kicks.start.length + kicks.stop.length;
-        });
-        expect(waiting).toBe(0);
-      },
-      { timeout: 5_000, interval: 20 },
-    );
+    await kick();
     for (const monitor of config.monitors) {
       const inspection = await monitorStub(env, monitor.id, "default").inspect();
       expect(inspection.monitorId, monitor.id).toBe(monitor.id);

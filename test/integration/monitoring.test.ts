@@ -1,11 +1,11 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it, vi } from "vitest";
-import { pendingKicks } from "../../durable-objects/status-page/monitors.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
 import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
 import { monitorStub } from "../../worker/env.ts";
+import { kick } from "../helpers/workers/kicks.ts";
 import { targets, targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -27,26 +27,6 @@ function configWith(monitors: MonitorInput[]) {
     ],
     monitors,
   });
-}
-
-/**
- * Lets the page's alarm start and stop Monitor objects, as it does after a
- * reconcile or the cron heartbeat. Alarms fire on their own here too, so run
- * it if it is still pending and then wait until no kick is left.
- */
-async function kick() {
-  const page = pageObject();
-  await runDurableObjectAlarm(page);
-  await vi.waitFor(
-    async () => {
-      const waiting = await runInDurableObject(page, (_instance: StatusPage, state) => {
-        const kicks = pendingKicks(state.storage.sql, Date.now(), 100);
-        return kicks.start.length + kicks.stop.length;
-      });
-      expect(waiting).toBe(0);
-    },
-    { timeout: 5_000, interval: 20 },
-  );
 }
 
 /** One scheduled check of a monitor, as its alarm fires it. */
