@@ -1,8 +1,10 @@
 import type {
   AffectedComponent,
+  FollowUpAction,
   IncidentUpdateView,
   IncidentView,
   MaintenanceView,
+  PostIncidentReport,
 } from "../../worker/core/read-model.ts";
 import type { Impact, IncidentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
 import { iso, isoOrNull } from "./time.ts";
@@ -15,15 +17,32 @@ type IncidentRow = {
   name: string;
   status: string;
   impact: string;
-  visibility: string;
+  visibility: "public" | "internal";
   created_at: number;
   updated_at: number;
   started_at: number;
+  identified_at: number | null;
   monitoring_at: number | null;
   resolved_at: number | null;
   scheduled_for: number | null;
   scheduled_until: number | null;
+  cancelled_at: number | null;
+  lead: string | null;
+  communicator: string | null;
+  revision: number;
 };
+
+type ReportRow = {
+  incident_id: string;
+  summary: string;
+  who_was_affected: string;
+  what_happened: string;
+  prevention: string;
+  published_at: number | null;
+  updated_at: number;
+};
+
+type FollowUpRow = { incident_id: string; title: string; owner: string | null; url: string | null; done: number };
 
 type UpdateRow = {
   id: string;
@@ -47,6 +66,8 @@ export interface EventQuery {
   order?: string;
   /** Pins the index where SQLite's planner would rather avoid a sort than a scan. */
   index?: string;
+  /** Drafts are for the communicator API; public surfaces only see published reports. */
+  includeDraftReports?: boolean;
 }
 
 /** Loads incidents or maintenances with their updates and components. */
@@ -59,6 +80,8 @@ export function loadEvents(sql: SqlStorage, query: EventQuery): EventView[] {
   const ids = rows.map((row) => row.id);
   const updates = new Map<string, IncidentUpdateView[]>();
   const components = new Map<string, string[]>();
+  const reports = new Map<string, ReportRow>();
+  const followUps = new Map<string, FollowUpAction[]>();
   // Statements are capped at 100 bound parameters: fetch in chunks.
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
@@ -81,8 +104,27 @@ export function loadEvents(sql: SqlStorage, query: EventQuery): EventView[] {
       .toArray()) {
       push(components, row.incident_id, row.component_id);
     }
+    const published = query.includeDraftReports ? "" : "AND published_at IS NOT NULL";
+    for (const row of sql
+      .exec<ReportRow>(`SELECT * FROM reports WHERE incident_id IN (${marks}) ${published}`, ...chunk)
+      .toArray()) {
+      reports.set(row.incident_id, row);
+    }
+    for (const row of sql
+      .exec<FollowUpRow>(`SELECT * FROM follow_up_actions WHERE incident_id IN (${marks}) ORDER BY position`, ...chunk)
+      .toArray()) {
+      push(followUps, row.incident_id, { title: row.title, owner: row.owner, url: row.url, done: row.done === 1 });
+    }
   }
-  return rows.map((row) => toEventView(row, updates.get(row.id) ?? [], components.get(row.id) ?? []));
+  return rows.map((row) => {
+    const report = reports.get(row.id);
+    return toEventView(
+      row,
+      updates.get(row.id) ?? [],
+      components.get(row.id) ?? [],
+      report ? toReport(report, followUps.get(row.id) ?? []) : null,
+    );
+  });
 }
 
 export function loadIncidents(sql: SqlStorage, query: EventQuery): IncidentView[] {
@@ -97,15 +139,25 @@ export function loadMaintenances(sql: SqlStorage, query: EventQuery): Maintenanc
   );
 }
 
-function toEventView(row: IncidentRow, updates: IncidentUpdateView[], componentIds: string[]): EventView {
+function toEventView(
+  row: IncidentRow,
+  updates: IncidentUpdateView[],
+  componentIds: string[],
+  report: PostIncidentReport | null,
+): EventView {
   const base = {
     id: row.id,
     name: row.name,
+    visibility: row.visibility,
     createdAt: iso(row.created_at),
     updatedAt: iso(row.updated_at),
     startedAt: iso(row.started_at),
+    identifiedAt: isoOrNull(row.identified_at),
     monitoringAt: isoOrNull(row.monitoring_at),
     resolvedAt: isoOrNull(row.resolved_at),
+    lead: row.lead,
+    communicator: row.communicator,
+    revision: row.revision,
     componentIds,
     updates,
   };
@@ -117,9 +169,22 @@ function toEventView(row: IncidentRow, updates: IncidentUpdateView[], componentI
       impact: "maintenance",
       scheduledFor: iso(row.scheduled_for ?? row.started_at),
       scheduledUntil: iso(row.scheduled_until ?? row.started_at),
+      cancelledAt: isoOrNull(row.cancelled_at),
     };
   }
-  return { ...base, kind: "incident", status: row.status as IncidentStatus, impact: row.impact as Impact };
+  return { ...base, kind: "incident", status: row.status as IncidentStatus, impact: row.impact as Impact, report };
+}
+
+function toReport(row: ReportRow, followUps: FollowUpAction[]): PostIncidentReport {
+  return {
+    summary: row.summary,
+    whoWasAffected: row.who_was_affected,
+    whatHappened: row.what_happened,
+    prevention: row.prevention,
+    followUps,
+    publishedAt: isoOrNull(row.published_at),
+    updatedAt: iso(row.updated_at),
+  };
 }
 
 function toUpdateView(row: UpdateRow): IncidentUpdateView {

@@ -81,6 +81,37 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     // Canaries check Lookout's own connectivity rather than a component.
     `ALTER TABLE monitors ADD COLUMN role TEXT NOT NULL DEFAULT 'service'`,
   ],
+  // 5: the communicator API. Incident roles, the times a report needs and a
+  // revision for If-Match; post-incident reports and their follow-up actions;
+  // API tokens (hashes only), idempotency keys, the audit log, ops flag
+  // overrides; history by month reads an index on when events started.
+  [
+    `ALTER TABLE incidents ADD COLUMN identified_at INTEGER`,
+    `ALTER TABLE incidents ADD COLUMN lead TEXT`,
+    `ALTER TABLE incidents ADD COLUMN communicator TEXT`,
+    `ALTER TABLE incidents ADD COLUMN cancelled_at INTEGER`,
+    `ALTER TABLE incidents ADD COLUMN revision INTEGER NOT NULL DEFAULT 1`,
+    `CREATE INDEX incidents_by_start ON incidents (visibility, started_at)`,
+    `CREATE TABLE reports (
+       incident_id TEXT PRIMARY KEY, summary TEXT NOT NULL, who_was_affected TEXT NOT NULL,
+       what_happened TEXT NOT NULL, prevention TEXT NOT NULL, published_at INTEGER,
+       created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`,
+    `CREATE TABLE follow_up_actions (
+       incident_id TEXT NOT NULL, position INTEGER NOT NULL, title TEXT NOT NULL, owner TEXT,
+       url TEXT, done INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (incident_id, position))`,
+    `CREATE TABLE api_tokens (
+       id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, scopes TEXT NOT NULL,
+       created_at INTEGER NOT NULL, created_by TEXT NOT NULL, last_used_at INTEGER, revoked_at INTEGER)`,
+    `CREATE TABLE idempotency_keys (
+       actor TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL, status INTEGER NOT NULL,
+       body TEXT NOT NULL, etag TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (actor, key))`,
+    `CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at)`,
+    `CREATE TABLE audit_log (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, actor_name TEXT NOT NULL,
+       action TEXT NOT NULL, target TEXT, before TEXT, after TEXT)`,
+    `CREATE TABLE flag_overrides (
+       name TEXT PRIMARY KEY, value INTEGER NOT NULL, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -95,14 +95,42 @@ export interface IncidentUpdateView {
   deliverNotifications: boolean;
 }
 
+/** The four parts of a Heroku-style post-incident report, in markdown, and what follows from it. */
+export interface PostIncidentReport {
+  summary: string;
+  whoWasAffected: string;
+  whatHappened: string;
+  prevention: string;
+  followUps: FollowUpAction[];
+  /** Null while it is a draft; public surfaces only ever see published reports. */
+  publishedAt: string | null;
+  updatedAt: string;
+}
+
+export interface FollowUpAction {
+  title: string;
+  owner: string | null;
+  /** Where the work is tracked (an issue tracker's URL). */
+  url: string | null;
+  done: boolean;
+}
+
 interface EventViewBase {
   id: string;
   name: string;
+  visibility: "public" | "internal";
   createdAt: string;
   updatedAt: string;
+  /** When impact began (maintenances: when the window opens). */
   startedAt: string;
+  identifiedAt: string | null;
   monitoringAt: string | null;
   resolvedAt: string | null;
+  /** Who leads the response and who speaks for it (free text: a name or handle). */
+  lead: string | null;
+  communicator: string | null;
+  /** Changes with every change to the event; the API's ETag. */
+  revision: number;
   /** Ids of the components the event touches. */
   componentIds: string[];
   /** Newest first. */
@@ -113,6 +141,7 @@ export interface IncidentView extends EventViewBase {
   kind: "incident";
   status: IncidentStatus;
   impact: Impact;
+  report: PostIncidentReport | null;
 }
 
 export interface MaintenanceView extends EventViewBase {
@@ -121,4 +150,6 @@ export interface MaintenanceView extends EventViewBase {
   impact: "maintenance";
   scheduledFor: string;
   scheduledUntil: string;
+  /** Set when the window was called off rather than carried out. */
+  cancelledAt: string | null;
 }
