@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TARGETS_KEY } from "./test/helpers/target-addresses.ts";
+import { ADMIN_TOKEN_FOR_TESTS } from "./test/helpers/test-secrets.ts";
 
 /**
  * Two projects: `workers` runs unit and integration tests inside workerd with
@@ -17,7 +18,12 @@ export default defineConfig({
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { LOG_LEVEL: "warn", HEARTBEAT_SECRET: "test-heartbeat-secret", TARGETS: inject(TARGETS_KEY) },
+              bindings: {
+                LOG_LEVEL: "warn",
+                HEARTBEAT_SECRET: "test-heartbeat-secret",
+                ADMIN_TOKEN: ADMIN_TOKEN_FOR_TESTS,
+                TARGETS: inject(TARGETS_KEY),
+              },
             },
           })),
         ],

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import type { StorageHealth } from "../durable-objects/status-page/status-page.ts";
+import { openApiDocument } from "./api/openapi.ts";
+import { apiV1 } from "./api/router.ts";
 import { type Env, statusPageStub } from "./env.ts";
 import { log, setLogLevel } from "./log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
@@ -8,6 +10,8 @@ import { healthCheck } from "./routes/health-check.ts";
 import { heartbeats } from "./routes/heartbeats.ts";
 import { notFoundHtml, publicPages } from "./routes/public-pages.tsx";
 import { type AppEnv, Site, type SiteOptions, type StatusPageReader } from "./site.ts";
+import { ApiReferencePage } from "./views/api-reference-page.tsx";
+import { renderDocument } from "./views/layout.tsx";
 
 export interface AppOptions extends Partial<SiteOptions> {
   /** The StatusPage object; tests put a failing one here. */
@@ -29,6 +33,13 @@ export function createApp(options: AppOptions = {}) {
   app.route("/healthCheck", healthCheck(stub));
   app.route("/heartbeat", heartbeats());
   app.route("/api/v2", apiV2(site));
+  app.get("/api/v1/openapi.json", (c) => c.json(openApiDocument(`${new URL(c.req.url).origin}/api/v1`)));
+  app.get("/api/v1/docs", async (c) => {
+    const snapshot = await site.snapshot(c.env);
+    const document = openApiDocument(`${new URL(c.req.url).origin}/api/v1`);
+    return c.html(await renderDocument(<ApiReferencePage page={snapshot.page} document={document as never} />));
+  });
+  app.route("/api/v1", apiV1());
   app.route("/", publicPages(site));
 
   // A trivial answer from the Worker itself; the benchmark's baseline too.

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { EdgeCache, type Rendered } from "./cache/edge-cache.ts";
-import type { ComponentDetail, IncidentView, MaintenanceView, PageSnapshot } from "./core/read-model.ts";
+import type { ComponentDetail, HistoryView, IncidentView, MaintenanceView, PageSnapshot } from "./core/read-model.ts";
 import type { Env } from "./env.ts";
 
 /** What the edge needs from the StatusPage object to render public surfaces. */
@@ -8,6 +8,8 @@ export interface StatusPageReader {
   snapshot(): Promise<PageSnapshot>;
   event(id: string): Promise<IncidentView | MaintenanceView | null>;
   componentDetail(id: string): Promise<ComponentDetail | null>;
+  /** One page of `/history` (1 = the current month and the two before it). */
+  history(page: number): Promise<HistoryView>;
 }
 
 export interface SiteOptions {
@@ -51,13 +53,17 @@ export class Site {
     });
   }
 
-  /** A cached public response for this path (the query string never splits the cache). */
-  serve(c: Context<AppEnv>, render: (context: RenderContext) => Promise<Rendered>): Promise<Response> {
+  /**
+   * A cached public response for this path. The query string never splits the
+   * cache; a route that reads one passes `keySuffix` (e.g. `?page=2`), built
+   * from values it has validated, never from the raw query.
+   */
+  serve(c: Context<AppEnv>, render: (context: RenderContext) => Promise<Rendered>, keySuffix = ""): Promise<Response> {
     const url = new URL(c.req.url);
     const reader = this.#reader(c.env);
     return this.cache.serve(
       c.req.raw,
-      `${url.origin}${url.pathname}`,
+      `${url.origin}${url.pathname}${keySuffix}`,
       async () => render({ snapshot: await this.snapshot(c.env), reader }),
       (promise) => waitUntil(c, promise),
     );

@@ -8,10 +8,9 @@ export interface MaintenanceProgress {
 }
 
 /**
- * Moves maintenances along on time: a window that has begun is in progress and
- * marks its components under maintenance; one that has ended is completed and
- * hands its components back to their monitors, or to operational where none
- * watch them (unless something else changed them meanwhile).
+ * Moves maintenances along on time: a window that has begun is in progress;
+ * one that has ended is completed. Called by the cron heartbeat and after any
+ * write that moves a window.
  */
 export function advanceMaintenances(sql: SqlStorage, now: number): MaintenanceProgress {
   const progress: MaintenanceProgress = { started: [], completed: [] };
@@ -26,37 +25,44 @@ export function advanceMaintenances(sql: SqlStorage, now: number): MaintenancePr
     )
     .toArray();
   for (const maintenance of due) {
-    const componentIds = sql
-      .exec<{ component_id: string }>(
-        `SELECT component_id FROM incident_components WHERE incident_id = ?`,
-        maintenance.id,
-      )
-      .toArray()
-      .map((row) => row.component_id);
     if (maintenance.scheduled_until <= now) {
-      const components: ComponentChanges = {};
-      for (const id of componentIds) {
-        const current = sql.exec<{ status: string }>(`SELECT status FROM components WHERE id = ?`, id).toArray()[0];
-        // Hand back to the monitors if it has any: they know whether the work went well.
-        if (current?.status === "under_maintenance") components[id] = monitorStatusOf(sql, id) ?? "operational";
-      }
-      addIncidentUpdate(
-        sql,
-        maintenance.id,
-        { status: "completed", body: "The scheduled maintenance has been completed.", components },
-        now,
-      );
+      completeMaintenance(sql, maintenance.id, "The scheduled maintenance has been completed.", now);
       progress.completed.push(maintenance.id);
     } else {
-      const components = Object.fromEntries(componentIds.map((id) => [id, "under_maintenance" as const]));
-      addIncidentUpdate(
-        sql,
-        maintenance.id,
-        { status: "in_progress", body: "Scheduled maintenance is currently in progress.", components },
-        now,
-      );
+      startMaintenance(sql, maintenance.id, "Scheduled maintenance is currently in progress.", now);
       progress.started.push(maintenance.id);
     }
   }
   return progress;
+}
+
+/** The window opens: its components are under maintenance for its duration. */
+export function startMaintenance(sql: SqlStorage, id: string, body: string, now: number, notify = true): string {
+  const components = Object.fromEntries(componentsOf(sql, id).map((c) => [c, "under_maintenance" as const]));
+  return addIncidentUpdate(sql, id, { status: "in_progress", body, components, deliverNotifications: notify }, now);
+}
+
+/**
+ * The window closes: components still under maintenance go back to what
+ * their monitors say (they know whether the work went well), or to
+ * operational where none watch them.
+ */
+export function completeMaintenance(sql: SqlStorage, id: string, body: string, now: number, notify = true): string {
+  const components: ComponentChanges = {};
+  for (const componentId of componentsOf(sql, id)) {
+    const current = sql
+      .exec<{ status: string }>(`SELECT status FROM components WHERE id = ?`, componentId)
+      .toArray()[0];
+    if (current?.status === "under_maintenance") {
+      components[componentId] = monitorStatusOf(sql, componentId) ?? "operational";
+    }
+  }
+  return addIncidentUpdate(sql, id, { status: "completed", body, components, deliverNotifications: notify }, now);
+}
+
+export function componentsOf(sql: SqlStorage, eventId: string): string[] {
+  return sql
+    .exec<{ component_id: string }>(`SELECT component_id FROM incident_components WHERE incident_id = ?`, eventId)
+    .toArray()
+    .map((row) => row.component_id);
 }

@@ -1,11 +1,13 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "../../lookout.config.ts";
+import type { ApiCall, ApiResult } from "../../worker/api/contract.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
 import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import type {
   AffectedComponent,
   ComponentDetail,
+  HistoryView,
   IncidentView,
   MaintenanceView,
   PageSnapshot,
@@ -14,9 +16,13 @@ import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statu
 import type { Env } from "../../worker/env.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
+import { dispatch } from "./api/dispatch.ts";
+import { forgetOldKeys } from "./api/idempotency.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
 import { componentDetail } from "./component-detail.ts";
 import { loadEvents } from "./events.ts";
+import { overrideValues, readOverrides } from "./flag-overrides.ts";
+import { historyView } from "./history.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
@@ -86,6 +92,11 @@ export class StatusPage extends DurableObject<Env> {
     return componentDetail(this.ctx.storage.sql, componentId, Date.now());
   }
 
+  /** One page of `/history`: three calendar months of public events in the page's time zone. */
+  history(page: number): HistoryView {
+    return historyView(this.ctx.storage.sql, page, Date.now());
+  }
+
   /** A real round trip to storage: write a probe value and read it back. */
   healthCheck(): StorageHealth {
     const sql = this.ctx.storage.sql;
@@ -121,10 +132,13 @@ export class StatusPage extends DurableObject<Env> {
   > {
     const reconciled = await this.reconcile();
     const progress = this.#write(
-      (now) => ({
-        ...advanceMaintenances(this.ctx.storage.sql, now),
-        resolvedIncidents: resolveQuietIncidents(this.ctx.storage.sql, now),
-      }),
+      (now) => {
+        forgetOldKeys(this.ctx.storage.sql, now);
+        return {
+          ...advanceMaintenances(this.ctx.storage.sql, now),
+          resolvedIncidents: resolveQuietIncidents(this.ctx.storage.sql, now),
+        };
+      },
       (p) => p.started.length + p.completed.length + p.resolvedIncidents.length > 0,
     );
     return { ...reconciled, ...progress, monitorsToKick: await this.#wakeKicks() };
@@ -174,7 +188,24 @@ export class StatusPage extends DurableObject<Env> {
 
   /** Flags as they stand now, resolved once per call and passed down as plain values. */
   #flags(): FlagValues {
-    return resolveFlags(this.env.ENVIRONMENT, this.env as unknown as Record<string, unknown>);
+    const overrides = overrideValues(readOverrides(this.ctx.storage.sql));
+    return resolveFlags(this.env.ENVIRONMENT, this.env as unknown as Record<string, unknown>, overrides);
+  }
+
+  /** Every flag's value now, for Monitor objects and the edge (they cache it for a few seconds). */
+  flagValues(): FlagValues {
+    return this.#flags();
+  }
+
+  /** One communicator API request, already validated at the edge (worker/api/router.ts). */
+  async api(call: ApiCall): Promise<ApiResult> {
+    const result = await dispatch(
+      { sql: this.ctx.storage.sql, env: this.env, write: (change, changed) => this.#write(change, changed) },
+      call,
+    );
+    // Imports and edits can leave Monitor objects to (re)start.
+    if (call.operation === "backup.import" && result.status < 300) await this.#wakeKicks();
+    return result;
   }
 
   setComponentStatus(componentId: string, status: ComponentStatus): boolean {

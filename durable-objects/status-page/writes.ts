@@ -28,6 +28,8 @@ export interface NewIncident {
   /** When impact began, if before the declaration (ISO 8601). */
   startedAt?: string;
   deliverNotifications?: boolean;
+  lead?: string | null;
+  communicator?: string | null;
 }
 
 export interface NewIncidentUpdate {
@@ -44,6 +46,8 @@ export interface NewMaintenance {
   scheduledUntil: string;
   componentIds: string[];
   status?: MaintenanceStatus;
+  visibility?: "public" | "internal";
+  deliverNotifications?: boolean;
 }
 
 export function setComponentStatus(sql: SqlStorage, componentId: string, status: ComponentStatus, at: number) {
@@ -67,7 +71,7 @@ export function createIncident(sql: SqlStorage, input: NewIncident, now: number)
   const startedAt = input.startedAt ? Date.parse(input.startedAt) : now;
   sql.exec(
     `INSERT INTO incidents (id, kind, name, status, impact, visibility, created_at, updated_at, started_at,
-       monitoring_at, resolved_at) VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       identified_at, monitoring_at, resolved_at, lead, communicator) VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     id,
     input.name,
     status,
@@ -76,8 +80,11 @@ export function createIncident(sql: SqlStorage, input: NewIncident, now: number)
     now,
     now,
     startedAt,
+    status === "identified" ? now : null,
     status === "monitoring" ? now : null,
     status === "resolved" ? now : null,
+    input.lead ?? null,
+    input.communicator ?? null,
   );
   linkComponents(sql, id, Object.keys(input.components ?? {}));
   insertUpdate(
@@ -92,15 +99,15 @@ export function createIncident(sql: SqlStorage, input: NewIncident, now: number)
 export function addIncidentUpdate(sql: SqlStorage, incidentId: string, input: NewIncidentUpdate, now: number): string {
   const incident = sql.exec<{ kind: string }>(`SELECT kind FROM incidents WHERE id = ?`, incidentId).toArray()[0];
   if (!incident) throw new NotFoundError(`unknown incident "${incidentId}"`);
+  // The first time each stage is reached is what a report measures; reopening clears the resolution.
   sql.exec(
-    `UPDATE incidents SET status = ?, updated_at = ?,
-       monitoring_at = CASE WHEN ? = 'monitoring' AND monitoring_at IS NULL THEN ? ELSE monitoring_at END,
-       resolved_at = CASE WHEN ? IN ('resolved', 'completed') AND resolved_at IS NULL THEN ? ELSE resolved_at END
-     WHERE id = ?`,
-    input.status,
-    now,
-    input.status,
-    now,
+    `UPDATE incidents SET status = ?1, updated_at = ?2, revision = revision + 1,
+       identified_at = CASE WHEN ?1 = 'identified' AND identified_at IS NULL THEN ?2 ELSE identified_at END,
+       monitoring_at = CASE WHEN ?1 = 'monitoring' AND monitoring_at IS NULL THEN ?2 ELSE monitoring_at END,
+       resolved_at = CASE WHEN ?1 IN ('resolved', 'completed') AND resolved_at IS NULL THEN ?2
+                          WHEN ?1 IN ('investigating', 'identified', 'monitoring') THEN NULL
+                          ELSE resolved_at END
+     WHERE id = ?3`,
     input.status,
     now,
     incidentId,
@@ -114,11 +121,12 @@ export function createMaintenance(sql: SqlStorage, input: NewMaintenance, now: n
   const status = input.status ?? "scheduled";
   const scheduledFor = Date.parse(input.scheduledFor);
   sql.exec(
-    `INSERT INTO incidents (id, kind, name, status, impact, created_at, updated_at, started_at, scheduled_for,
-       scheduled_until) VALUES (?, 'maintenance', ?, ?, 'maintenance', ?, ?, ?, ?, ?)`,
+    `INSERT INTO incidents (id, kind, name, status, impact, visibility, created_at, updated_at, started_at,
+       scheduled_for, scheduled_until) VALUES (?, 'maintenance', ?, ?, 'maintenance', ?, ?, ?, ?, ?, ?)`,
     id,
     input.name,
     status,
+    input.visibility ?? "public",
     now,
     now,
     scheduledFor,
@@ -126,11 +134,11 @@ export function createMaintenance(sql: SqlStorage, input: NewMaintenance, now: n
     Date.parse(input.scheduledUntil),
   );
   linkComponents(sql, id, input.componentIds);
-  insertUpdate(sql, id, { status, body: input.body }, now);
+  insertUpdate(sql, id, { status, body: input.body, deliverNotifications: input.deliverNotifications }, now);
   return id;
 }
 
-function linkComponents(sql: SqlStorage, incidentId: string, componentIds: string[]): void {
+export function linkComponents(sql: SqlStorage, incidentId: string, componentIds: string[]): void {
   for (const componentId of componentIds) {
     const exists = sql.exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL`, componentId).toArray();
     if (exists.length === 0) throw new NotFoundError(`unknown component "${componentId}"`);

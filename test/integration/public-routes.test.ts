@@ -98,14 +98,16 @@ describe("public pages", () => {
     const html = await (await fetchWorker("/history")).text();
     expect(html).toContain("Incident history");
     expect(html).toContain("Login delays");
-    expect(html).toContain("Postgres upgrade");
     expect(html).not.toContain("Internal drill");
-    const month = new Intl.DateTimeFormat("en-GB", {
+    const monthOf = new Intl.DateTimeFormat("en-GB", {
       month: "long",
       year: "numeric",
       timeZone: "Europe/Berlin",
-    }).format(new Date());
+    });
+    const month = monthOf.format(new Date());
     expect(html).toContain(`<h2>${month}</h2>`);
+    // Listed in the month its window opens (tomorrow), which is page 1 unless that is next month.
+    if (monthOf.format(new Date(Date.now() + 86_400_000)) === month) expect(html).toContain("Postgres upgrade");
   });
 
   it("/components/:id lists every day's uptime as text", async () => {

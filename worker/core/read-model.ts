@@ -153,3 +153,26 @@ export interface MaintenanceView extends EventViewBase {
   /** Set when the window was called off rather than carried out. */
   cancelledAt: string | null;
 }
+
+/**
+ * One page of `/history`: three calendar months in the page's time zone,
+ * newest first (worker/core/history-months.ts). Events hold only their latest
+ * update, which is all the history lists.
+ */
+export interface HistoryView {
+  /** 1 = the current month and the two before it. */
+  page: number;
+  months: {
+    /** "March 2026". */
+    label: string;
+    /** The month's first instant in the page's time zone (ISO 8601, UTC). */
+    start: string;
+    /** Public incidents and maintenances that started in the month, newest first. */
+    events: (IncidentView | MaintenanceView)[];
+  }[];
+  /** A public event started before the oldest month. */
+  hasOlder: boolean;
+  hasNewer: boolean;
+  /** The months held more events than one page lists; the oldest of them are left out. */
+  capped: boolean;
+}

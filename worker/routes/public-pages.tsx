@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Rendered } from "../cache/edge-cache.ts";
+import { MAX_HISTORY_PAGE } from "../core/history-months.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import type { AppEnv, Site } from "../site.ts";
 import { pageStatusOf } from "../v2/statuspage-json.ts";
@@ -28,7 +29,25 @@ export function publicPages(site: Site) {
     site.serve(c, ({ snapshot }) => html(<StatusPageView snapshot={snapshot} status={pageStatusOf(snapshot)} />)),
   );
 
-  app.get("/history", (c) => site.serve(c, ({ snapshot }) => html(<HistoryPage snapshot={snapshot} />)));
+  // `/history?page=N`: N is 1 to MAX_HISTORY_PAGE, written plainly ("2", not "02" or "2.0");
+  // no `page` means 1. Anything else (`page=abc`, `page=0`, `page=1001`, `page=`, two `page`s)
+  // is a real 404, all of it under one cache key. The key holds the page number and nothing
+  // else from the query, so `?page=2&x=1` is `?page=2` and random queries cannot bypass the cache.
+  app.get("/history", (c) => {
+    const page = historyPageNumber(new URL(c.req.url).searchParams);
+    if (page === null) {
+      return site.serve(
+        c,
+        ({ snapshot }) => notFoundHtml(snapshot, "There is no history page with this number."),
+        "?page=invalid",
+      );
+    }
+    return site.serve(
+      c,
+      async ({ snapshot, reader }) => html(<HistoryPage page={snapshot.page} history={await reader.history(page)} />),
+      `?page=${page}`,
+    );
+  });
 
   app.get("/components/:id", (c) =>
     site.serve(c, async ({ snapshot, reader }) => {
@@ -54,4 +73,14 @@ export function publicPages(site: Site) {
   }
 
   return app;
+}
+
+/** The page number `/history` was asked for, or null when it is not one (see the route). */
+export function historyPageNumber(query: URLSearchParams): number | null {
+  const values = query.getAll("page");
+  if (values.length === 0) return 1;
+  const [value] = values;
+  if (values.length > 1 || value === undefined || !/^[1-9][0-9]{0,3}$/.test(value)) return null;
+  const page = Number(value);
+  return page <= MAX_HISTORY_PAGE ? page : null;
 }

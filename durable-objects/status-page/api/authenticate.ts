@@ -1,0 +1,45 @@
+import { SCOPES, type Scope } from "../../../worker/core/access/scopes.ts";
+import type { Actor } from "./context.ts";
+
+/** last_used_at is written at most this often per token, so reads stay reads. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Compares two hex digests in time that does not depend on where they differ. */
+export function sameDigest(a: string, b: string): boolean {
+  const left = new TextEncoder().encode(a);
+  const right = new TextEncoder().encode(b);
+  return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
+}
+
+/**
+ * Finds who presented this credential. Tokens are stored as SHA-256 hashes
+ * only; the edge hashes what it was given, so the secret never reaches
+ * storage. The bootstrap token (the ADMIN_TOKEN secret) holds every scope.
+ */
+export function authenticate(
+  sql: SqlStorage,
+  credentialHash: string | null,
+  bootstrapHash: string | null,
+  now: number,
+): Actor | null {
+  if (!credentialHash) return null;
+  if (bootstrapHash && sameDigest(credentialHash, bootstrapHash)) {
+    return { id: "bootstrap", name: "bootstrap token (ADMIN_TOKEN)", scopes: SCOPES };
+  }
+  const row = sql
+    .exec<{ id: string; name: string; hash: string; scopes: string; last_used_at: number | null }>(
+      `SELECT id, name, hash, scopes, last_used_at FROM api_tokens WHERE hash = ? AND revoked_at IS NULL`,
+      credentialHash,
+    )
+    .toArray()[0];
+  if (!row || !sameDigest(row.hash, credentialHash)) return null;
+  if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_MS) {
+    sql.exec(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now, row.id);
+  }
+  return { id: row.id, name: row.name, scopes: JSON.parse(row.scopes) as Scope[] };
+}

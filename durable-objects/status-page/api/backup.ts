@@ -1,0 +1,111 @@
+import { ApiProblem } from "../../../worker/api/contract.ts";
+import type { ExportDocument } from "../../../worker/api/schemas.ts";
+import { SCHEMA_VERSION } from "../schema.ts";
+import { iso } from "../time.ts";
+import { type Handler, recordAudit } from "./context.ts";
+
+/**
+ * What a backup holds, in the order a restore inserts it. Idempotency keys
+ * (a day's worth of retries) and the object's own bookkeeping in `meta` are
+ * left out; everything a reader, a communicator or an auditor sees is in.
+ */
+export const EXPORTED_TABLES = [
+  "groups",
+  "components",
+  "component_status_history",
+  "incidents",
+  "incident_components",
+  "incident_updates",
+  "reports",
+  "follow_up_actions",
+  "monitors",
+  "monitor_components",
+  "monitor_instances",
+  "latency_hourly",
+  "monitor_daily",
+  "api_tokens",
+  "audit_log",
+  "flag_overrides",
+] as const;
+
+type Table = { columns: string[]; rows: (string | number | null)[][] };
+
+export function exportPage(sql: SqlStorage, now: number): ExportDocument {
+  const tables: Record<string, Table> = {};
+  for (const table of EXPORTED_TABLES) {
+    const cursor = sql.exec(`SELECT * FROM ${table}`);
+    const rows = [...cursor.raw()] as (string | number | null)[][];
+    tables[table] = { columns: cursor.columnNames, rows };
+  }
+  return { format: "lookout.export", version: 1, exportedAt: iso(now), schemaVersion: SCHEMA_VERSION, tables };
+}
+
+export const exportHandler: Handler<"backup.export"> = ({ sql, now }) => ({ status: 200, body: exportPage(sql, now) });
+
+/** Restores an export into a page that has no incidents, tokens or audit entries yet. */
+export const importHandler: Handler<"backup.import"> = (context) => {
+  const { sql, body, now } = context;
+  if (body.schemaVersion > SCHEMA_VERSION) {
+    throw new ApiProblem(
+      422,
+      "newer_export",
+      `the export comes from schema ${body.schemaVersion}; this page runs ${SCHEMA_VERSION}: deploy the newer Lookout first`,
+      [{ path: "schemaVersion", message: `at most ${SCHEMA_VERSION}` }],
+    );
+  }
+  const count = (table: string) => sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
+  const held = { incidents: count("incidents"), tokens: count("api_tokens"), audit: count("audit_log") };
+  if (held.incidents + held.tokens + held.audit > 0) {
+    throw new ApiProblem(
+      409,
+      "page_not_empty",
+      `import restores into an empty page; this one holds ${held.incidents} incidents and maintenances, ${held.tokens} tokens and ${held.audit} audit entries`,
+    );
+  }
+  for (const name of Object.keys(body.tables)) {
+    if (!(EXPORTED_TABLES as readonly string[]).includes(name)) {
+      throw new ApiProblem(422, "validation_failed", `unknown table "${name}"`, [
+        { path: `tables.${name}`, message: "not a table an export holds" },
+      ]);
+    }
+  }
+  let rows = 0;
+  for (const table of EXPORTED_TABLES) {
+    const data = body.tables[table];
+    if (!data) continue;
+    const known = new Set(
+      sql
+        .exec<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, table)
+        .toArray()
+        .map((c) => c.name),
+    );
+    const unknown = data.columns.filter((column) => !known.has(column));
+    if (unknown.length > 0) {
+      throw new ApiProblem(422, "validation_failed", `table ${table} has no column ${unknown.join(", ")}`, [
+        { path: `tables.${table}.columns`, message: `unknown: ${unknown.join(", ")}` },
+      ]);
+    }
+    sql.exec(`DELETE FROM ${table}`);
+    const insert = `INSERT INTO ${table} (${data.columns.join(", ")}) VALUES (${data.columns.map(() => "?").join(", ")})`;
+    data.rows.forEach((row, index) => {
+      if (row.length !== data.columns.length) {
+        throw new ApiProblem(422, "validation_failed", `a row of ${table} does not match its columns`, [
+          { path: `tables.${table}.rows.${index}`, message: `expected ${data.columns.length} values` },
+        ]);
+      }
+      try {
+        sql.exec(insert, ...row);
+      } catch (error) {
+        throw new ApiProblem(422, "validation_failed", `a row of ${table} does not fit: ${String(error)}`, [
+          { path: `tables.${table}.rows.${index}`, message: "rejected by the table" },
+        ]);
+      }
+    });
+    rows += data.rows.length;
+  }
+  // Every Monitor object is started afresh, and the deployed config is applied again on the next heartbeat.
+  sql.exec(`UPDATE monitor_instances SET started_fingerprint = NULL, kicked_at = NULL`);
+  sql.exec(`DELETE FROM meta WHERE key = 'config_fingerprint'`);
+  recordAudit(context, "backup.import", null, null, { exportedAt: body.exportedAt, rows });
+  return { status: 200, body: { imported: rows, exportedAt: body.exportedAt } };
+};

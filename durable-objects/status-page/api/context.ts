@@ -1,0 +1,69 @@
+import { ApiProblem, type ApiResult, etagOf } from "../../../worker/api/contract.ts";
+import type { BodyOf, OperationId, QueryOf } from "../../../worker/api/operations.ts";
+import type { Scope } from "../../../worker/core/access/scopes.ts";
+import type { Env } from "../../../worker/env.ts";
+
+/** Who is calling: a stored token, or the bootstrap token from the ADMIN_TOKEN secret. */
+export interface Actor {
+  id: string;
+  name: string;
+  scopes: readonly Scope[];
+}
+
+/** A token minted before the transaction (hashing is asynchronous, transactions are not). */
+export interface MintedToken {
+  secret: string;
+  hash: string;
+}
+
+export interface ApiContext<Id extends OperationId> {
+  sql: SqlStorage;
+  env: Env;
+  now: number;
+  actor: Actor;
+  params: Record<string, string>;
+  body: BodyOf<Id>;
+  query: QueryOf<Id>;
+  ifMatch: string | null;
+  minted: MintedToken | null;
+}
+
+/** Runs inside the object's transaction; throw ApiProblem to refuse and roll back. */
+export type Handler<Id extends OperationId> = (context: ApiContext<Id>) => ApiResult;
+
+/** Refuses a change built on a revision other than the current one. */
+export function requireRevision(ifMatch: string | null, current: number): void {
+  if (ifMatch === null) return;
+  const wanted = ifMatch.split(",").map((tag) => tag.trim());
+  if (!wanted.includes(etagOf(current)) && !wanted.includes("*")) {
+    throw new ApiProblem(
+      412,
+      "stale_revision",
+      `this was changed since you read it: you sent If-Match ${ifMatch}, the current revision is ${etagOf(current)}; read it again and reapply your change`,
+    );
+  }
+}
+
+/** Every write leaves a line: who, what, when, and the thing before and after. */
+export function recordAudit(
+  context: Pick<ApiContext<OperationId>, "sql" | "now" | "actor">,
+  action: string,
+  target: string | null,
+  before: unknown,
+  after: unknown,
+): void {
+  context.sql.exec(
+    `INSERT INTO audit_log (at, actor, actor_name, action, target, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    context.now,
+    context.actor.id,
+    context.actor.name,
+    action,
+    target,
+    before === undefined || before === null ? null : JSON.stringify(before),
+    after === undefined || after === null ? null : JSON.stringify(after),
+  );
+}
+
+export function notFound(what: string, id: string): ApiProblem {
+  return new ApiProblem(404, "not_found", `there is no ${what} "${id}"`);
+}

@@ -1,0 +1,119 @@
+import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../worker/api/contract.ts";
+import { OPERATIONS, type OperationId } from "../../../worker/api/operations.ts";
+import type { Env } from "../../../worker/env.ts";
+import { log } from "../../../worker/log.ts";
+import { NotFoundError } from "../writes.ts";
+import { listAuditHandler } from "./audit-log.ts";
+import { authenticate, sha256Hex } from "./authenticate.ts";
+import { exportHandler, importHandler } from "./backup.ts";
+import type { ApiContext, Handler } from "./context.ts";
+import { getFlagHandler, listFlagsHandler, setFlagHandler } from "./flags.ts";
+import { remember, replay } from "./idempotency.ts";
+import {
+  createIncidentHandler,
+  editIncidentHandler,
+  getIncidentHandler,
+  listIncidentsHandler,
+  postIncidentUpdateHandler,
+} from "./incidents.ts";
+import {
+  cancelMaintenanceHandler,
+  createMaintenanceHandler,
+  editMaintenanceHandler,
+  getMaintenanceHandler,
+  listMaintenancesHandler,
+  postMaintenanceUpdateHandler,
+} from "./maintenances.ts";
+import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
+import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
+
+const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
+  "incidents.create": createIncidentHandler,
+  "incidents.list": listIncidentsHandler,
+  "incidents.get": getIncidentHandler,
+  "incidents.edit": editIncidentHandler,
+  "incidents.updates.create": postIncidentUpdateHandler,
+  "reports.get": getReportHandler,
+  "reports.put": putReportHandler,
+  "reports.publish": publishReportHandler,
+  "maintenances.create": createMaintenanceHandler,
+  "maintenances.list": listMaintenancesHandler,
+  "maintenances.get": getMaintenanceHandler,
+  "maintenances.edit": editMaintenanceHandler,
+  "maintenances.updates.create": postMaintenanceUpdateHandler,
+  "maintenances.cancel": cancelMaintenanceHandler,
+  "tokens.create": createTokenHandler,
+  "tokens.list": listTokensHandler,
+  "tokens.revoke": revokeTokenHandler,
+  "flags.list": listFlagsHandler,
+  "flags.get": getFlagHandler,
+  "flags.set": setFlagHandler,
+  "audit.list": listAuditHandler,
+  "backup.export": exportHandler,
+  "backup.import": importHandler,
+};
+
+export interface DispatchDeps {
+  sql: SqlStorage;
+  env: Env;
+  /** Runs a write in the object's transaction and bumps the page version when `changed` says so. */
+  write<T>(change: (now: number) => T, changed: (result: T) => boolean): T;
+}
+
+let bootstrap: { secret: string; hash: Promise<string> } | null = null;
+
+function bootstrapHash(env: Env): Promise<string | null> {
+  const secret = env.ADMIN_TOKEN?.trim();
+  if (!secret) return Promise.resolve(null);
+  if (bootstrap?.secret !== secret) bootstrap = { secret, hash: sha256Hex(secret) };
+  return bootstrap.hash;
+}
+
+/**
+ * One API request inside the StatusPage object: who is calling, may they,
+ * was it sent before, then the handler in one transaction with its audit line
+ * and its idempotency record. A refusal rolls the transaction back.
+ */
+export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiResult> {
+  const spec = OPERATIONS[call.operation];
+  const now = Date.now();
+  const actor = authenticate(deps.sql, call.credentialHash, await bootstrapHash(deps.env), now);
+  if (!actor) return problem(401, "unauthorized", "send a valid token: Authorization: Bearer <token>");
+  if (!actor.scopes.includes(spec.scope)) {
+    return problem(403, "forbidden", `this token lacks the "${spec.scope}" scope this operation needs`);
+  }
+  const minted = call.operation === "tokens.create" ? await mintToken() : null;
+  const idempotent = spec.method === "post" && call.idempotencyKey && call.requestHash;
+  const handler = HANDLERS[call.operation] as Handler<OperationId>;
+  const run = (at: number): ApiResult => {
+    if (idempotent) {
+      const first = replay(deps.sql, actor.id, call.idempotencyKey as string, call.requestHash as string);
+      if (first) return first;
+    }
+    const context = {
+      sql: deps.sql,
+      env: deps.env,
+      now: at,
+      actor,
+      params: call.params,
+      body: call.body,
+      query: call.query,
+      ifMatch: call.ifMatch,
+      minted,
+    } as ApiContext<OperationId>;
+    const result = handler(context);
+    if (idempotent && result.status < 300) {
+      remember(deps.sql, actor.id, call.idempotencyKey as string, call.requestHash as string, result, at);
+    }
+    return result;
+  };
+  try {
+    if (spec.method === "get") return run(now);
+    return deps.write(run, (result) => result.status < 300 && !result.replayed);
+  } catch (error) {
+    if (error instanceof ApiProblem) return error.toResult();
+    if (error instanceof NotFoundError) return problem(422, "unknown_reference", error.message);
+    log.error("api.failed", { operation: call.operation, error });
+    throw error;
+  }
+}

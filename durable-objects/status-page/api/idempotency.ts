@@ -1,0 +1,54 @@
+import { type ApiResult, problem } from "../../../worker/api/contract.ts";
+
+/** A retry within this window replays the first response; older keys are forgotten by the heartbeat. */
+export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+
+type Stored = { request_hash: string; status: number; body: string; etag: string | null };
+
+/**
+ * The first response to a key, when the same caller already sent it. A key
+ * reused for a different request is refused rather than guessed at.
+ */
+export function replay(sql: SqlStorage, actor: string, key: string, requestHash: string): ApiResult | null {
+  const row = sql
+    .exec<Stored>(
+      `SELECT request_hash, status, body, etag FROM idempotency_keys WHERE actor = ? AND key = ?`,
+      actor,
+      key,
+    )
+    .toArray()[0];
+  if (!row) return null;
+  if (row.request_hash !== requestHash) {
+    return problem(
+      422,
+      "idempotency_key_reused",
+      "this Idempotency-Key was already used for a different request; use a new key for a new request",
+    );
+  }
+  return { status: row.status, body: JSON.parse(row.body), ...(row.etag ? { etag: row.etag } : {}), replayed: true };
+}
+
+/** Stored in the same transaction as the write it answers, so a write and its key land together or not at all. */
+export function remember(
+  sql: SqlStorage,
+  actor: string,
+  key: string,
+  requestHash: string,
+  result: ApiResult,
+  now: number,
+) {
+  sql.exec(
+    `INSERT INTO idempotency_keys (actor, key, request_hash, status, body, etag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    actor,
+    key,
+    requestHash,
+    result.status,
+    JSON.stringify(result.body ?? null),
+    result.etag ?? null,
+    now,
+  );
+}
+
+export function forgetOldKeys(sql: SqlStorage, now: number): void {
+  sql.exec(`DELETE FROM idempotency_keys WHERE created_at < ?`, now - IDEMPOTENCY_WINDOW_MS);
+}

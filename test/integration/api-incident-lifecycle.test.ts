@@ -1,0 +1,203 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../worker/app.tsx";
+import { api } from "../helpers/workers/api.ts";
+
+/** The page and v2 JSON exactly as readers get them, without the edge cache's few seconds of freshness. */
+const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
+const page = async (path: string) => (await app.request(path, {}, env)).text();
+// biome-ignore lint/suspicious/noExplicitAny: the v2 JSON is checked field by field below.
+const v2 = async (path: string) => (await app.request(`/api/v2${path}`, {}, env)).json() as Promise<any>;
+
+async function auditActions(): Promise<string[]> {
+  const log = await api("GET", "/audit?limit=200");
+  expect(log.status).toBe(200);
+  return log.body.data.map((entry: { action: string }) => entry.action);
+}
+
+describe("an incident from declaration to published report, through the API alone", () => {
+  it("runs the whole life cycle, visible on the page, the v2 JSON and the audit log at each step", async () => {
+    const declared = await api("POST", "/incidents", {
+      body: {
+        name: "Elevated API errors",
+        message: "We are investigating elevated error rates on the API.",
+        impact: "major",
+        components: { api: "major_outage" },
+        lead: "Ada",
+        communicator: "Grace",
+        startedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+      },
+    });
+    expect(declared.status).toBe(201);
+    const id: string = declared.body.id;
+    expect(declared.headers.get("etag")).toBe(`"r${declared.body.revision}"`);
+    expect(declared.body).toMatchObject({
+      status: "investigating",
+      impact: "major",
+      lead: "Ada",
+      visibility: "public",
+    });
+
+    expect(await page("/")).toContain("Elevated API errors");
+    expect((await v2("/incidents/unresolved.json")).incidents.map((i: { id: string }) => i.id)).toContain(id);
+    expect((await v2("/components.json")).components.find((c: { id: string }) => c.id === "api").status).toBe(
+      "major_outage",
+    );
+    expect(await auditActions()).toContain("incident.create");
+
+    const identified = await api("POST", `/incidents/${id}/updates`, {
+      body: { status: "identified", message: "A bad deploy; rolling back.", components: { api: "partial_outage" } },
+    });
+    expect(identified.status).toBe(201);
+    expect(identified.body.identifiedAt).not.toBeNull();
+    expect(await page(`/incidents/${id}`)).toContain("A bad deploy; rolling back.");
+
+    const monitoring = await api("POST", `/incidents/${id}/updates`, {
+      body: { status: "monitoring", message: "Rolled back; watching error rates." },
+    });
+    expect(monitoring.body.monitoringAt).not.toBeNull();
+
+    const resolved = await api("POST", `/incidents/${id}/updates`, {
+      body: { status: "resolved", message: "Error rates are back to normal." },
+    });
+    expect(resolved.status).toBe(201);
+    expect(resolved.body.resolvedAt).not.toBeNull();
+    // Resolving without naming components hands them back (no monitor drives "api" here: operational).
+    expect((await v2("/components.json")).components.find((c: { id: string }) => c.id === "api").status).toBe(
+      "operational",
+    );
+    expect((await v2("/incidents/unresolved.json")).incidents.map((i: { id: string }) => i.id)).not.toContain(id);
+
+    const report = await api("GET", `/incidents/${id}/report`);
+    expect(report.status).toBe(200);
+    expect(report.body.report).toBeNull();
+    expect(report.body.draft.summary).toContain("API");
+    expect(report.body.draft.whatHappened).toContain("A bad deploy; rolling back.");
+    expect(report.body.draft.figures.timeToResolveMs).toBeGreaterThanOrEqual(5 * 60_000);
+
+    const saved = await api("PUT", `/incidents/${id}/report`, {
+      headers: { "if-match": report.headers.get("etag") ?? "" },
+      body: {
+        summary: report.body.draft.summary,
+        whoWasAffected: report.body.draft.whoWasAffected,
+        whatHappened: report.body.draft.whatHappened,
+        prevention: "We now **canary** every deploy. <script>alert(1)</script>",
+        followUps: [{ title: "Canary deploys", owner: "Ada", url: "https://tracker.example/LK-1" }],
+      },
+    });
+    expect(saved.status).toBe(200);
+    // A draft is not public.
+    expect(await page(`/incidents/${id}`)).not.toContain("Canary deploys");
+
+    const published = await api("POST", `/incidents/${id}/report/publish`, { body: {} });
+    expect(published.status).toBe(200);
+    expect(published.body.status).toBe("postmortem");
+    const incidentPage = await page(`/incidents/${id}`);
+    expect(incidentPage).toContain("What we are doing to make sure it does not happen again");
+    expect(incidentPage).toContain("<strong>canary</strong>");
+    expect(incidentPage).not.toContain("<script>alert(1)</script>");
+    expect(incidentPage).toContain("https://tracker.example/LK-1");
+    expect(incidentPage).not.toContain("Grace");
+    expect((await v2("/incidents.json")).incidents.find((i: { id: string }) => i.id === id).status).toBe("postmortem");
+
+    expect(await auditActions()).toEqual(
+      expect.arrayContaining(["incident.create", "incident.update", "report.save", "report.publish"]),
+    );
+    const closed = await api("POST", `/incidents/${id}/updates`, {
+      body: { status: "investigating", message: "Again?" },
+    });
+    expect(closed.status).toBe(409);
+    expect(closed.body.error.message).toContain("closed");
+  });
+
+  it("refuses to reach postmortem by an update, and to publish before resolving", async () => {
+    const { body } = await api("POST", "/incidents", { body: { name: "Slow search", message: "Looking." } });
+    const skip = await api("POST", `/incidents/${body.id}/updates`, { body: { status: "postmortem", message: "x" } });
+    expect(skip.status).toBe(409);
+    expect(skip.body.error.code).toBe("invalid_transition");
+    const draft = await api("GET", `/incidents/${body.id}/report`);
+    await api("PUT", `/incidents/${body.id}/report`, {
+      headers: { "if-match": draft.headers.get("etag") ?? "" },
+      body: { summary: "s", whoWasAffected: "w", whatHappened: "h", prevention: "p" },
+    });
+    const early = await api("POST", `/incidents/${body.id}/report/publish`);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe("not_resolved");
+  });
+});
+
+describe("concurrent edits", () => {
+  it("refuses an edit built on a stale revision, and demands If-Match for edits", async () => {
+    const { body, headers } = await api("POST", "/incidents", { body: { name: "Queue lag", message: "Looking." } });
+    const etag = headers.get("etag") ?? "";
+    const first = await api("PATCH", `/incidents/${body.id}`, {
+      headers: { "if-match": etag },
+      body: { impact: "major" },
+    });
+    expect(first.status).toBe(200);
+    const second = await api("PATCH", `/incidents/${body.id}`, {
+      headers: { "if-match": etag },
+      body: { name: "Queue lag (colleague's stale edit)" },
+    });
+    expect(second.status).toBe(412);
+    expect(second.body.error.code).toBe("stale_revision");
+    const after = await api("GET", `/incidents/${body.id}`);
+    expect(after.body.name).toBe("Queue lag");
+    expect(after.body.impact).toBe("major");
+    const blind = await api("PATCH", `/incidents/${body.id}`, { body: { impact: "minor" } });
+    expect(blind.status).toBe(428);
+  });
+});
+
+describe("idempotent retries", () => {
+  it("returns the first response and creates nothing twice", async () => {
+    const request = { name: "Checkout errors", message: "Investigating checkout failures." };
+    const before = await api("GET", "/incidents?limit=100");
+    const first = await api("POST", "/incidents", { headers: { "idempotency-key": "retry-1" }, body: request });
+    const retry = await api("POST", "/incidents", { headers: { "idempotency-key": "retry-1" }, body: request });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(first.body.id);
+    expect(retry.headers.get("idempotent-replayed")).toBe("true");
+    const after = await api("GET", "/incidents?limit=100");
+    expect(after.body.data.length).toBe(before.body.data.length + 1);
+    const reused = await api("POST", "/incidents", {
+      headers: { "idempotency-key": "retry-1" },
+      body: { ...request, name: "Something else" },
+    });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe("idempotency_key_reused");
+  });
+
+  it("lets concurrent retries of one request create it once", async () => {
+    const request = { name: "Parallel retry", message: "Sent five times at once." };
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        api("POST", "/incidents", { headers: { "idempotency-key": "burst" }, body: request }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.body.id)).size).toBe(1);
+    const all = await api("GET", "/incidents?limit=100");
+    expect(all.body.data.filter((i: { name: string }) => i.name === "Parallel retry")).toHaveLength(1);
+  });
+});
+
+describe("internal incidents", () => {
+  it("never reach a public surface, and cannot move public component statuses", async () => {
+    const internal = await api("POST", "/incidents", {
+      body: { name: "Secret drill 7f3a", message: "Practising failover.", visibility: "internal" },
+    });
+    expect(internal.status).toBe(201);
+    for (const path of ["/", "/history", `/incidents/${internal.body.id}`]) {
+      expect(await page(path)).not.toContain("Secret drill 7f3a");
+    }
+    for (const path of ["/incidents.json", "/incidents/unresolved.json", "/summary.json"]) {
+      expect(JSON.stringify(await v2(path))).not.toContain("Secret drill 7f3a");
+    }
+    const moved = await api("POST", `/incidents/${internal.body.id}/updates`, {
+      body: { status: "identified", message: "Found it.", components: { api: "major_outage" } },
+    });
+    expect(moved.status).toBe(422);
+    expect((await api("GET", `/incidents/${internal.body.id}`)).body.visibility).toBe("internal");
+  });
+});

@@ -1,0 +1,111 @@
+import { z } from "zod";
+import { SCOPE_DESCRIPTIONS } from "../core/access/scopes.ts";
+import { OPERATIONS, type OperationSpec } from "./operations.ts";
+
+const ERROR = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        fields: {
+          type: "array",
+          items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } },
+        },
+      },
+    },
+  },
+};
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+function schemaOf(type: z.ZodType): unknown {
+  const { $schema: _, ...schema } = z.toJSONSchema(type, { io: "input", unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
+  return schema;
+}
+
+/**
+ * The OpenAPI 3.1 document, generated from the operations table and the very
+ * zod schemas that validate requests, so it says exactly what the code accepts.
+ */
+export function openApiDocument(serverUrl: string) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [id, spec] of Object.entries(OPERATIONS) as [string, OperationSpec][]) {
+    const path = spec.path.replace(/:([a-z]+)/g, "{$1}");
+    const pathParams = [...spec.path.matchAll(/:([a-z]+)/g)].map(([, name]) => ({
+      name,
+      in: "path",
+      required: true,
+      schema: { type: "string" },
+    }));
+    const query = schemaOf(spec.query) as { properties?: Record<string, unknown>; required?: string[] };
+    const queryParams = Object.entries(query.properties ?? {}).map(([name, schema]) => ({
+      name,
+      in: "query",
+      required: query.required?.includes(name) ?? false,
+      schema,
+    }));
+    const headers = [
+      ...(spec.ifMatch
+        ? [{ name: "If-Match", in: "header", required: spec.ifMatch === "required", schema: { type: "string" } }]
+        : []),
+      ...(spec.method === "post"
+        ? [{ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 } }]
+        : []),
+    ];
+    paths[path] ??= {};
+    paths[path][spec.method] = {
+      operationId: id,
+      summary: spec.summary,
+      ...(spec.description ? { description: spec.description } : {}),
+      tags: [spec.scope],
+      security: [{ bearer: [spec.scope] }],
+      parameters: [...pathParams, ...queryParams, ...headers],
+      ...(spec.body
+        ? { requestBody: { required: false, content: { "application/json": { schema: schemaOf(spec.body) } } } }
+        : {}),
+      responses: {
+        [spec.success]: { description: "Done", content: { "application/json": { schema: {} } } },
+        "400": errorResponse("The body or query is not valid; `fields` names each fault"),
+        "401": errorResponse("No valid token"),
+        "403": errorResponse(`The token lacks the "${spec.scope}" scope`),
+        ...(spec.path.includes(":") ? { "404": errorResponse("No such item") } : {}),
+        ...(spec.method !== "get" ? { "409": errorResponse("Not possible in the current state; says why") } : {}),
+        ...(spec.ifMatch ? { "412": errorResponse("Changed since you read it (If-Match)") } : {}),
+        ...(spec.ifMatch === "required" ? { "428": errorResponse("If-Match is required") } : {}),
+        ...(spec.body
+          ? {
+              "413": errorResponse("Body too large"),
+              "415": errorResponse("Body is not application/json"),
+              "422": errorResponse("Refers to something that does not exist, or reuses an Idempotency-Key"),
+            }
+          : {}),
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Lookout communicator API",
+      version: "1",
+      description: "Incidents, maintenances, post-incident reports, ops flags, tokens, audit log and backups.",
+    },
+    servers: [{ url: serverUrl }],
+    tags: Object.entries(SCOPE_DESCRIPTIONS).map(([name, description]) => ({ name, description })),
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
+      schemas: { Error: ERROR },
+    },
+    paths,
+  };
+}

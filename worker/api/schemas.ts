@@ -1,0 +1,208 @@
+import { z } from "zod";
+import { SCOPES } from "../core/access/scopes.ts";
+import { FLAGS, type FlagName } from "../core/flags.ts";
+import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../core/statuses.ts";
+
+/**
+ * The communicator API's request bodies and queries. The same schemas
+ * validate requests at the edge and generate the OpenAPI document, so the
+ * document cannot drift from what the code accepts. Every text has a limit.
+ */
+
+const text = (max: number, what: string) => z.string().trim().min(1, `${what} must not be empty`).max(max);
+const name = text(255, "the name").meta({
+  description: "Shown as the headline on the page.",
+  example: "Elevated API errors",
+});
+const message = text(10_000, "the message").meta({
+  description: "What readers should know now. Plain text; line breaks are kept.",
+  example: "We are investigating elevated error rates on the API.",
+});
+const person = z.string().trim().min(1).max(100).nullable();
+const instant = z.iso.datetime({ offset: true }).meta({ description: "ISO 8601 with a time zone." });
+const componentId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "not a component id");
+const notify = z.boolean().meta({ description: "Tell subscribers about this change (default true)." });
+
+const componentChanges = z
+  .record(componentId, z.enum(COMPONENT_STATUSES))
+  .refine((changes) => Object.keys(changes).length <= 100, "at most 100 components")
+  .meta({
+    description: "Affected components and the status each has now.",
+    example: { api: "major_outage" },
+  });
+
+const OPEN_OR_RESOLVED = ["investigating", "identified", "monitoring", "resolved"] as const;
+
+export const incidentCreate = z.strictObject({
+  name,
+  message,
+  status: z.enum(OPEN_OR_RESOLVED).default("investigating"),
+  impact: z.enum(IMPACTS).default("minor"),
+  components: componentChanges.optional(),
+  visibility: z
+    .enum(["public", "internal"])
+    .default("public")
+    .meta({ description: "Internal incidents never appear on the page, the feeds or the public JSON." }),
+  startedAt: instant.optional().meta({ description: "When impact began, if before the declaration." }),
+  lead: person.optional(),
+  communicator: person.optional(),
+  notify: notify.default(true),
+});
+
+export const incidentUpdateCreate = z.strictObject({
+  status: z.enum(INCIDENT_STATUSES),
+  message,
+  components: componentChanges.optional(),
+  notify: notify.default(true),
+});
+
+const atLeastOneField = (value: object) => Object.keys(value).length > 0;
+
+export const incidentEdit = z
+  .strictObject({
+    name: name.optional(),
+    impact: z.enum(IMPACTS).optional(),
+    visibility: z.enum(["public", "internal"]).optional(),
+    startedAt: instant.optional(),
+    lead: person.optional(),
+    communicator: person.optional(),
+  })
+  .refine(atLeastOneField, "send at least one field to change");
+
+const componentList = z.array(componentId).min(1).max(100);
+
+export const maintenanceCreate = z
+  .strictObject({
+    name,
+    message,
+    scheduledFor: instant,
+    scheduledUntil: instant,
+    components: componentList,
+    visibility: z.enum(["public", "internal"]).default("public"),
+    notify: notify.default(true),
+  })
+  .refine((m) => Date.parse(m.scheduledUntil) > Date.parse(m.scheduledFor), {
+    message: "must be after scheduledFor",
+    path: ["scheduledUntil"],
+  });
+
+export const maintenanceUpdateCreate = z.strictObject({
+  status: z.enum(MAINTENANCE_STATUSES),
+  message,
+  notify: notify.default(true),
+});
+
+export const maintenanceEdit = z
+  .strictObject({
+    name: name.optional(),
+    scheduledFor: instant.optional(),
+    scheduledUntil: instant.optional().meta({ description: "Move the end to extend (or shorten) the window." }),
+    components: componentList.optional(),
+  })
+  .refine(atLeastOneField, "send at least one field to change");
+
+export const maintenanceCancel = z.strictObject({
+  message: message.optional(),
+  notify: notify.default(true),
+});
+
+const section = (what: string) =>
+  z
+    .string()
+    .max(50_000)
+    .meta({ description: `${what} (markdown, no raw HTML).` });
+
+export const reportPut = z.strictObject({
+  summary: section("Summary"),
+  whoWasAffected: section("Who was affected"),
+  whatHappened: section("What happened"),
+  prevention: section("What we are doing to make sure it does not happen again"),
+  followUps: z
+    .array(
+      z.strictObject({
+        title: text(255, "the title"),
+        owner: person.optional(),
+        url: z
+          .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+          .max(2048)
+          .nullable()
+          .optional()
+          .meta({ description: "Where the work is tracked." }),
+        done: z.boolean().default(false),
+      }),
+    )
+    .max(50)
+    .default([]),
+});
+
+export const reportPublish = z.strictObject({ notify: notify.default(true) });
+
+export const tokenCreate = z.strictObject({
+  name: text(100, "the name"),
+  scopes: z
+    .array(z.enum(SCOPES))
+    .min(1)
+    .max(SCOPES.length)
+    .refine((scopes) => new Set(scopes).size === scopes.length, "each scope once"),
+});
+
+export const flagPut = z.strictObject({
+  value: z.boolean().nullable().meta({ description: "true or false overrides; null returns to the default." }),
+});
+
+const pageSize = z.coerce.number().int().min(1).max(100).default(25);
+const cursor = z
+  .string()
+  .regex(/^[0-9]{1,16}\.[a-z0-9]{1,40}$/, "not a cursor from a previous page")
+  .optional();
+
+export const incidentListQuery = z.strictObject({
+  status: z.enum(["open", ...INCIDENT_STATUSES]).optional(),
+  visibility: z.enum(["public", "internal"]).optional(),
+  limit: pageSize,
+  cursor,
+});
+
+export const maintenanceListQuery = z.strictObject({
+  status: z.enum(MAINTENANCE_STATUSES).optional(),
+  limit: pageSize,
+  cursor,
+});
+
+export const auditListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.coerce.number().int().min(1).optional().meta({ description: "Entries older than this sequence number." }),
+});
+
+export const emptyQuery = z.strictObject({});
+
+/** A row of the export: values as SQLite holds them. */
+const cell = z.union([z.string(), z.number(), z.null()]);
+
+export const exportDocument = z.strictObject({
+  format: z.literal("lookout.export"),
+  version: z.literal(1),
+  exportedAt: instant,
+  schemaVersion: z.number().int().min(1),
+  tables: z.record(
+    z.string().regex(/^[a-z_]{1,40}$/),
+    z.strictObject({ columns: z.array(z.string().regex(/^[a-z_]{1,40}$/)).min(1), rows: z.array(z.array(cell)) }),
+  ),
+});
+
+export type IncidentCreate = z.infer<typeof incidentCreate>;
+export type IncidentUpdateCreate = z.infer<typeof incidentUpdateCreate>;
+export type IncidentEdit = z.infer<typeof incidentEdit>;
+export type MaintenanceCreate = z.infer<typeof maintenanceCreate>;
+export type MaintenanceUpdateCreate = z.infer<typeof maintenanceUpdateCreate>;
+export type MaintenanceEdit = z.infer<typeof maintenanceEdit>;
+export type MaintenanceCancel = z.infer<typeof maintenanceCancel>;
+export type ReportPut = z.infer<typeof reportPut>;
+export type TokenCreate = z.infer<typeof tokenCreate>;
+export type FlagPut = z.infer<typeof flagPut>;
+export type IncidentListQuery = z.infer<typeof incidentListQuery>;
+export type MaintenanceListQuery = z.infer<typeof maintenanceListQuery>;
+export type AuditListQuery = z.infer<typeof auditListQuery>;
+export type ExportDocument = z.infer<typeof exportDocument>;
+
+export const flagName = z.enum(Object.keys(FLAGS) as [FlagName, ...FlagName[]]);

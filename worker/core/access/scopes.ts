@@ -1,0 +1,31 @@
+/**
+ * What an API token may do. A scope covers reading and writing its area;
+ * `tokens` is the keys to the kingdom (it can mint any scope), so hand it out
+ * as sparingly as the bootstrap token.
+ */
+export const SCOPES = [
+  "incidents",
+  "maintenances",
+  "reports",
+  "subscribers",
+  "flags",
+  "tokens",
+  "audit",
+  "backup",
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  incidents: "Declare, update, edit and resolve incidents; read them, internal ones included.",
+  maintenances: "Schedule, update, extend and cancel maintenances.",
+  reports: "Draft, edit and publish post-incident reports and their follow-up actions.",
+  subscribers: "Manage subscribers and webhooks.",
+  flags: "Read and set ops flags.",
+  tokens: "Create, list and revoke API tokens.",
+  audit: "Read the audit log.",
+  backup: "Export the page's whole state and import it into an empty page.",
+};
+
+export function isScope(value: string): value is Scope {
+  return (SCOPES as readonly string[]).includes(value);
+}

@@ -1,0 +1,141 @@
+/**
+ * The calendar months `/history?page=N` shows, in the page's time zone, like
+ * Statuspage's history: page 1 is the current month and the two before it,
+ * page N the three months before page N−1. Pure arithmetic on instants; the
+ * zone's offsets come from Intl, so summer time, half-hour zones and zones
+ * whose midnight is skipped by a clock change all start their months at the
+ * first instant that belongs to the month there.
+ */
+
+export const MONTHS_PER_HISTORY_PAGE = 3;
+/** Events one history page lists at most, so one pathological month cannot blow the render budget. */
+export const HISTORY_PAGE_CAP = 300;
+/** 250 years back: far enough for any real page, few enough to bound the cache's keys (and Date.UTC's years stay ≥ 100). */
+export const MAX_HISTORY_PAGE = 1000;
+
+export interface HistoryMonth {
+  /** "March 2026" (English, like the rest of the page). */
+  label: string;
+  /** Year and month in the page's time zone. */
+  year: number;
+  /** 1–12. */
+  month: number;
+  /** The month's first instant in the page's time zone (ms since the epoch). */
+  fromMs: number;
+  /** The next month's first instant: the range is [fromMs, toMs). */
+  toMs: number;
+}
+
+const MONTH_NAMES = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The months of history page `page` (1-based), newest first. `timeZone` is an
+ * IANA name; one Intl does not know falls back to UTC.
+ */
+export function historyMonths(page: number, nowMs: number, timeZone: string): HistoryMonth[] {
+  const zone = knownZone(timeZone);
+  const now = wallClock(nowMs, zone);
+  const current = now.year * 12 + (now.month - 1);
+  const months: HistoryMonth[] = [];
+  for (let k = 0; k < MONTHS_PER_HISTORY_PAGE; k++) {
+    const index = current - (page - 1) * MONTHS_PER_HISTORY_PAGE - k;
+    const year = Math.floor(index / 12);
+    const month = index - year * 12 + 1;
+    months.push({
+      label: `${MONTH_NAMES[month - 1]} ${year}`,
+      year,
+      month,
+      fromMs: monthStart(year, month, zone),
+      toMs: month === 12 ? monthStart(year + 1, 1, zone) : monthStart(year, month + 1, zone),
+    });
+  }
+  return months;
+}
+
+/** The first instant of `year`-`month` (1–12) in `timeZone`. */
+export function monthStart(year: number, month: number, timeZone: string): number {
+  const zone = knownZone(timeZone);
+  // Midnight on the 1st read as if it were UTC; the real instant is within a day of it.
+  const wall = Date.UTC(year, month - 1, 1);
+  const before = offsetAt(wall - DAY_MS, zone);
+  const after = offsetAt(wall + DAY_MS, zone);
+  const candidates = [...new Set([before, after])]
+    .map((offset) => wall - offset)
+    .filter((instant) => instant - wall === -offsetAt(instant, zone));
+  // Midnight happened (twice, at most): the first time. It was skipped by a clock change:
+  // the month starts at the change, which is the later of the two readings.
+  return candidates.length > 0 ? Math.min(...candidates) : Math.max(wall - before, wall - after);
+}
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    formatters.set(timeZone, format);
+  }
+  return format;
+}
+
+function knownZone(timeZone: string): string {
+  try {
+    formatter(timeZone);
+    return timeZone;
+  } catch {
+    return "UTC";
+  }
+}
+
+function wallClock(at: number, timeZone: string): WallClock {
+  const parts: Record<string, string> = {};
+  for (const part of formatter(timeZone).formatToParts(new Date(at))) parts[part.type] = part.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
+}
+
+/** How far the zone's wall clock is ahead of UTC at `at`, in ms (whole seconds). */
+function offsetAt(at: number, timeZone: string): number {
+  const wall = wallClock(at, timeZone);
+  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+  return asUtc - (at - (((at % 1000) + 1000) % 1000));
+}
