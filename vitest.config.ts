@@ -1,38 +1,53 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { FLAGS } from "./worker/core/flags.ts";
 import { TARGETS_KEY } from "./test/helpers/target-addresses.ts";
 import { ADMIN_TOKEN_FOR_TESTS } from "./test/helpers/test-secrets.ts";
 
 /**
- * Two projects: `workers` runs unit and integration tests inside workerd with
- * the real bindings from wrangler.toml; `e2e` runs in Node and drives the
- * Worker the way `npm start` runs it, through a real browser. The workers
- * project's global setup starts real probe targets on 127.0.0.1 and their
- * addresses reach the tests as the `TARGETS` binding.
+ * `workers` runs unit and integration tests inside workerd with the real
+ * bindings from wrangler.toml; its global setup starts real probe targets on
+ * 127.0.0.1, whose addresses reach the tests as the `TARGETS` binding. The
+ * integration tests run twice more, with every ops flag on and every flag off
+ * (FLAG_<NAME> variables, as wrangler.toml would set them): a test that needs
+ * a flag pins it through the API (test/helpers/workers/flags.ts), and nothing
+ * else may depend on one. `e2e` runs in Node and drives the Worker the way
+ * `npm start` runs it, through a real browser.
  */
+function workersProject(
+  name: string,
+  include: string[],
+  flags: Record<string, string> = {},
+): TestProjectInlineConfiguration {
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            LOG_LEVEL: "warn",
+            HEARTBEAT_SECRET: "test-heartbeat-secret",
+            ADMIN_TOKEN: ADMIN_TOKEN_FOR_TESTS,
+            TARGETS: inject(TARGETS_KEY),
+            ...flags,
+          },
+        },
+      })),
+    ],
+    test: { name, globalSetup: ["test/global-setup.ts"], include },
+  };
+}
+
+const everyFlag = (value: "on" | "off") =>
+  Object.fromEntries(Object.keys(FLAGS).map((flag) => [`FLAG_${flag.toUpperCase()}`, value]));
+const integration = ["test/integration/**/*.test.{ts,tsx}"];
+
 export default defineConfig({
   test: {
     projects: [
-      {
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                LOG_LEVEL: "warn",
-                HEARTBEAT_SECRET: "test-heartbeat-secret",
-                ADMIN_TOKEN: ADMIN_TOKEN_FOR_TESTS,
-                TARGETS: inject(TARGETS_KEY),
-              },
-            },
-          })),
-        ],
-        test: {
-          name: "workers",
-          globalSetup: ["test/global-setup.ts"],
-          include: ["test/unit/**/*.test.{ts,tsx}", "test/integration/**/*.test.{ts,tsx}"],
-        },
-      },
+      workersProject("workers", ["test/unit/**/*.test.{ts,tsx}", ...integration]),
+      workersProject("flags-on", integration, everyFlag("on")),
+      workersProject("flags-off", integration, everyFlag("off")),
       {
         test: {
           name: "e2e",

@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
 import type { MonitorConfig } from "../../worker/config/monitor-schema.ts";
-import { resolveFlags } from "../../worker/core/flags.ts";
 import { judgeHeartbeat } from "../../worker/core/monitors/heartbeat.ts";
 import { type MonitorReport, REPORT_EVERY_MS } from "../../worker/core/monitors/report.ts";
 import { type DailyRollup, ROLLUP_DAYS, rollUpDay, type Sample } from "../../worker/core/monitors/rollup.ts";
@@ -10,6 +9,7 @@ import type { ProbeResult } from "../../worker/core/probes/probe-result.ts";
 import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
 import type { Env } from "../../worker/env.ts";
 import { statusPageStub } from "../../worker/env.ts";
+import { currentFlags } from "../../worker/flags-client.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
 import { readMeta, runMigrations, writeMeta } from "../shared/sql.ts";
 import { runHttpProbe } from "./probe-http.ts";
@@ -107,7 +107,7 @@ export class Monitor extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(next);
     writeMeta(sql, "next_check_at", String(next));
 
-    if (!resolveFlags(this.env.ENVIRONMENT, this.env as unknown as Record<string, unknown>).probing) {
+    if (!(await currentFlags(this.env)).probing) {
       log.debug("monitor.skipped", { monitorId, region, reason: "probing flag is off" });
       return;
     }

@@ -1,10 +1,11 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
 import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
 import { monitorStub } from "../../worker/env.ts";
+import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { targets, targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
@@ -39,6 +40,9 @@ async function statusOf(componentId: string) {
   const snapshot = await pageObject().snapshot();
   return snapshot.components.find((c) => c.id === componentId)?.status;
 }
+
+// Checks must run and monitors must open incidents, whatever the suite's flag defaults.
+beforeAll(() => pinFlags({ probing: true, automatic_incidents: true }));
 
 describe("monitoring", () => {
   it("starts a new monitor without a manual step and checks it on its alarm", async () => {

@@ -1,0 +1,71 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { defineConfig } from "../../worker/config/define-config.ts";
+import { FLAGS } from "../../worker/core/flags.ts";
+import { monitorStub } from "../../worker/env.ts";
+import { forgetCachedFlags } from "../../worker/flags-client.ts";
+import { api } from "../helpers/workers/api.ts";
+import { kick } from "../helpers/workers/kicks.ts";
+import { targetUrl } from "../helpers/workers/targets.ts";
+import { pageObject } from "../helpers/workers/worker.ts";
+
+describe("ops flags through the API", () => {
+  it("lists every declared flag with its meaning, value, default, override and expiry", async () => {
+    const { status, body } = await api("GET", "/flags");
+    expect(status).toBe(200);
+    expect(body.data.map((f: { name: string }) => f.name).sort()).toEqual(Object.keys(FLAGS).sort());
+    for (const flag of body.data) {
+      expect(flag.description.length).toBeGreaterThan(10);
+      expect(flag.expires).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(typeof flag.default).toBe("boolean");
+      expect(flag.value).toBe(flag.override?.value ?? flag.default);
+    }
+  });
+
+  it("overrides a flag at run time, records who did it, and returns to the default on null", async () => {
+    const set = await api("PUT", "/flags/automatic_incidents", { body: { value: false } });
+    expect(set.status).toBe(200);
+    expect(set.body).toMatchObject({ value: false, override: { value: false, updatedBy: "bootstrap" } });
+    expect((await pageObject().flagValues()).automatic_incidents).toBe(false);
+
+    const audit = await api("GET", "/audit?limit=1");
+    expect(audit.body.data[0]).toMatchObject({ action: "flag.set", target: "automatic_incidents" });
+    expect(audit.body.data[0].after.value).toBe(false);
+
+    const cleared = await api("PUT", "/flags/automatic_incidents", { body: { value: null } });
+    expect(cleared.body.override).toBeNull();
+    expect(cleared.body.value).toBe(cleared.body.default);
+    expect((await pageObject().flagValues()).automatic_incidents).toBe(cleared.body.default);
+  });
+
+  it("stops and restarts checks within seconds, without a deploy", async () => {
+    await pageObject().reconcile(
+      defineConfig({
+        page: { name: "Flags", url: "https://status.flags.test" },
+        components: [{ id: "api", name: "API" }],
+        monitors: [{ id: "flagged", url: targetUrl("/healthy"), components: ["api"] }],
+      }),
+    );
+    await kick();
+    const monitor = () => monitorStub(env, "flagged", "default");
+
+    await api("PUT", "/flags/probing", { body: { value: false } });
+    forgetCachedFlags();
+    expect(await runDurableObjectAlarm(monitor())).toBe(true);
+    expect((await monitor().inspect()).samples).toBe(0);
+
+    await api("PUT", "/flags/probing", { body: { value: true } });
+    forgetCachedFlags();
+    expect(await runDurableObjectAlarm(monitor())).toBe(true);
+    expect((await monitor().inspect()).samples).toBe(1);
+  });
+
+  it("refuses unknown flags and values that are not booleans", async () => {
+    expect((await api("GET", "/flags/no_such_flag")).status).toBe(404);
+    expect((await api("PUT", "/flags/no_such_flag", { body: { value: true } })).status).toBe(404);
+    const wrong = await api("PUT", "/flags/probing", { body: { value: "off" } });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.fields[0].path).toBe("value");
+  });
+});
