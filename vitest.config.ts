@@ -1,8 +1,8 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
-import { FLAGS } from "./worker/core/flags.ts";
 import { TARGETS_KEY } from "./test/helpers/target-addresses.ts";
 import { ADMIN_TOKEN_FOR_TESTS } from "./test/helpers/test-secrets.ts";
+import { FLAGS } from "./worker/core/flags.ts";
 
 /**
  * `workers` runs unit and integration tests inside workerd with the real
