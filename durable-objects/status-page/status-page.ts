@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "../../lookout.config.ts";
 import type { ApiCall, ApiResult } from "../../worker/api/contract.ts";
+import type { ExportDocument } from "../../worker/api/schemas.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
 import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
@@ -203,8 +204,14 @@ export class StatusPage extends DurableObject<Env> {
       { sql: this.ctx.storage.sql, env: this.env, write: (change, changed) => this.#write(change, changed) },
       call,
     );
-    // Imports and edits can leave Monitor objects to (re)start.
-    if (call.operation === "backup.import" && result.status < 300) await this.#wakeKicks();
+    if (call.operation === "backup.import" && result.status < 300) {
+      // The restored page last changed when the original did, not now.
+      const restored = (call.body as ExportDocument).pageUpdatedAt;
+      if (restored) writeMeta(this.ctx.storage.sql, "updated_at", String(Date.parse(restored)));
+      this.#snapshot = null;
+      // Every Monitor object starts afresh.
+      await this.#wakeKicks();
+    }
     return result;
   }
 

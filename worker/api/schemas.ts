@@ -184,9 +184,14 @@ export const exportDocument = z.strictObject({
   version: z.literal(1),
   exportedAt: instant,
   schemaVersion: z.number().int().min(1),
+  /** When the page last changed; a restore keeps it, so "last updated" tells the truth. */
+  pageUpdatedAt: instant.optional(),
   tables: z.record(
-    z.string().regex(/^[a-z_]{1,40}$/),
-    z.strictObject({ columns: z.array(z.string().regex(/^[a-z_]{1,40}$/)).min(1), rows: z.array(z.array(cell)) }),
+    z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
+    z.strictObject({
+      columns: z.array(z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)).min(1),
+      rows: z.array(z.array(cell)),
+    }),
   ),
 });
 

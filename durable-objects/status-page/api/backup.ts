@@ -1,6 +1,6 @@
 import { ApiProblem } from "../../../worker/api/contract.ts";
 import type { ExportDocument } from "../../../worker/api/schemas.ts";
-import { SCHEMA_VERSION } from "../schema.ts";
+import { readMeta, SCHEMA_VERSION } from "../schema.ts";
 import { iso } from "../time.ts";
 import { type Handler, recordAudit } from "./context.ts";
 
@@ -37,7 +37,15 @@ export function exportPage(sql: SqlStorage, now: number): ExportDocument {
     const rows = [...cursor.raw()] as (string | number | null)[][];
     tables[table] = { columns: cursor.columnNames, rows };
   }
-  return { format: "lookout.export", version: 1, exportedAt: iso(now), schemaVersion: SCHEMA_VERSION, tables };
+  const updatedAt = Number(readMeta(sql, "updated_at") ?? now);
+  return {
+    format: "lookout.export",
+    version: 1,
+    exportedAt: iso(now),
+    schemaVersion: SCHEMA_VERSION,
+    pageUpdatedAt: iso(updatedAt),
+    tables,
+  };
 }
 
 export const exportHandler: Handler<"backup.export"> = ({ sql, now }) => ({ status: 200, body: exportPage(sql, now) });

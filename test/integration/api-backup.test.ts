@@ -1,0 +1,133 @@
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { createApp } from "../../worker/app.tsx";
+import { api } from "../helpers/workers/api.ts";
+import { pageObject } from "../helpers/workers/worker.ts";
+
+const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+
+/** "Ongoing for 3 min (as of …)" is the time of rendering, not state: the one thing allowed to differ. */
+function withoutRenderTime(html: string): string {
+  return html.replace(/\(as of <time[^>]*>[^<]*<\/time>\)/g, "(as of …)");
+}
+
+/** What readers and communicators see, read fresh (a new app each time: no cache survives the wipe). */
+async function everythingVisible(ids: { incidents: string[]; maintenance: string }) {
+  const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
+  const publicPaths = [
+    "/",
+    "/history",
+    "/components/api",
+    ...ids.incidents.map((id) => `/incidents/${id}`),
+    `/maintenances/${ids.maintenance}`,
+    "/api/v2/summary.json",
+    "/api/v2/incidents.json",
+    "/api/v2/scheduled-maintenances.json",
+    "/api/v2/components.json",
+  ];
+  const pages: Record<string, string> = {};
+  for (const path of publicPaths) pages[path] = withoutRenderTime(await (await app.request(path, {}, env)).text());
+  const apiPaths = [
+    "/incidents?limit=100",
+    "/maintenances?limit=100",
+    "/tokens",
+    "/flags",
+    ...ids.incidents.map((id) => `/incidents/${id}`),
+    // The resolved incident's draft only: an ongoing one's draft counts up to the moment it is read.
+    `/incidents/${ids.incidents[0]}/report`,
+  ];
+  const answers: Record<string, unknown> = {};
+  for (const path of apiPaths) answers[path] = (await api("GET", path)).body;
+  return { pages, answers };
+}
+
+describe("backup and restore", () => {
+  it("export → wipe → import gives identical public output and API output", async () => {
+    const page = pageObject();
+    const first = await api("POST", "/incidents", {
+      body: {
+        name: "Payments failing",
+        message: "Card payments fail.",
+        impact: "critical",
+        components: { billing: "major_outage" },
+      },
+    });
+    await api("POST", `/incidents/${first.body.id}/updates`, { body: { status: "resolved", message: "Fixed." } });
+    const draft = await api("GET", `/incidents/${first.body.id}/report`);
+    await api("PUT", `/incidents/${first.body.id}/report`, {
+      headers: { "if-match": draft.headers.get("etag") ?? "" },
+      body: {
+        summary: "Card payments failed for 12 minutes.",
+        whoWasAffected: "Everyone paying by card.",
+        whatHappened: "An expired certificate.",
+        prevention: "Certificate expiry alerts.",
+        followUps: [
+          { title: "Alert 30 days before expiry", owner: "Sam", url: "https://tracker.example/PAY-9", done: true },
+        ],
+      },
+    });
+    await api("POST", `/incidents/${first.body.id}/report/publish`);
+    const second = await api("POST", "/incidents", {
+      body: {
+        name: "Slow dashboard",
+        message: "Pages load slowly.",
+        components: { dashboard: "degraded_performance" },
+      },
+    });
+    await api("POST", "/incidents", { body: { name: "Internal only", message: "m", visibility: "internal" } });
+    const maintenance = await api("POST", "/maintenances", {
+      body: {
+        name: "Search reindex",
+        message: "m",
+        scheduledFor: minutes(60),
+        scheduledUntil: minutes(90),
+        components: ["search"],
+      },
+    });
+    await api("POST", "/tokens", { body: { name: "bot", scopes: ["incidents"] } });
+    await api("PUT", "/flags/automatic_incidents", { body: { value: false } });
+
+    const ids = { incidents: [first.body.id, second.body.id], maintenance: maintenance.body.id };
+    const before = await everythingVisible(ids);
+    const exported = await api("GET", "/export");
+    expect(exported.status).toBe(200);
+    expect(exported.body).toMatchObject({ format: "lookout.export", version: 1 });
+    const auditBefore = (await api("GET", "/audit?limit=200")).body.data;
+
+    // The wipe: every row of the page gone, the object restarted on empty storage.
+    await runInDurableObject(page, async (_: StatusPage, state) => {
+      await state.storage.deleteAll();
+    });
+    await abortAllDurableObjects();
+    expect((await api("GET", "/incidents")).body.data).toEqual([]);
+
+    const restored = await api("POST", "/import", { body: exported.body });
+    expect(restored.status).toBe(200);
+    expect(restored.body.imported).toBeGreaterThan(10);
+
+    const after = await everythingVisible(ids);
+    for (const path of Object.keys(before.pages)) expect(after.pages[path], path).toBe(before.pages[path]);
+    for (const path of Object.keys(before.answers)) expect(after.answers[path], path).toEqual(before.answers[path]);
+    // The audit log comes back too, with the import on top.
+    const auditAfter = (await api("GET", "/audit?limit=200")).body.data;
+    expect(auditAfter[0].action).toBe("backup.import");
+    expect(auditAfter.slice(1)).toEqual(auditBefore);
+  });
+
+  it("refuses to import over a page that is not empty, and documents from a newer schema", async () => {
+    const exported = await api("GET", "/export");
+    const busy = await api("POST", "/import", { body: exported.body });
+    expect(busy.status).toBe(409);
+    expect(busy.body.error.code).toBe("page_not_empty");
+    const newer = await api("POST", "/import", { body: { ...exported.body, schemaVersion: 999 } });
+    expect(newer.status).toBe(422);
+    const junk = await api("POST", "/import", {
+      body: { ...exported.body, tables: { secrets: { columns: ["a"], rows: [] } } },
+    });
+    expect([409, 422]).toContain(junk.status);
+    const malformed = await api("POST", "/import", { body: { format: "something else" } });
+    expect(malformed.status).toBe(400);
+  });
+});

@@ -1,0 +1,120 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../worker/app.tsx";
+import worker from "../../worker/index.ts";
+import { api } from "../helpers/workers/api.ts";
+
+const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
+const v2 = async (path: string) =>
+  (await app.request(`/api/v2${path}`, {}, env)).json() as Promise<{
+    scheduled_maintenances: { id: string; status: string }[];
+    components: { id: string; status: string }[];
+  }>;
+const statusOf = async (id: string) => (await v2("/components.json")).components.find((c) => c.id === id)?.status;
+const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+
+async function heartbeat() {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+describe("maintenances through the API", () => {
+  it("schedules a window that shows as upcoming, then runs and completes by itself on time", async () => {
+    const created = await api("POST", "/maintenances", {
+      body: {
+        name: "Database upgrade",
+        message: "Upgrading Postgres.",
+        scheduledFor: minutes(60),
+        scheduledUntil: minutes(120),
+        components: ["postgres"],
+      },
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    expect((await v2("/scheduled-maintenances/upcoming.json")).scheduled_maintenances.map((m) => m.id)).toContain(id);
+    expect(await app.request("/", {}, env).then((r) => r.text())).toContain("Database upgrade");
+
+    // Moved into the present: the next heartbeat starts it and marks its components.
+    const moved = await api("PATCH", `/maintenances/${id}`, {
+      headers: { "if-match": created.headers.get("etag") ?? "" },
+      body: { scheduledFor: minutes(-1) },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.body.status).toBe("in_progress");
+    expect(await statusOf("postgres")).toBe("under_maintenance");
+    expect((await v2("/scheduled-maintenances/active.json")).scheduled_maintenances.map((m) => m.id)).toContain(id);
+
+    // Extended, then its end passes: completed and handed back.
+    const extended = await api("PATCH", `/maintenances/${id}`, {
+      headers: { "if-match": moved.headers.get("etag") ?? "" },
+      body: { scheduledUntil: minutes(180) },
+    });
+    expect(extended.body.scheduledUntil).toBe(new Date(Date.parse(extended.body.scheduledUntil)).toISOString());
+    await heartbeat();
+    expect((await api("GET", `/maintenances/${id}`)).body.status).toBe("in_progress");
+    const ended = await api("PATCH", `/maintenances/${id}`, {
+      headers: { "if-match": extended.headers.get("etag") ?? "" },
+      body: { scheduledUntil: minutes(0) },
+    });
+    expect(ended.status).toBe(200);
+    await heartbeat();
+    expect((await api("GET", `/maintenances/${id}`)).body.status).toBe("completed");
+    expect(await statusOf("postgres")).toBe("operational");
+  });
+
+  it("takes updates, refuses going backwards, and cancels a window that never started", async () => {
+    const { body } = await api("POST", "/maintenances", {
+      body: {
+        name: "Search reindex",
+        message: "Reindexing.",
+        scheduledFor: minutes(30),
+        scheduledUntil: minutes(60),
+        components: ["search"],
+      },
+    });
+    const started = await api("POST", `/maintenances/${body.id}/updates`, {
+      body: { status: "in_progress", message: "Starting early." },
+    });
+    expect(started.status).toBe(201);
+    expect(await statusOf("search")).toBe("under_maintenance");
+    const backwards = await api("POST", `/maintenances/${body.id}/updates`, {
+      body: { status: "scheduled", message: "Oops." },
+    });
+    expect(backwards.status).toBe(409);
+    const early = await api("POST", `/maintenances/${body.id}/cancel`);
+    expect(early.status).toBe(200);
+    expect(early.body).toMatchObject({ status: "completed", cancelledAt: null });
+    expect(await statusOf("search")).toBe("operational");
+
+    const later = await api("POST", "/maintenances", {
+      body: {
+        name: "Never mind",
+        message: "m",
+        scheduledFor: minutes(30),
+        scheduledUntil: minutes(60),
+        components: ["search"],
+      },
+    });
+    const cancelled = await api("POST", `/maintenances/${later.body.id}/cancel`, {
+      body: { message: "Postponed to next week." },
+    });
+    expect(cancelled.body.status).toBe("completed");
+    expect(cancelled.body.cancelledAt).not.toBeNull();
+    expect(cancelled.body.updates[0].body).toBe("Postponed to next week.");
+    expect((await api("POST", `/maintenances/${later.body.id}/cancel`)).status).toBe(409);
+  });
+
+  it("refuses windows that end before they start or have already ended", async () => {
+    const backwards = await api("POST", "/maintenances", {
+      body: { name: "n", message: "m", scheduledFor: minutes(60), scheduledUntil: minutes(30), components: ["search"] },
+    });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.fields[0].path).toBe("scheduledUntil");
+    const past = await api("POST", "/maintenances", {
+      body: { name: "n", message: "m", scheduledFor: minutes(-60), scheduledUntil: minutes(-30), components: ["search"] },
+    });
+    expect(past.status).toBe(422);
+  });
+});
