@@ -34,7 +34,7 @@ describe("maintenances through the API", () => {
     expect(created.status).toBe(201);
     const id = created.body.id;
     expect((await v2("/scheduled-maintenances/upcoming.json")).scheduled_maintenances.map((m) => m.id)).toContain(id);
-    expect(await app.request("/", {}, env).then((r) => r.text())).toContain("Database upgrade");
+    expect(await (await app.request("/", {}, env)).text()).toContain("Database upgrade");
 
     // Moved into the present: the next heartbeat starts it and marks its components.
     const moved = await api("PATCH", `/maintenances/${id}`, {
@@ -113,7 +113,13 @@ describe("maintenances through the API", () => {
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.fields[0].path).toBe("scheduledUntil");
     const past = await api("POST", "/maintenances", {
-      body: { name: "n", message: "m", scheduledFor: minutes(-60), scheduledUntil: minutes(-30), components: ["search"] },
+      body: {
+        name: "n",
+        message: "m",
+        scheduledFor: minutes(-60),
+        scheduledUntil: minutes(-30),
+        components: ["search"],
+      },
     });
     expect(past.status).toBe(422);
   });
