@@ -4,11 +4,13 @@ import { api } from "../helpers/workers/api.ts";
 import { fetchWorker } from "../helpers/workers/worker.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON Schema objects are read field by field.
+type JsonSchema = any;
+
 type Document = {
   openapi: string;
   paths: Record<
     string,
-    Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: any }> } }>
+    Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>
   >;
 };
 

@@ -52,7 +52,7 @@ export const exportHandler: Handler<"backup.export"> = ({ sql, now }) => ({ stat
 
 /** Restores an export into a page that has no incidents, tokens or audit entries yet. */
 export const importHandler: Handler<"backup.import"> = (context) => {
-  const { sql, body, now } = context;
+  const { sql, body } = context;
   if (body.schemaVersion > SCHEMA_VERSION) {
     throw new ApiProblem(
       422,

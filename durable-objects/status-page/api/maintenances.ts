@@ -9,7 +9,7 @@ import { checkComponents, pageOf } from "./lists.ts";
 
 export function loadMaintenance(sql: SqlStorage, id: string): MaintenanceView {
   const event = loadEvents(sql, { where: "id = ?", params: [id] })[0];
-  if (!event || event.kind !== "maintenance") throw notFound("maintenance", id);
+  if (event?.kind !== "maintenance") throw notFound("maintenance", id);
   return event;
 }
 
