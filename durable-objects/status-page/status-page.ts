@@ -17,6 +17,7 @@ import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statu
 import type { Env } from "../../worker/env.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
+import { LOOKOUT, recordAudit } from "./api/context.ts";
 import { dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
@@ -117,7 +118,11 @@ export class StatusPage extends DurableObject<Env> {
   /** Applies a config (the deployed one on every start); new, changed and removed monitors are kicked at once. */
   async reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
     const result = this.#write(
-      (now) => reconcileWithConfig(this.ctx.storage.sql, next, now),
+      (now) => {
+        const outcome = reconcileWithConfig(this.ctx.storage.sql, next, now);
+        if (outcome.changed) this.#audit(now, "config.apply", null, outcome);
+        return outcome;
+      },
       (r) => r.changed,
     );
     await this.#wakeKicks();
@@ -135,10 +140,12 @@ export class StatusPage extends DurableObject<Env> {
     const progress = this.#write(
       (now) => {
         forgetOldKeys(this.ctx.storage.sql, now);
-        return {
-          ...advanceMaintenances(this.ctx.storage.sql, now),
-          resolvedIncidents: resolveQuietIncidents(this.ctx.storage.sql, now),
-        };
+        const moved = advanceMaintenances(this.ctx.storage.sql, now);
+        const resolvedIncidents = resolveQuietIncidents(this.ctx.storage.sql, now);
+        for (const id of moved.started) this.#audit(now, "maintenance.start", id, { status: "in_progress" });
+        for (const id of moved.completed) this.#audit(now, "maintenance.complete", id, { status: "completed" });
+        for (const id of resolvedIncidents) this.#audit(now, "incident.auto_resolve", id, { status: "resolved" });
+        return { ...moved, resolvedIncidents };
       },
       (p) => p.started.length + p.completed.length + p.resolvedIncidents.length > 0,
     );
@@ -182,7 +189,14 @@ export class StatusPage extends DurableObject<Env> {
   reportMonitor(report: MonitorReport): { changes: AffectedComponent[]; incidentId: string | null } {
     const flags = this.#flags();
     return this.#write(
-      (now) => applyReport(this.ctx.storage.sql, report, now, flags),
+      (now) => {
+        const outcome = applyReport(this.ctx.storage.sql, report, now, flags);
+        for (const change of outcome.changes) {
+          this.#audit(now, "component.status", change.code, { status: change.newStatus }, { status: change.oldStatus });
+        }
+        if (outcome.incidentId) this.#audit(now, "incident.auto", outcome.incidentId, { monitor: report.monitorId });
+        return outcome;
+      },
       (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null,
     );
   }
@@ -238,6 +252,11 @@ export class StatusPage extends DurableObject<Env> {
 
   setMaintenanceStatus(maintenanceId: string, status: MaintenanceStatus, body: string): string {
     return this.#write((now) => addIncidentUpdate(this.ctx.storage.sql, maintenanceId, { status, body }, now));
+  }
+
+  /** A line in the audit log for a write Lookout made by itself. */
+  #audit(now: number, action: string, target: string | null, after: unknown, before: unknown = null): void {
+    recordAudit({ sql: this.ctx.storage.sql, now, actor: LOOKOUT }, action, target, before, after);
   }
 
   /** Runs one write in a transaction; when it changed anything, bumps the version and drops the read model. */

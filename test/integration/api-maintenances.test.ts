@@ -62,6 +62,12 @@ describe("maintenances through the API", () => {
     await heartbeat();
     expect((await api("GET", `/maintenances/${id}`)).body.status).toBe("completed");
     expect(await statusOf("postgres")).toBe("operational");
+    // The heartbeat's own writes are audited too, under Lookout's name.
+    const audit = (await api("GET", "/audit?limit=20")).body.data;
+    expect(audit.find((e: { action: string }) => e.action === "maintenance.complete")).toMatchObject({
+      target: id,
+      actor: { id: "lookout" },
+    });
   });
 
   it("takes updates, refuses going backwards, and cancels a window that never started", async () => {

@@ -2,7 +2,7 @@ import { ApiProblem } from "../../../worker/api/contract.ts";
 import type { ExportDocument } from "../../../worker/api/schemas.ts";
 import { readMeta, SCHEMA_VERSION } from "../schema.ts";
 import { iso } from "../time.ts";
-import { type Handler, recordAudit } from "./context.ts";
+import { type Handler, LOOKOUT, recordAudit } from "./context.ts";
 
 /**
  * What a backup holds, in the order a restore inserts it. Idempotency keys
@@ -50,7 +50,7 @@ export function exportPage(sql: SqlStorage, now: number): ExportDocument {
 
 export const exportHandler: Handler<"backup.export"> = ({ sql, now }) => ({ status: 200, body: exportPage(sql, now) });
 
-/** Restores an export into a page that has no incidents, tokens or audit entries yet. */
+/** Restores an export into a page that has no incidents, tokens or audit entries by people yet. */
 export const importHandler: Handler<"backup.import"> = (context) => {
   const { sql, body } = context;
   if (body.schemaVersion > SCHEMA_VERSION) {
@@ -61,8 +61,13 @@ export const importHandler: Handler<"backup.import"> = (context) => {
       [{ path: "schemaVersion", message: `at most ${SCHEMA_VERSION}` }],
     );
   }
-  const count = (table: string) => sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
-  const held = { incidents: count("incidents"), tokens: count("api_tokens"), audit: count("audit_log") };
+  const count = (from: string) => sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${from}`).one().n;
+  // Lookout's own lines (a fresh page applying its config) do not make a page "used"; a person's do.
+  const held = {
+    incidents: count("incidents"),
+    tokens: count("api_tokens"),
+    audit: count(`audit_log WHERE actor != '${LOOKOUT.id}'`),
+  };
   if (held.incidents + held.tokens + held.audit > 0) {
     throw new ApiProblem(
       409,

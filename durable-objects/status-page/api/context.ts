@@ -10,6 +10,9 @@ export interface Actor {
   scopes: readonly Scope[];
 }
 
+/** Lookout itself, for writes its monitors, schedule and config make: they are audited like anyone's. */
+export const LOOKOUT: Actor = { id: "lookout", name: "Lookout (monitors, schedule, config)", scopes: [] };
+
 /** A token minted before the transaction (hashing is asynchronous, transactions are not). */
 export interface MintedToken {
   secret: string;
