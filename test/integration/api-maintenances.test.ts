@@ -62,10 +62,27 @@ describe("maintenances through the API", () => {
     await heartbeat();
     expect((await api("GET", `/maintenances/${id}`)).body.status).toBe("completed");
     expect(await statusOf("postgres")).toBe("operational");
-    // The heartbeat's own writes are audited too, under Lookout's name.
+  });
+
+  it("starts a window on time at the heartbeat, audited under Lookout's name", async () => {
+    const soon = new Date(Date.now() + 1_000).toISOString();
+    const { body } = await api("POST", "/maintenances", {
+      body: {
+        name: "Quick swap",
+        message: "m",
+        scheduledFor: soon,
+        scheduledUntil: minutes(30),
+        components: ["slack"],
+      },
+    });
+    expect(body.status).toBe("scheduled");
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    await heartbeat();
+    expect((await api("GET", `/maintenances/${body.id}`)).body.status).toBe("in_progress");
+    expect(await statusOf("slack")).toBe("under_maintenance");
     const audit = (await api("GET", "/audit?limit=20")).body.data;
-    expect(audit.find((e: { action: string }) => e.action === "maintenance.complete")).toMatchObject({
-      target: id,
+    expect(audit.find((e: { action: string }) => e.action === "maintenance.start")).toMatchObject({
+      target: body.id,
       actor: { id: "lookout" },
     });
   });
