@@ -1,3 +1,5 @@
+export { formatDuration } from "../core/durations.ts";
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
@@ -31,15 +33,4 @@ const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "
 export function formatDay(day: string): string {
   const [year, month, date] = day.split("-");
   return `${Number(date)} ${MONTHS[Number(month) - 1]} ${year}`;
-}
-
-/** "1 h 5 min", "45 s": durations for people. */
-export function formatDuration(seconds: number): string {
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  const minutes = Math.round(s / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  return rest ? `${hours} h ${rest} min` : `${hours} h`;
 }

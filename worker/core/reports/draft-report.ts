@@ -1,4 +1,4 @@
-import { formatDuration } from "../../views/format.ts";
+import { formatDuration } from "../durations.ts";
 import type { IncidentView } from "../read-model.ts";
 import {
   COMPONENT_STATUS_LABELS,
