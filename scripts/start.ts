@@ -50,11 +50,16 @@ console.log(`
     Status page     ${base}/
     JSON API (v2)   ${base}/api/v2/summary.json
     Health check    ${base}/healthCheck
-    Admin token     ${token}   (in .dev.vars; the communicator API uses it)
+    API (v1)        ${base}/api/v1/docs   (communicator API reference; OpenAPI at /api/v1/openapi.json)
+    Admin token     ${token}   (in .dev.vars; send it as Authorization: Bearer …)
     Demo targets    http://127.0.0.1:${DEMO_HTTP_PORT}/api/healthCheck and friends, probed on schedule
 
   Break one and watch the page:  curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/break/api
   Mend it:                       curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/fix/api
+  Declare an incident:
+    curl -X POST ${base}/api/v1/incidents -H "authorization: Bearer ${token}" \\
+      -H "content-type: application/json" \\
+      -d '{"name":"Slow logins","message":"We are looking into slow logins.","components":{"auth":"degraded_performance"}}'
   Edit lookout.config.ts and save: the page follows. Ctrl-C stops.
 `);
 

@@ -75,6 +75,8 @@ describe("errors a person can act on", () => {
     expect(response.body.error.code).toBe("validation_failed");
     const paths = response.body.error.fields.map((f: { path: string }) => f.path);
     expect(paths).toEqual(expect.arrayContaining(["name", "message", "impact", "components.api", "extra"]));
+    const missing = await api("POST", "/incidents", { body: { name: "Only a name" } });
+    expect(missing.body.error.fields).toEqual([{ path: "message", message: "required (string)" }]);
   });
 
   it("400 for a body that is not JSON, 415 for another content type, 413 for an oversized body", async () => {

@@ -8,6 +8,8 @@ export function fieldProblems(error: z.ZodError): FieldProblem[] {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => ({ path: [...at, key].join("."), message: "not a field this operation accepts" }));
     }
-    return [{ path: at.join(".") || "(body)", message: issue.message }];
+    // Zod says "expected string, received undefined"; a person reads "required".
+    const missing = issue.code === "invalid_type" && / received undefined$/.test(issue.message);
+    return [{ path: at.join(".") || "(body)", message: missing ? `required (${issue.expected})` : issue.message }];
   });
 }
