@@ -219,6 +219,92 @@ describe("the status page in a browser", () => {
 });
 
 /**
+ * A communicator's write, through the API alone, as a reader sees it: declared
+ * incident on the page (time printed, not asserted: the budget is 5 s where it
+ * was made), then resolved and its report published and read in the browser.
+ */
+describe("a communicator's incident reaching the page", () => {
+  const token = () => /Admin token\s+(\S+)/.exec(lookout.output())?.[1] ?? "";
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${lookout.baseUrl}/api/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token()}`, "content-type": "application/json", ...headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    // biome-ignore lint/suspicious/noExplicitAny: the answers are read field by field below.
+    const json = (await response.json()) as any;
+    return { status: response.status, etag: response.headers.get("etag") ?? "", body: json };
+  };
+
+  it("shows a declared incident within seconds, and its published report", async () => {
+    expect(token()).toMatch(/^lk_/);
+    const { page, problems, close } = await open("/", { javaScriptEnabled: false });
+    const declared = await call("POST", "/incidents", {
+      name: "Slow website builds",
+      message: "Builds are taking longer than usual.",
+      components: { website: "degraded_performance" },
+    });
+    expect(declared.status).toBe(201);
+    const started = Date.now();
+    let seenAfterMs: number | null = null;
+    while (Date.now() - started < 30_000) {
+      await page.reload();
+      if ((await page.getByRole("link", { name: "Slow website builds" }).count()) > 0) {
+        seenAfterMs = Date.now() - started;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    console.log(`communicator's incident on the page after ${seenAfterMs ?? "more than 30,000"} ms`);
+    expect(seenAfterMs, "the incident reached the page").not.toBeNull();
+
+    const id = declared.body.id as string;
+    expect(
+      (await call("POST", `/incidents/${id}/updates`, { status: "resolved", message: "Back to normal." })).status,
+    ).toBe(201);
+    const draft = await call("GET", `/incidents/${id}/report`);
+    const saved = await call(
+      "PUT",
+      `/incidents/${id}/report`,
+      {
+        summary: draft.body.draft.summary,
+        whoWasAffected: draft.body.draft.whoWasAffected,
+        whatHappened: draft.body.draft.whatHappened,
+        prevention: "We added **build caching**.",
+        followUps: [{ title: "Cache builds", url: "https://tracker.example/B-1" }],
+      },
+      { "if-match": draft.etag },
+    );
+    expect(saved.status).toBe(200);
+    expect((await call("POST", `/incidents/${id}/report/publish`)).status).toBe(200);
+
+    await page.goto(`${lookout.baseUrl}/incidents/${id}`);
+    for (const heading of [
+      "Summary",
+      "Who was affected",
+      "What happened",
+      "What we are doing to make sure it does not happen again",
+    ]) {
+      expect(await page.getByRole("heading", { name: heading, exact: true }).count(), heading).toBe(1);
+    }
+    expect(await page.getByText("build caching", { exact: true }).evaluate((node) => node.tagName)).toBe("STRONG");
+    expect(await page.getByRole("link", { name: "Cache builds" }).getAttribute("href")).toBe(
+      "https://tracker.example/B-1",
+    );
+    expect(await problems.collect()).toEqual([]);
+    // Resolved: once the cached page catches up, the banner is green again for the next test.
+    const banner = page.getByRole("heading", { level: 1, name: "All Systems Operational", exact: true });
+    for (let waited = 0; waited < 30_000; waited += 500) {
+      await page.goto(`${lookout.baseUrl}/`);
+      if ((await banner.count()) > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(await banner.count(), "the page is green again after the incident is resolved").toBe(1);
+    await close();
+  });
+});
+
+/**
  * The figure users feel, as far as this issue goes: a monitored local target
  * goes down and the page a reader has open says so, with no hand in between
  * (10 s interval, 3 failures in a row, automatic incidents on locally).
