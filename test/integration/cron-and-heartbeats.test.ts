@@ -10,6 +10,7 @@ import config from "../../lookout.config.ts";
 import { heartbeatToken } from "../../worker/core/heartbeat-token.ts";
 import { monitorStub } from "../../worker/env.ts";
 import worker from "../../worker/index.ts";
+import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { fetchWorker } from "../helpers/workers/worker.ts";
@@ -58,5 +59,23 @@ describe("heartbeat URLs", () => {
       expect(response.status, path).toBe(404);
       expect(await response.json()).toMatchObject({ error: "not_found" });
     }
+  });
+});
+
+describe("the monitors list in the API", () => {
+  it("gives each heartbeat monitor's check-in path, which works, and every monitor's regions", async () => {
+    const { status, body } = await api("GET", "/monitors");
+    expect(status).toBe(200);
+    expect(body.data.map((m: { id: string }) => m.id).sort()).toEqual(config.monitors.map((m) => m.id).sort());
+    const listed = body.data.find((m: { kind: string }) => m.kind === "heartbeat");
+    expect(listed.heartbeatPath).toMatch(new RegExp(`^/heartbeat/${listed.id}/[A-Za-z0-9_-]+$`));
+    expect(body.data.find((m: { kind: string }) => m.kind === "http").heartbeatPath).toBeNull();
+    expect((await fetchWorker(listed.heartbeatPath, { method: "POST" })).status).toBe(200);
+    for (const monitor of body.data) expect(monitor.regions.length, monitor.id).toBeGreaterThan(0);
+  });
+
+  it("needs the monitors scope", async () => {
+    const { body } = await api("POST", "/tokens", { body: { name: "incidents only", scopes: ["incidents"] } });
+    expect((await api("GET", "/monitors", { token: body.token })).status).toBe(403);
   });
 });

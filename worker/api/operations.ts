@@ -229,6 +229,14 @@ export const OPERATIONS = {
     query: auditListQuery,
     success: 200,
   },
+  "monitors.list": {
+    method: "get",
+    path: "/monitors",
+    scope: "monitors",
+    summary: "Every monitor: its components, its state per region, and a heartbeat monitor's check-in path",
+    query: emptyQuery,
+    success: 200,
+  },
   "backup.export": {
     method: "get",
     path: "/export",

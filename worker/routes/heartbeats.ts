@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import config from "../../lookout.config.ts";
-import { heartbeatToken, sameSecret } from "../core/heartbeat-token.ts";
+import { sameSecret } from "../core/access/same-secret.ts";
+import { heartbeatToken } from "../core/heartbeat-token.ts";
 import { regionsOf } from "../core/monitors/report.ts";
 import { monitorStub } from "../env.ts";
 import { log } from "../log.ts";

@@ -1,3 +1,4 @@
+import { sameSecret } from "../../../worker/core/access/same-secret.ts";
 import { SCOPES, type Scope } from "../../../worker/core/access/scopes.ts";
 import type { Actor } from "./context.ts";
 
@@ -7,13 +8,6 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 export async function sha256Hex(text: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** Compares two hex digests in time that does not depend on where they differ. */
-export function sameDigest(a: string, b: string): boolean {
-  const left = new TextEncoder().encode(a);
-  const right = new TextEncoder().encode(b);
-  return left.byteLength === right.byteLength && crypto.subtle.timingSafeEqual(left, right);
 }
 
 /**
@@ -28,7 +22,7 @@ export function authenticate(
   now: number,
 ): Actor | null {
   if (!credentialHash) return null;
-  if (bootstrapHash && sameDigest(credentialHash, bootstrapHash)) {
+  if (bootstrapHash && sameSecret(credentialHash, bootstrapHash)) {
     return { id: "bootstrap", name: "bootstrap token (ADMIN_TOKEN)", scopes: SCOPES };
   }
   const row = sql
@@ -37,7 +31,7 @@ export function authenticate(
       credentialHash,
     )
     .toArray()[0];
-  if (!row || !sameDigest(row.hash, credentialHash)) return null;
+  if (!row || !sameSecret(row.hash, credentialHash)) return null;
   if (row.last_used_at === null || now - row.last_used_at >= LAST_USED_RESOLUTION_MS) {
     sql.exec(`UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, now, row.id);
   }

@@ -13,10 +13,15 @@ export interface Actor {
 /** Lookout itself, for writes its monitors, schedule and config make: they are audited like anyone's. */
 export const LOOKOUT: Actor = { id: "lookout", name: "Lookout (monitors, schedule, config)", scopes: [] };
 
-/** A token minted before the transaction (hashing is asynchronous, transactions are not). */
-export interface MintedToken {
-  secret: string;
-  hash: string;
+/**
+ * What needs Web Crypto, worked out before the transaction: crypto is
+ * asynchronous and transactions are not.
+ */
+export interface Prepared {
+  /** A fresh token and its hash, for tokens.create. */
+  minted?: { secret: string; hash: string };
+  /** Each heartbeat monitor's check-in token, for monitors.list. */
+  heartbeatTokens?: Map<string, string>;
 }
 
 export interface ApiContext<Id extends OperationId> {
@@ -28,7 +33,7 @@ export interface ApiContext<Id extends OperationId> {
   body: BodyOf<Id>;
   query: QueryOf<Id>;
   ifMatch: string | null;
-  minted: MintedToken | null;
+  prepared: Prepared;
 }
 
 /** Runs inside the object's transaction; throw ApiProblem to refuse and roll back. */

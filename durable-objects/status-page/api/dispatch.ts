@@ -6,7 +6,7 @@ import { NotFoundError } from "../writes.ts";
 import { listAuditHandler } from "./audit-log.ts";
 import { authenticate, sha256Hex } from "./authenticate.ts";
 import { exportHandler, importHandler } from "./backup.ts";
-import type { ApiContext, Handler } from "./context.ts";
+import type { ApiContext, Handler, Prepared } from "./context.ts";
 import { getFlagHandler, listFlagsHandler, setFlagHandler } from "./flags.ts";
 import { remember, replay } from "./idempotency.ts";
 import {
@@ -24,6 +24,7 @@ import {
   listMaintenancesHandler,
   postMaintenanceUpdateHandler,
 } from "./maintenances.ts";
+import { heartbeatTokensFor, listMonitorsHandler } from "./monitors.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
 import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
 
@@ -49,6 +50,7 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "flags.get": getFlagHandler,
   "flags.set": setFlagHandler,
   "audit.list": listAuditHandler,
+  "monitors.list": listMonitorsHandler,
   "backup.export": exportHandler,
   "backup.import": importHandler,
 };
@@ -58,6 +60,12 @@ export interface DispatchDeps {
   env: Env;
   /** Runs a write in the object's transaction and bumps the page version when `changed` says so. */
   write<T>(change: (now: number) => T, changed: (result: T) => boolean): T;
+}
+
+async function prepare(call: ApiCall, deps: DispatchDeps): Promise<Prepared> {
+  if (call.operation === "tokens.create") return { minted: await mintToken() };
+  if (call.operation === "monitors.list") return { heartbeatTokens: await heartbeatTokensFor(deps.sql, deps.env) };
+  return {};
 }
 
 let bootstrap: { secret: string; hash: Promise<string> } | null = null;
@@ -82,7 +90,7 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
   if (!actor.scopes.includes(spec.scope)) {
     return problem(403, "forbidden", `this token lacks the "${spec.scope}" scope this operation needs`);
   }
-  const minted = call.operation === "tokens.create" ? await mintToken() : null;
+  const prepared = await prepare(call, deps);
   const idempotent = spec.method === "post" && call.idempotencyKey && call.requestHash;
   const handler = HANDLERS[call.operation] as Handler<OperationId>;
   const run = (at: number): ApiResult => {
@@ -99,7 +107,7 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
       body: call.body,
       query: call.query,
       ifMatch: call.ifMatch,
-      minted,
+      prepared,
     } as ApiContext<OperationId>;
     const result = handler(context);
     if (idempotent && result.status < 300) {

@@ -39,7 +39,8 @@ function tokenRow(sql: SqlStorage, id: string): TokenRow | undefined {
 }
 
 export const createTokenHandler: Handler<"tokens.create"> = (context) => {
-  const { sql, body, minted, now, actor } = context;
+  const { sql, body, now, actor } = context;
+  const minted = context.prepared.minted;
   if (!minted) throw new Error("tokens.create needs a token minted before the transaction");
   const id = newId();
   sql.exec(

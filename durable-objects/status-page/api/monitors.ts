@@ -1,0 +1,64 @@
+import type { MonitorConfig } from "../../../worker/config/monitor-schema.ts";
+import { heartbeatToken } from "../../../worker/core/heartbeat-token.ts";
+import type { Env } from "../../../worker/env.ts";
+import { isoOrNull } from "../time.ts";
+import type { Handler } from "./context.ts";
+
+type MonitorRow = { id: string; config: string; role: string };
+type InstanceRow = {
+  monitor_id: string;
+  region: string;
+  state: string;
+  since: number | null;
+  last_report_at: number | null;
+  last_summary: string | null;
+};
+
+function activeMonitors(sql: SqlStorage): MonitorRow[] {
+  return sql.exec<MonitorRow>(`SELECT id, config, role FROM monitors WHERE removed_at IS NULL ORDER BY id`).toArray();
+}
+
+/** Check-in tokens are HMACs (asynchronous Web Crypto), so they are worked out before the handler runs. */
+export async function heartbeatTokensFor(sql: SqlStorage, env: Env): Promise<Map<string, string>> {
+  const tokens = new Map<string, string>();
+  if (!env.HEARTBEAT_SECRET) return tokens;
+  for (const row of activeMonitors(sql)) {
+    const monitor = JSON.parse(row.config) as MonitorConfig;
+    if (monitor.kind === "heartbeat") tokens.set(row.id, await heartbeatToken(env.HEARTBEAT_SECRET, row.id));
+  }
+  return tokens;
+}
+
+/** What runs, where it stands, and where a heartbeat monitor's job must check in. */
+export const listMonitorsHandler: Handler<"monitors.list"> = ({ sql, prepared }) => {
+  const instances = sql
+    .exec<InstanceRow>(
+      `SELECT monitor_id, region, state, since, last_report_at, last_summary FROM monitor_instances
+       WHERE removed_at IS NULL ORDER BY monitor_id, region`,
+    )
+    .toArray();
+  const data = activeMonitors(sql).map((row) => {
+    const monitor = JSON.parse(row.config) as MonitorConfig;
+    const token = prepared.heartbeatTokens?.get(row.id);
+    return {
+      id: row.id,
+      name: monitor.name ?? row.id,
+      kind: monitor.kind,
+      role: row.role,
+      components: monitor.components,
+      intervalSeconds: monitor.intervalSeconds,
+      regions: instances
+        .filter((i) => i.monitor_id === row.id)
+        .map((i) => ({
+          region: i.region,
+          state: i.state,
+          since: isoOrNull(i.since),
+          lastReportAt: isoOrNull(i.last_report_at),
+          lastSummary: i.last_summary,
+        })),
+      /** Prefix with the page's address; the token in it is a secret. */
+      heartbeatPath: token ? `/heartbeat/${row.id}/${token}` : null,
+    };
+  });
+  return { status: 200, body: { data } };
+};
