@@ -1,3 +1,4 @@
+import { zonedFormatter } from "./zoned-formatter.ts";
 /**
  * The calendar months `/history?page=N` shows, in the page's time zone, like
  * Statuspage's history: page 1 is the current month and the two before it,
@@ -91,25 +92,15 @@ interface WallClock {
   second: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(timeZone, format);
-  }
-  return format;
-}
+const formatter = zonedFormatter("en-US", {
+  hourCycle: "h23",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "numeric",
+  minute: "numeric",
+  second: "numeric",
+});
 
 function knownZone(timeZone: string): string {
   try {

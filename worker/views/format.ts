@@ -1,23 +1,15 @@
+import { zonedFormatter } from "../core/zoned-formatter.ts";
+
 export { formatDuration } from "../core/durations.ts";
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      day: "numeric",
-      month: "short",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      timeZoneName: "short",
-    });
-    formatters.set(timeZone, format);
-  }
-  return format;
-}
+const formatter = zonedFormatter("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  timeZoneName: "short",
+});
 
 /** "22 Nov 2026, 14:05 CET": absolute, in the page's time zone, so cached pages never go stale. */
 export function formatDateTime(iso: string, timeZone: string): string {

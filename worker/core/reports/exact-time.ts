@@ -1,23 +1,15 @@
-const formatters = new Map<string, Intl.DateTimeFormat>();
+import { zonedFormatter } from "../zoned-formatter.ts";
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone,
-      day: "numeric",
-      month: "short",
-      year: "numeric",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-      timeZoneName: "short",
-    });
-    formatters.set(timeZone, format);
-  }
-  return format;
-}
+const formatter = zonedFormatter("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+  timeZoneName: "short",
+});
 
 /** A moment split into its calendar day ("22 Nov 2026") and clock ("14:02:10 UTC"), in `timeZone`. */
 export function exactTime(ms: number, timeZone: string): { date: string; clock: string } {
