@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { StorageHealth } from "../durable-objects/status-page/status-page.ts";
 import { openApiDocument } from "./api/openapi.ts";
-import { apiV1 } from "./api/router.ts";
+import { type ApiOptions, apiV1 } from "./api/router.ts";
 import { type Env, statusPageStub } from "./env.ts";
 import { log, setLogLevel } from "./log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
@@ -16,6 +16,8 @@ import { renderDocument } from "./views/layout.tsx";
 export interface AppOptions extends Partial<SiteOptions> {
   /** The StatusPage object; tests put a failing one here. */
   storage?: (env: Env) => StatusPageReader & { healthCheck(): Promise<StorageHealth> };
+  /** The StatusPage's API entry; tests put a failing one here. */
+  api?: ApiOptions["call"];
 }
 
 /** The Worker's HTTP surface. Options exist so tests can put a failing object behind it. */
@@ -39,7 +41,14 @@ export function createApp(options: AppOptions = {}) {
     const document = openApiDocument(`${new URL(c.req.url).origin}/api/v1`);
     return c.html(await renderDocument(<ApiReferencePage page={snapshot.page} document={document as never} />));
   });
-  app.route("/api/v1", apiV1());
+  app.route(
+    "/api/v1",
+    apiV1({
+      call: options.api,
+      // A write made here is on the page here at once, not after the cache's few seconds.
+      onWrite: () => site.noteWrite(),
+    }),
+  );
   app.route("/", publicPages(site));
 
   // A trivial answer from the Worker itself; the benchmark's baseline too.

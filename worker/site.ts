@@ -39,6 +39,7 @@ export class Site {
   readonly #now: () => number;
   #inflight: Promise<PageSnapshot> | null = null;
   #last: { snapshot: PageSnapshot; at: number } | null = null;
+  #writtenAt = 0;
 
   constructor(options: SiteOptions) {
     this.#reader = options.reader;
@@ -69,21 +70,33 @@ export class Site {
     );
   }
 
-  /** The page state, at most `freshMs` old; concurrent callers share one read. */
+  /** The page state, at most `freshMs` old and never older than a write made here; concurrent callers share one read. */
   snapshot(env: Env): Promise<PageSnapshot> {
-    if (this.#last && this.#now() - this.#last.at <= this.#freshMs) return Promise.resolve(this.#last.snapshot);
+    const last = this.#last;
+    if (last && last.at >= this.#writtenAt && this.#now() - last.at <= this.#freshMs) {
+      return Promise.resolve(last.snapshot);
+    }
     if (this.#inflight) return this.#inflight;
-    const read = this.#reader(env)
+    // Stamped with when the read began: a write during it leaves the result not fresh.
+    const startedAt = this.#now();
+    const read: Promise<PageSnapshot> = this.#reader(env)
       .snapshot()
       .then((snapshot) => {
-        this.#last = { snapshot, at: this.#now() };
+        if (!this.#last || this.#last.at <= startedAt) this.#last = { snapshot, at: startedAt };
         return snapshot;
       })
       .finally(() => {
-        this.#inflight = null;
+        if (this.#inflight === read) this.#inflight = null;
       });
     this.#inflight = read;
     return read;
+  }
+
+  /** A write went through this isolate: the next read of every page goes to the object. */
+  noteWrite(): void {
+    this.#writtenAt = this.#now();
+    this.#inflight = null;
+    this.cache.noteWrite();
   }
 
   /** The newest snapshot this isolate has seen, however old: enough to frame an error page. */

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
 import { api } from "../helpers/workers/api.ts";
+import { fetchWorker } from "../helpers/workers/worker.ts";
 
 /** The page and v2 JSON exactly as readers get them, without the edge cache's few seconds of freshness. */
 const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
@@ -199,5 +200,18 @@ describe("internal incidents", () => {
     });
     expect(moved.status).toBe(422);
     expect((await api("GET", `/incidents/${internal.body.id}`)).body.visibility).toBe("internal");
+  });
+});
+
+describe("a write on the page where it was made", () => {
+  it("shows at once in the isolate that took it, though the page was cached a moment ago", async () => {
+    const warm = await fetchWorker("/");
+    expect(warm.status).toBe(200);
+    expect((await fetchWorker("/")).headers.get("x-lookout-cache")).toBe("HIT");
+    const declared = await api("POST", "/incidents", { body: { name: "Freshly declared 41c2", message: "m" } });
+    expect(declared.status).toBe(201);
+    const after = await fetchWorker("/");
+    expect(after.headers.get("x-lookout-cache")).not.toBe("HIT");
+    expect(await after.text()).toContain("Freshly declared 41c2");
   });
 });

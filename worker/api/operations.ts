@@ -252,7 +252,8 @@ export const OPERATIONS = {
     summary: "Restore an export into an empty page",
     body: exportDocument,
     query: emptyQuery,
-    bodyLimit: 100_000_000,
+    // A call into a Durable Object carries at most 32 MiB; the document travels in one.
+    bodyLimit: 30_000_000,
     success: 200,
   },
 } as const satisfies Record<string, OperationSpec>;

@@ -10,7 +10,9 @@ import { fieldProblems } from "./zod-problems.ts";
 
 export interface ApiOptions {
   /** The StatusPage object's API entry; tests put a failing one here. */
-  call?: (env: Env, call: ApiCall) => Promise<ApiResult>;
+  call?: ((env: Env, call: ApiCall) => Promise<ApiResult>) | undefined;
+  /** Told after every successful write, so this isolate's cached pages are refreshed. */
+  onWrite?: () => void;
 }
 
 const ID = /^[a-z0-9]{1,40}$/;
@@ -29,7 +31,13 @@ export function apiV1(options: ApiOptions = {}) {
   const app = new Hono<AppEnv>();
 
   for (const [id, spec] of Object.entries(OPERATIONS) as [OperationId, OperationSpec][]) {
-    app.on(spec.method.toUpperCase(), spec.path, (c) => handle(c, id, spec, call));
+    app.on(spec.method.toUpperCase(), spec.path, async (c) => {
+      const response = await handle(c, id, spec, call);
+      if (spec.method !== "get" && response.ok && response.headers.get("idempotent-replayed") === null) {
+        options.onWrite?.();
+      }
+      return response;
+    });
   }
 
   // A catch-all rather than notFound: a mounted sub-app's notFound is not consulted by the parent.

@@ -39,8 +39,10 @@ const STORED_AT = "x-lookout-stored-at";
  */
 export class EdgeCache {
   readonly #memory = new Map<string, Entry>();
-  readonly #inflight = new Map<string, Promise<Entry>>();
+  readonly #inflight = new Map<string, { entry: Promise<Entry>; startedAt: number }>();
   readonly #options: EdgeCacheOptions;
+  /** Entries stored before this were rendered before a write made here: not fresh, whatever their age. */
+  #writtenAt = 0;
 
   constructor(options: EdgeCacheOptions) {
     this.#options = options;
@@ -60,10 +62,11 @@ export class EdgeCache {
     const now = this.#options.now();
     const cached = this.#memory.get(key) ?? (await this.#fromSharedCache(key));
     const age = cached ? now - cached.storedAt : Number.POSITIVE_INFINITY;
+    const predatesWrite = cached !== undefined && cached.storedAt < this.#writtenAt;
 
-    if (cached && age <= this.#options.freshMs) return this.#respond(request, cached, "HIT", now);
+    if (cached && !predatesWrite && age <= this.#options.freshMs) return this.#respond(request, cached, "HIT", now);
 
-    if (cached && age <= this.#options.maxStaleMs) {
+    if (cached && !predatesWrite && age <= this.#options.maxStaleMs) {
       waitUntil(this.#refresh(key, render).catch(() => undefined));
       return this.#respond(request, cached, "STALE", now);
     }
@@ -76,6 +79,17 @@ export class EdgeCache {
     }
   }
 
+  /**
+   * A write was made through this isolate: whatever it holds (in memory or in
+   * the data centre's cache) was rendered before, so the next request renders
+   * afresh, and falls back to the old copy only if that fails. This is what
+   * puts a communicator's write on the page at once where it was made; other
+   * isolates catch up within `freshMs`.
+   */
+  noteWrite(): void {
+    this.#writtenAt = this.#options.now();
+  }
+
   /** Forget everything this isolate holds (tests and benchmarks start cold with it). */
   clearMemory(): void {
     this.#memory.clear();
@@ -83,31 +97,40 @@ export class EdgeCache {
 
   #refresh(key: string, render: () => Promise<Rendered>): Promise<Entry> {
     const running = this.#inflight.get(key);
-    if (running) return running;
-    const refresh = (async () => {
-      try {
-        const rendered = await render();
-        const entry: Entry = {
-          ...rendered,
-          etag: await etagOf(rendered.body),
-          storedAt: this.#options.now(),
-          gzipped: await gzip(rendered.body),
-        };
-        this.#remember(key, entry);
-        await this.#toSharedCache(key, entry);
-        return entry;
-      } catch (error) {
-        log.warn("edge_cache.refresh_failed", { key, error });
-        throw error;
-      } finally {
-        this.#inflight.delete(key);
-      }
-    })();
-    this.#inflight.set(key, refresh);
-    return refresh;
+    // A render that began before a write here may have read the old state: do not join it.
+    if (running && running.startedAt >= this.#writtenAt) return running.entry;
+    // Stamped with when the render began, so a write during it leaves the result not fresh.
+    const startedAt = this.#options.now();
+    const slot = { entry: this.#render(key, render, startedAt), startedAt };
+    this.#inflight.set(key, slot);
+    const forget = () => {
+      if (this.#inflight.get(key) === slot) this.#inflight.delete(key);
+    };
+    slot.entry.then(forget, forget);
+    return slot.entry;
+  }
+
+  async #render(key: string, render: () => Promise<Rendered>, startedAt: number): Promise<Entry> {
+    try {
+      const rendered = await render();
+      const entry: Entry = {
+        ...rendered,
+        etag: await etagOf(rendered.body),
+        storedAt: startedAt,
+        gzipped: await gzip(rendered.body),
+      };
+      this.#remember(key, entry);
+      await this.#toSharedCache(key, entry);
+      return entry;
+    } catch (error) {
+      log.warn("edge_cache.refresh_failed", { key, error });
+      throw error;
+    }
   }
 
   #remember(key: string, entry: Entry): void {
+    // An older render finishing late never replaces a newer one.
+    if ((this.#memory.get(key)?.storedAt ?? Number.NEGATIVE_INFINITY) > entry.storedAt) return;
     this.#memory.delete(key);
     this.#memory.set(key, entry);
     while (this.#memory.size > this.#options.maxEntries) {

@@ -67,9 +67,22 @@ export function recordAudit(
     context.actor.name,
     action,
     target,
-    before === undefined || before === null ? null : JSON.stringify(before),
-    after === undefined || after === null ? null : JSON.stringify(after),
+    before === undefined || before === null ? null : JSON.stringify(withoutTimeline(before)),
+    after === undefined || after === null ? null : JSON.stringify(withoutTimeline(after)),
   );
+}
+
+/**
+ * An incident's timeline is append-only and kept whole in the incident; an
+ * audit line keeps its length and newest entry (the one a write adds), so the
+ * log grows by what changed rather than by the whole history each time.
+ */
+function withoutTimeline(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || !("updates" in value) || !Array.isArray(value.updates)) {
+    return value;
+  }
+  const { updates, ...rest } = value;
+  return { ...rest, updateCount: updates.length, latestUpdate: updates[0] ?? null };
 }
 
 export function notFound(what: string, id: string): ApiProblem {
