@@ -9,7 +9,8 @@
  *
  * POST / {"object": "page", "calls": [["createIncident", {...}], ...]}
  *   → [result, ...]  (calls to the StatusPage object named "page", in order,
- *   as a communicator's writes would run)
+ *   as a communicator's writes would run; an argument {"$result": k} stands
+ *   for the result of this batch's call k, such as the id createIncident returned)
  * POST / {"monitor": "m-0001@default", "calls": [["inspect"]]}
  *   → [result, ...]  (calls to the Monitor object of that name)
  */
@@ -43,6 +44,14 @@ const STATUS_PAGE_METHODS = new Set([
 ]);
 const MONITOR_METHODS = new Set(["inspect", "start", "stop"]);
 
+/** `{"$result": k}` → the result of call k of this batch; anything else as it is. */
+function resolveArg(arg: unknown, results: readonly unknown[]): unknown {
+  if (typeof arg !== "object" || arg === null || !("$result" in arg)) return arg;
+  const index = (arg as { $result: unknown }).$result;
+  if (typeof index !== "number" || index < 0 || index >= results.length) throw new Error(`no result ${index} yet`);
+  return results[index];
+}
+
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     if (request.method !== "POST") return new Response("POST a batch of calls", { status: 405 });
@@ -58,7 +67,7 @@ export default {
       for (const [method, ...args] of batch.calls) {
         const call = methods.has(method) ? stub[method] : undefined;
         if (!call) return new Response(`unknown method ${method}`, { status: 400 });
-        const result = await call(...args);
+        const result = await call(...args.map((arg) => resolveArg(arg, results)));
         results.push(result);
         // Results of RPC calls hold a disposer; releasing it now keeps workerd from warning about leaked stubs.
         (result as Partial<Disposable> | null)?.[Symbol.dispose]?.();

@@ -24,13 +24,24 @@ export interface NewIncident {
   components: Record<string, ComponentStatus>;
 }
 
+/** In a batch, the result of the batch's call at this index (e.g. the id a createIncident returned). */
+export interface ResultOf {
+  $result: number;
+}
+
+export interface NewIncidentUpdate {
+  status: IncidentStatus;
+  body: string;
+  components?: Record<string, ComponentStatus>;
+}
+
 /** One RPC call to a StatusPage object: the method's name, then its arguments. */
 export type Call =
   | ["snapshot"]
   | ["reconcile", LookoutConfig]
   | ["setComponentStatus", string, ComponentStatus]
   | ["createIncident", NewIncident]
-  | ["addIncidentUpdate", string, { status: IncidentStatus; body: string }]
+  | ["addIncidentUpdate", string | ResultOf, NewIncidentUpdate]
   | ["reportMonitor", MonitorReport];
 
 /**
@@ -43,7 +54,7 @@ export interface StatusPageRpc {
   reconcile(config: LookoutConfig): Promise<unknown>;
   setComponentStatus(componentId: string, status: ComponentStatus): Promise<boolean>;
   createIncident(input: NewIncident): Promise<string>;
-  addIncidentUpdate(incidentId: string, input: { status: IncidentStatus; body: string }): Promise<string>;
+  addIncidentUpdate(incidentId: string, input: NewIncidentUpdate): Promise<string>;
 }
 
 /**
@@ -82,6 +93,8 @@ export interface StartOptions {
   preventEviction?: readonly string[];
   /** Sees each line workerd logs; returning true swallows it, otherwise it is printed as usual. */
   onLog?: (level: string, message: string) => boolean;
+  /** Text bindings beside wrangler.toml's vars, such as the ADMIN_TOKEN secret the communicator API checks. */
+  vars?: Record<string, string>;
 }
 
 export interface RunningWorker {
@@ -149,6 +162,7 @@ export async function startWorker(
   for (const [name, value] of Object.entries(config.vars)) {
     env[name] = { type: "text", value: typeof value === "string" ? value : JSON.stringify(value) };
   }
+  for (const [name, value] of Object.entries(options.vars ?? {})) env[name] = { type: "text", value };
   // Every object start logs at info; the table is easier to read without those. Warnings still show.
   env.LOG_LEVEL = { type: "text", value: "warn" };
   const assetsDirectory = config.assets?.directory ? resolve(ROOT, config.assets.directory) : undefined;

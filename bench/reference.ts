@@ -199,7 +199,7 @@ export async function seedReferencePage(worker: RunningWorker, name: string, res
 }
 
 /** Components no active incident touches: toggling them and back leaves the page as it was. */
-const quietComponents = componentIds.filter((id) => !ACTIVE.some((incident) => id in incident.components));
+export const quietComponents = componentIds.filter((id) => !ACTIVE.some((incident) => id in incident.components));
 
 /**
  * Forces the object to rebuild its snapshot on the next read: a real write

@@ -11,9 +11,13 @@
  *   5. 100 monitors at 10 s: checks on their slots
  *   6. storage per monitor after a year of roll-ups; CPU per check (with 4 and 5)
  *   7. the StatusPage object's cost per monitor report and per snapshot, before and after 48 h of latency
+ *   8. communicator API: latency of posting an incident update, idle and under read load (bench/api.ts)
+ *   9. sustained API writes per second to the one StatusPage object
+ *  10. from a write's 2xx to the page showing it
+ *  11. export and import of a page with 10,000 incidents
  *
  * Environment:
- *   BENCH_ONLY=page|monitors   run one part (default both: page ~1 min, monitors ~3 × window + 2 min)
+ *   BENCH_ONLY=page|api|monitors   run one part (default all: page ~1 min, api ~2 min, monitors ~3 × window + 2 min)
  *   BENCH_MONITOR_MINUTES=5    measured window of figures 4 and 5 (issue 3 asks for 5; 2 for a quick run)
  *   BENCH_MONITOR_EVICTION=allow|prevent   Monitor objects evicted when idle (workerd's default) or kept
  *   BENCH_MONITOR_COUNT=1000   healthy monitors at 60 s (smaller only for a smoke run)
@@ -25,6 +29,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { apiFigures } from "./api.ts";
 import { buildWorker, type RunningWorker, type StatusPageRpc, startWorker } from "./harness.ts";
 import { drive, type LoadResult, type LoadTarget } from "./load.ts";
 import { monitorFigures, monitorSettings } from "./monitors.ts";
@@ -263,11 +268,11 @@ async function pageFigures(bundle: string, scratch: string): Promise<Row[]> {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (only !== "" && only !== "page" && only !== "monitors") {
-    throw new Error(`BENCH_ONLY must be "page" or "monitors", not "${only}"`);
+  if (only !== "" && only !== "page" && only !== "api" && only !== "monitors") {
+    throw new Error(`BENCH_ONLY must be "page", "api" or "monitors", not "${only}"`);
   }
   // Read before anything runs, so a bad value fails at once rather than after the page figures.
-  const settings = only === "page" ? null : monitorSettings();
+  const settings = only === "" || only === "monitors" ? monitorSettings() : null;
   const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
   // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
   // synchronously here makes sure the "exit" event, and so this removal, happens at all.
@@ -277,7 +282,12 @@ async function main(): Promise<void> {
   progress("building the Worker: wrangler deploy --dry-run");
   const bundle = await buildWorker(join(scratch, "worker"));
   const rows: Row[] = [];
-  if (only !== "monitors") rows.push(...(await pageFigures(bundle, scratch)));
+  if (only === "" || only === "page") rows.push(...(await pageFigures(bundle, scratch)));
+  if (only === "" || only === "api") {
+    const api = await apiFigures(bundle, scratch, progress);
+    rows.push(...api.rows);
+    notes.push(...api.notes);
+  }
   if (settings) {
     progress(
       `monitor figures: ${settings.minutes} min window per scenario (BENCH_MONITOR_MINUTES), ` +
