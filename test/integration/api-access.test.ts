@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SCOPES } from "../../worker/core/access/scopes.ts";
-import { api } from "../helpers/workers/api.ts";
+import { ADMIN, api } from "../helpers/workers/api.ts";
 import { fetchWorker } from "../helpers/workers/worker.ts";
 
 describe("tokens and scopes", () => {
@@ -37,6 +37,17 @@ describe("tokens and scopes", () => {
     expect(entry.after.name).toBe("By bot");
   });
 
+  it("never keeps a new token's secret for an idempotent replay", async () => {
+    const request = { body: { name: "retried bot", scopes: ["audit"] }, headers: { "idempotency-key": "mint-1" } };
+    const first = await api("POST", "/tokens", request);
+    const replay = await api("POST", "/tokens", request);
+    expect(first.body.token).toMatch(/^lk_/);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toMatchObject({ id: first.body.id, token: null });
+    const backup = await api("GET", "/export");
+    expect(JSON.stringify(backup.body)).not.toContain(first.body.token);
+  });
+
   it("refuses a revoked token at once", async () => {
     const { body } = await api("POST", "/tokens", { body: { name: "short-lived", scopes: [...SCOPES] } });
     expect((await api("GET", "/incidents", { token: body.token })).status).toBe(200);
@@ -49,7 +60,7 @@ describe("tokens and scopes", () => {
   });
 
   it("answers 401 for a missing, malformed or unknown token", async () => {
-    for (const token of [null, "", "lk_0000", "x".repeat(600), "tok en"]) {
+    for (const token of [null, "", "lk_0000", "x".repeat(600), "tok en", `${ADMIN} trailing`]) {
       const response = await api("GET", "/incidents", { token });
       expect(response.status, String(token)).toBe(401);
       expect(response.headers.get("www-authenticate") ?? "Bearer").toContain("Bearer");
@@ -99,6 +110,7 @@ describe("errors a person can act on", () => {
       (await api("POST", "/incidents/nosuchid/updates", { body: { status: "identified", message: "m" } })).status,
     ).toBe(404);
     expect((await api("GET", "/nothing-here")).status).toBe(404);
+    expect((await api("GET", "/incidents/")).status).toBe(404);
     const wrongMethod = await api("DELETE", "/incidents");
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.headers.get("allow")).toContain("POST");

@@ -17,7 +17,7 @@ export interface ApiOptions {
 
 const ID = /^[a-z0-9]{1,40}$/;
 const FLAG_NAME = /^[a-z_]{1,60}$/;
-const TOKEN = /^[\x21-\x7e]{1,512}$/;
+const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
 /**
@@ -63,9 +63,8 @@ async function handle(
   spec: OperationSpec,
   call: (env: Env, request: ApiCall) => Promise<ApiResult>,
 ): Promise<Response> {
-  const header = c.req.header("authorization") ?? "";
-  const [scheme, token] = header.split(" ", 2);
-  if (scheme?.toLowerCase() !== "bearer" || !token || !TOKEN.test(token)) {
+  const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+  if (!token) {
     return json(c, problem(401, "unauthorized", "send a valid token: Authorization: Bearer <token>"), {
       "www-authenticate": 'Bearer realm="lookout"',
     });
@@ -157,5 +156,5 @@ function json(c: Context<AppEnv>, result: ApiResult, headers: Record<string, str
 }
 
 function pathPattern(path: string): RegExp {
-  return new RegExp(`^${path.replace(/:[a-z]+/g, "[^/]+")}/?$`);
+  return new RegExp(`^${path.replace(/:[a-z]+/g, "[^/]+")}$`);
 }

@@ -28,7 +28,11 @@ export function replay(sql: SqlStorage, actor: string, key: string, requestHash:
   return { status: row.status, body: JSON.parse(row.body), ...(row.etag ? { etag: row.etag } : {}), replayed: true };
 }
 
-/** Stored in the same transaction as the write it answers, so a write and its key land together or not at all. */
+/**
+ * Stored in the same transaction as the write it answers, so a write and its
+ * key land together or not at all. A new token's secret is not kept: a replay
+ * says where it went instead, since only the token's hash is ever stored.
+ */
 export function remember(
   sql: SqlStorage,
   actor: string,
@@ -43,10 +47,19 @@ export function remember(
     key,
     requestHash,
     result.status,
-    JSON.stringify(result.body ?? null),
+    JSON.stringify(withoutSecret(result.body) ?? null),
     result.etag ?? null,
     now,
   );
+}
+
+function withoutSecret(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || !("token" in body)) return body;
+  return {
+    ...body,
+    token: null,
+    tokenNote: "shown only in the first response; revoke this token and create another if it was lost",
+  };
 }
 
 export function forgetOldKeys(sql: SqlStorage, now: number): void {
