@@ -1,15 +1,9 @@
 import { ApiProblem } from "../../../worker/api/contract.ts";
 import type { ExportDocument } from "../../../worker/api/schemas.ts";
-import { loadEvents } from "../events.ts";
 import { readMeta, SCHEMA_VERSION } from "../schema.ts";
-import { buildSnapshot } from "../snapshot.ts";
 import { iso } from "../time.ts";
-import { listAuditHandler } from "./audit-log.ts";
-import { type ApiContext, type Handler, LOOKOUT, recordAudit } from "./context.ts";
-import { listFlagsHandler } from "./flags.ts";
-import { listMonitorsHandler } from "./monitors.ts";
-import { getReportHandler } from "./reports.ts";
-import { listTokensHandler } from "./tokens.ts";
+import { type Handler, LOOKOUT, recordAudit } from "./context.ts";
+import { refuseUnreadable } from "./import-checks.ts";
 
 /**
  * What a backup holds, in the order a restore inserts it. Idempotency keys
@@ -123,46 +117,10 @@ export const importHandler: Handler<"backup.import"> = (context) => {
     });
     rows += data.rows.length;
   }
-  refuseUnreadable(context);
+  refuseUnreadable(context, EXPORTED_TABLES);
   // Every Monitor object is started afresh, and the deployed config is applied again on the next heartbeat.
   sql.exec(`UPDATE monitor_instances SET started_fingerprint = NULL, kicked_at = NULL`);
   sql.exec(`DELETE FROM meta WHERE key = 'config_fingerprint'`);
   recordAudit(context, "backup.import", null, null, { exportedAt: body.exportedAt, rows });
   return { status: 200, body: { imported: rows, exportedAt: body.exportedAt } };
 };
-
-/**
- * Reads the restored rows back through the API's own readers, inside the
- * import's transaction. The schema checks only that cells are strings,
- * numbers or null; a time out of range, a string where a time belongs or
- * broken JSON (a damaged or hand-edited export) would otherwise be accepted
- * and fail every later read of the page. Refused here, it rolls back.
- */
-function refuseUnreadable(context: ApiContext<"backup.import">): void {
-  const { sql } = context;
-  const reader = { ...context, body: undefined, params: {}, query: {}, prepared: {} };
-  try {
-    loadEvents(sql, { where: "1 = 1", includeDraftReports: true });
-    for (const { id } of sql.exec<{ id: string }>(`SELECT id FROM incidents WHERE kind = 'incident'`).toArray()) {
-      getReportHandler({ ...reader, params: { id } } as ApiContext<"reports.get">);
-    }
-    listTokensHandler(reader as ApiContext<"tokens.list">);
-    for (const row of sql.exec<{ id: string; scopes: string }>(`SELECT id, scopes FROM api_tokens`).toArray()) {
-      const scopes: unknown = JSON.parse(row.scopes);
-      if (!Array.isArray(scopes) || !scopes.every((scope) => typeof scope === "string")) {
-        throw new Error(`token ${row.id} has scopes ${String(row.scopes).slice(0, 100)}, not a list of names`);
-      }
-    }
-    listAuditHandler({ ...reader, query: { limit: Number.MAX_SAFE_INTEGER - 1 } } as ApiContext<"audit.list">);
-    listFlagsHandler(reader as ApiContext<"flags.list">);
-    listMonitorsHandler(reader as ApiContext<"monitors.list">);
-    // And what readers see: the page's read model.
-    buildSnapshot(sql, context.now);
-  } catch (error) {
-    throw new ApiProblem(
-      422,
-      "unreadable_export",
-      `the export holds values this page cannot read back: ${(error as Error).message}`.slice(0, 500),
-    );
-  }
-}
