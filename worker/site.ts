@@ -43,7 +43,8 @@ export class Site {
 
   constructor(options: SiteOptions) {
     this.#reader = options.reader;
-    this.#freshMs = options.freshMs ?? 5_000;
+    // Under the 5 s in which a communicator's write must reach readers, with room for one refresh.
+    this.#freshMs = options.freshMs ?? 4_000;
     this.#now = options.now ?? Date.now;
     this.cache = new EdgeCache({
       freshMs: this.#freshMs,

@@ -136,6 +136,11 @@ describe("concurrent edits", () => {
       body: { impact: "major" },
     });
     expect(first.status).toBe(200);
+    // The audit line keeps what changed, not the whole incident twice.
+    const [line] = (await api("GET", "/audit?limit=1")).body.data;
+    expect(line).toMatchObject({ action: "incident.edit", before: { id: body.id, impact: "minor" } });
+    expect(line.after).toMatchObject({ id: body.id, impact: "major", revision: body.revision + 1 });
+    expect(line.after.name).toBeUndefined();
     const second = await api("PATCH", `/incidents/${body.id}`, {
       headers: { "if-match": etag },
       body: { name: "Queue lag (colleague's stale edit)" },

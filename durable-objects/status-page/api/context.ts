@@ -67,9 +67,30 @@ export function recordAudit(
     context.actor.name,
     action,
     target,
-    before === undefined || before === null ? null : JSON.stringify(withoutTimeline(before)),
-    after === undefined || after === null ? null : JSON.stringify(withoutTimeline(after)),
+    ...changedParts(withoutTimeline(before), withoutTimeline(after)).map((v) =>
+      v === null ? null : JSON.stringify(v),
+    ),
   );
+}
+
+/**
+ * Before and after, kept to what changed (and the id, to read it by): an
+ * edit of one field logs one field, not the whole incident twice. A creation
+ * or a deletion keeps the whole thing.
+ */
+function changedParts(before: unknown, after: unknown): [unknown, unknown] {
+  const isRecord = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isRecord(before) || !isRecord(after)) return [before ?? null, after ?? null];
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const was: Record<string, unknown> = {};
+  const is: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (key !== "id" && JSON.stringify(before[key]) === JSON.stringify(after[key])) continue;
+    if (key in before) was[key] = before[key];
+    if (key in after) is[key] = after[key];
+  }
+  return [was, is];
 }
 
 /**
