@@ -415,7 +415,7 @@ async function writeToPage(worker: RunningWorker, progress: Progress): Promise<S
       `10: / polled every ${FRESHNESS.pollMs} ms throughout (${count(polls)} polls, ${pollErrors} errors); the probes' writes met ` +
         `the cached / ${ages.map((a) => a.toFixed(1)).join(", ")} s after its last refresh and showed after ` +
         `${seconds.map((s) => s.toFixed(2)).join(", ")} s${timeouts > 0 ? `; ${timeouts} not seen within ${FRESHNESS.timeoutMs / 1000} s` : ""}. ` +
-        `The Worker keeps / (and the snapshot it renders from) fresh for 5 s, then serves it stale once while it refreshes.`,
+        `The API write and the readers share one isolate here, so the write marks its cached / not fresh and the next read renders afresh; readers on other isolates see it within the 4 s freshness.`,
     ],
   };
 }
