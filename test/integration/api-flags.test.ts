@@ -31,7 +31,7 @@ describe("ops flags through the API", () => {
 
     const audit = await api("GET", "/audit?limit=1");
     expect(audit.body.data[0]).toMatchObject({ action: "flag.set", target: "automatic_incidents" });
-    expect(audit.body.data[0].after.value).toBe(false);
+    expect(audit.body.data[0].after.override).toMatchObject({ value: false });
 
     const cleared = await api("PUT", "/flags/automatic_incidents", { body: { value: null } });
     expect(cleared.body.override).toBeNull();
