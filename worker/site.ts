@@ -39,7 +39,7 @@ export class Site {
   readonly #now: () => number;
   #inflight: Promise<PageSnapshot> | null = null;
   #last: { snapshot: PageSnapshot; at: number } | null = null;
-  #writtenAt = 0;
+  #writtenAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: SiteOptions) {
     this.#reader = options.reader;
@@ -74,7 +74,7 @@ export class Site {
   /** The page state, at most `freshMs` old and never older than a write made here; concurrent callers share one read. */
   snapshot(env: Env): Promise<PageSnapshot> {
     const last = this.#last;
-    if (last && last.at >= this.#writtenAt && this.#now() - last.at <= this.#freshMs) {
+    if (last && last.at > this.#writtenAt && this.#now() - last.at <= this.#freshMs) {
       return Promise.resolve(last.snapshot);
     }
     if (this.#inflight) return this.#inflight;

@@ -17,7 +17,7 @@ import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statu
 import type { Env } from "../../worker/env.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
-import { LOOKOUT, recordAudit } from "./api/context.ts";
+import { auditLookout } from "./api/context.ts";
 import { dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
@@ -142,8 +142,6 @@ export class StatusPage extends DurableObject<Env> {
         forgetOldKeys(this.ctx.storage.sql, now);
         const moved = advanceMaintenances(this.ctx.storage.sql, now);
         const resolvedIncidents = resolveQuietIncidents(this.ctx.storage.sql, now);
-        for (const id of moved.started) this.#audit(now, "maintenance.start", id, { status: "in_progress" });
-        for (const id of moved.completed) this.#audit(now, "maintenance.complete", id, { status: "completed" });
         for (const id of resolvedIncidents) this.#audit(now, "incident.auto_resolve", id, { status: "resolved" });
         return { ...moved, resolvedIncidents };
       },
@@ -218,7 +216,7 @@ export class StatusPage extends DurableObject<Env> {
       { sql: this.ctx.storage.sql, env: this.env, write: (change, changed) => this.#write(change, changed) },
       call,
     );
-    if (call.operation === "backup.import" && result.status < 300) {
+    if (call.operation === "backup.import" && result.status < 300 && !result.replayed) {
       // The restored page last changed when the original did, not now.
       const restored = (call.body as ExportDocument).pageUpdatedAt;
       if (restored) writeMeta(this.ctx.storage.sql, "updated_at", String(Date.parse(restored)));
@@ -256,7 +254,7 @@ export class StatusPage extends DurableObject<Env> {
 
   /** A line in the audit log for a write Lookout made by itself. */
   #audit(now: number, action: string, target: string | null, after: unknown, before: unknown = null): void {
-    recordAudit({ sql: this.ctx.storage.sql, now, actor: LOOKOUT }, action, target, before, after);
+    auditLookout(this.ctx.storage.sql, now, action, target, after, before);
   }
 
   /** Runs one write in a transaction; when it changed anything, bumps the version and drops the read model. */

@@ -65,6 +65,14 @@ export function setComponentStatus(sql: SqlStorage, componentId: string, status:
   return change;
 }
 
+function recordedChange(sql: SqlStorage, componentId: string, status: ComponentStatus): AffectedComponent | null {
+  const row = sql
+    .exec<{ name: string }>(`SELECT name FROM components WHERE id = ? AND removed_at IS NULL`, componentId)
+    .toArray()[0];
+  if (!row) throw new NotFoundError(`unknown component "${componentId}"`);
+  return { code: componentId, name: row.name, oldStatus: "operational", newStatus: status };
+}
+
 export function createIncident(sql: SqlStorage, input: NewIncident, now: number): string {
   const id = newId();
   const status = input.status ?? "investigating";
@@ -92,6 +100,7 @@ export function createIncident(sql: SqlStorage, input: NewIncident, now: number)
     id,
     { status, body: input.body, components: input.components, deliverNotifications: input.deliverNotifications },
     now,
+    status !== "resolved",
   );
   return id;
 }
@@ -150,9 +159,22 @@ export function linkComponents(sql: SqlStorage, incidentId: string, componentIds
   }
 }
 
-function insertUpdate(sql: SqlStorage, incidentId: string, input: NewIncidentUpdate, now: number): string {
+/**
+ * One timeline entry. Its component statuses are applied now, unless it
+ * records the past (an incident declared already resolved): then they are
+ * kept as what the incident did, and today's statuses are left alone.
+ */
+function insertUpdate(
+  sql: SqlStorage,
+  incidentId: string,
+  input: NewIncidentUpdate,
+  now: number,
+  applyComponents = true,
+): string {
   const changes = Object.entries(input.components ?? {})
-    .map(([componentId, status]) => setComponentStatus(sql, componentId, status, now))
+    .map(([componentId, status]) =>
+      applyComponents ? setComponentStatus(sql, componentId, status, now) : recordedChange(sql, componentId, status),
+    )
     .filter((change): change is AffectedComponent => change !== null);
   const id = newId();
   sql.exec(

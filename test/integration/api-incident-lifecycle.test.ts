@@ -127,6 +127,39 @@ describe("an incident from declaration to published report, through the API alon
   });
 });
 
+describe("component statuses an incident leaves behind", () => {
+  const statusOf = async (id: string) =>
+    (await v2("/components.json")).components.find((c: { id: string }) => c.id === id).status;
+
+  it("resolving with some components named hands back the others too", async () => {
+    const { body } = await api("POST", "/incidents", {
+      body: { name: "Two things", message: "m", components: { website: "partial_outage", slack: "major_outage" } },
+    });
+    await api("POST", `/incidents/${body.id}/updates`, {
+      body: { status: "resolved", message: "Fixed.", components: { website: "degraded_performance" } },
+    });
+    expect(await statusOf("website")).toBe("degraded_performance");
+    expect(await statusOf("slack")).toBe("operational");
+  });
+
+  it("an incident declared already resolved records its components without changing today's statuses", async () => {
+    const { body, status } = await api("POST", "/incidents", {
+      body: {
+        name: "Last night's outage",
+        message: "Between 02:00 and 02:40 search was down.",
+        status: "resolved",
+        startedAt: new Date(Date.now() - 8 * 3_600_000).toISOString(),
+        components: { search: "major_outage" },
+      },
+    });
+    expect(status).toBe(201);
+    expect(await statusOf("search")).toBe("operational");
+    expect(body.updates[0].affectedComponents).toEqual([
+      { code: "search", name: "Search", oldStatus: "operational", newStatus: "major_outage" },
+    ]);
+  });
+});
+
 describe("concurrent edits", () => {
   it("refuses an edit built on a stale revision, and demands If-Match for edits", async () => {
     const { body, headers } = await api("POST", "/incidents", { body: { name: "Queue lag", message: "Looking." } });

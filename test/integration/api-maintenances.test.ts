@@ -147,3 +147,58 @@ describe("maintenances through the API", () => {
     expect(past.status).toBe(422);
   });
 });
+
+describe("maintenances that must not touch what readers see", () => {
+  it("an internal window starts without putting its components under maintenance", async () => {
+    const { body } = await api("POST", "/maintenances", {
+      body: {
+        name: "Internal rehearsal",
+        message: "m",
+        scheduledFor: minutes(-1),
+        scheduledUntil: minutes(30),
+        components: ["object-storage"],
+        visibility: "internal",
+      },
+    });
+    expect(body.status).toBe("in_progress");
+    expect(await statusOf("object-storage")).toBe("operational");
+  });
+
+  it("cancelling a window that never started leaves another window's components alone", async () => {
+    const running = await api("POST", "/maintenances", {
+      body: {
+        name: "Running",
+        message: "m",
+        scheduledFor: minutes(-1),
+        scheduledUntil: minutes(30),
+        components: ["eu-west"],
+      },
+    });
+    expect(running.body.status).toBe("in_progress");
+    const later = await api("POST", "/maintenances", {
+      body: {
+        name: "Later",
+        message: "m",
+        scheduledFor: minutes(60),
+        scheduledUntil: minutes(90),
+        components: ["eu-west"],
+      },
+    });
+    await api("POST", `/maintenances/${later.body.id}/cancel`);
+    expect(await statusOf("eu-west")).toBe("under_maintenance");
+    // Two windows at once: the first to end leaves the component to the other.
+    const overlapping = await api("POST", "/maintenances", {
+      body: {
+        name: "Overlap",
+        message: "m",
+        scheduledFor: minutes(-1),
+        scheduledUntil: minutes(30),
+        components: ["eu-west"],
+      },
+    });
+    await api("POST", `/maintenances/${overlapping.body.id}/cancel`);
+    expect(await statusOf("eu-west")).toBe("under_maintenance");
+    await api("POST", `/maintenances/${running.body.id}/cancel`);
+    expect(await statusOf("eu-west")).toBe("operational");
+  });
+});

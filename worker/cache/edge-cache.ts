@@ -42,7 +42,8 @@ export class EdgeCache {
   readonly #inflight = new Map<string, { entry: Promise<Entry>; startedAt: number }>();
   readonly #options: EdgeCacheOptions;
   /** Entries stored before this were rendered before a write made here: not fresh, whatever their age. */
-  #writtenAt = 0;
+  // Workers' clock only moves with I/O, so a render stamped the same millisecond as a write counts as before it.
+  #writtenAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: EdgeCacheOptions) {
     this.#options = options;
@@ -62,7 +63,7 @@ export class EdgeCache {
     const now = this.#options.now();
     const cached = this.#memory.get(key) ?? (await this.#fromSharedCache(key));
     const age = cached ? now - cached.storedAt : Number.POSITIVE_INFINITY;
-    const predatesWrite = cached !== undefined && cached.storedAt < this.#writtenAt;
+    const predatesWrite = cached !== undefined && cached.storedAt <= this.#writtenAt;
 
     if (cached && !predatesWrite && age <= this.#options.freshMs) return this.#respond(request, cached, "HIT", now);
 
@@ -98,7 +99,7 @@ export class EdgeCache {
   #refresh(key: string, render: () => Promise<Rendered>): Promise<Entry> {
     const running = this.#inflight.get(key);
     // A render that began before a write here may have read the old state: do not join it.
-    if (running && running.startedAt >= this.#writtenAt) return running.entry;
+    if (running && running.startedAt > this.#writtenAt) return running.entry;
     // Stamped with when the render began, so a write during it leaves the result not fresh.
     const startedAt = this.#options.now();
     const slot = { entry: this.#render(key, render, startedAt), startedAt };

@@ -13,6 +13,18 @@ export interface Actor {
 /** Lookout itself, for writes its monitors, schedule and config make: they are audited like anyone's. */
 export const LOOKOUT: Actor = { id: "lookout", name: "Lookout (monitors, schedule, config)", scopes: [] };
 
+/** A line in the audit log for a write Lookout made by itself. */
+export function auditLookout(
+  sql: SqlStorage,
+  now: number,
+  action: string,
+  target: string | null,
+  after: unknown,
+  before: unknown = null,
+): void {
+  recordAudit({ sql, now, actor: LOOKOUT }, action, target, before, after);
+}
+
 /**
  * What needs Web Crypto, worked out before the transaction: crypto is
  * asynchronous and transactions are not.

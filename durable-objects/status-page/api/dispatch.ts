@@ -1,12 +1,13 @@
 import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../worker/api/contract.ts";
 import { OPERATIONS, type OperationId } from "../../../worker/api/operations.ts";
+import type { Scope } from "../../../worker/core/access/scopes.ts";
 import type { Env } from "../../../worker/env.ts";
 import { log } from "../../../worker/log.ts";
 import { NotFoundError } from "../writes.ts";
 import { listAuditHandler } from "./audit-log.ts";
 import { authenticate, sha256Hex } from "./authenticate.ts";
 import { exportHandler, importHandler } from "./backup.ts";
-import type { ApiContext, Handler, Prepared } from "./context.ts";
+import type { Actor, ApiContext, Handler, Prepared } from "./context.ts";
 import { getFlagHandler, listFlagsHandler, setFlagHandler } from "./flags.ts";
 import { remember, replay } from "./idempotency.ts";
 import {
@@ -68,13 +69,21 @@ async function prepare(call: ApiCall, deps: DispatchDeps): Promise<Prepared> {
   return {};
 }
 
-let bootstrap: { secret: string; hash: Promise<string> } | null = null;
+function refusal(actor: Actor | null, scope: Scope): ApiResult | null {
+  if (!actor) return problem(401, "unauthorized", "send a valid token: Authorization: Bearer <token>");
+  if (!actor.scopes.includes(scope)) {
+    return problem(403, "forbidden", `this token lacks the "${scope}" scope this operation needs`);
+  }
+  return null;
+}
+
+let bootstrapCache: { secret: string; hash: Promise<string> } | null = null;
 
 function bootstrapHash(env: Env): Promise<string | null> {
   const secret = env.ADMIN_TOKEN?.trim();
   if (!secret) return Promise.resolve(null);
-  if (bootstrap?.secret !== secret) bootstrap = { secret, hash: sha256Hex(secret) };
-  return bootstrap.hash;
+  if (bootstrapCache?.secret !== secret) bootstrapCache = { secret, hash: sha256Hex(secret) };
+  return bootstrapCache.hash;
 }
 
 /**
@@ -85,15 +94,17 @@ function bootstrapHash(env: Env): Promise<string | null> {
 export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiResult> {
   const spec = OPERATIONS[call.operation];
   const now = Date.now();
-  const actor = authenticate(deps.sql, call.credentialHash, await bootstrapHash(deps.env), now);
-  if (!actor) return problem(401, "unauthorized", "send a valid token: Authorization: Bearer <token>");
-  if (!actor.scopes.includes(spec.scope)) {
-    return problem(403, "forbidden", `this token lacks the "${spec.scope}" scope this operation needs`);
-  }
+  const bootstrap = await bootstrapHash(deps.env);
+  const refused = refusal(authenticate(deps.sql, call.credentialHash, bootstrap, now), spec.scope);
+  if (refused) return refused;
   const prepared = await prepare(call, deps);
   const idempotent = spec.method === "post" && call.idempotencyKey && call.requestHash;
   const handler = HANDLERS[call.operation] as Handler<OperationId>;
   const run = (at: number): ApiResult => {
+    // Again inside the transaction: a token revoked while `prepare` awaited must not write.
+    const actor = authenticate(deps.sql, call.credentialHash, bootstrap, at);
+    const refusedNow = refusal(actor, spec.scope);
+    if (refusedNow || !actor) return refusedNow ?? problem(401, "unauthorized", "token revoked");
     if (idempotent) {
       const first = replay(deps.sql, actor.id, call.idempotencyKey as string, call.requestHash as string);
       if (first) return first;

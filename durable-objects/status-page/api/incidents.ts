@@ -124,8 +124,9 @@ export const postIncidentUpdateHandler: Handler<"incidents.updates.create"> = (c
   if (!transition.ok) throw new ApiProblem(409, "invalid_transition", transition.reason);
   refusePublicEffects(before.visibility, body.components);
   checkComponents(sql, Object.keys(body.components ?? {}), "components");
-  const components =
-    body.components ?? (body.status === "resolved" && before.status !== "resolved" ? handBack(sql, before) : undefined);
+  // Resolving hands back every affected component the update does not name itself.
+  const resolving = body.status === "resolved" && before.status !== "resolved";
+  const components = resolving ? { ...handBack(sql, before), ...body.components } : body.components;
   addIncidentUpdate(
     sql,
     before.id,
