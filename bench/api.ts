@@ -585,7 +585,7 @@ async function backupFigures(bundlePath: string, scratch: string, progress: Prog
         `${count(rowsOf(before, "incident_components"))} incident components, ${count(rowsOf(before, "component_status_history"))} status changes, ` +
         `${rowsOf(before, "audit_log")} audit entries. Times from Node, request sent to last byte read.`,
       `   Made through the API, the page would also hold ${count(apiWrites)} audit entries of ~${(auditBytesPerWrite / 1000).toFixed(1)} kB ` +
-        `(measured in figure 9): about ${withAudit.toFixed(0)} MB to export, against the import's 30 MB body limit.`,
+        `(measured in figure 9): about ${withAudit.toFixed(0)} MB to export, against the import's 16 MB body limit.`,
       `   Imported into a new Miniflare (new storage) with the same config applied; incidents.json (${listed} incidents) compared ` +
         `byte for byte, page.updated_at included. Re-exported after the import: ` +
         `${differing.length === 0 ? "every table as exported" : `differs in ${differing.join(", ")}`}, audit_log +${auditAdded} (the import's own entry).`,

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { StorageHealth } from "../durable-objects/status-page/status-page.ts";
 import { openApiDocument } from "./api/openapi.ts";
-import { type ApiOptions, apiV1 } from "./api/router.ts";
+import { type ApiBackend, apiV1 } from "./api/router.ts";
 import { type Env, statusPageStub } from "./env.ts";
 import { log, setLogLevel } from "./log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
@@ -17,7 +17,7 @@ export interface AppOptions extends Partial<SiteOptions> {
   /** The StatusPage object; tests put a failing one here. */
   storage?: (env: Env) => StatusPageReader & { healthCheck(): Promise<StorageHealth> };
   /** The StatusPage's API entry; tests put a failing one here. */
-  api?: ApiOptions["call"];
+  apiBackend?: ApiBackend;
 }
 
 /** The Worker's HTTP surface. Options exist so tests can put a failing object behind it. */
@@ -44,7 +44,7 @@ export function createApp(options: AppOptions = {}) {
   app.route(
     "/api/v1",
     apiV1({
-      call: options.api,
+      backend: options.apiBackend,
       // A write made here is on the page here at once, not after the cache's few seconds.
       onWrite: () => site.noteWrite(),
     }),

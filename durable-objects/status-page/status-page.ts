@@ -3,6 +3,7 @@ import config from "../../lookout.config.ts";
 import type { ApiCall, ApiResult } from "../../worker/api/contract.ts";
 import type { ExportDocument } from "../../worker/api/schemas.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
+import type { Scope } from "../../worker/core/access/scopes.ts";
 import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import type {
@@ -18,7 +19,7 @@ import type { Env } from "../../worker/env.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
 import { auditLookout } from "./api/context.ts";
-import { dispatch } from "./api/dispatch.ts";
+import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
 import { componentDetail } from "./component-detail.ts";
@@ -210,12 +211,22 @@ export class StatusPage extends DurableObject<Env> {
     return this.#flags();
   }
 
+  /** Whether a token may use a scope, asked by the edge before it reads a big body or refuses a request. */
+  async authorize(credentialHash: string, scope: Scope): Promise<ApiResult | null> {
+    return checkAccess(this.#apiDeps(), credentialHash, scope);
+  }
+
+  #apiDeps() {
+    return {
+      sql: this.ctx.storage.sql,
+      env: this.env,
+      write: <T>(change: (now: number) => T, changed: (result: T) => boolean) => this.#write(change, changed),
+    };
+  }
+
   /** One communicator API request, already validated at the edge (worker/api/router.ts). */
   async api(call: ApiCall): Promise<ApiResult> {
-    const result = await dispatch(
-      { sql: this.ctx.storage.sql, env: this.env, write: (change, changed) => this.#write(change, changed) },
-      call,
-    );
+    const result = await dispatch(this.#apiDeps(), call);
     if (call.operation === "backup.import" && result.status < 300 && !result.replayed) {
       // The restored page last changed when the original did, not now.
       const restored = (call.body as ExportDocument).pageUpdatedAt;

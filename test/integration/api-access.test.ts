@@ -149,3 +149,24 @@ describe("listing", () => {
     expect(seen).toEqual(all.body.data.map((i: { id: string }) => i.id));
   });
 });
+
+describe("who hears what", () => {
+  it("tells a caller without access 401 or 403 before anything else about the request", async () => {
+    const { body } = await api("POST", "/tokens", { body: { name: "reader", scopes: ["audit"] } });
+    const badBody = await api("POST", "/incidents", { token: "lk_not_a_token", body: "{oops" });
+    expect(badBody.status).toBe(401);
+    const wrongScope = await api("POST", "/incidents", { token: body.token, body: { name: "" } });
+    expect(wrongScope.status).toBe(403);
+    const noIfMatch = await api("PATCH", "/incidents/abc", { token: "lk_not_a_token", body: { impact: "minor" } });
+    expect(noIfMatch.status).toBe(401);
+  });
+
+  it("does not read a big import body from someone who may not import", async () => {
+    const { body } = await api("POST", "/tokens", { body: { name: "no backups", scopes: ["incidents"] } });
+    const big = JSON.stringify({ format: "lookout.export", pad: "x".repeat(5_000_000) });
+    expect((await api("POST", "/import", { token: body.token, body: big })).status).toBe(403);
+    expect((await api("POST", "/import", { token: "lk_nobody", body: big })).status).toBe(401);
+    const tooBig = await api("POST", "/import", { body: JSON.stringify({ pad: "x".repeat(16_000_001) }) });
+    expect(tooBig.status).toBe(413);
+  });
+});

@@ -1432,7 +1432,7 @@ describe("the communicator API under generated requests", () => {
                 body: { kind: "huge", size, style: style as "json-string" | "json-array" | "not-json" },
               });
               const answer = await exercise(plan, true);
-              // The import takes up to 100 MB, so it reads and refuses on content instead.
+              // The import takes up to 16 MB, so it reads and refuses on content instead.
               if (op !== "backup.import") expect(answer.status, answer.text).toBe(413);
               else expect(answer.status, answer.text).toBeGreaterThanOrEqual(400);
             },

@@ -252,8 +252,9 @@ export const OPERATIONS = {
     summary: "Restore an export into an empty page",
     body: exportDocument,
     query: emptyQuery,
-    // A call into a Durable Object carries at most 32 MiB; the document travels in one.
-    bodyLimit: 30_000_000,
+    // The document is read, parsed and validated at the edge, then travels in one call into
+    // the object: its text, its parsed form and the call's copy must fit an isolate's 128 MB.
+    bodyLimit: 16_000_000,
     success: 200,
   },
 } as const satisfies Record<string, OperationSpec>;

@@ -1,7 +1,7 @@
 import type { FieldProblem } from "./contract.ts";
 
 export type BodyOutcome =
-  | { ok: true; raw: string; value: unknown }
+  | { ok: true; bytes: Uint8Array; value: unknown }
   | { ok: false; status: 400 | 413 | 415; code: string; message: string; fields?: FieldProblem[] };
 
 /**
@@ -13,7 +13,7 @@ export type BodyOutcome =
 export async function readJsonBody(request: Request, limit: number): Promise<BodyOutcome> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (declared > limit) return tooLarge(limit);
-  if (!request.body || declared === 0) return { ok: true, raw: "", value: {} };
+  if (!request.body || declared === 0) return { ok: true, bytes: new Uint8Array(), value: {} };
   const type = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
   if (type !== "application/json") {
     return {
@@ -36,10 +36,10 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
     }
     chunks.push(value);
   }
-  if (size === 0) return { ok: true, raw: "", value: {} };
+  if (size === 0) return { ok: true, bytes: new Uint8Array(), value: {} };
   const bytes = new Uint8Array(size);
   let offset = 0;
-  for (const chunk of chunks) {
+  for (const chunk of chunks.splice(0)) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
@@ -50,7 +50,7 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
     return { ok: false, status: 400, code: "invalid_json", message: "the body is not valid UTF-8" };
   }
   try {
-    return { ok: true, raw, value: JSON.parse(raw) };
+    return { ok: true, bytes, value: JSON.parse(raw) };
   } catch (error) {
     return {
       ok: false,

@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
-import { sha256Hex } from "../../durable-objects/status-page/api/authenticate.ts";
+import type { Scope } from "../core/access/scopes.ts";
+import { sha256Hex } from "../core/access/sha256.ts";
 import { type Env, statusPageStub } from "../env.ts";
 import { log } from "../log.ts";
 import type { AppEnv } from "../site.ts";
@@ -8,12 +9,23 @@ import { DEFAULT_BODY_LIMIT, OPERATIONS, type OperationId, type OperationSpec } 
 import { readJsonBody } from "./read-body.ts";
 import { fieldProblems } from "./zod-problems.ts";
 
+/** How the edge reaches the StatusPage object; tests put a failing one here. */
+export interface ApiBackend {
+  call(env: Env, call: ApiCall): Promise<ApiResult>;
+  /** Who may do what, without doing it: asked before reading a big body or refusing at the edge. */
+  authorize(env: Env, credentialHash: string, scope: Scope): Promise<ApiResult | null>;
+}
+
 export interface ApiOptions {
-  /** The StatusPage object's API entry; tests put a failing one here. */
-  call?: ((env: Env, call: ApiCall) => Promise<ApiResult>) | undefined;
+  backend?: ApiBackend | undefined;
   /** Told after every successful write, so this isolate's cached pages are refreshed. */
   onWrite?: () => void;
 }
+
+const statusPageBackend: ApiBackend = {
+  call: (env, request) => statusPageStub(env).api(request),
+  authorize: (env, credentialHash, scope) => statusPageStub(env).authorize(credentialHash, scope),
+};
 
 const ID = /^[a-z0-9]{1,40}$/;
 const FLAG_NAME = /^[a-z_]{1,60}$/;
@@ -27,12 +39,12 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
  * transaction. Everything a client can get wrong is a 4xx naming the fault.
  */
 export function apiV1(options: ApiOptions = {}) {
-  const call = options.call ?? ((env: Env, request: ApiCall) => statusPageStub(env).api(request));
+  const backend = options.backend ?? statusPageBackend;
   const app = new Hono<AppEnv>();
 
   for (const [id, spec] of Object.entries(OPERATIONS) as [OperationId, OperationSpec][]) {
     app.on(spec.method.toUpperCase(), spec.path, async (c) => {
-      const response = await handle(c, id, spec, call);
+      const response = await handle(c, id, spec, backend);
       if (spec.method !== "get" && response.ok && response.headers.get("idempotent-replayed") === null) {
         options.onWrite?.();
       }
@@ -61,7 +73,7 @@ async function handle(
   c: Context<AppEnv>,
   operation: OperationId,
   spec: OperationSpec,
-  call: (env: Env, request: ApiCall) => Promise<ApiResult>,
+  backend: ApiBackend,
 ): Promise<Response> {
   const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
   if (!token) {
@@ -69,12 +81,15 @@ async function handle(
       "www-authenticate": 'Bearer realm="lookout"',
     });
   }
+  const credentialHash = await sha256Hex(token);
+  // Whoever is not allowed hears 401 or 403, not what else is wrong with the request.
+  const refuse = async (result: ApiResult) =>
+    json(c, (await accessRefused(c, backend, credentialHash, spec.scope)) ?? result);
 
   const params = c.req.param() as Record<string, string>;
   for (const [name, value] of Object.entries(params)) {
     if (!(name === "name" ? FLAG_NAME : ID).test(value)) {
-      return json(
-        c,
+      return refuse(
         problem(404, "not_found", `there is no ${name === "name" ? "flag" : "item"} "${value.slice(0, 60)}"`),
       );
     }
@@ -83,26 +98,31 @@ async function handle(
   const url = new URL(c.req.url);
   const query = spec.query.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) {
-    return json(c, problem(400, "invalid_query", "the query string is not valid", fieldProblems(query.error)));
+    return refuse(problem(400, "invalid_query", "the query string is not valid", fieldProblems(query.error)));
   }
 
   let body: unknown;
-  let raw = "";
+  let bodyHash = "";
   if (spec.body) {
-    const read = await readJsonBody(c.req.raw, spec.bodyLimit ?? DEFAULT_BODY_LIMIT);
-    if (!read.ok) return json(c, problem(read.status, read.code, read.message, read.fields));
+    const limit = spec.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    // A big body is read only for someone allowed to send it.
+    if (limit > DEFAULT_BODY_LIMIT) {
+      const refused = await accessRefused(c, backend, credentialHash, spec.scope);
+      if (refused) return json(c, refused);
+    }
+    const read = await readJsonBody(c.req.raw, limit);
+    if (!read.ok) return refuse(problem(read.status, read.code, read.message, read.fields));
     const parsed = spec.body.safeParse(read.value);
     if (!parsed.success) {
-      return json(c, problem(400, "validation_failed", "the body is not valid", fieldProblems(parsed.error)));
+      return refuse(problem(400, "validation_failed", "the body is not valid", fieldProblems(parsed.error)));
     }
     body = parsed.data;
-    raw = read.raw;
+    bodyHash = await sha256Hex(read.bytes);
   }
 
   const ifMatch = c.req.header("if-match") ?? null;
   if (spec.ifMatch === "required" && !ifMatch) {
-    return json(
-      c,
+    return refuse(
       problem(
         428,
         "if_match_required",
@@ -113,38 +133,54 @@ async function handle(
 
   const idempotencyKey = spec.method === "post" ? (c.req.header("idempotency-key") ?? null) : null;
   if (idempotencyKey !== null && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    return json(
-      c,
-      problem(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters"),
-    );
+    return refuse(problem(400, "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters"));
   }
 
   let result: ApiResult;
   try {
-    result = await call(c.env, {
+    result = await backend.call(c.env, {
       operation,
-      credentialHash: await sha256Hex(token),
+      credentialHash,
       params,
       query: query.data,
       body,
       ifMatch,
       idempotencyKey,
-      requestHash: idempotencyKey ? await sha256Hex(`${spec.method} ${url.pathname}\n${raw}`) : null,
+      requestHash: idempotencyKey ? await sha256Hex(`${spec.method} ${url.pathname}\n${bodyHash}`) : null,
     });
   } catch (error) {
     log.error("api.unavailable", { operation, error });
-    return json(
-      c,
-      problem(503, "unavailable", "the page's storage did not answer; retry with the same Idempotency-Key"),
-      {
-        "retry-after": "2",
-      },
-    );
+    return unavailable(c);
   }
   const headers: Record<string, string> = {};
   if (result.etag) headers.etag = result.etag;
   if (result.replayed) headers["idempotent-replayed"] = "true";
   return json(c, result, headers);
+}
+
+/** 401 or 403 when the token may not do this, else null; an unreachable object answers 503 like any call. */
+async function accessRefused(
+  c: Context<AppEnv>,
+  backend: ApiBackend,
+  credentialHash: string,
+  scope: Scope,
+): Promise<ApiResult | null> {
+  try {
+    return await backend.authorize(c.env, credentialHash, scope);
+  } catch (error) {
+    log.error("api.unavailable", { operation: "authorize", error });
+    return problem(503, "unavailable", "the page's storage did not answer; retry with the same Idempotency-Key");
+  }
+}
+
+function unavailable(c: Context<AppEnv>): Response {
+  return json(
+    c,
+    problem(503, "unavailable", "the page's storage did not answer; retry with the same Idempotency-Key"),
+    {
+      "retry-after": "2",
+    },
+  );
 }
 
 function json(c: Context<AppEnv>, result: ApiResult, headers: Record<string, string> = {}): Response {

@@ -1,14 +1,11 @@
+export { sha256Hex } from "../../../worker/core/access/sha256.ts";
+
 import { sameSecret } from "../../../worker/core/access/same-secret.ts";
 import { SCOPES, type Scope } from "../../../worker/core/access/scopes.ts";
 import type { Actor } from "./context.ts";
 
 /** last_used_at is written at most this often per token, so reads stay reads. */
 const LAST_USED_RESOLUTION_MS = 60_000;
-
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 /**
  * Finds who presented this credential. Tokens are stored as SHA-256 hashes

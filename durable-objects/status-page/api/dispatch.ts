@@ -69,6 +69,11 @@ async function prepare(call: ApiCall, deps: DispatchDeps): Promise<Prepared> {
   return {};
 }
 
+/** May this credential use this scope? Null when it may; the 401 or 403 when not. Writes nothing but last use. */
+export async function checkAccess(deps: DispatchDeps, credentialHash: string, scope: Scope): Promise<ApiResult | null> {
+  return refusal(authenticate(deps.sql, credentialHash, await bootstrapHash(deps.env), Date.now()), scope);
+}
+
 function refusal(actor: Actor | null, scope: Scope): ApiResult | null {
   if (!actor) return problem(401, "unauthorized", "send a valid token: Authorization: Bearer <token>");
   if (!actor.scopes.includes(scope)) {

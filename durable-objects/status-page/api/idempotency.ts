@@ -47,10 +47,26 @@ export function remember(
     key,
     requestHash,
     result.status,
-    JSON.stringify(withoutSecret(result.body) ?? null),
+    compact(JSON.stringify(withoutSecret(result.body) ?? null), result.body),
     result.etag ?? null,
     now,
   );
+}
+
+/** A stored answer stays well under SQLite's 2 MB row: a long incident's full body is replaced by where to read it. */
+const STORED_BODY_LIMIT = 256_000;
+
+function compact(json: string, body: unknown): string {
+  if (json.length <= STORED_BODY_LIMIT) return json;
+  const { id, revision } = (typeof body === "object" && body !== null ? body : {}) as {
+    id?: unknown;
+    revision?: unknown;
+  };
+  return JSON.stringify({
+    id,
+    revision,
+    replayNote: "the first answer was too long to keep; read the resource by its id",
+  });
 }
 
 function withoutSecret(body: unknown): unknown {
