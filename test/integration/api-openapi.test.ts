@@ -10,7 +10,10 @@ type Document = {
   openapi: string;
   paths: Record<
     string,
-    Record<string, { operationId: string; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>
+    Record<
+      string,
+      { operationId: string; requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema }> } }
+    >
   >;
 };
 
@@ -35,6 +38,17 @@ describe("the OpenAPI document", () => {
     expect((await api("POST", "/incidents", { body: { name: "n", message: "x".repeat(limit) } })).status).toBe(201);
     expect((await api("POST", "/incidents", { body: { name: "n", message: "x".repeat(limit + 1) } })).status).toBe(400);
     expect(schema.properties.impact.enum).toEqual(["none", "minor", "major", "critical"]);
+    expect(document.paths["/incidents"]?.post?.requestBody?.required).toBe(true);
+    expect(document.paths["/maintenances/{id}/cancel"]?.post?.requestBody?.required).toBe(false);
+    const idParam = (document.paths["/incidents/{id}"]?.get as JsonSchema).parameters[0];
+    expect(idParam).toMatchObject({ name: "id", in: "path", required: true });
+    const pattern = new RegExp(idParam.schema.pattern);
+    for (const id of ["abc123", "UPPER", "a".repeat(41), "with-dash"]) {
+      const served = await api("GET", `/incidents/${id}`);
+      // Whatever the pattern refuses the router answers 404 before looking; what it accepts is looked up (404 too, but only after).
+      expect(pattern.test(id), id).toBe(id === "abc123");
+      expect(served.status).toBe(404);
+    }
   });
 
   it("renders a readable reference page listing every operation, without script", async () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SCOPE_DESCRIPTIONS } from "../core/access/scopes.ts";
 import { OPERATIONS, type OperationSpec } from "./operations.ts";
+import { FLAG_NAME, ID } from "./path-params.ts";
 
 const ERROR = {
   type: "object",
@@ -34,11 +35,29 @@ function schemaOf(type: z.ZodType): unknown {
   return schema;
 }
 
+/** A body is required when its schema requires a field; otherwise an absent body reads as `{}`. */
+function requestBodyOf(body: z.ZodType) {
+  const schema = schemaOf(body) as { required?: string[] };
+  return { required: (schema.required?.length ?? 0) > 0, content: { "application/json": { schema } } };
+}
+
+const documents = new Map<string, ReturnType<typeof buildDocument>>();
+
+/** Built once per address it is served under: the schemas do not change while the Worker runs. */
+export function openApiDocument(serverUrl: string) {
+  let document = documents.get(serverUrl);
+  if (!document) {
+    document = buildDocument(serverUrl);
+    if (documents.size < 16) documents.set(serverUrl, document);
+  }
+  return document;
+}
+
 /**
  * The OpenAPI 3.1 document, generated from the operations table and the very
  * zod schemas that validate requests, so it says exactly what the code accepts.
  */
-export function openApiDocument(serverUrl: string) {
+function buildDocument(serverUrl: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [id, spec] of Object.entries(OPERATIONS) as [string, OperationSpec][]) {
     const path = spec.path.replace(/:([a-z]+)/g, "{$1}");
@@ -46,7 +65,8 @@ export function openApiDocument(serverUrl: string) {
       name,
       in: "path",
       required: true,
-      schema: { type: "string" },
+      // The router's own patterns: anything else is a 404 before it is looked up.
+      schema: { type: "string", pattern: (name === "name" ? FLAG_NAME : ID).source },
     }));
     const query = schemaOf(spec.query) as { properties?: Record<string, unknown>; required?: string[] };
     const queryParams = Object.entries(query.properties ?? {}).map(([name, schema]) => ({
@@ -71,9 +91,7 @@ export function openApiDocument(serverUrl: string) {
       tags: [spec.scope],
       security: [{ bearer: [spec.scope] }],
       parameters: [...pathParams, ...queryParams, ...headers],
-      ...(spec.body
-        ? { requestBody: { required: false, content: { "application/json": { schema: schemaOf(spec.body) } } } }
-        : {}),
+      ...(spec.body ? { requestBody: requestBodyOf(spec.body) } : {}),
       responses: {
         [spec.success]: { description: "Done", content: { "application/json": { schema: {} } } },
         "400": errorResponse("The body or query is not valid; `fields` names each fault"),

@@ -6,6 +6,7 @@ import { log } from "../log.ts";
 import type { AppEnv } from "../site.ts";
 import { type ApiCall, type ApiResult, type ErrorBody, problem } from "./contract.ts";
 import { DEFAULT_BODY_LIMIT, OPERATIONS, type OperationId, type OperationSpec } from "./operations.ts";
+import { FLAG_NAME, ID } from "./path-params.ts";
 import { readJsonBody } from "./read-body.ts";
 import { fieldProblems } from "./zod-problems.ts";
 
@@ -27,8 +28,6 @@ const statusPageBackend: ApiBackend = {
   authorize: (env, credentialHash, scope) => statusPageStub(env).authorize(credentialHash, scope),
 };
 
-const ID = /^[a-z0-9]{1,40}$/;
-const FLAG_NAME = /^[a-z_]{1,60}$/;
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { id as configId } from "../config/monitor-schema.ts";
 import { SCOPES } from "../core/access/scopes.ts";
 import { FLAGS, type FlagName } from "../core/flags.ts";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../core/statuses.ts";
@@ -20,7 +21,8 @@ const message = text(10_000, "the message").meta({
 });
 const person = z.string().trim().min(1).max(100).nullable();
 const instant = z.iso.datetime({ offset: true }).meta({ description: "ISO 8601 with a time zone." });
-const componentId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "not a component id");
+/** Component ids are the config's ids, so they follow the config's rule. */
+const componentId = configId;
 const notify = z.boolean().meta({ description: "Tell subscribers about this change (default true)." });
 
 const componentChanges = z

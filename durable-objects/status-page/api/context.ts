@@ -51,6 +51,11 @@ export interface ApiContext<Id extends OperationId> {
 /** Runs inside the object's transaction; throw ApiProblem to refuse and roll back. */
 export type Handler<Id extends OperationId> = (context: ApiContext<Id>) => ApiResult;
 
+/** An incident or maintenance as an answer, its revision as the ETag a later edit must send back. */
+export function withRevision(event: { revision: number }, status = 200, body: unknown = event): ApiResult {
+  return { status, body, etag: etagOf(event.revision) };
+}
+
 /** Refuses a change built on a revision other than the current one. */
 export function requireRevision(ifMatch: string | null, current: number): void {
   if (ifMatch === null) return;
@@ -79,7 +84,7 @@ export function recordAudit(
     context.actor.name,
     action,
     target,
-    ...changedParts(withoutTimeline(before), withoutTimeline(after)).map((v) =>
+    ...changedParts(summariseTimeline(before), summariseTimeline(after)).map((v) =>
       v === null ? null : JSON.stringify(v),
     ),
   );
@@ -110,7 +115,7 @@ function changedParts(before: unknown, after: unknown): [unknown, unknown] {
  * audit line keeps its length and newest entry (the one a write adds), so the
  * log grows by what changed rather than by the whole history each time.
  */
-function withoutTimeline(value: unknown): unknown {
+function summariseTimeline(value: unknown): unknown {
   if (typeof value !== "object" || value === null || !("updates" in value) || !Array.isArray(value.updates)) {
     return value;
   }

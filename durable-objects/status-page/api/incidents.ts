@@ -1,4 +1,4 @@
-import { ApiProblem, etagOf } from "../../../worker/api/contract.ts";
+import { ApiProblem } from "../../../worker/api/contract.ts";
 import { checkIncidentTransition } from "../../../worker/core/incidents/lifecycle.ts";
 import type { IncidentView } from "../../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../../worker/core/statuses.ts";
@@ -6,7 +6,7 @@ import { handOverToPerson } from "../auto-incidents.ts";
 import { loadEvents } from "../events.ts";
 import { monitorStatusOf } from "../monitors.ts";
 import { addIncidentUpdate, type ComponentChanges, createIncident } from "../writes.ts";
-import { type Handler, notFound, recordAudit, requireRevision } from "./context.ts";
+import { type Handler, notFound, recordAudit, requireRevision, withRevision } from "./context.ts";
 import { checkComponents, pageOf } from "./lists.ts";
 
 /** An incident as the API shows it: internal ones and draft reports included. */
@@ -14,10 +14,6 @@ export function loadIncident(sql: SqlStorage, id: string): IncidentView {
   const event = loadEvents(sql, { where: "id = ?", params: [id], includeDraftReports: true })[0];
   if (event?.kind !== "incident") throw notFound("incident", id);
   return event;
-}
-
-function answer(incident: IncidentView, status = 200) {
-  return { status, body: incident, etag: etagOf(incident.revision) };
 }
 
 /** An internal incident must not move public component statuses: that would tell readers what it hides. */
@@ -60,7 +56,7 @@ export const createIncidentHandler: Handler<"incidents.create"> = (context) => {
   );
   const created = loadIncident(sql, id);
   recordAudit(context, "incident.create", id, null, created);
-  return answer(created, 201);
+  return withRevision(created, 201);
 };
 
 export const listIncidentsHandler: Handler<"incidents.list"> = ({ sql, query }) => {
@@ -79,7 +75,7 @@ export const listIncidentsHandler: Handler<"incidents.list"> = ({ sql, query }) 
 };
 
 export const getIncidentHandler: Handler<"incidents.get"> = ({ sql, params }) =>
-  answer(loadIncident(sql, params.id ?? ""));
+  withRevision(loadIncident(sql, params.id ?? ""));
 
 export const editIncidentHandler: Handler<"incidents.edit"> = (context) => {
   const { sql, params, body, now } = context;
@@ -113,7 +109,7 @@ export const editIncidentHandler: Handler<"incidents.edit"> = (context) => {
   );
   const after = loadIncident(sql, before.id);
   recordAudit(context, "incident.edit", before.id, before, after);
-  return answer(after);
+  return withRevision(after);
 };
 
 export const postIncidentUpdateHandler: Handler<"incidents.updates.create"> = (context) => {
@@ -136,7 +132,7 @@ export const postIncidentUpdateHandler: Handler<"incidents.updates.create"> = (c
   handOverToPerson(sql, before.id);
   const after = loadIncident(sql, before.id);
   recordAudit(context, "incident.update", before.id, before, after);
-  return answer(after, 201);
+  return withRevision(after, 201);
 };
 
 /**

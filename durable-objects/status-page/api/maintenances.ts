@@ -1,20 +1,16 @@
-import { ApiProblem, etagOf } from "../../../worker/api/contract.ts";
+import { ApiProblem } from "../../../worker/api/contract.ts";
 import { checkMaintenanceTransition } from "../../../worker/core/incidents/lifecycle.ts";
 import type { MaintenanceView } from "../../../worker/core/read-model.ts";
 import { loadEvents } from "../events.ts";
 import { advanceMaintenances, completeMaintenance, startMaintenance } from "../maintenances.ts";
 import { addIncidentUpdate, createMaintenance, linkComponents } from "../writes.ts";
-import { type Handler, notFound, recordAudit, requireRevision } from "./context.ts";
+import { type Handler, notFound, recordAudit, requireRevision, withRevision } from "./context.ts";
 import { checkComponents, pageOf } from "./lists.ts";
 
 export function loadMaintenance(sql: SqlStorage, id: string): MaintenanceView {
   const event = loadEvents(sql, { where: "id = ?", params: [id] })[0];
   if (event?.kind !== "maintenance") throw notFound("maintenance", id);
   return event;
-}
-
-function answer(maintenance: MaintenanceView, status = 200) {
-  return { status, body: maintenance, etag: etagOf(maintenance.revision) };
 }
 
 export const createMaintenanceHandler: Handler<"maintenances.create"> = (context) => {
@@ -42,7 +38,7 @@ export const createMaintenanceHandler: Handler<"maintenances.create"> = (context
   advanceMaintenances(sql, now);
   const created = loadMaintenance(sql, id);
   recordAudit(context, "maintenance.create", id, null, created);
-  return answer(created, 201);
+  return withRevision(created, 201);
 };
 
 export const listMaintenancesHandler: Handler<"maintenances.list"> = ({ sql, query }) => {
@@ -56,7 +52,7 @@ export const listMaintenancesHandler: Handler<"maintenances.list"> = ({ sql, que
 };
 
 export const getMaintenanceHandler: Handler<"maintenances.get"> = ({ sql, params }) =>
-  answer(loadMaintenance(sql, params.id ?? ""));
+  withRevision(loadMaintenance(sql, params.id ?? ""));
 
 export const editMaintenanceHandler: Handler<"maintenances.edit"> = (context) => {
   const { sql, params, body, now } = context;
@@ -95,7 +91,7 @@ export const editMaintenanceHandler: Handler<"maintenances.edit"> = (context) =>
   advanceMaintenances(sql, now);
   const after = loadMaintenance(sql, before.id);
   recordAudit(context, "maintenance.edit", before.id, before, after);
-  return answer(after);
+  return withRevision(after);
 };
 
 export const postMaintenanceUpdateHandler: Handler<"maintenances.updates.create"> = (context) => {
@@ -118,7 +114,7 @@ export const postMaintenanceUpdateHandler: Handler<"maintenances.updates.create"
   }
   const after = loadMaintenance(sql, before.id);
   recordAudit(context, "maintenance.update", before.id, before, after);
-  return answer(after, 201);
+  return withRevision(after, 201);
 };
 
 export const cancelMaintenanceHandler: Handler<"maintenances.cancel"> = (context) => {
@@ -138,5 +134,5 @@ export const cancelMaintenanceHandler: Handler<"maintenances.cancel"> = (context
   if (neverStarted) sql.exec(`UPDATE incidents SET cancelled_at = ? WHERE id = ?`, now, before.id);
   const after = loadMaintenance(sql, before.id);
   recordAudit(context, neverStarted ? "maintenance.cancel" : "maintenance.end_early", before.id, before, after);
-  return answer(after);
+  return withRevision(after);
 };

@@ -1,11 +1,11 @@
-import { ApiProblem, etagOf } from "../../../worker/api/contract.ts";
+import { ApiProblem } from "../../../worker/api/contract.ts";
 import type { PageInfo } from "../../../worker/core/read-model.ts";
 import { draftReport } from "../../../worker/core/reports/draft-report.ts";
 import type { StatusTransition } from "../../../worker/core/uptime.ts";
 import { readMeta } from "../schema.ts";
 import { transitionsSince } from "../snapshot.ts";
 import { addIncidentUpdate } from "../writes.ts";
-import { type Handler, recordAudit, requireRevision } from "./context.ts";
+import { type Handler, recordAudit, requireRevision, withRevision } from "./context.ts";
 import { loadIncident } from "./incidents.ts";
 
 /**
@@ -25,7 +25,7 @@ export const getReportHandler: Handler<"reports.get"> = ({ sql, params, now }) =
   );
   const page = JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null;
   const draft = draftReport({ incident, componentNames, transitions, timeZone: page?.timeZone ?? "UTC", now });
-  return { status: 200, body: { report: incident.report, draft }, etag: etagOf(incident.revision) };
+  return withRevision(incident, 200, { report: incident.report, draft });
 };
 
 export const putReportHandler: Handler<"reports.put"> = (context) => {
@@ -59,7 +59,7 @@ export const putReportHandler: Handler<"reports.put"> = (context) => {
   sql.exec(`UPDATE incidents SET updated_at = ?, revision = revision + 1 WHERE id = ?`, now, before.id);
   const after = loadIncident(sql, before.id);
   recordAudit(context, "report.save", before.id, before.report, after.report);
-  return { status: 200, body: after, etag: etagOf(after.revision) };
+  return withRevision(after);
 };
 
 export const publishReportHandler: Handler<"reports.publish"> = (context) => {
@@ -88,5 +88,5 @@ export const publishReportHandler: Handler<"reports.publish"> = (context) => {
   );
   const after = loadIncident(sql, before.id);
   recordAudit(context, "report.publish", before.id, before, after);
-  return { status: 200, body: after, etag: etagOf(after.revision) };
+  return withRevision(after);
 };

@@ -40,7 +40,11 @@ export function checkMaintenanceTransition(from: MaintenanceStatus, to: Maintena
     completed: [],
   };
   if (allowed[from].includes(to)) return { ok: true };
-  return refuse(`a maintenance cannot go from ${from} back to ${to}`);
+  return refuse(
+    to === "scheduled"
+      ? "a maintenance cannot go back to scheduled; move its window instead (PATCH scheduledFor)"
+      : `a maintenance goes from ${from} to ${allowed[from].join(" or ")}, not ${to}`,
+  );
 }
 
 function refuse(reason: string): TransitionCheck {
