@@ -40,7 +40,7 @@ describe("the OpenAPI document", () => {
     expect(schema.properties.impact.enum).toEqual(["none", "minor", "major", "critical"]);
     expect(document.paths["/incidents"]?.post?.requestBody?.required).toBe(true);
     expect(document.paths["/maintenances/{id}/cancel"]?.post?.requestBody?.required).toBe(false);
-    const idParam = (document.paths["/incidents/{id}"]?.get as JsonSchema).parameters[0];
+    const idParam = (document.paths["/incidents/{id}"]?.get as JsonSchema)?.parameters?.[0];
     expect(idParam).toMatchObject({ name: "id", in: "path", required: true });
     const pattern = new RegExp(idParam.schema.pattern);
     for (const id of ["abc123", "UPPER", "a".repeat(41), "with-dash"]) {
