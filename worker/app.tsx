@@ -6,6 +6,7 @@ import { type Env, statusPageStub } from "./env.ts";
 import { log, setLogLevel } from "./log.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { apiV2 } from "./routes/api-v2.ts";
+import { feeds } from "./routes/feeds.ts";
 import { healthCheck } from "./routes/health-check.ts";
 import { heartbeats } from "./routes/heartbeats.ts";
 import { notFoundHtml, publicPages } from "./routes/public-pages.tsx";
@@ -49,6 +50,7 @@ export function createApp(options: AppOptions = {}) {
       onWrite: () => site.noteWrite(),
     }),
   );
+  app.route("/", feeds(site));
   app.route("/", publicPages(site));
 
   // A trivial answer from the Worker itself; the benchmark's baseline too.

@@ -19,6 +19,8 @@ export function Layout({ page, title, children }: LayoutProps) {
         <title>{fullTitle}</title>
         <link rel="stylesheet" href="/css/lookout.css" />
         <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
+        <link rel="alternate" type="application/rss+xml" title={`${page.name} Status (RSS)`} href="/history.rss" />
+        <link rel="alternate" type="application/atom+xml" title={`${page.name} Status (Atom)`} href="/history.atom" />
       </head>
       <body>
         <a class="skip" href="#main">
@@ -40,7 +42,8 @@ export function Layout({ page, title, children }: LayoutProps) {
         </main>
         <footer class="site">
           <p class="wrap">
-            <a href="/api/v2/summary.json">JSON API</a> · <a href="/history">Incident history</a> · Powered by Lookout
+            <a href="/api/v2/summary.json">JSON API</a> · <a href="/history">Incident history</a> ·{" "}
+            <a href="/history.rss">RSS</a> · <a href="/history.atom">Atom</a> · Powered by Lookout
           </p>
         </footer>
       </body>

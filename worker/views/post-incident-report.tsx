@@ -1,14 +1,8 @@
 import { raw } from "hono/html";
 import type { FollowUpAction, PostIncidentReport } from "../core/read-model.ts";
 import { renderMarkdown } from "../core/reports/markdown.ts";
+import { REPORT_PARTS } from "../core/reports/report-parts.ts";
 import { formatDateTime } from "./format.ts";
-
-const PARTS = [
-  ["summary", "Summary"],
-  ["whoWasAffected", "Who was affected"],
-  ["whatHappened", "What happened"],
-  ["prevention", "What we are doing to make sure it does not happen again"],
-] as const;
 
 /** A published post-incident report: the four parts, then the work that follows from it. */
 export function PostIncidentReportSection({
@@ -26,7 +20,7 @@ export function PostIncidentReportSection({
       <p class="meta">
         Published <time datetime={publishedAt}>{formatDateTime(publishedAt, timeZone)}</time>
       </p>
-      {PARTS.map(([part, heading]) => (
+      {REPORT_PARTS.map(([part, heading]) => (
         <>
           <h3>{heading}</h3>
           {/* Safe as it is: the renderer shows raw HTML as text and only lets web and mail links through. */}

@@ -1,0 +1,64 @@
+import { type Context, Hono } from "hono";
+import type { Rendered } from "../cache/edge-cache.ts";
+import { renderAtom } from "../core/feeds/atom.ts";
+import { type FeedScope, feedEntries, tagAuthority } from "../core/feeds/feed-entries.ts";
+import { type FeedChannel, renderRss } from "../core/feeds/rss.ts";
+import type { PageSnapshot } from "../core/read-model.ts";
+import type { AppEnv, Site } from "../site.ts";
+import { notFoundHtml } from "./public-pages.tsx";
+
+const FORMATS = {
+  rss: { contentType: "application/rss+xml; charset=utf-8", render: renderRss },
+  atom: { contentType: "application/atom+xml; charset=utf-8", render: renderAtom },
+} as const;
+
+/**
+ * RSS 2.0 and Atom at Statuspage's addresses (`/history.rss`, `/history.atom`)
+ * and per component (`/components/:id/history.rss|atom`), served from the edge
+ * cache like the page.
+ */
+export function feeds(site: Site) {
+  const app = new Hono<AppEnv>();
+  for (const [format, { contentType, render }] of Object.entries(FORMATS)) {
+    app.get(`/history.${format}`, (c) =>
+      site.serve(c, async ({ snapshot }) => ({
+        status: 200,
+        contentType,
+        body: render(channel(c, snapshot, null), feedEntries(snapshot)),
+      })),
+    );
+    app.get(`/components/:id/history.${format}`, (c) =>
+      site.serve(c, async ({ snapshot }): Promise<Rendered> => {
+        const component = snapshot.components.find((x) => x.id === c.req.param("id"));
+        if (!component) return notFoundHtml(snapshot, "There is no component with this address.");
+        const scope: FeedScope = { componentId: component.id };
+        return {
+          status: 200,
+          contentType,
+          body: render(channel(c, snapshot, component), feedEntries(snapshot, scope)),
+        };
+      }),
+    );
+  }
+  return app;
+}
+
+function channel(
+  c: Context<AppEnv>,
+  snapshot: PageSnapshot,
+  component: { id: string; name: string } | null,
+): FeedChannel {
+  const url = new URL(c.req.url);
+  const title = component ? `${snapshot.page.name} Status: ${component.name}` : `${snapshot.page.name} Status`;
+  return {
+    title,
+    description: component
+      ? `Incidents and maintenances affecting ${component.name}`
+      : `Incidents and maintenances for ${snapshot.page.name}`,
+    link: `${url.origin}${component ? `/components/${component.id}` : "/"}`,
+    self: `${url.origin}${url.pathname}`,
+    id: `${tagAuthority(snapshot)}:${component ? `component/${component.id}/` : ""}history`,
+    updated: snapshot.updatedAt,
+    origin: url.origin,
+  };
+}
