@@ -1,7 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
-import { TARGETS_KEY } from "./test/helpers/target-addresses.ts";
-import { ADMIN_TOKEN_FOR_TESTS } from "./test/helpers/test-secrets.ts";
+import { MAIL_SERVERS_KEY, TARGETS_KEY } from "./test/helpers/target-addresses.ts";
+import { ADMIN_TOKEN_FOR_TESTS, LINK_SECRET_FOR_TESTS } from "./test/helpers/test-secrets.ts";
 import { FLAGS } from "./worker/core/flags.ts";
 
 /**
@@ -28,8 +28,16 @@ function workersProject(
           bindings: {
             LOG_LEVEL: "warn",
             HEARTBEAT_SECRET: "test-heartbeat-secret",
+            LINK_SECRET: LINK_SECRET_FOR_TESTS,
             ADMIN_TOKEN: ADMIN_TOKEN_FOR_TESTS,
             TARGETS: inject(TARGETS_KEY),
+            MAIL_SERVERS: inject(MAIL_SERVERS_KEY),
+            // The outbox sends to the test's own SMTP server; links in mails point where fetchWorker asks.
+            SMTP_HOST: inject(MAIL_SERVERS_KEY).host,
+            SMTP_PORT: String(inject(MAIL_SERVERS_KEY).normal),
+            SMTP_TLS: "none",
+            MAIL_FROM: "Acme Status <status@acme.example>",
+            PUBLIC_URL: "https://status.test",
             ...flags,
           },
         },

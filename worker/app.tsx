@@ -10,6 +10,7 @@ import { feeds } from "./routes/feeds.ts";
 import { healthCheck } from "./routes/health-check.ts";
 import { heartbeats } from "./routes/heartbeats.ts";
 import { notFoundHtml, publicPages } from "./routes/public-pages.tsx";
+import { subscriptions } from "./routes/subscriptions.tsx";
 import { type AppEnv, Site, type SiteOptions, type StatusPageReader } from "./site.ts";
 import { ApiReferencePage } from "./views/api-reference-page.tsx";
 import { renderDocument } from "./views/layout.tsx";
@@ -51,6 +52,7 @@ export function createApp(options: AppOptions = {}) {
     }),
   );
   app.route("/", feeds(site));
+  app.route("/", subscriptions(site));
   app.route("/", publicPages(site));
 
   // A trivial answer from the Worker itself; the benchmark's baseline too.

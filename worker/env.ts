@@ -6,6 +6,8 @@ import { monitorObjectName } from "./core/monitors/report.ts";
 export interface Env {
   STATUS_PAGE: DurableObjectNamespace<StatusPage>;
   MONITOR: DurableObjectNamespace<Monitor>;
+  /** Per-key sliding windows (itty-durable, fetch-style): subscribe rate limits. */
+  RATE_LIMITER: DurableObjectNamespace;
   ASSETS: Fetcher;
   /** "local", "staging" or "production". */
   ENVIRONMENT: string;
@@ -14,6 +16,22 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** Signs heartbeat monitors' URLs (a secret; generated into .dev.vars locally). */
   HEARTBEAT_SECRET?: string;
+  /** Signs subscribers' confirm, manage and unsubscribe links (a secret; generated into .dev.vars locally). */
+  LINK_SECRET?: string;
+  /** Where links in mails point; the config's page URL when unset (`npm start` sets its local address). */
+  PUBLIC_URL?: string;
+  /** The sender of subscriber mail, e.g. "Acme Status <status@acme.example>". */
+  MAIL_FROM?: string;
+  /** SMTP relay (the production path for any provider that speaks SMTP). */
+  SMTP_HOST?: string;
+  SMTP_PORT?: string;
+  /** "starttls" (default), "tls" (implicit, port 465) or "none" (local catchers only). */
+  SMTP_TLS?: string;
+  SMTP_USERNAME?: string;
+  /** A secret. */
+  SMTP_PASSWORD?: string;
+  /** Resend's HTTP API instead of SMTP (a secret). */
+  RESEND_API_KEY?: string;
 }
 
 /** Every page lives in one StatusPage object; the name is fixed so all edges find it. */

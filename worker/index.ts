@@ -3,6 +3,7 @@ import { type Env, statusPageStub } from "./env.ts";
 import { log, setLogLevel } from "./log.ts";
 
 export { Monitor } from "../durable-objects/monitor/monitor.ts";
+export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter.ts";
 export { StatusPage } from "../durable-objects/status-page/status-page.ts";
 
 const app = createApp();

@@ -112,6 +112,26 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE TABLE flag_overrides (
        name TEXT PRIMARY KEY, value INTEGER NOT NULL, updated_at INTEGER NOT NULL, updated_by TEXT NOT NULL)`,
   ],
+  // 6: email subscribers and the outbox. A subscriber's links are HMACs of its id
+  // (LINK_SECRET), so no link secret is stored. The outbox holds one row per
+  // (channel, recipient, event), written in the same transaction as the change it
+  // announces; the unique key is what makes a retried batch send nothing twice.
+  [
+    `CREATE TABLE subscribers (
+       id TEXT PRIMARY KEY, address TEXT NOT NULL, domain TEXT NOT NULL, components TEXT,
+       state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'unsubscribed', 'bounced')),
+       created_at INTEGER NOT NULL, confirm_sent_at INTEGER, confirmed_at INTEGER, unsubscribed_at INTEGER,
+       bounced_at INTEGER, bounce_reason TEXT)`,
+    `CREATE UNIQUE INDEX subscribers_by_address ON subscribers (address)`,
+    `CREATE INDEX subscribers_by_state ON subscribers (state)`,
+    `CREATE TABLE outbox (
+       seq INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, recipient TEXT NOT NULL,
+       event TEXT NOT NULL, kind TEXT NOT NULL, ref TEXT,
+       state TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'dropped')),
+       attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+       created_at INTEGER NOT NULL, sent_at INTEGER, UNIQUE (channel, recipient, event))`,
+    `CREATE INDEX outbox_due ON outbox (state, next_attempt_at)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

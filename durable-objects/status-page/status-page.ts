@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "../../lookout.config.ts";
 import type { ApiCall, ApiResult } from "../../worker/api/contract.ts";
+import { OPERATIONS } from "../../worker/api/operations.ts";
 import type { ExportDocument } from "../../worker/api/schemas.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
 import type { Scope } from "../../worker/core/access/scopes.ts";
@@ -15,6 +16,7 @@ import type {
   PageSnapshot,
 } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
+import { emailSenderFrom } from "../../worker/email/from-env.ts";
 import type { Env } from "../../worker/env.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { log, setLogLevel } from "../../worker/log.ts";
@@ -23,14 +25,25 @@ import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
 import { componentDetail } from "./component-detail.ts";
+import { renderMails, sendMails } from "./deliveries.ts";
 import { loadEvents } from "./events.ts";
 import { overrideValues, readOverrides } from "./flag-overrides.ts";
 import { historyView } from "./history.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
+import { claimDue, nextDueAt, type Outcome, settle } from "./outbox.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
+import {
+  confirmSubscriber,
+  markBounced,
+  readSubscriber,
+  type Subscriber,
+  setSubscriberComponents,
+  subscribe,
+  unsubscribe,
+} from "./subscribers.ts";
 import {
   addIncidentUpdate,
   createIncident,
@@ -51,6 +64,10 @@ const SNAPSHOT_MAX_AGE_MS = 60_000;
 const KICKS_PER_RUN = 40;
 /** Calls to Monitor objects in flight at once, under the 6-connection limit. */
 const KICK_CONCURRENCY = 6;
+/** Mails per alarm run, all over one SMTP connection. */
+const MAIL_BATCH = 100;
+/** With mail held (flag off, or no sender configured), how often to look whether it may go. */
+const MAIL_HELD_RECHECK_MS = 15_000;
 
 export interface StorageHealth {
   ok: boolean;
@@ -148,6 +165,7 @@ export class StatusPage extends DurableObject<Env> {
       },
       (p) => p.started.length + p.completed.length + p.resolvedIncidents.length > 0,
     );
+    await this.#wakeMail();
     return { ...reconciled, ...progress, monitorsToKick: await this.#wakeKicks() };
   }
 
@@ -159,8 +177,19 @@ export class StatusPage extends DurableObject<Env> {
     return waiting;
   }
 
-  /** Starts, restarts or stops a batch of Monitor objects; comes back for the rest. */
+  /**
+   * One alarm for two jobs: start, restart or stop a batch of Monitor objects,
+   * and send a batch of due mail. Either comes back for the rest.
+   */
   override async alarm(): Promise<void> {
+    const more = await this.#kickMonitors();
+    const nextMail = await this.#deliverMail();
+    const next = Math.min(more ? Date.now() + 100 : Number.POSITIVE_INFINITY, nextMail ?? Number.POSITIVE_INFINITY);
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Returns whether more Monitor objects wait for a kick. */
+  async #kickMonitors(): Promise<boolean> {
     const sql = this.ctx.storage.sql;
     const kicks = pendingKicks(sql, Date.now(), KICKS_PER_RUN);
     const jobs = [
@@ -179,15 +208,57 @@ export class StatusPage extends DurableObject<Env> {
         if (outcome.status === "rejected") log.warn("monitor.kick_failed", { error: outcome.reason });
       }
     }
-    // A full batch means there may be more; a failed kick waits for its grace period and the next heartbeat.
-    if (jobs.length === KICKS_PER_RUN) await this.ctx.storage.setAlarm(Date.now() + 100);
     if (jobs.length > 0) log.info("monitor.kicked", { started: kicks.start.length, stopped: kicks.stop.length });
+    // A full batch means there may be more; a failed kick waits for its grace period and the next heartbeat.
+    return jobs.length === KICKS_PER_RUN;
+  }
+
+  /**
+   * Sends one batch of due mail over one connection and records each outcome;
+   * returns when to look again. With `email_notifications` off nothing is
+   * claimed: the outbox keeps it all until the flag is lifted.
+   */
+  async #deliverMail(): Promise<number | null> {
+    const sql = this.ctx.storage.sql;
+    const sender = emailSenderFrom(this.env);
+    const due = nextDueAt(sql);
+    if (due === null) return null;
+    if (!sender || !this.#flags().email_notifications) return Math.max(due, Date.now() + MAIL_HELD_RECHECK_MS);
+    if (due > Date.now()) return due;
+    const rows = this.ctx.storage.transactionSync(() => claimDue(sql, "email", Date.now(), MAIL_BATCH));
+    const prepared = await renderMails(sql, this.env, rows, Date.now());
+    let outcomes: Outcome[];
+    try {
+      outcomes = await sendMails(sender, prepared);
+    } catch (error) {
+      log.warn("mail.batch_failed", { error });
+      outcomes = rows.map(() => ({ outcome: "temporary", reason: String(error).slice(0, 200) }));
+    }
+    this.ctx.storage.transactionSync(() => {
+      const now = Date.now();
+      rows.forEach((row, i) => {
+        const result = outcomes[i] ?? { outcome: "temporary", reason: "no outcome" };
+        settle(sql, row, result, now);
+        if (result.outcome === "permanent" && result.bounce) markBounced(sql, row.recipient, result.reason, now);
+      });
+    });
+    const sent = outcomes.filter((o) => o.outcome === "sent").length;
+    log.info("mail.batch", { claimed: rows.length, sent, failed: rows.length - sent });
+    return nextDueAt(sql);
+  }
+
+  /** Makes sure the alarm comes for mail that is now due. */
+  async #wakeMail(): Promise<void> {
+    const due = nextDueAt(this.ctx.storage.sql);
+    if (due === null) return;
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > due) await this.ctx.storage.setAlarm(Math.max(due, Date.now()));
   }
 
   /** A Monitor object's report: state, latency, finished days; components follow its state. */
-  reportMonitor(report: MonitorReport): { changes: AffectedComponent[]; incidentId: string | null } {
+  async reportMonitor(report: MonitorReport): Promise<{ changes: AffectedComponent[]; incidentId: string | null }> {
     const flags = this.#flags();
-    return this.#write(
+    const outcome = this.#write(
       (now) => {
         const outcome = applyReport(this.ctx.storage.sql, report, now, flags);
         for (const change of outcome.changes) {
@@ -198,6 +269,9 @@ export class StatusPage extends DurableObject<Env> {
       },
       (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null,
     );
+    // An incident it opened or resolved may have mail for subscribers.
+    if (outcome.incidentId) await this.#wakeMail();
+    return outcome;
   }
 
   /** Flags as they stand now, resolved once per call and passed down as plain values. */
@@ -209,6 +283,47 @@ export class StatusPage extends DurableObject<Env> {
   /** Every flag's value now, for Monitor objects and the edge (they cache it for a few seconds). */
   flagValues(): FlagValues {
     return this.#flags();
+  }
+
+  /**
+   * Someone asked to subscribe (already validated and rate limited at the
+   * edge). The answer never says whether the address was known.
+   */
+  async subscribe(address: string, components: string[] | null): Promise<"accepted" | "paused"> {
+    if (!this.#flags().new_subscriptions) return "paused";
+    this.#transact((now) => {
+      const known = components?.filter(
+        (id) =>
+          this.ctx.storage.sql.exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL`, id).toArray()
+            .length,
+      );
+      subscribe(this.ctx.storage.sql, address, known?.length ? known : null, now);
+    });
+    await this.#wakeMail();
+    return "accepted";
+  }
+
+  /** A subscriber as its manage page shows it; the edge has checked the link's HMAC. */
+  subscription(id: string): Subscriber | null {
+    return readSubscriber(this.ctx.storage.sql, id);
+  }
+
+  confirmSubscription(id: string): Subscriber | null {
+    return this.#transact((now) => confirmSubscriber(this.ctx.storage.sql, id, now));
+  }
+
+  updateSubscription(id: string, components: string[] | null): Subscriber | null {
+    return this.#transact(() => setSubscriberComponents(this.ctx.storage.sql, id, components));
+  }
+
+  unsubscribe(id: string): Subscriber | null {
+    return this.#transact((now) => unsubscribe(this.ctx.storage.sql, id, now));
+  }
+
+  /** A write that changes nothing readers see (subscribers, the outbox): no new page version. */
+  #transact<T>(change: (now: number) => T): T {
+    const now = Date.now();
+    return this.ctx.storage.transactionSync(() => change(now));
   }
 
   /** Whether a token may use a scope, asked by the edge before it reads a big body or refuses a request. */
@@ -235,6 +350,7 @@ export class StatusPage extends DurableObject<Env> {
       // Every Monitor object starts afresh.
       await this.#wakeKicks();
     }
+    if (result.status < 300 && OPERATIONS[call.operation].method !== "get") await this.#wakeMail();
     return result;
   }
 

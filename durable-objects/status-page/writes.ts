@@ -1,6 +1,7 @@
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
 import { newId } from "./ids.ts";
+import { notifySubscribers } from "./subscribers.ts";
 
 /**
  * Writes to incidents, maintenances and component statuses. Each runs inside
@@ -190,5 +191,8 @@ function insertUpdate(
     changes.length > 0 ? JSON.stringify(changes) : null,
     input.deliverNotifications === false ? 0 : 1,
   );
+  // Subscribers hear of it in the same transaction, or not at all: nothing is lost between the two.
+  const isPublic = sql.exec(`SELECT 1 FROM incidents WHERE id = ? AND visibility = 'public'`, incidentId).toArray();
+  if (input.deliverNotifications !== false && isPublic.length > 0) notifySubscribers(sql, incidentId, id, now);
   return id;
 }

@@ -20,3 +20,52 @@ export const TARGETS_KEY = "lookoutTargets";
 
 /** Bytes the /big route sends: big enough that downloading it by mistake shows. */
 export const BIG_BODY_BYTES = 50 * 1_048_576;
+
+/**
+ * Where the SMTP servers of test/helpers/node/smtp-servers.ts listen (all on
+ * `host`), handed to workerd as the `MAIL_SERVERS` binding.
+ */
+export type MailServerAddresses = {
+  host: string;
+  /** Base URL of the HTTP side: GET /messages?to=<address> lists what the servers received; /resend plays Resend. */
+  http: string;
+  /** Accepts any recipient and keeps the message; offers STARTTLS with a certificate nobody trusts. */
+  normal: number;
+  /** Answers 421 to MAIL FROM. */
+  closing: number;
+  /** Drops the connection in the middle of DATA for a recipient whose address starts with "drop". */
+  dropping: number;
+  /** Keeps messages, but answers 550 to RCPT TO for a recipient whose address starts with "unknown". */
+  rejecting: number;
+  /** Requires AUTH (PLAIN or LOGIN, as MAIL_AUTH_USER / MAIL_AUTH_PASSWORD) and does not offer STARTTLS. */
+  auth: number;
+  /** TLS from the first byte (like port 465), with a certificate nobody trusts. */
+  implicitTls: number;
+};
+
+/** The key under which the global setup provides the mail server addresses. */
+export const MAIL_SERVERS_KEY = "lookoutMailServers";
+export const MAIL_AUTH_USER = "lookout";
+export const MAIL_AUTH_PASSWORD = "correct horse battery staple";
+/** The API key the fake Resend accepts. */
+export const RESEND_TEST_KEY = "re_test_lookout";
+
+/** One message as an SMTP server received it, parsed back by mailparser (GET /messages on the mail servers' HTTP side). */
+export type ReceivedMail = {
+  /** Which server took it ("normal", "rejecting", "auth"). */
+  server: string;
+  envelope: { from: string; to: string[] };
+  /** Whether the session had authenticated, and as whom. */
+  user: string | null;
+  messageId: string | null;
+  subject: string | null;
+  from: { name: string; address: string } | null;
+  to: string[];
+  date: string | null;
+  text: string | null;
+  html: string | null;
+  /** Every header as sent, unfolded, by lower-case name (the last one when repeated). */
+  headers: Record<string, string>;
+  /** The message exactly as received, to check line endings and lengths. */
+  raw: string;
+};

@@ -16,6 +16,18 @@ export const FLAGS = {
     defaults: { local: true, staging: true, production: true },
     expires: "2027-06-30",
   },
+  email_notifications: {
+    description:
+      "Emails leave the outbox. Off: nothing is sent and everything waits in the outbox until it is turned on again.",
+    defaults: { local: true, staging: true, production: true },
+    expires: "2027-06-30",
+  },
+  new_subscriptions: {
+    description:
+      "People can subscribe. Off: the form and the endpoint say subscriptions are paused; nothing is stored.",
+    defaults: { local: true, staging: true, production: true },
+    expires: "2027-06-30",
+  },
 } as const satisfies Record<string, FlagDeclaration>;
 
 export interface FlagDeclaration {

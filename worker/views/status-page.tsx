@@ -5,6 +5,7 @@ import { formatDateTime } from "./format.ts";
 import { LatencySparkline } from "./latency-chart.tsx";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
+import { SubscribeForm } from "./subscribe-form.tsx";
 import { UptimeBars } from "./uptime-bars.tsx";
 
 /** The front page a reader opens during an outage: the answer first, then the detail. */
@@ -54,6 +55,8 @@ export function StatusPageView({ snapshot, status }: { snapshot: PageSnapshot; s
           );
         })}
       </section>
+
+      <SubscribeForm components={visible} />
 
       <p class="updated">
         Last updated <time datetime={snapshot.updatedAt}>{formatDateTime(snapshot.updatedAt, page.timeZone)}</time>

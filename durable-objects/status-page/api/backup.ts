@@ -27,6 +27,8 @@ export const EXPORTED_TABLES = [
   "api_tokens",
   "audit_log",
   "flag_overrides",
+  "subscribers",
+  "outbox",
 ] as const;
 
 type Table = { columns: string[]; rows: (string | number | null)[][] };

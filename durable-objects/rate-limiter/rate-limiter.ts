@@ -1,0 +1,28 @@
+// The ES module itself: the package's CommonJS index require()s ES modules, which only a bundler untangles.
+import { createDurable } from "itty-durable/itty-durable.js";
+
+export interface Allowance {
+  allowed: boolean;
+  /** When the oldest hit in the window expires, for Retry-After. */
+  retryAfterSeconds: number;
+}
+
+/**
+ * One key's recent hits (a client address, or a subscriber address's hash),
+ * as a sliding window. Its whole state is one short list and it has one
+ * method, which is what itty-durable is for (docs/decisions/0002); objects
+ * with tables use native RPC and SQLite.
+ */
+export class RateLimiter extends createDurable({ autoPersist: true }) {
+  hits: number[] = [];
+
+  take(limit: number, windowMs: number, now: number): Allowance {
+    this.hits = this.hits.filter((at) => at > now - windowMs);
+    if (this.hits.length >= limit) {
+      const oldest = this.hits[0] ?? now;
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
+    }
+    this.hits.push(now);
+    return { allowed: true, retryAfterSeconds: 0 };
+  }
+}

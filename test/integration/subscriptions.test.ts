@@ -1,0 +1,163 @@
+import { runInDurableObject } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { CONFIRM_LINK_MS, confirmPath, managePath } from "../../worker/core/subscribers/links.ts";
+import { LINK_SECRET_FOR_TESTS } from "../helpers/test-secrets.ts";
+import { api } from "../helpers/workers/api.ts";
+import { pinFlags } from "../helpers/workers/flags.ts";
+import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
+
+let client = 0;
+/** Each call comes from its own client address, so the per-client limit only bites where a test means it to. */
+function subscribe(email: string, components: string[] = [], ip = `198.51.100.${++client}`) {
+  const form = new URLSearchParams({ email });
+  for (const id of components) form.append("components", id);
+  return fetchWorker("/subscribe", {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": ip },
+    body: form.toString(),
+  });
+}
+
+type Row = Record<string, SqlStorageValue>;
+function query(sql: string, ...params: SqlStorageValue[]): Promise<Row[]> {
+  return runInDurableObject(pageObject(), (_: StatusPage, state) =>
+    state.storage.sql.exec<Row>(sql, ...params).toArray(),
+  );
+}
+const subscriberId = async (address: string) =>
+  String((await query(`SELECT id FROM subscribers WHERE address = ?`, address))[0]?.id);
+const outboxFor = (id: string) => query(`SELECT kind, event, state FROM outbox WHERE recipient = ? ORDER BY seq`, id);
+
+async function confirmed(address: string, components: string[] = []): Promise<string> {
+  await subscribe(address, components);
+  const id = await subscriberId(address);
+  const path = await confirmPath(LINK_SECRET_FOR_TESTS, id, Date.now() + CONFIRM_LINK_MS);
+  const response = await fetchWorker(path, { method: "POST", redirect: "manual" });
+  expect(response.status).toBe(303);
+  return id;
+}
+
+// Subscribing must be open, whatever the suite's flag defaults.
+beforeAll(() => pinFlags({ new_subscriptions: true }));
+
+describe("subscribing by email", () => {
+  it("answers the same whether or not the address is known, and sends only a confirmation", async () => {
+    const first = await subscribe("ada@example.com", ["api"]);
+    expect(first.status).toBe(200);
+    const firstPage = await first.text();
+    expect(firstPage).toContain("Check your inbox");
+    const id = await subscriberId("ada@example.com");
+    expect(await outboxFor(id)).toEqual([expect.objectContaining({ kind: "confirm", state: "pending" })]);
+    // Again: same page, no second mail within ten minutes.
+    const again = await subscribe("ada@EXAMPLE.com", ["api"]);
+    expect(await again.text()).toBe(firstPage);
+    expect(await outboxFor(id)).toHaveLength(1);
+  });
+
+  it("takes JSON too, and refuses what is not an address", async () => {
+    const json = await fetchWorker("/subscribe", {
+      method: "POST",
+      headers: { "content-type": "application/json", "cf-connecting-ip": "203.0.113.9" },
+      body: JSON.stringify({ email: "grace@example.com" }),
+    });
+    expect(json.status).toBe(202);
+    expect(await json.json()).toEqual({ status: "check_your_inbox" });
+    expect((await subscribe("not an address")).status).toBe(400);
+  });
+
+  it("confirms only after the button on the link's page is pressed, with a link that is unguessable and expires", async () => {
+    await subscribe("linus@example.com");
+    const id = await subscriberId("linus@example.com");
+    const path = await confirmPath(LINK_SECRET_FOR_TESTS, id, Date.now() + CONFIRM_LINK_MS);
+    const opened = await fetchWorker(path);
+    expect(opened.status).toBe(200);
+    expect(await opened.text()).toContain("Confirm subscription");
+    expect((await query(`SELECT state FROM subscribers WHERE id = ?`, id))[0]?.state).toBe("pending");
+    expect((await fetchWorker(path.replace(/[A-Za-z0-9_-]{32}$/, "A".repeat(32)), { method: "POST" })).status).toBe(
+      404,
+    );
+    const stale = await confirmPath(LINK_SECRET_FOR_TESTS, id, Date.now() - 1);
+    expect((await fetchWorker(stale, { method: "POST" })).status).toBe(410);
+    const pressed = await fetchWorker(path, { method: "POST", redirect: "manual" });
+    expect(pressed.status).toBe(303);
+    expect((await query(`SELECT state FROM subscribers WHERE id = ?`, id))[0]?.state).toBe("confirmed");
+  });
+
+  it("lets a subscriber choose components and leave with one click", async () => {
+    const id = await confirmed("margaret@example.com");
+    const manage = await managePath(LINK_SECRET_FOR_TESTS, id);
+    const saved = await fetchWorker(manage, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "components=api&components=ghost",
+    });
+    expect(await saved.text()).toContain("Saved.");
+    expect((await query(`SELECT components FROM subscribers WHERE id = ?`, id))[0]?.components).toBe('["api"]');
+    // RFC 8058: the mail client POSTs this body to the List-Unsubscribe address.
+    const left = await fetchWorker(`${manage}/unsubscribe`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(left.status).toBe(200);
+    expect(await left.text()).toContain("You are unsubscribed");
+    expect((await query(`SELECT state FROM subscribers WHERE id = ?`, id))[0]?.state).toBe("unsubscribed");
+    // A GET (a link scanner) never unsubscribes.
+    const id2 = await confirmed("barbara@example.com");
+    await fetchWorker(`${await managePath(LINK_SECRET_FOR_TESTS, id2)}/unsubscribe`);
+    expect((await query(`SELECT state FROM subscribers WHERE id = ?`, id2))[0]?.state).toBe("confirmed");
+  });
+
+  it("limits how often one client can subscribe", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await subscribe(`bulk${i}@example.com`, [], "192.0.2.77")).status);
+    expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true);
+    const limited = await subscribe("bulk-last@example.com", [], "192.0.2.77");
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("stops new subscriptions when the flag says so, storing nothing", async () => {
+    await pinFlags({ new_subscriptions: false });
+    const paused = await subscribe("paused@example.com");
+    expect(paused.status).toBe(503);
+    expect(await query(`SELECT 1 FROM subscribers WHERE address = 'paused@example.com'`)).toEqual([]);
+    await pinFlags({ new_subscriptions: true });
+  });
+});
+
+describe("who hears of an incident", () => {
+  it("queues one mail per confirmed subscriber of an affected component, in the write's own transaction", async () => {
+    const apiFan = await confirmed("api-fan@example.com", ["api"]);
+    const searchFan = await confirmed("search-fan@example.com", ["search"]);
+    const everything = await confirmed("everything@example.com");
+    await subscribe("never-confirmed@example.com", ["api"]);
+    const pending = await subscriberId("never-confirmed@example.com");
+
+    const declared = await api("POST", "/incidents", {
+      body: { name: "API errors", message: "Looking.", components: { api: "partial_outage" } },
+    });
+    const updateId = declared.body.updates[0].id;
+    const queued = await query(`SELECT recipient FROM outbox WHERE event = ?`, `update:${updateId}`);
+    const recipients = queued.map((r) => r.recipient);
+    expect(recipients).toEqual(expect.arrayContaining([apiFan, everything]));
+    expect(recipients).not.toContain(searchFan);
+    expect(recipients).not.toContain(pending);
+    // Everyone else queued is a confirmed subscriber of every component, from the tests above.
+    const others = await query(
+      `SELECT id FROM subscribers WHERE state = 'confirmed' AND components IS NULL AND id != ?`,
+      everything,
+    );
+    expect(recipients.length).toBe(2 + others.length);
+    expect((await outboxFor(searchFan)).map((r) => r.kind)).toEqual(["confirm"]);
+    expect((await outboxFor(pending)).map((r) => r.kind)).toEqual(["confirm"]);
+
+    const quiet = await api("POST", `/incidents/${declared.body.id}/updates`, {
+      body: { status: "identified", message: "Quiet note.", notify: false },
+    });
+    expect(await query(`SELECT 1 FROM outbox WHERE event = ?`, `update:${quiet.body.updates[0].id}`)).toEqual([]);
+    const internal = await api("POST", "/incidents", { body: { name: "Drill", message: "m", visibility: "internal" } });
+    expect(await query(`SELECT 1 FROM outbox WHERE ref = ?`, internal.body.updates[0].id)).toEqual([]);
+  });
+});
