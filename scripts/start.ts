@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import config from "../lookout.config.ts";
 import { heartbeatToken } from "../worker/core/heartbeat-token.ts";
 import { DEMO_HTTP_PORT, startDemoTargets } from "./demo-targets.ts";
+import { MAIL_CATCHER_HTTP_PORT, MAIL_CATCHER_SMTP_PORT, startMailCatcher } from "./mail-catcher.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
@@ -20,7 +21,9 @@ if ((await new Promise((resolve) => check.on("exit", resolve))) !== 0) process.e
 
 const token = ensureSecret(`${root}.dev.vars`, "ADMIN_TOKEN", "lk_admin_");
 const heartbeatSecret = ensureSecret(`${root}.dev.vars`, "HEARTBEAT_SECRET", "lk_hb_");
+ensureSecret(`${root}.dev.vars`, "LINK_SECRET", "lk_link_");
 const demo = startDemoTargets();
+const mail = startMailCatcher();
 
 const args = [
   "dev",
@@ -30,6 +33,15 @@ const args = [
   String(port),
   "--test-scheduled",
   "--show-interactive-dev-session=false",
+  // Subscriber mail goes to the local catcher; its links point here.
+  "--var",
+  `SMTP_HOST:127.0.0.1`,
+  "--var",
+  `SMTP_PORT:${MAIL_CATCHER_SMTP_PORT}`,
+  "--var",
+  "SMTP_TLS:none",
+  "--var",
+  `PUBLIC_URL:${base}`,
 ];
 if (process.env.LOOKOUT_PERSIST_TO) args.push("--persist-to", process.env.LOOKOUT_PERSIST_TO);
 const wrangler = spawn(`${root}node_modules/.bin/wrangler`, args, {
@@ -39,6 +51,7 @@ const wrangler = spawn(`${root}node_modules/.bin/wrangler`, args, {
 });
 wrangler.on("exit", (code) => {
   demo.close();
+  mail.close();
   process.exit(code ?? 1);
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));
@@ -53,6 +66,7 @@ console.log(`
     API (v1)        ${base}/api/v1/docs   (communicator API reference; OpenAPI at /api/v1/openapi.json)
     Admin token     ${token}   (in .dev.vars; send it as Authorization: Bearer …)
     Demo targets    http://127.0.0.1:${DEMO_HTTP_PORT}/api/healthCheck and friends, probed on schedule
+    Mail (local)    http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/   every mail Lookout sends, caught by SMTP on port ${MAIL_CATCHER_SMTP_PORT}
 
   Break one and watch the page:  curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/break/api
   Mend it:                       curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/fix/api
@@ -60,6 +74,7 @@ console.log(`
     curl -X POST ${base}/api/v1/incidents -H "authorization: Bearer ${token}" \\
       -H "content-type: application/json" \\
       -d '{"name":"Slow logins","message":"We are looking into slow logins.","components":{"auth":"degraded_performance"}}'
+  Subscribe with any address in the form at the bottom of the page, then read the mail above.
   Edit lookout.config.ts and save: the page follows. Ctrl-C stops.
 `);
 

@@ -55,6 +55,8 @@ export async function startLookout(): Promise<RunningLookout> {
     env: {
       ...process.env,
       PORT: String(port),
+      MAIL_CATCHER_SMTP_PORT: String(await freePort()),
+      MAIL_CATCHER_HTTP_PORT: String(await freePort()),
       LOOKOUT_PERSIST_TO: persistTo,
       NO_COLOR: "1",
       FORCE_COLOR: "0",
