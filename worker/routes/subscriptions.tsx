@@ -1,5 +1,6 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
+import type { Subscriber } from "../../durable-objects/status-page/subscribers.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import { checkConfirmLink, checkManageLink, managePath } from "../core/subscribers/links.ts";
 import { type Env, statusPageStub } from "../env.ts";
@@ -91,16 +92,7 @@ export function subscriptions(site: Site) {
     }
     if (!subscriber) return notFound(c, snapshot);
     if (c.req.query("confirmed")) saved = "You are subscribed.";
-    return html(
-      c,
-      <ManageSubscription
-        page={snapshot.page}
-        subscriber={subscriber}
-        components={snapshot.components}
-        action={`/subscriptions/${id}/${mac}`}
-        saved={saved}
-      />,
-    );
+    return managePage(c, snapshot, subscriber, `/subscriptions/${id}/${mac}`, saved);
   });
 
   app.on(["GET", "POST"], `${manageRoute}/unsubscribe`, async (c) => {
@@ -114,18 +106,29 @@ export function subscriptions(site: Site) {
     if (c.req.method === "GET") return c.redirect(`/subscriptions/${id}/${mac}`, 303);
     const subscriber = await statusPageStub(c.env).unsubscribe(id);
     if (!subscriber) return notFound(c, snapshot);
-    return html(
-      c,
-      <ManageSubscription
-        page={snapshot.page}
-        subscriber={subscriber}
-        components={snapshot.components}
-        action={`/subscriptions/${id}/${mac}`}
-      />,
-    );
+    return managePage(c, snapshot, subscriber, `/subscriptions/${id}/${mac}`);
   });
 
   return app;
+}
+
+function managePage(
+  c: Context<AppEnv>,
+  snapshot: PageSnapshot,
+  subscriber: Subscriber,
+  action: string,
+  saved?: string,
+) {
+  return html(
+    c,
+    <ManageSubscription
+      page={snapshot.page}
+      subscriber={subscriber}
+      components={snapshot.components}
+      action={action}
+      saved={saved}
+    />,
+  );
 }
 
 /** Checks a link's shape, then its HMAC; a malformed or forged link is simply not found. */
