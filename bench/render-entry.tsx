@@ -9,5 +9,6 @@ import { renderDocument } from "../worker/views/layout.tsx";
 import { StatusPageView } from "../worker/views/status-page.tsx";
 
 export function renderStatusPage(snapshot: PageSnapshot): Promise<string> {
-  return renderDocument(<StatusPageView snapshot={snapshot} status={pageStatusOf(snapshot)} />);
+  // With the subscribe form, as a page that sends mail shows it: the larger of the two.
+  return renderDocument(<StatusPageView snapshot={snapshot} status={pageStatusOf(snapshot)} subscribe />);
 }

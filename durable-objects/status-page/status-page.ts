@@ -66,8 +66,6 @@ const KICKS_PER_RUN = 40;
 const KICK_CONCURRENCY = 6;
 /** Mails per alarm run, all over one SMTP connection. */
 const MAIL_BATCH = 100;
-/** With mail held (flag off, or no sender configured), how often to look whether it may go. */
-const MAIL_HELD_RECHECK_MS = 15_000;
 
 export interface StorageHealth {
   ok: boolean;
@@ -223,7 +221,9 @@ export class StatusPage extends DurableObject<Env> {
     const sender = emailSenderFrom(this.env);
     const due = nextDueAt(sql);
     if (due === null) return null;
-    if (!sender || !this.#flags().email_notifications) return Math.max(due, Date.now() + MAIL_HELD_RECHECK_MS);
+    // Held (no sender configured, or the flag off): the rows wait. Lifting the flag, a deploy with a
+    // sender, or the next heartbeat wakes the alarm again.
+    if (!sender || !this.#flags().email_notifications) return null;
     if (due > Date.now()) return due;
     const rows = this.ctx.storage.transactionSync(() => claimDue(sql, "email", Date.now(), MAIL_BATCH));
     const prepared = await renderMails(sql, this.env, rows, Date.now());

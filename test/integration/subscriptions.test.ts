@@ -1,6 +1,8 @@
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { createApp } from "../../worker/app.tsx";
 import { CONFIRM_LINK_MS, confirmPath, managePath } from "../../worker/core/subscribers/links.ts";
 import { LINK_SECRET_FOR_TESTS } from "../helpers/test-secrets.ts";
 import { api } from "../helpers/workers/api.ts";
@@ -159,5 +161,21 @@ describe("who hears of an incident", () => {
     expect(await query(`SELECT 1 FROM outbox WHERE event = ?`, `update:${quiet.body.updates[0].id}`)).toEqual([]);
     const internal = await api("POST", "/incidents", { body: { name: "Drill", message: "m", visibility: "internal" } });
     expect(await query(`SELECT 1 FROM outbox WHERE ref = ?`, internal.body.updates[0].id)).toEqual([]);
+  });
+});
+
+describe("a page that cannot send mail", () => {
+  it("offers no subscribe form and refuses subscriptions instead of collecting addresses it cannot confirm", async () => {
+    const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
+    const noMail = { ...env, SMTP_HOST: undefined, RESEND_API_KEY: undefined };
+    expect(await (await app.request("/", {}, noMail)).text()).not.toContain('action="/subscribe"');
+    expect(await (await app.request("/", {}, env)).text()).toContain('action="/subscribe"');
+    const refused = await app.request(
+      "/subscribe",
+      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=x@example.com" },
+      noMail,
+    );
+    expect(refused.status).toBe(503);
+    expect(await query(`SELECT 1 FROM subscribers WHERE address = 'x@example.com'`)).toEqual([]);
   });
 });

@@ -1,6 +1,11 @@
 import type { Env } from "../env.ts";
 import { type EmailSender, resendSender, smtpSender } from "./sender.ts";
 
+/** Whether this deployment can send subscriber mail at all: a sender, and a secret to sign links with. */
+export function mailConfigured(env: Env): boolean {
+  return Boolean((env.SMTP_HOST || env.RESEND_API_KEY) && env.LINK_SECRET);
+}
+
 /**
  * The sender the deployment configured: an SMTP relay when SMTP_HOST is set
  * (any provider that speaks SMTP), Resend's API when RESEND_API_KEY is, or

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { Rendered } from "../cache/edge-cache.ts";
 import { MAX_HISTORY_PAGE } from "../core/history-months.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
+import { mailConfigured } from "../email/from-env.ts";
 import type { AppEnv, Site } from "../site.ts";
 import { pageStatusOf } from "../v2/statuspage-json.ts";
 import { ComponentPage } from "../views/component-page.tsx";
@@ -26,7 +27,11 @@ export function publicPages(site: Site) {
   const app = new Hono<AppEnv>();
 
   app.get("/", (c) =>
-    site.serve(c, ({ snapshot }) => html(<StatusPageView snapshot={snapshot} status={pageStatusOf(snapshot)} />)),
+    site.serve(c, ({ snapshot }) =>
+      html(
+        <StatusPageView snapshot={snapshot} status={pageStatusOf(snapshot)} subscribe={mailConfigured(c.env ?? {})} />,
+      ),
+    ),
   );
 
   // `/history?page=N`: N is 1 to MAX_HISTORY_PAGE, written plainly ("2", not "02" or "2.0");

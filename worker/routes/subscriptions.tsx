@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Subscriber } from "../../durable-objects/status-page/subscribers.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import { checkConfirmLink, checkManageLink, managePath } from "../core/subscribers/links.ts";
+import { mailConfigured } from "../email/from-env.ts";
 import { type Env, statusPageStub } from "../env.ts";
 import type { AppEnv, Site } from "../site.ts";
 import { allowSubscribe } from "../subscribe-limits.ts";
@@ -37,6 +38,9 @@ export function subscriptions(site: Site) {
         ? c.json({ error: { code, message } }, status as 400, { ...headers, "cache-control": "no-store" })
         : html(c, <SubscribeNotice page={snapshot.page} title={message} />, status, headers);
 
+    if (!mailConfigured(c.env)) {
+      return answer(503, "subscriptions_unavailable", "Email subscriptions are not set up on this page.");
+    }
     const input = await readSubscribeBody(c.req.raw, wantsJson);
     if (input === "too_large") return answer(413, "payload_too_large", "That request is too large.");
     const parsed = subscribeBody.safeParse(input);

@@ -9,7 +9,16 @@ import { SubscribeForm } from "./subscribe-form.tsx";
 import { UptimeBars } from "./uptime-bars.tsx";
 
 /** The front page a reader opens during an outage: the answer first, then the detail. */
-export function StatusPageView({ snapshot, status }: { snapshot: PageSnapshot; status: PageStatus }) {
+export function StatusPageView({
+  snapshot,
+  status,
+  subscribe = false,
+}: {
+  snapshot: PageSnapshot;
+  status: PageStatus;
+  /** Offer email subscriptions (only where the deployment can send mail). */
+  subscribe?: boolean;
+}) {
   const { page } = snapshot;
   const visible = snapshot.components.filter((c) => !c.onlyShowIfDegraded || c.status !== "operational");
   const ungrouped = visible.filter((c) => c.groupId === null);
@@ -56,7 +65,7 @@ export function StatusPageView({ snapshot, status }: { snapshot: PageSnapshot; s
         })}
       </section>
 
-      <SubscribeForm components={visible} />
+      {subscribe ? <SubscribeForm components={visible} /> : null}
 
       <p class="updated">
         Last updated <time datetime={snapshot.updatedAt}>{formatDateTime(snapshot.updatedAt, page.timeZone)}</time>

@@ -97,6 +97,14 @@ function refuseBrokenJson(sql: SqlStorage): void {
     const parsed = monitorSchema.safeParse(JSON.parse(row.config));
     if (!parsed.success) throw new Error(`monitor ${row.id} has a config this Lookout does not accept`);
   }
+  for (const row of sql
+    .exec<{ id: string; components: string }>(`SELECT id, components FROM subscribers WHERE components IS NOT NULL`)
+    .toArray()) {
+    const chosen: unknown = JSON.parse(row.components);
+    if (!Array.isArray(chosen) || !chosen.every((id) => typeof id === "string")) {
+      throw new Error(`subscriber ${row.id} has components that are not a list of ids`);
+    }
+  }
   const updates = sql
     .exec<{ id: string; affected_components: string }>(
       `SELECT id, affected_components FROM incident_updates WHERE affected_components IS NOT NULL`,
