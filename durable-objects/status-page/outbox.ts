@@ -51,7 +51,7 @@ export function settle(sql: SqlStorage, row: OutboxRow, result: Outcome, now: nu
     sql.exec(`UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE seq = ?`, now, row.seq);
     return;
   }
-  if (result.outcome === "temporary") {
+  if (result.outcome === "temporary" && row.attempts < MAX_ATTEMPTS) {
     sql.exec(
       `UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE seq = ?`,
       now + retryDelayMs(row.attempts, random),
