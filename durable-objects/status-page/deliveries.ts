@@ -36,44 +36,49 @@ export async function renderMails(
       .toArray()
       .map((row) => [row.id, row.name]),
   );
-  return Promise.all(
-    rows.map(async (row): Promise<EmailMessage | Outcome> => {
-      if (!info || !secret) return { outcome: "temporary", reason: "LINK_SECRET or the page is not configured yet" };
-      const subscriber = readSubscriber(sql, row.recipient);
-      const wanted = row.kind === "confirm" ? ["pending"] : ["confirmed"];
-      if (!subscriber || !wanted.includes(subscriber.state)) {
-        return { outcome: "permanent", reason: `subscriber is ${subscriber?.state ?? "gone"}` };
-      }
-      const manage = `${base}${await managePath(secret, subscriber.id)}`;
-      const links = { manage, unsubscribe: `${manage}/unsubscribe` };
-      let content: MailContent;
-      if (row.kind === "confirm") {
-        const confirm = `${base}${await confirmPath(secret, subscriber.id, now + CONFIRM_LINK_MS)}`;
-        content = confirmationEmail(info, confirm, links);
-      } else if (row.kind === "already") {
-        content = alreadySubscribedEmail(info, links);
-      } else {
-        const event = loadEvents(sql, {
-          where: `visibility = 'public' AND id = (SELECT incident_id FROM incident_updates WHERE id = ?)`,
-          params: [row.ref],
-        })[0];
-        const update = event?.updates.find((u) => u.id === row.ref);
-        if (!event || !update) return { outcome: "permanent", reason: "the update is no longer public" };
-        const path = `/${event.kind === "maintenance" ? "maintenances" : "incidents"}/${event.id}`;
-        content = updateEmail(info, event, update, names, `${base}${path}`, links);
-      }
-      return {
-        from,
-        to: subscriber.address,
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        headers: content.headers,
-        // Stable per (subscriber, event): a retry carries the same id, so a mailbox can drop a duplicate.
-        messageId: `${row.recipient}.${row.event.replace(/[^a-z0-9.]/gi, ".")}@${new URL(base || "https://lookout.invalid").hostname}`,
-      };
-    }),
-  );
+  return Promise.all(rows.map((row) => renderOne(row).catch((error) => failedRender(error))));
+
+  async function renderOne(row: OutboxRow): Promise<EmailMessage | Outcome> {
+    if (!info || !secret) return { outcome: "temporary", reason: "LINK_SECRET or the page is not configured yet" };
+    const subscriber = readSubscriber(sql, row.recipient);
+    const wanted = row.kind === "confirm" ? ["pending"] : ["confirmed"];
+    if (!subscriber || !wanted.includes(subscriber.state)) {
+      return { outcome: "permanent", reason: `subscriber is ${subscriber?.state ?? "gone"}` };
+    }
+    const manage = `${base}${await managePath(secret, subscriber.id)}`;
+    const links = { manage, unsubscribe: `${manage}/unsubscribe` };
+    let content: MailContent;
+    if (row.kind === "confirm") {
+      const confirm = `${base}${await confirmPath(secret, subscriber.id, now + CONFIRM_LINK_MS)}`;
+      content = confirmationEmail(info, confirm, links);
+    } else if (row.kind === "already") {
+      content = alreadySubscribedEmail(info, links);
+    } else {
+      const event = loadEvents(sql, {
+        where: `visibility = 'public' AND id = (SELECT incident_id FROM incident_updates WHERE id = ?)`,
+        params: [row.ref],
+      })[0];
+      const update = event?.updates.find((u) => u.id === row.ref);
+      if (!event || !update) return { outcome: "permanent", reason: "the update is no longer public" };
+      const path = `/${event.kind === "maintenance" ? "maintenances" : "incidents"}/${event.id}`;
+      content = updateEmail(info, event, update, names, `${base}${path}`, links);
+    }
+    return {
+      from,
+      to: subscriber.address,
+      subject: content.subject,
+      text: content.text,
+      html: content.html,
+      headers: content.headers,
+      // Stable per (subscriber, event): a retry carries the same id, so a mailbox can drop a duplicate.
+      messageId: `${row.recipient}.${row.event.replace(/[^a-z0-9.]/gi, ".")}@${new URL(base || "https://lookout.invalid").hostname}`,
+    };
+  }
+}
+
+/** One row that cannot be rendered must not hold up, or re-claim forever, the rest of its batch. */
+function failedRender(error: unknown): Outcome {
+  return { outcome: "permanent", reason: `could not render: ${String(error).slice(0, 200)}` };
 }
 
 /** Sends what rendered, in one batch; what did not render is already an outcome. */

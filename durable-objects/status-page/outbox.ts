@@ -21,8 +21,7 @@ export type Outcome =
 /**
  * Takes up to `limit` due deliveries of a channel and marks them being sent,
  * in one transaction with the caller. A row is due when pending and its time
- * has come, or when a claim on it lapsed. `held` recipients (domains or
- * endpoints an operator paused) stay pending.
+ * has come, or when a claim on it lapsed (its invocation died mid-send).
  */
 export function claimDue(sql: SqlStorage, channel: string, now: number, limit: number): OutboxRow[] {
   const rows = sql
