@@ -316,10 +316,33 @@ describe("a communicator's incident reaching the page", () => {
 describe("an outage reaching the page", () => {
   const demo = "http://127.0.0.1:8790";
 
-  it("shows a broken service on the page by itself, with an incident", async () => {
+  type Caught = { to: string; subject: string; text: string };
+  const caught = async (to: string): Promise<Caught[]> =>
+    ((await (await fetch(`${lookout.mailUrl}/messages.json`)).json()) as Caught[]).filter((m) => m.to === to);
+
+  it("shows a broken service on the page by itself, with an incident, and mails its subscribers", async () => {
     const bannerOf = async (page: Page) => (await page.getByRole("heading", { level: 1 }).textContent())?.trim();
     const { page, close } = await open("/", { javaScriptEnabled: false });
     expect(await bannerOf(page)).toBe("All Systems Operational");
+
+    // A reader subscribes to the REST API through the page's own form, and confirms from the mail.
+    const reader = "reader@example.com";
+    await page.getByLabel("Email address").fill(reader);
+    await page.getByText("Only some components").click();
+    await page.getByRole("checkbox", { name: "REST API", exact: true }).check();
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    expect(await page.getByRole("heading", { level: 1, name: "Check your inbox" }).count()).toBe(1);
+    let confirmation: Caught | undefined;
+    for (let waited = 0; !confirmation && waited < 20_000; waited += 250) {
+      confirmation = (await caught(reader))[0];
+      if (!confirmation) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const link = /http:\/\/\S+\/confirm\/\S+/.exec(confirmation?.text ?? "")?.[0];
+    expect(link, "a confirmation link in the mail").toBeDefined();
+    await page.goto(link ?? "");
+    await page.getByRole("button", { name: "Confirm subscription" }).click();
+    expect(await page.getByText("You are subscribed.").count()).toBe(1);
+    await page.goto(`${lookout.baseUrl}/`);
 
     const broke = await fetch(`${demo}/break/api`, { method: "POST" });
     expect(broke.status).toBe(200);
@@ -343,9 +366,22 @@ describe("an outage reaching the page", () => {
       expect(await api.getByText("Major outage", { exact: true }).isVisible()).toBe(true);
       const incident = page.getByRole("region", { name: "Active incidents" });
       expect(await incident.getByRole("link", { name: "REST API is unavailable" }).count()).toBe(1);
+
+      // The figure users feel, to the end: the subscriber's inbox.
+      let mailedAfterMs: number | null = null;
+      while (mailedAfterMs === null && Date.now() - started < 120_000) {
+        if ((await caught(reader)).some((m) => m.subject.includes("REST API is unavailable"))) {
+          mailedAfterMs = Date.now() - started;
+        } else await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      console.log(
+        `outage in the subscriber's inbox after ${mailedAfterMs === null ? "more than 120 s" : `${mailedAfterMs} ms`}`,
+      );
+      expect(mailedAfterMs, "the subscriber was mailed about the outage").not.toBeNull();
+      expect((await caught(reader)).filter((m) => m.subject.includes("REST API is unavailable"))).toHaveLength(1);
     } finally {
       await fetch(`${demo}/fix/api`, { method: "POST" });
     }
     await close();
-  });
+  }, 180_000);
 });

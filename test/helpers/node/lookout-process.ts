@@ -18,6 +18,8 @@ const STARTUP_TIMEOUT_MS = 170_000;
 
 export interface RunningLookout {
   baseUrl: string;
+  /** The local mail catcher's page; `/messages.json` lists what Lookout sent, newest first. */
+  mailUrl: string;
   /** Everything the process printed so far, for failure messages. */
   output(): string;
   /** Resolves once /healthCheck answers 200 again, e.g. after wrangler reloaded on a source edit. */
@@ -45,6 +47,7 @@ export async function freePort(): Promise<number> {
 
 export async function startLookout(): Promise<RunningLookout> {
   const port = await freePort();
+  const mailHttpPort = await freePort();
   const persistTo = mkdtempSync(join(tmpdir(), "lookout-e2e-"));
   let log = "";
   const child = spawn(projectNode(), ["scripts/start.ts"], {
@@ -56,7 +59,7 @@ export async function startLookout(): Promise<RunningLookout> {
       ...process.env,
       PORT: String(port),
       MAIL_CATCHER_SMTP_PORT: String(await freePort()),
-      MAIL_CATCHER_HTTP_PORT: String(await freePort()),
+      MAIL_CATCHER_HTTP_PORT: String(mailHttpPort),
       LOOKOUT_PERSIST_TO: persistTo,
       NO_COLOR: "1",
       FORCE_COLOR: "0",
@@ -130,7 +133,7 @@ export async function startLookout(): Promise<RunningLookout> {
     }
     throw new Error(`Lookout is not healthy after ${timeoutMs / 1000} s\n--- output ---\n${log}`);
   };
-  return { baseUrl, output: () => log, waitUntilHealthy, stop };
+  return { baseUrl, mailUrl: `http://127.0.0.1:${mailHttpPort}`, output: () => log, waitUntilHealthy, stop };
 }
 
 function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
