@@ -1,5 +1,9 @@
 import { MAX_ATTEMPTS, retryDelayMs } from "../../worker/core/delivery/retry.ts";
 
+/** Rows for a mail domain an operator holds back wait, unclaimed and unlost, until the hold is lifted. */
+const NOT_HELD = `NOT (outbox.channel = 'email' AND outbox.recipient IN (
+  SELECT s.id FROM subscribers s JOIN delivery_holds h ON h.kind = 'domain' AND h.target = s.domain))`;
+
 /** A claimed row that was not settled within this long is claimed again (its invocation died mid-send). */
 export const CLAIM_LEASE_MS = 5 * 60_000;
 
@@ -27,7 +31,7 @@ export function claimDue(sql: SqlStorage, channel: string, now: number, limit: n
   const rows = sql
     .exec<OutboxRow & Record<string, SqlStorageValue>>(
       `SELECT seq, channel, recipient, event, kind, ref, attempts FROM outbox INDEXED BY outbox_due
-       WHERE state IN ('pending', 'sending') AND next_attempt_at <= ? AND channel = ?
+       WHERE state IN ('pending', 'sending') AND next_attempt_at <= ? AND channel = ? AND ${NOT_HELD}
        ORDER BY state, next_attempt_at LIMIT ?`,
       now,
       channel,
@@ -74,7 +78,9 @@ export function release(sql: SqlStorage, row: OutboxRow, until: number): void {
 /** When the next delivery is due, or null when nothing waits. */
 export function nextDueAt(sql: SqlStorage): number | null {
   const row = sql
-    .exec<{ at: number | null }>(`SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state IN ('pending', 'sending')`)
+    .exec<{ at: number | null }>(
+      `SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state IN ('pending', 'sending') AND ${NOT_HELD}`,
+    )
     .toArray()[0];
   return row?.at ?? null;
 }

@@ -132,6 +132,13 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        created_at INTEGER NOT NULL, sent_at INTEGER, UNIQUE (channel, recipient, event))`,
     `CREATE INDEX outbox_due ON outbox (state, next_attempt_at)`,
   ],
+  // 7: deliveries an operator holds back (one mail domain, later one webhook) while the
+  // rest flows; held rows stay in the outbox until lifted (sent) or dropped.
+  [
+    `CREATE TABLE delivery_holds (
+       kind TEXT NOT NULL CHECK (kind IN ('domain', 'webhook')), target TEXT NOT NULL,
+       created_at INTEGER NOT NULL, created_by TEXT NOT NULL, PRIMARY KEY (kind, target))`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -136,8 +136,8 @@ export function enqueue(sql: SqlStorage, item: OutboxItem, now: number, channel 
  * an affected component (everyone, when the event names none), in the same
  * transaction as the update. One statement, however many subscribers.
  */
-export function notifySubscribers(sql: SqlStorage, eventId: string, updateId: string, now: number): number {
-  const cursor = sql.exec(
+export function notifySubscribers(sql: SqlStorage, eventId: string, updateId: string, now: number): void {
+  sql.exec(
     `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
      SELECT 'email', s.id, 'update:' || ?1, 'update', ?1, 'pending', ?2, ?2 FROM subscribers s
      WHERE s.state = 'confirmed' AND (
@@ -150,7 +150,6 @@ export function notifySubscribers(sql: SqlStorage, eventId: string, updateId: st
     now,
     eventId,
   );
-  return cursor.rowsWritten;
 }
 
 /** A permanent refusal for an address (e.g. 550 no such user): nothing more is sent to it. */

@@ -125,4 +125,37 @@ describe("mail to subscribers over real SMTP", { timeout: 60_000 }, () => {
         .sort(),
     ).toEqual(["[Investigating] Held incident", "[Investigating] Second incident"]);
   });
+  it("holds back one domain's mail while the rest flows, then sends it once, or drops it on purpose", async () => {
+    const held = "someone@held.example";
+    const open = "someone@open.example";
+    for (const address of [held, open]) {
+      await subscribe(address, []);
+      const [confirmation] = await waitForMail(address, 1);
+      await fetchWorker(linkIn(confirmation?.text ?? null, /https:\/\/status\.test\/\S+\/confirm\/\S+/), {
+        method: "POST",
+      });
+    }
+    expect((await api("PUT", "/holds/domains/held.example")).status).toBe(200);
+    await api("POST", "/incidents", { body: { name: "Noisy receiver", message: "m" } });
+    expect(await waitForMail(open, 2)).toHaveLength(2);
+    expect(await waitForMail(held, 2, 3_000)).toHaveLength(1);
+    const listed = await api("GET", "/holds");
+    expect(listed.body.data).toEqual([expect.objectContaining({ target: "held.example", waiting: 1 })]);
+
+    const lifted = await api("DELETE", "/holds/domains/held.example");
+    expect(lifted.body).toMatchObject({ lifted: true, dropped: 0 });
+    const released = await waitForMail(held, 2);
+    expect(released.map((m) => m.subject)).toEqual([
+      "Confirm your subscription to Acme Cloud status",
+      "[Investigating] Noisy receiver",
+    ]);
+
+    await api("PUT", "/holds/domains/held.example");
+    await api("POST", "/incidents", { body: { name: "Dropped on purpose", message: "m" } });
+    const dropped = await api("DELETE", "/holds/domains/held.example?pending=drop");
+    expect(dropped.body).toMatchObject({ lifted: true, dropped: 1 });
+    expect(await waitForMail(held, 3, 3_000)).toHaveLength(2);
+    expect((await waitForMail(open, 3)).map((m) => m.subject)).toContain("[Investigating] Dropped on purpose");
+    expect((await api("PUT", "/holds/domains/Not_A_Domain")).status).toBe(404);
+  });
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SCOPE_DESCRIPTIONS } from "../core/access/scopes.ts";
 import { OPERATIONS, type OperationSpec } from "./operations.ts";
-import { FLAG_NAME, ID } from "./path-params.ts";
+import { paramPattern } from "./path-params.ts";
 
 const ERROR = {
   type: "object",
@@ -66,7 +66,7 @@ function buildDocument(serverUrl: string) {
       in: "path",
       required: true,
       // The router's own patterns: anything else is a 404 before it is looked up.
-      schema: { type: "string", pattern: (name === "name" ? FLAG_NAME : ID).source },
+      schema: { type: "string", pattern: paramPattern(name ?? "id").source },
     }));
     const query = schemaOf(spec.query) as { properties?: Record<string, unknown>; required?: string[] };
     const queryParams = Object.entries(query.properties ?? {}).map(([name, schema]) => ({

@@ -1,4 +1,17 @@
-/** What an id in a path may look like; the router answers anything else with 404 before a lookup. */
-export const ID = /^[a-z0-9]{1,40}$/;
-/** Flag names as declared in worker/core/flags.ts. */
-export const FLAG_NAME = /^[a-z_]{1,60}$/;
+/** What a path parameter may look like; the router answers anything else with 404 before a lookup. */
+const PATTERNS: Record<string, RegExp> = {
+  id: /^[a-z0-9]{1,40}$/,
+  /** Flag names as declared in worker/core/flags.ts. */
+  name: /^[a-z_]{1,60}$/,
+  /** A mail domain, lower case (IDNs as punycode). */
+  domain: /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
+};
+
+export function paramPattern(name: string): RegExp {
+  return PATTERNS[name] ?? PATTERNS.id ?? /^$/;
+}
+
+/** What to call the thing a parameter names, in a 404. */
+export function paramNoun(name: string): string {
+  return name === "name" ? "flag" : name === "domain" ? "domain" : "item";
+}

@@ -6,7 +6,7 @@ import { log } from "../log.ts";
 import type { AppEnv } from "../site.ts";
 import { type ApiCall, type ApiResult, type ErrorBody, problem } from "./contract.ts";
 import { DEFAULT_BODY_LIMIT, OPERATIONS, type OperationId, type OperationSpec } from "./operations.ts";
-import { FLAG_NAME, ID } from "./path-params.ts";
+import { paramNoun, paramPattern } from "./path-params.ts";
 import { readJsonBody } from "./read-body.ts";
 import { fieldProblems } from "./zod-problems.ts";
 
@@ -87,10 +87,8 @@ async function handle(
 
   const params = c.req.param() as Record<string, string>;
   for (const [name, value] of Object.entries(params)) {
-    if (!(name === "name" ? FLAG_NAME : ID).test(value)) {
-      return refuse(
-        problem(404, "not_found", `there is no ${name === "name" ? "flag" : "item"} "${value.slice(0, 60)}"`),
-      );
+    if (!paramPattern(name).test(value)) {
+      return refuse(problem(404, "not_found", `there is no ${paramNoun(name)} "${value.slice(0, 60)}"`));
     }
   }
 

@@ -178,6 +178,13 @@ export const auditListQuery = z.strictObject({
 
 export const emptyQuery = z.strictObject({});
 
+export const holdLiftQuery = z.strictObject({
+  pending: z
+    .enum(["send", "drop"])
+    .default("send")
+    .meta({ description: "What happens to what the hold kept back: sent now (default), or dropped on purpose." }),
+});
+
 /** A row of the export: values as SQLite holds them. */
 const cell = z.union([z.string(), z.number(), z.null()]);
 
@@ -211,5 +218,6 @@ export type IncidentListQuery = z.infer<typeof incidentListQuery>;
 export type MaintenanceListQuery = z.infer<typeof maintenanceListQuery>;
 export type AuditListQuery = z.infer<typeof auditListQuery>;
 export type ExportDocument = z.infer<typeof exportDocument>;
+export type HoldLiftQuery = z.infer<typeof holdLiftQuery>;
 
 export const flagName = z.enum(Object.keys(FLAGS) as [FlagName, ...FlagName[]]);

@@ -29,6 +29,7 @@ export const EXPORTED_TABLES = [
   "flag_overrides",
   "subscribers",
   "outbox",
+  "delivery_holds",
 ] as const;
 
 type Table = { columns: string[]; rows: (string | number | null)[][] };

@@ -9,6 +9,7 @@ import { authenticate, sha256Hex } from "./authenticate.ts";
 import { exportHandler, importHandler } from "./backup.ts";
 import type { Actor, ApiContext, Handler, Prepared } from "./context.ts";
 import { getFlagHandler, listFlagsHandler, setFlagHandler } from "./flags.ts";
+import { holdDomainHandler, liftHoldHandler, listHoldsHandler } from "./holds.ts";
 import { remember, replay } from "./idempotency.ts";
 import {
   createIncidentHandler,
@@ -52,6 +53,9 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "flags.set": setFlagHandler,
   "audit.list": listAuditHandler,
   "monitors.list": listMonitorsHandler,
+  "holds.list": listHoldsHandler,
+  "holds.hold": holdDomainHandler,
+  "holds.lift": liftHoldHandler,
   "backup.export": exportHandler,
   "backup.import": importHandler,
 };
