@@ -4,6 +4,7 @@ import {
   alreadySubscribedEmail,
   confirmationEmail,
   type MailContent,
+  reminderEmail,
   updateEmail,
 } from "../../worker/core/subscribers/emails.ts";
 import { CONFIRM_LINK_MS, confirmPath, managePath } from "../../worker/core/subscribers/links.ts";
@@ -53,6 +54,12 @@ export async function renderMails(
       content = confirmationEmail(info, confirm, links);
     } else if (row.kind === "already") {
       content = alreadySubscribedEmail(info, links);
+    } else if (row.kind === "reminder") {
+      const maintenance = loadEvents(sql, { where: `visibility = 'public' AND id = ?`, params: [row.ref] })[0];
+      if (maintenance?.kind !== "maintenance" || maintenance.status !== "scheduled") {
+        return { outcome: "permanent", reason: "the maintenance is no longer upcoming" };
+      }
+      content = reminderEmail(info, maintenance, names, `${base}/maintenances/${maintenance.id}`, links);
     } else {
       const event = loadEvents(sql, {
         where: `visibility = 'public' AND id = (SELECT incident_id FROM incident_updates WHERE id = ?)`,

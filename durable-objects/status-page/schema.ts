@@ -139,6 +139,8 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        kind TEXT NOT NULL CHECK (kind IN ('domain', 'webhook')), target TEXT NOT NULL,
        created_at INTEGER NOT NULL, created_by TEXT NOT NULL, PRIMARY KEY (kind, target))`,
   ],
+  // 8: when subscribers were reminded that a maintenance is about to start.
+  [`ALTER TABLE incidents ADD COLUMN reminded_at INTEGER`],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -39,6 +39,7 @@ import {
   confirmSubscriber,
   markBounced,
   readSubscriber,
+  remindOfMaintenances,
   type Subscriber,
   setSubscriberComponents,
   subscribe,
@@ -158,6 +159,9 @@ export class StatusPage extends DurableObject<Env> {
         forgetOldKeys(this.ctx.storage.sql, now);
         const moved = advanceMaintenances(this.ctx.storage.sql, now);
         const resolvedIncidents = resolveQuietIncidents(this.ctx.storage.sql, now);
+        for (const id of remindOfMaintenances(this.ctx.storage.sql, now)) {
+          this.#audit(now, "maintenance.reminder", id, { reminded: true });
+        }
         for (const id of resolvedIncidents) this.#audit(now, "incident.auto_resolve", id, { status: "resolved" });
         return { ...moved, resolvedIncidents };
       },

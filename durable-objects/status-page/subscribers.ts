@@ -152,6 +152,39 @@ export function notifySubscribers(sql: SqlStorage, eventId: string, updateId: st
   );
 }
 
+/** How long before a maintenance starts its subscribers are reminded. */
+export const REMINDER_LEAD_MS = 60 * 60_000;
+
+/**
+ * Public maintenances starting within the hour that have not been announced
+ * as such: one reminder per subscriber of an affected component, once.
+ */
+export function remindOfMaintenances(sql: SqlStorage, now: number): string[] {
+  const due = sql
+    .exec<{ id: string }>(
+      `SELECT id FROM incidents INDEXED BY incidents_by_schedule
+       WHERE kind = 'maintenance' AND visibility = 'public' AND status = 'scheduled'
+         AND scheduled_for > ? AND scheduled_for <= ? AND reminded_at IS NULL`,
+      now,
+      now + REMINDER_LEAD_MS,
+    )
+    .toArray();
+  for (const { id } of due) {
+    sql.exec(`UPDATE incidents SET reminded_at = ? WHERE id = ?`, now, id);
+    sql.exec(
+      `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
+       SELECT 'email', s.id, 'reminder:' || ?1, 'reminder', ?1, 'pending', ?2, ?2 FROM subscribers s
+       WHERE s.state = 'confirmed' AND (s.components IS NULL OR EXISTS (
+         SELECT 1 FROM json_each(s.components) j JOIN incident_components ic
+         ON ic.component_id = j.value AND ic.incident_id = ?1))
+       ON CONFLICT DO NOTHING`,
+      id,
+      now,
+    );
+  }
+  return due.map((row) => row.id);
+}
+
 /** A permanent refusal for an address (e.g. 550 no such user): nothing more is sent to it. */
 export function markBounced(sql: SqlStorage, id: string, reason: string, now: number): void {
   sql.exec(

@@ -1,5 +1,7 @@
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import worker from "../../worker/index.ts";
 import type { MailServerAddresses, ReceivedMail } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
@@ -31,6 +33,13 @@ async function waitForMail(address: string, count: number, withinMs = 15_000): P
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
   return inbox(address);
+}
+
+/** The cron heartbeat, as Cloudflare fires it. */
+async function heartbeat() {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
+  await waitOnExecutionContext(ctx);
 }
 
 function subscribe(address: string, components: string[]) {
@@ -157,5 +166,28 @@ describe("mail to subscribers over real SMTP", { timeout: 60_000 }, () => {
     expect(await waitForMail(held, 3, 3_000)).toHaveLength(2);
     expect((await waitForMail(open, 3)).map((m) => m.subject)).toContain("[Investigating] Dropped on purpose");
     expect((await api("PUT", "/holds/domains/Not_A_Domain")).status).toBe(404);
+  });
+  it("announces a maintenance when scheduled, and reminds once when it is about to start", async () => {
+    const ops = "ops.watcher@example.com";
+    await subscribe(ops, ["search"]);
+    const [confirmation] = await waitForMail(ops, 1);
+    await fetchWorker(linkIn(confirmation?.text ?? null, /https:\/\/status\.test\/\S+\/confirm\/\S+/), {
+      method: "POST",
+    });
+    await api("POST", "/maintenances", {
+      body: {
+        name: "Search reindex",
+        message: "Search may be slow while we reindex.",
+        scheduledFor: new Date(Date.now() + 30 * 60_000).toISOString(),
+        scheduledUntil: new Date(Date.now() + 90 * 60_000).toISOString(),
+        components: ["search"],
+      },
+    });
+    expect((await waitForMail(ops, 2))[1]?.subject).toBe("[Maintenance] [Scheduled] Search reindex");
+    await heartbeat();
+    await heartbeat();
+    const all = await waitForMail(ops, 4, 3_000);
+    expect(all.map((m) => m.subject).slice(2)).toEqual(["[Maintenance] Starting soon: Search reindex"]);
+    expect(all[2]?.text).toContain("Search may be slow while we reindex.");
   });
 });

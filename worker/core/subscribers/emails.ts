@@ -62,6 +62,21 @@ export function alreadySubscribedEmail(info: PageInfo, links: MailLinks): MailCo
   };
 }
 
+/** A maintenance starts within the hour: when, what it touches, what was said about it. */
+export function reminderEmail(
+  info: PageInfo,
+  maintenance: MaintenanceView,
+  componentNames: ReadonlyMap<string, string>,
+  eventUrl: string,
+  links: MailLinks,
+): MailContent {
+  const latest = maintenance.updates[0];
+  if (!latest) throw new Error("a maintenance always has its first update");
+  const reminder = { ...latest, body: `Starting soon. ${latest.body}` };
+  const content = updateEmail(info, maintenance, reminder, componentNames, eventUrl, links);
+  return { ...content, subject: `[Maintenance] Starting soon: ${maintenance.name}`.replace(/[\r\n]+/g, " ") };
+}
+
 /**
  * One update of an incident or maintenance: what is affected, the status and
  * impact now, the update's words, a link to the page.
