@@ -41,6 +41,8 @@ const STATUS_PAGE_METHODS = new Set([
   "createIncident",
   "addIncidentUpdate",
   "reportMonitor",
+  "subscribe",
+  "confirmSubscription",
 ]);
 const MONITOR_METHODS = new Set(["inspect", "start", "stop"]);
 

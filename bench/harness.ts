@@ -42,7 +42,9 @@ export type Call =
   | ["setComponentStatus", string, ComponentStatus]
   | ["createIncident", NewIncident]
   | ["addIncidentUpdate", string | ResultOf, NewIncidentUpdate]
-  | ["reportMonitor", MonitorReport];
+  | ["reportMonitor", MonitorReport]
+  | ["subscribe", string, string[] | null]
+  | ["confirmSubscription", string];
 
 /**
  * The StatusPage object's RPC surface as the benchmark uses it. Declared here

@@ -15,9 +15,15 @@
  *   9. sustained API writes per second to the one StatusPage object
  *  10. from a write's 2xx to the page showing it
  *  11. export and import of a page with 10,000 incidents
+ *  12. one incident update to 10,000 email subscribers over local SMTP (bench/mail.ts)
+ *  13. the same through an SMTP server refusing 10 % of transactions
+ *  14. the declaring API call with 10,000 subscribers and with none
  *
  * Environment:
- *   BENCH_ONLY=page|api|monitors   run one part (default all: page ~1 min, api ~2 min, monitors ~3 × window + 2 min)
+ *   BENCH_ONLY=page|api|mail|monitors   run one part (default all: page ~1 min, api ~2 min, mail ~6 min,
+ *                              monitors ~3 × window + 2 min)
+ *   BENCH_MAIL_SUBSCRIBERS=10000   email subscribers of figures 12 and 13 (smaller for a quick run)
+ *   BENCH_MAIL_TIMEOUT_MINUTES=9   stop waiting for a mail scenario's last mail after this long
  *   BENCH_MONITOR_MINUTES=5    measured window of figures 4 and 5 (issue 3 asks for 5; 2 for a quick run)
  *   BENCH_MONITOR_EVICTION=allow|prevent   Monitor objects evicted when idle (workerd's default) or kept
  *   BENCH_MONITOR_COUNT=1000   healthy monitors at 60 s (smaller only for a smoke run)
@@ -32,6 +38,7 @@ import { gzipSync } from "node:zlib";
 import { apiFigures } from "./api.ts";
 import { buildWorker, type RunningWorker, type StatusPageRpc, startWorker } from "./harness.ts";
 import { drive, type LoadResult, type LoadTarget } from "./load.ts";
+import { mailFigures, mailSettings } from "./mail.ts";
 import { monitorFigures, monitorSettings } from "./monitors.ts";
 import { invalidateSnapshot, REFERENCE_PAGE_NAME, seedReferencePage } from "./reference.ts";
 import { loadRenderer, type RenderStatusPage } from "./render.ts";
@@ -268,11 +275,12 @@ async function pageFigures(bundle: string, scratch: string): Promise<Row[]> {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (only !== "" && only !== "page" && only !== "api" && only !== "monitors") {
-    throw new Error(`BENCH_ONLY must be "page", "api" or "monitors", not "${only}"`);
+  if (only !== "" && only !== "page" && only !== "api" && only !== "mail" && only !== "monitors") {
+    throw new Error(`BENCH_ONLY must be "page", "api", "mail" or "monitors", not "${only}"`);
   }
   // Read before anything runs, so a bad value fails at once rather than after the page figures.
   const settings = only === "" || only === "monitors" ? monitorSettings() : null;
+  const mail = only === "" || only === "mail" ? mailSettings() : null;
   const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
   // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
   // synchronously here makes sure the "exit" event, and so this removal, happens at all.
@@ -287,6 +295,12 @@ async function main(): Promise<void> {
     const api = await apiFigures(bundle, scratch, progress);
     rows.push(...api.rows);
     notes.push(...api.notes);
+  }
+  if (mail) {
+    progress(`mail figures: ${mail.subscribers.toLocaleString("en-US")} subscribers (BENCH_MAIL_SUBSCRIBERS)`);
+    const mailed = await mailFigures(bundle, scratch, mail, progress);
+    rows.push(...mailed.rows);
+    notes.push(...mailed.notes);
   }
   if (settings) {
     progress(

@@ -107,6 +107,7 @@ export async function sendMails(
           reason: `${result.code ?? ""} ${result.reply ?? ""}`.trim() || result.outcome,
           // Only a refused recipient says the address is bad; other refusals are the relay's or ours.
           bounce: result.outcome === "permanent" && result.stage === "recipient",
+          cause: result.stage === "connection" || result.stage === "authentication" ? "server" : "message",
         };
   });
 }

@@ -1,4 +1,4 @@
-import { MAX_ATTEMPTS, retryDelayMs } from "../../worker/core/delivery/retry.ts";
+import { MAX_ATTEMPTS, type RetryCause, retryDelayMs } from "../../worker/core/delivery/retry.ts";
 
 /** Rows for a mail domain an operator holds back wait, unclaimed and unlost, until the hold is lifted. */
 const NOT_HELD = `NOT (outbox.channel = 'email' AND outbox.recipient IN (
@@ -19,8 +19,11 @@ export interface OutboxRow {
 
 export type Outcome =
   | { outcome: "sent" }
-  /** `bounce`: the receiving side refused the address itself, so nothing more goes to it. */
-  | { outcome: "temporary" | "permanent"; reason: string; bounce?: boolean };
+  /**
+   * `bounce`: the receiving side refused the address itself, so nothing more goes to it.
+   * `cause`: whether a temporary failure was the whole server's or this message's (how soon to retry).
+   */
+  | { outcome: "temporary" | "permanent"; reason: string; bounce?: boolean; cause?: RetryCause };
 
 /**
  * Takes up to `limit` due deliveries of a channel and marks them being sent,
@@ -57,7 +60,7 @@ export function settle(sql: SqlStorage, row: OutboxRow, result: Outcome, now: nu
   if (result.outcome === "temporary" && row.attempts < MAX_ATTEMPTS) {
     sql.exec(
       `UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE seq = ?`,
-      now + retryDelayMs(row.attempts, random),
+      now + retryDelayMs(row.attempts, random, result.cause),
       result.reason.slice(0, 500),
       row.seq,
     );
