@@ -16,6 +16,7 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
+import { ADMIN_TOKEN, type Answer, api, expectStatus } from "./api-client.ts";
 import { type Call, type RunningWorker, startWorker } from "./harness.ts";
 import type { LoadResult, LoadTarget } from "./load.ts";
 import { machineCpu, processCpuMs, processRssMb } from "./proc.ts";
@@ -25,8 +26,6 @@ import { count, median, ms, quantile, type Row } from "./stats.ts";
 
 type Progress = (message: string) => void;
 
-/** The bootstrap token (the ADMIN_TOKEN secret) the benchmark's Workers get: a new one each run. */
-const ADMIN_TOKEN = `bench-${randomBytes(16).toString("hex")}`;
 const VARS = { ADMIN_TOKEN };
 
 /** Figure 8: updates timed per condition, split into rounds that alternate idle and loaded. */
@@ -47,35 +46,6 @@ let auditBytesPerWrite = Number.NaN;
 const MESSAGE =
   "Engineers have narrowed the cause down to a configuration change and are rolling it back region by region. " +
   "Next update within 30 minutes.";
-
-interface Answer {
-  status: number;
-  text: string;
-  /** From sending the request to the last byte of the answer. */
-  ms: number;
-  /** performance.now() when the answer had fully arrived. */
-  endedAt: number;
-}
-
-/** One communicator API request, as a client sends it. */
-async function api(base: URL, method: string, path: string, body?: unknown): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const started = performance.now();
-  const response = await fetch(new URL(`/api/v1${path}`, base), {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  const endedAt = performance.now();
-  return { status: response.status, text, ms: endedAt - started, endedAt };
-}
-
-function expectStatus(answer: Answer, status: number, what: string): Answer {
-  if (answer.status !== status) throw new Error(`${what} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
-  return answer;
-}
 
 const idOf = (answer: Answer) => (JSON.parse(answer.text) as { id: string }).id;
 

@@ -30,6 +30,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SMTPServer } from "smtp-server";
+import { ADMIN_TOKEN, api, expectStatus } from "./api-client.ts";
 import { type Call, type RunningWorker, startWorker } from "./harness.ts";
 import { processCpuMs } from "./proc.ts";
 import { componentIds, referenceConfig } from "./reference.ts";
@@ -64,7 +65,6 @@ export function mailSettings(): MailBenchSettings {
   return { subscribers, timeoutMinutes };
 }
 
-const ADMIN_TOKEN = `bench-${randomBytes(16).toString("hex")}`;
 const PUBLIC_URL = "https://status.bench.example";
 /** Share of SMTP transactions refused with 451 in figure 13: half at RCPT, half after the whole DATA. */
 const FAILURE_RATE = 0.1;
@@ -192,30 +192,6 @@ async function startCatcher(): Promise<Catcher> {
     server.listen(0, "127.0.0.1", () => resolve((server.server.address() as AddressInfo).port));
   });
   return catcher;
-}
-
-interface Answer {
-  status: number;
-  text: string;
-  ms: number;
-}
-
-async function api(base: URL, method: string, path: string, body?: unknown): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const started = performance.now();
-  const response = await fetch(new URL(`/api/v1${path}`, base), {
-    method,
-    headers,
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, text, ms: performance.now() - started };
-}
-
-function expectStatus(answer: Answer, status: number, what: string): Answer {
-  if (answer.status !== status) throw new Error(`${what} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
-  return answer;
 }
 
 async function declare(worker: RunningWorker, name: string): Promise<{ id: string; ms: number; sentAt: number }> {

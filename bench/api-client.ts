@@ -1,0 +1,33 @@
+import { randomBytes } from "node:crypto";
+
+/** The bootstrap token (the ADMIN_TOKEN secret) the benchmarks' Workers get: a new one each run. */
+export const ADMIN_TOKEN = `bench-${randomBytes(16).toString("hex")}`;
+
+export interface Answer {
+  status: number;
+  text: string;
+  /** From sending the request to the last byte of the answer. */
+  ms: number;
+  /** performance.now() when the answer had fully arrived. */
+  endedAt: number;
+}
+
+/** One communicator API request, as a client sends it. */
+export async function api(base: URL, method: string, path: string, body?: unknown): Promise<Answer> {
+  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const started = performance.now();
+  const response = await fetch(new URL(`/api/v1${path}`, base), {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  const endedAt = performance.now();
+  return { status: response.status, text, ms: endedAt - started, endedAt };
+}
+
+export function expectStatus(answer: Answer, status: number, what: string): Answer {
+  if (answer.status !== status) throw new Error(`${what} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
+  return answer;
+}
