@@ -152,7 +152,8 @@ async function manageMac(env: Env, id: string): Promise<string> {
 
 async function readSubscribeBody(request: Request, json: boolean): Promise<unknown> {
   if (Number(request.headers.get("content-length") ?? 0) > FORM_LIMIT) return "too_large";
-  const text = await request.text();
+  // Bytes, then UTF-8: workerd warns when .text() reads a form-encoded body.
+  const text = new TextDecoder().decode(await request.arrayBuffer());
   if (text.length > FORM_LIMIT) return "too_large";
   if (json) {
     try {
