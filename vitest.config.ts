@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
-import { MAIL_SERVERS_KEY, TARGETS_KEY } from "./test/helpers/target-addresses.ts";
+import { MAIL_SERVERS_KEY, TARGETS_KEY, WEBHOOK_RECEIVER_KEY } from "./test/helpers/target-addresses.ts";
 import { ADMIN_TOKEN_FOR_TESTS, LINK_SECRET_FOR_TESTS } from "./test/helpers/test-secrets.ts";
 import { FLAGS } from "./worker/core/flags.ts";
 
@@ -32,6 +32,7 @@ function workersProject(
             ADMIN_TOKEN: ADMIN_TOKEN_FOR_TESTS,
             TARGETS: inject(TARGETS_KEY),
             MAIL_SERVERS: inject(MAIL_SERVERS_KEY),
+            WEBHOOK_RECEIVER: inject(WEBHOOK_RECEIVER_KEY),
             // The outbox sends to the test's own SMTP server; links in mails point where fetchWorker asks.
             SMTP_HOST: inject(MAIL_SERVERS_KEY).host,
             SMTP_PORT: String(inject(MAIL_SERVERS_KEY).normal),

@@ -32,6 +32,8 @@ export interface Env {
   SMTP_PASSWORD?: string;
   /** Resend's HTTP API instead of SMTP (a secret). */
   RESEND_API_KEY?: string;
+  /** A Resend-compatible API elsewhere (a regional endpoint, a proxy, the tests' fake); default Resend's own. */
+  RESEND_BASE_URL?: string;
 }
 
 /** Every page lives in one StatusPage object; the name is fixed so all edges find it. */

@@ -60,14 +60,11 @@ export function followWithIncident(sql: SqlStorage, report: MonitorReport, now: 
       return null;
     case "open": {
       // Component statuses are already set by the monitors; the incident records them without changing them.
-      const id = createIncident(sql, { name: action.name, impact: action.impact, body: action.body }, now);
-      for (const componentId of Object.keys(action.components)) {
-        sql.exec(
-          `INSERT OR IGNORE INTO incident_components (incident_id, component_id) VALUES (?, ?)`,
-          id,
-          componentId,
-        );
-      }
+      const id = createIncident(
+        sql,
+        { name: action.name, impact: action.impact, body: action.body, componentIds: Object.keys(action.components) },
+        now,
+      );
       sql.exec(`UPDATE incidents SET managed_by_monitor = ? WHERE id = ?`, report.monitorId, id);
       return id;
     }

@@ -1,8 +1,32 @@
 import { MAX_ATTEMPTS, type RetryCause, retryDelayMs } from "../../worker/core/delivery/retry.ts";
+import { WEBHOOK_MAX_ATTEMPTS, webhookRetryDelayMs } from "../../worker/core/webhooks/retry.ts";
 
-/** Rows for a mail domain an operator holds back wait, unclaimed and unlost, until the hold is lifted. */
+export type Channel = "email" | "webhook";
+
+/**
+ * Rows an operator holds back wait, unclaimed and unlost: mail to a held
+ * domain, deliveries to a held or disabled webhook endpoint.
+ */
 const NOT_HELD = `NOT (outbox.channel = 'email' AND outbox.recipient IN (
-  SELECT s.id FROM subscribers s JOIN delivery_holds h ON h.kind = 'domain' AND h.target = s.domain))`;
+    SELECT s.id FROM subscribers s JOIN delivery_holds h ON h.kind = 'domain' AND h.target = s.domain))
+  AND NOT (outbox.channel = 'webhook' AND outbox.recipient IN (
+    SELECT target FROM delivery_holds WHERE kind = 'webhook' UNION ALL SELECT id FROM webhooks WHERE disabled_at IS NOT NULL))`;
+
+/** How long a channel keeps trying a temporary failure, and how long it waits in between. */
+interface RetryPolicy {
+  maxAttempts: number;
+  delayMs(attempt: number, random: number, cause?: RetryCause): number;
+}
+
+const POLICIES: Record<Channel, RetryPolicy> = {
+  email: { maxAttempts: MAX_ATTEMPTS, delayMs: retryDelayMs },
+  webhook: { maxAttempts: WEBHOOK_MAX_ATTEMPTS, delayMs: (attempt, random) => webhookRetryDelayMs(attempt, random) },
+};
+
+/** Whether a temporary failure on this attempt is the last one the channel allows. */
+export function isLastAttempt(row: OutboxRow): boolean {
+  return row.attempts >= POLICIES[row.channel as Channel].maxAttempts;
+}
 
 /** A claimed row that was not settled within this long is claimed again (its invocation died mid-send). */
 export const CLAIM_LEASE_MS = 5 * 60_000;
@@ -30,17 +54,32 @@ export type Outcome =
  * in one transaction with the caller. A row is due when pending and its time
  * has come, or when a claim on it lapsed (its invocation died mid-send).
  */
-export function claimDue(sql: SqlStorage, channel: string, now: number, limit: number): OutboxRow[] {
-  const rows = sql
+export function claimDue(
+  sql: SqlStorage,
+  channel: Channel,
+  now: number,
+  limit: number,
+  perRecipient = limit,
+): OutboxRow[] {
+  const due = sql
     .exec<OutboxRow & Record<string, SqlStorageValue>>(
       `SELECT seq, channel, recipient, event, kind, ref, attempts FROM outbox INDEXED BY outbox_due
        WHERE state IN ('pending', 'sending') AND next_attempt_at <= ? AND channel = ? AND ${NOT_HELD}
        ORDER BY state, next_attempt_at LIMIT ?`,
       now,
       channel,
-      limit,
+      perRecipient < limit ? limit * 4 : limit,
     )
     .toArray();
+  // One recipient with a long queue (a webhook endpoint that hangs) takes only its share of a batch.
+  const taken = new Map<string, number>();
+  const rows = due
+    .filter((row) => {
+      const count = (taken.get(row.recipient) ?? 0) + 1;
+      taken.set(row.recipient, count);
+      return count <= perRecipient;
+    })
+    .slice(0, limit);
   for (const row of rows) {
     sql.exec(
       `UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE seq = ?`,
@@ -57,10 +96,11 @@ export function settle(sql: SqlStorage, row: OutboxRow, result: Outcome, now: nu
     sql.exec(`UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE seq = ?`, now, row.seq);
     return;
   }
-  if (result.outcome === "temporary" && row.attempts < MAX_ATTEMPTS) {
+  const policy = POLICIES[row.channel as Channel];
+  if (result.outcome === "temporary" && row.attempts < policy.maxAttempts) {
     sql.exec(
       `UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE seq = ?`,
-      now + retryDelayMs(row.attempts, random, result.cause),
+      now + policy.delayMs(row.attempts, random, result.cause),
       result.reason.slice(0, 500),
       row.seq,
     );
@@ -78,11 +118,14 @@ export function release(sql: SqlStorage, row: OutboxRow, until: number): void {
   );
 }
 
-/** When the next delivery is due, or null when nothing waits. */
-export function nextDueAt(sql: SqlStorage): number | null {
+/** When the next delivery on one of `channels` is due, or null when nothing waits there. */
+export function nextDueAt(sql: SqlStorage, channels: readonly Channel[]): number | null {
+  if (channels.length === 0) return null;
   const row = sql
     .exec<{ at: number | null }>(
-      `SELECT MIN(next_attempt_at) AS at FROM outbox WHERE state IN ('pending', 'sending') AND ${NOT_HELD}`,
+      `SELECT MIN(next_attempt_at) AS at FROM outbox
+       WHERE state IN ('pending', 'sending') AND channel IN (${channels.map(() => "?").join(", ")}) AND ${NOT_HELD}`,
+      ...channels,
     )
     .toArray()[0];
   return row?.at ?? null;

@@ -141,6 +141,17 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
   ],
   // 8: when subscribers were reminded that a maintenance is about to start.
   [`ALTER TABLE incidents ADD COLUMN reminded_at INTEGER`],
+  // 9: webhook endpoints. The secret signs deliveries, so it is kept (not a hash); during a
+  // rotation the previous one keeps signing alongside until previous_secret_until. Deliveries
+  // are outbox rows of channel 'webhook' whose recipient is the endpoint's id.
+  [
+    `CREATE TABLE webhooks (
+       id TEXT PRIMARY KEY, url TEXT NOT NULL, description TEXT, components TEXT,
+       secret TEXT NOT NULL, previous_secret TEXT, previous_secret_until INTEGER,
+       created_at INTEGER NOT NULL, created_by TEXT NOT NULL, updated_at INTEGER NOT NULL,
+       disabled_at INTEGER, disabled_reason TEXT, last_success_at INTEGER, last_failure_at INTEGER,
+       last_failure TEXT, failures_in_a_row INTEGER NOT NULL DEFAULT 0)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

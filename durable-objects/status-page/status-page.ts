@@ -31,7 +31,7 @@ import { overrideValues, readOverrides } from "./flag-overrides.ts";
 import { historyView } from "./history.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
-import { claimDue, nextDueAt, type Outcome, settle } from "./outbox.ts";
+import { type Channel, claimDue, isLastAttempt, nextDueAt, type Outcome, settle } from "./outbox.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
@@ -45,6 +45,8 @@ import {
   subscribe,
   unsubscribe,
 } from "./subscribers.ts";
+import { deliverWebhooks, type WebhookAttempt } from "./webhook-deliveries.ts";
+import { recordAttempt } from "./webhooks.ts";
 import {
   addIncidentUpdate,
   createIncident,
@@ -67,6 +69,9 @@ const KICKS_PER_RUN = 40;
 const KICK_CONCURRENCY = 6;
 /** Mails per alarm run, all over one SMTP connection. */
 const MAIL_BATCH = 100;
+/** Webhook deliveries per alarm run, all at once; one endpoint takes at most a few of them. */
+const WEBHOOK_BATCH = 50;
+const WEBHOOK_BATCH_PER_ENDPOINT = 10;
 
 export interface StorageHealth {
   ok: boolean;
@@ -167,7 +172,7 @@ export class StatusPage extends DurableObject<Env> {
       },
       (p) => p.started.length + p.completed.length + p.resolvedIncidents.length > 0,
     );
-    await this.#wakeMail();
+    await this.#wakeDeliveries();
     return { ...reconciled, ...progress, monitorsToKick: await this.#wakeKicks() };
   }
 
@@ -180,14 +185,17 @@ export class StatusPage extends DurableObject<Env> {
   }
 
   /**
-   * One alarm for two jobs: start, restart or stop a batch of Monitor objects,
-   * and send a batch of due mail. Either comes back for the rest.
+   * One alarm for three jobs: start, restart or stop a batch of Monitor
+   * objects, send a batch of due mail and one of due webhooks (side by side,
+   * so a slow relay never holds up a receiver or the other way round). Each
+   * comes back for the rest.
    */
   override async alarm(): Promise<void> {
     const more = await this.#kickMonitors();
-    const nextMail = await this.#deliverMail();
-    const next = Math.min(more ? Date.now() + 100 : Number.POSITIVE_INFINITY, nextMail ?? Number.POSITIVE_INFINITY);
-    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
+    await Promise.all([this.#deliverMail(), this.#deliverWebhooks()]);
+    const nextDelivery = nextDueAt(this.ctx.storage.sql, this.#openChannels()) ?? Number.POSITIVE_INFINITY;
+    const next = Math.min(more ? Date.now() + 100 : Number.POSITIVE_INFINITY, nextDelivery);
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
   }
 
   /** Returns whether more Monitor objects wait for a kick. */
@@ -216,20 +224,25 @@ export class StatusPage extends DurableObject<Env> {
   }
 
   /**
-   * Sends one batch of due mail over one connection and records each outcome;
-   * returns when to look again. With `email_notifications` off nothing is
-   * claimed: the outbox keeps it all until the flag is lifted.
+   * The channels whose deliveries may leave now. A closed one (no mail sender
+   * configured, or its flag off) keeps everything in the outbox: lifting the
+   * flag, a deploy with a sender, or the next heartbeat wakes the alarm again.
    */
-  async #deliverMail(): Promise<number | null> {
+  #openChannels(): Channel[] {
+    const flags = this.#flags();
+    const channels: Channel[] = [];
+    if (flags.email_notifications && emailSenderFrom(this.env)) channels.push("email");
+    if (flags.webhook_notifications) channels.push("webhook");
+    return channels;
+  }
+
+  /** Sends one batch of due mail over one connection and records each outcome. */
+  async #deliverMail(): Promise<void> {
     const sql = this.ctx.storage.sql;
     const sender = emailSenderFrom(this.env);
-    const due = nextDueAt(sql);
-    if (due === null) return null;
-    // Held (no sender configured, or the flag off): the rows wait. Lifting the flag, a deploy with a
-    // sender, or the next heartbeat wakes the alarm again.
-    if (!sender || !this.#flags().email_notifications) return null;
-    if (due > Date.now()) return due;
+    if (!sender || !this.#openChannels().includes("email")) return;
     const rows = this.ctx.storage.transactionSync(() => claimDue(sql, "email", Date.now(), MAIL_BATCH));
+    if (rows.length === 0) return;
     const prepared = await renderMails(sql, this.env, rows, Date.now());
     let outcomes: Outcome[];
     try {
@@ -248,12 +261,33 @@ export class StatusPage extends DurableObject<Env> {
     });
     const sent = outcomes.filter((o) => o.outcome === "sent").length;
     log.info("mail.batch", { claimed: rows.length, sent, failed: rows.length - sent });
-    return nextDueAt(sql);
   }
 
-  /** Makes sure the alarm comes for mail that is now due. */
-  async #wakeMail(): Promise<void> {
-    const due = nextDueAt(this.ctx.storage.sql);
+  /** POSTs one batch of due webhooks and keeps each endpoint's record of how they went. */
+  async #deliverWebhooks(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    if (!this.#openChannels().includes("webhook")) return;
+    const rows = this.ctx.storage.transactionSync(() =>
+      claimDue(sql, "webhook", Date.now(), WEBHOOK_BATCH, WEBHOOK_BATCH_PER_ENDPOINT),
+    );
+    if (rows.length === 0) return;
+    const attempts = await deliverWebhooks(sql, this.env, () => this.snapshot(), rows);
+    this.ctx.storage.transactionSync(() => {
+      const now = Date.now();
+      rows.forEach((row, i) => {
+        const { outcome, verdict } = attempts[i] as WebhookAttempt;
+        settle(sql, row, outcome, now);
+        if (verdict)
+          recordAttempt(sql, row, verdict, "reason" in outcome ? outcome.reason : "", isLastAttempt(row), now);
+      });
+    });
+    const sent = attempts.filter((a) => a.outcome.outcome === "sent").length;
+    log.info("webhook.batch", { claimed: rows.length, sent, failed: rows.length - sent });
+  }
+
+  /** Makes sure the alarm comes for deliveries that are now due. */
+  async #wakeDeliveries(): Promise<void> {
+    const due = nextDueAt(this.ctx.storage.sql, this.#openChannels());
     if (due === null) return;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > due) await this.ctx.storage.setAlarm(Math.max(due, Date.now()));
@@ -274,7 +308,7 @@ export class StatusPage extends DurableObject<Env> {
       (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null,
     );
     // An incident it opened or resolved may have mail for subscribers.
-    if (outcome.incidentId) await this.#wakeMail();
+    if (outcome.incidentId) await this.#wakeDeliveries();
     return outcome;
   }
 
@@ -303,7 +337,7 @@ export class StatusPage extends DurableObject<Env> {
       );
       subscribe(this.ctx.storage.sql, address, known?.length ? known : null, now);
     });
-    await this.#wakeMail();
+    await this.#wakeDeliveries();
     return "accepted";
   }
 
@@ -354,7 +388,7 @@ export class StatusPage extends DurableObject<Env> {
       // Every Monitor object starts afresh.
       await this.#wakeKicks();
     }
-    if (result.status < 300 && OPERATIONS[call.operation].method !== "get") await this.#wakeMail();
+    if (result.status < 300 && OPERATIONS[call.operation].method !== "get") await this.#wakeDeliveries();
     return result;
   }
 

@@ -2,6 +2,7 @@ import type { AffectedComponent } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
 import { newId } from "./ids.ts";
 import { notifySubscribers } from "./subscribers.ts";
+import { notifyWebhooksOfComponent, notifyWebhooksOfUpdate } from "./webhooks.ts";
 
 /**
  * Writes to incidents, maintenances and component statuses. Each runs inside
@@ -25,6 +26,8 @@ export interface NewIncident {
   impact?: Impact;
   body: string;
   components?: ComponentChanges;
+  /** Components the incident touches, their statuses left as they are (the monitors already set them). */
+  componentIds?: string[];
   visibility?: "public" | "internal";
   /** When impact began, if before the declaration (ISO 8601). */
   startedAt?: string;
@@ -61,7 +64,15 @@ export function setComponentStatus(sql: SqlStorage, componentId: string, status:
   if (!row) throw new NotFoundError(`unknown component "${componentId}"`);
   if (row.status === status) return null;
   sql.exec(`UPDATE components SET status = ?, updated_at = ? WHERE id = ?`, status, at, componentId);
-  sql.exec(`INSERT INTO component_status_history (component_id, status, at) VALUES (?, ?, ?)`, componentId, status, at);
+  const { seq } = sql
+    .exec<{ seq: number }>(
+      `INSERT INTO component_status_history (component_id, status, at) VALUES (?, ?, ?) RETURNING seq`,
+      componentId,
+      status,
+      at,
+    )
+    .one();
+  notifyWebhooksOfComponent(sql, componentId, seq, at);
   const change: AffectedComponent = { code: componentId, name: row.name, oldStatus: row.status, newStatus: status };
   return change;
 }
@@ -95,7 +106,8 @@ export function createIncident(sql: SqlStorage, input: NewIncident, now: number)
     input.lead ?? null,
     input.communicator ?? null,
   );
-  linkComponents(sql, id, Object.keys(input.components ?? {}));
+  // Linked before the first update, whose notifications go to the followers of these components.
+  linkComponents(sql, id, [...Object.keys(input.components ?? {}), ...(input.componentIds ?? [])]);
   insertUpdate(
     sql,
     id,
@@ -193,6 +205,9 @@ function insertUpdate(
   );
   // Subscribers hear of it in the same transaction, or not at all: nothing is lost between the two.
   const isPublic = sql.exec(`SELECT 1 FROM incidents WHERE id = ? AND visibility = 'public'`, incidentId).toArray();
-  if (input.deliverNotifications !== false && isPublic.length > 0) notifySubscribers(sql, incidentId, id, now);
+  if (input.deliverNotifications !== false && isPublic.length > 0) {
+    notifySubscribers(sql, incidentId, id, now);
+    notifyWebhooksOfUpdate(sql, incidentId, id, now);
+  }
   return id;
 }

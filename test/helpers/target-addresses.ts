@@ -69,3 +69,21 @@ export type ReceivedMail = {
   /** The message exactly as received, to check line endings and lengths. */
   raw: string;
 };
+
+/**
+ * Base URL of the webhook receiver of test/helpers/node/webhook-receiver.ts,
+ * handed to workerd as the `WEBHOOK_RECEIVER` binding.
+ */
+export const WEBHOOK_RECEIVER_KEY = "lookoutWebhookReceiver";
+
+/** One POST as the webhook receiver got it. */
+export type ReceivedWebhook = {
+  /** Every header, by lower-case name. */
+  headers: Record<string, string>;
+  /** The body exactly as received. */
+  body: string;
+  /** What the receiver answered. */
+  status: number;
+  /** Milliseconds since the epoch, on the receiver's clock. */
+  at: number;
+};

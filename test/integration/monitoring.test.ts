@@ -5,6 +5,7 @@ import type { StatusPage } from "../../durable-objects/status-page/status-page.t
 import { createApp } from "../../worker/app.tsx";
 import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
 import { monitorStub } from "../../worker/env.ts";
+import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { targets, targetUrl } from "../helpers/workers/targets.ts";
@@ -351,12 +352,34 @@ describe("automatic incidents", () => {
       ]),
     );
     await page.setComponentStatus("api", "operational");
+    // Who hears of it: followers of the component it is about, not of another one.
+    const follow = async (component: string) => {
+      const url = `https://hooks.example.com/${component}`;
+      const response = await api("POST", "/webhooks", { body: { url, components: [component] } });
+      return String(response.body.id);
+    };
+    const [apiFollower, dbFollower] = [await follow("api"), await follow("db")];
+    await api("PUT", `/holds/webhooks/${apiFollower}`);
+    await api("PUT", `/holds/webhooks/${dbFollower}`);
     await kick();
     for (let i = 0; i < 4; i++) await check("auto");
     const [incident, ...others] = await openIncidents();
     expect(others).toEqual([]);
     expect(incident).toMatchObject({ name: "API is unavailable", status: "investigating", impact: "major" });
     expect(incident?.componentIds).toEqual(["api"]);
+    const announced = (recipient: string) =>
+      runInDurableObject(
+        pageObject(),
+        (_: StatusPage, state) =>
+          state.storage.sql
+            .exec(
+              `SELECT 1 FROM outbox WHERE recipient = ? AND kind = 'incident' AND ref = ?`,
+              recipient,
+              incident?.updates[0]?.id ?? "",
+            )
+            .toArray().length,
+      );
+    expect([await announced(apiFollower), await announced(dbFollower)]).toEqual([1, 0]);
     expect(incident?.updates[0]?.body).toMatch(/First failing check: .* unexpected status 503/);
 
     await check("auto");

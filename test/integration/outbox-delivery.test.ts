@@ -15,7 +15,7 @@ import { confirmSubscriber, markBounced, subscribe } from "../../durable-objects
 import { MAX_ATTEMPTS, retryDelayMs } from "../../worker/core/delivery/retry.ts";
 import { smtpSender } from "../../worker/email/sender.ts";
 import type { Env } from "../../worker/env.ts";
-import type { MailServerAddresses, ReceivedMail } from "../helpers/target-addresses.ts";
+import { type MailServerAddresses, RESEND_TEST_KEY, type ReceivedMail } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { targets } from "../helpers/workers/targets.ts";
@@ -386,6 +386,49 @@ describe("outbox delivery over real SMTP", { timeout: 30_000 }, () => {
     expect(received.map((m) => m.subject)).toEqual(["[Investigating] Written, then restarted"]);
     expect(received[0]?.server).toBe("normal");
     expect(await updateRows(ids)).toEqual([expect.objectContaining({ state: "sent", attempts: 1 })]);
+  });
+
+  it("sends through Resend's HTTP API in the object's own alarm when no SMTP relay is configured", async () => {
+    const to = [address("resend-a"), address("invalid-resend"), address("resend-b")];
+    const ids = await confirmedSubscribers(...to);
+    await declare("Over HTTP");
+    const alarmAt = await runInDurableObject(pageObject(), async (instance: StatusPage, state) => {
+      const object = instance as unknown as { env: Env };
+      const original = object.env;
+      object.env = {
+        ...original,
+        SMTP_HOST: undefined,
+        RESEND_API_KEY: RESEND_TEST_KEY,
+        RESEND_BASE_URL: `${mail.http}/resend`,
+      };
+      writeOverride(state.storage.sql, "email_notifications", true, "test", Date.now());
+      try {
+        await instance.alarm();
+      } finally {
+        writeOverride(state.storage.sql, "email_notifications", false, "test", Date.now());
+        object.env = original;
+      }
+      return state.storage.getAlarm();
+    });
+    const rows = await updateRows(ids);
+    expect(rows.map((r) => r.state)).toEqual(["sent", "failed", "sent"]);
+    expect(rows[1]?.last_error).toMatch(/^422 .*Invalid `to` field/);
+    // A request Resend refused is not a refusal of the address: the subscriber stays.
+    expect(await subscriberStates(ids)).toEqual(["confirmed", "confirmed", "confirmed"]);
+    for (const recipient of [to[0], to[2]] as string[]) {
+      const requests = (await (
+        await fetch(`${mail.http}/resend/received?to=${encodeURIComponent(recipient)}`)
+      ).json()) as {
+        body: { subject: string; text: string; headers: Record<string, string> };
+        idempotencyKey: string;
+      }[];
+      expect(requests).toHaveLength(1);
+      expect(requests[0]?.body.subject).toBe("[Investigating] Over HTTP");
+      expect(requests[0]?.body.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+      expect(requests[0]?.idempotencyKey).toMatch(/@status\.test$/);
+    }
+    expect(await inbox(to[0] as string)).toEqual([]);
+    expect(alarmAt).toBeNull();
   });
 
   it("claims again, and delivers once, a row whose claim lapsed because its invocation died", async () => {

@@ -185,6 +185,50 @@ export const holdLiftQuery = z.strictObject({
     .meta({ description: "What happens to what the hold kept back: sent now (default), or dropped on purpose." }),
 });
 
+const webhookUrl = z
+  .string()
+  .trim()
+  .max(2_000)
+  .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), "must be an absolute http(s) URL")
+  .meta({
+    description: "Where deliveries are POSTed. https on a public address outside local dev.",
+    example: "https://hooks.example.com/lookout",
+  });
+const webhookComponents = z
+  .array(componentId)
+  .max(100)
+  .nullable()
+  .meta({ description: "Components the endpoint follows; null or empty: every component and every incident." });
+const webhookDescription = z.string().trim().max(500).nullable();
+
+export const webhookCreate = z.strictObject({
+  url: webhookUrl,
+  components: webhookComponents.optional(),
+  description: webhookDescription.optional(),
+});
+
+export const webhookEdit = z
+  .strictObject({
+    url: webhookUrl.optional(),
+    components: webhookComponents.optional(),
+    description: webhookDescription.optional(),
+    enabled: z
+      .boolean()
+      .optional()
+      .meta({ description: "false pauses deliveries (they wait); true resumes them and clears the failure record." }),
+  })
+  .refine((edit) => Object.keys(edit).length > 0, "name at least one field to change");
+
+export const webhookRotate = z.strictObject({
+  overlapSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 86_400)
+    .default(86_400)
+    .meta({ description: "How long the previous secret keeps signing alongside the new one (default a day)." }),
+});
+
 /** A row of the export: values as SQLite holds them. */
 const cell = z.union([z.string(), z.number(), z.null()]);
 

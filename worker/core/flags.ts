@@ -22,6 +22,12 @@ export const FLAGS = {
     defaults: { local: true, staging: true, production: true },
     expires: "2027-06-30",
   },
+  webhook_notifications: {
+    description:
+      "Webhooks leave the outbox. Off: nothing is POSTed and every delivery waits in the outbox until it is turned on again.",
+    defaults: { local: true, staging: true, production: true },
+    expires: "2027-06-30",
+  },
   new_subscriptions: {
     description:
       "People can subscribe. Off: the form and the endpoint say subscriptions are paused; nothing is stored.",

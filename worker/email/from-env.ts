@@ -23,6 +23,11 @@ export function emailSenderFrom(env: Env): EmailSender | null {
         : {}),
     });
   }
-  if (env.RESEND_API_KEY) return resendSender({ apiKey: env.RESEND_API_KEY });
+  if (env.RESEND_API_KEY) {
+    return resendSender({
+      apiKey: env.RESEND_API_KEY,
+      ...(env.RESEND_BASE_URL ? { baseUrl: env.RESEND_BASE_URL } : {}),
+    });
+  }
   return null;
 }

@@ -30,6 +30,7 @@ export const EXPORTED_TABLES = [
   "subscribers",
   "outbox",
   "delivery_holds",
+  "webhooks",
 ] as const;
 
 type Table = { columns: string[]; rows: (string | number | null)[][] };

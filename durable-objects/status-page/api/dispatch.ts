@@ -9,7 +9,13 @@ import { authenticate, sha256Hex } from "./authenticate.ts";
 import { exportHandler, importHandler } from "./backup.ts";
 import type { Actor, ApiContext, Handler, Prepared } from "./context.ts";
 import { getFlagHandler, listFlagsHandler, setFlagHandler } from "./flags.ts";
-import { holdDomainHandler, liftHoldHandler, listHoldsHandler } from "./holds.ts";
+import {
+  holdDomainHandler,
+  holdWebhookHandler,
+  liftHoldHandler,
+  liftWebhookHoldHandler,
+  listHoldsHandler,
+} from "./holds.ts";
 import { remember, replay } from "./idempotency.ts";
 import {
   createIncidentHandler,
@@ -29,6 +35,16 @@ import {
 import { heartbeatTokensFor, listMonitorsHandler } from "./monitors.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
 import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
+import {
+  createWebhookHandler,
+  deleteWebhookHandler,
+  editWebhookHandler,
+  getWebhookHandler,
+  listWebhooksHandler,
+  rotateWebhookSecretHandler,
+  testWebhookHandler,
+  webhookSecretHandler,
+} from "./webhooks.ts";
 
 const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "incidents.create": createIncidentHandler,
@@ -56,6 +72,16 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "holds.list": listHoldsHandler,
   "holds.hold": holdDomainHandler,
   "holds.lift": liftHoldHandler,
+  "holds.holdWebhook": holdWebhookHandler,
+  "holds.liftWebhook": liftWebhookHoldHandler,
+  "webhooks.list": listWebhooksHandler,
+  "webhooks.create": createWebhookHandler,
+  "webhooks.get": getWebhookHandler,
+  "webhooks.edit": editWebhookHandler,
+  "webhooks.delete": deleteWebhookHandler,
+  "webhooks.secret": webhookSecretHandler,
+  "webhooks.rotate": rotateWebhookSecretHandler,
+  "webhooks.test": testWebhookHandler,
   "backup.export": exportHandler,
   "backup.import": importHandler,
 };

@@ -1,23 +1,33 @@
 import { iso } from "../time.ts";
-import { type Handler, recordAudit } from "./context.ts";
+import { readWebhook } from "../webhooks.ts";
+import { type ApiContext, type Handler, notFound, recordAudit } from "./context.ts";
 
-type HoldRow = { kind: string; target: string; created_at: number; created_by: string; waiting: number };
+type HoldKind = "domain" | "webhook";
+type HoldRow = { kind: HoldKind; target: string; created_at: number; created_by: string; waiting: number };
+
+/** The outbox rows a hold keeps back: mail to subscribers at a domain, or deliveries to one endpoint. */
+const HELD_ROWS: Record<HoldKind, string> = {
+  domain: `channel = 'email' AND recipient IN (SELECT id FROM subscribers WHERE domain = ?1)`,
+  webhook: `channel = 'webhook' AND recipient = ?1`,
+};
 
 /**
- * Holding a domain contains one noisy receiver without stopping mail to
- * everyone else: its rows stay pending in the outbox (claimDue skips them)
- * and nothing is lost until the hold is lifted — or they are dropped, by an
- * explicit choice.
+ * Holding a domain or a webhook endpoint contains one noisy receiver without
+ * stopping deliveries to everyone else: its rows stay pending in the outbox
+ * (claimDue skips them) and nothing is lost until the hold is lifted — or
+ * they are dropped, by an explicit choice.
  */
-function holds(sql: SqlStorage, domain?: string) {
+function holds(sql: SqlStorage, only?: { kind: HoldKind; target: string }) {
   return sql
     .exec<HoldRow>(
-      `SELECT h.kind, h.target, h.created_at, h.created_by,
-         (SELECT COUNT(*) FROM outbox o JOIN subscribers s ON s.id = o.recipient
-          WHERE o.channel = 'email' AND o.state = 'pending' AND s.domain = h.target) AS waiting
-       FROM delivery_holds h WHERE h.kind = 'domain' AND (? IS NULL OR h.target = ?) ORDER BY h.target`,
-      domain ?? null,
-      domain ?? null,
+      `SELECT h.kind, h.target, h.created_at, h.created_by, CASE h.kind
+         WHEN 'domain' THEN (SELECT COUNT(*) FROM outbox o JOIN subscribers s ON s.id = o.recipient
+           WHERE o.channel = 'email' AND o.state = 'pending' AND s.domain = h.target)
+         ELSE (SELECT COUNT(*) FROM outbox o WHERE o.channel = 'webhook' AND o.state = 'pending' AND o.recipient = h.target)
+       END AS waiting
+       FROM delivery_holds h WHERE (?1 IS NULL OR (h.kind = ?1 AND h.target = ?2)) ORDER BY h.kind, h.target`,
+      only?.kind ?? null,
+      only?.target ?? null,
     )
     .toArray()
     .map((row) => ({
@@ -31,37 +41,51 @@ function holds(sql: SqlStorage, domain?: string) {
 
 export const listHoldsHandler: Handler<"holds.list"> = ({ sql }) => ({ status: 200, body: { data: holds(sql) } });
 
-export const holdDomainHandler: Handler<"holds.hold"> = (context) => {
-  const { sql, params, now, actor } = context;
-  const domain = params.domain ?? "";
+function hold(context: ApiContext<"holds.hold" | "holds.holdWebhook">, kind: HoldKind, target: string) {
+  const { sql, now, actor } = context;
   sql.exec(
-    `INSERT INTO delivery_holds (kind, target, created_at, created_by) VALUES ('domain', ?, ?, ?)
-     ON CONFLICT DO NOTHING`,
-    domain,
+    `INSERT INTO delivery_holds (kind, target, created_at, created_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    kind,
+    target,
     now,
     actor.id,
   );
-  const [hold] = holds(sql, domain);
-  recordAudit(context, "hold.domain", domain, null, hold);
-  return { status: 200, body: hold };
-};
+  const [held] = holds(sql, { kind, target });
+  recordAudit(context, `hold.${kind}`, target, null, held);
+  return { status: 200, body: held };
+}
 
-export const liftHoldHandler: Handler<"holds.lift"> = (context) => {
-  const { sql, params, query } = context;
-  const domain = params.domain ?? "";
-  const [before] = holds(sql, domain);
-  sql.exec(`DELETE FROM delivery_holds WHERE kind = 'domain' AND target = ?`, domain);
+function lift(context: ApiContext<"holds.lift" | "holds.liftWebhook">, kind: HoldKind, target: string) {
+  const { sql, query } = context;
+  const [before] = holds(sql, { kind, target });
+  sql.exec(`DELETE FROM delivery_holds WHERE kind = ? AND target = ?`, kind, target);
   const waiting = before?.waiting ?? 0;
   if (query.pending === "drop") {
     sql.exec(
       `UPDATE outbox SET state = 'dropped', last_error = 'dropped when the hold on ' || ?1 || ' was lifted'
-       WHERE channel = 'email' AND state = 'pending'
-         AND recipient IN (SELECT id FROM subscribers WHERE domain = ?1)`,
-      domain,
+       WHERE state = 'pending' AND ${HELD_ROWS[kind]}`,
+      target,
     );
   }
-  const dropped = query.pending === "drop" ? waiting : 0;
-  const after = { lifted: before !== undefined, dropped, sent: query.pending === "send" ? waiting : 0 };
-  recordAudit(context, "hold.lift", domain, before ?? null, after);
+  const after = {
+    lifted: before !== undefined,
+    dropped: query.pending === "drop" ? waiting : 0,
+    sent: query.pending === "send" ? waiting : 0,
+  };
+  recordAudit(context, "hold.lift", target, before ?? null, after);
   return { status: 200, body: after };
+}
+
+export const holdDomainHandler: Handler<"holds.hold"> = (context) =>
+  hold(context, "domain", context.params.domain ?? "");
+
+export const liftHoldHandler: Handler<"holds.lift"> = (context) => lift(context, "domain", context.params.domain ?? "");
+
+export const holdWebhookHandler: Handler<"holds.holdWebhook"> = (context) => {
+  const id = context.params.id ?? "";
+  if (!readWebhook(context.sql, id)) throw notFound("webhook", id);
+  return hold(context, "webhook", id);
 };
+
+export const liftWebhookHoldHandler: Handler<"holds.liftWebhook"> = (context) =>
+  lift(context, "webhook", context.params.id ?? "");

@@ -9,6 +9,7 @@ import type { ApiContext } from "./context.ts";
 import { listFlagsHandler } from "./flags.ts";
 import { listMonitorsHandler } from "./monitors.ts";
 import { listTokensHandler } from "./tokens.ts";
+import { listWebhooksHandler } from "./webhooks.ts";
 
 /** Columns that hold one of a fixed vocabulary: anything else would break whoever reads it later. */
 const VOCABULARY: readonly [table: string, column: string, words: readonly string[]][] = [
@@ -43,6 +44,7 @@ export function refuseUnreadable(context: ApiContext<"backup.import">, tables: r
     listAuditHandler({ ...reader, query: { limit: Number.MAX_SAFE_INTEGER - 1 } } as ApiContext<"audit.list">);
     listFlagsHandler(reader as ApiContext<"flags.list">);
     listMonitorsHandler(reader as ApiContext<"monitors.list">);
+    listWebhooksHandler(reader as ApiContext<"webhooks.list">);
     buildSnapshot(sql, context.now);
   } catch (error) {
     throw new ApiProblem(

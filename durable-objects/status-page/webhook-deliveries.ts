@@ -1,0 +1,126 @@
+import type { PageSnapshot } from "../../worker/core/read-model.ts";
+import type { ComponentStatus } from "../../worker/core/statuses.ts";
+import {
+  componentWebhook,
+  incidentWebhook,
+  testWebhook,
+  type WebhookMeta,
+} from "../../worker/core/webhooks/payloads.ts";
+import { judgeWebhookResponse } from "../../worker/core/webhooks/retry.ts";
+import { signWebhook } from "../../worker/core/webhooks/signing.ts";
+import { refusedWebhookTarget } from "../../worker/core/webhooks/target-address.ts";
+import type { Env } from "../../worker/env.ts";
+import { loadEvents } from "./events.ts";
+import type { OutboxRow, Outcome } from "./outbox.ts";
+import { iso } from "./time.ts";
+import { type AttemptVerdict, readWebhook, signingSecrets } from "./webhooks.ts";
+
+/** A receiver gets this long to answer; a hanging one costs one batch this much, never the others. */
+export const WEBHOOK_TIMEOUT_MS = 10_000;
+
+export interface WebhookAttempt {
+  outcome: Outcome;
+  /** How the endpoint answered; null when nothing was sent (the row could not be rendered). */
+  verdict: AttemptVerdict | null;
+}
+
+/**
+ * Sends claimed webhook rows, all at once: each is rendered from the stored
+ * event (the update or status change it announces never changes), signed
+ * with the endpoint's secrets and POSTed without following redirects.
+ */
+export function deliverWebhooks(
+  sql: SqlStorage,
+  env: Env,
+  snapshot: () => PageSnapshot,
+  rows: readonly OutboxRow[],
+): Promise<WebhookAttempt[]> {
+  const base = (env.PUBLIC_URL ?? "").replace(/\/$/, "");
+  return Promise.all(rows.map((row) => deliverOne(row)));
+
+  async function deliverOne(row: OutboxRow): Promise<WebhookAttempt> {
+    const hook = readWebhook(sql, row.recipient);
+    if (!hook) return { outcome: { outcome: "permanent", reason: "the webhook was deleted" }, verdict: null };
+    const refused = refusedWebhookTarget(hook.url, env.ENVIRONMENT);
+    if (refused) return failed("refused", `the URL ${refused}`);
+    let body: string;
+    try {
+      const current = snapshot();
+      const meta: WebhookMeta = {
+        documentation: `${base || current.page.url.replace(/\/$/, "")}/api/v1/docs`,
+        generatedAt: iso(Date.now()),
+      };
+      const payload = renderPayload(sql, current, row, meta);
+      if (!payload)
+        return { outcome: { outcome: "permanent", reason: "the event is no longer public" }, verdict: null };
+      body = JSON.stringify(payload);
+    } catch (error) {
+      return { outcome: { outcome: "permanent", reason: `could not render: ${String(error)}` }, verdict: null };
+    }
+    const signed = await signWebhook(
+      signingSecrets(hook, Date.now()),
+      `msg_${row.seq}`,
+      Math.floor(Date.now() / 1000),
+      body,
+    );
+    let response: Response;
+    try {
+      response = await fetch(hook.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "user-agent": "Lookout-Webhooks/1", ...signed },
+        body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+      return failed("failed", timedOut ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : `${error}`);
+    }
+    const verdict = judgeWebhookResponse(response.status);
+    if (verdict === "delivered") {
+      await response.body?.cancel();
+      return { outcome: { outcome: "sent" }, verdict };
+    }
+    const said = (await response.text().catch(() => "")).slice(0, 200).replace(/\s+/g, " ").trim();
+    const reason = `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : ""}${said ? `: ${said}` : ""}`;
+    return failed(verdict, reason);
+  }
+}
+
+function failed(verdict: Exclude<AttemptVerdict, "delivered">, reason: string): WebhookAttempt {
+  const outcome: Outcome =
+    verdict === "failed" ? { outcome: "temporary", reason, cause: "message" } : { outcome: "permanent", reason };
+  return { outcome, verdict };
+}
+
+function renderPayload(sql: SqlStorage, snapshot: PageSnapshot, row: OutboxRow, meta: WebhookMeta): object | null {
+  if (row.kind === "test") return testWebhook(snapshot, meta);
+  if (row.kind === "component") {
+    const change = sql
+      .exec<{ component_id: string; status: ComponentStatus; at: number; old: ComponentStatus | null }>(
+        `SELECT h.component_id, h.status, h.at, (SELECT p.status FROM component_status_history p
+           WHERE p.component_id = h.component_id AND p.seq < h.seq ORDER BY p.seq DESC LIMIT 1) AS old
+         FROM component_status_history h WHERE h.seq = ?`,
+        Number(row.ref),
+      )
+      .toArray()[0];
+    if (!change || !snapshot.components.some((c) => c.id === change.component_id)) return null;
+    return componentWebhook(
+      snapshot,
+      {
+        id: String(row.ref),
+        componentId: change.component_id,
+        oldStatus: change.old ?? "operational",
+        newStatus: change.status,
+        at: iso(change.at),
+      },
+      meta,
+    );
+  }
+  const event = loadEvents(sql, {
+    where: `visibility = 'public' AND id = (SELECT incident_id FROM incident_updates WHERE id = ?)`,
+    params: [row.ref],
+  })[0];
+  if (!event?.updates.some((u) => u.id === row.ref)) return null;
+  return incidentWebhook(snapshot, event, row.ref as string, meta);
+}

@@ -1,0 +1,90 @@
+/**
+ * A real HTTP server on 127.0.0.1 that receives webhooks the way a
+ * customer's endpoint would, and lets tests inside workerd read back exactly
+ * what arrived (workerd reaches Node only over the network).
+ *
+ *   POST /hooks/<name>        records the request; answers by the name's first word:
+ *                               gone… 410, fail… 500, hang… never, redirect… 302 to /hooks/followed-<name>,
+ *                               anything else 204 — unless PUT /answer/<name> said otherwise
+ *   PUT  /answer/<name>       body: the status code later POSTs to <name> get
+ *   GET  /received/<name>     JSON list of ReceivedWebhook, oldest first
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { type ReceivedWebhook, WEBHOOK_RECEIVER_KEY } from "../target-addresses.ts";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    [WEBHOOK_RECEIVER_KEY]: string;
+  }
+}
+
+export interface RunningWebhookReceiver {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startWebhookReceiver(): Promise<RunningWebhookReceiver> {
+  const received = new Map<string, ReceivedWebhook[]>();
+  const answers = new Map<string, number>();
+  const sockets = new Set<Socket>();
+
+  const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    const [, route = "", name = ""] = (request.url ?? "").split("?")[0]?.split("/") ?? [];
+    const body = await readBody(request);
+    if (request.method === "GET" && route === "received") {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(received.get(name) ?? []));
+      return;
+    }
+    if (request.method === "PUT" && route === "answer") {
+      answers.set(name, Number(body));
+      response.writeHead(204).end();
+      return;
+    }
+    if (request.method !== "POST" || route !== "hooks") {
+      response.writeHead(404).end();
+      return;
+    }
+    const status = answers.get(name) ?? defaultAnswer(name);
+    const list = received.get(name) ?? [];
+    list.push({ headers: flatten(request.headers), body, status, at: Date.now() });
+    received.set(name, list);
+    if (status === 0) return; // hang: the socket stays open until the sender gives up
+    if (status === 302) response.writeHead(302, { location: `/hooks/followed-${name}` }).end();
+    else response.writeHead(status, { "content-type": "text/plain" }).end(status >= 400 ? "receiver broke" : "");
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function defaultAnswer(name: string): number {
+  if (name.startsWith("gone")) return 410;
+  if (name.startsWith("fail")) return 500;
+  if (name.startsWith("hang")) return 0;
+  if (name.startsWith("redirect")) return 302;
+  return 204;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function flatten(headers: IncomingMessage["headers"]): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(", ") : (value ?? "")]),
+  );
+}

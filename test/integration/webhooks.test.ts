@@ -1,0 +1,372 @@
+import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { Webhook } from "standardwebhooks";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { WEBHOOK_MAX_ATTEMPTS } from "../../worker/core/webhooks/retry.ts";
+import type { ReceivedWebhook } from "../helpers/target-addresses.ts";
+import { api } from "../helpers/workers/api.ts";
+import { pinFlags } from "../helpers/workers/flags.ts";
+import { pageObject } from "../helpers/workers/worker.ts";
+
+/**
+ * Webhooks end to end: endpoints registered through the API, deliveries
+ * POSTed by the StatusPage object's own alarm to a real HTTP server on
+ * loopback (test/helpers/node/webhook-receiver.ts), and every signature
+ * checked with the Standard Webhooks reference library.
+ */
+const receiver = (env as unknown as { WEBHOOK_RECEIVER: string }).WEBHOOK_RECEIVER;
+/** The receiver outlives this file (and serves the flags-on/off runs too): every name is this run's own. */
+const run = crypto.randomUUID().slice(0, 8);
+const hookUrl = (name: string) => `${receiver}/hooks/${name}-${run}`;
+
+async function received(name: string): Promise<ReceivedWebhook[]> {
+  return (await (await fetch(`${receiver}/received/${name}-${run}`)).json()) as ReceivedWebhook[];
+}
+
+/** Waits until `name` has `count` deliveries, then a moment more to catch an extra one. */
+async function waitForHooks(name: string, count: number, withinMs = 10_000): Promise<ReceivedWebhook[]> {
+  const deadline = Date.now() + withinMs;
+  let got = await received(name);
+  while (got.length < count && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    got = await received(name);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  return received(name);
+}
+
+async function answerWith(name: string, status: number): Promise<void> {
+  await fetch(`${receiver}/answer/${name}-${run}`, { method: "PUT", body: String(status) });
+}
+
+/**
+ * By default an endpoint follows "api", which no monitor drives here: incidents
+ * that name no component still reach it, status changes the test monitors make
+ * elsewhere do not, so counts stay exact.
+ */
+async function register(name: string, extra: Record<string, unknown> = {}): Promise<{ id: string; secret: string }> {
+  const response = await api("POST", "/webhooks", { body: { url: hookUrl(name), components: ["api"], ...extra } });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return { id: String(response.body.id), secret: String(response.body.secret) };
+}
+
+/** Verified with the reference library; returns the parsed payload. */
+function verified(delivery: ReceivedWebhook, secret: string) {
+  // biome-ignore lint/suspicious/noExplicitAny: a payload is read field by field in the assertions.
+  return new Webhook(secret).verify(delivery.body, delivery.headers) as any;
+}
+
+async function declare(name: string, components: Record<string, string> = {}): Promise<string> {
+  const response = await api("POST", "/incidents", {
+    body: { name, message: `${name}: looking into it.`, components },
+  });
+  expect(response.status, JSON.stringify(response.body)).toBe(201);
+  return String(response.body.id);
+}
+
+type Row = Record<string, SqlStorageValue>;
+function query(sql: string, ...params: SqlStorageValue[]): Promise<Row[]> {
+  return runInDurableObject(pageObject(), (_: StatusPage, state) =>
+    state.storage.sql.exec<Row>(sql, ...params).toArray(),
+  );
+}
+
+const rowsFor = (id: string) =>
+  query(
+    `SELECT seq, state, attempts, next_attempt_at, last_error, kind FROM outbox WHERE recipient = ? ORDER BY seq`,
+    id,
+  );
+
+beforeAll(() => pinFlags({ webhook_notifications: true }));
+
+describe("registering endpoints", () => {
+  it("answers with a whsec_ secret once; lists show health but never the secret; the audit log neither", async () => {
+    const { id, secret } = await register("registered", { description: "Ops chat bridge", components: ["api"] });
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    const listed = await api("GET", "/webhooks");
+    const mine = listed.body.data.find((w: { id: string }) => w.id === id);
+    expect(mine).toMatchObject({ url: hookUrl("registered"), components: ["api"], enabled: true, waiting: 0 });
+    expect(JSON.stringify(listed.body)).not.toContain(secret.slice(6));
+    expect((await api("GET", `/webhooks/${id}/secret`)).body.secret).toBe(secret);
+    const audit = await api("GET", "/audit");
+    expect(JSON.stringify(audit.body)).toContain(id);
+    expect(JSON.stringify(audit.body)).not.toContain(secret.slice(6));
+  });
+
+  it("refuses what cannot work with a 4xx naming the field, and stores nothing", async () => {
+    const before = (await api("GET", "/webhooks")).body.data.length;
+    const attempts = [
+      { body: { url: "ftp://example.com/x" }, status: 400 },
+      { body: { url: "not a url" }, status: 400 },
+      { body: { url: `http://user:secret@127.0.0.1/x` }, status: 422, code: "refused_target" },
+      { body: { url: hookUrl("x"), components: ["nope"] }, status: 422, code: "unknown_component" },
+      { body: { url: hookUrl("x"), extra: 1 }, status: 400 },
+    ];
+    for (const attempt of attempts) {
+      const response = await api("POST", "/webhooks", { body: attempt.body });
+      expect(response.status, JSON.stringify(attempt.body)).toBe(attempt.status);
+      if (attempt.code) expect(response.body.error.code).toBe(attempt.code);
+      expect(response.body.error.fields?.[0]?.path ?? "", JSON.stringify(response.body)).toMatch(
+        /url|components|extra|^$/,
+      );
+    }
+    expect((await api("GET", "/webhooks")).body.data.length).toBe(before);
+    expect((await api("GET", "/webhooks/doesnotexist")).status).toBe(404);
+  });
+});
+
+describe("deliveries", () => {
+  it("an incident reaches each endpoint following an affected component once, signed, shaped like Statuspage's", async () => {
+    const everything = await register("everything", { components: null });
+    const apiOnly = await register("api-only", { components: ["api"] });
+    const website = await register("website-only", { components: ["website"] });
+    const incidentId = await declare("Elevated API errors", { api: "major_outage" });
+
+    const toApi = (await waitForHooks("api-only", 2)).map((d) => verified(d, apiOnly.secret));
+    expect(toApi).toHaveLength(2);
+    // An endpoint that follows everything also hears of what the test monitors change elsewhere.
+    const toAll = (await waitForHooks("everything", 2)).map((d) => verified(d, everything.secret));
+    expect(toAll.filter((p) => p.incident?.id === incidentId)).toHaveLength(1);
+    expect(toAll.filter((p) => p.component_update?.component_id === "api")).toHaveLength(1);
+    await api("DELETE", `/webhooks/${everything.id}`);
+    expect((await rowsFor(website.id)).filter((r) => r.kind === "incident")).toEqual([]);
+    expect((await received("website-only")).map((d) => JSON.parse(d.body).incident?.id)).not.toContain(incidentId);
+
+    const incident = toApi.find((p) => p.meta.event_type === "incident.updated");
+    expect(incident.page).toMatchObject({ status_indicator: "major", status_description: expect.any(String) });
+    expect(incident.incident).toMatchObject({
+      id: incidentId,
+      name: "Elevated API errors",
+      status: "investigating",
+      impact: expect.any(String),
+      shortlink: expect.stringContaining(`/incidents/${incidentId}`),
+      backfilled: false,
+      postmortem_body: null,
+    });
+    expect(incident.incident.incident_updates).toHaveLength(1);
+    expect(incident.incident.incident_updates[0].body).toBe("Elevated API errors: looking into it.");
+    expect(incident.incident.components.map((c: { id: string }) => c.id)).toEqual(["api"]);
+
+    const component = toApi.find((p) => p.meta.event_type === "component.updated");
+    expect(component.component_update).toMatchObject({
+      component_id: "api",
+      old_status: "operational",
+      new_status: "major_outage",
+    });
+    expect(component.component).toMatchObject({ id: "api", status: "major_outage" });
+
+    const delivery = (await received("api-only"))[0] as ReceivedWebhook;
+    expect(delivery.headers["content-type"]).toBe("application/json");
+    expect(delivery.headers["webhook-id"]).toMatch(/^msg_\d+$/);
+    expect(Math.abs(Number(delivery.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(30);
+
+    // Resolving is one more delivery each, describing the incident as it stood then.
+    await api("POST", `/incidents/${incidentId}/updates`, { body: { status: "resolved", message: "Fixed." } });
+    const after = (await waitForHooks("api-only", 4)).map((d) => verified(d, apiOnly.secret));
+    const resolved = after.filter((p) => p.meta.event_type === "incident.updated")[1];
+    expect(resolved.incident.status).toBe("resolved");
+    expect(resolved.incident.incident_updates.map((u: { status: string }) => u.status)).toEqual([
+      "resolved",
+      "investigating",
+    ]);
+    const states = (await rowsFor(apiOnly.id)).map((r) => r.state);
+    expect(states).toEqual(["sent", "sent", "sent", "sent"]);
+    expect((await api("GET", `/webhooks/${apiOnly.id}`)).body).toMatchObject({ failuresInARow: 0, lastFailure: null });
+  });
+
+  it("a failure is retried after a few seconds with the same webhook-id, and the endpoint's record says what happened", async () => {
+    const hook = await register("fail-then-ok");
+    await declare("Retry me");
+    const [first] = await waitForHooks("fail-then-ok", 1);
+    const [row] = await rowsFor(hook.id);
+    expect(row).toMatchObject({ state: "pending", attempts: 1, last_error: "HTTP 500: receiver broke" });
+    const wait = Number(row?.next_attempt_at) - (first as ReceivedWebhook).at;
+    expect(wait).toBeGreaterThan(1_500);
+    expect(wait).toBeLessThan(6_000);
+    expect((await api("GET", `/webhooks/${hook.id}`)).body).toMatchObject({
+      enabled: true,
+      failuresInARow: 1,
+      lastFailure: "HTTP 500: receiver broke",
+      waiting: 1,
+    });
+
+    await answerWith("fail-then-ok", 200);
+    const both = await waitForHooks("fail-then-ok", 2, 15_000);
+    expect(both).toHaveLength(2);
+    expect(both[1]?.headers["webhook-id"]).toBe(first?.headers["webhook-id"]);
+    expect(verified(both[1] as ReceivedWebhook, hook.secret).incident.name).toBe("Retry me");
+    expect((await rowsFor(hook.id))[0]).toMatchObject({ state: "sent", attempts: 2 });
+    expect((await api("GET", `/webhooks/${hook.id}`)).body).toMatchObject({ failuresInARow: 0, waiting: 0 });
+  });
+
+  it("410 Gone disables the endpoint at once, says why, and drops what waited for it", async () => {
+    const hook = await register("gone");
+    await api("PUT", `/holds/webhooks/${hook.id}`);
+    await declare("First for gone");
+    await declare("Second for gone");
+    // The second waits (a later retry), so the first answer decides its fate.
+    const [, second] = await rowsFor(hook.id);
+    await query(`UPDATE outbox SET next_attempt_at = ? WHERE seq = ?`, Date.now() + 60_000, Number(second?.seq));
+    await api("DELETE", `/holds/webhooks/${hook.id}`);
+    await waitForHooks("gone", 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const detail = (await api("GET", `/webhooks/${hook.id}`)).body;
+    expect(detail).toMatchObject({ enabled: false, disabledReason: expect.stringContaining("HTTP 410") });
+    // One attempt reached the receiver; the other delivery was dropped with the reason, not sent.
+    expect((await received("gone")).length).toBe(1);
+    const states = (await rowsFor(hook.id)).map((r) => r.state).sort();
+    expect(states).toEqual(["dropped", "failed"]);
+    await declare("Third for gone");
+    expect((await rowsFor(hook.id)).length).toBe(2);
+  });
+
+  it("a delivery that used up its attempts disables the endpoint; enabling it again sends what waited", async () => {
+    const hook = await register("fail-for-good");
+    await api("PUT", `/holds/webhooks/${hook.id}`);
+    await declare("Last straw");
+    await declare("Waits behind it");
+    const [last, waiting] = await rowsFor(hook.id);
+    // A day and a half of failures, told in two lines: the first row is on its final attempt.
+    await query(
+      `UPDATE outbox SET attempts = ?, next_attempt_at = ? WHERE seq = ?`,
+      WEBHOOK_MAX_ATTEMPTS - 1,
+      Date.now() - 1,
+      Number(last?.seq),
+    );
+    await query(`UPDATE outbox SET next_attempt_at = ? WHERE seq = ?`, Date.now() + 3_600_000, Number(waiting?.seq));
+    await api("DELETE", `/holds/webhooks/${hook.id}`);
+    await waitForHooks("fail-for-good", 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const detail = (await api("GET", `/webhooks/${hook.id}`)).body;
+    expect(detail.enabled).toBe(false);
+    expect(detail.disabledReason).toBe(
+      `gave up after ${WEBHOOK_MAX_ATTEMPTS} attempts; last: HTTP 500: receiver broke`,
+    );
+    expect((await rowsFor(hook.id)).map((r) => r.state)).toEqual(["failed", "pending"]);
+
+    await answerWith("fail-for-good", 204);
+    await query(`UPDATE outbox SET next_attempt_at = ? WHERE seq = ?`, Date.now(), Number(waiting?.seq));
+    const enabled = await api("PATCH", `/webhooks/${hook.id}`, { body: { enabled: true } });
+    expect(enabled.body).toMatchObject({ enabled: true, disabledReason: null, failuresInARow: 0 });
+    const got = await waitForHooks("fail-for-good", 2);
+    expect(verified(got[1] as ReceivedWebhook, hook.secret).incident.name).toBe("Waits behind it");
+  });
+
+  it("a redirect is not followed: it counts as a failure", async () => {
+    const hook = await register("redirect");
+    await declare("Somewhere else");
+    await waitForHooks("redirect", 1);
+    expect(await received(`followed-redirect-${run}`.replace(`-${run}`, ""))).toEqual([]);
+    expect((await rowsFor(hook.id))[0]).toMatchObject({ state: "pending", last_error: expect.stringContaining("302") });
+    await api("DELETE", `/webhooks/${hook.id}`);
+  });
+
+  it("a receiver that hangs gives up after 10 s without holding up another endpoint's delivery", async () => {
+    // They follow a component no monitor drives here, so only this incident reaches them.
+    const hanging = await register("hang", { components: ["api"] });
+    const prompt = await register("prompt", { components: ["api"] });
+    const started = Date.now();
+    await declare("One hangs, one answers");
+    const [delivered] = await waitForHooks("prompt", 1);
+    expect((delivered as ReceivedWebhook).at - started).toBeLessThan(3_000);
+    await waitForHooks("hang", 1);
+    const deadline = Date.now() + 15_000;
+    let row = (await rowsFor(hanging.id))[0];
+    while (row?.state !== "pending" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      row = (await rowsFor(hanging.id))[0];
+    }
+    expect(row).toMatchObject({ state: "pending", attempts: 1, last_error: "no answer within 10 s" });
+    await api("DELETE", `/webhooks/${hanging.id}`);
+    await api("DELETE", `/webhooks/${prompt.id}`);
+  }, 30_000);
+
+  it("a test delivery is signed like any other and says it is a test", async () => {
+    const hook = await register("tested");
+    expect((await api("POST", `/webhooks/${hook.id}/test`)).body).toEqual({ queued: true, enabled: true });
+    const [delivery] = await waitForHooks("tested", 1);
+    expect(verified(delivery as ReceivedWebhook, hook.secret)).toMatchObject({
+      meta: { event_type: "webhook.test" },
+      test: true,
+    });
+    await api("DELETE", `/webhooks/${hook.id}`);
+  });
+});
+
+describe("secret rotation", () => {
+  it("signs with both secrets during the overlap, so either verifies; with no overlap only the new one does", async () => {
+    const hook = await register("rotated");
+    const rotated = await api("POST", `/webhooks/${hook.id}/rotate-secret`, { body: { overlapSeconds: 3600 } });
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.previousSecret).toBe(hook.secret);
+    expect(rotated.body.secret).not.toBe(hook.secret);
+    await api("POST", `/webhooks/${hook.id}/test`);
+    const [during] = await waitForHooks("rotated", 1);
+    expect(during?.headers["webhook-signature"]?.split(" ")).toHaveLength(2);
+    for (const secret of [hook.secret, rotated.body.secret])
+      expect(verified(during as ReceivedWebhook, secret)).toBeTruthy();
+
+    const again = await api("POST", `/webhooks/${hook.id}/rotate-secret`, { body: { overlapSeconds: 0 } });
+    expect(again.body.previousSecret).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a new test event id
+    await api("POST", `/webhooks/${hook.id}/test`);
+    const [, after] = await waitForHooks("rotated", 2);
+    expect(verified(after as ReceivedWebhook, again.body.secret)).toBeTruthy();
+    expect(() => verified(after as ReceivedWebhook, rotated.body.secret)).toThrow();
+    await api("DELETE", `/webhooks/${hook.id}`);
+  });
+});
+
+describe("containing trouble", () => {
+  it("holding one endpoint keeps its deliveries (counted) while others flow; lifting sends them, or drops them on request", async () => {
+    const held = await register("held");
+    const dropped = await register("dropped");
+    const free = await register("free");
+    for (const hook of [held, dropped]) expect((await api("PUT", `/holds/webhooks/${hook.id}`)).status).toBe(200);
+    await declare("While held");
+    expect(await waitForHooks("free", 1)).toHaveLength(1);
+    expect(await received("held")).toEqual([]);
+    const holds = (await api("GET", "/holds")).body.data;
+    expect(holds.find((h: { target: string }) => h.target === held.id)).toMatchObject({ kind: "webhook", waiting: 1 });
+
+    expect((await api("DELETE", `/holds/webhooks/${dropped.id}?pending=drop`)).body).toEqual({
+      lifted: true,
+      dropped: 1,
+      sent: 0,
+    });
+    expect((await api("DELETE", `/holds/webhooks/${held.id}`)).body).toEqual({ lifted: true, dropped: 0, sent: 1 });
+    expect(await waitForHooks("held", 1)).toHaveLength(1);
+    expect(await received("dropped")).toEqual([]);
+    expect((await rowsFor(dropped.id)).map((r) => r.state)).toEqual(["dropped"]);
+    for (const hook of [held, dropped, free]) await api("DELETE", `/webhooks/${hook.id}`);
+  });
+
+  it("webhook_notifications off keeps everything in the outbox, across a restart; on again sends each once", async () => {
+    const hook = await register("flagged");
+    await pinFlags({ webhook_notifications: false });
+    const incidentId = await declare("Flagged off");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await received("flagged")).toEqual([]);
+    await abortAllDurableObjects();
+    const waiting = await rowsFor(hook.id);
+    expect(waiting.length).toBeGreaterThan(0);
+    expect(waiting.every((r) => r.state === "pending")).toBe(true);
+    await pinFlags({ webhook_notifications: true });
+    // The flag's change wakes the object's alarm: within seconds, not at the next heartbeat.
+    const got = (await waitForHooks("flagged", waiting.length)).map((d) => verified(d, hook.secret));
+    expect(got.filter((p) => p.incident?.id === incidentId)).toHaveLength(1);
+    await api("DELETE", `/webhooks/${hook.id}`);
+  });
+
+  it("deleting an endpoint drops what waited for it", async () => {
+    const hook = await register("deleted");
+    await api("PUT", `/holds/webhooks/${hook.id}`);
+    await declare("Nobody will hear");
+    expect((await api("DELETE", `/webhooks/${hook.id}`)).body).toEqual({ deleted: true, dropped: 1 });
+    expect((await rowsFor(hook.id)).map((r) => [r.state, r.last_error])).toEqual([
+      ["dropped", "the webhook was deleted"],
+    ]);
+    expect((await api("GET", "/holds")).body.data.some((h: { target: string }) => h.target === hook.id)).toBe(false);
+  });
+});
