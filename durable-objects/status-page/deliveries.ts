@@ -10,10 +10,11 @@ import {
 import { CONFIRM_LINK_MS, confirmPath, managePath } from "../../worker/core/subscribers/links.ts";
 import type { DeliveryResult, EmailSender } from "../../worker/email/sender.ts";
 import type { Env } from "../../worker/env.ts";
+import { log } from "../../worker/log.ts";
 import { loadEvents } from "./events.ts";
-import type { OutboxRow, Outcome } from "./outbox.ts";
+import { claimDue, type OutboxRow, type Outcome, settle } from "./outbox.ts";
 import { readMeta } from "./schema.ts";
-import { readSubscriber } from "./subscribers.ts";
+import { markBounced, readSubscriber } from "./subscribers.ts";
 
 /**
  * Turns claimed outbox rows into mails. Rendering happens at send time from
@@ -88,28 +89,81 @@ function failedRender(error: unknown): Outcome {
   return { outcome: "permanent", reason: `could not render: ${String(error).slice(0, 200)}` };
 }
 
-/** Sends what rendered, in one batch; what did not render is already an outcome. */
+/**
+ * Sends what rendered, in one batch; what did not render is already an
+ * outcome. `onOutcome` hears each one (by its index in `prepared`) the moment
+ * it is known, before the next message goes.
+ */
 export async function sendMails(
   sender: EmailSender,
   prepared: readonly (EmailMessage | Outcome)[],
+  onOutcome?: (index: number, outcome: Outcome) => void,
 ): Promise<Outcome[]> {
-  const messages = prepared.filter((p): p is EmailMessage => "to" in p);
-  const results: DeliveryResult[] = messages.length > 0 ? await sender.send(messages) : [];
+  const positions = prepared.flatMap((p, i) => ("to" in p ? [i] : []));
+  const messages = positions.map((i) => prepared[i] as EmailMessage);
+  const results: DeliveryResult[] =
+    messages.length > 0
+      ? await sender.send(messages, (n, result) => onOutcome?.(positions[n] as number, outcomeOf(result)))
+      : [];
   let next = 0;
   return prepared.map((p) => {
     if (!("to" in p)) return p;
     const result = results[next++];
-    if (!result) return { outcome: "temporary", reason: "the sender gave no answer" };
-    return result.outcome === "sent"
-      ? { outcome: "sent" }
-      : {
-          outcome: result.outcome,
-          reason: `${result.code ?? ""} ${result.reply ?? ""}`.trim() || result.outcome,
-          // Only a refused recipient says the address is bad; other refusals are the relay's or ours.
-          bounce: result.outcome === "permanent" && result.stage === "recipient",
-          cause: result.stage === "connection" || result.stage === "authentication" ? "server" : "message",
-        };
+    return result ? outcomeOf(result) : { outcome: "temporary", reason: "the sender gave no answer" };
   });
+}
+
+function outcomeOf(result: DeliveryResult): Outcome {
+  return result.outcome === "sent"
+    ? { outcome: "sent" }
+    : {
+        outcome: result.outcome,
+        reason: `${result.code ?? ""} ${result.reply ?? ""}`.trim() || result.outcome,
+        // Only a refused recipient says the address is bad; other refusals are the relay's or ours.
+        bounce: result.outcome === "permanent" && result.stage === "recipient",
+        cause: result.stage === "connection" || result.stage === "authentication" ? "server" : "message",
+      };
+}
+
+/**
+ * One batch of due mail over one connection. Each message's outcome is
+ * recorded in its own transaction as soon as the server answers it, so an
+ * invocation that dies halfway (a deploy, an eviction) has already marked
+ * what the server accepted: only the rest is claimed again when the lease
+ * lapses, and nothing accepted is sent twice. Returns how many were sent.
+ */
+export async function deliverMailBatch(
+  storage: DurableObjectStorage,
+  env: Env,
+  sender: EmailSender,
+  limit: number,
+): Promise<{ claimed: number; sent: number }> {
+  const sql = storage.sql;
+  const rows = storage.transactionSync(() => claimDue(sql, "email", Date.now(), limit));
+  if (rows.length === 0) return { claimed: 0, sent: 0 };
+  const prepared = await renderMails(sql, env, rows, Date.now());
+  const settled = new Set<number>();
+  let sent = 0;
+  const record = (index: number, result: Outcome) => {
+    const row = rows[index];
+    if (!row || settled.has(index)) return;
+    settled.add(index);
+    if (result.outcome === "sent") sent++;
+    storage.transactionSync(() => {
+      const now = Date.now();
+      settle(sql, row, result, now);
+      if (result.outcome === "permanent" && result.bounce) markBounced(sql, row.recipient, result.reason, now);
+    });
+  };
+  let outcomes: Outcome[];
+  try {
+    outcomes = await sendMails(sender, prepared, record);
+  } catch (error) {
+    log.warn("mail.batch_failed", { error });
+    outcomes = rows.map(() => ({ outcome: "temporary", reason: String(error).slice(0, 200) }));
+  }
+  for (const i of rows.keys()) record(i, outcomes[i] ?? { outcome: "temporary", reason: "no outcome" });
+  return { claimed: rows.length, sent };
 }
 
 function parseFrom(configured: string | undefined, info: PageInfo | null): EmailMessage["from"] {

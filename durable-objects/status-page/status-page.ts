@@ -25,19 +25,18 @@ import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
 import { componentDetail } from "./component-detail.ts";
-import { renderMails, sendMails } from "./deliveries.ts";
+import { deliverMailBatch } from "./deliveries.ts";
 import { loadEvents } from "./events.ts";
 import { overrideValues, readOverrides } from "./flag-overrides.ts";
 import { historyView } from "./history.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
-import { type Channel, claimDue, isLastAttempt, nextDueAt, type Outcome, settle } from "./outbox.ts";
+import { type Channel, claimDue, isLastAttempt, nextDueAt, settle } from "./outbox.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
 import {
   confirmSubscriber,
-  markBounced,
   readSubscriber,
   remindOfMaintenances,
   type Subscriber,
@@ -236,31 +235,12 @@ export class StatusPage extends DurableObject<Env> {
     return channels;
   }
 
-  /** Sends one batch of due mail over one connection and records each outcome. */
+  /** Sends one batch of due mail over one connection, recording each outcome as it comes. */
   async #deliverMail(): Promise<void> {
-    const sql = this.ctx.storage.sql;
     const sender = emailSenderFrom(this.env);
     if (!sender || !this.#openChannels().includes("email")) return;
-    const rows = this.ctx.storage.transactionSync(() => claimDue(sql, "email", Date.now(), MAIL_BATCH));
-    if (rows.length === 0) return;
-    const prepared = await renderMails(sql, this.env, rows, Date.now());
-    let outcomes: Outcome[];
-    try {
-      outcomes = await sendMails(sender, prepared);
-    } catch (error) {
-      log.warn("mail.batch_failed", { error });
-      outcomes = rows.map(() => ({ outcome: "temporary", reason: String(error).slice(0, 200) }));
-    }
-    this.ctx.storage.transactionSync(() => {
-      const now = Date.now();
-      rows.forEach((row, i) => {
-        const result = outcomes[i] ?? { outcome: "temporary", reason: "no outcome" };
-        settle(sql, row, result, now);
-        if (result.outcome === "permanent" && result.bounce) markBounced(sql, row.recipient, result.reason, now);
-      });
-    });
-    const sent = outcomes.filter((o) => o.outcome === "sent").length;
-    log.info("mail.batch", { claimed: rows.length, sent, failed: rows.length - sent });
+    const { claimed, sent } = await deliverMailBatch(this.ctx.storage, this.env, sender, MAIL_BATCH);
+    if (claimed > 0) log.info("mail.batch", { claimed, sent, failed: claimed - sent });
   }
 
   /** POSTs one batch of due webhooks and keeps each endpoint's record of how they went. */

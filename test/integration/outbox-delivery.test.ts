@@ -1,7 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { renderMails, sendMails } from "../../durable-objects/status-page/deliveries.ts";
+import { deliverMailBatch, renderMails, sendMails } from "../../durable-objects/status-page/deliveries.ts";
 import { writeOverride } from "../../durable-objects/status-page/flag-overrides.ts";
 import {
   CLAIM_LEASE_MS,
@@ -13,7 +13,7 @@ import {
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { confirmSubscriber, markBounced, subscribe } from "../../durable-objects/status-page/subscribers.ts";
 import { MAX_ATTEMPTS, retryDelayMs } from "../../worker/core/delivery/retry.ts";
-import { smtpSender } from "../../worker/email/sender.ts";
+import { type EmailSender, smtpSender } from "../../worker/email/sender.ts";
 import type { Env } from "../../worker/env.ts";
 import { type MailServerAddresses, RESEND_TEST_KEY, type ReceivedMail } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
@@ -429,6 +429,31 @@ describe("outbox delivery over real SMTP", { timeout: 30_000 }, () => {
     }
     expect(await inbox(to[0] as string)).toEqual([]);
     expect(alarmAt).toBeNull();
+  });
+
+  it("records each mail as the server accepts it: a batch that dies halfway sends only the rest again", async () => {
+    const to = [address("halfway-a"), address("halfway-b"), address("halfway-c")];
+    const ids = await confirmedSubscribers(...to);
+    await declare("Cut short");
+    const real = smtpSender({ host: mail.host, port: mail.normal, tls: "none" });
+    // The first mail really goes; then the invocation dies (an eviction, a deploy) before the batch ends.
+    const dying: EmailSender = {
+      async send(messages, onResult) {
+        await real.send(messages.slice(0, 1), onResult);
+        throw new Error("the invocation was evicted");
+      },
+    };
+    await runInDurableObject(pageObject(), (_: StatusPage, state) =>
+      deliverMailBatch(state.storage, env as unknown as Env, dying, 100),
+    );
+    const rows = await updateRows(ids);
+    expect(rows.map((r) => r.state)).toEqual(["sent", "pending", "pending"]);
+    expect(rows[1]?.last_error).toMatch(/evicted/);
+
+    await makeDue(ids);
+    await deliver(mail.normal);
+    for (const recipient of to) expect((await inbox(recipient)).length, recipient).toBe(1);
+    expect((await updateRows(ids)).map((r) => r.state)).toEqual(["sent", "sent", "sent"]);
   });
 
   it("claims again, and delivers once, a row whose claim lapsed because its invocation died", async () => {

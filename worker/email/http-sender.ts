@@ -1,5 +1,5 @@
 import { checkMessage, type EmailAddress, type EmailMessage, MessageError } from "../core/email/message.ts";
-import type { DeliveryResult, EmailSender } from "./sender.ts";
+import type { DeliveryResult, EmailSender, OnResult } from "./sender.ts";
 
 /**
  * Resend's REST API (https://resend.com/docs/api-reference/emails/send-email)
@@ -30,10 +30,14 @@ const DEFAULT_BASE_URL = "https://api.resend.com";
 const MAX_REPLY_CHARS = 500;
 
 export function resendSender(config: ResendConfig): EmailSender {
-  return { send: (messages) => sendResend(config, messages) };
+  return { send: (messages, onResult) => sendResend(config, messages, onResult) };
 }
 
-export async function sendResend(config: ResendConfig, messages: readonly EmailMessage[]): Promise<DeliveryResult[]> {
+export async function sendResend(
+  config: ResendConfig,
+  messages: readonly EmailMessage[],
+  onResult?: OnResult,
+): Promise<DeliveryResult[]> {
   const doFetch = config.fetch ?? ((input, init) => fetch(input, init));
   const url = `${(config.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, "")}/emails`;
   const started = Date.now();
@@ -41,7 +45,9 @@ export async function sendResend(config: ResendConfig, messages: readonly EmailM
   const requestTimeoutMs = config.requestTimeoutMs ?? 15_000;
   const results: DeliveryResult[] = [];
   const settle = (result: Omit<DeliveryResult, "afterMs">) => {
-    results.push({ ...result, afterMs: Date.now() - started });
+    const decided = { ...result, afterMs: Date.now() - started };
+    results.push(decided);
+    onResult?.(results.length - 1, decided);
   };
 
   for (const [index, message] of messages.entries()) {

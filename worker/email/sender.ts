@@ -43,13 +43,16 @@ export interface DeliveryResult {
   maybeDelivered?: boolean;
 }
 
+/** Told each message's result the moment it is known, so the caller can record it before the next. */
+export type OnResult = (index: number, result: DeliveryResult) => void;
+
 export interface EmailSender {
   /** One result per message, in order. Never rejects for anything a server does. */
-  send(messages: readonly EmailMessage[]): Promise<DeliveryResult[]>;
+  send(messages: readonly EmailMessage[], onResult?: OnResult): Promise<DeliveryResult[]>;
 }
 
 export function smtpSender(config: SmtpConfig): EmailSender {
-  return { send: (messages) => sendSmtp(config, messages) };
+  return { send: (messages, onResult) => sendSmtp(config, messages, onResult ? { onResult } : {}) };
 }
 
 export type { ResendConfig, SmtpConfig };

@@ -14,7 +14,7 @@ import {
   type SmtpReply,
   takeReply,
 } from "../core/email/smtp-replies.ts";
-import type { DeliveryResult, DeliveryStage } from "./sender.ts";
+import type { DeliveryResult, DeliveryStage, OnResult } from "./sender.ts";
 
 /**
  * SMTP submission (RFC 5321, 3207, 4954) over `cloudflare:sockets`: one
@@ -50,6 +50,7 @@ export interface SmtpConfig {
 export interface SmtpSendOptions {
   /** Replaces cloudflare:sockets' connect, for tests. */
   connect?: typeof socketsConnect;
+  onResult?: OnResult;
 }
 
 const DEFAULT_BATCH_TIMEOUT_MS = 60_000;
@@ -202,7 +203,9 @@ export async function sendSmtp(
   const started = Date.now();
   const results: DeliveryResult[] = [];
   const settle = (result: Omit<DeliveryResult, "afterMs">) => {
-    results.push({ ...result, afterMs: Date.now() - started });
+    const decided = { ...result, afterMs: Date.now() - started };
+    results.push(decided);
+    options.onResult?.(results.length - 1, decided);
   };
 
   let conversation: Conversation | undefined;
