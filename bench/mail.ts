@@ -486,7 +486,7 @@ export async function mailFigures(
           `POST /api/v1/incidents; times from sending it to the catcher's 250 for the mail. ${describe(clean)}.`,
         `13: a new incident to the same subscribers, the catcher answering 451 to a random ${FAILURE_RATE * 100} % of transactions ` +
           `(${count(flaky.refused.rcpt)} at RCPT, ${count(flaky.refused.data)} after DATA, retries included). The outbox retries ` +
-          `after 15–30 s, then 30–60 s, 60–120 s... (worker/core/delivery/retry.ts), so the tail is the backoff of the mails ` +
+          `a refused message after 10–20 s up to four times, then with doubling waits (worker/core/delivery/retry.ts), so the tail is the backoff of the mails ` +
           `refused more than once (most attempts for one mail: ${flaky.maxAttempts}). ${describe(flaky)}.`,
         `14: the declaring call, sent to its 201, with ${people} confirmed subscribers: ${ms(clean.declaredMs)} and ` +
           `${ms(flaky.declaredMs)} (figures 12, 13), against a median of ${ms(median(empty))} over ${EMPTY_DECLARATIONS} with none ` +

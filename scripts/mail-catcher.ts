@@ -1,8 +1,10 @@
 /**
- * The local stand-in for a mail relay: an SMTP server on 127.0.0.1 that keeps
- * every message `npm start`'s Lookout sends, prints a short line for each,
- * and shows them all on a page — so a newcomer sees the confirmation and
- * incident mails with no account anywhere. Development only.
+ * The local stand-in for a mail relay and a webhook receiver: an SMTP server
+ * on 127.0.0.1 that keeps every message `npm start`'s Lookout sends, and
+ * `POST /webhooks/…` on the page's port that keeps every webhook delivery;
+ * it prints a short line for each and shows them all on one page — so a
+ * newcomer sees the confirmation and incident mails and the signed webhooks
+ * with no account anywhere. Development only.
  */
 import { createServer } from "node:http";
 import { type ParsedMail, simpleParser } from "mailparser";
@@ -19,8 +21,17 @@ interface Caught {
   text: string;
 }
 
+interface CaughtWebhook {
+  at: string;
+  path: string;
+  /** The Standard Webhooks headers, to compare with a verifier's view. */
+  headers: Record<string, string>;
+  body: string;
+}
+
 export function startMailCatcher(): { close(): void } {
   const caught: Caught[] = [];
+  const webhooks: CaughtWebhook[] = [];
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
@@ -47,11 +58,37 @@ export function startMailCatcher(): { close(): void } {
   smtp.on("error", (error) => console.error(`mail catcher: ${error.message}`));
   smtp.listen(MAIL_CATCHER_SMTP_PORT, "127.0.0.1");
 
-  const page = createServer((request, response) => {
+  const page = createServer(async (request, response) => {
+    if (request.method === "POST" && request.url?.startsWith("/webhooks/")) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks).toString("utf8");
+      const headers = Object.fromEntries(
+        ["webhook-id", "webhook-timestamp", "webhook-signature"].map((name) => [name, String(request.headers[name])]),
+      );
+      webhooks.unshift({ at: new Date().toISOString(), path: request.url, headers, body });
+      webhooks.length = Math.min(webhooks.length, 500);
+      const type = /"event_type":"([^"]+)"/.exec(body)?.[1] ?? "?";
+      console.log(`  ↪  webhook ${type} to ${request.url}   (read it at http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/)`);
+      response.writeHead(204).end();
+      return;
+    }
     if (request.url === "/messages.json") {
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(caught));
       return;
     }
+    if (request.url === "/webhooks.json") {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(webhooks));
+      return;
+    }
+    const hooks = webhooks
+      .map(
+        (w) => `<article><h2>${escapeXml(w.path)}</h2><p class="meta">${escapeXml(w.at)} · ${Object.entries(w.headers)
+          .map(([k, v]) => `${escapeXml(k)}: ${escapeXml(v)}`)
+          .join(" · ")}</p>
+<pre>${escapeXml(pretty(w.body))}</pre></article>`,
+      )
+      .join("\n");
     const items = caught
       .map(
         (m) => `<article><h2>${escapeXml(m.subject)}</h2><p class="meta">${escapeXml(m.at)} · to ${escapeXml(m.to)}</p>
@@ -62,7 +99,9 @@ export function startMailCatcher(): { close(): void } {
 <html lang="en"><meta charset="utf-8"><title>Lookout local outbox</title>
 <style>body{font:16px system-ui;max-width:50em;margin:2em auto;padding:0 1em}pre{white-space:pre-wrap;background:#f4f4f4;padding:1em}.meta{color:#555}</style>
 <h1>Mail Lookout sent (local only)</h1><p class="meta">${caught.length} message(s), newest first. Reload to see new ones.</p>
-${items || "<p>Nothing yet. Subscribe on the status page to get a confirmation mail.</p>"}</html>`);
+${items || "<p>Nothing yet. Subscribe on the status page to get a confirmation mail.</p>"}
+<h1>Webhooks Lookout sent (local only)</h1><p class="meta">${webhooks.length} deliveries, newest first; register http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/webhooks/anything as an endpoint.</p>
+${hooks || "<p>Nothing yet.</p>"}</html>`);
   });
   page.on("error", (error) => console.error(`mail catcher page: ${error.message}`));
   page.listen(MAIL_CATCHER_HTTP_PORT, "127.0.0.1");
@@ -72,6 +111,14 @@ ${items || "<p>Nothing yet. Subscribe on the status page to get a confirmation m
       page.close();
     },
   };
+}
+
+function pretty(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
 }
 
 function linkify(html: string): string {

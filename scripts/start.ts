@@ -75,6 +75,9 @@ console.log(`
       -H "content-type: application/json" \\
       -d '{"name":"Slow logins","message":"We are looking into slow logins.","components":{"auth":"degraded_performance"}}'
   Subscribe with any address in the form at the bottom of the page, then read the mail above.
+  Get signed webhooks on the same local page:
+    curl -X POST ${base}/api/v1/webhooks -H "authorization: Bearer ${token}" \\
+      -H "content-type: application/json" -d '{"url":"http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/webhooks/demo"}'
   Edit lookout.config.ts and save: the page follows. Ctrl-C stops.
 `);
 

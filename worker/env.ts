@@ -34,6 +34,8 @@ export interface Env {
   RESEND_API_KEY?: string;
   /** A Resend-compatible API elsewhere (a regional endpoint, a proxy, the tests' fake); default Resend's own. */
   RESEND_BASE_URL?: string;
+  /** How long a webhook receiver gets to answer, in seconds (default 30, at most 60). */
+  WEBHOOK_TIMEOUT_SECONDS?: string;
 }
 
 /** Every page lives in one StatusPage object; the name is fixed so all edges find it. */

@@ -46,8 +46,12 @@ export type Outcome =
   /**
    * `bounce`: the receiving side refused the address itself, so nothing more goes to it.
    * `cause`: whether a temporary failure was the whole server's or this message's (how soon to retry).
+   * `retryAfterMs`: the receiver asked to wait at least this long (HTTP Retry-After).
    */
-  | { outcome: "temporary" | "permanent"; reason: string; bounce?: boolean; cause?: RetryCause };
+  | { outcome: "temporary" | "permanent"; reason: string; bounce?: boolean; cause?: RetryCause; retryAfterMs?: number };
+
+/** A receiver's Retry-After is honoured up to this long; beyond it the schedule decides. */
+const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 
 /**
  * Takes up to `limit` due deliveries of a channel and marks them being sent,
@@ -61,25 +65,32 @@ export function claimDue(
   limit: number,
   perRecipient = limit,
 ): OutboxRow[] {
-  const due = sql
-    .exec<OutboxRow & Record<string, SqlStorageValue>>(
-      `SELECT seq, channel, recipient, event, kind, ref, attempts FROM outbox INDEXED BY outbox_due
-       WHERE state IN ('pending', 'sending') AND next_attempt_at <= ? AND channel = ? AND ${NOT_HELD}
-       ORDER BY state, next_attempt_at LIMIT ?`,
-      now,
-      channel,
-      perRecipient < limit ? limit * 4 : limit,
-    )
-    .toArray();
+  const columns = "seq, channel, recipient, event, kind, ref, attempts";
+  const due = (select: string) => `SELECT ${select} FROM outbox INDEXED BY outbox_due
+       WHERE state IN ('pending', 'sending') AND next_attempt_at <= ? AND channel = ? AND ${NOT_HELD}`;
   // One recipient with a long queue (a webhook endpoint that hangs) takes only its share of a batch.
-  const taken = new Map<string, number>();
-  const rows = due
-    .filter((row) => {
-      const count = (taken.get(row.recipient) ?? 0) + 1;
-      taken.set(row.recipient, count);
-      return count <= perRecipient;
-    })
-    .slice(0, limit);
+  const rows =
+    perRecipient < limit
+      ? sql
+          .exec<OutboxRow & Record<string, SqlStorageValue>>(
+            `SELECT ${columns} FROM (
+               SELECT *, ROW_NUMBER() OVER (PARTITION BY recipient ORDER BY state, next_attempt_at, seq) AS n
+               FROM (${due(`${columns}, state, next_attempt_at`)}))
+             WHERE n <= ? ORDER BY state, next_attempt_at LIMIT ?`,
+            now,
+            channel,
+            perRecipient,
+            limit,
+          )
+          .toArray()
+      : sql
+          .exec<OutboxRow & Record<string, SqlStorageValue>>(
+            `${due(columns)} ORDER BY state, next_attempt_at LIMIT ?`,
+            now,
+            channel,
+            limit,
+          )
+          .toArray();
   for (const row of rows) {
     sql.exec(
       `UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE seq = ?`,
@@ -100,7 +111,11 @@ export function settle(sql: SqlStorage, row: OutboxRow, result: Outcome, now: nu
   if (result.outcome === "temporary" && row.attempts < policy.maxAttempts) {
     sql.exec(
       `UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE seq = ?`,
-      now + policy.delayMs(row.attempts, random, result.cause),
+      now +
+        Math.max(
+          policy.delayMs(row.attempts, random, result.cause),
+          Math.min(result.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS),
+        ),
       result.reason.slice(0, 500),
       row.seq,
     );

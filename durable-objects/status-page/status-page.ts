@@ -191,7 +191,10 @@ export class StatusPage extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     const more = await this.#kickMonitors();
-    await Promise.all([this.#deliverMail(), this.#deliverWebhooks()]);
+    const delivered = await Promise.allSettled([this.#deliverMail(), this.#deliverWebhooks()]);
+    for (const outcome of delivered) {
+      if (outcome.status === "rejected") log.error("outbox.batch_failed", { error: outcome.reason });
+    }
     const nextDelivery = nextDueAt(this.ctx.storage.sql, this.#openChannels()) ?? Number.POSITIVE_INFINITY;
     const next = Math.min(more ? Date.now() + 100 : Number.POSITIVE_INFINITY, nextDelivery);
     if (Number.isFinite(next)) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));

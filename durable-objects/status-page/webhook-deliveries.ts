@@ -6,7 +6,7 @@ import {
   testWebhook,
   type WebhookMeta,
 } from "../../worker/core/webhooks/payloads.ts";
-import { judgeWebhookResponse } from "../../worker/core/webhooks/retry.ts";
+import { judgeWebhookResponse, retryAfterMs } from "../../worker/core/webhooks/retry.ts";
 import { signWebhook } from "../../worker/core/webhooks/signing.ts";
 import { refusedWebhookTarget } from "../../worker/core/webhooks/target-address.ts";
 import type { Env } from "../../worker/env.ts";
@@ -15,8 +15,11 @@ import type { OutboxRow, Outcome } from "./outbox.ts";
 import { iso } from "./time.ts";
 import { type AttemptVerdict, readWebhook, signingSecrets } from "./webhooks.ts";
 
-/** A receiver gets this long to answer; a hanging one costs one batch this much, never the others. */
-export const WEBHOOK_TIMEOUT_MS = 10_000;
+/** A receiver gets this long to answer (Statuspage's 30 s unless WEBHOOK_TIMEOUT_SECONDS says otherwise). */
+function timeoutMs(env: Env): number {
+  const seconds = Number(env.WEBHOOK_TIMEOUT_SECONDS ?? 30);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 60) * 1000 : 30_000;
+}
 
 export interface WebhookAttempt {
   outcome: Outcome;
@@ -36,7 +39,18 @@ export function deliverWebhooks(
   rows: readonly OutboxRow[],
 ): Promise<WebhookAttempt[]> {
   const base = (env.PUBLIC_URL ?? "").replace(/\/$/, "");
-  return Promise.all(rows.map((row) => deliverOne(row)));
+  const timeout = timeoutMs(env);
+  return Promise.all(
+    rows.map((row) =>
+      deliverOne(row).catch(
+        // One row that cannot even be signed (a damaged secret) must not hold up, or re-claim forever, the batch.
+        (error): WebhookAttempt => ({
+          outcome: { outcome: "permanent", reason: `could not send: ${error}` },
+          verdict: null,
+        }),
+      ),
+    ),
+  );
 
   async function deliverOne(row: OutboxRow): Promise<WebhookAttempt> {
     const hook = readWebhook(sql, row.recipient);
@@ -70,11 +84,11 @@ export function deliverWebhooks(
         headers: { "content-type": "application/json", "user-agent": "Lookout-Webhooks/1", ...signed },
         body,
         redirect: "manual",
-        signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        signal: AbortSignal.timeout(timeout),
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      return failed("failed", timedOut ? `no answer within ${WEBHOOK_TIMEOUT_MS / 1000} s` : `${error}`);
+      return failed("failed", timedOut ? `no answer within ${timeout / 1000} s` : `${error}`);
     }
     const verdict = judgeWebhookResponse(response.status);
     if (verdict === "delivered") {
@@ -83,13 +97,15 @@ export function deliverWebhooks(
     }
     const said = (await response.text().catch(() => "")).slice(0, 200).replace(/\s+/g, " ").trim();
     const reason = `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : ""}${said ? `: ${said}` : ""}`;
-    return failed(verdict, reason);
+    return failed(verdict, reason, retryAfterMs(response.headers.get("retry-after"), Date.now()));
   }
 }
 
-function failed(verdict: Exclude<AttemptVerdict, "delivered">, reason: string): WebhookAttempt {
+function failed(verdict: Exclude<AttemptVerdict, "delivered">, reason: string, wait?: number): WebhookAttempt {
   const outcome: Outcome =
-    verdict === "failed" ? { outcome: "temporary", reason, cause: "message" } : { outcome: "permanent", reason };
+    verdict === "failed"
+      ? { outcome: "temporary", reason, cause: "message", ...(wait === undefined ? {} : { retryAfterMs: wait }) }
+      : { outcome: "permanent", reason };
   return { outcome, verdict };
 }
 

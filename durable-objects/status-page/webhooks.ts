@@ -26,6 +26,14 @@ export function readWebhook(sql: SqlStorage, id: string): WebhookRow | undefined
   return sql.exec<WebhookRow & Record<string, SqlStorageValue>>(`SELECT * FROM webhooks WHERE id = ?`, id).toArray()[0];
 }
 
+/**
+ * An endpoint as the audit log keeps it: chat services put their secret in
+ * the URL's path (hooks.slack.com/services/…), so only the origin is kept.
+ */
+export function auditedWebhook(described: ReturnType<typeof describeWebhook>) {
+  return { ...described, url: `${new URL(described.url).origin}/…` };
+}
+
 /** An endpoint as the API shows it: everything but its secret, and how its deliveries have gone. */
 export function describeWebhook(sql: SqlStorage, row: WebhookRow) {
   const waiting = sql
@@ -186,7 +194,7 @@ export function queueTestDelivery(sql: SqlStorage, id: string, now: number): voi
     `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
      VALUES ('webhook', ?, ?, 'test', NULL, 'pending', ?, ?) ON CONFLICT DO NOTHING`,
     id,
-    `test:${now}`,
+    `test:${newId()}`,
     now,
     now,
   );
@@ -198,8 +206,8 @@ export type AttemptVerdict = "delivered" | "gone" | "failed" | "refused";
 /**
  * Keeps each endpoint's record: a success clears the run of failures; a 410
  * (or a target no longer allowed) disables it at once and drops what waited;
- * a delivery that used up its attempts (about a day and a half of failing)
- * disables it, saying why, and keeps what waited for when it is enabled again.
+ * a delivery that used up its attempts (a day or more of failing) disables
+ * it, saying why, and keeps itself and what waited for when it is enabled again.
  * Call after the row is settled.
  */
 export function recordAttempt(
@@ -229,6 +237,8 @@ export function recordAttempt(
     );
   } else if (gaveUp) {
     disableWebhook(sql, row.recipient, `gave up after ${row.attempts} attempts; last: ${reason}`, now);
+    // Kept, not failed: it goes, from a fresh count, when the endpoint is enabled again.
+    sql.exec(`UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ? WHERE seq = ?`, now, row.seq);
   } else {
     // The endpoint is failing, not this one delivery: what else waits for it waits as long, so a
     // receiver that hangs costs one attempt per backoff step rather than one per queued event.

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import config from "../../lookout.config.ts";
 import { COMPONENT_STATUS_LABELS, type ComponentStatus } from "../../worker/core/statuses.ts";
@@ -320,6 +321,10 @@ describe("an outage reaching the page", () => {
   const caught = async (to: string): Promise<Caught[]> =>
     ((await (await fetch(`${lookout.mailUrl}/messages.json`)).json()) as Caught[]).filter((m) => m.to === to);
 
+  type CaughtWebhook = { path: string; headers: Record<string, string>; body: string };
+  const caughtWebhooks = async (): Promise<CaughtWebhook[]> =>
+    (await (await fetch(`${lookout.mailUrl}/webhooks.json`)).json()) as CaughtWebhook[];
+
   it("shows a broken service on the page by itself, with an incident, and mails its subscribers", async () => {
     const bannerOf = async (page: Page) => (await page.getByRole("heading", { level: 1 }).textContent())?.trim();
     const { page, close } = await open("/", { javaScriptEnabled: false });
@@ -343,6 +348,16 @@ describe("an outage reaching the page", () => {
     await page.getByRole("button", { name: "Confirm subscription" }).click();
     expect(await page.getByText("You are subscribed.").count()).toBe(1);
     await page.goto(`${lookout.baseUrl}/`);
+
+    // An integration follows the REST API by webhook, delivered to npm start's local catcher.
+    const token = /Admin token\s+(\S+)/.exec(lookout.output())?.[1] ?? "";
+    const registered = await fetch(`${lookout.baseUrl}/api/v1/webhooks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ url: `${lookout.mailUrl}/webhooks/e2e`, components: ["api"] }),
+    });
+    expect(registered.status).toBe(201);
+    const { secret } = (await registered.json()) as { secret: string };
 
     const broke = await fetch(`${demo}/break/api`, { method: "POST" });
     expect(broke.status).toBe(200);
@@ -379,6 +394,22 @@ describe("an outage reaching the page", () => {
       );
       expect(mailedAfterMs, "the subscriber was mailed about the outage").not.toBeNull();
       expect((await caught(reader)).filter((m) => m.subject.includes("REST API is unavailable"))).toHaveLength(1);
+
+      // And at the integration's endpoint, signed: verified with the Standard Webhooks library.
+      let hookedAfterMs: number | null = null;
+      let incidentHooks: unknown[] = [];
+      while (hookedAfterMs === null && Date.now() - started < 120_000) {
+        incidentHooks = (await caughtWebhooks())
+          .filter((w) => w.path === "/webhooks/e2e")
+          .map((w) => new Webhook(secret).verify(w.body, w.headers) as { incident?: { name: string } })
+          .filter((payload) => payload.incident?.name === "REST API is unavailable");
+        if (incidentHooks.length > 0) hookedAfterMs = Date.now() - started;
+        else await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      console.log(
+        `outage at the webhook endpoint after ${hookedAfterMs === null ? "more than 120 s" : `${hookedAfterMs} ms`}`,
+      );
+      expect(incidentHooks).toHaveLength(1);
     } finally {
       await fetch(`${demo}/fix/api`, { method: "POST" });
     }

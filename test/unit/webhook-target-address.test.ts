@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { judgeWebhookResponse, WEBHOOK_MAX_ATTEMPTS, webhookRetryDelayMs } from "../../worker/core/webhooks/retry.ts";
+import {
+  judgeWebhookResponse,
+  retryAfterMs,
+  WEBHOOK_MAX_ATTEMPTS,
+  webhookRetryDelayMs,
+} from "../../worker/core/webhooks/retry.ts";
 import { refusedWebhookTarget } from "../../worker/core/webhooks/target-address.ts";
 
 describe("where a webhook may point", () => {
@@ -20,6 +25,12 @@ describe("where a webhook may point", () => {
     "https://[fe80::1]/x",
     "https://[::ffff:127.0.0.1]/x",
     "https://[::ffff:10.0.0.1]/x",
+    "https://[::7f00:1]/x", // IPv4-compatible 127.0.0.1
+    "https://[64:ff9b::a9fe:a9fe]/x", // NAT64 169.254.169.254
+    "https://[::ffff:0:a9fe:a9fe]/x", // IPv4-translated
+    "https://[2002:a9fe:a9fe::]/x", // 6to4
+    "https://[fec0::1]/x", // site-local
+    "https://localhost../x",
     "https://localhost/x",
     "https://api.localhost/x",
     "https://printer.local/x",
@@ -41,6 +52,8 @@ describe("where a webhook may point", () => {
     "https://8.8.8.8/x",
     "https://172.32.0.1/x",
     "https://[2606:4700::1111]/x",
+    "https://[64:ff9b::808:808]/x", // NAT64 8.8.8.8
+    "https://[2002:808:808::1]/x", // 6to4 8.8.8.8
     "https://hooks.slack.com/services/T/B/X",
   ])("accepts %s", (url) => {
     expect(refusedWebhookTarget(url, "production")).toBeNull();
@@ -68,5 +81,17 @@ describe("webhook retries", () => {
     expect([200, 202, 204, 299].map(judgeWebhookResponse)).toEqual(Array(4).fill("delivered"));
     expect(judgeWebhookResponse(410)).toBe("gone");
     expect([301, 302, 400, 404, 429, 500, 503].map(judgeWebhookResponse)).toEqual(Array(7).fill("failed"));
+  });
+});
+
+describe("Retry-After", () => {
+  const now = Date.parse("2026-11-22T08:00:00Z");
+  it("reads seconds and HTTP dates, and ignores what it cannot read", () => {
+    expect(retryAfterMs("120", now)).toBe(120_000);
+    expect(retryAfterMs(" 0 ", now)).toBe(0);
+    expect(retryAfterMs("Sun, 22 Nov 2026 08:05:00 GMT", now)).toBe(300_000);
+    expect(retryAfterMs("Sun, 22 Nov 2026 07:00:00 GMT", now)).toBe(0);
+    expect(retryAfterMs("soon", now)).toBeUndefined();
+    expect(retryAfterMs(null, now)).toBeUndefined();
   });
 });

@@ -69,13 +69,17 @@ function compact(json: string, body: unknown): string {
   });
 }
 
+/** Secrets an answer may carry: a new token, a webhook's signing secrets. None is kept in a stored replay. */
+const SECRET_FIELDS = ["token", "secret", "previousSecret"] as const;
+
 function withoutSecret(body: unknown): unknown {
-  if (typeof body !== "object" || body === null || !("token" in body)) return body;
-  return {
-    ...body,
-    token: null,
-    tokenNote: "shown only in the first response; revoke this token and create another if it was lost",
-  };
+  if (typeof body !== "object" || body === null || !SECRET_FIELDS.some((field) => field in body)) return body;
+  const kept: Record<string, unknown> = { ...body };
+  for (const field of SECRET_FIELDS) if (field in kept) kept[field] = null;
+  if ("token" in body) {
+    kept.tokenNote = "shown only in the first response; revoke this token and create another if it was lost";
+  } else kept.secretNote = "not kept for replays; read it with GET /api/v1/webhooks/{id}/secret";
+  return kept;
 }
 
 export function forgetOldKeys(sql: SqlStorage, now: number): void {

@@ -3,6 +3,7 @@ import type { OperationId } from "../../../worker/api/operations.ts";
 import { refusedWebhookTarget } from "../../../worker/core/webhooks/target-address.ts";
 import { isoOrNull } from "../time.ts";
 import {
+  auditedWebhook,
   createWebhook,
   deleteWebhook,
   describeWebhook,
@@ -55,7 +56,7 @@ export const createWebhookHandler: Handler<"webhooks.create"> = (context) => {
   if (body.components) checkComponents(sql, body.components, "components");
   const row = createWebhook(sql, body, actor.id, now);
   const created = describeWebhook(sql, row);
-  recordAudit(context, "webhook.create", row.id, null, created);
+  recordAudit(context, "webhook.create", row.id, null, auditedWebhook(created));
   // The secret is in the answer (and readable later under the same scope), never in the audit log.
   return { status: 201, body: { ...created, secret: row.secret } };
 };
@@ -72,7 +73,7 @@ export const editWebhookHandler: Handler<"webhooks.edit"> = (context) => {
   if (body.components) checkComponents(sql, body.components, "components");
   const before = describeWebhook(sql, row);
   const after = describeWebhook(sql, editWebhook(sql, row, body, now));
-  recordAudit(context, "webhook.edit", row.id, before, after);
+  recordAudit(context, "webhook.edit", row.id, auditedWebhook(before), auditedWebhook(after));
   return { status: 200, body: after };
 };
 
@@ -81,7 +82,7 @@ export const deleteWebhookHandler: Handler<"webhooks.delete"> = (context) => {
   const row = existing(context);
   const before = describeWebhook(sql, row);
   deleteWebhook(sql, row.id);
-  recordAudit(context, "webhook.delete", row.id, before, null);
+  recordAudit(context, "webhook.delete", row.id, auditedWebhook(before), null);
   return { status: 200, body: { deleted: true, dropped: before.waiting } };
 };
 

@@ -3,8 +3,9 @@
  * customer's endpoint would, and lets tests inside workerd read back exactly
  * what arrived (workerd reaches Node only over the network).
  *
- *   POST /hooks/<name>        records the request; answers by the name's first word:
- *                               gone… 410, fail… 500, hang… never, redirect… 302 to /hooks/followed-<name>,
+ *   POST /hooks/<name>        records the request (any method); answers by the name's first word:
+ *                               gone… 410, fail… 500, busy… 503 with Retry-After: 120, hang… never,
+ *                               redirect… 302 to /hooks/followed-<name>,
  *                               anything else 204 — unless PUT /answer/<name> said otherwise
  *   PUT  /answer/<name>       body: the status code later POSTs to <name> get
  *   GET  /received/<name>     JSON list of ReceivedWebhook, oldest first
@@ -41,7 +42,8 @@ export async function startWebhookReceiver(): Promise<RunningWebhookReceiver> {
       response.writeHead(204).end();
       return;
     }
-    if (request.method !== "POST" || route !== "hooks") {
+    // Any method is recorded, so a redirect a sender wrongly followed (as a GET) shows.
+    if (route !== "hooks") {
       response.writeHead(404).end();
       return;
     }
@@ -51,6 +53,7 @@ export async function startWebhookReceiver(): Promise<RunningWebhookReceiver> {
     received.set(name, list);
     if (status === 0) return; // hang: the socket stays open until the sender gives up
     if (status === 302) response.writeHead(302, { location: `/hooks/followed-${name}` }).end();
+    else if (status === 503) response.writeHead(503, { "retry-after": "120" }).end("busy");
     else response.writeHead(status, { "content-type": "text/plain" }).end(status >= 400 ? "receiver broke" : "");
   });
   server.on("connection", (socket) => {
@@ -72,6 +75,7 @@ export async function startWebhookReceiver(): Promise<RunningWebhookReceiver> {
 function defaultAnswer(name: string): number {
   if (name.startsWith("gone")) return 410;
   if (name.startsWith("fail")) return 500;
+  if (name.startsWith("busy")) return 503;
   if (name.startsWith("hang")) return 0;
   if (name.startsWith("redirect")) return 302;
   return 204;

@@ -20,7 +20,8 @@ export interface WebhookMeta {
 function envelope(snapshot: PageSnapshot, type: WebhookEventType, meta: WebhookMeta) {
   const status = pageStatusOf(snapshot);
   return {
-    meta: { event_type: type, documentation: meta.documentation, generated_at: meta.generatedAt },
+    // Statuspage's unsubscribe link has no counterpart: endpoints are managed through the API.
+    meta: { event_type: type, unsubscribe: null, documentation: meta.documentation, generated_at: meta.generatedAt },
     page: {
       id: snapshot.page.id,
       name: snapshot.page.name,
@@ -79,6 +80,7 @@ export function componentWebhook(snapshot: PageSnapshot, change: ComponentChange
     component_update: {
       id: change.id,
       component_id: change.componentId,
+      component_type: "Component",
       old_status: change.oldStatus,
       new_status: change.newStatus,
       created_at: change.at,
