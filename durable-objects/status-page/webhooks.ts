@@ -1,6 +1,7 @@
 import { newWebhookSecret } from "../../worker/core/webhooks/signing.ts";
 import { newId } from "./ids.ts";
 import type { OutboxRow } from "./outbox.ts";
+import { enqueue } from "./subscribers.ts";
 import { isoOrNull } from "./time.ts";
 
 export interface WebhookRow {
@@ -190,14 +191,7 @@ export function notifyWebhooksOfComponent(sql: SqlStorage, componentId: string, 
 }
 
 export function queueTestDelivery(sql: SqlStorage, id: string, now: number): void {
-  sql.exec(
-    `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
-     VALUES ('webhook', ?, ?, 'test', NULL, 'pending', ?, ?) ON CONFLICT DO NOTHING`,
-    id,
-    `test:${newId()}`,
-    now,
-    now,
-  );
+  enqueue(sql, { recipient: id, event: `test:${newId()}`, kind: "test" }, now, "webhook");
 }
 
 /** How one attempt went, as the endpoint's health sees it. */

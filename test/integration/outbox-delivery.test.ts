@@ -155,10 +155,15 @@ function deliver(port: number, host = mail.host, replyTimeoutMs?: number): Promi
  * the test's copy of it. Returns the alarm it left set.
  */
 function alarmSendingTo(port: number): Promise<number | null> {
+  return alarmWith({ SMTP_HOST: mail.host, SMTP_PORT: String(port) });
+}
+
+/** The object's own alarm, once, with these settings in its environment and mail let through. */
+function alarmWith(settings: Partial<Env>): Promise<number | null> {
   return runInDurableObject(pageObject(), async (instance: StatusPage, state) => {
     const object = instance as unknown as { env: Env };
     const original = object.env;
-    object.env = { ...original, SMTP_HOST: mail.host, SMTP_PORT: String(port) };
+    object.env = { ...original, ...settings };
     writeOverride(state.storage.sql, "email_notifications", true, "test", Date.now());
     try {
       await instance.alarm();
@@ -392,23 +397,10 @@ describe("outbox delivery over real SMTP", { timeout: 30_000 }, () => {
     const to = [address("resend-a"), address("invalid-resend"), address("resend-b")];
     const ids = await confirmedSubscribers(...to);
     await declare("Over HTTP");
-    const alarmAt = await runInDurableObject(pageObject(), async (instance: StatusPage, state) => {
-      const object = instance as unknown as { env: Env };
-      const original = object.env;
-      object.env = {
-        ...original,
-        SMTP_HOST: undefined,
-        RESEND_API_KEY: RESEND_TEST_KEY,
-        RESEND_BASE_URL: `${mail.http}/resend`,
-      };
-      writeOverride(state.storage.sql, "email_notifications", true, "test", Date.now());
-      try {
-        await instance.alarm();
-      } finally {
-        writeOverride(state.storage.sql, "email_notifications", false, "test", Date.now());
-        object.env = original;
-      }
-      return state.storage.getAlarm();
+    const alarmAt = await alarmWith({
+      SMTP_HOST: undefined,
+      RESEND_API_KEY: RESEND_TEST_KEY,
+      RESEND_BASE_URL: `${mail.http}/resend`,
     });
     const rows = await updateRows(ids);
     expect(rows.map((r) => r.state)).toEqual(["sent", "failed", "sent"]);
