@@ -31,7 +31,7 @@ import { overrideValues, readOverrides } from "./flag-overrides.ts";
 import { historyView } from "./history.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
-import { type Channel, claimDue, isLastAttempt, nextDueAt, settle } from "./outbox.ts";
+import { type Channel, nextDueAt } from "./outbox.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
@@ -44,8 +44,7 @@ import {
   subscribe,
   unsubscribe,
 } from "./subscribers.ts";
-import { deliverWebhooks, type WebhookAttempt } from "./webhook-deliveries.ts";
-import { recordAttempt } from "./webhooks.ts";
+import { deliverWebhookBatch } from "./webhook-deliveries.ts";
 import {
   addIncidentUpdate,
   createIncident,
@@ -246,26 +245,17 @@ export class StatusPage extends DurableObject<Env> {
     if (claimed > 0) log.info("mail.batch", { claimed, sent, failed: claimed - sent });
   }
 
-  /** POSTs one batch of due webhooks and keeps each endpoint's record of how they went. */
+  /** POSTs one batch of due webhooks, recording each outcome and its endpoint's record as it comes. */
   async #deliverWebhooks(): Promise<void> {
-    const sql = this.ctx.storage.sql;
     if (!this.#openChannels().includes("webhook")) return;
-    const rows = this.ctx.storage.transactionSync(() =>
-      claimDue(sql, "webhook", Date.now(), WEBHOOK_BATCH, WEBHOOK_BATCH_PER_ENDPOINT),
+    const batch = await deliverWebhookBatch(
+      this.ctx.storage,
+      this.env,
+      () => this.snapshot(),
+      WEBHOOK_BATCH,
+      WEBHOOK_BATCH_PER_ENDPOINT,
     );
-    if (rows.length === 0) return;
-    const attempts = await deliverWebhooks(sql, this.env, () => this.snapshot(), rows);
-    this.ctx.storage.transactionSync(() => {
-      const now = Date.now();
-      rows.forEach((row, i) => {
-        const { outcome, verdict } = attempts[i] as WebhookAttempt;
-        settle(sql, row, outcome, now);
-        if (verdict)
-          recordAttempt(sql, row, verdict, "reason" in outcome ? outcome.reason : "", isLastAttempt(row), now);
-      });
-    });
-    const sent = attempts.filter((a) => a.outcome.outcome === "sent").length;
-    log.info("webhook.batch", { claimed: rows.length, sent, failed: rows.length - sent });
+    if (batch.claimed > 0) log.info("webhook.batch", { ...batch, failed: batch.claimed - batch.sent });
   }
 
   /** Makes sure the alarm comes for deliveries that are now due. */

@@ -11,9 +11,9 @@ import { signWebhook } from "../../worker/core/webhooks/signing.ts";
 import { refusedWebhookTarget } from "../../worker/core/webhooks/target-address.ts";
 import type { Env } from "../../worker/env.ts";
 import { loadEvents } from "./events.ts";
-import type { OutboxRow, Outcome } from "./outbox.ts";
+import { claimDue, isLastAttempt, type OutboxRow, type Outcome, settle } from "./outbox.ts";
 import { iso } from "./time.ts";
-import { type AttemptVerdict, readWebhook, signingSecrets } from "./webhooks.ts";
+import { type AttemptVerdict, readWebhook, recordAttempt, signingSecrets } from "./webhooks.ts";
 
 /** A receiver gets this long to answer (Statuspage's 30 s unless WEBHOOK_TIMEOUT_SECONDS says otherwise). */
 function timeoutMs(env: Env): number {
@@ -30,25 +30,29 @@ export interface WebhookAttempt {
 /**
  * Sends claimed webhook rows, all at once: each is rendered from the stored
  * event (the update or status change it announces never changes), signed
- * with the endpoint's secrets and POSTed without following redirects.
+ * with the endpoint's secrets and POSTed without following redirects;
+ * `onAttempt` hears each as soon as its receiver answers.
  */
-export function deliverWebhooks(
+export async function deliverWebhooks(
   sql: SqlStorage,
   env: Env,
   snapshot: () => PageSnapshot,
   rows: readonly OutboxRow[],
-): Promise<WebhookAttempt[]> {
+  onAttempt: (row: OutboxRow, attempt: WebhookAttempt) => void,
+): Promise<void> {
   const base = (env.PUBLIC_URL ?? "").replace(/\/$/, "");
   const timeout = timeoutMs(env);
-  return Promise.all(
+  await Promise.all(
     rows.map((row) =>
-      deliverOne(row).catch(
-        // One row that cannot even be signed (a damaged secret) must not hold up, or re-claim forever, the batch.
-        (error): WebhookAttempt => ({
-          outcome: { outcome: "permanent", reason: `could not send: ${error}` },
-          verdict: null,
-        }),
-      ),
+      deliverOne(row)
+        .catch(
+          // One row that cannot even be signed (a damaged secret) must not hold up, or re-claim forever, the batch.
+          (error): WebhookAttempt => ({
+            outcome: { outcome: "permanent", reason: `could not send: ${error}` },
+            verdict: null,
+          }),
+        )
+        .then((attempt) => onAttempt(row, attempt)),
     ),
   );
 
@@ -139,4 +143,31 @@ function renderPayload(sql: SqlStorage, snapshot: PageSnapshot, row: OutboxRow, 
   })[0];
   if (!event?.updates.some((u) => u.id === row.ref)) return null;
   return incidentWebhook(snapshot, event, row.ref as string, meta);
+}
+
+/**
+ * One batch of due webhooks, POSTed side by side. Each outcome, and the
+ * endpoint's record, is written in its own transaction as soon as that
+ * receiver answers, so an invocation that dies halfway resends only what had
+ * no answer yet (with the same webhook-id, which receivers deduplicate on).
+ */
+export async function deliverWebhookBatch(
+  storage: DurableObjectStorage,
+  env: Env,
+  snapshot: () => PageSnapshot,
+  limit: number,
+  perEndpoint: number,
+): Promise<{ claimed: number; sent: number }> {
+  const sql = storage.sql;
+  const rows = storage.transactionSync(() => claimDue(sql, "webhook", Date.now(), limit, perEndpoint));
+  let sent = 0;
+  await deliverWebhooks(sql, env, snapshot, rows, (row, { outcome, verdict }) => {
+    if (outcome.outcome === "sent") sent++;
+    storage.transactionSync(() => {
+      const now = Date.now();
+      settle(sql, row, outcome, now);
+      if (verdict) recordAttempt(sql, row, verdict, "reason" in outcome ? outcome.reason : "", isLastAttempt(row), now);
+    });
+  });
+  return { claimed: rows.length, sent };
 }

@@ -328,6 +328,9 @@ describe("deliveries", { timeout: 30_000 }, () => {
     await declare("One hangs, one answers");
     const [delivered] = await waitForHooks("prompt", 1);
     expect((delivered as ReceivedWebhook).at - started).toBeLessThan(2_000);
+    // Recorded as soon as its receiver answered, while the batch still waits on the other.
+    expect((await rowsFor(prompt.id)).map((r) => r.state)).toEqual(["sent"]);
+    expect((await rowsFor(hanging.id)).map((r) => r.state)).toEqual(["sending"]);
     await waitForHooks("hang", 1);
     const deadline = Date.now() + 15_000;
     let row = (await rowsFor(hanging.id))[0];
