@@ -18,10 +18,13 @@
  *  12. one incident update to 10,000 email subscribers over local SMTP (bench/mail.ts)
  *  13. the same through an SMTP server refusing 10 % of transactions
  *  14. the declaring API call with 10,000 subscribers and with none
+ *  15. one incident to 100 webhook endpoints over local HTTP, signatures verified (bench/webhooks.ts)
+ *  16. the same with 10 more endpoints that never answer
+ *  17. the declaring API call with 110 webhook endpoints and with none
  *
  * Environment:
- *   BENCH_ONLY=page|api|mail|monitors   run one part (default all: page ~1 min, api ~2 min, mail ~6 min,
- *                              monitors ~3 × window + 2 min)
+ *   BENCH_ONLY=page|api|mail|webhooks|monitors   run one part (default all: page ~1 min, api ~2 min,
+ *                              mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min)
  *   BENCH_MAIL_SUBSCRIBERS=10000   email subscribers of figures 12 and 13 (smaller for a quick run)
  *   BENCH_MAIL_TIMEOUT_MINUTES=9   stop waiting for a mail scenario's last mail after this long
  *   BENCH_MONITOR_MINUTES=5    measured window of figures 4 and 5 (issue 3 asks for 5; 2 for a quick run)
@@ -43,6 +46,7 @@ import { monitorFigures, monitorSettings } from "./monitors.ts";
 import { invalidateSnapshot, REFERENCE_PAGE_NAME, seedReferencePage } from "./reference.ts";
 import { loadRenderer, type RenderStatusPage } from "./render.ts";
 import { count, median, ms, quantile, type Row, table, verdict } from "./stats.ts";
+import { webhookFigures } from "./webhooks.ts";
 
 // Offline by default: Miniflare would otherwise try to download request.cf data.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -275,8 +279,8 @@ async function pageFigures(bundle: string, scratch: string): Promise<Row[]> {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (only !== "" && only !== "page" && only !== "api" && only !== "mail" && only !== "monitors") {
-    throw new Error(`BENCH_ONLY must be "page", "api", "mail" or "monitors", not "${only}"`);
+  if (!["", "page", "api", "mail", "webhooks", "monitors"].includes(only)) {
+    throw new Error(`BENCH_ONLY must be "page", "api", "mail", "webhooks" or "monitors", not "${only}"`);
   }
   // Read before anything runs, so a bad value fails at once rather than after the page figures.
   const settings = only === "" || only === "monitors" ? monitorSettings() : null;
@@ -301,6 +305,12 @@ async function main(): Promise<void> {
     const mailed = await mailFigures(bundle, scratch, mail, progress);
     rows.push(...mailed.rows);
     notes.push(...mailed.notes);
+  }
+  if (only === "" || only === "webhooks") {
+    progress("webhook figures: 100 endpoints, then 10 more that never answer");
+    const hooked = await webhookFigures(bundle, scratch, progress);
+    rows.push(...hooked.rows);
+    notes.push(...hooked.notes);
   }
   if (settings) {
     progress(

@@ -55,7 +55,9 @@ const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
 
 /**
  * Takes up to `limit` due deliveries of a channel and marks them being sent,
- * in one transaction with the caller. A row is due when pending and its time
+ * in one transaction with the caller: at most `perRecipient` for any one
+ * recipient (one for those in `one`), none for those in `except` (they have
+ * deliveries in flight). A row is due when pending and its time
  * has come, or when a claim on it lapsed (its invocation died mid-send).
  */
 export function claimDue(
@@ -63,11 +65,15 @@ export function claimDue(
   channel: Channel,
   now: number,
   limit: number,
-  perRecipient = limit,
+  share: { perRecipient?: number; except?: readonly string[]; one?: readonly string[] } = {},
 ): OutboxRow[] {
   const columns = "seq, channel, recipient, event, kind, ref, attempts";
+  const perRecipient = share.perRecipient ?? limit;
+  const except = JSON.stringify(share.except ?? []);
+  const one = JSON.stringify(share.one ?? []);
   const due = (select: string) => `SELECT ${select} FROM outbox INDEXED BY outbox_due
-       WHERE state IN ('pending', 'sending') AND next_attempt_at <= ? AND channel = ? AND ${NOT_HELD}`;
+       WHERE state IN ('pending', 'sending') AND next_attempt_at <= ? AND channel = ? AND ${NOT_HELD}
+         AND recipient NOT IN (SELECT value FROM json_each(?))`;
   // One recipient with a long queue (a webhook endpoint that hangs) takes only its share of a batch.
   const rows =
     perRecipient < limit
@@ -76,9 +82,12 @@ export function claimDue(
             `SELECT ${columns} FROM (
                SELECT *, ROW_NUMBER() OVER (PARTITION BY recipient ORDER BY state, next_attempt_at, seq) AS n
                FROM (${due(`${columns}, state, next_attempt_at`)}))
-             WHERE n <= ? ORDER BY state, next_attempt_at LIMIT ?`,
+             WHERE n <= CASE WHEN recipient IN (SELECT value FROM json_each(?)) THEN 1 ELSE ? END
+             ORDER BY state, next_attempt_at LIMIT ?`,
             now,
             channel,
+            except,
+            one,
             perRecipient,
             limit,
           )
@@ -88,6 +97,7 @@ export function claimDue(
             `${due(columns)} ORDER BY state, next_attempt_at LIMIT ?`,
             now,
             channel,
+            except,
             limit,
           )
           .toArray();

@@ -44,7 +44,7 @@ import {
   subscribe,
   unsubscribe,
 } from "./subscribers.ts";
-import { deliverWebhookBatch } from "./webhook-deliveries.ts";
+import { deliverDueWebhooks } from "./webhook-deliveries.ts";
 import {
   addIncidentUpdate,
   createIncident,
@@ -67,9 +67,15 @@ const KICKS_PER_RUN = 40;
 const KICK_CONCURRENCY = 6;
 /** Mails per alarm run, all over one SMTP connection. */
 const MAIL_BATCH = 100;
-/** Webhook deliveries per alarm run, all at once; one endpoint takes at most a few of them. */
-const WEBHOOK_BATCH = 50;
-const WEBHOOK_BATCH_PER_ENDPOINT = 10;
+/** Webhook deliveries in flight at once, and at most this many for one endpoint. */
+const WEBHOOK_SLOTS = 50;
+const WEBHOOK_SLOTS_PER_ENDPOINT = 10;
+/**
+ * How long one alarm run keeps taking due deliveries before it lets the next
+ * run (and the monitor kicks) have a turn; a busy outbox is drained in runs
+ * of this length rather than one batch per run.
+ */
+const DELIVERY_WINDOW_MS = 20_000;
 
 export interface StorageHealth {
   ok: boolean;
@@ -184,9 +190,9 @@ export class StatusPage extends DurableObject<Env> {
 
   /**
    * One alarm for three jobs: start, restart or stop a batch of Monitor
-   * objects, send a batch of due mail and one of due webhooks (side by side,
-   * so a slow relay never holds up a receiver or the other way round). Each
-   * comes back for the rest.
+   * objects, then send due mail and due webhooks side by side (a slow relay
+   * never holds up a receiver, nor the other way round) for up to
+   * DELIVERY_WINDOW_MS. Each comes back for the rest.
    */
   override async alarm(): Promise<void> {
     const more = await this.#kickMonitors();
@@ -237,25 +243,28 @@ export class StatusPage extends DurableObject<Env> {
     return channels;
   }
 
-  /** Sends one batch of due mail over one connection, recording each outcome as it comes. */
+  /** Sends due mail in batches over one connection each, recording each outcome as it comes. */
   async #deliverMail(): Promise<void> {
     const sender = emailSenderFrom(this.env);
     if (!sender || !this.#openChannels().includes("email")) return;
-    const { claimed, sent } = await deliverMailBatch(this.ctx.storage, this.env, sender, MAIL_BATCH);
-    if (claimed > 0) log.info("mail.batch", { claimed, sent, failed: claimed - sent });
+    const deadline = Date.now() + DELIVERY_WINDOW_MS;
+    let batch: { claimed: number; sent: number };
+    do {
+      batch = await deliverMailBatch(this.ctx.storage, this.env, sender, MAIL_BATCH);
+      if (batch.claimed > 0) log.info("mail.batch", { ...batch, failed: batch.claimed - batch.sent });
+      // A full batch says more may be due; a flag turned off in between stops the next.
+    } while (batch.claimed === MAIL_BATCH && Date.now() < deadline && this.#openChannels().includes("email"));
   }
 
-  /** POSTs one batch of due webhooks, recording each outcome and its endpoint's record as it comes. */
+  /** POSTs due webhooks through a pool of slots, recording each outcome as its receiver answers. */
   async #deliverWebhooks(): Promise<void> {
     if (!this.#openChannels().includes("webhook")) return;
-    const batch = await deliverWebhookBatch(
-      this.ctx.storage,
-      this.env,
-      () => this.snapshot(),
-      WEBHOOK_BATCH,
-      WEBHOOK_BATCH_PER_ENDPOINT,
-    );
-    if (batch.claimed > 0) log.info("webhook.batch", { ...batch, failed: batch.claimed - batch.sent });
+    const pool = await deliverDueWebhooks(this.ctx.storage, this.env, () => this.snapshot(), {
+      slots: WEBHOOK_SLOTS,
+      perEndpoint: WEBHOOK_SLOTS_PER_ENDPOINT,
+      forMs: DELIVERY_WINDOW_MS,
+    });
+    if (pool.claimed > 0) log.info("webhook.pool", { ...pool, failed: pool.claimed - pool.sent });
   }
 
   /** Makes sure the alarm comes for deliveries that are now due. */

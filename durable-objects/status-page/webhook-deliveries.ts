@@ -28,33 +28,25 @@ export interface WebhookAttempt {
 }
 
 /**
- * Sends claimed webhook rows, all at once: each is rendered from the stored
- * event (the update or status change it announces never changes), signed
- * with the endpoint's secrets and POSTed without following redirects;
- * `onAttempt` hears each as soon as its receiver answers.
+ * What sends one claimed webhook row: renders it from the stored event (the
+ * update or status change it announces never changes), signs it with the
+ * endpoint's secrets and POSTs it without following redirects. Never rejects.
  */
-export async function deliverWebhooks(
+export function webhookSender(
   sql: SqlStorage,
   env: Env,
   snapshot: () => PageSnapshot,
-  rows: readonly OutboxRow[],
-  onAttempt: (row: OutboxRow, attempt: WebhookAttempt) => void,
-): Promise<void> {
+): (row: OutboxRow) => Promise<WebhookAttempt> {
   const base = (env.PUBLIC_URL ?? "").replace(/\/$/, "");
   const timeout = timeoutMs(env);
-  await Promise.all(
-    rows.map((row) =>
-      deliverOne(row)
-        .catch(
-          // One row that cannot even be signed (a damaged secret) must not hold up, or re-claim forever, the batch.
-          (error): WebhookAttempt => ({
-            outcome: { outcome: "permanent", reason: `could not send: ${error}` },
-            verdict: null,
-          }),
-        )
-        .then((attempt) => onAttempt(row, attempt)),
-    ),
-  );
+  return (row) =>
+    deliverOne(row).catch(
+      // One row that cannot even be signed (a damaged secret) must not hold up, or re-claim forever, the rest.
+      (error): WebhookAttempt => ({
+        outcome: { outcome: "permanent", reason: `could not send: ${error}` },
+        verdict: null,
+      }),
+    );
 
   async function deliverOne(row: OutboxRow): Promise<WebhookAttempt> {
     const hook = readWebhook(sql, row.recipient);
@@ -145,29 +137,72 @@ function renderPayload(sql: SqlStorage, snapshot: PageSnapshot, row: OutboxRow, 
   return incidentWebhook(snapshot, event, row.ref as string, meta);
 }
 
+export interface PoolLimits {
+  /** Deliveries in flight at once. */
+  slots: number;
+  /** Rows one endpoint may have in flight; it gets no more until they are answered. */
+  perEndpoint: number;
+  /** No new claims after this long; what is in flight is still waited for. */
+  forMs: number;
+}
+
 /**
- * One batch of due webhooks, POSTed side by side. Each outcome, and the
- * endpoint's record, is written in its own transaction as soon as that
- * receiver answers, so an invocation that dies halfway resends only what had
- * no answer yet (with the same webhook-id, which receivers deduplicate on).
+ * Due webhooks through a pool of slots: a slot freed by an answer is refilled
+ * at once, so a receiver that hangs holds only its own few slots until its
+ * timeout while every other endpoint's deliveries keep flowing. Each outcome,
+ * and the endpoint's record, is written in its own transaction as soon as the
+ * receiver answers, so an invocation that dies midway resends only what had no
+ * answer yet (with the same webhook-id, which receivers deduplicate on).
  */
-export async function deliverWebhookBatch(
+export async function deliverDueWebhooks(
   storage: DurableObjectStorage,
   env: Env,
   snapshot: () => PageSnapshot,
-  limit: number,
-  perEndpoint: number,
+  limits: PoolLimits,
 ): Promise<{ claimed: number; sent: number }> {
   const sql = storage.sql;
-  const rows = storage.transactionSync(() => claimDue(sql, "webhook", Date.now(), limit, perEndpoint));
+  const send = webhookSender(sql, env, snapshot);
+  const deadline = Date.now() + limits.forMs;
+  const inFlight = new Map<Promise<void>, string>();
+  let claimed = 0;
   let sent = 0;
-  await deliverWebhooks(sql, env, snapshot, rows, (row, { outcome, verdict }) => {
-    if (outcome.outcome === "sent") sent++;
-    storage.transactionSync(() => {
-      const now = Date.now();
-      settle(sql, row, outcome, now);
-      if (verdict) recordAttempt(sql, row, verdict, "reason" in outcome ? outcome.reason : "", isLastAttempt(row), now);
-    });
-  });
-  return { claimed: rows.length, sent };
+  for (;;) {
+    const free = limits.slots - inFlight.size;
+    if (free > 0 && Date.now() < deadline) {
+      const busy = [...new Set(inFlight.values())];
+      const rows = storage.transactionSync(() =>
+        claimDue(sql, "webhook", Date.now(), free, {
+          perRecipient: limits.perEndpoint,
+          except: busy,
+          // An endpoint that failed last time is tried with one delivery, not a slot-full that may all hang.
+          one: failingEndpoints(sql),
+        }),
+      );
+      claimed += rows.length;
+      for (const row of rows) {
+        const flight: Promise<void> = send(row).then(({ outcome, verdict }) => {
+          inFlight.delete(flight);
+          if (outcome.outcome === "sent") sent++;
+          storage.transactionSync(() => {
+            const now = Date.now();
+            settle(sql, row, outcome, now);
+            if (verdict) {
+              recordAttempt(sql, row, verdict, "reason" in outcome ? outcome.reason : "", isLastAttempt(row), now);
+            }
+          });
+        });
+        inFlight.set(flight, row.recipient);
+      }
+    }
+    if (inFlight.size === 0) break;
+    await Promise.race(inFlight.keys());
+  }
+  return { claimed, sent };
+}
+
+function failingEndpoints(sql: SqlStorage): string[] {
+  return sql
+    .exec<{ id: string }>(`SELECT id FROM webhooks WHERE failures_in_a_row > 0 AND disabled_at IS NULL`)
+    .toArray()
+    .map((row) => row.id);
 }

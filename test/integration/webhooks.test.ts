@@ -312,6 +312,22 @@ describe("deliveries", { timeout: 30_000 }, () => {
     await api("DELETE", `/webhooks/${hook.id}`);
   });
 
+  it("an endpoint that is failing is tried with one delivery, the rest of its queue waiting with it", async () => {
+    const hook = await register("fail-narrow");
+    await api("PUT", `/holds/webhooks/${hook.id}`);
+    for (const name of ["Narrow one", "Narrow two", "Narrow three"]) await declare(name);
+    await query(`UPDATE webhooks SET failures_in_a_row = 1 WHERE id = ?`, hook.id);
+    await api("DELETE", `/holds/webhooks/${hook.id}`);
+    await waitForHooks("fail-narrow", 1);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await received("fail-narrow")).toHaveLength(1);
+    const rows = await rowsFor(hook.id);
+    expect(rows.map((r) => r.attempts).sort()).toEqual([0, 0, 1]);
+    // The two not tried wait as long as the one that failed.
+    expect(new Set(rows.map((r) => r.next_attempt_at)).size).toBe(1);
+    await api("DELETE", `/webhooks/${hook.id}`);
+  });
+
   it("a redirect is not followed: it counts as a failure", async () => {
     const hook = await register("redirect");
     await declare("Somewhere else");
@@ -342,6 +358,24 @@ describe("deliveries", { timeout: 30_000 }, () => {
     await api("DELETE", `/webhooks/${hanging.id}`);
     await api("DELETE", `/webhooks/${prompt.id}`);
   }, 30_000);
+
+  it("while a receiver hangs, more deliveries than one round of slots all reach the healthy endpoints", async () => {
+    const hanging = await register("hang-crowd");
+    const healthy: { id: string }[] = [];
+    for (let i = 0; i < 60; i++) healthy.push(await register(`crowd${i}`));
+    await declare("A crowd and one that hangs");
+    const deadline = Date.now() + 10_000;
+    let reached = 0;
+    while (reached < 60 && Date.now() < deadline) {
+      const counts = await Promise.all(healthy.map((_, i) => received(`crowd${i}`, "A crowd and one that hangs")));
+      reached = counts.filter((c) => c.length === 1).length;
+      if (reached < 60) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(reached).toBe(60);
+    // All 60 arrived while the hanging one was still unanswered: nobody waited for its timeout.
+    expect((await rowsFor(hanging.id)).map((r) => r.state)).toEqual(["sending"]);
+    for (const hook of [hanging, ...healthy]) await api("DELETE", `/webhooks/${hook.id}`);
+  });
 
   it("a test delivery is signed like any other and says it is a test", async () => {
     const hook = await register("tested");
