@@ -31,3 +31,22 @@ export function expectStatus(answer: Answer, status: number, what: string): Answ
   if (answer.status !== status) throw new Error(`${what} answered ${answer.status}: ${answer.text.slice(0, 300)}`);
   return answer;
 }
+
+/** Declares an incident through the API as a communicator would; times the call from sending to its 201. */
+export async function declareIncident(
+  base: URL,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; ms: number; sentAt: number }> {
+  const sentAt = performance.now();
+  const answer = expectStatus(
+    await api(base, "POST", "/incidents", {
+      name,
+      message: "We are investigating reports of elevated error rates.",
+      ...extra,
+    }),
+    201,
+    "declaring an incident",
+  );
+  return { id: (JSON.parse(answer.text) as { id: string }).id, ms: answer.ms, sentAt };
+}

@@ -30,7 +30,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { SMTPServer } from "smtp-server";
-import { ADMIN_TOKEN, api, expectStatus } from "./api-client.ts";
+import { ADMIN_TOKEN, api, declareIncident, expectStatus } from "./api-client.ts";
 import { type Call, type RunningWorker, startWorker } from "./harness.ts";
 import { processCpuMs } from "./proc.ts";
 import { componentIds, referenceConfig } from "./reference.ts";
@@ -194,19 +194,8 @@ async function startCatcher(): Promise<Catcher> {
   return catcher;
 }
 
-async function declare(worker: RunningWorker, name: string): Promise<{ id: string; ms: number; sentAt: number }> {
-  const sentAt = performance.now();
-  const answer = expectStatus(
-    await api(worker.url, "POST", "/incidents", {
-      name,
-      message: "We are investigating reports of elevated error rates.",
-      impact: "major",
-      components: { [AFFECTED]: "partial_outage" },
-    }),
-    201,
-    "declaring an incident",
-  );
-  return { id: (JSON.parse(answer.text) as { id: string }).id, ms: answer.ms, sentAt };
+function declare(worker: RunningWorker, name: string): Promise<{ id: string; ms: number; sentAt: number }> {
+  return declareIncident(worker.url, name, { impact: "major", components: { [AFFECTED]: "partial_outage" } });
 }
 
 /** Subscribers: three in four follow everything, one in four picks the affected component and another. */

@@ -27,7 +27,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Webhook } from "standardwebhooks";
-import { ADMIN_TOKEN, api, expectStatus } from "./api-client.ts";
+import { ADMIN_TOKEN, api, declareIncident, expectStatus } from "./api-client.ts";
 import { type RunningWorker, startWorker } from "./harness.ts";
 import { processCpuMs } from "./proc.ts";
 import { referenceConfig } from "./reference.ts";
@@ -156,17 +156,8 @@ async function startReceiver(): Promise<Receiver> {
   return receiver;
 }
 
-async function declare(worker: RunningWorker, name: string): Promise<{ id: string; ms: number; sentAt: number }> {
-  const sentAt = performance.now();
-  const answer = expectStatus(
-    await api(worker.url, "POST", "/incidents", {
-      name,
-      message: "We are investigating reports of elevated error rates.",
-    }),
-    201,
-    "declaring an incident",
-  );
-  return { id: (JSON.parse(answer.text) as { id: string }).id, ms: answer.ms, sentAt };
+function declare(worker: RunningWorker, name: string): Promise<{ id: string; ms: number; sentAt: number }> {
+  return declareIncident(worker.url, name);
 }
 
 interface Endpoint {
