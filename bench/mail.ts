@@ -369,7 +369,7 @@ function describe(d: Delivery): string {
     .join(", ");
   return (
     `first mail ${sec(d.first)}, half ${sec(d.half)}, 90 % ${sec(d.ninety)}, 99 % ${sec(d.p99)}, last ${sec(d.last)} after the declaration was sent; ` +
-    `${count(d.transactions)} SMTP transactions over ${count(d.connections)} connections (one per alarm run), ` +
+    `${count(d.transactions)} SMTP transactions over ${count(d.connections)} connections (one per batch of 100), ` +
     `median ${ms(median(d.connectionMs))} per connection; outbox: ${outbox}; ` +
     `${d.otherMails} mails of other events; workerd ${ms(d.cpuPerMail)} CPU per mail, the catcher ${ms(d.catcherCpuPerMail)}` +
     (d.timedOut ? "; GAVE UP WAITING (BENCH_MAIL_TIMEOUT_MINUTES)" : "")
