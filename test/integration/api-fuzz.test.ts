@@ -149,6 +149,22 @@ function printable(plan: Plan): Plan {
   return Object.defineProperty(plan, fc.toStringMethod, { value: () => describePlan(plan), enumerable: false });
 }
 
+/** A well-formed import of `doc` with the bootstrap token: only the document is under test. */
+function importPlan(doc: unknown): Plan {
+  return printable({
+    aim: "backup.import",
+    fault: "body",
+    method: "POST",
+    path: "/import",
+    query: "",
+    authorization: `Bearer ${ADMIN}`,
+    contentType: "application/json",
+    ifMatch: null,
+    idempotencyKey: null,
+    body: { kind: "json", value: doc },
+  });
+}
+
 function bodyBytes(body: BodyPlan): Uint8Array | undefined {
   const encode = (text: string) => new TextEncoder().encode(text);
   switch (body.kind) {
@@ -1348,18 +1364,7 @@ describe("the communicator API under generated requests", () => {
             }),
           ),
           async ({ doc }) => {
-            const plan = printable({
-              aim: "backup.import",
-              fault: "body",
-              method: "POST",
-              path: "/import",
-              query: "",
-              authorization: `Bearer ${ADMIN}`,
-              contentType: "application/json",
-              ifMatch: null,
-              idempotencyKey: null,
-              body: { kind: "json", value: doc },
-            });
+            const plan = importPlan(doc);
             const answer = await exercise(plan, true);
             expect(answer.status, answer.text).toBeGreaterThanOrEqual(400);
           },
@@ -1461,21 +1466,7 @@ describe("the communicator API under generated requests", () => {
                 const row = table?.rows[edit.row % Math.max(1, table.rows.length)];
                 if (table && row) row[edit.column % table.columns.length] = edit.value;
               }
-              const imported = await exercise(
-                printable({
-                  aim: "backup.import",
-                  fault: "body",
-                  method: "POST",
-                  path: "/import",
-                  query: "",
-                  authorization: `Bearer ${ADMIN}`,
-                  contentType: "application/json",
-                  ifMatch: null,
-                  idempotencyKey: null,
-                  body: { kind: "json", value: doc },
-                }),
-                true,
-              );
+              const imported = await exercise(importPlan(doc), true);
               if (imported.status >= 300) return;
               // Whatever the import let in, every read (and the generated requests after) must still answer.
               for (const plan of [...readsOf(world), ...followUps]) await exercise(plan, false);
