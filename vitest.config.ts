@@ -69,6 +69,8 @@ export default defineConfig({
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // Each file starts its own Lookout, but the demo targets' ports are fixed: one file at a time.
+          fileParallelism: false,
         },
       },
     ],
