@@ -123,6 +123,7 @@ const maintenance: MaintenanceView = {
   scheduledFor: "2026-11-25T02:00:00.000Z",
   scheduledUntil: "2026-11-25T04:00:00.000Z",
   cancelledAt: null,
+  remindedAt: "2026-11-25T01:00:00.000Z",
 };
 
 const meta = {
@@ -197,6 +198,7 @@ describe("webhook payloads", () => {
       scheduled_until: "2026-11-25T04:00:00.000Z",
       scheduled_auto_transition: true,
       scheduled_remind_prior: true,
+      scheduled_reminded_at: "2026-11-25T01:00:00.000Z",
       impact: "maintenance",
     });
   });

@@ -74,7 +74,7 @@ export function incidentWebhook(
       // Lookout opens and closes a window by itself and reminds subscribers before it starts.
       scheduled_auto_transition: maintenance,
       scheduled_remind_prior: maintenance,
-      scheduled_reminded_at: null,
+      scheduled_reminded_at: asThen.kind === "maintenance" ? (asThen.remindedAt ?? null) : null,
       organization_id: snapshot.page.id,
       ...incident,
       incident_updates: incident.incident_updates.map((update) => ({
