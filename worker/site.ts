@@ -8,6 +8,8 @@ export interface StatusPageReader {
   snapshot(): Promise<PageSnapshot>;
   event(id: string): Promise<IncidentView | MaintenanceView | null>;
   componentDetail(id: string): Promise<ComponentDetail | null>;
+  /** A component's own newest public incidents and maintenances (its feeds). */
+  componentEvents(id: string): Promise<(IncidentView | MaintenanceView)[]>;
   /** One page of `/history` (1 = the current month and the two before it). */
   history(page: number): Promise<HistoryView>;
 }

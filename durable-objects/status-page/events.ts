@@ -27,6 +27,7 @@ type IncidentRow = {
   scheduled_for: number | null;
   scheduled_until: number | null;
   cancelled_at: number | null;
+  reminded_at: number | null;
   lead: string | null;
   communicator: string | null;
   revision: number;
@@ -170,6 +171,7 @@ function toEventView(
       scheduledFor: iso(row.scheduled_for ?? row.started_at),
       scheduledUntil: iso(row.scheduled_until ?? row.started_at),
       cancelledAt: isoOrNull(row.cancelled_at),
+      remindedAt: isoOrNull(row.reminded_at),
     };
   }
   return { ...base, kind: "incident", status: row.status as IncidentStatus, impact: row.impact as Impact, report };

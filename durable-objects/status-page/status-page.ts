@@ -25,6 +25,7 @@ import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
 import { componentDetail } from "./component-detail.ts";
+import { loadComponentEvents } from "./component-events.ts";
 import { deliverMailBatch } from "./deliveries.ts";
 import { loadEvents } from "./events.ts";
 import { overrideValues, readOverrides } from "./flag-overrides.ts";
@@ -118,6 +119,11 @@ export class StatusPage extends DurableObject<Env> {
   /** The figures a component page shows beyond the snapshot, or null for an unknown component. */
   componentDetail(componentId: string): ComponentDetail | null {
     return componentDetail(this.ctx.storage.sql, componentId, Date.now());
+  }
+
+  /** What a component's feeds carry: its own newest public incidents and maintenances. */
+  componentEvents(componentId: string): (IncidentView | MaintenanceView)[] {
+    return loadComponentEvents(this.ctx.storage.sql, componentId);
   }
 
   /** One page of `/history`: three calendar months of public events in the page's time zone. */

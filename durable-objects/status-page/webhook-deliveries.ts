@@ -56,8 +56,10 @@ export function webhookSender(
     let body: string;
     try {
       const current = snapshot();
+      const origin = base || current.page.url.replace(/\/$/, "");
       const meta: WebhookMeta = {
-        documentation: `${base || current.page.url.replace(/\/$/, "")}/api/v1/docs`,
+        documentation: `${origin}/api/v1/docs`,
+        unsubscribe: `${origin}/api/v1/webhooks/${encodeURIComponent(row.recipient)}`,
         generatedAt: iso(Date.now()),
       };
       const payload = renderPayload(sql, current, row, meta);

@@ -1,5 +1,6 @@
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
+import { affectedComponentName } from "../../worker/core/statuspage/affected-name.ts";
 import { newId } from "./ids.ts";
 import { notifySubscribers } from "./subscribers.ts";
 import { notifyWebhooksOfComponent, notifyWebhooksOfUpdate } from "./webhooks.ts";
@@ -189,6 +190,7 @@ function insertUpdate(
       applyComponents ? setComponentStatus(sql, componentId, status, now) : recordedChange(sql, componentId, status),
     )
     .filter((change): change is AffectedComponent => change !== null);
+  const affected = concernedComponents(sql, incidentId, changes);
   const id = newId();
   sql.exec(
     `INSERT INTO incident_updates (id, incident_id, status, body, created_at, updated_at, display_at,
@@ -200,7 +202,7 @@ function insertUpdate(
     now,
     now,
     now,
-    changes.length > 0 ? JSON.stringify(changes) : null,
+    affected.length > 0 ? JSON.stringify(affected) : null,
     input.deliverNotifications === false ? 0 : 1,
   );
   // Subscribers hear of it in the same transaction, or not at all: nothing is lost between the two.
@@ -210,4 +212,36 @@ function insertUpdate(
     notifyWebhooksOfUpdate(sql, incidentId, id, now);
   }
   return id;
+}
+
+/**
+ * What an update records in `affected_components`, as Statuspage does: every
+ * component the incident concerns, with the change this update made to it, or
+ * its status then (old = new) when it made none; grouped ones named
+ * "Group - Component". Taken at write time, so the record says what was true
+ * when the update was posted, whatever set the status (a person or a monitor).
+ */
+function concernedComponents(sql: SqlStorage, incidentId: string, changes: AffectedComponent[]): AffectedComponent[] {
+  const changed = new Map(changes.map((change) => [change.code, change]));
+  const linked = sql
+    .exec<{ id: string; name: string; status: ComponentStatus; group_name: string | null }>(
+      `SELECT c.id, c.name, c.status, g.name AS group_name FROM incident_components ic
+         JOIN components c ON c.id = ic.component_id AND c.removed_at IS NULL
+         LEFT JOIN groups g ON g.id = c.group_id AND g.removed_at IS NULL
+       WHERE ic.incident_id = ? ORDER BY c.position`,
+      incidentId,
+    )
+    .toArray();
+  const listed = linked.map((row): AffectedComponent => {
+    const change = changed.get(row.id);
+    changed.delete(row.id);
+    return {
+      code: row.id,
+      name: affectedComponentName(row.name, row.group_name),
+      oldStatus: change?.oldStatus ?? row.status,
+      newStatus: change?.newStatus ?? row.status,
+    };
+  });
+  // Every changed component is linked before its update is written; anything else is kept as it came.
+  return [...listed, ...changed.values()];
 }

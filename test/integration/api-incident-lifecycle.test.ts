@@ -155,7 +155,7 @@ describe("component statuses an incident leaves behind", () => {
     expect(status).toBe(201);
     expect(await statusOf("search")).toBe("operational");
     expect(body.updates[0].affectedComponents).toEqual([
-      { code: "search", name: "Search", oldStatus: "operational", newStatus: "major_outage" },
+      { code: "search", name: "Data services - Search", oldStatus: "operational", newStatus: "major_outage" },
     ]);
   });
 });

@@ -187,7 +187,7 @@ describe("Statuspage v2 JSON with incidents and maintenances", () => {
     expect(active).toMatchObject({ status: "investigating", impact: "minor", resolved_at: null, monitoring_at: null });
     expect(active.components.map((c: Json) => c.id)).toEqual(["search"]);
     expect(active.incident_updates[0].affected_components).toEqual([
-      { code: "search", name: "Search", old_status: "operational", new_status: "degraded_performance" },
+      { code: "search", name: "Data services - Search", old_status: "operational", new_status: "degraded_performance" },
     ]);
     expect(resolved.status).toBe("resolved");
     expect(resolved.resolved_at).toMatch(ISO);
@@ -222,5 +222,59 @@ describe("Statuspage v2 JSON with incidents and maintenances", () => {
     expect(status.status).toEqual(summary.status);
     expect(summary.incidents.map((i: Json) => i.id)).toEqual([ids.active]);
     expect(summary.scheduled_maintenances.map((m: Json) => m.id)).toEqual([ids.running, ids.upcoming]);
+  });
+});
+
+describe("Statuspage v2 JSON: components on every update, and positions", () => {
+  const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
+  const get = async (path: string) =>
+    (await app.request(`https://status.test${path}`, {}, env)).json() as Promise<Json>;
+  const byCode = (list: Json[]) => [...list].sort((a, b) => a.code.localeCompare(b.code));
+
+  it("every update lists each component the incident concerns, unchanged ones with old_status = new_status, named 'Group - Component'", async () => {
+    const page = pageObject();
+    const id = await page.createIncident({
+      name: "Login trouble",
+      body: "Looking.",
+      components: { auth: "partial_outage", website: "degraded_performance" },
+    });
+    await page.addIncidentUpdate(id, { status: "identified", body: "Found.", components: { auth: "major_outage" } });
+    await page.addIncidentUpdate(id, { status: "monitoring", body: "Fix is out." });
+    const { incidents } = await get("/api/v2/incidents.json");
+    const incident = incidents.find((i: Json) => i.id === id);
+    const [monitoring, identified, first] = incident.incident_updates;
+    expect(byCode(first.affected_components)).toEqual([
+      { code: "auth", name: "Core platform - Login & SSO", old_status: "operational", new_status: "partial_outage" },
+      { code: "website", name: "Website", old_status: "operational", new_status: "degraded_performance" },
+    ]);
+    expect(byCode(identified.affected_components)).toEqual([
+      { code: "auth", name: "Core platform - Login & SSO", old_status: "partial_outage", new_status: "major_outage" },
+      { code: "website", name: "Website", old_status: "degraded_performance", new_status: "degraded_performance" },
+    ]);
+    expect(byCode(monitoring.affected_components)).toEqual([
+      { code: "auth", name: "Core platform - Login & SSO", old_status: "major_outage", new_status: "major_outage" },
+      { code: "website", name: "Website", old_status: "degraded_performance", new_status: "degraded_performance" },
+    ]);
+    await page.addIncidentUpdate(id, {
+      status: "resolved",
+      body: "Fixed.",
+      components: { auth: "operational", website: "operational" },
+    });
+  });
+
+  it("numbers positions as Statuspage does: from 1 within each group, unique among top-level items", async () => {
+    const { components } = await get("/api/v2/components.json");
+    const position = (id: string) => components.find((c: Json) => c.id === id).position;
+    // Top level, in the order the page shows it: ungrouped components, then the groups.
+    const topLevel = components.filter((c: Json) => c.group_id === null);
+    expect(new Set(topLevel.map((c: Json) => c.position)).size).toBe(topLevel.length);
+    expect(["website", "core", "data", "integrations", "regions"].map(position)).toEqual([1, 2, 3, 4, 5]);
+    for (const group of components.filter((c: Json) => c.group)) {
+      expect(group.components.map(position)).toEqual(group.components.map((_: string, i: number) => i + 1));
+    }
+    expect(["dashboard", "api", "auth", "billing"].map(position)).toEqual([1, 2, 3, 4]);
+    // Listed by position, as Statuspage lists them.
+    const positions = components.map((c: Json) => c.position);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 });

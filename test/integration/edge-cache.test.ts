@@ -24,6 +24,10 @@ function flakyReader() {
       if (state.failing) throw new Error("StatusPage object unavailable");
       return real.componentDetail(id);
     },
+    async componentEvents(id) {
+      if (state.failing) throw new Error("StatusPage object unavailable");
+      return real.componentEvents(id);
+    },
     async history(page) {
       if (state.failing) throw new Error("StatusPage object unavailable");
       return real.history(page);

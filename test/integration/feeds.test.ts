@@ -69,7 +69,7 @@ describe("RSS and Atom feeds", () => {
     const hostile = items[2];
     // What was typed comes back exactly, minus the one control character XML cannot hold.
     expect(hostile?.title).toBe(HOSTILE.replace("\u0001", ""));
-    expect(hostile?.guid?.value).toBe(`tag:status.acme.example,2026:incident/${ids.hostile}`);
+    expect(hostile?.guid?.value).toBe(`https://status.acme.example/incidents/${ids.hostile}`);
     const html = hostile?.description ?? "";
     expect(html.indexOf("Resolved")).toBeLessThan(html.indexOf("Investigating"));
     expect(html).toContain("&lt;b&gt;not bold&lt;/b&gt;");
@@ -80,7 +80,7 @@ describe("RSS and Atom feeds", () => {
     expect(xml).not.toContain("Hidden drill");
   });
 
-  it("serves valid Atom whose entry ids match the RSS guids", async () => {
+  it("serves valid Atom with Statuspage's entry ids", async () => {
     const response = await get("/history.atom");
     expect(response.headers.get("content-type")).toBe("application/atom+xml; charset=utf-8");
     const xml = await response.text();
@@ -88,9 +88,9 @@ describe("RSS and Atom feeds", () => {
     const feed = parseAtomFeed(xml);
     const entries = feed.entries ?? [];
     expect(entries.map((e) => e.id)).toEqual([
-      `tag:status.acme.example,2026:maintenance/${ids.maintenance}`,
-      `tag:status.acme.example,2026:incident/${ids.search}`,
-      `tag:status.acme.example,2026:incident/${ids.hostile}`,
+      `tag:status.acme.example,2005:Incident/${ids.maintenance}`,
+      `tag:status.acme.example,2005:Incident/${ids.search}`,
+      `tag:status.acme.example,2005:Incident/${ids.hostile}`,
     ]);
     for (const entry of entries) {
       expect(Date.parse(entry.updated ?? "")).toBeGreaterThanOrEqual(Date.parse(entry.published ?? ""));
@@ -115,5 +115,103 @@ describe("RSS and Atom feeds", () => {
     expect(page).toContain('href="/history.atom"');
     await fetchWorker("/history.rss");
     expect((await fetchWorker("/history.rss")).headers.get("x-lookout-cache")).toBe("HIT");
+  });
+});
+
+describe("feeds shaped like Statuspage's", () => {
+  const v2Incident = async (id: string) => {
+    const { incidents } = (await (await get("/api/v2/incidents.json")).json()) as {
+      incidents: { id: string; created_at: string; incident_updates: { display_at: string }[] }[];
+    };
+    const incident = incidents.find((i) => i.id === id);
+    if (!incident) throw new Error(`incident ${id} is not in incidents.json`);
+    return incident;
+  };
+  const rssItem = async (path: string, id: string) =>
+    (parseRssFeed(await (await get(path)).text()).items ?? []).find((i) => i.link?.endsWith(`/incidents/${id}`));
+  const atomEntry = async (path: string, id: string) =>
+    (parseAtomFeed(await (await get(path)).text()).entries ?? []).find((e) => e.id?.endsWith(`Incident/${id}`));
+
+  it("dates an item by its latest update: RSS pubDate and Atom published/updated move when an update is posted", async () => {
+    const id = (
+      await api("POST", "/incidents", {
+        body: { name: "Dates move", message: "Looking.", components: { auth: "partial_outage" } },
+      })
+    ).body.id;
+    const before = (await rssItem("/history.rss", id))?.pubDate;
+    expect(before).toBeDefined();
+    // RSS dates have whole seconds: post the update in a later second than the incident's creation.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await api("POST", `/incidents/${id}/updates`, { body: { status: "identified", message: "Found it." } });
+    const incident = await v2Incident(id);
+    const latest = incident.incident_updates[0]?.display_at ?? "";
+    expect(Date.parse(latest)).toBeGreaterThan(Date.parse(incident.created_at));
+
+    const item = await rssItem("/history.rss", id);
+    expect(item?.pubDate).toBe(new Date(latest).toUTCString());
+    expect(item?.pubDate).not.toBe(before);
+    const entry = await atomEntry("/history.atom", id);
+    expect(entry?.published).toBe(latest);
+    expect(entry?.updated).toBe(latest);
+    expect((await rssItem("/components/auth/history.rss", id))?.pubDate).toBe(new Date(latest).toUTCString());
+  });
+
+  it("shapes items like Statuspage's: guid is the incident's address, a paragraph per update, 'Update' when the status holds", async () => {
+    const id = (await api("POST", "/incidents", { body: { name: "Shape", message: "First look." } })).body.id;
+    await api("POST", `/incidents/${id}/updates`, { body: { status: "investigating", message: "Still looking." } });
+    await api("POST", `/incidents/${id}/updates`, { body: { status: "resolved", message: "Fixed & done." } });
+
+    const rss = parseRssFeed(await (await get("/history.rss")).text());
+    expect(rss.title).toBe("Acme Cloud Status - Incident History");
+    const item = (rss.items ?? []).find((i) => i.link?.endsWith(`/incidents/${id}`));
+    expect(item?.guid?.value).toBe(`https://status.acme.example/incidents/${id}`);
+    expect(item?.guid?.isPermaLink).not.toBe(false);
+    const html = item?.description ?? "";
+    const paragraphs = [...html.matchAll(/<p><small>([^<]+)<\/small><br><strong>([^<]+)<\/strong> - ([^<]*)<\/p>/g)];
+    expect(paragraphs.map((m) => [m[2], m[3]])).toEqual([
+      ["Resolved", "Fixed &amp; done."],
+      ["Update", "Still looking."],
+      ["Investigating", "First look."],
+    ]);
+    expect(html.startsWith("<p><small>")).toBe(true);
+
+    const maintenance = (rss.items ?? []).find((i) => i.link?.includes("/maintenances/"));
+    expect(maintenance?.title).toBe("Search reindex");
+
+    const atom = parseAtomFeed(await (await get("/history.atom")).text());
+    expect(atom.title?.value).toBe("Acme Cloud Status - Incident History");
+    const entry = (atom.entries ?? []).find((e) => e.links?.some((l) => l.href?.endsWith(`/incidents/${id}`)));
+    expect(entry?.id).toBe(`tag:status.acme.example,2005:Incident/${id}`);
+    expect(entry?.content?.value).toBe(html);
+  });
+
+  it("a component's feed is complete: its old incident still shows under 60 newer incidents of other components", async () => {
+    const old = (
+      await api("POST", "/incidents", {
+        body: {
+          name: "Old Slack trouble",
+          message: "Slack messages are late.",
+          components: { slack: "partial_outage" },
+        },
+      })
+    ).body.id;
+    await api("POST", `/incidents/${old}/updates`, { body: { status: "resolved", message: "Delivered again." } });
+    for (let i = 0; i < 60; i++) {
+      const created = await api("POST", "/incidents", {
+        body: {
+          name: `Website blip ${i}`,
+          message: "Brief.",
+          status: "resolved",
+          components: { website: "major_outage" },
+        },
+      });
+      expect(created.status).toBe(201);
+    }
+    const whole = parseRssFeed(await (await get("/history.rss")).text()).items ?? [];
+    expect(whole.some((i) => i.link?.endsWith(`/incidents/${old}`))).toBe(false);
+    expect((await rssItem("/components/slack/history.rss", old))?.title).toBe("Old Slack trouble");
+    expect(await atomEntry("/components/slack/history.atom", old)).toBeDefined();
+    const website = parseRssFeed(await (await get("/components/website/history.rss")).text()).items ?? [];
+    expect(website).toHaveLength(50);
   });
 });

@@ -11,6 +11,7 @@ function appWithStorage(healthCheck: () => Promise<StorageHealth>) {
       snapshot: () => real.snapshot(),
       event: (id: string) => real.event(id),
       componentDetail: (id: string) => real.componentDetail(id),
+      componentEvents: (id: string) => real.componentEvents(id),
       history: (page: number) => real.history(page),
       healthCheck,
     }),

@@ -156,7 +156,7 @@ describe("StatusPage object: writes and the read model", () => {
     expect(s1.activeIncidents.map((i) => i.id)).toEqual([id]);
     expect(s1.components.find((c) => c.id === "api")?.status).toBe("partial_outage");
     expect(s1.activeIncidents[0]?.updates[0]?.affectedComponents).toEqual([
-      { code: "api", name: "API", oldStatus: "operational", newStatus: "partial_outage" },
+      { code: "api", name: "Core - API", oldStatus: "operational", newStatus: "partial_outage" },
     ]);
 
     await stub.addIncidentUpdate(id, { status: "resolved", body: "Fixed.", components: { api: "operational" } });

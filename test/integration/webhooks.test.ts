@@ -185,7 +185,7 @@ describe("deliveries", { timeout: 30_000 }, () => {
 
     const component = toFollower.find((p) => p.meta.event_type === "component.updated");
     expect(incident.meta).toMatchObject({
-      unsubscribe: null,
+      unsubscribe: `https://status.test/api/v1/webhooks/${follower.id}`,
       documentation: expect.stringMatching(/\/api\/v1\/docs$/),
     });
     expect(component.component_update).toMatchObject({
@@ -194,7 +194,9 @@ describe("deliveries", { timeout: 30_000 }, () => {
       old_status: "operational",
       new_status: "major_outage",
     });
-    expect(component.component).toMatchObject({ id: QUIET, status: "major_outage" });
+    expect(component.component).toMatchObject({ id: QUIET, status: "major_outage", group: false, showcase: true });
+    expect(component.component).toHaveProperty("position");
+    expect(incident.incident).toMatchObject({ organization_id: incident.page.id, postmortem_ignored: false });
 
     const delivery = (await received("follower"))[0] as ReceivedWebhook;
     expect(delivery.headers["content-type"]).toBe("application/json");

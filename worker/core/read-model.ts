@@ -152,6 +152,8 @@ export interface MaintenanceView extends EventViewBase {
   scheduledUntil: string;
   /** Set when the window was called off rather than carried out. */
   cancelledAt: string | null;
+  /** When subscribers were reminded that it is about to start (Statuspage's `scheduled_reminded_at`). */
+  remindedAt?: string | null;
 }
 
 /**

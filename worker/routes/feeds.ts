@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { Rendered } from "../cache/edge-cache.ts";
 import { renderAtom } from "../core/feeds/atom.ts";
-import { type FeedScope, feedEntries, tagAuthority } from "../core/feeds/feed-entries.ts";
+import { feedEntries, pageFeedEvents, tagAuthority } from "../core/feeds/feed-entries.ts";
 import { type FeedChannel, renderRss } from "../core/feeds/rss.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import type { AppEnv, Site } from "../site.ts";
@@ -15,7 +15,8 @@ const FORMATS = {
 /**
  * RSS 2.0 and Atom at Statuspage's addresses (`/history.rss`, `/history.atom`)
  * and per component (`/components/:id/history.rss|atom`), served from the edge
- * cache like the page.
+ * cache like the page. A component's feed reads the component's own events,
+ * so an old incident is not crowded out by newer ones elsewhere on the page.
  */
 export function feeds(site: Site) {
   const app = new Hono<AppEnv>();
@@ -24,18 +25,18 @@ export function feeds(site: Site) {
       site.serve(c, async ({ snapshot }) => ({
         status: 200,
         contentType,
-        body: render(channel(c, snapshot, null), feedEntries(snapshot)),
+        body: render(channel(c, snapshot, null), feedEntries(snapshot, pageFeedEvents(snapshot))),
       })),
     );
     app.get(`/components/:id/history.${format}`, (c) =>
-      site.serve(c, async ({ snapshot }): Promise<Rendered> => {
+      site.serve(c, async ({ snapshot, reader }): Promise<Rendered> => {
         const component = snapshot.components.find((x) => x.id === c.req.param("id"));
         if (!component) return notFoundHtml(snapshot, "There is no component with this address.");
-        const scope: FeedScope = { componentId: component.id };
+        const events = await reader.componentEvents(component.id);
         return {
           status: 200,
           contentType,
-          body: render(channel(c, snapshot, component), feedEntries(snapshot, scope)),
+          body: render(channel(c, snapshot, component), feedEntries(snapshot, events)),
         };
       }),
     );
@@ -49,7 +50,10 @@ function channel(
   component: { id: string; name: string } | null,
 ): FeedChannel {
   const url = new URL(c.req.url);
-  const title = component ? `${snapshot.page.name} Status: ${component.name}` : `${snapshot.page.name} Status`;
+  // Statuspage's channel title, which readers and aggregators show as the feed's name.
+  const title = component
+    ? `${snapshot.page.name} Status - ${component.name} Incident History`
+    : `${snapshot.page.name} Status - Incident History`;
   return {
     title,
     description: component

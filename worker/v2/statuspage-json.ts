@@ -7,6 +7,7 @@ import type {
 } from "../core/read-model.ts";
 import { type PageStatus, rollUpPageStatus } from "../core/rollup.ts";
 import { worstComponentStatus } from "../core/statuses.ts";
+import { statuspagePositions } from "../core/statuspage/positions.ts";
 
 /**
  * Statuspage's public v2 JSON, built from the read model. Field names, enum
@@ -67,16 +68,21 @@ export function maintenancesJson(snapshot: PageSnapshot, which: "all" | "upcomin
   return { page: pageJson(snapshot), scheduled_maintenances: list.map((m) => maintenanceJson(m, snapshot)) };
 }
 
-/** Groups first-class, as Statuspage does: `group: true` and the ids of their children. */
+/**
+ * Groups first-class, as Statuspage does: `group: true` and the ids of their
+ * children; listed by Statuspage's `position`, each group after the
+ * ungrouped components and followed by its children where positions tie.
+ */
 function componentList(snapshot: PageSnapshot) {
   const pageId = snapshot.page.id;
+  const positions = positionsOf(snapshot);
   const groups = snapshot.groups.map((group) => ({
     id: group.id,
     name: group.name,
     status: worstComponentStatus(snapshot.components.filter((c) => c.groupId === group.id).map((c) => c.status)),
     created_at: group.createdAt,
     updated_at: group.updatedAt,
-    position: group.position,
+    position: positions.get(group.id) ?? group.position,
     description: group.description,
     showcase: false,
     start_date: null,
@@ -86,24 +92,43 @@ function componentList(snapshot: PageSnapshot) {
     only_show_if_degraded: false,
     components: snapshot.components.filter((c) => c.groupId === group.id).map((c) => c.id),
   }));
-  return [...snapshot.components.map((c) => componentJson(c, pageId)), ...groups].sort(
-    (a, b) => a.position - b.position || a.name.localeCompare(b.name),
-  );
+  const ungrouped = snapshot.components.filter((c) => !groups.some((g) => g.id === c.groupId));
+  const drawn = [
+    ...ungrouped.map((c) => componentJson(c, snapshot)),
+    ...groups.flatMap((group) => [
+      group,
+      ...snapshot.components.filter((c) => c.groupId === group.id).map((c) => componentJson(c, snapshot)),
+    ]),
+  ];
+  // A stable sort: ties keep the page's order.
+  return drawn.sort((a, b) => a.position - b.position);
 }
 
-function componentJson(component: ComponentView, pageId: string) {
+const positionCache = new WeakMap<PageSnapshot, Map<string, number>>();
+
+function positionsOf(snapshot: PageSnapshot): Map<string, number> {
+  let positions = positionCache.get(snapshot);
+  if (!positions) {
+    positions = statuspagePositions(snapshot.groups, snapshot.components);
+    positionCache.set(snapshot, positions);
+  }
+  return positions;
+}
+
+/** A component as Statuspage describes it, `position` numbered its way. */
+export function componentJson(component: ComponentView, snapshot: PageSnapshot) {
   return {
     id: component.id,
     name: component.name,
     status: component.status,
     created_at: component.createdAt,
     updated_at: component.updatedAt,
-    position: component.position,
+    position: positionsOf(snapshot).get(component.id) ?? component.position,
     description: component.description,
     showcase: true,
     start_date: component.startDate,
     group_id: component.groupId,
-    page_id: pageId,
+    page_id: snapshot.page.id,
     group: false,
     only_show_if_degraded: component.onlyShowIfDegraded,
   };
@@ -130,7 +155,7 @@ export function incidentJson(incident: IncidentView | MaintenanceView, snapshot:
     components: incident.componentIds
       .map((id) => byId.get(id))
       .filter((c): c is ComponentView => c !== undefined)
-      .map((c) => componentJson(c, snapshot.page.id)),
+      .map((c) => componentJson(c, snapshot)),
   };
 }
 

@@ -5,47 +5,59 @@ import { REPORT_PARTS } from "../reports/report-parts.ts";
 import { INCIDENT_STATUS_LABELS } from "../statuses.ts";
 import { escapeXml } from "./xml.ts";
 
-type Event = IncidentView | MaintenanceView;
+export type FeedEvent = IncidentView | MaintenanceView;
 
-/** One incident or maintenance as a feed item, ready for either format. */
+/** One incident or maintenance as a feed item, ready for either format; shaped like Statuspage's. */
 export interface FeedEntry {
-  /** Stable across renders, hosts and formats: a tag URI naming the page and the event. */
+  /** Atom id, Statuspage's form (`tag:{host},2005:Incident/{id}`): stable across renders and hosts. */
   id: string;
+  /** RSS guid, as Statuspage's: the event's address on the page's configured URL. */
+  guid: string;
+  /** The event's plain name, maintenances included. */
   title: string;
   /** Path of the event's page; the feed makes it absolute. */
   path: string;
   /** "incident" or "maintenance". */
   category: string;
+  /** The latest update's time: what RSS pubDate and Atom published say. */
   published: string;
+  /** The latest change to what the entry shows: its latest update, an edit, or its published report. */
   updated: string;
-  /** HTML: every update newest first with its status and time, the affected components, the published report. */
+  /** HTML, Statuspage's shape: one `<small>time</small><br><strong>Status</strong> - body` paragraph per update, newest first. */
   html: string;
 }
 
-export interface FeedScope {
-  /** Only events touching this component; all public ones when absent. */
-  componentId?: string;
+/** The page-wide feed's events: the snapshot's 50 newest public incidents and 50 newest maintenances. */
+export function pageFeedEvents(snapshot: PageSnapshot): FeedEvent[] {
+  return [...snapshot.recentIncidents, ...snapshot.recentMaintenances];
 }
 
 /**
- * The events a feed carries: the snapshot's recent public incidents and
- * maintenances (the 50 newest of each), newest first. Internal ones never
- * reach a snapshot, and drafts of reports never reach an event.
+ * Events as feed entries, the most recently updated first, as a reader lists
+ * them. Internal events never reach a snapshot or a component's list, and
+ * drafts of reports never reach an event.
  */
-export function feedEntries(snapshot: PageSnapshot, scope: FeedScope = {}): FeedEntry[] {
+export function feedEntries(snapshot: PageSnapshot, events: readonly FeedEvent[]): FeedEntry[] {
   const names = new Map(snapshot.components.map((c) => [c.id, c.name]));
-  const events: Event[] = [...snapshot.recentIncidents, ...snapshot.recentMaintenances]
-    .filter((event) => !scope.componentId || event.componentIds.includes(scope.componentId))
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
-  return events.map((event) => ({
-    id: `${tagAuthority(snapshot)}:${event.kind}/${event.id}`,
-    title: event.kind === "maintenance" ? `Maintenance: ${event.name}` : event.name,
-    path: `/${event.kind === "maintenance" ? "maintenances" : "incidents"}/${event.id}`,
-    category: event.kind,
-    published: event.createdAt,
-    updated: event.updatedAt,
-    html: entryHtml(event, names, snapshot.page.timeZone),
-  }));
+  const host = new URL(snapshot.page.url).host;
+  const pageUrl = snapshot.page.url.endsWith("/") ? snapshot.page.url : `${snapshot.page.url}/`;
+  return events
+    .map((event) => {
+      const path = `${event.kind === "maintenance" ? "maintenances" : "incidents"}/${event.id}`;
+      const published = event.updates[0]?.displayAt ?? event.createdAt;
+      const report = event.kind === "incident" && event.report?.publishedAt ? event.report.updatedAt : published;
+      return {
+        id: `tag:${host},2005:Incident/${event.id}`,
+        guid: new URL(path, pageUrl).href,
+        title: event.name,
+        path: `/${path}`,
+        category: event.kind,
+        published,
+        updated: [published, event.updatedAt, report].reduce((a, b) => (b > a ? b : a)),
+        html: entryHtml(event, names, snapshot.page.timeZone),
+      };
+    })
+    .sort((a, b) => b.published.localeCompare(a.published) || b.id.localeCompare(a.id));
 }
 
 /** "tag:status.acme.example,2026": the page's own address and the year Lookout began to speak for it. */
@@ -53,23 +65,28 @@ export function tagAuthority(snapshot: PageSnapshot): string {
   return `tag:${new URL(snapshot.page.url).host},2026`;
 }
 
-function entryHtml(event: Event, names: Map<string, string>, timeZone: string): string {
+function entryHtml(event: FeedEvent, names: Map<string, string>, timeZone: string): string {
+  const time = (iso: string) => escapeXml(formatExact(Date.parse(iso), timeZone));
   const parts: string[] = [];
-  for (const update of event.updates) {
-    parts.push(
-      `<p><strong>${escapeXml(INCIDENT_STATUS_LABELS[update.status])}</strong> — ` +
-        `<small>${escapeXml(formatExact(Date.parse(update.displayAt), timeZone))}</small><br>` +
-        `${escapeXml(update.body).replace(/\n/g, "<br>")}</p>`,
-    );
-  }
   if (event.kind === "maintenance") {
     parts.push(
-      `<p>Scheduled: ${escapeXml(formatExact(Date.parse(event.scheduledFor), timeZone))} – ` +
-        `${escapeXml(formatExact(Date.parse(event.scheduledUntil), timeZone))}</p>`,
+      `<p><strong>THIS IS A SCHEDULED EVENT ${time(event.scheduledFor)} - ${time(event.scheduledUntil)}</strong></p>`,
     );
   }
+  event.updates.forEach((update, i) => {
+    // Newest first: an update is "Update" when the one before it (next in the list) had the same status.
+    const previous = event.updates[i + 1];
+    const label = previous?.status === update.status ? "Update" : INCIDENT_STATUS_LABELS[update.status];
+    parts.push(
+      `<p><small>${time(update.displayAt)}</small><br><strong>${escapeXml(label)}</strong> - ` +
+        `${escapeXml(update.body).replace(/\n/g, "<br>")}</p>`,
+    );
+  });
   const affected = event.componentIds.map((id) => names.get(id) ?? id);
-  if (affected.length > 0) parts.push(`<p>This affects: ${escapeXml(affected.join(", "))}</p>`);
+  if (affected.length > 0) {
+    const what = event.kind === "maintenance" ? "This scheduled maintenance affects" : "This incident affects";
+    parts.push(`<p>${what}: ${escapeXml(affected.join(", "))}.</p>`);
+  }
   if (event.kind === "incident" && event.report?.publishedAt) {
     parts.push("<h2>Post-incident report</h2>");
     for (const [part, heading] of REPORT_PARTS) {

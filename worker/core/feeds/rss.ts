@@ -21,7 +21,7 @@ export function renderRss(channel: FeedChannel, entries: FeedEntry[]): string {
     (entry) => `    <item>
       <title>${escapeXml(entry.title)}</title>
       <link>${escapeXml(channel.origin + entry.path)}</link>
-      <guid isPermaLink="false">${escapeXml(entry.id)}</guid>
+      <guid>${escapeXml(entry.guid)}</guid>
       <category>${escapeXml(entry.category)}</category>
       <pubDate>${new Date(entry.published).toUTCString()}</pubDate>
       <description>${escapeXml(entry.html)}</description>

@@ -1,4 +1,4 @@
-import { incidentJson, maintenanceJson, pageStatusOf } from "../../v2/statuspage-json.ts";
+import { componentJson, incidentJson, maintenanceJson, pageStatusOf } from "../../v2/statuspage-json.ts";
 import type { IncidentView, MaintenanceView, PageSnapshot } from "../read-model.ts";
 import type { ComponentStatus } from "../statuses.ts";
 
@@ -14,14 +14,23 @@ export type WebhookEventType = "incident.updated" | "component.updated" | "webho
 export interface WebhookMeta {
   /** Where the page documents its webhooks. */
   documentation: string;
+  /**
+   * Statuspage's unsubscribe link, a string its consumers read: here the
+   * endpoint's own address in the communicator API, where a DELETE ends it.
+   */
+  unsubscribe: string;
   generatedAt: string;
 }
 
 function envelope(snapshot: PageSnapshot, type: WebhookEventType, meta: WebhookMeta) {
   const status = pageStatusOf(snapshot);
   return {
-    // Statuspage's unsubscribe link has no counterpart: endpoints are managed through the API.
-    meta: { event_type: type, unsubscribe: null, documentation: meta.documentation, generated_at: meta.generatedAt },
+    meta: {
+      event_type: type,
+      unsubscribe: meta.unsubscribe,
+      documentation: meta.documentation,
+      generated_at: meta.generatedAt,
+    },
     page: {
       id: snapshot.page.id,
       name: snapshot.page.name,
@@ -49,12 +58,30 @@ export function incidentWebhook(
   const asThen = { ...event, status: update.status, updates: event.updates.slice(at) } as typeof event;
   const incident = asThen.kind === "maintenance" ? maintenanceJson(asThen, snapshot) : incidentJson(asThen, snapshot);
   const report = asThen.kind === "incident" && asThen.report?.publishedAt ? asThen.report : null;
+  const maintenance = asThen.kind === "maintenance";
   return {
     ...envelope(snapshot, "incident.updated", meta),
     incident: {
-      ...incident,
+      // Statuspage's incident webhook keys, with the values it sends when there is nothing to say.
       backfilled: false,
       impact_override: null,
+      postmortem_body_last_updated_at: report?.updatedAt ?? null,
+      postmortem_ignored: false,
+      postmortem_notified_subscribers: false,
+      postmortem_notified_twitter: false,
+      scheduled_for: null,
+      scheduled_until: null,
+      // Lookout opens and closes a window by itself and reminds subscribers before it starts.
+      scheduled_auto_transition: maintenance,
+      scheduled_remind_prior: maintenance,
+      scheduled_reminded_at: asThen.kind === "maintenance" ? (asThen.remindedAt ?? null) : null,
+      organization_id: snapshot.page.id,
+      ...incident,
+      incident_updates: incident.incident_updates.map((update) => ({
+        ...update,
+        twitter_updated_at: null,
+        wants_twitter_update: false,
+      })),
       postmortem_body: report
         ? [report.summary, report.whoWasAffected, report.whatHappened, report.prevention].join("\n\n")
         : null,
@@ -85,12 +112,8 @@ export function componentWebhook(snapshot: PageSnapshot, change: ComponentChange
       new_status: change.newStatus,
       created_at: change.at,
     },
-    component: {
-      id: component.id,
-      name: component.name,
-      status: change.newStatus,
-      created_at: component.createdAt,
-    },
+    // The full component object, as it stood right after the change it announces.
+    component: { ...componentJson(component, snapshot), status: change.newStatus },
   };
 }
 
