@@ -137,6 +137,22 @@ describe("edge cache", () => {
     }
   });
 
+  it("gives a client polling every 30 s the current state at every poll", async () => {
+    const { get, clock } = setup();
+    const statuses = ["degraded_performance", "operational", "major_outage", "operational"] as const;
+    try {
+      for (const status of statuses) {
+        await pageObject().setComponentStatus("api", status);
+        const poll = await get("/api/v2/components.json");
+        expect(statusOf(await poll.json(), "api"), status).toBe(status);
+        expect(poll.headers.get("x-lookout-cache")).not.toBe("STALE-ERROR");
+        clock.now += 30_000;
+      }
+    } finally {
+      await pageObject().setComponentStatus("api", "operational");
+    }
+  });
+
   it("serves the current state after a restart, not the copy the data centre's cache kept", async () => {
     const clock = { now: Date.now() };
     const before = setup({ sharedCache: true, clock });
