@@ -231,11 +231,15 @@ describe("edge cache", () => {
       ["/api/v2/summary.json", json],
       ["/history.atom", feed],
     ] as const) {
-      const stale = await get(path, { "if-none-match": "*" });
+      const stale = await get(path, { "if-none-match": "*", origin: "https://elsewhere.test" });
       expect(stale.status, path).toBe(200);
       expect(stale.headers.get("x-lookout-cache")).toBe("STALE-ERROR");
       expect(stale.headers.get("age")).toBe("30");
       expect(stale.headers.get("warning")).toBe('111 - "Revalidation Failed"');
+      if (path.startsWith("/api/v2/")) {
+        // Readable by a browser client on another origin too.
+        expect(stale.headers.get("access-control-expose-headers")?.toLowerCase()).toContain("x-lookout-stale-since");
+      }
       expect(await stale.text()).toBe(body);
     }
   });
