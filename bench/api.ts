@@ -304,9 +304,9 @@ async function sustainedWrites(worker: RunningWorker, progress: Progress): Promi
 /**
  * Figure 10: a reader polls `/` every 100 ms throughout; each probe declares
  * an incident with a unique name and measures from the 2xx to the first poll
- * whose page names it. A poll answered STALE or MISS starts a refresh of the
- * cached page; probe k is declared k seconds after one, so the probes meet
- * the cache at ages 0 to 4 s of its 5 s freshness, the first at the worst.
+ * whose page names it. A poll answered MISS or REVALIDATED has just checked
+ * the cached page against the object; probe k is declared k seconds after one,
+ * so the probes meet the cache at ages 0 to 4 s of its 4 s freshness.
  */
 async function writeToPage(worker: RunningWorker, progress: Progress): Promise<Section> {
   const url = new URL("/", worker.url);
@@ -330,7 +330,7 @@ async function writeToPage(worker: RunningWorker, progress: Progress): Promise<S
             seen(at);
           }
         }
-        if (["STALE", "MISS"].includes(response.headers.get("x-lookout-cache") ?? "")) {
+        if (["MISS", "REVALIDATED"].includes(response.headers.get("x-lookout-cache") ?? "")) {
           for (const waiter of refreshed) waiter(at);
           refreshed = [];
         }

@@ -4,7 +4,8 @@
  * one run so that the machine's speed cancels out as far as it can. Prints
  * figures; never fails on them.
  *
- *   1. cached `/` throughput against `/robots.txt`, same Worker, same run
+ *   1. cached `/` throughput against `/robots.txt`, same Worker, same run, and beside it
+ *      the page-freshness figure: age of what readers are served while the status changes (bench/freshness.ts)
  *   2. uncached render of the reference page, and its gzipped weight
  *   3. snapshot rebuild + render with 10 and with 10,000 resolved incidents
  *   4. 1,000 monitors at 60 s + 10 hanging targets: checks on their slots (bench/monitors.ts)
@@ -23,8 +24,13 @@
  *  17. the declaring API call with 110 webhook endpoints and with none
  *
  * Environment:
- *   BENCH_ONLY=page|api|mail|webhooks|monitors   run one part (default all: page ~1 min, api ~2 min,
- *                              mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min)
+ *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors   run one part (default all: page ~1 min + the
+ *                              freshness run, api ~2 min, mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min);
+ *                              freshness = figure 1 and the freshness figure only
+ *   BENCH_FRESHNESS_SECONDS=300   length of the freshness run (issue 10 asks for 5 minutes; shorter for a quick run)
+ *   BENCH_FRESHNESS_CHANGE_SECONDS=30   a status change this often during it
+ *   BENCH_FRESHNESS_READERS=12   readers polling `/` and v2 JSON, each pausing at random between GETs
+ *   BENCH_FRESHNESS_MAX_PAUSE_SECONDS=10   longest pause (uniform from 0)
  *   BENCH_MAIL_SUBSCRIBERS=10000   email subscribers of figures 12 and 13 (smaller for a quick run)
  *   BENCH_MAIL_TIMEOUT_MINUTES=9   stop waiting for a mail scenario's last mail after this long
  *   BENCH_MONITOR_MINUTES=5    measured window of figures 4 and 5 (issue 3 asks for 5; 2 for a quick run)
@@ -39,6 +45,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { apiFigures } from "./api.ts";
+import { type FreshnessSettings, freshnessFigures, freshnessSettings } from "./freshness.ts";
 import { buildWorker, type RunningWorker, type StatusPageRpc, startWorker } from "./harness.ts";
 import { drive, type LoadResult, type LoadTarget } from "./load.ts";
 import { mailFigures, mailSettings } from "./mail.ts";
@@ -253,25 +260,38 @@ async function historyGrowth(worker: RunningWorker, render: RenderStatusPage): P
   ];
 }
 
-async function pageFigures(bundle: string, scratch: string): Promise<Row[]> {
+/** Figures 1–3; with `freshness`, the freshness figure beside figure 1; with `onlyFirst`, figure 1 (and freshness) alone. */
+async function pageFigures(
+  bundle: string,
+  scratch: string,
+  freshness: FreshnessSettings | null,
+  onlyFirst = false,
+): Promise<Row[]> {
   const render = await loadRenderer(scratch);
   const running = await startWorker(bundle, scratch);
   try {
     progress(`workerd up at ${running.url.origin}; Worker bundle ${(running.bundleBytes / 1000).toFixed(0)} kB`);
-    for (const [name, history] of [
+    const seeds = [
       [PAGE_OBJECT, HISTORY.small],
       [LARGE_OBJECT, HISTORY.large],
-    ] as const) {
+    ] as const;
+    for (const [name, history] of onlyFirst ? seeds.slice(0, 1) : seeds) {
       const [, took] = await timed(() => seedReferencePage(running, name, history));
       progress(
         `seeded "${name}": reference page, ${count(history)} resolved incidents (${(took / 1000).toFixed(1)} s)`,
       );
     }
-    return [
-      ...(await cachedThroughput(running)),
-      ...(await referenceRender(running, render)),
-      ...(await historyGrowth(running, render)),
-    ];
+    const rows = await cachedThroughput(running);
+    if (freshness) {
+      progress(
+        `freshness: ${freshness.seconds} s (BENCH_FRESHNESS_SECONDS), a status change every ${freshness.changeSeconds} s`,
+      );
+      const fresh = await freshnessFigures(running, freshness, progress);
+      rows.push(...fresh.rows);
+      notes.push(...fresh.notes);
+    }
+    if (onlyFirst) return rows;
+    return [...rows, ...(await referenceRender(running, render)), ...(await historyGrowth(running, render))];
   } finally {
     await running.dispose();
   }
@@ -279,12 +299,13 @@ async function pageFigures(bundle: string, scratch: string): Promise<Row[]> {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (!["", "page", "api", "mail", "webhooks", "monitors"].includes(only)) {
-    throw new Error(`BENCH_ONLY must be "page", "api", "mail", "webhooks" or "monitors", not "${only}"`);
+  if (!["", "page", "freshness", "api", "mail", "webhooks", "monitors"].includes(only)) {
+    throw new Error(`BENCH_ONLY must be "page", "freshness", "api", "mail", "webhooks" or "monitors", not "${only}"`);
   }
   // Read before anything runs, so a bad value fails at once rather than after the page figures.
   const settings = only === "" || only === "monitors" ? monitorSettings() : null;
   const mail = only === "" || only === "mail" ? mailSettings() : null;
+  const freshness = only === "" || only === "freshness" ? freshnessSettings() : null;
   const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
   // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
   // synchronously here makes sure the "exit" event, and so this removal, happens at all.
@@ -294,7 +315,8 @@ async function main(): Promise<void> {
   progress("building the Worker: wrangler deploy --dry-run");
   const bundle = await buildWorker(join(scratch, "worker"));
   const rows: Row[] = [];
-  if (only === "" || only === "page") rows.push(...(await pageFigures(bundle, scratch)));
+  if (only === "" || only === "page") rows.push(...(await pageFigures(bundle, scratch, freshness)));
+  if (only === "freshness") rows.push(...(await pageFigures(bundle, scratch, freshness, true)));
   if (only === "" || only === "api") {
     const api = await apiFigures(bundle, scratch, progress);
     rows.push(...api.rows);
@@ -324,7 +346,9 @@ async function main(): Promise<void> {
   progress("done");
   const seconds = Math.round((performance.now() - started) / 1000);
   const parts = only === "" ? "all figures" : `BENCH_ONLY=${only}`;
-  const window = settings ? `, monitor window ${settings.minutes} min` : "";
+  const window =
+    (settings ? `, monitor window ${settings.minutes} min` : "") +
+    (freshness ? `, freshness run ${freshness.seconds} s` : "");
   console.log(
     `\nLookout bench, ${new Date().toISOString()}, Node ${process.versions.node}, ${seconds} s, ${parts}${window}\n`,
   );

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { EdgeCache, type Rendered } from "./cache/edge-cache.ts";
+import { EdgeCache, type Rendered, type Stamp } from "./cache/edge-cache.ts";
 import type { ComponentDetail, HistoryView, IncidentView, MaintenanceView, PageSnapshot } from "./core/read-model.ts";
 import type { Env } from "./env.ts";
 
@@ -18,6 +18,8 @@ export interface SiteOptions {
   reader: (env: Env) => StatusPageReader;
   freshMs?: number;
   maxStaleMs?: number;
+  /** How long a reader waits for the object before being served the stale copy (stale-on-error). */
+  revalidateTimeoutMs?: number;
   now?: () => number;
   /** Defaults to the data centre's `caches.default`. */
   sharedCache?: () => Cache | null;
@@ -39,18 +41,20 @@ export class Site {
   readonly #reader: (env: Env) => StatusPageReader;
   readonly #freshMs: number;
   readonly #now: () => number;
-  #inflight: Promise<PageSnapshot> | null = null;
-  #last: { snapshot: PageSnapshot; at: number } | null = null;
+  #inflight: Promise<Read> | null = null;
+  #last: Read | null = null;
   #writtenAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: SiteOptions) {
     this.#reader = options.reader;
-    // Under the 5 s in which a communicator's write must reach readers, with room for one refresh.
+    // Under the 5 s in which a communicator's write must reach readers (DESIGN.md "Budgets").
     this.#freshMs = options.freshMs ?? 4_000;
     this.#now = options.now ?? Date.now;
     this.cache = new EdgeCache({
       freshMs: this.#freshMs,
       maxStaleMs: options.maxStaleMs ?? 7 * 86_400_000,
+      // The object answers in milliseconds; a reader waits this long at most before the stale copy.
+      revalidateTimeoutMs: options.revalidateTimeoutMs ?? 1_500,
       maxEntries: 200,
       now: this.#now,
       cache: options.sharedCache ?? (() => (typeof caches === "undefined" ? null : caches.default)),
@@ -68,25 +72,34 @@ export class Site {
     return this.cache.serve(
       c.req.raw,
       `${url.origin}${url.pathname}${keySuffix}`,
-      async () => render({ snapshot: await this.snapshot(c.env), reader }),
+      {
+        check: async () => stampOf(await this.#read(c.env)),
+        render: async () => {
+          const read = await this.#read(c.env);
+          return { rendered: await render({ snapshot: read.snapshot, reader }), stamp: stampOf(read) };
+        },
+      },
       (promise) => waitUntil(c, promise),
     );
   }
 
   /** The page state, at most `freshMs` old and never older than a write made here; concurrent callers share one read. */
-  snapshot(env: Env): Promise<PageSnapshot> {
+  async snapshot(env: Env): Promise<PageSnapshot> {
+    return (await this.#read(env)).snapshot;
+  }
+
+  #read(env: Env): Promise<Read> {
     const last = this.#last;
-    if (last && last.at > this.#writtenAt && this.#now() - last.at <= this.#freshMs) {
-      return Promise.resolve(last.snapshot);
-    }
+    if (last && last.at > this.#writtenAt && this.#now() - last.at <= this.#freshMs) return Promise.resolve(last);
     if (this.#inflight) return this.#inflight;
     // Stamped with when the read began: a write during it leaves the result not fresh.
     const startedAt = this.#now();
-    const read: Promise<PageSnapshot> = this.#reader(env)
+    const read: Promise<Read> = this.#reader(env)
       .snapshot()
       .then((snapshot) => {
-        if (!this.#last || this.#last.at <= startedAt) this.#last = { snapshot, at: startedAt };
-        return snapshot;
+        const result = { snapshot, at: startedAt };
+        if (!this.#last || this.#last.at <= startedAt) this.#last = result;
+        return result;
       })
       .finally(() => {
         if (this.#inflight === read) this.#inflight = null;
@@ -106,6 +119,21 @@ export class Site {
   lastKnownSnapshot(): PageSnapshot | null {
     return this.#last?.snapshot ?? null;
   }
+}
+
+interface Read {
+  snapshot: PageSnapshot;
+  at: number;
+}
+
+/**
+ * A page's version: the object's write counter, and when it assembled the
+ * snapshot. Every write bumps the counter; time-driven figures (today's uptime
+ * bar, the component pages' windows) move when the object rebuilds its
+ * snapshot, at least once a minute, which gives a new `generatedAt`.
+ */
+function stampOf(read: Read): Stamp {
+  return { version: `${read.snapshot.version}@${read.snapshot.generatedAt}`, readAt: read.at };
 }
 
 function waitUntil(c: Context<AppEnv>, promise: Promise<unknown>): void {

@@ -8,7 +8,7 @@ import { pageObject } from "../helpers/workers/worker.ts";
 /** A reader in front of the real object that counts reads and can be made to fail. */
 function flakyReader() {
   const real = pageObject();
-  const state = { reads: 0, failing: false, delayMs: 0 };
+  const state = { reads: 0, historyReads: 0, failing: false, delayMs: 0 };
   const reader: StatusPageReader = {
     async snapshot(): Promise<PageSnapshot> {
       state.reads++;
@@ -29,6 +29,8 @@ function flakyReader() {
       return real.componentEvents(id);
     },
     async history(page) {
+      state.historyReads++;
+      if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
       if (state.failing) throw new Error("StatusPage object unavailable");
       return real.history(page);
     },
@@ -36,18 +38,18 @@ function flakyReader() {
   return { reader, state };
 }
 
-function setup(options: { sharedCache?: boolean } = {}) {
-  const clock = { now: Date.now() };
+function setup(options: { sharedCache?: boolean; clock?: { now: number } } = {}) {
+  const clock = options.clock ?? { now: Date.now() };
   const { reader, state } = flakyReader();
   const app = createApp({
     reader: () => reader,
     now: () => clock.now,
     freshMs: 5_000,
-    maxStaleMs: 60_000,
+    revalidateTimeoutMs: 100,
     sharedCache: options.sharedCache ? () => caches.default : () => null,
   });
-  const get = (path: string, headers: Record<string, string> = {}) =>
-    app.request(`https://cache.test${path}`, { headers }, env);
+  const get = (path: string, headers: Record<string, string> = {}, cf?: Record<string, unknown>) =>
+    app.request(`https://cache.test${path}`, cf ? { headers, cf } : { headers }, env);
   return { app, get, clock, state };
 }
 
@@ -73,6 +75,23 @@ describe("edge cache", () => {
     expect(bytes.byteLength).toBeLessThan(plain.length / 3);
     const unzipped = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
     expect(await new Response(unzipped).text()).toBe(plain);
+  });
+
+  it("negotiates from what the client sent (cf.clientAcceptEncoding), not the header the runtime rewrote", async () => {
+    const { get } = setup();
+    const plain = await (await get("/")).text();
+    // As Cloudflare and wrangler dev hand it over: the header says "br, gzip" whatever the client sent.
+    const asked = (client: string) => get("/", { "accept-encoding": "br, gzip" }, { clientAcceptEncoding: client });
+    for (const client of ["", "identity", "br", "gzip;q=0", "deflate"]) {
+      const response = await asked(client);
+      expect(response.headers.get("content-encoding"), client).toBeNull();
+      expect(await response.text(), client).toBe(plain);
+    }
+    for (const client of ["gzip", "gzip, deflate, br", "*"]) {
+      expect((await asked(client)).headers.get("content-encoding"), client).toBe("gzip");
+    }
+    // No Accept-Encoding and no cf at all: plain bytes.
+    expect((await get("/")).headers.get("content-encoding")).toBeNull();
   });
 
   it("ignores the query string, so it cannot be used to bypass the cache", async () => {
@@ -107,37 +126,147 @@ describe("edge cache", () => {
     expect(state.reads).toBe(1);
   });
 
-  it("serves stale while one refresh runs in the background, then the fresh page", async () => {
-    const { get, clock, state } = setup();
-    const first = await (await get("/api/v2/summary.json")).json<{ page: { updated_at: string } }>();
-    await pageObject().setComponentStatus("api", "degraded_performance");
-    clock.now += 6_000;
-    const stale = await get("/api/v2/summary.json");
-    expect(stale.headers.get("x-lookout-cache")).toBe("STALE");
-    expect((await stale.json<{ page: { updated_at: string } }>()).page.updated_at).toBe(first.page.updated_at);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const fresh = await get("/api/v2/summary.json");
-    expect(fresh.headers.get("x-lookout-cache")).toBe("HIT");
-    const body = await fresh.json<{ components: { id: string; status: string }[] }>();
-    expect(body.components.find((c) => c.id === "api")?.status).toBe("degraded_performance");
-    expect(state.reads).toBe(2);
-    await pageObject().setComponentStatus("api", "operational");
+  it("serves the first request after a long quiet spell the current state, not the copy it holds", async () => {
+    const { get, clock } = setup();
+    const before = await get("/api/v2/components.json");
+    expect(statusOf(await before.json(), "api")).toBe("operational");
+    await pageObject().setComponentStatus("api", "major_outage");
+    try {
+      clock.now += 3_600_000;
+      const after = await get("/api/v2/components.json");
+      expect(after.headers.get("x-lookout-cache")).toBe("MISS");
+      expect(statusOf(await after.json(), "api")).toBe("major_outage");
+    } finally {
+      await pageObject().setComponentStatus("api", "operational");
+    }
   });
 
-  it("serves the last good page when the object throws", async () => {
+  it("gives a client polling every 30 s the current state at every poll", async () => {
+    const { get, clock } = setup();
+    const statuses = ["degraded_performance", "operational", "major_outage", "operational"] as const;
+    try {
+      for (const status of statuses) {
+        await pageObject().setComponentStatus("api", status);
+        const poll = await get("/api/v2/components.json");
+        expect(statusOf(await poll.json(), "api"), status).toBe(status);
+        expect(poll.headers.get("x-lookout-cache")).not.toBe("STALE-ERROR");
+        clock.now += 30_000;
+      }
+    } finally {
+      await pageObject().setComponentStatus("api", "operational");
+    }
+  });
+
+  it("serves the current state after a restart, not the copy the data centre's cache kept", async () => {
+    const clock = { now: Date.now() };
+    const before = setup({ sharedCache: true, clock });
+    expect((await (await before.get("/")).text()).includes("All Systems Operational")).toBe(true);
+    await pageObject().setComponentStatus("api", "major_outage");
+    try {
+      // A new isolate (a restart, a deploy) a minute later: its memory is empty, caches.default is not.
+      clock.now += 60_000;
+      const restarted = setup({ sharedCache: true, clock });
+      const page = await restarted.get("/");
+      expect(page.headers.get("x-lookout-cache")).toBe("MISS");
+      expect(await page.text()).not.toContain("All Systems Operational");
+      expect(restarted.state.reads).toBe(1);
+    } finally {
+      await pageObject().setComponentStatus("api", "operational");
+    }
+  });
+
+  it("re-stamps an unchanged page fresh after one version check, without rendering it again", async () => {
     const { get, clock, state } = setup();
-    const good = await (await get("/")).text();
+    const first = await get("/history");
+    expect(state.historyReads).toBe(1);
+    clock.now += 10_000;
+    const again = await Promise.all(Array.from({ length: 10 }, () => get("/history")));
+    expect(again.map((r) => r.headers.get("x-lookout-cache"))).toEqual(Array(10).fill("REVALIDATED"));
+    expect(again[0]?.headers.get("etag")).toBe(first.headers.get("etag"));
+    // One read of the object's state for all ten, and no second render (which would read the history again).
+    expect(state.reads).toBe(2);
+    expect(state.historyReads).toBe(1);
+    expect((await get("/history")).headers.get("x-lookout-cache")).toBe("HIT");
+  });
+
+  it("coalesces concurrent revalidations of a changed page into one read of the object", async () => {
+    const { get, clock, state } = setup();
+    await get("/");
+    await pageObject().setComponentStatus("api", "degraded_performance");
+    try {
+      clock.now += 10_000;
+      state.delayMs = 20;
+      const responses = await Promise.all(Array.from({ length: 10 }, () => get("/")));
+      expect(responses.every((r) => r.headers.get("x-lookout-cache") === "MISS")).toBe(true);
+      expect(state.reads).toBe(2);
+    } finally {
+      await pageObject().setComponentStatus("api", "operational");
+    }
+  });
+
+  it("serves the last good page when the object throws, saying since when it is stale", async () => {
+    const { get, clock, state } = setup();
+    const good = await get("/");
+    const goodBody = await good.text();
+    const renderedAt = new Date(clock.now).toISOString();
     state.failing = true;
-    clock.now += 6_000;
-    const stale = await get("/");
-    expect(stale.status).toBe(200);
-    expect(await stale.text()).toBe(good);
-    // Past the stale-while-refresh window the refresh is awaited, fails, and the old page still wins.
     clock.now += 120_000;
     const onError = await get("/");
     expect(onError.status).toBe(200);
     expect(onError.headers.get("x-lookout-cache")).toBe("STALE-ERROR");
-    expect(await onError.text()).toBe(good);
+    expect(onError.headers.get("age")).toBe("120");
+    expect(onError.headers.get("x-lookout-stale-since")).toBe(renderedAt);
+    expect(onError.headers.get("cache-control")).toBe("no-store");
+    const body = await onError.text();
+    expect(body).toContain(`This page could not be refreshed since <time datetime="${renderedAt}">`);
+    expect(body).toContain("it shows what we knew then");
+    // The notice is added to the copy, nothing else of it changes.
+    expect(body.replace(/<p class="stale-notice"[\s\S]*?<\/p>/, "")).toBe(goodBody);
+    expect(goodBody).not.toContain("stale-notice");
+  });
+
+  it("marks stale JSON and feeds with headers, their bodies untouched", async () => {
+    const { get, clock, state } = setup();
+    const json = await (await get("/api/v2/summary.json")).text();
+    const feed = await (await get("/history.atom")).text();
+    state.failing = true;
+    clock.now += 30_000;
+    for (const [path, body] of [
+      ["/api/v2/summary.json", json],
+      ["/history.atom", feed],
+    ] as const) {
+      const stale = await get(path, { "if-none-match": "*", origin: "https://elsewhere.test" });
+      expect(stale.status, path).toBe(200);
+      expect(stale.headers.get("x-lookout-cache")).toBe("STALE-ERROR");
+      expect(stale.headers.get("age")).toBe("30");
+      expect(stale.headers.get("warning")).toBe('111 - "Revalidation Failed"');
+      if (path.startsWith("/api/v2/")) {
+        // Readable by a browser client on another origin too.
+        expect(stale.headers.get("access-control-expose-headers")?.toLowerCase()).toContain("x-lookout-stale-since");
+      }
+      expect(await stale.text()).toBe(body);
+    }
+  });
+
+  it("serves the stale copy when the object does not answer in time, and the current one once it has", async () => {
+    const { get, clock, state } = setup();
+    await get("/api/v2/components.json");
+    await pageObject().setComponentStatus("api", "partial_outage");
+    try {
+      clock.now += 10_000;
+      state.delayMs = 400;
+      const late = await get("/api/v2/components.json");
+      expect(late.headers.get("x-lookout-cache")).toBe("STALE-ERROR");
+      expect(statusOf(await late.json(), "api")).toBe("operational");
+      state.delayMs = 0;
+      // The slow read went on in the background; once it lands, readers get its result.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const current = await get("/api/v2/components.json");
+      expect(current.headers.get("x-lookout-cache")).toBe("HIT");
+      expect(statusOf(await current.json(), "api")).toBe("partial_outage");
+    } finally {
+      await pageObject().setComponentStatus("api", "operational");
+    }
   });
 
   it("says plainly that the page is unavailable when there is nothing to serve", async () => {
@@ -160,3 +289,7 @@ describe("edge cache", () => {
     expect(second.state.reads).toBe(0);
   });
 });
+
+function statusOf(body: unknown, id: string): string | undefined {
+  return (body as { components: { id: string; status: string }[] }).components.find((c) => c.id === id)?.status;
+}

@@ -169,7 +169,9 @@ describe("a page that cannot send mail", () => {
     const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
     const noMail = { ...env, SMTP_HOST: undefined, RESEND_API_KEY: undefined };
     expect(await (await app.request("/", {}, noMail)).text()).not.toContain('action="/subscribe"');
-    expect(await (await app.request("/", {}, env)).text()).toContain('action="/subscribe"');
+    // A deployment's env never changes under a running isolate: the other env gets its own app (and cache).
+    const withMail = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
+    expect(await (await withMail.request("/", {}, env)).text()).toContain('action="/subscribe"');
     const refused = await app.request(
       "/subscribe",
       { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=x@example.com" },

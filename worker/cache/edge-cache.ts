@@ -1,4 +1,6 @@
 import { log } from "../log.ts";
+import { acceptsGzip, clientAcceptEncoding } from "./content-coding.ts";
+import { staleHeaders, withStaleNotice } from "./stale-notice.ts";
 
 /** What a public route renders: cached as a whole, served to many. */
 export interface Rendered {
@@ -7,18 +9,36 @@ export interface Rendered {
   body: string;
 }
 
+/** Which state of the page a copy shows, and when that state was read from the StatusPage object. */
+export interface Stamp {
+  /** Equal versions render equal pages (worker/site.ts says what goes into one). */
+  version: string;
+  /** When the read began: the copy shows every change recorded before this. */
+  readAt: number;
+}
+
+/** Where the cache asks for the current state: a cheap version check, and a full render. */
+export interface Origin {
+  check(): Promise<Stamp>;
+  render(): Promise<{ rendered: Rendered; stamp: Stamp }>;
+}
+
 interface Entry extends Rendered {
   etag: string;
-  storedAt: number;
+  version: string;
+  /** The copy was known to show the current state at this time. */
+  currentAt: number;
   /** The body compressed once here, so a hit costs no compression and ships a tenth of the bytes. */
   gzipped: ArrayBuffer;
 }
 
 export interface EdgeCacheOptions {
-  /** Served without asking the origin for this long after rendering. */
+  /** Served without asking the origin for this long after the copy was known current. */
   freshMs: number;
-  /** Past fresh, served while one refresh runs in the background; past this, not at all. */
+  /** How long the data centre's cache keeps a copy for stale-on-error. */
   maxStaleMs: number;
+  /** How long a reader waits for the origin before being served the stale copy instead. */
+  revalidateTimeoutMs: number;
   /** Entries kept in this isolate's memory. */
   maxEntries: number;
   /** The shared per-data-centre cache, or null where there is none. */
@@ -26,23 +46,29 @@ export interface EdgeCacheOptions {
   now: () => number;
 }
 
-export type CacheState = "HIT" | "MISS" | "STALE" | "STALE-ERROR";
+/** HIT: within the freshness window. REVALIDATED: checked, unchanged. MISS: rendered now. STALE-ERROR: the origin failed or was late. */
+export type CacheState = "HIT" | "MISS" | "REVALIDATED" | "STALE-ERROR";
 
-const STORED_AT = "x-lookout-stored-at";
+const CURRENT_AT = "x-lookout-current-at";
+const VERSION = "x-lookout-version";
+
+class RevalidationTimeout extends Error {}
 
 /**
- * Serve-stale-while-refreshing and serve-stale-on-error for the public pages,
- * which the Cache API ignores when given as directives
- * (docs/decisions/0003-caching.md). Two layers: this isolate's memory, then
- * the data centre's Cache API. Concurrent refreshes of one key in an isolate
- * share one render, and so one read of the StatusPage object.
+ * Fresh or honestly stale (docs/decisions/0021-fresh-or-honestly-stale.md):
+ * a copy is served as is only within `freshMs` of being known current; past
+ * that the reader waits for the StatusPage object (a version check, and a
+ * render only when the version moved), and gets the old copy — marked as
+ * stale — only when the object fails or is slower than `revalidateTimeoutMs`.
+ * Two layers: this isolate's memory, then the data centre's Cache API.
+ * Concurrent revalidations of one key in an isolate share one check.
  */
 export class EdgeCache {
   readonly #memory = new Map<string, Entry>();
-  readonly #inflight = new Map<string, { entry: Promise<Entry>; startedAt: number }>();
+  readonly #inflight = new Map<string, { entry: Promise<Revalidated>; startedAt: number }>();
   readonly #options: EdgeCacheOptions;
-  /** Entries stored before this were rendered before a write made here: not fresh, whatever their age. */
-  // Workers' clock only moves with I/O, so a render stamped the same millisecond as a write counts as before it.
+  /** A revalidation begun before this may have read the state before a write made here: not joined. */
+  // Workers' clock only moves with I/O, so one begun the same millisecond as a write counts as before it.
   #writtenAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: EdgeCacheOptions) {
@@ -50,42 +76,42 @@ export class EdgeCache {
   }
 
   /**
-   * The response for `key` (an absolute URL): from cache while fresh, stale
-   * while a refresh runs, stale when the refresh fails, freshly rendered
-   * otherwise. Throws only when there is nothing to serve at all.
+   * The response for `key` (an absolute URL): from cache while fresh, after a
+   * revalidation otherwise, the stale copy (saying so) when that fails or
+   * times out. Throws only when there is nothing to serve at all.
    */
   async serve(
     request: Request,
     key: string,
-    render: () => Promise<Rendered>,
+    origin: Origin,
     waitUntil: (promise: Promise<unknown>) => void,
   ): Promise<Response> {
     const now = this.#options.now();
     const cached = this.#memory.get(key) ?? (await this.#fromSharedCache(key));
-    const age = cached ? now - cached.storedAt : Number.POSITIVE_INFINITY;
-    const predatesWrite = cached !== undefined && cached.storedAt <= this.#writtenAt;
-
-    if (cached && !predatesWrite && age <= this.#options.freshMs) return this.#respond(request, cached, "HIT", now);
-
-    if (cached && !predatesWrite && age <= this.#options.maxStaleMs) {
-      waitUntil(this.#refresh(key, render).catch(() => undefined));
-      return this.#respond(request, cached, "STALE", now);
+    if (cached && cached.currentAt > this.#writtenAt && now - cached.currentAt <= this.#options.freshMs) {
+      return this.#respond(request, cached, "HIT", now);
     }
-
+    const revalidation = this.#revalidate(key, cached, origin);
+    if (!cached) {
+      const { entry } = await revalidation;
+      return this.#respond(request, entry, "MISS", this.#options.now());
+    }
     try {
-      return this.#respond(request, await this.#refresh(key, render), "MISS", now);
+      const { entry, state } = await withTimeout(revalidation, this.#options.revalidateTimeoutMs);
+      return this.#respond(request, entry, state, this.#options.now());
     } catch (error) {
-      if (cached) return this.#respond(request, cached, "STALE-ERROR", now);
-      throw error;
+      // It may still finish, and then the next reader gets its result.
+      waitUntil(revalidation.catch(() => undefined));
+      if (error instanceof RevalidationTimeout) log.warn("edge_cache.revalidation_timed_out", { key });
+      return this.#respondStale(request, cached, this.#options.now());
     }
   }
 
   /**
-   * A write was made through this isolate: whatever it holds (in memory or in
-   * the data centre's cache) was rendered before, so the next request renders
-   * afresh, and falls back to the old copy only if that fails. This is what
-   * puts a communicator's write on the page at once where it was made; other
-   * isolates catch up within `freshMs`.
+   * A write was made through this isolate: whatever it holds was checked
+   * before, so the next request revalidates, and no revalidation begun
+   * before is joined. This is what puts a communicator's write on the page
+   * at once where it was made.
    */
   noteWrite(): void {
     this.#writtenAt = this.#options.now();
@@ -96,13 +122,10 @@ export class EdgeCache {
     this.#memory.clear();
   }
 
-  #refresh(key: string, render: () => Promise<Rendered>): Promise<Entry> {
+  #revalidate(key: string, cached: Entry | undefined, origin: Origin): Promise<Revalidated> {
     const running = this.#inflight.get(key);
-    // A render that began before a write here may have read the old state: do not join it.
     if (running && running.startedAt > this.#writtenAt) return running.entry;
-    // Stamped with when the render began, so a write during it leaves the result not fresh.
-    const startedAt = this.#options.now();
-    const slot = { entry: this.#render(key, render, startedAt), startedAt };
+    const slot = { entry: this.#check(key, cached, origin), startedAt: this.#options.now() };
     this.#inflight.set(key, slot);
     const forget = () => {
       if (this.#inflight.get(key) === slot) this.#inflight.delete(key);
@@ -111,18 +134,28 @@ export class EdgeCache {
     return slot.entry;
   }
 
-  async #render(key: string, render: () => Promise<Rendered>, startedAt: number): Promise<Entry> {
+  async #check(key: string, cached: Entry | undefined, origin: Origin): Promise<Revalidated> {
     try {
-      const rendered = await render();
+      if (cached) {
+        const stamp = await origin.check();
+        if (stamp.version === cached.version) {
+          // Unchanged: the same bytes, known current as of this read; nothing rendered or compressed.
+          const entry = { ...cached, currentAt: Math.max(cached.currentAt, stamp.readAt) };
+          this.#remember(key, entry);
+          return { entry, state: "REVALIDATED" };
+        }
+      }
+      const { rendered, stamp } = await origin.render();
       const entry: Entry = {
         ...rendered,
         etag: await etagOf(rendered.body),
-        storedAt: startedAt,
+        version: stamp.version,
+        currentAt: stamp.readAt,
         gzipped: await gzip(rendered.body),
       };
       this.#remember(key, entry);
       await this.#toSharedCache(key, entry);
-      return entry;
+      return { entry, state: "MISS" };
     } catch (error) {
       log.warn("edge_cache.refresh_failed", { key, error });
       throw error;
@@ -130,8 +163,8 @@ export class EdgeCache {
   }
 
   #remember(key: string, entry: Entry): void {
-    // An older render finishing late never replaces a newer one.
-    if ((this.#memory.get(key)?.storedAt ?? Number.NEGATIVE_INFINITY) > entry.storedAt) return;
+    // An older read finishing late never replaces a newer one.
+    if ((this.#memory.get(key)?.currentAt ?? Number.NEGATIVE_INFINITY) > entry.currentAt) return;
     this.#memory.delete(key);
     this.#memory.set(key, entry);
     while (this.#memory.size > this.#options.maxEntries) {
@@ -153,7 +186,8 @@ export class EdgeCache {
         contentType: response.headers.get("content-type") ?? "text/plain",
         body,
         etag: response.headers.get("etag") ?? "",
-        storedAt: Number(response.headers.get(STORED_AT) ?? 0),
+        version: response.headers.get(VERSION) ?? "",
+        currentAt: Number(response.headers.get(CURRENT_AT) ?? 0),
         gzipped: await gzip(body),
       };
       this.#remember(key, entry);
@@ -176,7 +210,8 @@ export class EdgeCache {
           headers: {
             "content-type": entry.contentType,
             etag: entry.etag,
-            [STORED_AT]: String(entry.storedAt),
+            [VERSION]: entry.version,
+            [CURRENT_AT]: String(entry.currentAt),
             "cache-control": `public, max-age=${keep}`,
           },
         }),
@@ -187,24 +222,57 @@ export class EdgeCache {
   }
 
   #respond(request: Request, entry: Entry, state: CacheState, now: number): Response {
-    const freshSeconds = Math.round(this.#options.freshMs / 1000);
-    const headers = new Headers({
-      "content-type": entry.contentType,
-      etag: entry.etag,
-      "cache-control": `public, max-age=${freshSeconds}, stale-while-revalidate=60, stale-if-error=86400`,
-      age: String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))),
-      "x-lookout-cache": state,
-      vary: "accept-encoding",
-    });
+    const headers = this.#headers(entry, state, now);
+    headers.set("etag", entry.etag);
+    // Browsers and caches in front keep it no longer than the rest of its freshness window.
+    const left = Math.max(0, Math.floor((entry.currentAt + this.#options.freshMs - now) / 1000));
+    headers.set("cache-control", `public, max-age=${left}`);
     if (entry.status === 200 && matchesEtag(request.headers.get("if-none-match"), entry.etag)) {
       return new Response(null, { status: 304, headers });
     }
-    if (/\bgzip\b/.test(request.headers.get("accept-encoding") ?? "")) {
+    if (acceptsGzip(clientAcceptEncoding(request))) {
       headers.set("content-encoding", "gzip");
       return new Response(entry.gzipped, { status: entry.status, headers, encodeBody: "manual" });
     }
     return new Response(entry.body, { status: entry.status, headers });
   }
+
+  /** The old copy, saying since when it is stale; never a 304, so a browser cannot show its own fresh-looking copy. */
+  async #respondStale(request: Request, entry: Entry, now: number): Promise<Response> {
+    const headers = this.#headers(entry, "STALE-ERROR", now);
+    for (const [name, value] of Object.entries(staleHeaders(entry.currentAt))) headers.set(name, value);
+    const body = entry.contentType.startsWith("text/html") ? withStaleNotice(entry.body, entry.currentAt) : entry.body;
+    if (acceptsGzip(clientAcceptEncoding(request))) {
+      headers.set("content-encoding", "gzip");
+      return new Response(await gzip(body), { status: entry.status, headers, encodeBody: "manual" });
+    }
+    return new Response(body, { status: entry.status, headers });
+  }
+
+  #headers(entry: Entry, state: CacheState, now: number): Headers {
+    return new Headers({
+      "content-type": entry.contentType,
+      // Seconds since the copy was last known to show the current state.
+      age: String(Math.max(0, Math.floor((now - entry.currentAt) / 1000))),
+      "x-lookout-cache": state,
+      vary: "accept-encoding",
+    });
+  }
+}
+
+interface Revalidated {
+  entry: Entry;
+  state: CacheState;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RevalidationTimeout()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => {
+    if (timer !== undefined) clearTimeout(timer);
+  });
 }
 
 async function gzip(text: string): Promise<ArrayBuffer> {

@@ -18,7 +18,9 @@ const ENDPOINTS: Record<string, (snapshot: PageSnapshot) => unknown> = {
 /** Statuspage's public API v2, open to browsers on any origin. */
 export function apiV2(site: Site) {
   const app = new Hono<AppEnv>();
-  app.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders: ["ETag"] }));
+  // A browser client can read how old an answer is and whether it is a stale copy (docs/decisions/0021-fresh-or-honestly-stale.md).
+  const exposeHeaders = ["ETag", "Age", "Warning", "x-lookout-cache", "x-lookout-stale-since"];
+  app.use("*", cors({ origin: "*", allowMethods: ["GET", "HEAD", "OPTIONS"], exposeHeaders }));
   for (const [path, build] of Object.entries(ENDPOINTS)) {
     app.get(path, (c) =>
       site.serve(c, async ({ snapshot }) => ({
