@@ -30,6 +30,7 @@ import { loadEvents } from "./events.ts";
 import { overrideValues, readOverrides } from "./flag-overrides.ts";
 import { historyView } from "./history.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
+import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
 import { type Channel, nextDueAt } from "./outbox.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
@@ -281,6 +282,8 @@ export class StatusPage extends DurableObject<Env> {
     const outcome = this.#write(
       (now) => {
         const outcome = applyReport(this.ctx.storage.sql, report, now, flags);
+        // What the monitor saw, kept as evidence for post-incident reports (monitor-observations.ts).
+        if (report.transition) this.#audit(now, MONITOR_TRANSITION, report.monitorId, observationOf(report));
         for (const change of outcome.changes) {
           this.#audit(now, "component.status", change.code, { status: change.newStatus }, { status: change.oldStatus });
         }
