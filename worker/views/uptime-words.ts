@@ -8,10 +8,12 @@ import { formatDay, formatDuration } from "./format.ts";
  * wherever it is shown (docs/decisions/0023-one-uptime-definition.md).
  */
 
-/** "1 h 5 min of data" when part of the window had none, else null. */
+/** "1 h 5 min of data", "12 days of data" when part of the window had none, else null. */
 export function coverageWords(t: Tally): string | null {
   if (t.observedSeconds <= 0 || !partlyObserved(t)) return null;
-  return `${formatDuration(t.observedSeconds)} of data`;
+  // Whole days past two days, rounded down: coverage is never overstated.
+  const days = Math.floor(t.observedSeconds / 86_400);
+  return `${days >= 2 ? `${days} days` : formatDuration(t.observedSeconds)} of data`;
 }
 
 /** "99.95% uptime over the last 90 days", "96.66% uptime over 1 h of data in the last 90 days", "No data in …". */
