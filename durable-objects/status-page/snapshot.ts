@@ -60,7 +60,8 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
     }));
 
   // Every figure of the snapshot is taken at this one `now` (decision 0023).
-  const windowStart = Math.min(startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS, now - DAY_MS);
+  // The first day of the bars; the 24-hour window starts later.
+  const windowStart = startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS;
   const latency = latencyByComponent(sql, now - 24 * 3_600_000);
   const components: ComponentView[] = sql
     .exec<ComponentRow>(`SELECT * FROM components WHERE removed_at IS NULL ORDER BY position`)

@@ -117,8 +117,11 @@ export class StatusPage extends DurableObject<Env> {
   }
 
   /** The figures a component page shows beyond the snapshot, or null for an unknown component. */
-  componentDetail(componentId: string): ComponentDetail | null {
-    return componentDetail(this.ctx.storage.sql, componentId, Date.now());
+  componentDetail(componentId: string, at?: string): ComponentDetail | null {
+    // Taken at the snapshot's instant when the edge names it (never in the future), like its uptime figures.
+    const asked = at === undefined ? Number.NaN : Date.parse(at);
+    const now = Number.isFinite(asked) ? Math.min(asked, Date.now()) : Date.now();
+    return componentDetail(this.ctx.storage.sql, componentId, now);
   }
 
   /** One page of `/history`: three calendar months of public events in the page's time zone. */
