@@ -4,12 +4,14 @@ import type { ComponentStatus } from "../../worker/core/statuses.ts";
 import {
   DAY_MS,
   dailyUptime,
+  type Span,
   type StatusTransition,
   startOfUtcDay,
   type Timeline,
   uptimeWindows,
 } from "../../worker/core/uptime.ts";
 import { loadIncidents, loadMaintenances } from "./events.ts";
+import { noDataSpans } from "./no-data.ts";
 import { readMeta } from "./schema.ts";
 import { iso } from "./time.ts";
 
@@ -63,11 +65,12 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
   // The first day of the bars; the 24-hour window starts later.
   const windowStart = startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS;
   const latency = latencyByComponent(sql, now - 24 * 3_600_000);
+  const noDataFor = noDataByComponent(sql);
   const components: ComponentView[] = sql
     .exec<ComponentRow>(`SELECT * FROM components WHERE removed_at IS NULL ORDER BY position`)
     .toArray()
     .map((row) => {
-      const timeline = componentTimeline(sql, row, windowStart);
+      const timeline = componentTimeline(sql, row, windowStart, noDataFor(row.id));
       return {
         id: row.id,
         name: row.name,
@@ -148,10 +151,27 @@ export function componentTimeline(
   sql: SqlStorage,
   row: { id: string; start_date: string | null },
   from: number,
+  noData: readonly Span[] = [],
 ): Timeline {
   const first = firstTransitionAt(sql, row.id);
   const since = row.start_date ? Math.max(Date.parse(row.start_date), first) : first;
-  return { transitions: transitionsSince(sql, row.id, from), since };
+  return { transitions: transitionsSince(sql, row.id, from), since, noData };
+}
+
+/**
+ * When nobody observed, per component: the page's no-data spans apply to the
+ * components monitors drive; a status only people set stands as declared.
+ */
+export function noDataByComponent(sql: SqlStorage): (componentId: string) => Span[] {
+  const spans = noDataSpans(sql);
+  if (spans.length === 0) return () => [];
+  const monitored = new Set(
+    sql
+      .exec<{ component_id: string }>(`SELECT DISTINCT component_id FROM monitor_components`)
+      .toArray()
+      .map((row) => row.component_id),
+  );
+  return (componentId) => (monitored.has(componentId) ? spans : []);
 }
 
 export function transitionsSince(sql: SqlStorage, componentId: string, from: number): StatusTransition[] {

@@ -32,6 +32,7 @@ import { historyView } from "./history.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
+import { noteSignOfLife } from "./no-data.ts";
 import { type Channel, nextDueAt } from "./outbox.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
@@ -284,6 +285,7 @@ export class StatusPage extends DurableObject<Env> {
     const flags = this.#flags();
     const outcome = this.#write(
       (now) => {
+        noteSignOfLife(this.ctx.storage.sql, report, now);
         const outcome = applyReport(this.ctx.storage.sql, report, now, flags);
         // What the monitor saw, kept as evidence for post-incident reports (monitor-observations.ts).
         if (report.transition) this.#audit(now, MONITOR_TRANSITION, report.monitorId, observationOf(report));

@@ -1,0 +1,22 @@
+import { afterSignOfLife } from "../../worker/core/monitors/no-data.ts";
+import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { Span } from "../../worker/core/uptime.ts";
+import { readMeta, writeMeta } from "./schema.ts";
+
+/**
+ * The page's record of when nobody observed (worker/core/monitors/no-data.ts):
+ * a short list in `meta`, read once per snapshot. Call inside a transaction.
+ */
+export function noteSignOfLife(sql: SqlStorage, report: MonitorReport, now: number): void {
+  const seen = Math.min(report.at, now);
+  const last = readMeta(sql, "last_sign_of_life");
+  const lastSeen = last === null ? null : Number(last);
+  if (lastSeen !== null && seen <= lastSeen) return;
+  const spans = afterSignOfLife(noDataSpans(sql), lastSeen, seen, now);
+  writeMeta(sql, "no_data_spans", JSON.stringify(spans));
+  writeMeta(sql, "last_sign_of_life", String(seen));
+}
+
+export function noDataSpans(sql: SqlStorage): Span[] {
+  return JSON.parse(readMeta(sql, "no_data_spans") ?? "[]") as Span[];
+}
