@@ -5,16 +5,19 @@ import { readMeta, writeMeta } from "./schema.ts";
 
 /**
  * The page's record of when nobody observed (worker/core/monitors/no-data.ts):
- * a short list in `meta`, read once per snapshot. Call inside a transaction.
+ * a short list in `meta`, read once per snapshot. Returns whether a silence
+ * just ended (a new no-data span). Call inside a transaction.
  */
-export function noteSignOfLife(sql: SqlStorage, report: MonitorReport, now: number): void {
+export function noteSignOfLife(sql: SqlStorage, report: MonitorReport, now: number): boolean {
   const seen = Math.min(report.at, now);
   const last = readMeta(sql, "last_sign_of_life");
   const lastSeen = last === null ? null : Number(last);
-  if (lastSeen !== null && seen <= lastSeen) return;
-  const spans = afterSignOfLife(noDataSpans(sql), lastSeen, seen, now);
+  if (lastSeen !== null && seen <= lastSeen) return false;
+  const before = noDataSpans(sql);
+  const spans = afterSignOfLife(before, lastSeen, seen, now);
   writeMeta(sql, "no_data_spans", JSON.stringify(spans));
   writeMeta(sql, "last_sign_of_life", String(seen));
+  return spans.at(-1)?.to === seen && before.at(-1)?.to !== seen;
 }
 
 export function noDataSpans(sql: SqlStorage): Span[] {

@@ -285,7 +285,8 @@ export class StatusPage extends DurableObject<Env> {
     const flags = this.#flags();
     const outcome = this.#write(
       (now) => {
-        noteSignOfLife(this.ctx.storage.sql, report, now);
+        // A silence that just ended is no data on the bars: a change readers see (decision 0023).
+        const silenceEnded = noteSignOfLife(this.ctx.storage.sql, report, now);
         const outcome = applyReport(this.ctx.storage.sql, report, now, flags);
         // What the monitor saw, kept as evidence for post-incident reports (monitor-observations.ts).
         if (report.transition) this.#audit(now, MONITOR_TRANSITION, report.monitorId, observationOf(report));
@@ -293,13 +294,13 @@ export class StatusPage extends DurableObject<Env> {
           this.#audit(now, "component.status", change.code, { status: change.newStatus }, { status: change.oldStatus });
         }
         if (outcome.incidentId) this.#audit(now, "incident.auto", outcome.incidentId, { monitor: report.monitorId });
-        return outcome;
+        return { ...outcome, silenceEnded };
       },
-      (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null,
+      (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null || outcome.silenceEnded,
     );
     // An incident it opened or resolved may have mail for subscribers.
     if (outcome.incidentId) await this.#wakeDeliveries();
-    return outcome;
+    return { changes: outcome.changes, incidentId: outcome.incidentId };
   }
 
   /** Flags as they stand now, resolved once per call and passed down as plain values. */

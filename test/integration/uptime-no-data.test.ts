@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { PageSnapshot } from "../../worker/core/read-model.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -19,6 +20,7 @@ const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
 const get = async (path: string) => (await app.request(`https://status.test${path}`, {}, env)).text();
 
 let now = 0;
+let afterSilence: PageSnapshot;
 
 function report(at: number, state: MonitorReport["state"], transition: MonitorReport["transition"]): MonitorReport {
   return {
@@ -66,23 +68,31 @@ beforeAll(async () => {
   );
   // Its last sign of life before Lookout stopped: still down, every five minutes.
   for (const ago of [145, 140, 135, 130, 125]) await page.reportMonitor(report(now - ago * MIN, "down", null));
-  // Lookout runs again two hours later; the first check passes.
+  const cached = await page.snapshot();
+  // Lookout runs again two hours later: the first report says it is still down (no change of status), the
+  // next that it passes again.
+  await page.reportMonitor(report(now - 6 * MIN, "down", null));
+  afterSilence = await page.snapshot();
+  expect(afterSilence.version, "the silence that ended is a change readers see").toBeGreaterThan(cached.version);
   await page.reportMonitor(report(now - 5 * MIN, "up", up(now - 5 * MIN)));
 });
 
 describe("time without data", () => {
   it("leaves the time Lookout was not running out of every uptime figure, and says how much was observed", async () => {
-    // Observed: 55 min before the stop and 5 min since; down 25 of them.
-    const caption = "58.33% uptime over 1 h of data in the last 90 days";
+    // Observed: 55 min before the stop and 6 min since; down 26 of them (25 before, 1 after).
+    const caption = "57.37% uptime over 1 h 1 min of data in the last 90 days";
     expect(await get("/")).toContain(`aria-label="EU West (Frankfurt): ${caption}"`);
     const detail = await get("/components/eu-west");
     expect(detail).toContain(`Uptime of EU West (Frankfurt) per day, newest first; ${caption}`);
-    expect(detail).toContain('<dt>24 hours</dt><dd>58.33%<span class="meta"> (1 h of data)</span></dd>');
-    expect(detail).toContain('<dt>90 days</dt><dd>58.33%<span class="meta"> (1 h of data)</span></dd>');
+    expect(detail).toContain('<dt>24 hours</dt><dd>57.37%<span class="meta"> (1 h 1 min of data)</span></dd>');
+    expect(detail).toContain('<dt>90 days</dt><dd>57.37%<span class="meta"> (1 h 1 min of data)</span></dd>');
     const snapshot = await pageObject().snapshot();
     const ninety = snapshot.components.find((c) => c.id === "eu-west")?.uptimeWindows.at(-1);
-    expect(ninety?.majorOutageSeconds).toBeCloseTo(25 * 60, 0);
-    expect(ninety?.observedSeconds).toBeCloseTo(60 * 60, 0);
+    expect(ninety?.majorOutageSeconds).toBeCloseTo(26 * 60, 0);
+    expect(ninety?.observedSeconds).toBeCloseTo(61 * 60, 0);
+    // Already in the snapshot the moment the silence ended, before any status changed.
+    const then = afterSilence.components.find((c) => c.id === "eu-west")?.uptimeWindows.at(-1);
+    expect(then?.observedSeconds).toBeLessThan(62 * 60);
   });
 
   it("keeps a component no monitor drives as declared through the same time", async () => {
