@@ -15,7 +15,9 @@ export function noteSignOfLife(sql: SqlStorage, report: MonitorReport, now: numb
   if (lastSeen !== null && seen <= lastSeen) return false;
   const before = noDataSpans(sql);
   const spans = afterSignOfLife(before, lastSeen, seen, now);
-  writeMeta(sql, "no_data_spans", JSON.stringify(spans));
+  if (spans.length !== before.length || spans.at(-1)?.to !== before.at(-1)?.to) {
+    writeMeta(sql, "no_data_spans", JSON.stringify(spans));
+  }
   writeMeta(sql, "last_sign_of_life", String(seen));
   return spans.at(-1)?.to === seen && before.at(-1)?.to !== seen;
 }

@@ -1,5 +1,5 @@
 import type { ComponentView } from "../core/read-model.ts";
-import { type DayUptime, sumTallies, type Tally } from "../core/uptime.ts";
+import { type DayUptime, partlyObserved, sumTallies, type Tally } from "../core/uptime.ts";
 import { formatDay } from "./format.ts";
 import { dayTitle, quietDay, windowCaption } from "./uptime-words.ts";
 
@@ -51,13 +51,16 @@ function levelOf(day: DayUptime): string {
   return day.worst ?? "none";
 }
 
-/** Consecutive quiet days of one level merge into one run; a day with trouble stands alone. */
+/**
+ * Consecutive quiet days of one level merge into one run; a day with trouble, or with data for only part
+ * of it, stands alone so its title can say so.
+ */
 function toRuns(days: readonly DayUptime[]): Run[] {
   const spans: { from: number; to: number }[] = [];
   days.forEach((day, index) => {
     const last = spans[spans.length - 1];
     const previous = days[index - 1];
-    if (last && previous && quietDay(day) && quietDay(previous) && levelOf(previous) === levelOf(day))
+    if (last && previous && mergeable(day) && mergeable(previous) && levelOf(previous) === levelOf(day))
       last.to = index + 1;
     else spans.push({ from: index, to: index + 1 });
   });
@@ -68,6 +71,10 @@ function toRuns(days: readonly DayUptime[]): Run[] {
       to - from === 1 ? dayTitle(first) : `${formatDay(first.date)} – ${formatDay(final.date)}: ${quietText(first)}`;
     return { from, to, level: levelOf(first), title };
   });
+}
+
+function mergeable(day: DayUptime): boolean {
+  return quietDay(day) && (day.worst === null || !partlyObserved(day));
 }
 
 function quietText(day: DayUptime): string {
