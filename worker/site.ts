@@ -7,7 +7,8 @@ import type { Env } from "./env.ts";
 export interface StatusPageReader {
   snapshot(): Promise<PageSnapshot>;
   event(id: string): Promise<IncidentView | MaintenanceView | null>;
-  componentDetail(id: string): Promise<ComponentDetail | null>;
+  /** `at`: the snapshot's `generatedAt`, so the page's figures share one instant (decision 0023). */
+  componentDetail(id: string, at?: string): Promise<ComponentDetail | null>;
   /** A component's own newest public incidents and maintenances (its feeds). */
   componentEvents(id: string): Promise<(IncidentView | MaintenanceView)[]>;
   /** One page of `/history` (1 = the current month and the two before it). */

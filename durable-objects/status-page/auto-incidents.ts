@@ -6,11 +6,13 @@ import {
 } from "../../worker/core/monitors/auto-incident.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
+import { iso } from "./time.ts";
 import { addIncidentUpdate, createIncident } from "./writes.ts";
 
 /**
  * Carries out what the pure planner decides when a monitor changes state.
- * Only runs with the `automatic_incidents` flag on. Call inside a transaction.
+ * Only runs with the `automatic_incidents` flag on. Call inside a transaction;
+ * `now` is when the monitor changed state (never later than the present).
  */
 export function followWithIncident(sql: SqlStorage, report: MonitorReport, now: number): string | null {
   const transition = report.transition;
@@ -60,9 +62,16 @@ export function followWithIncident(sql: SqlStorage, report: MonitorReport, now: 
       return null;
     case "open": {
       // Component statuses are already set by the monitors; the incident records them without changing them.
+      // Impact began at the first failing check: time to detect is measured from there (decision 0023).
       const id = createIncident(
         sql,
-        { name: action.name, impact: action.impact, body: action.body, componentIds: Object.keys(action.components) },
+        {
+          name: action.name,
+          impact: action.impact,
+          body: action.body,
+          componentIds: Object.keys(action.components),
+          startedAt: iso(Math.min(transition.firstFailure?.at ?? transition.at, now)),
+        },
         now,
       );
       sql.exec(`UPDATE incidents SET managed_by_monitor = ? WHERE id = ?`, report.monitorId, id);
@@ -90,6 +99,9 @@ export function resolveQuietIncidents(sql: SqlStorage, now: number): string[] {
     .filter((row) => isQuietLongEnough(row.recovered_at, now));
   for (const row of quiet) {
     addIncidentUpdate(sql, row.id, { status: "resolved", body: resolvedText(row.recovered_at) }, now);
+    // The outage ended at the recovery; the quiet period only confirmed it. `resolved_at` says when it
+    // ended, so every duration (pages, v2 JSON, the report) is the outage's (decision 0023).
+    sql.exec(`UPDATE incidents SET resolved_at = ? WHERE id = ?`, row.recovered_at, row.id);
   }
   return quiet.map((row) => row.id);
 }

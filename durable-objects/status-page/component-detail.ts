@@ -1,28 +1,16 @@
 import { hourlyMeans } from "../../worker/core/monitors/latency.ts";
 import type { ComponentDetail } from "../../worker/core/read-model.ts";
-import { uptimeInWindow } from "../../worker/core/uptime.ts";
-import { firstTransitionAt, latencyByComponent, transitionsSince } from "./snapshot.ts";
+import { latencyByComponent } from "./snapshot.ts";
 import { iso } from "./time.ts";
 
-const WINDOWS = [
-  { label: "24 hours", ms: 86_400_000 },
-  { label: "7 days", ms: 7 * 86_400_000 },
-  { label: "30 days", ms: 30 * 86_400_000 },
-  { label: "90 days", ms: 90 * 86_400_000 },
-];
-
-/** The component page's figures: uptime over four windows, 48 h of latency, its monitors. Null for an unknown id. */
+/**
+ * What a component page shows beyond the snapshot: 48 h of latency and its
+ * monitors. Null for an unknown id. Its uptime figures are in the snapshot,
+ * taken at the same instant as the bars (decision 0023).
+ */
 export function componentDetail(sql: SqlStorage, componentId: string, now: number): ComponentDetail | null {
-  const component = sql
-    .exec<{ start_date: string | null }>(
-      `SELECT start_date FROM components WHERE id = ? AND removed_at IS NULL`,
-      componentId,
-    )
-    .toArray()[0];
+  const component = sql.exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL`, componentId).toArray()[0];
   if (!component) return null;
-  const longest = Math.max(...WINDOWS.map((w) => w.ms));
-  const transitions = transitionsSince(sql, componentId, now - longest);
-  const since = component.start_date ? Date.parse(component.start_date) : firstTransitionAt(sql, componentId);
   const monitors = sql
     .exec<{
       id: string;
@@ -40,7 +28,6 @@ export function componentDetail(sql: SqlStorage, componentId: string, now: numbe
     )
     .toArray();
   return {
-    uptime: WINDOWS.map((w) => ({ label: w.label, ratio: uptimeInWindow(transitions, since, now - w.ms, now) })),
     latencyHourly: hourlyMeans(
       latencyByComponent(sql, now - 48 * 3_600_000, componentId).get(componentId) ?? [],
       now,

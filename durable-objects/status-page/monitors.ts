@@ -203,11 +203,25 @@ export function applyReport(
       report.monitorId,
     )
     .toArray();
+  // The component changed, and an automatic incident was declared, when the monitor changed state, not when its
+  // report arrived: a report retried later keeps its time, so durations are the outage's (decision 0023).
+  const at = report.transition ? Math.min(report.transition.at, now) : now;
   const changes = components
-    .map((row) => followMonitors(sql, row.component_id, now))
+    .map((row) => followMonitors(sql, row.component_id, Math.max(at, lastChangeAt(sql, row.component_id))))
     .filter((change): change is AffectedComponent => change !== null);
-  const incidentId = flags.automatic_incidents && !suspectSelf(sql) ? followWithIncident(sql, report, now) : null;
+  const incidentId = flags.automatic_incidents && !suspectSelf(sql) ? followWithIncident(sql, report, at) : null;
   return { changes, incidentId };
+}
+
+/** When the component's status last changed: a late report never writes history out of order. */
+function lastChangeAt(sql: SqlStorage, componentId: string): number {
+  const row = sql
+    .exec<{ at: number | null }>(
+      `SELECT MAX(at) AS at FROM component_status_history WHERE component_id = ?`,
+      componentId,
+    )
+    .one();
+  return row.at ?? 0;
 }
 
 /**

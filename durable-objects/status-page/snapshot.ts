@@ -1,8 +1,17 @@
 import { hourlyMeans, type LatencyPoint } from "../../worker/core/monitors/latency.ts";
 import type { ComponentView, GroupView, PageInfo, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
-import { DAY_MS, dailyUptime, type StatusTransition, startOfUtcDay } from "../../worker/core/uptime.ts";
+import {
+  DAY_MS,
+  dailyUptime,
+  type Span,
+  type StatusTransition,
+  startOfUtcDay,
+  type Timeline,
+  uptimeWindows,
+} from "../../worker/core/uptime.ts";
 import { loadIncidents, loadMaintenances } from "./events.ts";
+import { noDataSpans } from "./no-data.ts";
 import { readMeta } from "./schema.ts";
 import { iso } from "./time.ts";
 
@@ -52,30 +61,32 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
       updatedAt: iso(row.updated_at),
     }));
 
+  // Every figure of the snapshot is taken at this one `now` (decision 0023).
+  // The first day of the bars; the 24-hour window starts later.
   const windowStart = startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS;
   const latency = latencyByComponent(sql, now - 24 * 3_600_000);
+  const noDataFor = noDataByComponent(sql);
   const components: ComponentView[] = sql
     .exec<ComponentRow>(`SELECT * FROM components WHERE removed_at IS NULL ORDER BY position`)
     .toArray()
-    .map((row) => ({
-      id: row.id,
-      name: row.name,
-      description: row.description,
-      groupId: row.group_id,
-      position: row.position,
-      status: row.status,
-      onlyShowIfDegraded: row.only_show_if_degraded === 1,
-      startDate: row.start_date,
-      createdAt: iso(row.created_at),
-      updatedAt: iso(row.updated_at),
-      uptimeDays: dailyUptime({
-        transitions: transitionsSince(sql, row.id, windowStart),
-        since: row.start_date ? Date.parse(row.start_date) : firstTransitionAt(sql, row.id),
-        now,
-        days: UPTIME_DAYS,
-      }),
-      latencyHourly: latency.has(row.id) ? hourlyMeans(latency.get(row.id) ?? [], now, 24) : [],
-    }));
+    .map((row) => {
+      const timeline = componentTimeline(sql, row, windowStart, noDataFor(row.id));
+      return {
+        id: row.id,
+        name: row.name,
+        description: row.description,
+        groupId: row.group_id,
+        position: row.position,
+        status: row.status,
+        onlyShowIfDegraded: row.only_show_if_degraded === 1,
+        startDate: row.start_date,
+        createdAt: iso(row.created_at),
+        updatedAt: iso(row.updated_at),
+        uptimeDays: dailyUptime(timeline, now, UPTIME_DAYS),
+        uptimeWindows: uptimeWindows(timeline, now),
+        latencyHourly: latency.has(row.id) ? hourlyMeans(latency.get(row.id) ?? [], now, 24) : [],
+      };
+    });
 
   const byStatus = "incidents_by_visibility_and_status";
   return {
@@ -129,6 +140,38 @@ export function latencyByComponent(sql: SqlStorage, from: number, componentId?: 
     byComponent.set(row.component_id, list);
   }
   return byComponent;
+}
+
+/**
+ * What the uptime arithmetic needs of one component from `from` on. It counts
+ * from the later of its start date and its first recorded status: a start date
+ * before Lookout knew the component is not data.
+ */
+export function componentTimeline(
+  sql: SqlStorage,
+  row: { id: string; start_date: string | null },
+  from: number,
+  noData: readonly Span[] = [],
+): Timeline {
+  const first = firstTransitionAt(sql, row.id);
+  const since = row.start_date ? Math.max(Date.parse(row.start_date), first) : first;
+  return { transitions: transitionsSince(sql, row.id, from), since, noData };
+}
+
+/**
+ * When nobody observed, per component: the page's no-data spans apply to the
+ * components monitors drive; a status only people set stands as declared.
+ */
+export function noDataByComponent(sql: SqlStorage): (componentId: string) => Span[] {
+  const spans = noDataSpans(sql);
+  if (spans.length === 0) return () => [];
+  const monitored = new Set(
+    sql
+      .exec<{ component_id: string }>(`SELECT DISTINCT component_id FROM monitor_components`)
+      .toArray()
+      .map((row) => row.component_id),
+  );
+  return (componentId) => (monitored.has(componentId) ? spans : []);
 }
 
 export function transitionsSince(sql: SqlStorage, componentId: string, from: number): StatusTransition[] {

@@ -31,7 +31,9 @@ import { loadEvents } from "./events.ts";
 import { overrideValues, readOverrides } from "./flag-overrides.ts";
 import { historyView } from "./history.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
+import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
+import { noteSignOfLife } from "./no-data.ts";
 import { type Channel, nextDueAt } from "./outbox.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
@@ -117,8 +119,11 @@ export class StatusPage extends DurableObject<Env> {
   }
 
   /** The figures a component page shows beyond the snapshot, or null for an unknown component. */
-  componentDetail(componentId: string): ComponentDetail | null {
-    return componentDetail(this.ctx.storage.sql, componentId, Date.now());
+  componentDetail(componentId: string, at?: string): ComponentDetail | null {
+    // Taken at the snapshot's instant when the edge names it (never in the future), like its uptime figures.
+    const asked = at === undefined ? Number.NaN : Date.parse(at);
+    const now = Number.isFinite(asked) ? Math.min(asked, Date.now()) : Date.now();
+    return componentDetail(this.ctx.storage.sql, componentId, now);
   }
 
   /** What a component's feeds carry: its own newest public incidents and maintenances. */
@@ -286,18 +291,22 @@ export class StatusPage extends DurableObject<Env> {
     const flags = this.#flags();
     const outcome = this.#write(
       (now) => {
+        // A silence that just ended is no data on the bars: a change readers see (decision 0023).
+        const silenceEnded = noteSignOfLife(this.ctx.storage.sql, report, now);
         const outcome = applyReport(this.ctx.storage.sql, report, now, flags);
+        // What the monitor saw, kept as evidence for post-incident reports (monitor-observations.ts).
+        if (report.transition) this.#audit(now, MONITOR_TRANSITION, report.monitorId, observationOf(report));
         for (const change of outcome.changes) {
           this.#audit(now, "component.status", change.code, { status: change.newStatus }, { status: change.oldStatus });
         }
         if (outcome.incidentId) this.#audit(now, "incident.auto", outcome.incidentId, { monitor: report.monitorId });
-        return outcome;
+        return { ...outcome, silenceEnded };
       },
-      (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null,
+      (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null || outcome.silenceEnded,
     );
     // An incident it opened or resolved may have mail for subscribers.
     if (outcome.incidentId) await this.#wakeDeliveries();
-    return outcome;
+    return { changes: outcome.changes, incidentId: outcome.incidentId };
   }
 
   /** Flags as they stand now, resolved once per call and passed down as plain values. */

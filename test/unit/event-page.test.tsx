@@ -24,6 +24,7 @@ function component(id: string, name: string): ComponentView {
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
     uptimeDays: [],
+    uptimeWindows: [],
     latencyHourly: [],
   };
 }

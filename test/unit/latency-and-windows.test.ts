@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hourlyMeans } from "../../worker/core/monitors/latency.ts";
-import { uptimeInWindow } from "../../worker/core/uptime.ts";
+import { tally } from "../../worker/core/uptime.ts";
 
 const hour = 3_600_000;
 const now = Date.parse("2026-11-22T12:00:00Z");
@@ -22,7 +22,7 @@ describe("hourlyMeans", () => {
   });
 });
 
-describe("uptimeInWindow", () => {
+describe("tally over a window", () => {
   it("weighs major and partial outages and skips maintenance, within the window only", () => {
     const transitions = [
       { at: now - 48 * hour, status: "operational" as const },
@@ -31,10 +31,10 @@ describe("uptimeInWindow", () => {
       { at: now - 8 * hour, status: "under_maintenance" as const },
       { at: now - 6 * hour, status: "operational" as const },
     ];
-    const ratio = uptimeInWindow(transitions, 0, now - 24 * hour, now);
+    const ratio = tally({ transitions, since: 0 }, now - 24 * hour, now).uptime;
     const measured = 22 * hour;
     expect(ratio).toBeCloseTo((measured - hour - 0.3 * hour) / measured, 10);
-    expect(uptimeInWindow(transitions, 0, now - 2 * hour, now)).toBe(1);
-    expect(uptimeInWindow(transitions, now, now - 2 * hour, now)).toBeNull();
+    expect(tally({ transitions, since: 0 }, now - 2 * hour, now).uptime).toBe(1);
+    expect(tally({ transitions, since: now }, now - 2 * hour, now).uptime).toBeNull();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { IncidentUpdateView, IncidentView } from "../../worker/core/read-model.ts";
 import { draftReport, PREVENTION_PLACEHOLDER, type ReportInput } from "../../worker/core/reports/draft-report.ts";
 import { renderMarkdown } from "../../worker/core/reports/markdown.ts";
+import { type MonitorObservation, NOTHING_OBSERVED } from "../../worker/core/reports/monitor-evidence.ts";
 import type { StatusTransition } from "../../worker/core/uptime.ts";
 
 const t = (hhmmss: string) => Date.parse(`2026-11-22T${hhmmss}Z`);
@@ -118,7 +119,7 @@ describe("draftReport", () => {
   it("states times in the page's time zone", () => {
     const draft = draftReport(input({ timeZone: "Europe/Berlin" }));
     expect(draft.summary).toContain("from 22 Nov 2026, 15:00:00 CET until 16:05:00 CET");
-    expect(draft.whatHappened).toContain("- 15:02:10 CET API: operational → major outage");
+    expect(draft.whatHappened).toContain("- 15:02:00 CET — **Investigating**");
   });
 
   it("clips each component's history to the incident window", () => {
@@ -167,18 +168,40 @@ describe("draftReport", () => {
     );
   });
 
-  it("lists the recorded status changes inside the window as probe evidence, in time order", () => {
-    const { whatHappened } = draftReport(input());
+  it("lists only what the monitors saw inside the window as probe evidence, in time order", () => {
+    const observations: MonitorObservation[] = [
+      {
+        monitorName: "API health",
+        region: "default",
+        at: t("14:02:10"),
+        from: "up",
+        to: "down",
+        summary: "HTTP 503",
+        firstFailure: { at: t("14:01:10"), summary: "HTTP 502" },
+      },
+      { monitorName: "API health", region: "eu", at: t("14:50:00"), from: "down", to: "up", summary: "HTTP 200" },
+      // Before the incident began and after it ended: not evidence of this one.
+      { monitorName: "API health", region: "default", at: t("13:00:00"), from: "unknown", to: "up", summary: "x" },
+      { monitorName: "API health", region: "default", at: t("15:30:00"), from: "up", to: "down", summary: "y" },
+    ].map((o) => ({ firstFailure: null, ...o }) as MonitorObservation);
+    const { whatHappened } = draftReport(input({ observations }));
     const evidence = whatHappened.slice(whatHappened.indexOf("#### Probe evidence"));
     expect(evidence).toBe(
       [
         "#### Probe evidence",
         "",
-        "- 14:02:10 UTC API: operational → major outage",
-        "- 14:20:00 UTC Web: degraded performance → operational",
-        "- 14:30:00 UTC API: major outage → partial outage",
-        "- 14:50:00 UTC API: partial outage → operational",
+        "- 14:01:10 UTC API health: first failing check, HTTP 502",
+        "- 14:02:10 UTC API health: passing → failing, HTTP 503",
+        "- 14:50:00 UTC API health from eu: failing → passing, HTTP 200",
       ].join("\n"),
+    );
+  });
+
+  it("says so when the monitors saw nothing, and never lists a status a person set", () => {
+    // The status history (set by hand on updates) is not probe evidence.
+    const { whatHappened } = draftReport(input({ observations: [] }));
+    expect(whatHappened.slice(whatHappened.indexOf("#### Probe evidence"))).toBe(
+      `#### Probe evidence\n\n${NOTHING_OBSERVED}`,
     );
   });
 

@@ -1,5 +1,5 @@
 import type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus } from "./statuses.ts";
-import type { DayUptime } from "./uptime.ts";
+import type { DayUptime, UptimeWindow } from "./uptime.ts";
 
 /**
  * The read model the StatusPage object keeps in memory and hands to the edge.
@@ -56,15 +56,16 @@ export interface ComponentView {
   startDate: string | null;
   createdAt: string;
   updatedAt: string;
-  /** One entry per day, oldest first, ending today (UTC). */
+  /** One entry per day, oldest first, ending today (UTC); taken at `generatedAt`. */
   uptimeDays: DayUptime[];
+  /** Uptime over the last 24 hours, 7, 30 and 90 days, taken at `generatedAt` like the days. */
+  uptimeWindows: UptimeWindow[];
   /** Mean response time per hour over the last 24 h, oldest first; empty when no monitor drives it. */
   latencyHourly: (number | null)[];
 }
 
 /** What a component page shows beyond the snapshot; read on demand, cached like the page. */
 export interface ComponentDetail {
-  uptime: { label: string; ratio: number | null }[];
   /** Mean response time per hour over the last 48 h, oldest first. */
   latencyHourly: (number | null)[];
   monitors: {

@@ -57,7 +57,7 @@ export function publicPages(site: Site) {
   app.get("/components/:id", (c) =>
     site.serve(c, async ({ snapshot, reader }) => {
       const component = snapshot.components.find((x) => x.id === c.req.param("id"));
-      const detail = component ? await reader.componentDetail(component.id) : null;
+      const detail = component ? await reader.componentDetail(component.id, snapshot.generatedAt) : null;
       return component && detail
         ? html(<ComponentPage component={component} snapshot={snapshot} detail={detail} />)
         : notFoundHtml(snapshot, "There is no component with this address.");

@@ -1,10 +1,11 @@
 import type { ComponentDetail, ComponentView, PageSnapshot } from "../core/read-model.ts";
-import { formatUptime, uptimeOver } from "../core/uptime.ts";
+import { formatUptime } from "../core/uptime.ts";
 import { formatDateTime, formatDay } from "./format.ts";
 import { LatencyChart } from "./latency-chart.tsx";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
-import { dayTitle, UptimeBars } from "./uptime-bars.tsx";
+import { barsWindow, UptimeBars } from "./uptime-bars.tsx";
+import { coverageWords, dayDetails, windowCaption } from "./uptime-words.ts";
 
 const MONITOR_STATE_LABELS: Record<string, string> = {
   up: "passing",
@@ -35,12 +36,18 @@ export function ComponentPage({
       {component.description ? <p>{component.description}</p> : null}
       <h2>Uptime</h2>
       <dl class="windows">
-        {detail.uptime.map((w) => (
-          <div>
-            <dt>{w.label}</dt>
-            <dd>{formatUptime(w.ratio)}</dd>
-          </div>
-        ))}
+        {component.uptimeWindows.map((w) => {
+          const coverage = coverageWords(w);
+          return (
+            <div>
+              <dt>{w.label}</dt>
+              <dd>
+                {formatUptime(w.uptime)}
+                {coverage ? <span class="meta"> ({coverage})</span> : null}
+              </dd>
+            </div>
+          );
+        })}
       </dl>
       <UptimeBars component={component} />
       {detail.monitors.length > 0 ? (
@@ -68,8 +75,8 @@ export function ComponentPage({
       <h2>Daily uptime</h2>
       <table class="daily">
         <caption class="sr">
-          Uptime of {component.name} per day, newest first; {formatUptime(uptimeOver(component.uptimeDays))} over{" "}
-          {days.length} days
+          Uptime of {component.name} per day, newest first;{" "}
+          {windowCaption(barsWindow(component), `${days.length} days`)}
         </caption>
         <thead>
           <tr>
@@ -85,7 +92,7 @@ export function ComponentPage({
                 <time datetime={day.date}>{formatDay(day.date)}</time>
               </th>
               <td>{formatUptime(day.uptime)}</td>
-              <td>{dayTitle(day).split(": ").slice(1).join(": ")}</td>
+              <td>{dayDetails(day)}</td>
             </tr>
           ))}
         </tbody>

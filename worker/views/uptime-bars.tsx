@@ -1,7 +1,7 @@
 import type { ComponentView } from "../core/read-model.ts";
-import { COMPONENT_STATUS_LABELS } from "../core/statuses.ts";
-import { type DayUptime, downtimeSeconds, formatUptime, uptimeOver } from "../core/uptime.ts";
-import { formatDay, formatDuration } from "./format.ts";
+import { type DayUptime, partlyObserved, sumTallies, type Tally } from "../core/uptime.ts";
+import { formatDay } from "./format.ts";
+import { dayTitle, quietDay, windowCaption } from "./uptime-words.ts";
 
 interface Run {
   from: number;
@@ -13,20 +13,15 @@ interface Run {
 export function UptimeBars({ component }: { component: ComponentView }) {
   const days = component.uptimeDays;
   const runs = toRuns(days);
-  const uptime = formatUptime(uptimeOver(days));
-  // A component younger than the window says since when, so "100%" over one day is not read as 90.
-  const firstMeasured = days.find((day) => day.worst !== null);
-  const span =
-    days[0]?.worst === null && firstMeasured
-      ? `since ${formatDay(firstMeasured.date)}`
-      : `over the last ${days.length} days`;
+  // The caption is the window the bars cover, the same figure the component page lists (decision 0023).
+  const caption = windowCaption(barsWindow(component), `${days.length} days`);
   return (
     <div class="uptime">
       <svg
         viewBox={`0 0 ${days.length} 10`}
         preserveAspectRatio="none"
         role="img"
-        aria-label={`${component.name}: ${uptime} uptime ${span}`}
+        aria-label={`${component.name}: ${caption}`}
       >
         {runs.map((run) => (
           <path class={`d-${run.level}`} d={`M${run.from} 5H${run.to}`}>
@@ -37,7 +32,7 @@ export function UptimeBars({ component }: { component: ComponentView }) {
       <p class="uptime-legend">
         <span>{days.length} days ago</span>
         <a href={`/components/${component.id}`}>
-          {uptime} uptime {span.startsWith("since") ? span : ""}
+          {caption}
           <span class="sr"> for {component.name}: daily figures</span>
         </a>
         <span>Today</span>
@@ -46,21 +41,27 @@ export function UptimeBars({ component }: { component: ComponentView }) {
   );
 }
 
+/** The window the bars show: the snapshot's own, or the sum of the days (the same figure) if it has none. */
+export function barsWindow(component: ComponentView): Tally {
+  const label = `${component.uptimeDays.length} days`;
+  return component.uptimeWindows.find((w) => w.label === label) ?? sumTallies(component.uptimeDays);
+}
+
 function levelOf(day: DayUptime): string {
   return day.worst ?? "none";
 }
 
-function quiet(day: DayUptime): boolean {
-  return day.worst === null || (day.worst === "operational" && downtimeSeconds(day) === 0);
-}
-
-/** Consecutive quiet days of one level merge into one run; a day with trouble stands alone. */
+/**
+ * Consecutive quiet days of one level merge into one run; a day with trouble, or with data for only part
+ * of it, stands alone so its title can say so.
+ */
 function toRuns(days: readonly DayUptime[]): Run[] {
   const spans: { from: number; to: number }[] = [];
   days.forEach((day, index) => {
     const last = spans[spans.length - 1];
     const previous = days[index - 1];
-    if (last && previous && quiet(day) && quiet(previous) && levelOf(previous) === levelOf(day)) last.to = index + 1;
+    if (last && previous && mergeable(day) && mergeable(previous) && levelOf(previous) === levelOf(day))
+      last.to = index + 1;
     else spans.push({ from: index, to: index + 1 });
   });
   return spans.map(({ from, to }) => {
@@ -72,26 +73,10 @@ function toRuns(days: readonly DayUptime[]): Run[] {
   });
 }
 
-function quietText(day: DayUptime): string {
-  return day.worst === null ? "no data" : "no downtime recorded";
+function mergeable(day: DayUptime): boolean {
+  return quietDay(day) && (day.worst === null || !partlyObserved(day));
 }
 
-/** "3 Nov 2026: 99.12% uptime; partial outage 12 min, major outage 3 min" */
-export function dayTitle(day: DayUptime): string {
-  if (quiet(day)) return `${formatDay(day.date)}: ${quietText(day)}`;
-  const parts = [
-    day.majorOutageSeconds > 0
-      ? `${COMPONENT_STATUS_LABELS.major_outage} ${formatDuration(day.majorOutageSeconds)}`
-      : "",
-    day.partialOutageSeconds > 0
-      ? `${COMPONENT_STATUS_LABELS.partial_outage} ${formatDuration(day.partialOutageSeconds)}`
-      : "",
-    day.degradedSeconds > 0
-      ? `${COMPONENT_STATUS_LABELS.degraded_performance} ${formatDuration(day.degradedSeconds)}`
-      : "",
-    day.maintenanceSeconds > 0
-      ? `${COMPONENT_STATUS_LABELS.under_maintenance} ${formatDuration(day.maintenanceSeconds)}`
-      : "",
-  ].filter(Boolean);
-  return `${formatDay(day.date)}: ${formatUptime(day.uptime)} uptime; ${parts.join(", ").toLowerCase()}`;
+function quietText(day: DayUptime): string {
+  return day.worst === null ? "no data" : "no downtime recorded";
 }

@@ -2,6 +2,7 @@ import { ApiProblem } from "../../../worker/api/contract.ts";
 import type { PageInfo } from "../../../worker/core/read-model.ts";
 import { draftReport } from "../../../worker/core/reports/draft-report.ts";
 import type { StatusTransition } from "../../../worker/core/uptime.ts";
+import { observationsFor } from "../monitor-observations.ts";
 import { readMeta } from "../schema.ts";
 import { transitionsSince } from "../snapshot.ts";
 import { addIncidentUpdate } from "../writes.ts";
@@ -24,7 +25,11 @@ export const getReportHandler: Handler<"reports.get"> = ({ sql, params, now }) =
     incident.componentIds.map((id) => [id, transitionsSince(sql, id, Date.parse(incident.startedAt))]),
   );
   const page = JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null;
-  const draft = draftReport({ incident, componentNames, transitions, timeZone: page?.timeZone ?? "UTC", now });
+  const startedAt = Date.parse(incident.startedAt);
+  const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : now;
+  const observations = observationsFor(sql, incident.componentIds, startedAt, end);
+  const timeZone = page?.timeZone ?? "UTC";
+  const draft = draftReport({ incident, componentNames, transitions, observations, timeZone, now });
   return withRevision(incident, 200, { report: incident.report, draft });
 };
 

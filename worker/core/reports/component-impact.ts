@@ -1,5 +1,5 @@
-import { type ComponentStatus, componentSeverity } from "../statuses.ts";
-import type { StatusTransition } from "../uptime.ts";
+import type { ComponentStatus } from "../statuses.ts";
+import { type StatusTransition, tally } from "../uptime.ts";
 
 /** How badly one component was hit inside a window. */
 export interface ComponentImpact {
@@ -7,41 +7,17 @@ export interface ComponentImpact {
   notOperationalMs: number;
 }
 
-/** A recorded status change of one component. `from` is null when nothing earlier was recorded. */
-export interface StatusChange {
-  at: number;
-  from: ComponentStatus | null;
-  to: ComponentStatus;
-}
-
 /**
- * Worst status and time not operational within [from, to]. Each transition
+ * Worst status and time not operational within [from, to], by the same
+ * arithmetic as every uptime figure (worker/core/uptime.ts): each transition
  * holds until the next one, so the last transition before the window counts
  * for the part of the window it covers and nothing outside the window does.
  */
 export function impactWithin(transitions: readonly StatusTransition[], from: number, to: number): ComponentImpact {
-  let worstStatus: ComponentStatus = "operational";
-  let notOperationalMs = 0;
-  for (let i = 0; i < transitions.length; i++) {
-    const current = transitions[i] as StatusTransition;
-    const start = Math.max(current.at, from);
-    const end = Math.min(transitions[i + 1]?.at ?? to, to);
-    if (end <= start) continue;
-    if (componentSeverity(current.status) > componentSeverity(worstStatus)) worstStatus = current.status;
-    if (current.status !== "operational") notOperationalMs += end - start;
-  }
-  return { worstStatus, notOperationalMs };
-}
-
-/** The changes recorded within [from, to]; repeats of the same status are not changes. */
-export function changesWithin(transitions: readonly StatusTransition[], from: number, to: number): StatusChange[] {
-  const changes: StatusChange[] = [];
-  let previous: ComponentStatus | null = null;
-  for (const { at, status } of transitions) {
-    if (at >= from && at <= to && status !== previous) changes.push({ at, from: previous, to: status });
-    previous = status;
-  }
-  return changes;
+  const t = tally({ transitions, since: Number.NEGATIVE_INFINITY }, from, to);
+  const notOperationalSeconds =
+    t.majorOutageSeconds + t.partialOutageSeconds + t.degradedSeconds + t.maintenanceSeconds;
+  return { worstStatus: t.worst ?? "operational", notOperationalMs: Math.round(notOperationalSeconds * 1000) };
 }
 
 /** Transitions oldest first, whatever order they arrived in. */

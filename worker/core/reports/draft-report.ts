@@ -7,10 +7,11 @@ import {
   worstComponentStatus,
 } from "../statuses.ts";
 import type { StatusTransition } from "../uptime.ts";
-import { changesWithin, chronological, impactWithin, type StatusChange } from "./component-impact.ts";
+import { chronological, impactWithin } from "./component-impact.ts";
 import { declaredComponents } from "./declared-statuses.ts";
 import { formatExact } from "./exact-time.ts";
 import { escapeBlock, escapeInline } from "./markdown-escape.ts";
+import { type MonitorObservation, probeEvidence } from "./monitor-evidence.ts";
 
 export interface ReportInput {
   incident: IncidentView;
@@ -21,6 +22,8 @@ export interface ReportInput {
    * oldest first, including the last transition before the incident began.
    */
   transitions: Map<string, StatusTransition[]>;
+  /** What the monitors of the affected components reported around the incident; the only probe evidence. */
+  observations?: readonly MonitorObservation[];
   timeZone: string;
   now: number;
 }
@@ -83,12 +86,6 @@ export function draftReport(input: ReportInput): ReportDraft {
     };
   });
   const figures = keyFigures(incident, startedAt);
-  const evidence = components.flatMap((component) =>
-    changesWithin(histories.get(component.id) ?? [], startedAt, end).map((change) => ({
-      ...change,
-      name: component.name,
-    })),
-  );
 
   return {
     summary: summary(components, {
@@ -98,7 +95,11 @@ export function draftReport(input: ReportInput): ReportDraft {
       ongoing: resolvedAt === null,
     }),
     whoWasAffected: whoWasAffected(components),
-    whatHappened: [timeline(incident, stamp), figuresList(figures), probeEvidence(evidence, stamp)].join("\n\n"),
+    whatHappened: [
+      timeline(incident, stamp),
+      figuresList(figures),
+      probeEvidence(input.observations ?? [], startedAt, end, stamp),
+    ].join("\n\n"),
     prevention: PREVENTION_PLACEHOLDER,
     figures,
     components,
@@ -180,16 +181,6 @@ function figuresList(figures: ReportFigures): string {
     `- Time to mitigate: ${figure(figures.timeToMitigateMs)}`,
     `- Time to resolve: ${figure(figures.timeToResolveMs)}`,
   ].join("\n");
-}
-
-function probeEvidence(changes: (StatusChange & { name: string })[], stamp: (ms: number) => string): string {
-  const lines = changes
-    .sort((a, b) => a.at - b.at)
-    .map((c) => {
-      const change = c.from ? `${statusWords(c.from)} → ${statusWords(c.to)}` : statusWords(c.to);
-      return `- ${stamp(c.at)} ${escapeInline(c.name)}: ${change}`;
-    });
-  return `#### Probe evidence\n\n${lines.length ? lines.join("\n") : "No component status changes were recorded during the incident."}`;
 }
 
 function statusWords(status: ComponentStatus): string {
