@@ -23,6 +23,7 @@ function component(id: string, name: string, groupId: string | null, position: n
     updatedAt: "2026-01-02T00:00:00.000Z",
     uptimeDays: [],
     latencyHourly: [],
+    uptimeWindows: [],
   };
 }
 
