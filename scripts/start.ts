@@ -9,12 +9,15 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import config from "../lookout.config.ts";
 import { heartbeatToken } from "../worker/core/heartbeat-token.ts";
+import { startTicker } from "./cron-ticker.ts";
 import { DEMO_HTTP_PORT, startDemoTargets } from "./demo-targets.ts";
 import { MAIL_CATCHER_HTTP_PORT, MAIL_CATCHER_SMTP_PORT, startMailCatcher } from "./mail-catcher.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
 const base = `http://127.0.0.1:${port}`;
+/** A local call that hangs (wrangler restarting) is given up on, so the next tick is not held up forever. */
+const CALL_TIMEOUT_MS = 30_000;
 
 const check = spawn(process.execPath, ["scripts/check-config.ts"], { cwd: root, stdio: "inherit" });
 if ((await new Promise((resolve) => check.on("exit", resolve))) !== 0) process.exit(1);
@@ -82,18 +85,19 @@ console.log(`
 `);
 
 // The cron heartbeat, now and once a minute, as Cloudflare would fire it: it starts the monitors.
-const fireCron = () =>
-  fetch(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("* * * * *")}`).catch(() => undefined);
-await fireCron();
-setInterval(fireCron, 60_000);
+// One at a time, and a minute missed (asleep, wrangler restarting) is skipped, not replayed.
+const call = (url: string, init: RequestInit = {}) =>
+  fetch(url, { ...init, signal: AbortSignal.timeout(CALL_TIMEOUT_MS) }).then(
+    (response) => response.body?.cancel(),
+    () => undefined,
+  );
+startTicker(() => call(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("* * * * *")}`), 60_000);
 
 // The demo's scheduled job: it checks in every 30 s, as a real cron job would call its heartbeat URL.
 for (const monitor of config.monitors.filter((m) => m.kind === "heartbeat")) {
   const url = `${base}/heartbeat/${monitor.id}/${await heartbeatToken(heartbeatSecret, monitor.id)}`;
   console.log(`  Heartbeat URL for "${monitor.id}": ${url}`);
-  const ping = () => fetch(url, { method: "POST" }).catch(() => undefined);
-  await ping();
-  setInterval(ping, 30_000);
+  startTicker(() => call(url, { method: "POST" }), 30_000);
 }
 
 /** Reads a secret from .dev.vars, or makes one there on the first run (the file is never committed). */
