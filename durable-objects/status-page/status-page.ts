@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import config from "../../lookout.config.ts";
+import config from "#lookout-config";
 import type { ApiCall, ApiResult } from "../../worker/api/contract.ts";
 import { OPERATIONS } from "../../worker/api/operations.ts";
 import type { ExportDocument } from "../../worker/api/schemas.ts";
