@@ -7,11 +7,11 @@
  */
 import { renameSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { ConfigError } from "../worker/config/define-config.ts";
 import type { LookoutConfig } from "../worker/config/schema.ts";
 
-const path = resolve(process.env.LOOKOUT_CONFIG ?? new URL("../lookout.config.ts", import.meta.url).pathname);
+const path = resolve(process.env.LOOKOUT_CONFIG ?? fileURLToPath(new URL("../lookout.config.ts", import.meta.url)));
 const emitAt = process.argv.indexOf("--emit");
 const emit = emitAt >= 0 ? process.argv[emitAt + 1] : undefined;
 
