@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { MonitorConfig } from "../../worker/config/monitor-schema.ts";
-import { judgeHeartbeat } from "../../worker/core/monitors/heartbeat.ts";
+import { judgeHeartbeat, wasAway } from "../../worker/core/monitors/heartbeat.ts";
 import { type MonitorReport, REPORT_EVERY_MS } from "../../worker/core/monitors/report.ts";
 import { type DailyRollup, ROLLUP_DAYS, rollUpDay, type Sample } from "../../worker/core/monitors/rollup.ts";
 import { nextRunAt, phaseOffsetMs } from "../../worker/core/monitors/schedule.ts";
@@ -64,6 +64,8 @@ export class Monitor extends DurableObject<Env> {
     const first = Date.now() + (phaseOffsetMs(monitor.id, region, intervalMs) % 10_000);
     await this.ctx.storage.setAlarm(first);
     writeMeta(sql, "next_check_at", String(first));
+    // No alarm was pending: new, changed, or not running until now. A heartbeat's silence counts from here.
+    writeMeta(sql, "watching_since", String(Date.now()));
     return { nextCheckAt: first };
   }
 
@@ -102,6 +104,12 @@ export class Monitor extends DurableObject<Env> {
     const monitor = this.#config();
     if (!monitor) return;
     const intervalMs = monitor.intervalSeconds * 1000;
+    const scheduledAt = Number(readMeta(sql, "next_check_at") ?? 0) || null;
+    if (monitor.kind === "heartbeat" && wasAway(Date.now(), scheduledAt, monitor.graceSeconds * 1000)) {
+      // Lookout was not running (this slot's alarm came that late): calls made meanwhile were never heard.
+      writeMeta(sql, "watching_since", String(Date.now()));
+      log.info("monitor.resumed", { monitorId, region, awayMs: Date.now() - (scheduledAt ?? 0) });
+    }
     // Book the next slot before checking: if the object dies mid-check, the next check still comes.
     const next = nextRunAt(Date.now(), intervalMs, phaseOffsetMs(monitorId, region, intervalMs));
     await this.ctx.storage.setAlarm(next);
@@ -112,19 +120,26 @@ export class Monitor extends DurableObject<Env> {
       return;
     }
     const result = await this.#check(monitor, intervalMs);
+    if (!result) {
+      // No data (a heartbeat's watch has only just begun): no sample, no state change, nothing to report.
+      log.debug("monitor.no_data", { monitorId, region });
+      return;
+    }
     const report = this.ctx.storage.transactionSync(() => this.#record(monitorId, region, monitor, result));
     if (report) await this.#send(report);
   }
 
-  async #check(monitor: MonitorConfig, intervalMs: number): Promise<ProbeResult> {
+  async #check(monitor: MonitorConfig, intervalMs: number): Promise<ProbeResult | null> {
     switch (monitor.kind) {
       case "http":
         return runHttpProbe(monitor);
       case "tcp":
         return runTcpProbe(monitor);
       case "heartbeat": {
-        const lastPing = Number(readMeta(this.ctx.storage.sql, "last_ping_at") ?? 0) || null;
-        return judgeHeartbeat(Date.now(), lastPing, intervalMs, monitor.graceSeconds * 1000);
+        const sql = this.ctx.storage.sql;
+        const lastPing = Number(readMeta(sql, "last_ping_at") ?? 0) || null;
+        const watchingSince = Number(readMeta(sql, "watching_since") ?? 0);
+        return judgeHeartbeat(Date.now(), lastPing, watchingSince, intervalMs, monitor.graceSeconds * 1000);
       }
     }
   }

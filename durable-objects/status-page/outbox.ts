@@ -143,6 +143,15 @@ export function release(sql: SqlStorage, row: OutboxRow, until: number): void {
   );
 }
 
+/**
+ * The outbox's high-water mark (its rows' seq is AUTOINCREMENT): it moves
+ * whenever a row is queued, so a transaction can tell that it queued
+ * something and the alarm must come for it (StatusPage #transaction).
+ */
+export function outboxMark(sql: SqlStorage): number {
+  return sql.exec<{ seq: number | null }>(`SELECT MAX(seq) AS seq FROM outbox`).one().seq ?? 0;
+}
+
 /** When the next delivery on one of `channels` is due, or null when nothing waits there. */
 export function nextDueAt(sql: SqlStorage, channels: readonly Channel[]): number | null {
   if (channels.length === 0) return null;

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import config from "../../lookout.config.ts";
+import config from "#lookout-config";
 import type { ApiCall, ApiResult } from "../../worker/api/contract.ts";
 import { OPERATIONS } from "../../worker/api/operations.ts";
 import type { ExportDocument } from "../../worker/api/schemas.ts";
@@ -34,7 +34,7 @@ import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts
 import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
 import { noteSignOfLife } from "./no-data.ts";
-import { type Channel, nextDueAt } from "./outbox.ts";
+import { type Channel, nextDueAt, outboxMark } from "./outbox.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
@@ -304,8 +304,6 @@ export class StatusPage extends DurableObject<Env> {
       },
       (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null || outcome.silenceEnded,
     );
-    // An incident it opened or resolved may have mail for subscribers.
-    if (outcome.incidentId) await this.#wakeDeliveries();
     return { changes: outcome.changes, incidentId: outcome.incidentId };
   }
 
@@ -357,8 +355,7 @@ export class StatusPage extends DurableObject<Env> {
 
   /** A write that changes nothing readers see (subscribers, the outbox): no new page version. */
   #transact<T>(change: (now: number) => T): T {
-    const now = Date.now();
-    return this.ctx.storage.transactionSync(() => change(now));
+    return this.#transaction(change, () => false);
   }
 
   /** Whether a token may use a scope, asked by the edge before it reads a big body or refuses a request. */
@@ -421,16 +418,42 @@ export class StatusPage extends DurableObject<Env> {
 
   /** Runs one write in a transaction; when it changed anything, bumps the version and drops the read model. */
   #write<T>(change: (now: number) => T, changed: (result: T) => boolean = () => true): T {
+    return this.#transaction(change, changed);
+  }
+
+  /**
+   * Every write runs here: one transaction, a new page version when `changed`
+   * says readers see it, and — whatever queued it (a component's status
+   * change, an incident update, a confirmation mail) — an alarm for what it
+   * put in the outbox, so nothing waits for the next cron minute.
+   */
+  #transaction<T>(change: (now: number) => T, changed: (result: T) => boolean): T {
     const now = Date.now();
-    return this.ctx.storage.transactionSync(() => {
+    const sql = this.ctx.storage.sql;
+    const { outcome, queued } = this.ctx.storage.transactionSync(() => {
+      const mark = outboxMark(sql);
       const outcome = change(now);
       if (changed(outcome)) {
-        const version = Number(readMeta(this.ctx.storage.sql, "version") ?? 0) + 1;
-        writeMeta(this.ctx.storage.sql, "version", String(version));
-        writeMeta(this.ctx.storage.sql, "updated_at", String(now));
+        writeMeta(sql, "version", String(Number(readMeta(sql, "version") ?? 0) + 1));
+        writeMeta(sql, "updated_at", String(now));
         this.#snapshot = null;
       }
-      return outcome;
+      return { outcome, queued: outboxMark(sql) !== mark };
     });
+    if (queued) this.#alarmForQueued(now);
+    return outcome;
+  }
+
+  /**
+   * New rows are due at once: the alarm is set to now, in the same turn as the
+   * write (the output gate holds the caller's answer until it is stored), and
+   * an alarm set earlier is only ever brought forward. Rows for a closed
+   * channel or a held recipient wait for whatever opens them.
+   */
+  #alarmForQueued(now: number): void {
+    const due = nextDueAt(this.ctx.storage.sql, this.#openChannels());
+    if (due === null) return;
+    const done = due <= now ? this.ctx.storage.setAlarm(now) : this.#wakeDeliveries(); // the latter reads the alarm first
+    done.catch((error: unknown) => log.error("outbox.alarm_failed", { error }));
   }
 }

@@ -1,9 +1,11 @@
-import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
+import type { MailServerAddresses, ReceivedWebhook } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
+import { pinFlags } from "../helpers/workers/flags.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
@@ -130,4 +132,61 @@ describe("backup and restore", () => {
     const malformed = await api("POST", "/import", { body: { format: "something else" } });
     expect(malformed.status).toBe(400);
   });
+
+  it("sends nothing after a restore for what was pending at export: it is dropped and counted", async () => {
+    const mail = (env as unknown as { MAIL_SERVERS: MailServerAddresses }).MAIL_SERVERS;
+    const receiver = (env as unknown as { WEBHOOK_RECEIVER: string }).WEBHOOK_RECEIVER;
+    const hookName = `restore-${crypto.randomUUID().slice(0, 8)}`;
+    const address = `${hookName}@example.com`;
+    const hooks = async () => (await (await fetch(`${receiver}/received/${hookName}`)).json()) as ReceivedWebhook[];
+    const inbox = async () => (await fetch(`${mail.http}/messages?to=${encodeURIComponent(address)}`)).json();
+
+    // Start from an empty page, then queue a mail and a webhook that cannot leave yet (their flags are off).
+    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
+    await abortAllDurableObjects();
+    await pinFlags({
+      email_notifications: false,
+      webhook_notifications: false,
+      automatic_incidents: false,
+      new_subscriptions: true,
+    });
+    const hook = await api("POST", "/webhooks", { body: { url: `${receiver}/hooks/${hookName}` } });
+    expect(hook.status).toBe(201);
+    await pageObject().subscribe(address, null);
+    const old = await api("POST", "/incidents", { body: { name: "Before the backup", message: "Old news." } });
+    expect(old.status).toBe(201);
+    const exported = await api("GET", "/export");
+
+    // Restored elsewhere (here: the same page, wiped), with both channels open.
+    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
+    await abortAllDurableObjects();
+    const restored = await api("POST", "/import", { body: exported.body });
+    expect(restored.status).toBe(200);
+    expect(restored.body.notSent).toBe(2);
+    const audit = (await api("GET", "/audit?limit=1")).body.data[0];
+    expect(audit).toMatchObject({ action: "backup.import", after: expect.objectContaining({ notSent: 2 }) });
+    await pinFlags({ email_notifications: true, webhook_notifications: true });
+
+    // Something new after the restore goes out; nothing older does, in the same alarm run or after.
+    const fresh = await api("POST", `/incidents/${old.body.id}/updates`, {
+      body: { status: "resolved", message: "After the restore." },
+    });
+    expect(fresh.status).toBe(201);
+    await runDurableObjectAlarm(pageObject());
+    await vi.waitFor(async () => expect((await hooks()).length).toBeGreaterThan(0), { timeout: 10_000 });
+    await runDurableObjectAlarm(pageObject());
+    const delivered = (await hooks()).map((d) => JSON.parse(d.body).incident?.incident_updates?.[0]?.body);
+    expect(delivered).toEqual(["After the restore."]);
+    // The subscriber's confirmation was pending at export: it is not sent (they can subscribe again).
+    expect(await inbox()).toEqual([]);
+    const rows = await runInDurableObject(pageObject(), (_: StatusPage, state) =>
+      state.storage.sql
+        .exec<{ state: string; n: number }>(`SELECT state, COUNT(*) AS n FROM outbox GROUP BY state ORDER BY state`)
+        .toArray(),
+    );
+    expect(rows).toEqual([
+      { state: "dropped", n: 2 },
+      { state: "sent", n: 1 },
+    ]);
+  }, 30_000);
 });

@@ -181,6 +181,10 @@ describe("monitoring", () => {
       configWith([{ id: "nightly", kind: "heartbeat", components: ["jobs"], intervalSeconds: 3600 }]),
     );
     await kick();
+    // Started two hours ago, never called since (moved back in time rather than waited for).
+    await runInDurableObject(monitorStub(env, "nightly", "default"), (_instance, state) => {
+      state.storage.sql.exec(`UPDATE meta SET value = ? WHERE key = 'watching_since'`, String(Date.now() - 7_200_000));
+    });
     await check("nightly");
     expect(await statusOf("jobs")).toBe("major_outage");
     await monitorStub(env, "nightly", "default").heartbeat();

@@ -119,10 +119,32 @@ describe("daily roll-up", () => {
 describe("heartbeat checks", () => {
   it("are up within the interval plus grace and down after, saying how long it has been", async () => {
     const { judgeHeartbeat } = await import("../../worker/core/monitors/heartbeat.ts");
-    expect(judgeHeartbeat(100_000, 50_000, 60_000, 0).outcome).toBe("up");
-    expect(judgeHeartbeat(100_000, 30_000, 60_000, 10_000).outcome).toBe("up");
-    const late = judgeHeartbeat(200_000, 50_000, 60_000, 30_000);
+    expect(judgeHeartbeat(100_000, 50_000, 0, 60_000, 0)?.outcome).toBe("up");
+    expect(judgeHeartbeat(100_000, 30_000, 0, 60_000, 10_000)?.outcome).toBe("up");
+    const late = judgeHeartbeat(200_000, 50_000, 0, 60_000, 30_000);
     expect(late).toMatchObject({ outcome: "down", summary: "no heartbeat for 150 s (expected every 60 s)" });
-    expect(judgeHeartbeat(1_000, null, 60_000, 0).summary).toBe("no heartbeat received yet");
+    expect(judgeHeartbeat(100_000, null, 0, 60_000, 0)?.summary).toBe("no heartbeat received yet");
+  });
+
+  it("say nothing until Lookout has listened for a whole interval plus grace", async () => {
+    const { judgeHeartbeat } = await import("../../worker/core/monitors/heartbeat.ts");
+    // Back at 7,200,000 after two hours away; the last call came before it stopped.
+    expect(judgeHeartbeat(7_200_000 + 90_000, 0, 7_200_000, 60_000, 30_000)).toBeNull();
+    expect(judgeHeartbeat(7_200_000 + 90_001, 0, 7_200_000, 60_000, 30_000)?.outcome).toBe("down");
+    // A call heard since the restart is the truth at once.
+    expect(judgeHeartbeat(7_200_000 + 5_000, 7_200_000 + 1_000, 7_200_000, 60_000, 30_000)?.outcome).toBe("up");
+    // Never called: its watch began when it started.
+    expect(judgeHeartbeat(50_000, null, 0, 60_000, 0)).toBeNull();
+  });
+
+  it("take an alarm later than the grace (and a jitter margin) as Lookout having been away", async () => {
+    const { wasAway, LATE_TOLERANCE_MS } = await import("../../worker/core/monitors/heartbeat.ts");
+    expect(wasAway(1_000_000, null, 0)).toBe(false);
+    expect(wasAway(1_000_000 + LATE_TOLERANCE_MS, 1_000_000, 0)).toBe(false);
+    expect(wasAway(1_000_000 + LATE_TOLERANCE_MS + 1, 1_000_000, 0)).toBe(true);
+    expect(wasAway(1_000_000 + 60_000, 1_000_000, 60_000)).toBe(false);
+    expect(wasAway(1_000_000 + 60_001, 1_000_000, 60_000)).toBe(true);
+    // Checked early (a test running the alarm at once): not away.
+    expect(wasAway(1_000_000, 1_060_000, 0)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import config from "../../lookout.config.ts";
+import config from "#lookout-config";
 import { sameSecret } from "../core/access/same-secret.ts";
 import { heartbeatToken } from "../core/heartbeat-token.ts";
 import { regionsOf } from "../core/monitors/report.ts";

@@ -122,9 +122,27 @@ export const importHandler: Handler<"backup.import"> = (context) => {
     rows += data.rows.length;
   }
   refuseUnreadable(context, EXPORTED_TABLES);
+  const notSent = dropWhatWasPending(sql);
   // Every Monitor object is started afresh, and the deployed config is applied again on the next heartbeat.
   sql.exec(`UPDATE monitor_instances SET started_fingerprint = NULL, kicked_at = NULL`);
   sql.exec(`DELETE FROM meta WHERE key = 'config_fingerprint'`);
-  recordAudit(context, "backup.import", null, null, { exportedAt: body.exportedAt, rows });
-  return { status: 200, body: { imported: rows, exportedAt: body.exportedAt } };
+  recordAudit(context, "backup.import", null, null, { exportedAt: body.exportedAt, rows, notSent });
+  return { status: 200, body: { imported: rows, exportedAt: body.exportedAt, notSent } };
 };
+
+/**
+ * Mail and webhooks still waiting in the outbox at export time are about
+ * events older than the restore: the original page may well have sent them
+ * after the export, and a subscriber told today of yesterday's update is told
+ * something false. They are kept for the record, marked dropped, and counted
+ * in the import's answer and audit line; nothing older than the restore is
+ * sent (docs/decisions/0022-no-false-outages.md).
+ */
+function dropWhatWasPending(sql: SqlStorage): number {
+  return sql
+    .exec(
+      `UPDATE outbox SET state = 'dropped', last_error = 'pending at export: not sent after the restore'
+       WHERE state IN ('pending', 'sending') RETURNING seq`,
+    )
+    .toArray().length;
+}

@@ -45,7 +45,8 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function startLookout(): Promise<RunningLookout> {
+/** `env` adds to (or overrides) the environment `npm start` runs with, e.g. LOOKOUT_CONFIG. */
+export async function startLookout(options: { env?: Record<string, string> } = {}): Promise<RunningLookout> {
   const port = await freePort();
   const mailHttpPort = await freePort();
   const persistTo = mkdtempSync(join(tmpdir(), "lookout-e2e-"));
@@ -63,6 +64,7 @@ export async function startLookout(): Promise<RunningLookout> {
       LOOKOUT_PERSIST_TO: persistTo,
       NO_COLOR: "1",
       FORCE_COLOR: "0",
+      ...options.env,
     },
   });
   const killGroup = (signal: NodeJS.Signals) => {

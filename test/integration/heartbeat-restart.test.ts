@@ -1,0 +1,114 @@
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import config from "../../lookout.config.ts";
+import type { HeartbeatMonitorConfig } from "../../worker/config/monitor-schema.ts";
+import { monitorStub } from "../../worker/env.ts";
+import { api } from "../helpers/workers/api.ts";
+import { pinFlags } from "../helpers/workers/flags.ts";
+import { kick } from "../helpers/workers/kicks.ts";
+import { pageObject } from "../helpers/workers/worker.ts";
+
+/**
+ * A heartbeat monitor across a stop of Lookout itself. While Lookout is not
+ * running, the job's calls reach nobody; when it comes back, the job gets its
+ * interval plus grace from the restart before silence may count. Time is
+ * moved rather than waited for: the monitor's stored times are shifted into
+ * the past, as if they had happened that long ago.
+ */
+/** The deployed config's heartbeat monitor: a restarted StatusPage applies the deployed config again. */
+const HEARTBEAT = config.monitors.find((m) => m.kind === "heartbeat") as HeartbeatMonitorConfig;
+const COMPONENT = HEARTBEAT.components[0] ?? "";
+const INTERVAL_MS = HEARTBEAT.intervalSeconds * 1000;
+const WINDOW_MS = INTERVAL_MS + HEARTBEAT.graceSeconds * 1000;
+const HOURS = 3_600_000;
+
+const monitor = () => monitorStub(env, HEARTBEAT.id, "default");
+
+/** Moves the monitor's stored times back by `ms`; the slot its alarm was booked for becomes `slotAt`. */
+async function timePasses(ms: number, slotAt: (now: number) => number): Promise<void> {
+  await runInDurableObject(monitor(), (_instance, state) => {
+    const sql = state.storage.sql;
+    for (const key of ["last_ping_at", "watching_since", "last_report_at"]) {
+      sql.exec(`UPDATE meta SET value = CAST(value AS INTEGER) - ? WHERE key = ?`, ms, key);
+    }
+    sql.exec(`UPDATE meta SET value = ? WHERE key = 'next_check_at'`, String(slotAt(Date.now())));
+    sql.exec(`UPDATE samples SET at = at - ?`, ms);
+  });
+}
+
+/** Everything a false outage of the heartbeat's component would leave behind on the page. */
+async function traces(hookId: string) {
+  const page = pageObject();
+  const snapshot = await page.snapshot();
+  const counts = await runInDurableObject(page, (_: StatusPage, state) => {
+    const count = (sql: string, ...params: string[]) => state.storage.sql.exec<{ n: number }>(sql, ...params).one().n;
+    return {
+      outbox: count(`SELECT COUNT(*) AS n FROM outbox WHERE recipient = ?`, hookId),
+      incidents: count(`SELECT COUNT(*) AS n FROM incident_components WHERE component_id = ?`, COMPONENT),
+      statusChanges: count(
+        `SELECT COUNT(*) AS n FROM audit_log WHERE action = 'component.status' AND target = ?`,
+        COMPONENT,
+      ),
+    };
+  });
+  return { status: snapshot.components.find((c) => c.id === COMPONENT)?.status, ...counts };
+}
+
+async function check(): Promise<void> {
+  expect(await runDurableObjectAlarm(monitor()), "the monitor had an alarm set").toBe(true);
+}
+
+beforeAll(() =>
+  pinFlags({ probing: true, automatic_incidents: true, email_notifications: true, webhook_notifications: true }),
+);
+
+describe("a heartbeat monitor across a Lookout restart", () => {
+  it("opens nothing after a stop longer than its grace, and watches again from the restart", async () => {
+    const page = pageObject();
+    await kick();
+    await page.setComponentStatus(COMPONENT, "operational");
+    // Someone follows the component: a false outage would queue a delivery (and an incident, mail) for it.
+    const hook = await api("POST", "/webhooks", {
+      body: { url: "https://hooks.example.com/heartbeat", components: [COMPONENT] },
+    });
+    await monitor().heartbeat();
+    await check();
+    expect((await monitor().inspect()).memory?.state).toBe("up");
+    const before = await traces(hook.body.id);
+    expect(before.status).toBe("operational");
+    const samples = (await monitor().inspect()).samples;
+
+    // Lookout stops for two hours (its alarms do not fire, the job's calls reach nobody), then starts again.
+    await timePasses(2 * HOURS, (now) => now - 2 * HOURS + INTERVAL_MS);
+    await abortAllDurableObjects();
+    await check();
+    expect(await traces(hook.body.id)).toEqual(before);
+    const resumed = await monitor().inspect();
+    expect(resumed.memory?.state).toBe("up");
+    // The gap is no data: no failing sample stands for it.
+    expect(resumed.samples).toBe(samples);
+
+    // Within the interval plus grace since the restart: still nothing, whatever the last call before it.
+    await timePasses(WINDOW_MS - 10_000, (now) => now);
+    await check();
+    expect(await traces(hook.body.id)).toEqual(before);
+
+    // Past it, with no call since the restart: now the silence is real and counts.
+    await timePasses(20_000, (now) => now);
+    await check();
+    const after = await traces(hook.body.id);
+    expect(after.status).not.toBe("operational");
+    expect(after.statusChanges).toBe(before.statusChanges + 1);
+  });
+
+  it("gives a monitor that was never called its interval plus grace from its start", async () => {
+    const fresh = monitorStub(env, "never-called", "default");
+    await fresh.start({ ...HEARTBEAT, id: "never-called" }, "default");
+    expect(await runDurableObjectAlarm(fresh)).toBe(true);
+    const inspection = await fresh.inspect();
+    expect(inspection.memory).toBeNull();
+    expect(inspection.samples).toBe(0);
+  });
+});
