@@ -206,7 +206,8 @@ export function applyReport(
   const changes = components
     .map((row) => followMonitors(sql, row.component_id, now))
     .filter((change): change is AffectedComponent => change !== null);
-  const incidentId = flags.automatic_incidents && !suspectSelf(sql) ? followWithIncident(sql, report, now) : null;
+  const incidentId =
+    flags.automatic_incidents && !suspectSelf(sql) ? followWithIncident(sql, report, now, changes) : null;
   return { changes, incidentId };
 }
 
