@@ -1,6 +1,7 @@
 import { hourlyMeans } from "../../worker/core/monitors/latency.ts";
 import type { ComponentDetail } from "../../worker/core/read-model.ts";
 import { uptimeInWindow } from "../../worker/core/uptime.ts";
+import { componentIncidents } from "./component-incidents.ts";
 import { firstTransitionAt, latencyByComponent, transitionsSince } from "./snapshot.ts";
 import { iso } from "./time.ts";
 
@@ -54,5 +55,6 @@ export function componentDetail(sql: SqlStorage, componentId: string, now: numbe
       since: m.since === null ? null : iso(m.since),
       lastSummary: m.last_summary,
     })),
+    recentIncidents: componentIncidents(sql, componentId, now),
   };
 }

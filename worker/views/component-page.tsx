@@ -1,6 +1,7 @@
 import type { ComponentDetail, ComponentView, PageSnapshot } from "../core/read-model.ts";
 import { formatUptime, uptimeOver } from "../core/uptime.ts";
 import { formatDateTime, formatDay } from "./format.ts";
+import { HistoryItem } from "./history-page.tsx";
 import { LatencyChart } from "./latency-chart.tsx";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
@@ -65,6 +66,19 @@ export function ComponentPage({
           </ul>
         </>
       ) : null}
+      <h2>Recent incidents</h2>
+      {detail.recentIncidents.length > 0 ? (
+        <ul class="history">
+          {detail.recentIncidents.map((incident) => (
+            <HistoryItem event={incident} page={snapshot.page} />
+          ))}
+        </ul>
+      ) : (
+        <p class="meta">No incidents in the last 90 days.</p>
+      )}
+      <p class="meta">
+        <a href="/history">Incident history</a>
+      </p>
       <h2>Daily uptime</h2>
       <table class="daily">
         <caption class="sr">
