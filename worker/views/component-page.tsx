@@ -27,7 +27,11 @@ export function ComponentPage({
   const days = [...component.uptimeDays].reverse();
   const group = snapshot.groups.find((g) => g.id === component.groupId);
   return (
-    <Layout page={snapshot.page} title={component.name}>
+    <Layout
+      page={snapshot.page}
+      title={component.name}
+      description={`Status of ${component.name} on the ${snapshot.page.name} status page: uptime, response times and recent incidents.`}
+    >
       <h1>{component.name}</h1>
       <p>
         <StatusLabel status={component.status} />
@@ -76,8 +80,8 @@ export function ComponentPage({
       ) : (
         <p class="meta">No incidents in the last 90 days.</p>
       )}
-      <p class="meta">
-        <a href="/history">Incident history</a>
+      <p class="more">
+        <a href="/history">All incidents</a>
       </p>
       <h2>Daily uptime</h2>
       <table class="daily">
