@@ -450,6 +450,9 @@ describe("what readers see reads well", () => {
       expect(await problems.collect()).toEqual([]);
       await close();
     }
+    const missing = await open("/no-such-page", PHONE, 404);
+    expect(await smallTouchTargets(missing.page), "the 404 page").toEqual([]);
+    await missing.close();
   });
 
   it("styles the subscribe and manage forms, with unsubscribing apart from saving", async () => {
@@ -472,6 +475,8 @@ describe("what readers see reads well", () => {
     const reader = "layout-reader@example.com";
     await field.fill(reader);
     await button.click();
+    expect(await page.getByRole("heading", { level: 1, name: "Check your inbox" }).count()).toBe(1);
+    expect(await smallTouchTargets(page), "the check-your-inbox page").toEqual([]);
     let link: string | undefined;
     for (let waited = 0; !link && waited < 20_000; waited += 250) {
       const mails = (await (await fetch(`${lookout.mailUrl}/messages.json`)).json()) as { to: string; text: string }[];

@@ -22,7 +22,7 @@ export function CheckInbox({ page }: { page: PageInfo }) {
         If the address can receive mail, a message is on its way. Follow the link in it to confirm; until then nothing
         else is sent.
       </p>
-      <p>
+      <p class="more">
         <a href="/">Back to the current status</a>
       </p>
     </Notice>
@@ -68,7 +68,7 @@ export function ManageSubscription({
     return (
       <Notice page={page} title="You are unsubscribed">
         <p>Nothing more will be sent to {subscriber.address}.</p>
-        <p>
+        <p class="more">
           <a href="/#subscribe-title">Subscribe again</a>
         </p>
       </Notice>
