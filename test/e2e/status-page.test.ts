@@ -573,6 +573,15 @@ describe("an outage reaching the page", () => {
       expect(await api.getByText("Major outage", { exact: true }).isVisible()).toBe(true);
       const incident = page.getByRole("region", { name: "Active incidents" });
       expect(await incident.getByRole("link", { name: "REST API is unavailable" }).count()).toBe(1);
+      // Opened by Lookout, read like a person's: the component by name, its status beside it.
+      const incidentHref = await incident.getByRole("link", { name: "REST API is unavailable" }).getAttribute("href");
+      const opened = await open(incidentHref ?? "", { javaScriptEnabled: false });
+      const affected = opened.page.locator(".affected li").filter({ hasText: "REST API" });
+      expect(await affected.getByText("Major outage", { exact: true }).count()).toBe(1);
+      expect(await opened.page.locator(".timeline .body").first().textContent()).toMatch(
+        /^Lookout's checks of REST API are failing\.\nFirst failing check at .* \d\d:\d\d:\d\d CES?T: /,
+      );
+      await opened.close();
 
       // The figure users feel, to the end: the subscriber's inbox.
       let mailedAfterMs: number | null = null;
