@@ -5,7 +5,9 @@ import {
   resolvedText,
 } from "../../worker/core/monitors/auto-incident.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { AffectedComponent, PageInfo } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
+import { readMeta } from "../shared/sql.ts";
 import { iso } from "./time.ts";
 import { addIncidentUpdate, createIncident } from "./writes.ts";
 
@@ -13,15 +15,18 @@ import { addIncidentUpdate, createIncident } from "./writes.ts";
  * Carries out what the pure planner decides when a monitor changes state.
  * Only runs with the `automatic_incidents` flag on. Call inside a transaction;
  * `now` is when the monitor changed state (never later than the present).
+ * `changes` are the component statuses the monitor just changed.
  */
-export function followWithIncident(sql: SqlStorage, report: MonitorReport, now: number): string | null {
+export function followWithIncident(
+  sql: SqlStorage,
+  report: MonitorReport,
+  now: number,
+  changes: readonly AffectedComponent[] = [],
+): string | null {
   const transition = report.transition;
   if (!transition) return null;
-  const monitor = sql
-    .exec<{ config: string }>(`SELECT config FROM monitors WHERE id = ?`, report.monitorId)
-    .toArray()[0];
+  const monitor = sql.exec(`SELECT 1 FROM monitors WHERE id = ?`, report.monitorId).toArray()[0];
   if (!monitor) return null;
-  const name = (JSON.parse(monitor.config) as { name?: string }).name ?? report.monitorId;
   const components = sql
     .exec<{ id: string; name: string; status: ComponentStatus }>(
       `SELECT c.id, c.name, c.status FROM monitor_components mc JOIN components c ON c.id = mc.component_id
@@ -48,13 +53,13 @@ export function followWithIncident(sql: SqlStorage, report: MonitorReport, now: 
       )
       .toArray().length > 0;
   const context: AutoIncidentContext = {
-    monitorName: name,
     region: report.region,
     transition,
     firstFailure: transition.firstFailure,
     components,
     managed,
     coveredByPerson,
+    timeZone: pageTimeZone(sql),
   };
   const action = planAutoIncident(context);
   switch (action.kind) {
@@ -75,10 +80,16 @@ export function followWithIncident(sql: SqlStorage, report: MonitorReport, now: 
         now,
       );
       sql.exec(`UPDATE incidents SET managed_by_monitor = ? WHERE id = ?`, report.monitorId, id);
+      recordComponents(sql, firstUpdateOf(sql, id), components, changes);
       return id;
     }
     case "update":
-      addIncidentUpdate(sql, action.incidentId, { status: action.status, body: action.body }, now);
+      recordComponents(
+        sql,
+        addIncidentUpdate(sql, action.incidentId, { status: action.status, body: action.body }, now),
+        components,
+        changes,
+      );
       sql.exec(
         `UPDATE incidents SET recovered_at = ? WHERE id = ?`,
         action.status === "monitoring" ? transition.at : null,
@@ -97,8 +108,9 @@ export function resolveQuietIncidents(sql: SqlStorage, now: number): string[] {
     )
     .toArray()
     .filter((row) => isQuietLongEnough(row.recovered_at, now));
+  const timeZone = pageTimeZone(sql);
   for (const row of quiet) {
-    addIncidentUpdate(sql, row.id, { status: "resolved", body: resolvedText(row.recovered_at) }, now);
+    addIncidentUpdate(sql, row.id, { status: "resolved", body: resolvedText(row.recovered_at, timeZone) }, now);
     // The outage ended at the recovery; the quiet period only confirmed it. `resolved_at` says when it
     // ended, so every duration (pages, v2 JSON, the report) is the outage's (decision 0023).
     sql.exec(`UPDATE incidents SET resolved_at = ? WHERE id = ?`, row.recovered_at, row.id);
@@ -109,4 +121,47 @@ export function resolveQuietIncidents(sql: SqlStorage, now: number): string[] {
 /** A person posted to the incident: from now on it is theirs, and Lookout stays out of it. */
 export function handOverToPerson(sql: SqlStorage, incidentId: string): void {
   sql.exec(`UPDATE incidents SET managed_by_monitor = NULL WHERE id = ?`, incidentId);
+}
+
+function pageTimeZone(sql: SqlStorage): string {
+  return (JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null)?.timeZone ?? "Etc/UTC";
+}
+
+/** A new incident's one update. */
+function firstUpdateOf(sql: SqlStorage, incidentId: string): string {
+  return sql.exec<{ id: string }>(`SELECT id FROM incident_updates WHERE incident_id = ? LIMIT 1`, incidentId).one().id;
+}
+
+/**
+ * The monitors set the statuses before the incident exists, so the update
+ * records them as a person's update would (Statuspage's affected_components:
+ * old and new status, the same when unchanged). The incident page shows each
+ * component's worst declared status from these, as it does for manual incidents.
+ */
+function recordComponents(
+  sql: SqlStorage,
+  updateId: string,
+  components: { id: string; name: string; status: ComponentStatus }[],
+  changes: readonly AffectedComponent[],
+): void {
+  const linked = new Set(
+    sql
+      .exec<{ component_id: string }>(
+        `SELECT ic.component_id FROM incident_components ic JOIN incident_updates u ON u.incident_id = ic.incident_id
+         WHERE u.id = ?`,
+        updateId,
+      )
+      .toArray()
+      .map((row) => row.component_id),
+  );
+  const recorded: AffectedComponent[] = components
+    .filter((c) => linked.has(c.id))
+    .map((c) => ({
+      code: c.id,
+      name: c.name,
+      oldStatus: changes.find((change) => change.code === c.id)?.oldStatus ?? c.status,
+      newStatus: c.status,
+    }));
+  if (recorded.length === 0) return;
+  sql.exec(`UPDATE incident_updates SET affected_components = ? WHERE id = ?`, JSON.stringify(recorded), updateId);
 }

@@ -1,5 +1,6 @@
 import { hourlyMeans } from "../../worker/core/monitors/latency.ts";
 import type { ComponentDetail } from "../../worker/core/read-model.ts";
+import { componentIncidents } from "./component-incidents.ts";
 import { latencyByComponent } from "./snapshot.ts";
 import { iso } from "./time.ts";
 
@@ -41,5 +42,6 @@ export function componentDetail(sql: SqlStorage, componentId: string, now: numbe
       since: m.since === null ? null : iso(m.since),
       lastSummary: m.last_summary,
     })),
+    recentIncidents: componentIncidents(sql, componentId, now),
   };
 }

@@ -209,7 +209,8 @@ export function applyReport(
   const changes = components
     .map((row) => followMonitors(sql, row.component_id, Math.max(at, lastChangeAt(sql, row.component_id))))
     .filter((change): change is AffectedComponent => change !== null);
-  const incidentId = flags.automatic_incidents && !suspectSelf(sql) ? followWithIncident(sql, report, at) : null;
+  const incidentId =
+    flags.automatic_incidents && !suspectSelf(sql) ? followWithIncident(sql, report, at, changes) : null;
   return { changes, incidentId };
 }
 

@@ -308,6 +308,198 @@ describe("a communicator's incident reaching the page", () => {
   });
 });
 
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 3,
+};
+
+/** The page is no wider than the screen: nothing scrolls sideways. */
+async function expectNoSidewaysScroll(page: Page, path: string) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth, `${path} is ${scrollWidth} px wide on a ${innerWidth} px screen`).toBeLessThanOrEqual(innerWidth);
+}
+
+/**
+ * Touch targets a thumb can hit (Lighthouse's mobile rule): every link, button,
+ * field and summary at least 48 px tall, a ticked box counting its whole label.
+ * A link inside a sentence is exempt, as Lighthouse exempts it.
+ */
+async function smallTouchTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const small: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>("a[href], button, input, select, textarea, summary")) {
+      const target =
+        element instanceof HTMLInputElement && ["checkbox", "radio"].includes(element.type)
+          ? (element.closest("label") ?? element)
+          : element;
+      const box = target.getBoundingClientRect();
+      // Not shown: folded away in a closed <details>, or the skip link parked off-screen.
+      if (!target.checkVisibility() || box.right <= 0 || box.left >= window.innerWidth) continue;
+      const parent = element.parentElement;
+      const inSentence =
+        element.tagName === "A" &&
+        parent !== null &&
+        [...parent.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && /[a-z]{2}/i.test(n.textContent ?? ""));
+      if (inSentence) continue;
+      if (box.height < 48)
+        small.push(
+          `${element.tagName.toLowerCase()} "${target.textContent?.trim().slice(0, 40)}" is ${Math.round(box.height)} px tall`,
+        );
+    }
+    return small;
+  });
+}
+
+/** Contrast of text against what is behind it, WCAG's formula, for every element with its own text. */
+async function lowContrastText(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgb = (color: string) => (color.match(/[\d.]+/g) ?? []).map(Number);
+    const lum = ([r = 0, g = 0, b = 0]: number[]) => {
+      const f = (v: number) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      };
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (element: Element | null): number[] => {
+      for (let e = element; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c[3] ?? 0) > 0.5) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const low: string[] = [];
+    for (const element of document.querySelectorAll("body *")) {
+      const own = [...element.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent?.trim());
+      const box = element.getBoundingClientRect();
+      if (!own || box.width === 0 || element.closest(".sr, .skip")) continue;
+      const style = getComputedStyle(element);
+      const [a, b] = [lum(rgb(style.color)), lum(background(element))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const large =
+        Number.parseFloat(style.fontSize) >= 24 ||
+        (Number.parseFloat(style.fontSize) >= 18.66 && Number(style.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) low.push(`"${element.textContent?.trim().slice(0, 30)}" ${ratio.toFixed(2)}:1`);
+    }
+    return low;
+  });
+}
+
+/** For each listed component: does its status sit on its name's line, to the right of it? */
+async function statusesBesideNames(page: Page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll(".components > li")].map((item) => {
+      const name = item.querySelector("h3 a, h4 a")?.getBoundingClientRect();
+      const status = item.querySelector(".status")?.getBoundingClientRect();
+      const sameLine = !!name && !!status && status.top < name.bottom && status.bottom > name.top;
+      return {
+        name: item.querySelector("h3, h4")?.textContent,
+        sameLine,
+        right: !!name && !!status && status.left >= name.right,
+      };
+    }),
+  );
+}
+
+describe("what readers see reads well", () => {
+  const token = () => /Admin token\s+(\S+)/.exec(lookout.output())?.[1] ?? "";
+  let incidentPath = "";
+
+  beforeAll(async () => {
+    const declared = await fetch(`${lookout.baseUrl}/api/v1/incidents`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token()}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Slow search", message: "Searches take a few seconds.", status: "resolved" }),
+    });
+    expect(declared.status).toBe(201);
+    incidentPath = `/incidents/${((await declared.json()) as { id: string }).id}`;
+  });
+
+  it("describes every page to search engines and link previews", async () => {
+    for (const path of ["/", incidentPath, "/components/api"]) {
+      const { page, close } = await open(path, { javaScriptEnabled: false });
+      const description = await page.locator('meta[name="description"]').getAttribute("content");
+      expect(description?.length ?? 0, `${path}'s meta description`).toBeGreaterThan(40);
+      await close();
+    }
+  });
+
+  it("keeps each component's status on its name's line, on a desktop and on a phone", async () => {
+    for (const options of [{ viewport: { width: 1000, height: 800 } }, PHONE]) {
+      const { page, problems, close } = await open("/", options);
+      const rows = await statusesBesideNames(page);
+      expect(rows.length).toBe(shown().length);
+      for (const row of rows)
+        expect(row, `${row.name} at ${options.viewport?.width} px`).toMatchObject({ sameLine: true, right: true });
+      expect(await problems.collect()).toEqual([]);
+      await close();
+    }
+  });
+
+  it("fits a 390 px phone on every public page, the API reference included, with targets a thumb can hit", async () => {
+    for (const path of ["/", incidentPath, "/components/api", "/history", "/api/v1/docs"]) {
+      const { page, problems, close } = await open(path, PHONE);
+      await expectNoSidewaysScroll(page, path);
+      if (path !== "/api/v1/docs") expect(await smallTouchTargets(page), path).toEqual([]);
+      expect(await lowContrastText(page), path).toEqual([]);
+      expect(await problems.collect()).toEqual([]);
+      await close();
+    }
+    const missing = await open("/no-such-page", PHONE, 404);
+    expect(await smallTouchTargets(missing.page), "the 404 page").toEqual([]);
+    await missing.close();
+  });
+
+  it("styles the subscribe and manage forms, with unsubscribing apart from saving", async () => {
+    const { page, close } = await open("/", PHONE);
+    const form = page.getByRole("region", { name: "Get updates by email" });
+    const field = form.getByLabel("Email address");
+    const button = form.getByRole("button", { name: "Subscribe" });
+    const styled = (locator: typeof button) =>
+      locator.evaluate((e) => ({
+        radius: getComputedStyle(e).borderTopLeftRadius,
+        height: e.getBoundingClientRect().height,
+      }));
+    expect(await styled(button)).toMatchObject({ radius: expect.not.stringMatching(/^0px$/) });
+    expect((await styled(field)).height).toBeGreaterThanOrEqual(48);
+    expect(await smallTouchTargets(page)).toEqual([]);
+    // Choosing components unfolds into a list of boxes, each a full-width touch target.
+    await form.getByText("Only some components").click();
+    expect(await smallTouchTargets(page)).toEqual([]);
+
+    const reader = "layout-reader@example.com";
+    await field.fill(reader);
+    await button.click();
+    expect(await page.getByRole("heading", { level: 1, name: "Check your inbox" }).count()).toBe(1);
+    expect(await smallTouchTargets(page), "the check-your-inbox page").toEqual([]);
+    let link: string | undefined;
+    for (let waited = 0; !link && waited < 20_000; waited += 250) {
+      const mails = (await (await fetch(`${lookout.mailUrl}/messages.json`)).json()) as { to: string; text: string }[];
+      link = /http:\/\/\S+\/confirm\/\S+/.exec(mails.find((m) => m.to === reader)?.text ?? "")?.[0];
+      if (!link) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(link, "a confirmation link in the mail").toBeDefined();
+    await page.goto(link ?? "");
+    await page.getByRole("button", { name: "Confirm subscription" }).click();
+    expect(await page.getByText("You are subscribed.").count()).toBe(1);
+    await expectNoSidewaysScroll(page, "the manage page");
+    expect(await smallTouchTargets(page)).toEqual([]);
+    const save = page.getByRole("button", { name: "Save" });
+    const leave = page.getByRole("region", { name: "Unsubscribe" }).getByRole("button", { name: "Unsubscribe" });
+    const [saveBox, leaveBox] = [await save.boundingBox(), await leave.boundingBox()];
+    expect(
+      saveBox && leaveBox && leaveBox.y - (saveBox.y + saveBox.height),
+      "space between Save and Unsubscribe",
+    ).toBeGreaterThanOrEqual(32);
+    await close();
+  });
+});
+
 /**
  * The figure users feel, as far as this issue goes: a monitored local target
  * goes down and the page a reader has open says so, with no hand in between
@@ -381,6 +573,15 @@ describe("an outage reaching the page", () => {
       expect(await api.getByText("Major outage", { exact: true }).isVisible()).toBe(true);
       const incident = page.getByRole("region", { name: "Active incidents" });
       expect(await incident.getByRole("link", { name: "REST API is unavailable" }).count()).toBe(1);
+      // Opened by Lookout, read like a person's: the component by name, its status beside it.
+      const incidentHref = await incident.getByRole("link", { name: "REST API is unavailable" }).getAttribute("href");
+      const opened = await open(incidentHref ?? "", { javaScriptEnabled: false });
+      const affected = opened.page.locator(".affected li").filter({ hasText: "REST API" });
+      expect(await affected.getByText("Major outage", { exact: true }).count()).toBe(1);
+      expect(await opened.page.locator(".timeline .body").first().textContent()).toMatch(
+        /^Lookout's checks of REST API are failing\.\nFirst failing check at .* \d\d:\d\d:\d\d CES?T: /,
+      );
+      await opened.close();
 
       // The figure users feel, to the end: the subscriber's inbox.
       let mailedAfterMs: number | null = null;

@@ -21,7 +21,7 @@ type MonitorInput = NonNullable<LookoutConfigInput["monitors"]>[number];
 
 function configWith(monitors: MonitorInput[]) {
   return defineConfig({
-    page: { name: "Monitored", url: "https://status.monitored.test" },
+    page: { name: "Monitored", url: "https://status.monitored.test", timeZone: "Europe/Berlin" },
     components: [
       { id: "api", name: "API" },
       { id: "db", name: "Database" },
@@ -384,13 +384,22 @@ describe("automatic incidents", () => {
             .toArray().length,
       );
     expect([await announced(apiFollower), await announced(dbFollower)]).toEqual([1, 0]);
-    expect(incident?.updates[0]?.body).toMatch(/First failing check: .* unexpected status 503/);
+    // In readers' words: the component's name (not the monitor's), the page's time zone, to the second.
+    expect(incident?.updates[0]?.body).toMatch(/^Lookout's checks of API are failing\./);
+    expect(incident?.updates[0]?.body).toMatch(/First failing check at \d+ \w+ \d{4}, \d\d:\d\d:\d\d CES?T: .*503/);
+    // Like a person's incident, it records the status the component got, so the page can show it.
+    expect(incident?.updates[0]?.affectedComponents).toEqual([
+      { code: "api", name: "API", oldStatus: "operational", newStatus: "major_outage" },
+    ]);
 
     await check("auto");
     await check("auto");
     const monitoring = await openIncidents();
     expect(monitoring.map((i) => i.status)).toEqual(["monitoring"]);
-    expect(monitoring[0]?.updates[0]?.body).toMatch(/has answered correctly since/);
+    expect(monitoring[0]?.updates[0]?.body).toMatch(/^API has answered correctly since .* CES?T/);
+    expect(monitoring[0]?.updates[0]?.affectedComponents).toEqual([
+      { code: "api", name: "API", oldStatus: "major_outage", newStatus: "operational" },
+    ]);
 
     // Ten quiet minutes later (moved back in time rather than waited for), the heartbeat resolves it.
     await runInDurableObject(page, (_instance: StatusPage, state) => {
@@ -401,6 +410,8 @@ describe("automatic incidents", () => {
     });
     const tick = await page.tick();
     expect(tick.resolvedIncidents).toEqual([incident?.id]);
+    const resolved = (await pageObject().snapshot()).recentIncidents.find((i) => i.id === incident?.id);
+    expect(resolved?.updates[0]?.body).toMatch(/checks have passed since .* \d\d:\d\d:\d\d CES?T without/);
     expect(await openIncidents()).toEqual([]);
   });
 

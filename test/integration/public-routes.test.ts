@@ -119,6 +119,25 @@ describe("public pages", () => {
     expect((await fetchWorker("/components/ghost")).status).toBe(404);
   });
 
+  it("/components/:id lists the component's recent public incidents, and only those", async () => {
+    const page = pageObject();
+    await page.createIncident({
+      name: "Secret API drill",
+      body: "Not for customers.",
+      visibility: "internal",
+      componentIds: ["api"],
+    });
+    const api = await (await fetchWorker("/components/api")).text();
+    expect(api).toContain("<h2>Recent incidents</h2>");
+    expect(api).toContain(`href="/incidents/${ids.active}"`);
+    expect(api).not.toContain("Secret API drill");
+    // Incidents of the whole page or of other components are not this component's.
+    expect(api).not.toContain(`href="/incidents/${ids.resolved}"`);
+    const search = await (await fetchWorker("/components/search")).text();
+    expect(search).not.toContain(`href="/incidents/${ids.active}"`);
+    expect(search).toContain("No incidents in the last 90 days.");
+  });
+
   it("unknown paths get a real 404 page, HEAD too", async () => {
     const response = await fetchWorker("/wp-login.php");
     expect(response.status).toBe(404);

@@ -4,11 +4,11 @@ import {
   isQuietLongEnough,
   planAutoIncident,
   QUIET_PERIOD_MS,
+  resolvedText,
 } from "../../worker/core/monitors/auto-incident.ts";
 
 const at = Date.parse("2026-11-22T10:00:00Z");
 const down: AutoIncidentContext = {
-  monitorName: "API health",
   region: "default",
   transition: { from: "up", to: "down", at: at + 20_000, summary: "unexpected status 503 (expected 2xx)" },
   firstFailure: { at, summary: "timeout after 10000 ms" },
@@ -18,6 +18,7 @@ const down: AutoIncidentContext = {
   ],
   managed: null,
   coveredByPerson: false,
+  timeZone: "Europe/Berlin",
 };
 
 describe("planAutoIncident", () => {
@@ -30,8 +31,38 @@ describe("planAutoIncident", () => {
       components: { api: "major_outage" },
     });
     if (action.kind !== "open") throw new Error("expected open");
-    expect(action.body).toContain("First failing check: 2026-11-22 10:00 UTC, timeout after 10000 ms.");
-    expect(action.body).toContain("Latest: 2026-11-22 10:00 UTC, unexpected status 503 (expected 2xx).");
+    expect(action.body).toContain("First failing check at 22 Nov 2026, 11:00:00 CET: timeout after 10000 ms.");
+    expect(action.body).toContain("Latest at 11:00:20 CET: unexpected status 503 (expected 2xx).");
+  });
+
+  it("names the components a reader knows, never the monitor's id", () => {
+    const action = planAutoIncident(down);
+    if (action.kind !== "open") throw new Error("expected open");
+    expect(action.body).toMatch(/^Lookout's checks of REST API and Website are failing\./);
+    const recovered = planAutoIncident({
+      ...down,
+      transition: { from: "down", to: "up", at: at + 300_000, summary: "200 in 12 ms" },
+      managed: { id: "inc1", status: "investigating" },
+    });
+    if (recovered.kind !== "update") throw new Error("expected update");
+    expect(recovered.body).toBe(
+      "REST API and Website have answered correctly since 22 Nov 2026, 11:05:00 CET (200 in 12 ms). We are monitoring the recovery.",
+    );
+    const relapse = planAutoIncident({
+      ...down,
+      components: [{ id: "api", name: "REST API", status: "major_outage" }],
+      managed: { id: "inc1", status: "monitoring" },
+    });
+    if (relapse.kind !== "update") throw new Error("expected update");
+    expect(relapse.body).toBe(
+      "REST API is failing again since 22 Nov 2026, 11:00:20 CET: unexpected status 503 (expected 2xx). We are investigating.",
+    );
+  });
+
+  it("says when it resolved in the page's time zone, to the second", () => {
+    expect(resolvedText(at + 65_000, "America/New_York")).toBe(
+      "This incident has been resolved: checks have passed since 22 Nov 2026, 05:01:05 GMT-5 without a relapse.",
+    );
   });
 
   it("never opens a second incident for the same outage", () => {

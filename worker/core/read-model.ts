@@ -76,6 +76,8 @@ export interface ComponentDetail {
     since: string | null;
     lastSummary: string | null;
   }[];
+  /** Its public incidents of the last 90 days, newest first (at most 10). */
+  recentIncidents: IncidentView[];
 }
 
 export interface AffectedComponent {

@@ -1,6 +1,7 @@
 import type { ComponentDetail, ComponentView, PageSnapshot } from "../core/read-model.ts";
 import { formatUptime } from "../core/uptime.ts";
 import { formatDateTime, formatDay } from "./format.ts";
+import { HistoryItem } from "./history-page.tsx";
 import { LatencyChart } from "./latency-chart.tsx";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
@@ -27,7 +28,11 @@ export function ComponentPage({
   const days = [...component.uptimeDays].reverse();
   const group = snapshot.groups.find((g) => g.id === component.groupId);
   return (
-    <Layout page={snapshot.page} title={component.name}>
+    <Layout
+      page={snapshot.page}
+      title={component.name}
+      description={`Status of ${component.name} on the ${snapshot.page.name} status page: uptime, response times and recent incidents.`}
+    >
       <h1>{component.name}</h1>
       <p>
         <StatusLabel status={component.status} />
@@ -72,6 +77,19 @@ export function ComponentPage({
           </ul>
         </>
       ) : null}
+      <h2>Recent incidents</h2>
+      {detail.recentIncidents.length > 0 ? (
+        <ul class="history">
+          {detail.recentIncidents.map((incident) => (
+            <HistoryItem event={incident} page={snapshot.page} />
+          ))}
+        </ul>
+      ) : (
+        <p class="meta">No incidents in the last 90 days.</p>
+      )}
+      <p class="more">
+        <a href="/history">All incidents</a>
+      </p>
       <h2>Daily uptime</h2>
       <table class="daily">
         <caption class="sr">

@@ -19,7 +19,11 @@ export function EventPage({ event, snapshot }: { event: IncidentView | Maintenan
   const report = event.kind === "incident" ? event.report : null;
   const at = (iso: string) => <time datetime={iso}>{formatDateTime(iso, page.timeZone)}</time>;
   return (
-    <Layout page={page} title={event.name}>
+    <Layout
+      page={page}
+      title={event.name}
+      description={`${event.kind === "maintenance" ? "Maintenance" : "Incident"} on the ${page.name} status page: ${event.name} (${cancelledAt ? "cancelled" : INCIDENT_STATUS_LABELS[event.status].toLowerCase()}), with its timeline of updates.`}
+    >
       <article class={`event-page impact-${event.impact}`} aria-labelledby="event-title">
         <h1 id="event-title">{event.name}</h1>
         <dl class="facts">

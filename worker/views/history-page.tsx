@@ -62,7 +62,7 @@ export function HistoryPage({ page, history }: { page: PageInfo; history: Histor
   );
 }
 
-function HistoryItem({ event, page }: { event: Event; page: PageInfo }) {
+export function HistoryItem({ event, page }: { event: Event; page: PageInfo }) {
   const latest = event.updates[0];
   const lasted = durationOf(event);
   const scheduled = event.kind === "maintenance" && event.status === "scheduled";

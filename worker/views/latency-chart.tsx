@@ -9,23 +9,30 @@ interface ChartProps {
   label: string;
 }
 
-/** Polylines of the known stretches, in a width × height box, with a shared scale. */
-function lines(values: (number | null)[], width: number, height: number, max: number): string[] {
-  const step = values.length > 1 ? width / (values.length - 1) : width;
-  const runs: string[] = [];
-  let current: string[] = [];
+/**
+ * The known stretches in a width × height box, with a shared scale: a polyline
+ * for each run of two or more hours, a dot for an hour with no neighbour (a
+ * zero-length line draws nothing, so a new component's first hour would not show).
+ */
+function marks(values: (number | null)[], width: number, height: number, max: number) {
+  const x = (i: number) => (values.length > 1 ? (i * width) / (values.length - 1) : width / 2);
+  const runs: [number, number][][] = [];
+  let current: [number, number][] = [];
   values.forEach((value, i) => {
     if (value === null) {
-      if (current.length) runs.push(current.join(" "));
+      if (current.length) runs.push(current);
       current = [];
       return;
     }
-    const y = height - (value / max) * (height - 2) - 1;
-    current.push(`${(i * step).toFixed(1)},${y.toFixed(1)}`);
+    current.push([x(i), height - (value / max) * (height - 2) - 1]);
   });
-  if (current.length) runs.push(current.join(" "));
-  // A single point would draw nothing: give it a tiny stroke so it shows.
-  return runs.map((run) => (run.includes(" ") ? run : `${run} ${run}`));
+  if (current.length) runs.push(current);
+  return runs.map((run) => {
+    const [first] = run;
+    if (run.length === 1 && first)
+      return <circle class="dot" cx={first[0].toFixed(1)} cy={first[1].toFixed(1)} r="1" />;
+    return <polyline points={run.map(([px, py]) => `${px.toFixed(1)},${py.toFixed(1)}`).join(" ")} />;
+  });
 }
 
 function summary(values: (number | null)[]): { min: number; max: number; mean: number } | null {
@@ -50,9 +57,7 @@ export function LatencySparkline({ values, label }: ChartProps) {
       role="img"
       aria-label={`${label}: ${stats.mean} ms on average, ${stats.min}–${stats.max} ms`}
     >
-      {lines(values, 120, 24, Math.max(stats.max, 1)).map((points) => (
-        <polyline points={points} />
-      ))}
+      {marks(values, 120, 24, Math.max(stats.max, 1))}
     </svg>
   );
 }
@@ -71,9 +76,7 @@ export function LatencyChart({ values, label }: ChartProps) {
         aria-label={`${label}: ${stats.mean} ms on average, ${stats.min}–${stats.max} ms`}
       >
         <line class="axis" x1="0" y1="119" x2="480" y2="119" />
-        {lines(values, 480, 120, top).map((points) => (
-          <polyline points={points} />
-        ))}
+        {marks(values, 480, 120, top)}
       </svg>
       <figcaption class="meta">
         {label}. Up to {top} ms; mean {stats.mean} ms, fastest hour {stats.min} ms, slowest hour {stats.max} ms.

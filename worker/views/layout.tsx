@@ -4,12 +4,17 @@ import type { PageInfo } from "../core/read-model.ts";
 export interface LayoutProps {
   page: PageInfo;
   title?: string;
+  /** For search results and link previews; the page's own summary when left out. */
+  description?: string;
   children: Child;
 }
 
 /** The frame every public page shares: landmarks, one stylesheet, no script. */
-export function Layout({ page, title, children }: LayoutProps) {
+export function Layout({ page, title, description, children }: LayoutProps) {
   const fullTitle = title ? `${title} · ${page.name} Status` : `${page.name} Status`;
+  const summary =
+    description ??
+    `Is ${page.name} up? Live status of each ${page.name} component, current incidents and scheduled maintenance.`;
   return (
     <html lang="en">
       <head>
@@ -17,6 +22,7 @@ export function Layout({ page, title, children }: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content="light dark" />
         <title>{fullTitle}</title>
+        <meta name="description" content={summary} />
         <link rel="stylesheet" href="/css/lookout.css" />
         <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
         <link rel="alternate" type="application/rss+xml" title={`${page.name} Status (RSS)`} href="/history.rss" />
@@ -41,10 +47,23 @@ export function Layout({ page, title, children }: LayoutProps) {
           {children}
         </main>
         <footer class="site">
-          <p class="wrap">
-            <a href="/api/v2/summary.json">JSON API</a> · <a href="/history">Incident history</a> ·{" "}
-            <a href="/history.rss">RSS</a> · <a href="/history.atom">Atom</a> · Powered by Lookout
-          </p>
+          <div class="wrap">
+            <ul>
+              <li>
+                <a href="/api/v2/summary.json">JSON API</a>
+              </li>
+              <li>
+                <a href="/history">Incident history</a>
+              </li>
+              <li>
+                <a href="/history.rss">RSS</a>
+              </li>
+              <li>
+                <a href="/history.atom">Atom</a>
+              </li>
+            </ul>
+            <p>Powered by Lookout</p>
+          </div>
         </footer>
       </body>
     </html>

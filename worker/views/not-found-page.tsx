@@ -6,7 +6,7 @@ export function NotFoundPage({ page, what }: { page: PageInfo; what: string }) {
     <Layout page={page} title="Not found">
       <h1>Not found</h1>
       <p>{what}</p>
-      <p>
+      <p class="more">
         <a href="/">Back to the current status</a>
       </p>
     </Layout>

@@ -9,9 +9,13 @@ export function SubscribeForm({ components, error }: { components: ComponentView
     <section class="subscribe" aria-labelledby="subscribe-title">
       <h2 id="subscribe-title">Get updates by email</h2>
       <form method="post" action="/subscribe">
-        <label for="subscribe-email">Email address</label>{" "}
-        <input id="subscribe-email" name="email" type="email" required autocomplete="email" maxlength={254} />{" "}
-        <button type="submit">Subscribe</button>
+        <div class="field-row">
+          <div class="field">
+            <label for="subscribe-email">Email address</label>
+            <input id="subscribe-email" name="email" type="email" required autocomplete="email" maxlength={254} />
+          </div>
+          <button type="submit">Subscribe</button>
+        </div>
         {error ? (
           <p class="form-error" role="alert">
             {error}
@@ -19,7 +23,7 @@ export function SubscribeForm({ components, error }: { components: ComponentView
         ) : null}
         <details>
           <summary>Only some components</summary>
-          <fieldset>
+          <fieldset class="choices">
             <legend>Tell me about</legend>
             {components.map((component) => (
               <label class="choice">

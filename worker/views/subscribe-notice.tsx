@@ -7,7 +7,7 @@ export function SubscribeNotice({ page, title }: { page: PageInfo; title: string
     <Layout page={page} title={title}>
       <article class="notice">
         <h1>{title}</h1>
-        <p>
+        <p class="more">
           <a href="/#subscribe-title">Back to the subscribe form</a>
         </p>
       </article>

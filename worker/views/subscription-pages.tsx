@@ -22,7 +22,7 @@ export function CheckInbox({ page }: { page: PageInfo }) {
         If the address can receive mail, a message is on its way. Follow the link in it to confirm; until then nothing
         else is sent.
       </p>
-      <p>
+      <p class="more">
         <a href="/">Back to the current status</a>
       </p>
     </Notice>
@@ -68,7 +68,7 @@ export function ManageSubscription({
     return (
       <Notice page={page} title="You are unsubscribed">
         <p>Nothing more will be sent to {subscriber.address}.</p>
-        <p>
+        <p class="more">
           <a href="/#subscribe-title">Subscribe again</a>
         </p>
       </Notice>
@@ -86,8 +86,9 @@ export function ManageSubscription({
         {subscriber.state === "pending" ? " once you confirm from the mail we sent." : "."}
       </p>
       <form method="post" action={action}>
-        <fieldset>
-          <legend>Tell me about (none ticked: everything)</legend>
+        <fieldset class="choices">
+          <legend>Tell me about</legend>
+          <p class="meta">None ticked: every component.</p>
           {components.map((component) => (
             <label class="choice">
               <input type="checkbox" name="components" value={component.id} checked={chosen.has(component.id)} />{" "}
@@ -97,9 +98,15 @@ export function ManageSubscription({
         </fieldset>
         <button type="submit">Save</button>
       </form>
-      <form method="post" action={`${action}/unsubscribe`}>
-        <button type="submit">Unsubscribe</button>
-      </form>
+      <section class="leave" aria-labelledby="unsubscribe-title">
+        <h2 id="unsubscribe-title">Unsubscribe</h2>
+        <p>Stop every update to {subscriber.address}.</p>
+        <form method="post" action={`${action}/unsubscribe`}>
+          <button type="submit" class="secondary">
+            Unsubscribe
+          </button>
+        </form>
+      </section>
     </Notice>
   );
 }

@@ -1,3 +1,4 @@
+import { formatExact } from "../reports/exact-time.ts";
 import type { ComponentStatus, Impact } from "../statuses.ts";
 import type { MonitorState } from "./state-machine.ts";
 
@@ -5,7 +6,6 @@ import type { MonitorState } from "./state-machine.ts";
 export const QUIET_PERIOD_MS = 10 * 60_000;
 
 export interface AutoIncidentContext {
-  monitorName: string;
   region: string;
   transition: { from: MonitorState; to: MonitorState; at: number; summary: string };
   firstFailure: { at: number; summary: string } | null;
@@ -15,6 +15,8 @@ export interface AutoIncidentContext {
   managed: { id: string; status: string } | null;
   /** Whether a person is already running an open incident on one of these components. */
   coveredByPerson: boolean;
+  /** The page's time zone (config `page.timeZone`): the text is read beside the page's other times. */
+  timeZone: string;
 }
 
 export type AutoIncidentAction =
@@ -56,30 +58,38 @@ export function isQuietLongEnough(recoveredAt: number, now: number): boolean {
   return now - recoveredAt >= QUIET_PERIOD_MS;
 }
 
-export function resolvedText(recoveredAt: number): string {
-  return `This incident has been resolved: checks have passed since ${clock(recoveredAt)} without a relapse.`;
+export function resolvedText(recoveredAt: number, timeZone: string): string {
+  return `This incident has been resolved: checks have passed since ${formatExact(recoveredAt, timeZone)} without a relapse.`;
 }
 
-function detectedText({ monitorName, region, transition, firstFailure }: AutoIncidentContext): string {
+/*
+ * Readers know components, not monitors: the text names the components the
+ * monitor checks (by their display names) and gives times in the page's time
+ * zone to the second, like the rest of the page and the drafted report.
+ */
+
+function detectedText({ region, transition, firstFailure, components, timeZone }: AutoIncidentContext): string {
   const first = firstFailure ?? { at: transition.at, summary: transition.summary };
   return [
-    `Lookout's checks of ${monitorName} are failing${region === "default" ? "" : ` from ${region}`}.`,
-    `First failing check: ${clock(first.at)}, ${first.summary}.`,
-    `Latest: ${clock(transition.at)}, ${transition.summary}.`,
+    `Lookout's checks of ${subject(components)} are failing${region === "default" ? "" : ` from ${region}`}.`,
+    `First failing check at ${formatExact(first.at, timeZone)}: ${first.summary}.`,
+    `Latest at ${formatExact(transition.at, timeZone, first.at)}: ${transition.summary}.`,
     "We are investigating.",
   ].join("\n");
 }
 
-function recoveredText({ monitorName, transition }: AutoIncidentContext): string {
-  return `${monitorName} has answered correctly since ${clock(transition.at)} (${transition.summary}). We are monitoring the recovery.`;
+function recoveredText({ components, transition, timeZone }: AutoIncidentContext): string {
+  const has = components.length === 1 ? "has" : "have";
+  return `${subject(components)} ${has} answered correctly since ${formatExact(transition.at, timeZone)} (${transition.summary}). We are monitoring the recovery.`;
 }
 
-function relapseText({ monitorName, transition }: AutoIncidentContext): string {
-  return `${monitorName} is failing again since ${clock(transition.at)}: ${transition.summary}. We are investigating.`;
+function relapseText({ components, transition, timeZone }: AutoIncidentContext): string {
+  const is = components.length === 1 ? "is" : "are";
+  return `${subject(components)} ${is} failing again since ${formatExact(transition.at, timeZone)}: ${transition.summary}. We are investigating.`;
 }
 
-function clock(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+function subject(components: AutoIncidentContext["components"]): string {
+  return joinNames(components.map((c) => c.name));
 }
 
 function joinNames(names: string[]): string {
