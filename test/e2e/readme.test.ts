@@ -60,7 +60,7 @@ describe("README against a fresh npm start", () => {
     const printed = output.slice(output.indexOf("  Lookout is running."));
     const shownLines = (shown?.body ?? "").split("\n").map((line) => line.trimEnd());
     const printedLines = printed.split("\n").map((line) => line.trimEnd());
-    const start = printedLines.findIndex((line) => line === shownLines[0]);
+    const start = printedLines.indexOf(shownLines[0] ?? "");
     expect(printedLines.slice(start, start + shownLines.length)).toEqual(shownLines);
   });
 

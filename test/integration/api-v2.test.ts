@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
+import { STATUSPAGE_COMPONENT_KEYS } from "../helpers/statuspage-keys.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 const ENDPOINTS = {
@@ -15,21 +16,6 @@ const ENDPOINTS = {
 } as const;
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const COMPONENT_KEYS = [
-  "id",
-  "name",
-  "status",
-  "created_at",
-  "updated_at",
-  "position",
-  "description",
-  "showcase",
-  "start_date",
-  "group_id",
-  "page_id",
-  "group",
-  "only_show_if_degraded",
-];
 const INCIDENT_KEYS = [
   "id",
   "name",
@@ -154,7 +140,7 @@ describe("Statuspage v2 JSON with incidents and maintenances", () => {
     const { components, page } = await get("/api/v2/components.json");
     expect(components).toHaveLength(13 + 4);
     for (const component of components) {
-      const expected = component.group ? [...COMPONENT_KEYS, "components"] : COMPONENT_KEYS;
+      const expected = component.group ? [...STATUSPAGE_COMPONENT_KEYS, "components"] : STATUSPAGE_COMPONENT_KEYS;
       expect(Object.keys(component).sort()).toEqual([...expected].sort());
       expect(component.page_id).toBe(page.id);
       expect(component.created_at).toMatch(ISO);

@@ -72,7 +72,8 @@ describe("monitoring", () => {
     const detail = await get("/components/api");
     for (const window of ["24 hours", "7 days", "30 days", "90 days"]) expect(detail).toContain(`<dt>${window}</dt>`);
     expect(detail).toContain('class="latency-chart"');
-    expect(detail).toMatch(/<polyline points="[\d., ]+"/);
+    // One check so far: one hour with a mean, drawn as a dot (a run of hours is a line).
+    expect(detail).toMatch(/<circle class="dot" cx="[\d.]+" cy="[\d.]+"|<polyline points="[\d., ]+"/);
     expect(detail).toMatch(/api-health<\/strong>: passing since/);
     // A component no monitor drives has bars but no response-time chart.
     expect(await get("/components/db")).not.toContain("latency-chart");

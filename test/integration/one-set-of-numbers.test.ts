@@ -6,6 +6,7 @@ import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import { NOTHING_OBSERVED } from "../../worker/core/reports/monitor-evidence.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
+import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
@@ -31,18 +32,8 @@ let declared = 0;
 let recovered = 0;
 let incidentId = "";
 
-function report(state: MonitorReport["state"], transition: MonitorReport["transition"], at = now): MonitorReport {
-  return {
-    monitorId: "api",
-    region: "default",
-    at: transition?.at ?? at,
-    state,
-    since: transition?.at ?? at,
-    transition,
-    latency: null,
-    rollups: [],
-  };
-}
+const report = (state: MonitorReport["state"], transition: MonitorReport["transition"], at = now) =>
+  monitorReport("api", at, state, transition);
 
 beforeAll(async () => {
   // The test drives the monitor's reports itself: no Monitor object may check the demo targets meanwhile.

@@ -6,6 +6,7 @@ import type { ReceivedWebhook } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
+import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
@@ -41,16 +42,15 @@ describe("a monitor-only status change", () => {
     expect(await alarmAt()).toBeNull();
 
     const now = Date.now();
-    const outcome = await pageObject().reportMonitor({
-      monitorId: "slack",
-      region: "default",
-      at: now,
-      state: "down",
-      since: now,
-      transition: { from: "up", to: "down", at: now, summary: "unexpected status 503", firstFailure: null },
-      latency: null,
-      rollups: [],
-    });
+    const outcome = await pageObject().reportMonitor(
+      monitorReport("slack", now, "down", {
+        from: "up",
+        to: "down",
+        at: now,
+        summary: "unexpected status 503",
+        firstFailure: null,
+      }),
+    );
     expect(outcome.incidentId).toBeNull();
     expect(outcome.changes.map((c) => c.code)).toEqual(["slack"]);
     // Alarms fire on their own here as in production: wait for the receiver, never call tick().

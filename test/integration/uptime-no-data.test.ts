@@ -5,6 +5,7 @@ import { createApp } from "../../worker/app.tsx";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import type { PageSnapshot } from "../../worker/core/read-model.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
+import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
@@ -22,18 +23,8 @@ const get = async (path: string) => (await app.request(`https://status.test${pat
 let now = 0;
 let afterSilence: PageSnapshot;
 
-function report(at: number, state: MonitorReport["state"], transition: MonitorReport["transition"]): MonitorReport {
-  return {
-    monitorId: "eu-west",
-    region: "default",
-    at,
-    state,
-    since: transition?.at ?? at,
-    transition,
-    latency: null,
-    rollups: [],
-  };
-}
+const report = (at: number, state: MonitorReport["state"], transition: MonitorReport["transition"]) =>
+  monitorReport("eu-west", at, state, transition);
 
 beforeAll(async () => {
   // The test drives the reports itself: no Monitor object may check the demo targets meanwhile.

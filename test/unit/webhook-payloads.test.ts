@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ComponentView, IncidentView, MaintenanceView, PageSnapshot } from "../../worker/core/read-model.ts";
 import { componentWebhook, incidentWebhook, testWebhook } from "../../worker/core/webhooks/payloads.ts";
+import { STATUSPAGE_COMPONENT_KEYS } from "../helpers/statuspage-keys.ts";
 
 /**
  * What a Statuspage consumer reads from a webhook, per statuspage-v2.md's
@@ -150,22 +151,6 @@ const STATUSPAGE_INCIDENT_DEFAULTS = {
   scheduled_auto_transition: false,
 };
 
-const COMPONENT_KEYS = [
-  "id",
-  "name",
-  "status",
-  "created_at",
-  "updated_at",
-  "position",
-  "description",
-  "showcase",
-  "start_date",
-  "group_id",
-  "page_id",
-  "group",
-  "only_show_if_degraded",
-].sort();
-
 describe("webhook payloads", () => {
   it("an incident carries every key Statuspage sends, with its null/false defaults", () => {
     const payload = incidentWebhook(snapshot, incident, "u2", meta) as unknown as Record<
@@ -216,7 +201,7 @@ describe("webhook payloads", () => {
       },
       meta,
     ) as unknown as Record<string, Record<string, unknown>>;
-    expect(Object.keys(payload.component ?? {}).sort()).toEqual(COMPONENT_KEYS);
+    expect(Object.keys(payload.component ?? {}).sort()).toEqual(STATUSPAGE_COMPONENT_KEYS);
     expect(payload.component).toMatchObject({
       id: "api",
       name: "API",
