@@ -23,6 +23,13 @@ describe("the words around uptime figures", () => {
     expect(windowCaption(week, "7 days")).toBe("100.00% uptime over the last 7 days");
   });
 
+  it("never says 0 s of data beside a percentage: a component a few seconds old has less than a minute", () => {
+    const fresh = windowsOf({ transitions: [{ at: now - 300, status: "operational" }], since: 0 });
+    const ninety = fresh.get("90 days");
+    if (!ninety) throw new Error("no 90-day window");
+    expect(windowCaption(ninety, "90 days")).toBe("100.00% uptime over less than a minute of data in the last 90 days");
+  });
+
   it("says no data when nothing was observed", () => {
     const unborn = windowsOf({ transitions: [], since: now });
     const day = unborn.get("24 hours");

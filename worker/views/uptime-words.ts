@@ -8,9 +8,11 @@ import { formatDay, formatDuration } from "./format.ts";
  * wherever it is shown (docs/decisions/0023-one-uptime-definition.md).
  */
 
-/** "1 h 5 min of data", "12 days of data" when part of the window had none, else null. */
+/** "1 h 5 min of data", "12 days of data", "less than a minute of data" when part of the window had none, else null. */
 export function coverageWords(t: Tally): string | null {
   if (t.observedSeconds <= 0 || !partlyObserved(t)) return null;
+  // Under a minute, a duration would round to "0 s" beside a percentage: say how little it is.
+  if (t.observedSeconds < 60) return "less than a minute of data";
   // Whole days past two days, rounded down: coverage is never overstated.
   const days = Math.floor(t.observedSeconds / 86_400);
   return `${days >= 2 ? `${days} days` : formatDuration(t.observedSeconds)} of data`;
