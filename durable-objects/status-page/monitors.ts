@@ -10,6 +10,7 @@ import { fingerprint } from "../../worker/core/page-id.ts";
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
 import { type ComponentStatus, componentSeverity } from "../../worker/core/statuses.ts";
 import { followWithIncident } from "./auto-incidents.ts";
+import { noteMonitorIntervals } from "./no-data.ts";
 import { setComponentStatus } from "./writes.ts";
 
 /** Recent latency is kept this long for the page's sparklines and charts. */
@@ -74,6 +75,10 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
     sql.exec(`UPDATE monitor_instances SET removed_at = ? WHERE monitor_id = ? AND removed_at IS NULL`, now, row.id);
     sql.exec(`DELETE FROM monitor_components WHERE monitor_id = ?`, row.id);
   }
+  noteMonitorIntervals(
+    sql,
+    config.monitors.map((m) => m.intervalSeconds),
+  );
 }
 
 /** Adds a report's answered checks to its components' hourly response times, and forgets hours past the window. */
