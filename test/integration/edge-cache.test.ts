@@ -116,6 +116,30 @@ describe("edge cache", () => {
     expect(changed.status).toBe(200);
   });
 
+  it("gives the gzip and the plain body each its own ETag, and a 304 only for the one being served", async () => {
+    const { get } = setup();
+    const path = "/api/v2/status.json";
+    const plain = (await get(path)).headers.get("etag") ?? "";
+    const zipped = (await get(path, { "accept-encoding": "gzip" })).headers.get("etag") ?? "";
+    expect(plain).toMatch(/^".+"$/);
+    expect(zipped).toBe(`${plain.slice(0, -1)}-gz"`);
+    // Each kind of client revalidates its own copy.
+    expect((await get(path, { "if-none-match": plain })).status).toBe(304);
+    const gzip304 = await get(path, { "if-none-match": zipped, "accept-encoding": "gzip" });
+    expect(gzip304.status).toBe(304);
+    expect(gzip304.headers.get("etag")).toBe(zipped);
+    // A validator of the other coding names other bytes: the full body, in the coding this client reads.
+    const plainClient = await get(path, { "if-none-match": zipped });
+    expect(plainClient.status).toBe(200);
+    expect(plainClient.headers.get("content-encoding")).toBeNull();
+    expect(plainClient.headers.get("etag")).toBe(plain);
+    expect(JSON.parse(await plainClient.text())).toHaveProperty("status");
+    const gzipClient = await get(path, { "if-none-match": plain, "accept-encoding": "gzip" });
+    expect(gzipClient.status).toBe(200);
+    expect(gzipClient.headers.get("content-encoding")).toBe("gzip");
+    expect(gzipClient.headers.get("etag")).toBe(zipped);
+  });
+
   it("coalesces concurrent misses into one read of the object", async () => {
     const { get, state } = setup();
     state.delayMs = 50;

@@ -231,14 +231,18 @@ export class EdgeCache {
 
   #respond(request: Request, entry: Entry, state: CacheState, now: number): Response {
     const headers = this.#headers(entry, state, now);
-    headers.set("etag", entry.etag);
+    const gzipped = acceptsGzip(clientAcceptEncoding(request));
+    // Strong validators differ per content coding (RFC 9110 §8.8.3): the gzip bytes get their own.
+    const etag = gzipped ? gzipEtag(entry.etag) : entry.etag;
+    headers.set("etag", etag);
     // Browsers and caches in front keep it no longer than the rest of its freshness window.
     const left = Math.max(0, Math.floor((entry.currentAt + this.#options.freshMs - now) / 1000));
     headers.set("cache-control", `public, max-age=${left}`);
-    if (entry.status === 200 && matchesEtag(request.headers.get("if-none-match"), entry.etag)) {
+    // A 304 only for the representation this client would be sent.
+    if (entry.status === 200 && matchesEtag(request.headers.get("if-none-match"), etag)) {
       return new Response(null, { status: 304, headers });
     }
-    if (acceptsGzip(clientAcceptEncoding(request))) {
+    if (gzipped) {
       headers.set("content-encoding", "gzip");
       return new Response(entry.gzipped, { status: entry.status, headers, encodeBody: "manual" });
     }
@@ -297,6 +301,11 @@ async function etagOf(body: string): Promise<string> {
   return `"${btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")}"`;
+}
+
+/** The gzip representation's validator: the plain body's, marked inside the quotes. */
+function gzipEtag(etag: string): string {
+  return etag.endsWith('"') ? `${etag.slice(0, -1)}-gz"` : etag;
 }
 
 function matchesEtag(header: string | null, etag: string): boolean {
