@@ -77,7 +77,11 @@ export class Site {
         check: async () => stampOf(await this.#read(c.env)),
         render: async () => {
           const read = await this.#read(c.env);
-          return { rendered: await render({ snapshot: read.snapshot, reader }), stamp: stampOf(read) };
+          return {
+            rendered: await render({ snapshot: read.snapshot, reader }),
+            stamp: stampOf(read),
+            timeZone: read.snapshot.page.timeZone,
+          };
         },
       },
       (promise) => waitUntil(c, promise),

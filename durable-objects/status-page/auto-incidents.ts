@@ -66,7 +66,9 @@ export function followWithIncident(
     case "none":
       return null;
     case "open": {
-      // Component statuses are already set by the monitors; the incident records them without changing them.
+      // Component statuses are already set by the monitors; the incident records them without changing them,
+      // as every update does ("Group - Component", old and new status; writes.ts concernedComponents), and the
+      // incident page shows each component's worst declared status from them, as for a person's incident.
       // Impact began at the first failing check: time to detect is measured from there (decision 0023).
       const id = createIncident(
         sql,
@@ -78,18 +80,13 @@ export function followWithIncident(
           startedAt: iso(Math.min(transition.firstFailure?.at ?? transition.at, now)),
         },
         now,
+        changes,
       );
       sql.exec(`UPDATE incidents SET managed_by_monitor = ? WHERE id = ?`, report.monitorId, id);
-      recordComponents(sql, firstUpdateOf(sql, id), components, changes);
       return id;
     }
     case "update":
-      recordComponents(
-        sql,
-        addIncidentUpdate(sql, action.incidentId, { status: action.status, body: action.body }, now),
-        components,
-        changes,
-      );
+      addIncidentUpdate(sql, action.incidentId, { status: action.status, body: action.body }, now, changes);
       sql.exec(
         `UPDATE incidents SET recovered_at = ? WHERE id = ?`,
         action.status === "monitoring" ? transition.at : null,
@@ -125,43 +122,4 @@ export function handOverToPerson(sql: SqlStorage, incidentId: string): void {
 
 function pageTimeZone(sql: SqlStorage): string {
   return (JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null)?.timeZone ?? "Etc/UTC";
-}
-
-/** A new incident's one update. */
-function firstUpdateOf(sql: SqlStorage, incidentId: string): string {
-  return sql.exec<{ id: string }>(`SELECT id FROM incident_updates WHERE incident_id = ? LIMIT 1`, incidentId).one().id;
-}
-
-/**
- * The monitors set the statuses before the incident exists, so the update
- * records them as a person's update would (Statuspage's affected_components:
- * old and new status, the same when unchanged). The incident page shows each
- * component's worst declared status from these, as it does for manual incidents.
- */
-function recordComponents(
-  sql: SqlStorage,
-  updateId: string,
-  components: { id: string; name: string; status: ComponentStatus }[],
-  changes: readonly AffectedComponent[],
-): void {
-  const linked = new Set(
-    sql
-      .exec<{ component_id: string }>(
-        `SELECT ic.component_id FROM incident_components ic JOIN incident_updates u ON u.incident_id = ic.incident_id
-         WHERE u.id = ?`,
-        updateId,
-      )
-      .toArray()
-      .map((row) => row.component_id),
-  );
-  const recorded: AffectedComponent[] = components
-    .filter((c) => linked.has(c.id))
-    .map((c) => ({
-      code: c.id,
-      name: c.name,
-      oldStatus: changes.find((change) => change.code === c.id)?.oldStatus ?? c.status,
-      newStatus: c.status,
-    }));
-  if (recorded.length === 0) return;
-  sql.exec(`UPDATE incident_updates SET affected_components = ? WHERE id = ?`, JSON.stringify(recorded), updateId);
 }

@@ -86,7 +86,17 @@ function recordedChange(sql: SqlStorage, componentId: string, status: ComponentS
   return { code: componentId, name: row.name, oldStatus: "operational", newStatus: status };
 }
 
-export function createIncident(sql: SqlStorage, input: NewIncident, now: number): string {
+/**
+ * `madeBefore`: component status changes already made in this transaction by
+ * someone else (the monitors, for an automatic incident), recorded as the first
+ * update's for the components the incident concerns.
+ */
+export function createIncident(
+  sql: SqlStorage,
+  input: NewIncident,
+  now: number,
+  madeBefore: readonly AffectedComponent[] = [],
+): string {
   const id = newId();
   const status = input.status ?? "investigating";
   const startedAt = input.startedAt ? Date.parse(input.startedAt) : now;
@@ -115,11 +125,19 @@ export function createIncident(sql: SqlStorage, input: NewIncident, now: number)
     { status, body: input.body, components: input.components, deliverNotifications: input.deliverNotifications },
     now,
     status !== "resolved",
+    madeBefore,
   );
   return id;
 }
 
-export function addIncidentUpdate(sql: SqlStorage, incidentId: string, input: NewIncidentUpdate, now: number): string {
+/** `madeBefore`: as for `createIncident`. */
+export function addIncidentUpdate(
+  sql: SqlStorage,
+  incidentId: string,
+  input: NewIncidentUpdate,
+  now: number,
+  madeBefore: readonly AffectedComponent[] = [],
+): string {
   const incident = sql.exec<{ kind: string }>(`SELECT kind FROM incidents WHERE id = ?`, incidentId).toArray()[0];
   if (!incident) throw new NotFoundError(`unknown incident "${incidentId}"`);
   // The first time each stage is reached is what a report measures; reopening clears the resolution.
@@ -136,7 +154,7 @@ export function addIncidentUpdate(sql: SqlStorage, incidentId: string, input: Ne
     incidentId,
   );
   linkComponents(sql, incidentId, Object.keys(input.components ?? {}));
-  return insertUpdate(sql, incidentId, input, now);
+  return insertUpdate(sql, incidentId, input, now, true, madeBefore);
 }
 
 export function createMaintenance(sql: SqlStorage, input: NewMaintenance, now: number): string {
@@ -184,13 +202,14 @@ function insertUpdate(
   input: NewIncidentUpdate,
   now: number,
   applyComponents = true,
+  madeBefore: readonly AffectedComponent[] = [],
 ): string {
   const changes = Object.entries(input.components ?? {})
     .map(([componentId, status]) =>
       applyComponents ? setComponentStatus(sql, componentId, status, now) : recordedChange(sql, componentId, status),
     )
     .filter((change): change is AffectedComponent => change !== null);
-  const affected = concernedComponents(sql, incidentId, changes);
+  const affected = concernedComponents(sql, incidentId, changes, madeBefore);
   const id = newId();
   sql.exec(
     `INSERT INTO incident_updates (id, incident_id, status, body, created_at, updated_at, display_at,
@@ -220,9 +239,17 @@ function insertUpdate(
  * its status then (old = new) when it made none; grouped ones named
  * "Group - Component". Taken at write time, so the record says what was true
  * when the update was posted, whatever set the status (a person or a monitor).
+ * `madeBefore` (changes the monitors made just before) only supplies the old
+ * status of components the incident concerns; it adds none.
  */
-function concernedComponents(sql: SqlStorage, incidentId: string, changes: AffectedComponent[]): AffectedComponent[] {
+function concernedComponents(
+  sql: SqlStorage,
+  incidentId: string,
+  changes: AffectedComponent[],
+  madeBefore: readonly AffectedComponent[] = [],
+): AffectedComponent[] {
   const changed = new Map(changes.map((change) => [change.code, change]));
+  const earlier = new Map(madeBefore.map((change) => [change.code, change]));
   const linked = sql
     .exec<{ id: string; name: string; status: ComponentStatus; group_name: string | null }>(
       `SELECT c.id, c.name, c.status, g.name AS group_name FROM incident_components ic
@@ -238,7 +265,7 @@ function concernedComponents(sql: SqlStorage, incidentId: string, changes: Affec
     return {
       code: row.id,
       name: affectedComponentName(row.name, row.group_name),
-      oldStatus: change?.oldStatus ?? row.status,
+      oldStatus: change?.oldStatus ?? earlier.get(row.id)?.oldStatus ?? row.status,
       newStatus: change?.newStatus ?? row.status,
     };
   });

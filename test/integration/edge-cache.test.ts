@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
 import type { PageSnapshot } from "../../worker/core/read-model.ts";
 import type { StatusPageReader } from "../../worker/site.ts";
+import { formatDateTime } from "../../worker/views/format.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /** A reader in front of the real object that counts reads and can be made to fail. */
@@ -115,6 +116,30 @@ describe("edge cache", () => {
     expect(changed.status).toBe(200);
   });
 
+  it("gives the gzip and the plain body each its own ETag, and a 304 only for the one being served", async () => {
+    const { get } = setup();
+    const path = "/api/v2/status.json";
+    const plain = (await get(path)).headers.get("etag") ?? "";
+    const zipped = (await get(path, { "accept-encoding": "gzip" })).headers.get("etag") ?? "";
+    expect(plain).toMatch(/^".+"$/);
+    expect(zipped).toBe(`${plain.slice(0, -1)}-gz"`);
+    // Each kind of client revalidates its own copy.
+    expect((await get(path, { "if-none-match": plain })).status).toBe(304);
+    const gzip304 = await get(path, { "if-none-match": zipped, "accept-encoding": "gzip" });
+    expect(gzip304.status).toBe(304);
+    expect(gzip304.headers.get("etag")).toBe(zipped);
+    // A validator of the other coding names other bytes: the full body, in the coding this client reads.
+    const plainClient = await get(path, { "if-none-match": zipped });
+    expect(plainClient.status).toBe(200);
+    expect(plainClient.headers.get("content-encoding")).toBeNull();
+    expect(plainClient.headers.get("etag")).toBe(plain);
+    expect(JSON.parse(await plainClient.text())).toHaveProperty("status");
+    const gzipClient = await get(path, { "if-none-match": plain, "accept-encoding": "gzip" });
+    expect(gzipClient.status).toBe(200);
+    expect(gzipClient.headers.get("content-encoding")).toBe("gzip");
+    expect(gzipClient.headers.get("etag")).toBe(zipped);
+  });
+
   it("coalesces concurrent misses into one read of the object", async () => {
     const { get, state } = setup();
     state.delayMs = 50;
@@ -218,11 +243,31 @@ describe("edge cache", () => {
     expect(onError.headers.get("x-lookout-stale-since")).toBe(renderedAt);
     expect(onError.headers.get("cache-control")).toBe("no-store");
     const body = await onError.text();
-    expect(body).toContain(`This page could not be refreshed since <time datetime="${renderedAt}">`);
+    // In the page's time zone and the format of every other exact time on it, not in UTC.
+    const { timeZone } = (await pageObject().snapshot()).page;
+    expect(timeZone).not.toMatch(/UTC/);
+    expect(body).toContain(
+      `This page could not be refreshed since <time datetime="${renderedAt}">${formatDateTime(renderedAt, timeZone)}</time>;`,
+    );
     expect(body).toContain("it shows what we knew then");
     // The notice is added to the copy, nothing else of it changes.
     expect(body.replace(/<p class="stale-notice"[\s\S]*?<\/p>/, "")).toBe(goodBody);
     expect(goodBody).not.toContain("stale-notice");
+  });
+
+  it("shows the stale notice's time in the page's time zone for a copy from the data centre's cache too", async () => {
+    const first = setup({ sharedCache: true });
+    await first.get("/history");
+    const renderedAt = new Date(first.clock.now).toISOString();
+    // Another isolate, a minute later, with the object failing: all it has is the data centre's copy.
+    const second = setup({ sharedCache: true, clock: { now: first.clock.now + 60_000 } });
+    second.state.failing = true;
+    const stale = await second.get("/history");
+    expect(stale.headers.get("x-lookout-cache")).toBe("STALE-ERROR");
+    const { timeZone } = (await pageObject().snapshot()).page;
+    expect(await stale.text()).toContain(
+      `since <time datetime="${renderedAt}">${formatDateTime(renderedAt, timeZone)}</time>;`,
+    );
   });
 
   it("marks stale JSON and feeds with headers, their bodies untouched", async () => {

@@ -20,7 +20,8 @@ export interface Stamp {
 /** Where the cache asks for the current state: a cheap version check, and a full render. */
 export interface Origin {
   check(): Promise<Stamp>;
-  render(): Promise<{ rendered: Rendered; stamp: Stamp }>;
+  /** `timeZone`: the page's, kept with the copy so a stale notice can show its time as the page does. */
+  render(): Promise<{ rendered: Rendered; stamp: Stamp; timeZone: string }>;
 }
 
 interface Entry extends Rendered {
@@ -28,6 +29,8 @@ interface Entry extends Rendered {
   version: string;
   /** The copy was known to show the current state at this time. */
   currentAt: number;
+  /** The page's time zone when the copy was rendered: the stale notice shows `currentAt` in it. */
+  timeZone: string;
   /** The body compressed once here, so a hit costs no compression and ships a tenth of the bytes. */
   gzipped: ArrayBuffer;
 }
@@ -51,6 +54,7 @@ export type CacheState = "HIT" | "MISS" | "REVALIDATED" | "STALE-ERROR";
 
 const CURRENT_AT = "x-lookout-current-at";
 const VERSION = "x-lookout-version";
+const TIME_ZONE = "x-lookout-time-zone";
 
 class RevalidationTimeout extends Error {}
 
@@ -145,12 +149,13 @@ export class EdgeCache {
           return { entry, state: "REVALIDATED" };
         }
       }
-      const { rendered, stamp } = await origin.render();
+      const { rendered, stamp, timeZone } = await origin.render();
       const entry: Entry = {
         ...rendered,
         etag: await etagOf(rendered.body),
         version: stamp.version,
         currentAt: stamp.readAt,
+        timeZone,
         gzipped: await gzip(rendered.body),
       };
       this.#remember(key, entry);
@@ -188,6 +193,8 @@ export class EdgeCache {
         etag: response.headers.get("etag") ?? "",
         version: response.headers.get(VERSION) ?? "",
         currentAt: Number(response.headers.get(CURRENT_AT) ?? 0),
+        // A copy put there before the zone was kept with it: the config's own default.
+        timeZone: response.headers.get(TIME_ZONE) ?? "Etc/UTC",
         gzipped: await gzip(body),
       };
       this.#remember(key, entry);
@@ -212,6 +219,7 @@ export class EdgeCache {
             etag: entry.etag,
             [VERSION]: entry.version,
             [CURRENT_AT]: String(entry.currentAt),
+            [TIME_ZONE]: entry.timeZone,
             "cache-control": `public, max-age=${keep}`,
           },
         }),
@@ -223,14 +231,18 @@ export class EdgeCache {
 
   #respond(request: Request, entry: Entry, state: CacheState, now: number): Response {
     const headers = this.#headers(entry, state, now);
-    headers.set("etag", entry.etag);
+    const gzipped = acceptsGzip(clientAcceptEncoding(request));
+    // Strong validators differ per content coding (RFC 9110 §8.8.3): the gzip bytes get their own.
+    const etag = gzipped ? gzipEtag(entry.etag) : entry.etag;
+    headers.set("etag", etag);
     // Browsers and caches in front keep it no longer than the rest of its freshness window.
     const left = Math.max(0, Math.floor((entry.currentAt + this.#options.freshMs - now) / 1000));
     headers.set("cache-control", `public, max-age=${left}`);
-    if (entry.status === 200 && matchesEtag(request.headers.get("if-none-match"), entry.etag)) {
+    // A 304 only for the representation this client would be sent.
+    if (entry.status === 200 && matchesEtag(request.headers.get("if-none-match"), etag)) {
       return new Response(null, { status: 304, headers });
     }
-    if (acceptsGzip(clientAcceptEncoding(request))) {
+    if (gzipped) {
       headers.set("content-encoding", "gzip");
       return new Response(entry.gzipped, { status: entry.status, headers, encodeBody: "manual" });
     }
@@ -241,7 +253,9 @@ export class EdgeCache {
   async #respondStale(request: Request, entry: Entry, now: number): Promise<Response> {
     const headers = this.#headers(entry, "STALE-ERROR", now);
     for (const [name, value] of Object.entries(staleHeaders(entry.currentAt))) headers.set(name, value);
-    const body = entry.contentType.startsWith("text/html") ? withStaleNotice(entry.body, entry.currentAt) : entry.body;
+    const body = entry.contentType.startsWith("text/html")
+      ? withStaleNotice(entry.body, entry.currentAt, entry.timeZone)
+      : entry.body;
     if (acceptsGzip(clientAcceptEncoding(request))) {
       headers.set("content-encoding", "gzip");
       return new Response(await gzip(body), { status: entry.status, headers, encodeBody: "manual" });
@@ -287,6 +301,11 @@ async function etagOf(body: string): Promise<string> {
   return `"${btoa(String.fromCharCode(...bytes))
     .replace(/\+/g, "-")
     .replace(/\//g, "_")}"`;
+}
+
+/** The gzip representation's validator: the plain body's, marked inside the quotes. */
+function gzipEtag(etag: string): string {
+  return etag.endsWith('"') ? `${etag.slice(0, -1)}-gz"` : etag;
 }
 
 function matchesEtag(header: string | null, etag: string): boolean {

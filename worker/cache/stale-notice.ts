@@ -1,3 +1,5 @@
+import { formatDateTime } from "../views/format.ts";
+
 /**
  * How a copy served past its freshness window says so
  * (docs/decisions/0021-fresh-or-honestly-stale.md): HTML gets a visible
@@ -17,17 +19,18 @@ export function staleHeaders(currentAt: number): Record<string, string> {
 }
 
 /** The HTML with the notice as the first thing in `<main>` (or in `<body>`, for a page without one). */
-export function withStaleNotice(html: string, currentAt: number): string {
-  const notice = staleNotice(currentAt);
+export function withStaleNotice(html: string, currentAt: number, timeZone: string): string {
+  const notice = staleNotice(currentAt, timeZone);
   const main = /<main\b[^>]*>/.exec(html);
   if (main) return spliceAfter(html, main.index + main[0].length, notice);
   const body = /<body\b[^>]*>/.exec(html);
   return body ? spliceAfter(html, body.index + body[0].length, notice) : notice + html;
 }
 
-function staleNotice(currentAt: number): string {
+/** The time as every other exact time on the page shows it: in the page's time zone (stored with the copy). */
+function staleNotice(currentAt: number, timeZone: string): string {
   const iso = new Date(currentAt).toISOString();
-  const shown = `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC`;
+  const shown = formatDateTime(iso, timeZone);
   return (
     `<p class="stale-notice" role="status">This page could not be refreshed since ` +
     `<time datetime="${iso}">${shown}</time>; it shows what we knew then.</p>`
