@@ -8,6 +8,7 @@ import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import type { AffectedComponent, PageInfo } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
 import { readMeta } from "../shared/sql.ts";
+import { restoredAt } from "./restored.ts";
 import { iso } from "./time.ts";
 import { addIncidentUpdate, createIncident } from "./writes.ts";
 
@@ -96,7 +97,11 @@ export function followWithIncident(
   }
 }
 
-/** Resolves the incidents Lookout opened whose target has stayed up for the quiet period. */
+/**
+ * Resolves the incidents Lookout opened whose target has stayed up for the
+ * quiet period; one whose quiet period had passed before the page was
+ * restored from a backup is resolved without telling anyone (restored.ts).
+ */
 export function resolveQuietIncidents(sql: SqlStorage, now: number): string[] {
   const quiet = sql
     .exec<{ id: string; recovered_at: number }>(
@@ -106,8 +111,18 @@ export function resolveQuietIncidents(sql: SqlStorage, now: number): string[] {
     .toArray()
     .filter((row) => isQuietLongEnough(row.recovered_at, now));
   const timeZone = pageTimeZone(sql);
+  const restored = restoredAt(sql);
   for (const row of quiet) {
-    addIncidentUpdate(sql, row.id, { status: "resolved", body: resolvedText(row.recovered_at, timeZone) }, now);
+    addIncidentUpdate(
+      sql,
+      row.id,
+      {
+        status: "resolved",
+        body: resolvedText(row.recovered_at, timeZone),
+        beforeRestore: isQuietLongEnough(row.recovered_at, restored),
+      },
+      now,
+    );
     // The outage ended at the recovery; the quiet period only confirmed it. `resolved_at` says when it
     // ended, so every duration (pages, v2 JSON, the report) is the outage's (decision 0023).
     sql.exec(`UPDATE incidents SET resolved_at = ? WHERE id = ?`, row.recovered_at, row.id);

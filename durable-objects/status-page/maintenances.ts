@@ -1,6 +1,6 @@
-import type { MaintenanceStatus } from "../../worker/core/statuses.ts";
 import { auditLookout } from "./api/context.ts";
 import { monitorStatusOf } from "./monitors.ts";
+import { restoredAt } from "./restored.ts";
 import { addIncidentUpdate, type ComponentChanges } from "./writes.ts";
 
 export interface MaintenanceProgress {
@@ -11,20 +11,26 @@ export interface MaintenanceProgress {
 /**
  * Moves maintenances along on time: a window that has begun is in progress;
  * one that has ended is completed. Called by the cron heartbeat and after any
- * write that moves a window.
+ * write that moves a window. A start or end that fell due before the page was
+ * restored from a backup is applied without telling anyone (restored.ts).
  */
 export function advanceMaintenances(sql: SqlStorage, now: number): MaintenanceProgress {
-  const progress = moveDueWindows(sql, now);
-  for (const id of progress.started) auditLookout(sql, now, "maintenance.start", id, { status: "in_progress" });
-  for (const id of progress.completed) auditLookout(sql, now, "maintenance.complete", id, { status: "completed" });
-  return progress;
+  const progress = moveDueWindows(sql, now, restoredAt(sql));
+  const told = (id: string) => (progress.untold.includes(id) ? { notified: false } : {});
+  for (const id of progress.started) {
+    auditLookout(sql, now, "maintenance.start", id, { status: "in_progress", ...told(id) });
+  }
+  for (const id of progress.completed) {
+    auditLookout(sql, now, "maintenance.complete", id, { status: "completed", ...told(id) });
+  }
+  return { started: progress.started, completed: progress.completed };
 }
 
-function moveDueWindows(sql: SqlStorage, now: number): MaintenanceProgress {
-  const progress: MaintenanceProgress = { started: [], completed: [] };
+function moveDueWindows(sql: SqlStorage, now: number, restored: number): MaintenanceProgress & { untold: string[] } {
+  const progress: MaintenanceProgress & { untold: string[] } = { started: [], completed: [], untold: [] };
   const due = sql
-    .exec<{ id: string; status: MaintenanceStatus; scheduled_for: number; scheduled_until: number }>(
-      `SELECT id, status, scheduled_for, scheduled_until FROM incidents
+    .exec<{ id: string; created_at: number; scheduled_for: number; scheduled_until: number }>(
+      `SELECT id, created_at, scheduled_for, scheduled_until FROM incidents
        WHERE kind = 'maintenance' AND (
          (status = 'scheduled' AND scheduled_for <= ?) OR
          (status IN ('scheduled', 'in_progress', 'verifying') AND scheduled_until <= ?))`,
@@ -33,13 +39,19 @@ function moveDueWindows(sql: SqlStorage, now: number): MaintenanceProgress {
     )
     .toArray();
   for (const maintenance of due) {
-    if (maintenance.scheduled_until <= now) {
-      completeMaintenance(sql, maintenance.id, "The scheduled maintenance has been completed.", now);
+    const ends = maintenance.scheduled_until <= now;
+    // Only a window that came with the backup has a past to catch up on; one created since is news.
+    const past =
+      maintenance.created_at <= restored &&
+      (ends ? maintenance.scheduled_until : maintenance.scheduled_for) <= restored;
+    if (ends) {
+      completeMaintenance(sql, maintenance.id, "The scheduled maintenance has been completed.", now, true, past);
       progress.completed.push(maintenance.id);
     } else {
-      startMaintenance(sql, maintenance.id, "Scheduled maintenance is currently in progress.", now);
+      startMaintenance(sql, maintenance.id, "Scheduled maintenance is currently in progress.", now, true, past);
       progress.started.push(maintenance.id);
     }
+    if (past) progress.untold.push(maintenance.id);
   }
   return progress;
 }
@@ -49,11 +61,23 @@ function moveDueWindows(sql: SqlStorage, now: number): MaintenanceProgress {
  * unless it is internal, which, like an internal incident, must not show on
  * the page what it hides.
  */
-export function startMaintenance(sql: SqlStorage, id: string, body: string, now: number, notify = true): string {
+export function startMaintenance(
+  sql: SqlStorage,
+  id: string,
+  body: string,
+  now: number,
+  notify = true,
+  beforeRestore = false,
+): string {
   const components = isInternal(sql, id)
     ? {}
     : Object.fromEntries(componentsOf(sql, id).map((c) => [c, "under_maintenance" as const]));
-  return addIncidentUpdate(sql, id, { status: "in_progress", body, components, deliverNotifications: notify }, now);
+  return addIncidentUpdate(
+    sql,
+    id,
+    { status: "in_progress", body, components, deliverNotifications: notify, beforeRestore },
+    now,
+  );
 }
 
 /**
@@ -62,7 +86,14 @@ export function startMaintenance(sql: SqlStorage, id: string, body: string, now:
  * operational where none watch them. A window that never started holds
  * none, and a component another window still holds stays under maintenance.
  */
-export function completeMaintenance(sql: SqlStorage, id: string, body: string, now: number, notify = true): string {
+export function completeMaintenance(
+  sql: SqlStorage,
+  id: string,
+  body: string,
+  now: number,
+  notify = true,
+  beforeRestore = false,
+): string {
   const started = sql
     .exec(`SELECT 1 FROM incidents WHERE id = ? AND status IN ('in_progress', 'verifying')`, id)
     .toArray().length;
@@ -75,7 +106,12 @@ export function completeMaintenance(sql: SqlStorage, id: string, body: string, n
       components[componentId] = monitorStatusOf(sql, componentId) ?? "operational";
     }
   }
-  return addIncidentUpdate(sql, id, { status: "completed", body, components, deliverNotifications: notify }, now);
+  return addIncidentUpdate(
+    sql,
+    id,
+    { status: "completed", body, components, deliverNotifications: notify, beforeRestore },
+    now,
+  );
 }
 
 function isInternal(sql: SqlStorage, id: string): boolean {

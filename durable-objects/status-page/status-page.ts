@@ -179,8 +179,13 @@ export class StatusPage extends DurableObject<Env> {
         forgetOldKeys(this.ctx.storage.sql, now);
         const moved = advanceMaintenances(this.ctx.storage.sql, now);
         const resolvedIncidents = resolveQuietIncidents(this.ctx.storage.sql, now);
-        for (const id of remindOfMaintenances(this.ctx.storage.sql, now)) {
-          this.#audit(now, "maintenance.reminder", id, { reminded: true });
+        for (const { id, sent } of remindOfMaintenances(this.ctx.storage.sql, now)) {
+          this.#audit(
+            now,
+            "maintenance.reminder",
+            id,
+            sent ? { reminded: true } : { reminded: false, dueBeforeRestore: true },
+          );
         }
         for (const id of resolvedIncidents) this.#audit(now, "incident.auto_resolve", id, { status: "resolved" });
         return { ...moved, resolvedIncidents };

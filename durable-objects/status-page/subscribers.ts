@@ -1,4 +1,5 @@
 import { newId } from "./ids.ts";
+import { restoredAt } from "./restored.ts";
 
 /** A pending address gets at most one confirmation mail this often, however often the form is sent. */
 const CONFIRM_RESEND_MS = 10 * 60_000;
@@ -157,20 +158,27 @@ export const REMINDER_LEAD_MS = 60 * 60_000;
 
 /**
  * Public maintenances starting within the hour that have not been announced
- * as such: one reminder per subscriber of an affected component, once.
+ * as such: one reminder per subscriber of an affected component, once. A
+ * reminder that fell due before the page was restored from a backup is marked
+ * as sent and not sent (restored.ts); it is returned with `sent: false`.
  */
-export function remindOfMaintenances(sql: SqlStorage, now: number): string[] {
+export function remindOfMaintenances(sql: SqlStorage, now: number): { id: string; sent: boolean }[] {
+  const restored = restoredAt(sql);
   const due = sql
-    .exec<{ id: string }>(
-      `SELECT id FROM incidents INDEXED BY incidents_by_schedule
+    .exec<{ id: string; created_at: number; scheduled_for: number }>(
+      `SELECT id, created_at, scheduled_for FROM incidents INDEXED BY incidents_by_schedule
        WHERE kind = 'maintenance' AND visibility = 'public' AND status = 'scheduled'
          AND scheduled_for > ? AND scheduled_for <= ? AND reminded_at IS NULL`,
       now,
       now + REMINDER_LEAD_MS,
     )
     .toArray();
-  for (const { id } of due) {
+  const reminded: { id: string; sent: boolean }[] = [];
+  for (const { id, created_at, scheduled_for } of due) {
     sql.exec(`UPDATE incidents SET reminded_at = ? WHERE id = ?`, now, id);
+    const sent = created_at > restored || scheduled_for - REMINDER_LEAD_MS > restored;
+    reminded.push({ id, sent });
+    if (!sent) continue;
     sql.exec(
       `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
        SELECT 'email', s.id, 'reminder:' || ?1, 'reminder', ?1, 'pending', ?2, ?2 FROM subscribers s
@@ -182,7 +190,7 @@ export function remindOfMaintenances(sql: SqlStorage, now: number): string[] {
       now,
     );
   }
-  return due.map((row) => row.id);
+  return reminded;
 }
 
 /** A permanent refusal for an address (e.g. 550 no such user): nothing more is sent to it. */

@@ -42,6 +42,11 @@ export interface NewIncidentUpdate {
   body: string;
   components?: ComponentChanges;
   deliverNotifications?: boolean;
+  /**
+   * A transition that fell due before the page was restored (restored.ts):
+   * no one hears of it, not even the followers of the components it moves.
+   */
+  beforeRestore?: boolean;
 }
 
 export interface NewMaintenance {
@@ -55,7 +60,13 @@ export interface NewMaintenance {
   deliverNotifications?: boolean;
 }
 
-export function setComponentStatus(sql: SqlStorage, componentId: string, status: ComponentStatus, at: number) {
+export function setComponentStatus(
+  sql: SqlStorage,
+  componentId: string,
+  status: ComponentStatus,
+  at: number,
+  notify = true,
+) {
   const row = sql
     .exec<{ name: string; status: ComponentStatus }>(
       `SELECT name, status FROM components WHERE id = ? AND removed_at IS NULL`,
@@ -73,7 +84,7 @@ export function setComponentStatus(sql: SqlStorage, componentId: string, status:
       at,
     )
     .one();
-  notifyWebhooksOfComponent(sql, componentId, seq, at);
+  if (notify) notifyWebhooksOfComponent(sql, componentId, seq, at);
   const change: AffectedComponent = { code: componentId, name: row.name, oldStatus: row.status, newStatus: status };
   return change;
 }
@@ -206,10 +217,13 @@ function insertUpdate(
 ): string {
   const changes = Object.entries(input.components ?? {})
     .map(([componentId, status]) =>
-      applyComponents ? setComponentStatus(sql, componentId, status, now) : recordedChange(sql, componentId, status),
+      applyComponents
+        ? setComponentStatus(sql, componentId, status, now, !input.beforeRestore)
+        : recordedChange(sql, componentId, status),
     )
     .filter((change): change is AffectedComponent => change !== null);
   const affected = concernedComponents(sql, incidentId, changes, madeBefore);
+  const told = input.deliverNotifications !== false && !input.beforeRestore;
   const id = newId();
   sql.exec(
     `INSERT INTO incident_updates (id, incident_id, status, body, created_at, updated_at, display_at,
@@ -222,11 +236,11 @@ function insertUpdate(
     now,
     now,
     affected.length > 0 ? JSON.stringify(affected) : null,
-    input.deliverNotifications === false ? 0 : 1,
+    told ? 1 : 0,
   );
   // Subscribers hear of it in the same transaction, or not at all: nothing is lost between the two.
   const isPublic = sql.exec(`SELECT 1 FROM incidents WHERE id = ? AND visibility = 'public'`, incidentId).toArray();
-  if (input.deliverNotifications !== false && isPublic.length > 0) {
+  if (told && isPublic.length > 0) {
     notifySubscribers(sql, incidentId, id, now);
     notifyWebhooksOfUpdate(sql, incidentId, id, now);
   }

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
-import type { MailServerAddresses, ReceivedWebhook } from "../helpers/target-addresses.ts";
+import type { MailServerAddresses, ReceivedMail, ReceivedWebhook } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
@@ -187,6 +187,131 @@ describe("backup and restore", () => {
     expect(rows).toEqual([
       { state: "dropped", n: 2 },
       { state: "sent", n: 1 },
+    ]);
+  }, 30_000);
+  it("catches up after a restore without telling anyone of what happened before it", async () => {
+    const mail = (env as unknown as { MAIL_SERVERS: MailServerAddresses }).MAIL_SERVERS;
+    const receiver = (env as unknown as { WEBHOOK_RECEIVER: string }).WEBHOOK_RECEIVER;
+    const hookName = `catch-up-${crypto.randomUUID().slice(0, 8)}`;
+    const address = `${hookName}@example.com`;
+    const hooks = async () => (await (await fetch(`${receiver}/received/${hookName}`)).json()) as ReceivedWebhook[];
+    const inbox = async () =>
+      (await (await fetch(`${mail.http}/messages?to=${encodeURIComponent(address)}`)).json()) as ReceivedMail[];
+    const sqlOf = <T>(run: (sql: SqlStorage) => T) =>
+      runInDurableObject(pageObject(), (_: StatusPage, state) => run(state.storage.sql));
+
+    // The page as it was when the backup was taken: nothing could leave (both channels closed).
+    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
+    await abortAllDurableObjects();
+    await pinFlags({
+      email_notifications: false,
+      webhook_notifications: false,
+      automatic_incidents: false,
+      new_subscriptions: true,
+    });
+    expect((await api("POST", "/webhooks", { body: { url: `${receiver}/hooks/${hookName}` } })).status).toBe(201);
+    await pageObject().subscribe(address, null);
+    await sqlOf((sql) => sql.exec(`UPDATE subscribers SET state = 'confirmed'`));
+    // (a) a window in progress and one still scheduled at export, both ended before the restore;
+    const running = await api("POST", "/maintenances", {
+      body: {
+        name: "Database upgrade",
+        message: "m",
+        scheduledFor: minutes(-1),
+        scheduledUntil: minutes(30),
+        components: ["search"],
+      },
+    });
+    const waiting = await api("POST", "/maintenances", {
+      body: {
+        name: "Cache flush",
+        message: "m",
+        scheduledFor: minutes(60),
+        scheduledUntil: minutes(90),
+        components: ["api"],
+      },
+    });
+    // (c) a window whose reminder was due before the restore (it starts within the hour);
+    const soon = await api("POST", "/maintenances", {
+      body: {
+        name: "Disk swap",
+        message: "m",
+        scheduledFor: minutes(30),
+        scheduledUntil: minutes(45),
+        components: ["billing"],
+      },
+    });
+    // (b) an automatic incident that had recovered long enough ago to be resolved.
+    const recovered = await api("POST", "/incidents", { body: { name: "Checkout down", message: "Failing." } });
+    expect([running.status, waiting.status, soon.status, recovered.status]).toEqual([201, 201, 201, 201]);
+    expect(running.body.status).toBe("in_progress");
+    await sqlOf((sql) => {
+      const hoursAgo = (n: number) => Date.now() - n * 3_600_000;
+      sql.exec(`UPDATE incidents SET scheduled_until = ? WHERE id = ?`, hoursAgo(1), running.body.id);
+      sql.exec(
+        `UPDATE incidents SET scheduled_for = ?, scheduled_until = ? WHERE id = ?`,
+        hoursAgo(3),
+        hoursAgo(2),
+        waiting.body.id,
+      );
+      sql.exec(
+        `UPDATE incidents SET managed_by_monitor = 'checkout', status = 'monitoring', recovered_at = ? WHERE id = ?`,
+        hoursAgo(2),
+        recovered.body.id,
+      );
+    });
+    const exported = await api("GET", "/export");
+
+    // Restored into an empty page with both channels open; the heartbeat runs.
+    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
+    await abortAllDurableObjects();
+    expect((await api("POST", "/import", { body: exported.body })).status).toBe(200);
+    await pinFlags({ email_notifications: true, webhook_notifications: true, automatic_incidents: false });
+    const progress = await pageObject().tick();
+    expect(progress.completed.sort()).toEqual([running.body.id, waiting.body.id].sort());
+    expect(progress.resolvedIncidents).toEqual([recovered.body.id]);
+
+    // The page has caught up ...
+    expect((await api("GET", `/maintenances/${running.body.id}`)).body.status).toBe("completed");
+    expect((await api("GET", `/maintenances/${waiting.body.id}`)).body.status).toBe("completed");
+    expect((await api("GET", `/incidents/${recovered.body.id}`)).body.status).toBe("resolved");
+    const search = await sqlOf(
+      (sql) => sql.exec<{ status: string }>(`SELECT status FROM components WHERE id = 'search'`).one().status,
+    );
+    expect(search).toBe("operational");
+    const reminded = await sqlOf(
+      (sql) =>
+        sql.exec<{ at: number | null }>(`SELECT reminded_at AS at FROM incidents WHERE id = ?`, soon.body.id).one().at,
+    );
+    expect(reminded).not.toBeNull();
+
+    // ... and only what happens after the restore is told.
+    const fresh = await api("POST", "/incidents", { body: { name: "After the restore", message: "New news." } });
+    expect(fresh.status).toBe(201);
+    // A window announced after the restore is news, even one that began a minute before it.
+    const late = await api("POST", "/maintenances", {
+      body: {
+        name: "Late notice",
+        message: "m",
+        scheduledFor: minutes(-1),
+        scheduledUntil: minutes(30),
+        components: ["dashboard"],
+      },
+    });
+    expect(late.body.status).toBe("in_progress");
+    await runDurableObjectAlarm(pageObject());
+    await vi.waitFor(async () => expect((await hooks()).length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await inbox()).length).toBeGreaterThanOrEqual(3), { timeout: 10_000 });
+    await runDurableObjectAlarm(pageObject());
+    const told = (await hooks()).map((d) => {
+      const payload = JSON.parse(d.body);
+      return payload.incident?.name ?? `component ${payload.component?.id}`;
+    });
+    expect(told.sort()).toEqual(["After the restore", "Late notice", "Late notice", "component dashboard"]);
+    expect((await inbox()).map((m) => m.subject).sort()).toEqual([
+      "[Investigating] After the restore",
+      "[Maintenance] [In progress] Late notice",
+      "[Maintenance] [Scheduled] Late notice",
     ]);
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 import { ApiProblem } from "../../../worker/api/contract.ts";
 import type { ExportDocument } from "../../../worker/api/schemas.ts";
+import { markRestored } from "../restored.ts";
 import { readMeta, SCHEMA_VERSION } from "../schema.ts";
 import { iso } from "../time.ts";
 import { type Handler, LOOKOUT, recordAudit } from "./context.ts";
@@ -123,6 +124,8 @@ export const importHandler: Handler<"backup.import"> = (context) => {
   }
   refuseUnreadable(context, EXPORTED_TABLES);
   const notSent = dropWhatWasPending(sql);
+  // What falls due before this moment is caught up on without telling anyone (restored.ts).
+  markRestored(sql, context.now);
   // Every Monitor object is started afresh, and the deployed config is applied again on the next heartbeat.
   sql.exec(`UPDATE monitor_instances SET started_fingerprint = NULL, kicked_at = NULL`);
   sql.exec(`DELETE FROM meta WHERE key = 'config_fingerprint'`);
