@@ -4,8 +4,9 @@
  * to go, and fires the cron heartbeat every minute (wrangler dev never does).
  *
  * The Worker never reads lookout.config.ts itself here: it reads the last
- * config that passed `scripts/check-config.ts` (wrangler's `--alias` points
- * `#lookout-config` at it). Saving the config re-runs the check; a config that
+ * config that passed `scripts/check-config.ts` (an `[alias]` in the copy of
+ * wrangler.toml that wrangler runs with points `#lookout-config` at it; `wrangler
+ * dev` ignores the `--alias` flag). Saving the config re-runs the check; a config that
  * passes is applied (wrangler rebuilds), one that fails is reported once, with
  * the check's own list, and the last good one keeps serving.
  */
