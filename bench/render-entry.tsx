@@ -4,7 +4,7 @@
  * Bundled by render.ts because Node cannot load .tsx on its own.
  */
 import type { PageSnapshot } from "../worker/core/read-model.ts";
-import { pageStatusOf } from "../worker/v2/statuspage-json.ts";
+import { pageStatusOf } from "../worker/core/statuspage/json.ts";
 import { renderDocument } from "../worker/views/layout.tsx";
 import { StatusPageView } from "../worker/views/status-page.tsx";
 

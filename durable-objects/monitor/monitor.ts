@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import type { MonitorConfig } from "../../worker/config/monitor-schema.ts";
 import { judgeHeartbeat, wasAway } from "../../worker/core/monitors/heartbeat.ts";
+import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { type MonitorReport, REPORT_EVERY_MS } from "../../worker/core/monitors/report.ts";
 import { type DailyRollup, ROLLUP_DAYS, rollUpDay, type Sample } from "../../worker/core/monitors/rollup.ts";
 import { nextRunAt, phaseOffsetMs } from "../../worker/core/monitors/schedule.ts";

@@ -1,5 +1,5 @@
 import { connect as socketsConnect } from "cloudflare:sockets";
-import type { HttpMonitorConfig } from "../../worker/config/monitor-schema.ts";
+import type { HttpMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { bodyBytesToRead } from "../../worker/core/probes/body-budget.ts";
 import {
   ambiguousFetchError,

@@ -1,5 +1,5 @@
 import { connect as socketsConnect } from "cloudflare:sockets";
-import type { TcpMonitorConfig } from "../../worker/config/monitor-schema.ts";
+import type { TcpMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import {
   ambiguousFetchError,
   classifySocketError,

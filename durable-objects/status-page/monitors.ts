@@ -1,7 +1,7 @@
-import type { MonitorConfig } from "../../worker/config/monitor-schema.ts";
 import type { LookoutConfig } from "../../worker/config/schema.ts";
 import type { FlagValues } from "../../worker/core/flags.ts";
 import { componentStatusFromMonitors } from "../../worker/core/monitors/component-status.ts";
+import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { combineRegions, defaultQuorum } from "../../worker/core/monitors/quorum.ts";
 import { type MonitorReport, REPORT_EVERY_MS, regionsOf } from "../../worker/core/monitors/report.ts";
 import { ROLLUP_DAYS } from "../../worker/core/monitors/rollup.ts";

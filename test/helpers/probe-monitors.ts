@@ -1,4 +1,8 @@
-import { type HttpMonitorConfig, monitorSchema, type TcpMonitorConfig } from "../../worker/config/monitor-schema.ts";
+import {
+  type HttpMonitorConfig,
+  monitorSchema,
+  type TcpMonitorConfig,
+} from "../../worker/core/monitors/monitor-config.ts";
 
 /** An HTTP monitor as the config would give it, defaults filled in by the real schema. */
 export function httpMonitor(fields: Partial<HttpMonitorConfig> & { url: string }): HttpMonitorConfig {

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import config from "../../lookout.config.ts";
-import type { HeartbeatMonitorConfig } from "../../worker/config/monitor-schema.ts";
+import type { HeartbeatMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";

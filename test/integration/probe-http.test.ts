@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runHttpProbe, USER_AGENT } from "../../durable-objects/monitor/probe-http.ts";
-import type { HttpMonitorConfig } from "../../worker/config/monitor-schema.ts";
+import type { HttpMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { httpMonitor } from "../helpers/probe-monitors.ts";
 import { BIG_BODY_BYTES } from "../helpers/target-addresses.ts";
 import { targetStats, targets, targetUrl } from "../helpers/workers/targets.ts";

@@ -1,7 +1,7 @@
 import type { connect } from "cloudflare:sockets";
 import { describe, expect, it } from "vitest";
 import { runHttpProbe } from "../../durable-objects/monitor/probe-http.ts";
-import type { HttpMonitorConfig } from "../../worker/config/monitor-schema.ts";
+import type { HttpMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { httpMonitor } from "../helpers/probe-monitors.ts";
 
 /**

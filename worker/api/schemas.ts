@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { id as configId } from "../config/monitor-schema.ts";
 import { SCOPES } from "../core/access/scopes.ts";
 import { FLAGS, type FlagName } from "../core/flags.ts";
+import { id as configId } from "../core/monitors/monitor-config.ts";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../core/statuses.ts";
 
 /**

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import type { PageSnapshot } from "../core/read-model.ts";
+import { componentsJson, incidentsJson, maintenancesJson, statusJson, summaryJson } from "../core/statuspage/json.ts";
 import type { AppEnv, Site } from "../site.ts";
-import { componentsJson, incidentsJson, maintenancesJson, statusJson, summaryJson } from "../v2/statuspage-json.ts";
 
 const ENDPOINTS: Record<string, (snapshot: PageSnapshot) => unknown> = {
   "/summary.json": summaryJson,

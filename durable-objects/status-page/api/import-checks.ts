@@ -1,6 +1,6 @@
 import { ApiProblem } from "../../../worker/api/contract.ts";
-import { monitorSchema } from "../../../worker/config/monitor-schema.ts";
 import { isScope } from "../../../worker/core/access/scopes.ts";
+import { monitorSchema } from "../../../worker/core/monitors/monitor-config.ts";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../../../worker/core/statuses.ts";
 import { loadEvents } from "../events.ts";
 import { buildSnapshot } from "../snapshot.ts";

@@ -1,5 +1,5 @@
-import type { MonitorConfig } from "../../../worker/config/monitor-schema.ts";
 import { heartbeatToken } from "../../../worker/core/heartbeat-token.ts";
+import type { MonitorConfig } from "../../../worker/core/monitors/monitor-config.ts";
 import type { Env } from "../../../worker/env.ts";
 import { isoOrNull } from "../time.ts";
 import type { Handler } from "./context.ts";

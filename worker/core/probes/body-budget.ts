@@ -1,4 +1,4 @@
-import type { HttpMonitorConfig } from "../../config/monitor-schema.ts";
+import type { HttpMonitorConfig } from "../monitors/monitor-config.ts";
 import { EDGE_ERROR_BODY_BYTES, mayBeCloudflareEdgeError } from "./cloudflare-edge-errors.ts";
 import { statusMatches } from "./expected-status.ts";
 

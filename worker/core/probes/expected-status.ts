@@ -1,4 +1,4 @@
-import type { HttpMonitorConfig } from "../../config/monitor-schema.ts";
+import type { HttpMonitorConfig } from "../monitors/monitor-config.ts";
 
 export type ExpectedStatus = HttpMonitorConfig["expectedStatus"][number];
 

@@ -1,4 +1,4 @@
-import type { HttpMonitorConfig } from "../../config/monitor-schema.ts";
+import type { HttpMonitorConfig } from "../monitors/monitor-config.ts";
 import { cloudflareEdgeFailure } from "./cloudflare-edge-errors.ts";
 import { describeExpected, statusMatches } from "./expected-status.ts";
 import { lookupJsonPath } from "./json-path.ts";

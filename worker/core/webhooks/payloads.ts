@@ -1,6 +1,6 @@
-import { componentJson, incidentJson, maintenanceJson, pageStatusOf } from "../../v2/statuspage-json.ts";
 import type { IncidentView, MaintenanceView, PageSnapshot } from "../read-model.ts";
 import type { ComponentStatus } from "../statuses.ts";
+import { componentJson, incidentJson, maintenanceJson, pageStatusOf } from "../statuspage/json.ts";
 
 /**
  * Webhook bodies in the shape Statuspage sends, so a consumer written for

@@ -1,13 +1,7 @@
-import type {
-  ComponentView,
-  IncidentUpdateView,
-  IncidentView,
-  MaintenanceView,
-  PageSnapshot,
-} from "../core/read-model.ts";
-import { type PageStatus, rollUpPageStatus } from "../core/rollup.ts";
-import { worstComponentStatus } from "../core/statuses.ts";
-import { statuspagePositions } from "../core/statuspage/positions.ts";
+import type { ComponentView, IncidentUpdateView, IncidentView, MaintenanceView, PageSnapshot } from "../read-model.ts";
+import { type PageStatus, rollUpPageStatus } from "../rollup.ts";
+import { worstComponentStatus } from "../statuses.ts";
+import { statuspagePositions } from "./positions.ts";
 
 /**
  * Statuspage's public v2 JSON, built from the read model. Field names, enum
