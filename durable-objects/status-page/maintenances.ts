@@ -1,7 +1,10 @@
 import { auditLookout } from "./api/context.ts";
 import { monitorStatusOf } from "./monitors.ts";
 import { restoredAt } from "./restored.ts";
-import { addIncidentUpdate, type ComponentChanges } from "./writes.ts";
+import { addIncidentUpdate, type ComponentChanges, type NewIncidentUpdate } from "./writes.ts";
+
+/** Who hears of a window's move: subscribers unless `deliverNotifications` is false; no one when `beforeRestore`. */
+type Telling = Pick<NewIncidentUpdate, "deliverNotifications" | "beforeRestore">;
 
 export interface MaintenanceProgress {
   started: string[];
@@ -45,10 +48,14 @@ function moveDueWindows(sql: SqlStorage, now: number, restored: number): Mainten
       maintenance.created_at <= restored &&
       (ends ? maintenance.scheduled_until : maintenance.scheduled_for) <= restored;
     if (ends) {
-      completeMaintenance(sql, maintenance.id, "The scheduled maintenance has been completed.", now, true, past);
+      completeMaintenance(sql, maintenance.id, "The scheduled maintenance has been completed.", now, {
+        beforeRestore: past,
+      });
       progress.completed.push(maintenance.id);
     } else {
-      startMaintenance(sql, maintenance.id, "Scheduled maintenance is currently in progress.", now, true, past);
+      startMaintenance(sql, maintenance.id, "Scheduled maintenance is currently in progress.", now, {
+        beforeRestore: past,
+      });
       progress.started.push(maintenance.id);
     }
     if (past) progress.untold.push(maintenance.id);
@@ -66,18 +73,12 @@ export function startMaintenance(
   id: string,
   body: string,
   now: number,
-  notify = true,
-  beforeRestore = false,
+  telling: Telling = {},
 ): string {
   const components = isInternal(sql, id)
     ? {}
     : Object.fromEntries(componentsOf(sql, id).map((c) => [c, "under_maintenance" as const]));
-  return addIncidentUpdate(
-    sql,
-    id,
-    { status: "in_progress", body, components, deliverNotifications: notify, beforeRestore },
-    now,
-  );
+  return addIncidentUpdate(sql, id, { status: "in_progress", body, components, ...telling }, now);
 }
 
 /**
@@ -91,8 +92,7 @@ export function completeMaintenance(
   id: string,
   body: string,
   now: number,
-  notify = true,
-  beforeRestore = false,
+  telling: Telling = {},
 ): string {
   const started = sql
     .exec(`SELECT 1 FROM incidents WHERE id = ? AND status IN ('in_progress', 'verifying')`, id)
@@ -106,12 +106,7 @@ export function completeMaintenance(
       components[componentId] = monitorStatusOf(sql, componentId) ?? "operational";
     }
   }
-  return addIncidentUpdate(
-    sql,
-    id,
-    { status: "completed", body, components, deliverNotifications: notify, beforeRestore },
-    now,
-  );
+  return addIncidentUpdate(sql, id, { status: "completed", body, components, ...telling }, now);
 }
 
 function isInternal(sql: SqlStorage, id: string): boolean {

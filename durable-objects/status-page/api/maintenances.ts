@@ -101,9 +101,9 @@ export const postMaintenanceUpdateHandler: Handler<"maintenances.updates.create"
   const transition = checkMaintenanceTransition(before.status, body.status);
   if (!transition.ok) throw new ApiProblem(409, "invalid_transition", transition.reason);
   if (body.status === "in_progress" && before.status === "scheduled") {
-    startMaintenance(sql, before.id, body.message, now, body.notify);
+    startMaintenance(sql, before.id, body.message, now, { deliverNotifications: body.notify });
   } else if (body.status === "completed") {
-    completeMaintenance(sql, before.id, body.message, now, body.notify);
+    completeMaintenance(sql, before.id, body.message, now, { deliverNotifications: body.notify });
   } else {
     addIncidentUpdate(
       sql,
@@ -129,7 +129,7 @@ export const cancelMaintenanceHandler: Handler<"maintenances.cancel"> = (context
     before.id,
     body.message ?? (neverStarted ? "This maintenance has been cancelled." : "The maintenance ended early."),
     now,
-    body.notify,
+    { deliverNotifications: body.notify },
   );
   if (neverStarted) sql.exec(`UPDATE incidents SET cancelled_at = ? WHERE id = ?`, now, before.id);
   const after = loadMaintenance(sql, before.id);
