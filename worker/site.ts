@@ -1,11 +1,20 @@
 import type { Context } from "hono";
 import { EdgeCache, type Rendered, type Stamp } from "./cache/edge-cache.ts";
-import type { ComponentDetail, HistoryView, IncidentView, MaintenanceView, PageSnapshot } from "./core/read-model.ts";
+import {
+  type ComponentDetail,
+  type HistoryView,
+  type IncidentView,
+  type MaintenanceView,
+  type PageSnapshot,
+  snapshotKey,
+} from "./core/read-model.ts";
 import type { Env } from "./env.ts";
 
 /** What the edge needs from the StatusPage object to render public surfaces. */
 export interface StatusPageReader {
   snapshot(): Promise<PageSnapshot>;
+  /** The snapshot, or null when the one named (`snapshotKey`) is still current: a revalidation in a few bytes. */
+  snapshotUnlessCurrent(known: string): Promise<PageSnapshot | null>;
   event(id: string): Promise<IncidentView | MaintenanceView | null>;
   /** `at`: the snapshot's `generatedAt`, so the page's figures share one instant (decision 0023). */
   componentDetail(id: string, at?: string): Promise<ComponentDetail | null>;
@@ -99,10 +108,11 @@ export class Site {
     if (this.#inflight) return this.#inflight;
     // Stamped with when the read began: a write during it leaves the result not fresh.
     const startedAt = this.#now();
-    const read: Promise<Read> = this.#reader(env)
-      .snapshot()
+    const reader = this.#reader(env);
+    // With a copy in hand, only a changed state travels; an unchanged one is the copy, known current from now.
+    const read: Promise<Read> = (last ? reader.snapshotUnlessCurrent(snapshotKey(last.snapshot)) : reader.snapshot())
       .then((snapshot) => {
-        const result = { snapshot, at: startedAt };
+        const result = { snapshot: snapshot ?? (last as Read).snapshot, at: startedAt };
         if (!this.#last || this.#last.at <= startedAt) this.#last = result;
         return result;
       })
@@ -131,14 +141,9 @@ interface Read {
   at: number;
 }
 
-/**
- * A page's version: the object's write counter, and when it assembled the
- * snapshot. Every write bumps the counter; time-driven figures (today's uptime
- * bar, the component pages' windows) move when the object rebuilds its
- * snapshot, at least once a minute, which gives a new `generatedAt`.
- */
+/** A page's version (`snapshotKey`) and when it was read. */
 function stampOf(read: Read): Stamp {
-  return { version: `${read.snapshot.version}@${read.snapshot.generatedAt}`, readAt: read.at };
+  return { version: snapshotKey(read.snapshot), readAt: read.at };
 }
 
 function waitUntil(c: Context<AppEnv>, promise: Promise<unknown>): void {

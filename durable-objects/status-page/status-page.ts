@@ -7,13 +7,14 @@ import type { LookoutConfig } from "../../worker/config/schema.ts";
 import type { Scope } from "../../worker/core/access/scopes.ts";
 import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
-import type {
-  AffectedComponent,
-  ComponentDetail,
-  HistoryView,
-  IncidentView,
-  MaintenanceView,
-  PageSnapshot,
+import {
+  type AffectedComponent,
+  type ComponentDetail,
+  type HistoryView,
+  type IncidentView,
+  type MaintenanceView,
+  type PageSnapshot,
+  snapshotKey,
 } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
 import { emailSenderFrom } from "../../worker/email/from-env.ts";
@@ -111,6 +112,16 @@ export class StatusPage extends DurableObject<Env> {
       this.#snapshot = buildSnapshot(this.ctx.storage.sql, now);
     }
     return this.#snapshot;
+  }
+
+  /**
+   * The snapshot, or null when the caller's (named by `snapshotKey`) is still
+   * the current one: the edge revalidates its copies with this, so a page
+   * that has not changed costs a few bytes, not the whole read model.
+   */
+  snapshotUnlessCurrent(known: string): PageSnapshot | null {
+    const snapshot = this.snapshot();
+    return snapshotKey(snapshot) === known ? null : snapshot;
   }
 
   /** A public incident or maintenance by id, or null (internal ones are never returned). */

@@ -9,13 +9,21 @@ import { pageObject } from "../helpers/workers/worker.ts";
 /** A reader in front of the real object that counts reads and can be made to fail. */
 function flakyReader() {
   const real = pageObject();
-  const state = { reads: 0, historyReads: 0, failing: false, delayMs: 0 };
+  const state = { reads: 0, historyReads: 0, unchangedAnswers: 0, failing: false, delayMs: 0 };
   const reader: StatusPageReader = {
     async snapshot(): Promise<PageSnapshot> {
       state.reads++;
       if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
       if (state.failing) throw new Error("StatusPage object unavailable");
       return real.snapshot();
+    },
+    async snapshotUnlessCurrent(known) {
+      state.reads++;
+      if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
+      if (state.failing) throw new Error("StatusPage object unavailable");
+      const snapshot = await real.snapshotUnlessCurrent(known);
+      if (snapshot === null) state.unchangedAnswers++;
+      return snapshot;
     },
     async event(id) {
       if (state.failing) throw new Error("StatusPage object unavailable");
@@ -210,6 +218,8 @@ describe("edge cache", () => {
     expect(again[0]?.headers.get("etag")).toBe(first.headers.get("etag"));
     // One read of the object's state for all ten, and no second render (which would read the history again).
     expect(state.reads).toBe(2);
+    // That read carried no snapshot: the object said the one the edge holds is still current.
+    expect(state.unchangedAnswers).toBe(1);
     expect(state.historyReads).toBe(1);
     expect((await get("/history")).headers.get("x-lookout-cache")).toBe("HIT");
   });

@@ -9,6 +9,7 @@ function appWithStorage(healthCheck: () => Promise<StorageHealth>) {
   return createApp({
     storage: () => ({
       snapshot: () => real.snapshot(),
+      snapshotUnlessCurrent: (known: string) => real.snapshotUnlessCurrent(known),
       event: (id: string) => real.event(id),
       componentDetail: (id: string) => real.componentDetail(id),
       componentEvents: (id: string) => real.componentEvents(id),

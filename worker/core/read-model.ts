@@ -6,6 +6,16 @@ import type { DayUptime, UptimeWindow } from "./uptime.ts";
  * Plain data only: it crosses the RPC boundary by structured clone and every
  * public surface (HTML, JSON, later feeds and badges) renders from it.
  */
+/**
+ * Which state a snapshot shows: the object's write counter and when it was
+ * assembled. Every write moves the counter; time-driven figures (today's bar,
+ * the uptime windows) move when the object rebuilds its snapshot, at least
+ * once a minute, with a new `generatedAt`. Equal keys render equal pages.
+ */
+export function snapshotKey(snapshot: Pick<PageSnapshot, "version" | "generatedAt">): string {
+  return `${snapshot.version}@${snapshot.generatedAt}`;
+}
+
 export interface PageSnapshot {
   /** Changes with every write to the page; part of every ETag. */
   version: number;
