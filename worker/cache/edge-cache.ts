@@ -1,4 +1,5 @@
 import { log } from "../log.ts";
+import { TimeoutError, withTimeout } from "../with-timeout.ts";
 import { acceptsGzip, clientAcceptEncoding } from "./content-coding.ts";
 import { staleHeaders, withStaleNotice } from "./stale-notice.ts";
 
@@ -56,8 +57,6 @@ const CURRENT_AT = "x-lookout-current-at";
 const VERSION = "x-lookout-version";
 const TIME_ZONE = "x-lookout-time-zone";
 
-class RevalidationTimeout extends Error {}
-
 /**
  * Fresh or honestly stale (docs/decisions/0021-fresh-or-honestly-stale.md):
  * a copy is served as is only within `freshMs` of being known current; past
@@ -106,7 +105,7 @@ export class EdgeCache {
     } catch (error) {
       // It may still finish, and then the next reader gets its result.
       waitUntil(revalidation.catch(() => undefined));
-      if (error instanceof RevalidationTimeout) log.warn("edge_cache.revalidation_timed_out", { key });
+      if (error instanceof TimeoutError) log.warn("edge_cache.revalidation_timed_out", { key });
       return this.#respondStale(request, cached, this.#options.now());
     }
   }
@@ -277,16 +276,6 @@ export class EdgeCache {
 interface Revalidated {
   entry: Entry;
   state: CacheState;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new RevalidationTimeout()), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    if (timer !== undefined) clearTimeout(timer);
-  });
 }
 
 async function gzip(text: string): Promise<ArrayBuffer> {

@@ -3,6 +3,7 @@ import type { StorageHealth } from "../../durable-objects/status-page/status-pag
 import type { Env } from "../env.ts";
 import { log } from "../log.ts";
 import type { AppEnv } from "../site.ts";
+import { TimeoutError, withTimeout } from "../with-timeout.ts";
 
 const TIMEOUT_MS = 2_000;
 
@@ -40,16 +41,4 @@ export function healthCheck(storage: (env: Env) => { healthCheck(): Promise<Stor
     }
   });
   return app;
-}
-
-class TimeoutError extends Error {}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError()), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => {
-    if (timer !== undefined) clearTimeout(timer);
-  });
 }
