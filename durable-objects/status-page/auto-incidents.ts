@@ -5,9 +5,9 @@ import {
   resolvedText,
 } from "../../worker/core/monitors/auto-incident.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
-import type { AffectedComponent, PageInfo } from "../../worker/core/read-model.ts";
+import type { AffectedComponent } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
-import { readMeta } from "../shared/sql.ts";
+import { pageInfo } from "./page-info.ts";
 import { restoredAt } from "./restored.ts";
 import { iso } from "./time.ts";
 import { addIncidentUpdate, createIncident } from "./writes.ts";
@@ -136,5 +136,5 @@ export function handOverToPerson(sql: SqlStorage, incidentId: string): void {
 }
 
 function pageTimeZone(sql: SqlStorage): string {
-  return (JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null)?.timeZone ?? "Etc/UTC";
+  return pageInfo(sql)?.timeZone ?? "Etc/UTC";
 }

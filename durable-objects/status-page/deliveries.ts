@@ -13,7 +13,7 @@ import type { Env } from "../../worker/env.ts";
 import { log } from "../../worker/log.ts";
 import { loadEvents } from "./events.ts";
 import { claimDue, type OutboxRow, type Outcome, settle } from "./outbox.ts";
-import { readMeta } from "./schema.ts";
+import { pageInfo } from "./page-info.ts";
 import { markBounced, readSubscriber } from "./subscribers.ts";
 
 /**
@@ -28,7 +28,7 @@ export async function renderMails(
   rows: readonly OutboxRow[],
   now: number,
 ): Promise<(EmailMessage | Outcome)[]> {
-  const info = JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null;
+  const info = pageInfo(sql);
   const from = parseFrom(env.MAIL_FROM, info);
   const base = (env.PUBLIC_URL ?? info?.url ?? "").replace(/\/$/, "");
   const secret = env.LINK_SECRET;

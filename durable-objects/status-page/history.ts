@@ -1,7 +1,7 @@
 import { HISTORY_PAGE_CAP, historyMonths, MAX_HISTORY_PAGE } from "../../worker/core/history-months.ts";
-import type { HistoryView, PageInfo } from "../../worker/core/read-model.ts";
+import type { HistoryView } from "../../worker/core/read-model.ts";
 import { type EventView, loadEvents } from "./events.ts";
-import { readMeta } from "./schema.ts";
+import { pageInfo } from "./page-info.ts";
 import { iso } from "./time.ts";
 
 /**
@@ -41,7 +41,7 @@ export function loadHistory(sql: SqlStorage, fromMs: number, toMs: number): Hist
 /** Page `page` of the history (clamped to 1–MAX_HISTORY_PAGE), months in the page's time zone. */
 export function historyView(sql: SqlStorage, page: number, now: number): HistoryView {
   const number = Number.isInteger(page) ? Math.min(Math.max(page, 1), MAX_HISTORY_PAGE) : 1;
-  const info = JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null;
+  const info = pageInfo(sql);
   const months = historyMonths(number, now, info?.timeZone ?? "Etc/UTC");
   const newest = months[0];
   const oldest = months[months.length - 1];

@@ -1,5 +1,5 @@
 import { hourlyMeans, type LatencyPoint } from "../../worker/core/monitors/latency.ts";
-import type { ComponentView, GroupView, PageInfo, PageSnapshot } from "../../worker/core/read-model.ts";
+import type { ComponentView, GroupView, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
 import {
   DAY_MS,
@@ -12,6 +12,7 @@ import {
 } from "../../worker/core/uptime.ts";
 import { loadIncidents, loadMaintenances } from "./events.ts";
 import { noDataSpans } from "./no-data.ts";
+import { pageInfo } from "./page-info.ts";
 import { readMeta } from "./schema.ts";
 import { iso } from "./time.ts";
 
@@ -46,7 +47,7 @@ type GroupRow = {
  * the length of the history.
  */
 export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
-  const page = JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null;
+  const page = pageInfo(sql);
   if (!page) throw new Error("StatusPage has not been reconciled with a config yet");
 
   const groups: GroupView[] = sql

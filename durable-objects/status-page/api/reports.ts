@@ -1,9 +1,8 @@
 import { ApiProblem } from "../../../worker/api/contract.ts";
-import type { PageInfo } from "../../../worker/core/read-model.ts";
 import { draftReport } from "../../../worker/core/reports/draft-report.ts";
 import type { StatusTransition } from "../../../worker/core/uptime.ts";
 import { observationsFor } from "../monitor-observations.ts";
-import { readMeta } from "../schema.ts";
+import { pageInfo } from "../page-info.ts";
 import { transitionsSince } from "../snapshot.ts";
 import { addIncidentUpdate } from "../writes.ts";
 import { type Handler, recordAudit, requireRevision, withRevision } from "./context.ts";
@@ -24,7 +23,7 @@ export const getReportHandler: Handler<"reports.get"> = ({ sql, params, now }) =
   const transitions = new Map<string, StatusTransition[]>(
     incident.componentIds.map((id) => [id, transitionsSince(sql, id, Date.parse(incident.startedAt))]),
   );
-  const page = JSON.parse(readMeta(sql, "page") ?? "null") as PageInfo | null;
+  const page = pageInfo(sql);
   const startedAt = Date.parse(incident.startedAt);
   const end = incident.resolvedAt ? Date.parse(incident.resolvedAt) : now;
   const observations = observationsFor(sql, incident.componentIds, startedAt, end);
