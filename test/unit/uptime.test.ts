@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   DAY_MS,
@@ -165,6 +166,42 @@ describe("one definition for every window", () => {
     expect(last24?.from).toBe(new Date(now - 24 * hour).toISOString());
     expect(tally(timeline, now - 24 * hour, now)).toEqual(
       expect.objectContaining({ uptime: last24?.uptime, spanSeconds: 86_400 }),
+    );
+  });
+});
+
+describe("tally over a long history", () => {
+  const statuses = [
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+  ] as const;
+
+  it("gives every window the same figure as summing the whole history's segments inside it", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 10 * DAY_MS }), fc.constantFrom(...statuses)), { maxLength: 60 }),
+        fc.integer({ min: 0, max: 10 * DAY_MS }),
+        fc.integer({ min: 0, max: 10 * DAY_MS }),
+        (raw, a, b) => {
+          const transitions = [...raw].sort((x, y) => x[0] - y[0]).map(([at, status]) => ({ at, status }));
+          const timeline: Timeline = { transitions, since: 0 };
+          const [from, to] = a <= b ? [a, b] : [b, a];
+          // The reference: every segment of the history, clipped to [from, to), none skipped.
+          const pieces = transitions.map((t, i) =>
+            tally({ transitions: [t], since: 0 }, Math.max(from, t.at), Math.min(to, transitions[i + 1]?.at ?? to)),
+          );
+          const expected = sumTallies(pieces);
+          const actual = tally(timeline, from, to);
+          expect(actual.observedSeconds).toBeCloseTo(expected.observedSeconds, 6);
+          expect(actual.majorOutageSeconds).toBeCloseTo(expected.majorOutageSeconds, 6);
+          expect(actual.partialOutageSeconds).toBeCloseTo(expected.partialOutageSeconds, 6);
+          expect(actual.maintenanceSeconds).toBeCloseTo(expected.maintenanceSeconds, 6);
+          expect(actual.worst).toBe(expected.worst);
+        },
+      ),
     );
   });
 });

@@ -72,8 +72,10 @@ export interface UptimeWindow extends Tally {
 export function tally(timeline: Timeline, from: number, to: number): Tally {
   const result = emptyTally(Math.max(0, to - from) / 1000);
   const { transitions } = timeline;
-  for (let i = 0; i < transitions.length; i++) {
+  // Ninety days and four windows are tallied per component and snapshot: start at the status in force at `from`.
+  for (let i = statusInForceAt(transitions, from); i < transitions.length; i++) {
     const current = transitions[i] as StatusTransition;
+    if (current.at >= to) break;
     const start = Math.max(current.at, timeline.since, from);
     const end = Math.min(transitions[i + 1]?.at ?? to, to);
     if (end <= start) continue;
@@ -180,6 +182,18 @@ function addTo(t: Tally, status: ComponentStatus, seconds: number): void {
   if (status === "major_outage") t.majorOutageSeconds += seconds;
   else if (status === "partial_outage") t.partialOutageSeconds += seconds;
   else if (status === "degraded_performance") t.degradedSeconds += seconds;
+}
+
+/** Index of the last transition at or before `at` (0 when none is): a binary search of the ascending list. */
+function statusInForceAt(transitions: readonly StatusTransition[], at: number): number {
+  let low = 0;
+  let high = transitions.length - 1;
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if ((transitions[mid] as StatusTransition).at <= at) low = mid;
+    else high = mid - 1;
+  }
+  return low;
 }
 
 function ratio(t: Tally): number | null {
