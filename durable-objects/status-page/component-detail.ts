@@ -1,6 +1,6 @@
 import { hourlyMeans } from "../../worker/core/monitors/latency.ts";
 import type { ComponentDetail } from "../../worker/core/read-model.ts";
-import { componentIncidents } from "./component-incidents.ts";
+import { recentComponentIncidents } from "./component-events.ts";
 import { latencyByComponent } from "./snapshot.ts";
 import { iso } from "./time.ts";
 
@@ -42,6 +42,6 @@ export function componentDetail(sql: SqlStorage, componentId: string, now: numbe
       since: m.since === null ? null : iso(m.since),
       lastSummary: m.last_summary,
     })),
-    recentIncidents: componentIncidents(sql, componentId, now),
+    recentIncidents: recentComponentIncidents(sql, componentId, now),
   };
 }
