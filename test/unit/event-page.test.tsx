@@ -1,47 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type {
-  ComponentView,
-  IncidentView,
-  MaintenanceView,
-  PageSnapshot,
-  PostIncidentReport,
-} from "../../worker/core/read-model.ts";
+import type { IncidentView, MaintenanceView, PostIncidentReport } from "../../worker/core/read-model.ts";
 import { EventPage } from "../../worker/views/event-page.tsx";
 import { renderDocument } from "../../worker/views/layout.tsx";
+import { componentView, pageSnapshot } from "../helpers/read-model-fixtures.ts";
 
 const HOSTILE = '<script>alert("x")</script> [x](javascript:alert(1))';
 
-function component(id: string, name: string): ComponentView {
-  return {
-    id,
-    name,
-    description: null,
-    groupId: null,
-    position: 0,
-    status: "operational",
-    onlyShowIfDegraded: false,
-    startDate: null,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
-    uptimeDays: [],
-    uptimeWindows: [],
-    latencyHourly: [],
-  };
-}
+const component = (id: string, name: string) => componentView(id, name);
 
-const snapshot: PageSnapshot = {
-  version: 1,
-  updatedAt: "2026-11-22T16:00:00.000Z",
-  generatedAt: "2026-11-22T16:00:00.000Z",
-  page: { id: "p", name: "Acme", url: "https://status.acme.test", timeZone: "UTC", homepage: null },
-  groups: [],
+const snapshot = pageSnapshot({
   components: [component("api", "API"), component("web", "Web"), component("db", "Database")],
-  activeIncidents: [],
-  recentIncidents: [],
-  activeMaintenances: [],
-  upcomingMaintenances: [],
-  recentMaintenances: [],
-};
+});
 
 const report: PostIncidentReport = {
   summary: "API had a **major outage** for 1 h 5 min.",

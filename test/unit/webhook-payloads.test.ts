@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ComponentView, IncidentView, MaintenanceView, PageSnapshot } from "../../worker/core/read-model.ts";
+import type { ComponentView, IncidentView, MaintenanceView } from "../../worker/core/read-model.ts";
 import { componentWebhook, incidentWebhook, testWebhook } from "../../worker/core/webhooks/payloads.ts";
+import { componentView, pageSnapshot } from "../helpers/read-model-fixtures.ts";
 import { STATUSPAGE_COMPONENT_KEYS } from "../helpers/statuspage-keys.ts";
 
 /**
@@ -11,27 +12,16 @@ import { STATUSPAGE_COMPONENT_KEYS } from "../helpers/statuspage-keys.ts";
  */
 
 function component(id: string, name: string, groupId: string | null, position: number): ComponentView {
-  return {
-    id,
-    name,
+  return componentView(id, name, {
     description: `${name} description`,
     groupId,
     position,
-    status: "operational",
-    onlyShowIfDegraded: false,
     startDate: "2026-01-01",
-    createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-02T00:00:00.000Z",
-    uptimeDays: [],
-    latencyHourly: [],
-    uptimeWindows: [],
-  };
+  });
 }
 
-const snapshot: PageSnapshot = {
-  version: 1,
-  updatedAt: "2026-11-22T16:00:00.000Z",
-  generatedAt: "2026-11-22T16:00:00.000Z",
+const snapshot = pageSnapshot({
   page: { id: "p1", name: "Acme", url: "https://status.acme.test", timeZone: "UTC", homepage: null },
   groups: [
     {
@@ -44,12 +34,7 @@ const snapshot: PageSnapshot = {
     },
   ],
   components: [component("web", "Website", null, 1), component("api", "API", "core", 2)],
-  activeIncidents: [],
-  recentIncidents: [],
-  activeMaintenances: [],
-  upcomingMaintenances: [],
-  recentMaintenances: [],
-};
+});
 
 const incident: IncidentView = {
   kind: "incident",
