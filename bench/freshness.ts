@@ -154,7 +154,8 @@ export async function freshnessFigures(
         figure: "   page freshness: age served, p99",
         value: ms(p99),
         budget: "< 4 s (freshness window)",
-        verdict: verdict(p99 < windowMs),
+        // An answer that never came showed nothing current: any error fails the figure rather than leaving it out.
+        verdict: verdict(p99 < windowMs && errors === 0),
       },
       { figure: "   (diagnostic) page freshness: worst", value: ms(max) },
     ],
