@@ -83,7 +83,8 @@ async function expectStatusPageContent(page: Page) {
     expect(status, `${component.id} in /api/v2/components.json`).toBeDefined();
     const label = item.getByText(COMPONENT_STATUS_LABELS[status as ComponentStatus], { exact: true });
     expect(await label.isVisible(), `${component.name}'s status in words`).toBe(true);
-    const bars = item.locator("svg[role=img]");
+    // The uptime bars; a monitored component also has its response-time sparkline once a check has reported.
+    const bars = item.locator(".uptime svg[role=img]");
     expect(await bars.count()).toBe(1);
     const barsLabel = (await bars.getAttribute("aria-label")) ?? "";
     expect(barsLabel).toContain(component.name);
