@@ -87,3 +87,14 @@ export type ReceivedWebhook = {
   /** Milliseconds since the epoch, on the receiver's clock. */
   at: number;
 };
+
+/** Bytes a `flood…` receiver writes after its 500: far more than anyone should read. */
+export const FLOOD_BYTES = 256 * 1_048_576;
+
+/** What a `flood…` receiver saw (GET /flood/<name>). */
+export type FloodStats = {
+  /** Bytes of body handed to the socket so far. */
+  bytesWritten: number;
+  /** The client hung up before the whole body was written. */
+  clientGone: boolean;
+};
