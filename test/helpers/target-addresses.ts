@@ -41,6 +41,8 @@ export type MailServerAddresses = {
   auth: number;
   /** TLS from the first byte (like port 465), with a certificate nobody trusts. */
   implicitTls: number;
+  /** Not an SMTP server: its greeting is a line that never ends (GET /babbling on the HTTP side counts it). */
+  babbling: number;
 };
 
 /** The key under which the global setup provides the mail server addresses. */
