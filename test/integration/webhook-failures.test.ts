@@ -102,6 +102,20 @@ describe("a failed delivery is recorded in words", { timeout: 40_000 }, () => {
     expect(row).toMatchObject({ state: "pending", last_error: "no answer within 3 s" });
   });
 
+  it("a 500 whose body trickles: given up on at the timeout, still said as its status", async () => {
+    const name = `trickle-${run}`;
+    const id = await register(`${receiver}/hooks/${name}`);
+    const { row } = await firstFailure(id);
+    expect(row).toMatchObject({
+      state: "pending",
+      attempts: 1,
+      last_error: "HTTP 500",
+    });
+    const stats = (await (await fetch(`${receiver}/flood/${name}`)).json()) as FloodStats;
+    // A minute's body is 600 bytes; WEBHOOK_TIMEOUT_SECONDS (3) ends it long before.
+    expect(stats.bytesWritten).toBeLessThan(200);
+  });
+
   it("a 503", async () => {
     const id = await register(`${receiver}/hooks/busy-words-${run}`);
     const { row } = await firstFailure(id);

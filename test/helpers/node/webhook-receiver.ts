@@ -7,6 +7,7 @@
  *                               gone… 410, fail… 500, busy… 503 with Retry-After: 120, hang… never,
  *                               redirect… 302 to /hooks/followed-<name>,
  *                               flood… 500 with a 256 MB body, written only as fast as the client reads,
+ *                               trickle… 500 with a body of one byte every 100 ms for a minute,
  *                               anything else 204 — unless PUT /answer/<name> said otherwise
  *   PUT  /answer/<name>       body: the status code later POSTs to <name> get
  *   GET  /received/<name>     JSON list of ReceivedWebhook, oldest first
@@ -60,6 +61,7 @@ export async function startWebhookReceiver(): Promise<RunningWebhookReceiver> {
     received.set(name, list);
     if (status === 0) return; // hang: the socket stays open until the sender gives up
     if (name.startsWith("flood")) return void flood(request, response, name, floods);
+    if (name.startsWith("trickle")) return trickle(request, response, name, floods);
     if (status === 302) response.writeHead(302, { location: `/hooks/followed-${name}` }).end();
     else if (status === 503) response.writeHead(503, { "retry-after": "120" }).end("busy");
     else response.writeHead(status, { "content-type": "text/plain" }).end(status >= 400 ? "receiver broke" : "");
@@ -108,9 +110,30 @@ async function flood(
   if (!gone) response.end();
 }
 
+/** A 500 whose body comes a byte at a time: only a timeout ends reading it whole. */
+function trickle(request: IncomingMessage, response: ServerResponse, name: string, floods: Map<string, FloodStats>) {
+  const stats: FloodStats = { bytesWritten: 0, clientGone: false };
+  floods.set(name, stats);
+  response.writeHead(500, { "content-type": "text/plain" });
+  response.flushHeaders();
+  let timer: NodeJS.Timeout | undefined;
+  request.socket.once("close", () => {
+    clearTimeout(timer);
+    if (!response.writableFinished) stats.clientGone = true;
+  });
+  const tick = () => {
+    if (response.destroyed) return;
+    if (stats.bytesWritten >= 600) return void response.end();
+    response.write(".");
+    stats.bytesWritten += 1;
+    timer = setTimeout(tick, 100);
+  };
+  tick();
+}
+
 function defaultAnswer(name: string): number {
   if (name.startsWith("gone")) return 410;
-  if (name.startsWith("fail") || name.startsWith("flood")) return 500;
+  if (name.startsWith("fail") || name.startsWith("flood") || name.startsWith("trickle")) return 500;
   if (name.startsWith("busy")) return 503;
   if (name.startsWith("hang")) return 0;
   if (name.startsWith("redirect")) return 302;
