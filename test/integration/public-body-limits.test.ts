@@ -108,4 +108,24 @@ describe("a chunked body over the limit", () => {
     const saved = await post(manage, "components=api", FORM, freshClient());
     expect(await saved.text()).toContain("Saved.");
   });
+
+  it("the one-click unsubscribe and a heartbeat never read a body at all", async () => {
+    const address = `leave-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    expect((await post("/subscribe", `email=${encodeURIComponent(address)}`, FORM, freshClient())).status).toBe(200);
+    const id = await runInDurableObject(pageObject(), (_: StatusPage, state) =>
+      String(state.storage.sql.exec(`SELECT id FROM subscribers WHERE address = ?`, address).one().id),
+    );
+    const unsubscribe = `${await managePath(LINK_SECRET_FOR_TESTS, id)}/unsubscribe`;
+    const left = countingBody(TOTAL, "List-Unsubscribe=One-Click&pad=");
+    const response = await post(unsubscribe, left.stream, FORM, freshClient());
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+    expect(left.counter.pulled).toBeLessThanOrEqual(SLACK);
+
+    const beat = countingBody(TOTAL);
+    const heartbeat = await post("/heartbeat/no-such-monitor/not-a-token", beat.stream, FORM, freshClient());
+    expect(heartbeat.status).toBe(404);
+    await heartbeat.arrayBuffer();
+    expect(beat.counter.pulled).toBeLessThanOrEqual(SLACK);
+  });
 });
