@@ -122,7 +122,6 @@ export function webhookSender(
 async function fetchFailureInWords(url: string, error: unknown): Promise<string> {
   let reachable: boolean | null = null;
   if (ambiguousFetchError(error)) {
-    const deadline = Date.now() + SECOND_LOOK_MS;
     const signal = AbortSignal.timeout(SECOND_LOOK_MS);
     const timedOut = new Promise<never>((_, reject) =>
       signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
@@ -131,7 +130,7 @@ async function fetchFailureInWords(url: string, error: unknown): Promise<string>
     reachable = await opensTcp(url, {
       connect: socketsConnect,
       race: (step) => Promise.race([step, timedOut]),
-      gaveUp: () => Date.now() >= deadline,
+      gaveUp: () => signal.aborted,
     });
   }
   return describeFailure(classifyFetchError(error, { url, duringBody: false, reachable }));
