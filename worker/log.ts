@@ -1,6 +1,10 @@
+import { redactCapabilities } from "./core/access/redact-capabilities.ts";
+
 /**
  * Structured JSON logs, one object per line, so `wrangler tail` and Logpush can
  * filter on `level` and `event`. The level threshold comes from LOG_LEVEL.
+ * Capability URLs (subscribers' links, heartbeat URLs) lose their key on the
+ * way out, wherever in the line they are: a path, an error's message.
  */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -13,7 +17,9 @@ export function setLogLevel(level: string | undefined): void {
 
 function write(level: LogLevel, event: string, fields: Record<string, unknown> = {}): void {
   if (RANK[level] < RANK[threshold]) return;
-  const line = JSON.stringify({ level, event, time: new Date().toISOString(), ...fields, ...errorFields(fields) });
+  const line = redactCapabilities(
+    JSON.stringify({ level, event, time: new Date().toISOString(), ...fields, ...errorFields(fields) }),
+  );
   console[level](line);
 }
 

@@ -1,15 +1,13 @@
 import { connect as socketsConnect } from "cloudflare:sockets";
+import { readAtMost } from "../../worker/bounded-read.ts";
 import type { HttpMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { bodyBytesToRead } from "../../worker/core/probes/body-budget.ts";
-import {
-  ambiguousFetchError,
-  classifyFetchError,
-  isSocketConnectFailure,
-} from "../../worker/core/probes/classify-network-error.ts";
+import { ambiguousFetchError, classifyFetchError } from "../../worker/core/probes/classify-network-error.ts";
 import { type BodySample, judgeHttpResponse } from "../../worker/core/probes/judge-http.ts";
 import type { ProbeFailure, ProbeResult } from "../../worker/core/probes/probe-result.ts";
 import { CREDENTIAL_HEADERS, nextRedirect, requestKey } from "../../worker/core/probes/redirects.ts";
 import { failedResult } from "../../worker/core/probes/results.ts";
+import { opensTcp } from "../shared/opens-tcp.ts";
 
 /**
  * One check of an HTTP monitor, built so that a bad target cannot hurt
@@ -47,7 +45,11 @@ export async function runHttpProbe(monitor: HttpMonitorConfig, options: HttpProb
     if (deadline.passed) return failedResult({ ...failedAt, failure: { kind: "timeout", afterMs: monitor.timeoutMs } });
     const reachable =
       ambiguousFetchError(error) && !progress.duringBody
-        ? await opensTcp(progress.url, options.connect ?? socketsConnect, deadline)
+        ? await opensTcp(progress.url, {
+            connect: options.connect ?? socketsConnect,
+            race: (step) => deadline.race(step),
+            gaveUp: () => deadline.passed,
+          })
         : null;
     const failure = classifyFetchError(error, { url: progress.url, duringBody: progress.duringBody, reachable });
     return failedResult({ ...failedAt, failure });
@@ -153,43 +155,9 @@ async function readNeededBody(
 ): Promise<BodySample | null> {
   const limit = bodyBytesToRead(monitor, response.status);
   if (limit === 0 || response.body === null) return null;
-  const { bytes, truncated } = await readAtMost(response.body, limit, deadline);
+  // The rest is cancelled, so it is never downloaded; each read is raced against the check's time.
+  const { bytes, truncated } = await readAtMost(response.body, limit, { race: (step) => deadline.race(step) });
   return { text: new TextDecoder().decode(bytes), truncatedAt: truncated ? limit : null };
-}
-
-async function readAtMost(
-  body: ReadableStream<Uint8Array>,
-  limit: number,
-  deadline: Deadline,
-): Promise<{ bytes: Uint8Array; truncated: boolean }> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  try {
-    for (;;) {
-      const { done, value } = await deadline.race(reader.read());
-      if (done) return { bytes: concat(chunks, total), truncated: false };
-      chunks.push(value);
-      total += value.byteLength;
-      // Strictly more than the limit: a body of exactly the limit is complete, not cut.
-      if (total > limit) return { bytes: concat(chunks, limit), truncated: true };
-    }
-  } finally {
-    // Done, cut short, failed or out of time: the rest is never downloaded.
-    reader.cancel().catch(() => undefined);
-  }
-}
-
-function concat(chunks: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    if (offset >= length) break;
-    const part = chunk.subarray(0, length - offset);
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
 }
 
 /** Lets go of a body nobody will read, so its connection closes instead of downloading it. */
@@ -203,28 +171,5 @@ class RedirectFailed extends Error {
   constructor(failure: ProbeFailure) {
     super("redirect refused");
     this.failure = failure;
-  }
-}
-
-/**
- * Whether a plain TCP connection to the URL's host and port opens: tells a
- * refused connection from a reset one, and a DNS failure from a TLS one, when
- * workerd's fetch error does not (see classify-network-error.ts). Null when
- * the answer did not come within the check's time.
- */
-async function opensTcp(url: string, connect: typeof socketsConnect, deadline: Deadline): Promise<boolean | null> {
-  const target = new URL(url);
-  const port = Number(target.port) || (target.protocol === "https:" ? 443 : 80);
-  let socket: ReturnType<typeof socketsConnect> | undefined;
-  try {
-    socket = connect({ hostname: target.hostname.replace(/^\[|\]$/g, ""), port });
-    // closed rejects too when the connection fails; only opened is the answer.
-    socket.closed.catch(() => undefined);
-    await deadline.race(socket.opened);
-    return true;
-  } catch (error) {
-    return !deadline.passed && isSocketConnectFailure(error) ? false : null;
-  } finally {
-    socket?.close().catch(() => undefined);
   }
 }

@@ -1,3 +1,7 @@
+import { connect as socketsConnect } from "cloudflare:sockets";
+import { readTextAtMost } from "../../worker/bounded-read.ts";
+import { ambiguousFetchError, classifyFetchError } from "../../worker/core/probes/classify-network-error.ts";
+import { describeFailure } from "../../worker/core/probes/describe-failure.ts";
 import type { PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
 import {
@@ -10,10 +14,16 @@ import { judgeWebhookResponse, retryAfterMs } from "../../worker/core/webhooks/r
 import { signWebhook } from "../../worker/core/webhooks/signing.ts";
 import { refusedWebhookTarget } from "../../worker/core/webhooks/target-address.ts";
 import type { Env } from "../../worker/env.ts";
+import { opensTcp } from "../shared/opens-tcp.ts";
 import { loadEvents } from "./events.ts";
 import { claimDue, isLastAttempt, type OutboxRow, type Outcome, settle } from "./outbox.ts";
 import { iso } from "./time.ts";
 import { type AttemptVerdict, readWebhook, recordAttempt, signingSecrets } from "./webhooks.ts";
+
+/** How much of a receiver's error answer is read, to quote in the endpoint's record. */
+const ERROR_BODY_BYTES = 200;
+/** How long the second look that names a network failure may take (see fetchFailureInWords). */
+const SECOND_LOOK_MS = 2_000;
 
 /** A receiver gets this long to answer (Statuspage's 30 s unless WEBHOOK_TIMEOUT_SECONDS says otherwise). */
 function timeoutMs(env: Env): number {
@@ -86,17 +96,44 @@ export function webhookSender(
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-      return failed("failed", timedOut ? `no answer within ${timeout / 1000} s` : `${error}`);
+      return failed(
+        "failed",
+        timedOut ? `no answer within ${timeout / 1000} s` : await fetchFailureInWords(hook.url, error),
+      );
     }
     const verdict = judgeWebhookResponse(response.status);
     if (verdict === "delivered") {
       await response.body?.cancel();
       return { outcome: { outcome: "sent" }, verdict };
     }
-    const said = (await response.text().catch(() => "")).slice(0, 200).replace(/\s+/g, " ").trim();
+    // A receiver's error page is quoted, never downloaded: a 500 with 400 MB costs this much.
+    const said = await readTextAtMost(response, ERROR_BODY_BYTES);
     const reason = `HTTP ${response.status}${response.status >= 300 && response.status < 400 ? " (redirects are not followed)" : ""}${said ? `: ${said}` : ""}`;
     return failed(verdict, reason, retryAfterMs(response.headers.get("retry-after"), Date.now()));
   }
+}
+
+/**
+ * What went wrong, in the probes' words ("connection refused", "DNS lookup
+ * failed for …", "TLS error: …"), never workerd's "internal error; reference
+ * = …": workerd gives one message for several causes, so, as the HTTP probe
+ * does, a plain TCP connection to the receiver tells them apart.
+ */
+async function fetchFailureInWords(url: string, error: unknown): Promise<string> {
+  let reachable: boolean | null = null;
+  if (ambiguousFetchError(error)) {
+    const signal = AbortSignal.timeout(SECOND_LOOK_MS);
+    const timedOut = new Promise<never>((_, reject) =>
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true }),
+    );
+    timedOut.catch(() => undefined);
+    reachable = await opensTcp(url, {
+      connect: socketsConnect,
+      race: (step) => Promise.race([step, timedOut]),
+      gaveUp: () => signal.aborted,
+    });
+  }
+  return describeFailure(classifyFetchError(error, { url, duringBody: false, reachable }));
 }
 
 function failed(verdict: Exclude<AttemptVerdict, "delivered">, reason: string, wait?: number): WebhookAttempt {

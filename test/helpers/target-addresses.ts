@@ -41,6 +41,8 @@ export type MailServerAddresses = {
   auth: number;
   /** TLS from the first byte (like port 465), with a certificate nobody trusts. */
   implicitTls: number;
+  /** Not an SMTP server: its greeting is a line that never ends (GET /babbling on the HTTP side counts it). */
+  babbling: number;
 };
 
 /** The key under which the global setup provides the mail server addresses. */
@@ -86,4 +88,15 @@ export type ReceivedWebhook = {
   status: number;
   /** Milliseconds since the epoch, on the receiver's clock. */
   at: number;
+};
+
+/** Bytes a `flood…` receiver writes after its 500: far more than anyone should read. */
+export const FLOOD_BYTES = 256 * 1_048_576;
+
+/** What a `flood…` receiver saw (GET /flood/<name>). */
+export type FloodStats = {
+  /** Bytes of body handed to the socket so far. */
+  bytesWritten: number;
+  /** The client hung up before the whole body was written. */
+  clientGone: boolean;
 };

@@ -1,3 +1,4 @@
+import { readAtMost } from "../bounded-read.ts";
 import type { FieldProblem } from "./contract.ts";
 
 export type BodyOutcome =
@@ -6,9 +7,8 @@ export type BodyOutcome =
 
 /**
  * Reads a JSON body without trusting the client: the content type must say
- * JSON, the size is capped while streaming (Content-Length can lie or be
- * absent), the bytes must be UTF-8 and the text must parse. An absent body
- * reads as `{}`, so actions whose fields are all optional need none.
+ * JSON, the size is capped while streaming (bounded-read.ts), the bytes
+ * must be UTF-8 and the text must parse. An absent body reads as `{}`, so actions whose fields are all optional need none.
  */
 export async function readJsonBody(request: Request, limit: number): Promise<BodyOutcome> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
@@ -23,26 +23,9 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
       message: `send the body as JSON with Content-Type: application/json (got ${type ? `"${type}"` : "none"})`,
     };
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  if (size === 0) return { ok: true, bytes: new Uint8Array(), value: {} };
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks.splice(0)) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const { bytes, truncated } = await readAtMost(request.body, limit);
+  if (truncated) return tooLarge(limit);
+  if (bytes.byteLength === 0) return { ok: true, bytes, value: {} };
   let raw: string;
   try {
     raw = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

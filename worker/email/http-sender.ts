@@ -1,3 +1,4 @@
+import { readTextAtMost } from "../bounded-read.ts";
 import { checkMessage, type EmailAddress, type EmailMessage, MessageError } from "../core/email/message.ts";
 import type { DeliveryResult, EmailSender, OnResult } from "./sender.ts";
 
@@ -80,7 +81,8 @@ export async function sendResend(
         signal: controller.signal,
       });
       status = response.status;
-      body = await response.text();
+      // Only the start is read (and quoted); a provider streaming on cannot cost more.
+      body = await readTextAtMost(response, MAX_REPLY_CHARS);
     } catch (error) {
       const reason = controller.signal.aborted
         ? `timeout: no answer within ${Math.min(requestTimeoutMs, left)} ms`

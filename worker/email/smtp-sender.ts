@@ -57,6 +57,8 @@ const DEFAULT_BATCH_TIMEOUT_MS = 60_000;
 const DEFAULT_REPLY_TIMEOUT_MS = 15_000;
 /** No reply Lookout needs is longer; a server streaming more is not talking SMTP. */
 const MAX_REPLY_CHARS = 64 * 1024;
+/** RFC 5321 §4.5.3.1.5 allows 512 octets a reply line; twice that forgives a sloppy server, not a babbling one. */
+const MAX_LINE_CHARS = 1000;
 const QUIT_TIMEOUT_MS = 1_000;
 
 /** The session cannot go on: every message not yet decided gets this. */
@@ -122,6 +124,13 @@ class Conversation {
       }
       if (this.#buffer.length > MAX_REPLY_CHARS) {
         throw new SessionFailure("temporary", "connection", "reply too long");
+      }
+      if (this.#buffer.length - (this.#buffer.lastIndexOf("\n") + 1) > MAX_LINE_CHARS) {
+        throw new SessionFailure(
+          "temporary",
+          "connection",
+          `reply line longer than ${MAX_LINE_CHARS} characters (RFC 5321 allows 512)`,
+        );
       }
       const { value, done } = await this.#within(this.#reader.read(), limitMs, "no reply");
       if (done) throw new SessionFailure("temporary", "connection", "connection closed by the server");

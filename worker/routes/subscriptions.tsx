@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Subscriber } from "../../durable-objects/status-page/subscribers.ts";
+import { readAtMost } from "../bounded-read.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import { checkConfirmLink, checkManageLink, managePath } from "../core/subscribers/links.ts";
 import { mailConfigured } from "../email/from-env.ts";
@@ -87,8 +88,10 @@ export function subscriptions(site: Site) {
     let saved: string | undefined;
     let subscriber = await stub.subscription(id);
     if (subscriber && c.req.method === "POST") {
-      const form = await c.req.parseBody({ all: true });
-      const ticked = [form.components ?? []].flat().filter((v): v is string => typeof v === "string");
+      const text = await readFormText(c.req.raw);
+      if (text === null)
+        return html(c, <SubscribeNotice page={snapshot.page} title="That request is too large." />, 413);
+      const ticked = new URLSearchParams(text).getAll("components");
       const known = new Set(snapshot.components.map((x) => x.id));
       const chosen = ticked.filter((x) => known.has(x));
       subscriber = await stub.updateSubscription(id, chosen.length > 0 ? chosen : null);
@@ -151,10 +154,8 @@ async function manageMac(env: Env, id: string): Promise<string> {
 }
 
 async function readSubscribeBody(request: Request, json: boolean): Promise<unknown> {
-  if (Number(request.headers.get("content-length") ?? 0) > FORM_LIMIT) return "too_large";
-  // Bytes, then UTF-8: workerd warns when .text() reads a form-encoded body.
-  const text = new TextDecoder().decode(await request.arrayBuffer());
-  if (text.length > FORM_LIMIT) return "too_large";
+  const text = await readFormText(request);
+  if (text === null) return "too_large";
   if (json) {
     try {
       return JSON.parse(text);
@@ -165,6 +166,21 @@ async function readSubscribeBody(request: Request, json: boolean): Promise<unkno
   const form = new URLSearchParams(text);
   const components = form.getAll("components");
   return { email: form.get("email") ?? "", ...(components.length ? { components } : {}) };
+}
+
+/**
+ * A public form's body as text, or null when it is over FORM_LIMIT: cut off
+ * while streaming (a chunked body has no Content-Length to refuse it by), so
+ * a hostile client costs this much and no more, before anything else is asked.
+ */
+async function readFormText(request: Request): Promise<string | null> {
+  if (Number(request.headers.get("content-length") ?? 0) > FORM_LIMIT) {
+    request.body?.cancel().catch(() => undefined);
+    return null;
+  }
+  const { bytes, truncated } = await readAtMost(request.body, FORM_LIMIT);
+  // Bytes, then UTF-8: workerd warns when .text() reads a form-encoded body.
+  return truncated ? null : new TextDecoder().decode(bytes);
 }
 
 async function html(c: Context<AppEnv>, node: { toString(): string | Promise<string> }, status = 200, headers = {}) {

@@ -11,12 +11,15 @@
  *                                 starting "ratelimited" gets 429, one starting "invalid" 422,
  *                                 anything else 200 {"id": ...}
  *   GET  /resend/received?to=...  JSON list of the requests /resend/emails accepted for that recipient
+ *   GET  /babbling                FloodStats of the babbling server's last connection
  */
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
 import { type ParsedMail, simpleParser } from "mailparser";
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from "smtp-server";
 import {
+  FLOOD_BYTES,
+  type FloodStats,
   MAIL_AUTH_PASSWORD,
   MAIL_AUTH_USER,
   MAIL_SERVERS_KEY,
@@ -129,8 +132,38 @@ export async function startMailServers(): Promise<RunningMailServers> {
   // smtp-server's built-in certificate: self-signed, so workerd refuses it, as it should.
   const implicitTls = await start("implicit-tls", { secure: true });
 
+  // Not smtp-server: a greeting line that never ends, written as fast as the client takes it.
+  let babbled: FloodStats | null = null;
+  const babbler = createTcpServer((socket) => {
+    const stats: FloodStats = { bytesWritten: 0, clientGone: false };
+    babbled = stats;
+    const chunk = Buffer.alloc(16 * 1024, "x");
+    const more = () => {
+      while (!socket.destroyed && stats.bytesWritten < FLOOD_BYTES) {
+        stats.bytesWritten += chunk.length;
+        if (!socket.write(chunk)) return void socket.once("drain", more);
+      }
+    };
+    socket.on("error", () => undefined);
+    socket.once("close", () => {
+      stats.clientGone = true;
+    });
+    socket.write("220 ");
+    more();
+  });
+  const babblerSockets = new Set<Socket>();
+  babbler.on("connection", (socket: Socket) => {
+    babblerSockets.add(socket);
+    socket.once("close", () => babblerSockets.delete(socket));
+  });
+  const babbling = await new Promise<number>((resolve, reject) => {
+    babbler.once("error", reject);
+    babbler.listen(0, HOST, () => resolve((babbler.address() as AddressInfo).port));
+  });
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", `http://${HOST}`);
+    if (req.method === "GET" && url.pathname === "/babbling") return sendJson(res, 200, babbled);
     const to = url.searchParams.get("to");
     if (req.method === "GET" && url.pathname === "/messages") {
       return sendJson(res, 200, to === null ? received : received.filter((mail) => mail.envelope.to.includes(to)));
@@ -187,6 +220,7 @@ export async function startMailServers(): Promise<RunningMailServers> {
       rejecting,
       auth,
       implicitTls,
+      babbling,
     },
     async close() {
       await Promise.all([
@@ -194,6 +228,10 @@ export async function startMailServers(): Promise<RunningMailServers> {
         new Promise<void>((resolve) => {
           http.close(() => resolve());
           for (const socket of httpSockets) socket.destroy();
+        }),
+        new Promise<void>((resolve) => {
+          babbler.close(() => resolve());
+          for (const socket of babblerSockets) socket.destroy();
         }),
       ]);
     },
