@@ -1,4 +1,5 @@
 import type { FieldProblem } from "./contract.ts";
+import { parseJsonRefusingDuplicates } from "./duplicate-keys.ts";
 
 export type BodyOutcome =
   | { ok: true; bytes: Uint8Array; value: unknown }
@@ -7,7 +8,8 @@ export type BodyOutcome =
 /**
  * Reads a JSON body without trusting the client: the content type must say
  * JSON, the size is capped while streaming (Content-Length can lie or be
- * absent), the bytes must be UTF-8 and the text must parse. An absent body
+ * absent), the bytes must be UTF-8 and the text must parse, naming no key
+ * twice in any object (duplicate-keys.ts). An absent body
  * reads as `{}`, so actions whose fields are all optional need none.
  */
 export async function readJsonBody(request: Request, limit: number): Promise<BodyOutcome> {
@@ -50,7 +52,16 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
     return { ok: false, status: 400, code: "invalid_json", message: "the body is not valid UTF-8" };
   }
   try {
-    return { ok: true, bytes, value: JSON.parse(raw) };
+    const parsed = parseJsonRefusingDuplicates(raw);
+    if (parsed.ok) return { ok: true, bytes, value: parsed.value };
+    const { key, path } = parsed.duplicate;
+    return {
+      ok: false,
+      status: 400,
+      code: "duplicate_key",
+      message: `the body names "${key.slice(0, 60)}" twice${path === key ? "" : ` (at ${path.slice(0, 200)})`}; send each key once`,
+      fields: [{ path: path.slice(0, 200), message: "given more than once" }],
+    };
   } catch (error) {
     return {
       ok: false,
