@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Subscriber } from "../../durable-objects/status-page/subscribers.ts";
+import { parseJsonRefusingDuplicates } from "../api/duplicate-keys.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import { checkConfirmLink, checkManageLink, managePath } from "../core/subscribers/links.ts";
 import { mailConfigured } from "../email/from-env.ts";
@@ -43,9 +44,19 @@ export function subscriptions(site: Site) {
     }
     const input = await readSubscribeBody(c.req.raw, wantsJson);
     if (input === "too_large") return answer(413, "payload_too_large", "That request is too large.");
+    if (input instanceof DuplicateKey) {
+      return answer(400, "duplicate_key", `The request names "${input.path.slice(0, 60)}" twice.`);
+    }
     const parsed = subscribeBody.safeParse(input);
     if (!parsed.success) return answer(400, "validation_failed", "That does not look like an email address.");
     const { email, components } = parsed.data;
+    const known = new Set(snapshot.components.map((x) => x.id));
+    const unknown = [...new Set(components?.filter((id) => !known.has(id)))];
+    if (unknown.length > 0) {
+      const named = unknown.slice(0, 10).map((id) => `"${id}"`);
+      if (unknown.length > 10) named.push(`${unknown.length - 10} more`);
+      return answer(400, "unknown_components", `This page has no component ${named.join(", ")}.`);
+    }
 
     const allowance = await allowSubscribe(c.env, c.req.header("cf-connecting-ip") ?? "local", email);
     if (!allowance.allowed) {
@@ -53,8 +64,7 @@ export function subscriptions(site: Site) {
         "retry-after": String(allowance.retryAfterSeconds),
       });
     }
-    const known = new Set(snapshot.components.map((x) => x.id));
-    const outcome = await statusPageStub(c.env).subscribe(email, components?.filter((id) => known.has(id)) ?? null);
+    const outcome = await statusPageStub(c.env).subscribe(email, components ?? null);
     if (outcome === "paused") return answer(503, "subscriptions_paused", "Subscriptions are paused for now.");
     return wantsJson
       ? c.json({ status: "check_your_inbox" }, 202, { "cache-control": "no-store" })
@@ -150,6 +160,11 @@ async function manageMac(env: Env, id: string): Promise<string> {
   return (await managePath(env.LINK_SECRET ?? "", id)).split("/").at(-1) ?? "";
 }
 
+/** A JSON body that names a key twice: refused, not read as whichever came last. */
+class DuplicateKey {
+  constructor(readonly path: string) {}
+}
+
 async function readSubscribeBody(request: Request, json: boolean): Promise<unknown> {
   if (Number(request.headers.get("content-length") ?? 0) > FORM_LIMIT) return "too_large";
   // Bytes, then UTF-8: workerd warns when .text() reads a form-encoded body.
@@ -157,7 +172,8 @@ async function readSubscribeBody(request: Request, json: boolean): Promise<unkno
   if (text.length > FORM_LIMIT) return "too_large";
   if (json) {
     try {
-      return JSON.parse(text);
+      const parsed = parseJsonRefusingDuplicates(text);
+      return parsed.ok ? parsed.value : new DuplicateKey(parsed.duplicate.path);
     } catch {
       return null;
     }
