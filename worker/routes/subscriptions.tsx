@@ -162,7 +162,10 @@ async function manageMac(env: Env, id: string): Promise<string> {
 
 /** A JSON body that names a key twice: refused, not read as whichever came last. */
 class DuplicateKey {
-  constructor(readonly path: string) {}
+  readonly path: string;
+  constructor(path: string) {
+    this.path = path;
+  }
 }
 
 async function readSubscribeBody(request: Request, json: boolean): Promise<unknown> {
