@@ -6,6 +6,7 @@ import type { PageSnapshot } from "../core/read-model.ts";
 import { checkConfirmLink, checkManageLink, managePath } from "../core/subscribers/links.ts";
 import { mailConfigured } from "../email/from-env.ts";
 import { type Env, statusPageStub } from "../env.ts";
+import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
 import type { AppEnv, Site } from "../site.ts";
 import { allowSubscribe } from "../subscribe-limits.ts";
 import { renderDocument } from "../views/layout.tsx";
@@ -31,8 +32,19 @@ const subscribeBody = z.strictObject({
 export function subscriptions(site: Site) {
   const app = new Hono<AppEnv>();
 
+  // Every form here changes someone's subscription: none may be posted from another site.
+  const fromElsewhere = async (c: Context<AppEnv>) => {
+    const message = "This form was sent from another site, so it was not accepted. Use the form on this page.";
+    if (isJson(c)) return c.json({ error: { code: "cross_site", message } }, 403, { "cache-control": "no-store" });
+    return html(c, <SubscribeNotice page={(await site.snapshot(c.env)).page} title={message} />, 403);
+  };
+  app.use("/subscribe", refuseCrossSitePosts(fromElsewhere));
+  app.use("/subscriptions/:id/confirm/:expires/:mac", refuseCrossSitePosts(fromElsewhere));
+  app.use("/subscriptions/:id/:mac", refuseCrossSitePosts(fromElsewhere));
+  app.use("/subscriptions/:id/:mac/unsubscribe", refuseCrossSitePosts(fromElsewhere, { oneClick: true }));
+
   app.post("/subscribe", async (c) => {
-    const wantsJson = (c.req.header("content-type") ?? "").startsWith("application/json");
+    const wantsJson = isJson(c);
     const snapshot = await site.snapshot(c.env);
     const answer = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
       wantsJson
@@ -124,6 +136,10 @@ export function subscriptions(site: Site) {
   });
 
   return app;
+}
+
+function isJson(c: Context<AppEnv>): boolean {
+  return (c.req.header("content-type") ?? "").startsWith("application/json");
 }
 
 function managePage(
