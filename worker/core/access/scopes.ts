@@ -34,7 +34,7 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
  * carries what each scope guards elsewhere (webhook secrets, subscriber
  * addresses, monitor headers, token hashes, the audit log), and an import
  * writes all of it, so a backup needs them all: no scope can be read
- * around through the backup (docs/decisions/0028-export-needs-every-scope.md).
+ * around through the backup (docs/decisions/0028-backup-scopes-and-public-posts.md).
  */
 export function scopesNeeded(scope: Scope): readonly Scope[] {
   return scope === "backup" ? SCOPES : [scope];
