@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../../durable-objects/status-page/schema.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { OPERATIONS, type OperationId, type OperationSpec } from "../../worker/api/operations.ts";
-import { SCOPES } from "../../worker/core/access/scopes.ts";
+import { SCOPES, scopesNeeded } from "../../worker/core/access/scopes.ts";
 import { FLAGS } from "../../worker/core/flags.ts";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../../worker/core/statuses.ts";
 import { ADMIN, api } from "../helpers/workers/api.ts";
@@ -276,8 +276,9 @@ function checkSuccess(plan: Plan, answer: Answer): void {
   // The router reads "<scheme> <token>" and ignores anything after a second space.
   const [scheme, token] = (plan.authorization ?? "").split(" ", 2);
   const scopes = scheme?.toLowerCase() === "bearer" && token ? CREDENTIALS.get(token) : undefined;
-  if (!scopes?.includes(operation.scope)) {
-    throw new Error(`a success without a credential holding the "${operation.scope}" scope: ${context()}`);
+  const needed = scopesNeeded(operation.scope);
+  if (!needed.every((scope) => scopes?.includes(scope))) {
+    throw new Error(`a success without a credential holding the "${needed.join('", "')}" scopes: ${context()}`);
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SCOPE_DESCRIPTIONS } from "../core/access/scopes.ts";
+import { SCOPE_DESCRIPTIONS, scopesNeeded } from "../core/access/scopes.ts";
 import { OPERATIONS, type OperationSpec } from "./operations.ts";
 import { paramPattern } from "./path-params.ts";
 
@@ -89,14 +89,18 @@ function buildDocument(serverUrl: string) {
       summary: spec.summary,
       ...(spec.description ? { description: spec.description } : {}),
       tags: [spec.scope],
-      security: [{ bearer: [spec.scope] }],
+      security: [{ bearer: [...scopesNeeded(spec.scope)] }],
       parameters: [...pathParams, ...queryParams, ...headers],
       ...(spec.body ? { requestBody: requestBodyOf(spec.body) } : {}),
       responses: {
         [spec.success]: { description: "Done", content: { "application/json": { schema: {} } } },
         "400": errorResponse("The body or query is not valid; `fields` names each fault"),
         "401": errorResponse("No valid token"),
-        "403": errorResponse(`The token lacks the "${spec.scope}" scope`),
+        "403": errorResponse(
+          scopesNeeded(spec.scope).length > 1
+            ? "The token lacks one of the scopes: a backup needs every scope"
+            : `The token lacks the "${spec.scope}" scope`,
+        ),
         ...(spec.path.includes(":") ? { "404": errorResponse("No such item") } : {}),
         ...(spec.method !== "get" ? { "409": errorResponse("Not possible in the current state; says why") } : {}),
         ...(spec.ifMatch ? { "412": errorResponse("Changed since you read it (If-Match)") } : {}),

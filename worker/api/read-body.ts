@@ -1,5 +1,6 @@
 import { readAtMost } from "../bounded-read.ts";
 import type { FieldProblem } from "./contract.ts";
+import { parseJsonRefusingDuplicates } from "./duplicate-keys.ts";
 
 export type BodyOutcome =
   | { ok: true; bytes: Uint8Array; value: unknown }
@@ -7,8 +8,9 @@ export type BodyOutcome =
 
 /**
  * Reads a JSON body without trusting the client: the content type must say
- * JSON, the size is capped while streaming (bounded-read.ts), the bytes
- * must be UTF-8 and the text must parse. An absent body reads as `{}`, so actions whose fields are all optional need none.
+ * JSON, the size is capped while streaming (bounded-read.ts), the bytes must be UTF-8 and the text must parse, naming no key
+ * twice in any object (duplicate-keys.ts). An absent body
+ * reads as `{}`, so actions whose fields are all optional need none.
  */
 export async function readJsonBody(request: Request, limit: number): Promise<BodyOutcome> {
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
@@ -33,7 +35,16 @@ export async function readJsonBody(request: Request, limit: number): Promise<Bod
     return { ok: false, status: 400, code: "invalid_json", message: "the body is not valid UTF-8" };
   }
   try {
-    return { ok: true, bytes, value: JSON.parse(raw) };
+    const parsed = parseJsonRefusingDuplicates(raw);
+    if (parsed.ok) return { ok: true, bytes, value: parsed.value };
+    const { key, path } = parsed.duplicate;
+    return {
+      ok: false,
+      status: 400,
+      code: "duplicate_key",
+      message: `the body names "${key.slice(0, 60)}" twice${path === key ? "" : ` (at ${path.slice(0, 200)})`}; send each key once`,
+      fields: [{ path: path.slice(0, 200), message: "given more than once" }],
+    };
   } catch (error) {
     return {
       ok: false,

@@ -1,11 +1,13 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Subscriber } from "../../durable-objects/status-page/subscribers.ts";
+import { parseJsonRefusingDuplicates } from "../api/duplicate-keys.ts";
 import { readAtMost } from "../bounded-read.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import { checkConfirmLink, checkManageLink, managePath } from "../core/subscribers/links.ts";
 import { mailConfigured } from "../email/from-env.ts";
 import { type Env, statusPageStub } from "../env.ts";
+import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
 import type { AppEnv, Site } from "../site.ts";
 import { allowSubscribe } from "../subscribe-limits.ts";
 import { renderDocument } from "../views/layout.tsx";
@@ -31,8 +33,19 @@ const subscribeBody = z.strictObject({
 export function subscriptions(site: Site) {
   const app = new Hono<AppEnv>();
 
+  // Every form here changes someone's subscription: none may be posted from another site.
+  const fromElsewhere = async (c: Context<AppEnv>) => {
+    const message = "This form was sent from another site, so it was not accepted. Use the form on this page.";
+    if (isJson(c)) return c.json({ error: { code: "cross_site", message } }, 403, { "cache-control": "no-store" });
+    return html(c, <SubscribeNotice page={(await site.snapshot(c.env)).page} title={message} />, 403);
+  };
+  app.use("/subscribe", refuseCrossSitePosts(fromElsewhere));
+  app.use("/subscriptions/:id/confirm/:expires/:mac", refuseCrossSitePosts(fromElsewhere));
+  app.use("/subscriptions/:id/:mac", refuseCrossSitePosts(fromElsewhere));
+  app.use("/subscriptions/:id/:mac/unsubscribe", refuseCrossSitePosts(fromElsewhere, { oneClick: true }));
+
   app.post("/subscribe", async (c) => {
-    const wantsJson = (c.req.header("content-type") ?? "").startsWith("application/json");
+    const wantsJson = isJson(c);
     const snapshot = await site.snapshot(c.env);
     const answer = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
       wantsJson
@@ -44,9 +57,19 @@ export function subscriptions(site: Site) {
     }
     const input = await readSubscribeBody(c.req.raw, wantsJson);
     if (input === "too_large") return answer(413, "payload_too_large", "That request is too large.");
+    if (input instanceof DuplicateKey) {
+      return answer(400, "duplicate_key", `The request names "${input.path.slice(0, 60)}" twice.`);
+    }
     const parsed = subscribeBody.safeParse(input);
     if (!parsed.success) return answer(400, "validation_failed", "That does not look like an email address.");
     const { email, components } = parsed.data;
+    const known = new Set(snapshot.components.map((x) => x.id));
+    const unknown = [...new Set(components?.filter((id) => !known.has(id)))];
+    if (unknown.length > 0) {
+      const named = unknown.slice(0, 10).map((id) => `"${id}"`);
+      if (unknown.length > 10) named.push(`${unknown.length - 10} more`);
+      return answer(400, "unknown_components", `This page has no component ${named.join(", ")}.`);
+    }
 
     const allowance = await allowSubscribe(c.env, c.req.header("cf-connecting-ip") ?? "local", email);
     if (!allowance.allowed) {
@@ -54,8 +77,7 @@ export function subscriptions(site: Site) {
         "retry-after": String(allowance.retryAfterSeconds),
       });
     }
-    const known = new Set(snapshot.components.map((x) => x.id));
-    const outcome = await statusPageStub(c.env).subscribe(email, components?.filter((id) => known.has(id)) ?? null);
+    const outcome = await statusPageStub(c.env).subscribe(email, components ?? null);
     if (outcome === "paused") return answer(503, "subscriptions_paused", "Subscriptions are paused for now.");
     return wantsJson
       ? c.json({ status: "check_your_inbox" }, 202, { "cache-control": "no-store" })
@@ -119,6 +141,10 @@ export function subscriptions(site: Site) {
   return app;
 }
 
+function isJson(c: Context<AppEnv>): boolean {
+  return (c.req.header("content-type") ?? "").startsWith("application/json");
+}
+
 function managePage(
   c: Context<AppEnv>,
   snapshot: PageSnapshot,
@@ -153,12 +179,21 @@ async function manageMac(env: Env, id: string): Promise<string> {
   return (await managePath(env.LINK_SECRET ?? "", id)).split("/").at(-1) ?? "";
 }
 
+/** A JSON body that names a key twice: refused, not read as whichever came last. */
+class DuplicateKey {
+  readonly path: string;
+  constructor(path: string) {
+    this.path = path;
+  }
+}
+
 async function readSubscribeBody(request: Request, json: boolean): Promise<unknown> {
   const text = await readFormText(request);
   if (text === null) return "too_large";
   if (json) {
     try {
-      return JSON.parse(text);
+      const parsed = parseJsonRefusingDuplicates(text);
+      return parsed.ok ? parsed.value : new DuplicateKey(parsed.duplicate.path);
     } catch {
       return null;
     }

@@ -1,6 +1,6 @@
 import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../worker/api/contract.ts";
 import { OPERATIONS, type OperationId } from "../../../worker/api/operations.ts";
-import type { Scope } from "../../../worker/core/access/scopes.ts";
+import { type Scope, scopesNeeded } from "../../../worker/core/access/scopes.ts";
 import type { Env } from "../../../worker/env.ts";
 import { log } from "../../../worker/log.ts";
 import { NotFoundError } from "../writes.ts";
@@ -106,8 +106,17 @@ export async function checkAccess(deps: DispatchDeps, credentialHash: string, sc
 
 function refusal(actor: Actor | null, scope: Scope): ApiResult | null {
   if (!actor) return problem(401, "unauthorized", "send a valid token: Authorization: Bearer <token>");
-  if (!actor.scopes.includes(scope)) {
+  const lacking = scopesNeeded(scope).filter((needed) => !actor.scopes.includes(needed));
+  if (lacking.length === 1 && lacking[0] === scope) {
     return problem(403, "forbidden", `this token lacks the "${scope}" scope this operation needs`);
+  }
+  if (lacking.length > 0) {
+    const names = lacking.map((name) => `"${name}"`).join(", ");
+    return problem(
+      403,
+      "forbidden",
+      `this token lacks ${names}: a backup holds what every scope guards, so it needs every scope`,
+    );
   }
   return null;
 }

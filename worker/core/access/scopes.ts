@@ -25,8 +25,20 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   monitors: "List monitors, their state per region and heartbeat check-in URLs (which are secrets).",
   tokens: "Create, list and revoke API tokens.",
   audit: "Read the audit log.",
-  backup: "Export the page's whole state and import it into an empty page.",
+  backup:
+    "Export the page's whole state and import it into an empty page. An export holds every area's data, so it also needs every other scope.",
 };
+
+/**
+ * Every scope a token must hold for an operation of this scope. An export
+ * carries what each scope guards elsewhere (webhook secrets, subscriber
+ * addresses, monitor headers, token hashes, the audit log), and an import
+ * writes all of it, so a backup needs them all: no scope can be read
+ * around through the backup (docs/decisions/0028-backup-scopes-and-public-posts.md).
+ */
+export function scopesNeeded(scope: Scope): readonly Scope[] {
+  return scope === "backup" ? SCOPES : [scope];
+}
 
 export function isScope(value: string): value is Scope {
   return (SCOPES as readonly string[]).includes(value);
