@@ -3,8 +3,8 @@ import config from "#lookout-config";
 import type { ApiCall, ApiResult } from "../../worker/api/contract.ts";
 import { OPERATIONS } from "../../worker/api/operations.ts";
 import type { ExportDocument } from "../../worker/api/schemas.ts";
-import type { LookoutConfig } from "../../worker/config/schema.ts";
 import type { Scope } from "../../worker/core/access/scopes.ts";
+import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import {
