@@ -1,9 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "#lookout-config";
-import type { ApiCall, ApiResult } from "../../worker/api/contract.ts";
-import { OPERATIONS } from "../../worker/api/operations.ts";
-import type { ExportDocument } from "../../worker/api/schemas.ts";
 import type { Scope } from "../../worker/core/access/scopes.ts";
+import type { ApiCall, ApiResult } from "../../worker/core/api/contract.ts";
+import { OPERATIONS } from "../../worker/core/api/operations.ts";
+import type { ExportDocument } from "../../worker/core/api/schemas.ts";
 import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";

@@ -1,4 +1,4 @@
-import type { FieldProblem } from "./contract.ts";
+import type { FieldProblem } from "../core/api/contract.ts";
 
 export type BodyOutcome =
   | { ok: true; bytes: Uint8Array; value: unknown }

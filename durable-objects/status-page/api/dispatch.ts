@@ -1,6 +1,6 @@
-import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../worker/api/contract.ts";
-import { OPERATIONS, type OperationId } from "../../../worker/api/operations.ts";
 import type { Scope } from "../../../worker/core/access/scopes.ts";
+import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../worker/core/api/contract.ts";
+import { OPERATIONS, type OperationId } from "../../../worker/core/api/operations.ts";
 import type { Env } from "../../../worker/env.ts";
 import { log } from "../../../worker/log.ts";
 import { NotFoundError } from "../writes.ts";
