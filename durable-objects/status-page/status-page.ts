@@ -17,10 +17,10 @@ import {
   snapshotKey,
 } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
-import { emailSenderFrom } from "../../worker/email/from-env.ts";
-import type { Env } from "../../worker/env.ts";
-import { monitorStub } from "../../worker/env.ts";
-import { log, setLogLevel } from "../../worker/log.ts";
+import { emailSenderFrom } from "../../worker/platform/email/from-env.ts";
+import { log, setLogLevel } from "../../worker/platform/log.ts";
+import type { Env } from "../../worker/platform/stubs.ts";
+import { monitorStub } from "../../worker/platform/stubs.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";

@@ -1,4 +1,4 @@
-import type { Env as LookoutEnv } from "../../worker/env.ts";
+import type { Env as LookoutEnv } from "../../worker/platform/stubs.ts";
 
 declare global {
   namespace Cloudflare {

@@ -1,6 +1,6 @@
-import type { Monitor } from "../durable-objects/monitor/monitor.ts";
-import type { StatusPage } from "../durable-objects/status-page/status-page.ts";
-import { monitorObjectName } from "./core/monitors/report.ts";
+import type { Monitor } from "../../durable-objects/monitor/monitor.ts";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { monitorObjectName } from "../core/monitors/report.ts";
 
 /** Bindings and variables from wrangler.toml, .dev.vars and secrets. */
 export interface Env {

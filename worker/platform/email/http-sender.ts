@@ -1,4 +1,4 @@
-import { checkMessage, type EmailAddress, type EmailMessage, MessageError } from "../core/email/message.ts";
+import { checkMessage, type EmailAddress, type EmailMessage, MessageError } from "../../core/email/message.ts";
 import type { DeliveryResult, EmailSender, OnResult } from "./sender.ts";
 
 /**
