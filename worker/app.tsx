@@ -4,7 +4,7 @@ import { openApiDocument } from "./api/openapi.ts";
 import { type ApiBackend, apiV1 } from "./api/router.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { log, setLogLevel } from "./platform/log.ts";
-import { type Env, statusPageStub } from "./platform/stubs.ts";
+import { statusPageStub } from "./platform/stubs.ts";
 import { apiV2 } from "./routes/api-v2.ts";
 import { feeds } from "./routes/feeds.ts";
 import { healthCheck } from "./routes/health-check.ts";

@@ -9,7 +9,6 @@ import type { ProbeResult } from "../../worker/core/probes/probe-result.ts";
 import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
 import { currentFlags } from "../../worker/platform/flags-client.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
-import type { Env } from "../../worker/platform/stubs.ts";
 import { statusPageStub } from "../../worker/platform/stubs.ts";
 import { readMeta, runMigrations, writeMeta } from "../shared/sql.ts";
 import { runHttpProbe } from "./probe-http.ts";

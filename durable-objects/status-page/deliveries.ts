@@ -10,7 +10,6 @@ import {
 import { CONFIRM_LINK_MS, confirmPath, managePath } from "../../worker/core/subscribers/links.ts";
 import type { DeliveryResult, EmailSender } from "../../worker/platform/email/sender.ts";
 import { log } from "../../worker/platform/log.ts";
-import type { Env } from "../../worker/platform/stubs.ts";
 import { loadEvents } from "./events.ts";
 import { claimDue, type OutboxRow, type Outcome, settle } from "./outbox.ts";
 import { pageInfo } from "./page-info.ts";

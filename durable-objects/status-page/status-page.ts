@@ -19,7 +19,6 @@ import {
 import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
 import { emailSenderFrom } from "../../worker/platform/email/from-env.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
-import type { Env } from "../../worker/platform/stubs.ts";
 import { monitorStub } from "../../worker/platform/stubs.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";

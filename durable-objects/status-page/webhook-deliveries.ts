@@ -9,7 +9,6 @@ import {
 import { judgeWebhookResponse, retryAfterMs } from "../../worker/core/webhooks/retry.ts";
 import { signWebhook } from "../../worker/core/webhooks/signing.ts";
 import { refusedWebhookTarget } from "../../worker/core/webhooks/target-address.ts";
-import type { Env } from "../../worker/platform/stubs.ts";
 import { loadEvents } from "./events.ts";
 import { claimDue, isLastAttempt, type OutboxRow, type Outcome, settle } from "./outbox.ts";
 import { iso } from "./time.ts";

@@ -4,7 +4,7 @@ import { sha256Hex } from "../core/access/sha256.ts";
 import { type ApiCall, type ApiResult, type ErrorBody, problem } from "../core/api/contract.ts";
 import { DEFAULT_BODY_LIMIT, OPERATIONS, type OperationId, type OperationSpec } from "../core/api/operations.ts";
 import { log } from "../platform/log.ts";
-import { type Env, statusPageStub } from "../platform/stubs.ts";
+import { statusPageStub } from "../platform/stubs.ts";
 import type { AppEnv } from "../site.ts";
 import { paramNoun, paramPattern } from "./path-params.ts";
 import { readJsonBody } from "./read-body.ts";

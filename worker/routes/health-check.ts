@@ -1,7 +1,6 @@
 import { Hono } from "hono";
 import type { StorageHealth } from "../../durable-objects/status-page/status-page.ts";
 import { log } from "../platform/log.ts";
-import type { Env } from "../platform/stubs.ts";
 import { TimeoutError, withTimeout } from "../platform/with-timeout.ts";
 import type { AppEnv } from "../site.ts";
 

@@ -4,7 +4,7 @@ import type { Subscriber } from "../../durable-objects/status-page/subscribers.t
 import type { PageSnapshot } from "../core/read-model.ts";
 import { checkConfirmLink, checkManageLink, managePath } from "../core/subscribers/links.ts";
 import { mailConfigured } from "../platform/email/from-env.ts";
-import { type Env, statusPageStub } from "../platform/stubs.ts";
+import { statusPageStub } from "../platform/stubs.ts";
 import type { AppEnv, Site } from "../site.ts";
 import { allowSubscribe } from "../subscribe-limits.ts";
 import { renderDocument } from "../views/layout.tsx";

@@ -2,7 +2,6 @@ import type { Scope } from "../../../worker/core/access/scopes.ts";
 import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../worker/core/api/contract.ts";
 import { OPERATIONS, type OperationId } from "../../../worker/core/api/operations.ts";
 import { log } from "../../../worker/platform/log.ts";
-import type { Env } from "../../../worker/platform/stubs.ts";
 import { NotFoundError } from "../writes.ts";
 import { listAuditHandler } from "./audit-log.ts";
 import { authenticate, sha256Hex } from "./authenticate.ts";
