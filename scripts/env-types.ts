@@ -27,7 +27,12 @@ function generate(path: string): void {
   const result = spawnSync(`${root}node_modules/.bin/wrangler`, ["types", path, ...ARGS], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+    env: {
+      ...process.env,
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      WRANGLER_SEND_METRICS: "false",
+      WRANGLER_HIDE_BANNER: "true",
+    },
   });
   if (result.status !== 0) throw new Error(`wrangler types failed:\n${result.stdout}${result.stderr}`);
 }
