@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { unstable_getDurableObjectClassNameToUseSQLiteMap, unstable_readConfig } from "wrangler";
-import type { LookoutConfig } from "../worker/config/schema.ts";
+import type { LookoutConfig } from "../worker/core/config/schema.ts";
 import type { MonitorConfig } from "../worker/core/monitors/monitor-config.ts";
 import type { MonitorReport } from "../worker/core/monitors/report.ts";
 import type { PageSnapshot } from "../worker/core/read-model.ts";

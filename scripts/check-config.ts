@@ -9,7 +9,7 @@ import { renameSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { ConfigError } from "../worker/config/define-config.ts";
-import type { LookoutConfig } from "../worker/config/schema.ts";
+import type { LookoutConfig } from "../worker/core/config/schema.ts";
 
 const path = resolve(process.env.LOOKOUT_CONFIG ?? fileURLToPath(new URL("../lookout.config.ts", import.meta.url)));
 const emitAt = process.argv.indexOf("--emit");

@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, watchFile, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { LookoutConfig } from "../worker/config/schema.ts";
+import type { LookoutConfig } from "../worker/core/config/schema.ts";
 import { heartbeatToken } from "../worker/core/heartbeat-token.ts";
 import { startTicker } from "./cron-ticker.ts";
 import { DEMO_HTTP_PORT, startDemoTargets } from "./demo-targets.ts";

@@ -1,6 +1,6 @@
 import { createApp } from "./app.tsx";
-import { type Env, statusPageStub } from "./env.ts";
-import { log, setLogLevel } from "./log.ts";
+import { log, setLogLevel } from "./platform/log.ts";
+import { statusPageStub } from "./platform/stubs.ts";
 
 export { Monitor } from "../durable-objects/monitor/monitor.ts";
 export { RateLimiter } from "../durable-objects/rate-limiter/rate-limiter.ts";

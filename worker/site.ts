@@ -8,7 +8,6 @@ import {
   type PageSnapshot,
   snapshotKey,
 } from "./core/read-model.ts";
-import type { Env } from "./env.ts";
 
 /** What the edge needs from the StatusPage object to render public surfaces. */
 export interface StatusPageReader {

@@ -1,7 +1,6 @@
 import { proxyDurable } from "itty-durable/proxy-durable.js";
 import type { Allowance } from "../durable-objects/rate-limiter/rate-limiter.ts";
 import { sha256Hex } from "./core/access/sha256.ts";
-import type { Env } from "./env.ts";
 
 /** Per client address: a person subscribes a handful of times, a script thousands. */
 const PER_CLIENT = { limit: 10, windowMs: 3_600_000 };

@@ -7,10 +7,9 @@ import { nextRunAt, phaseOffsetMs } from "../../worker/core/monitors/schedule.ts
 import { advance, initialMemory, type MonitorMemory } from "../../worker/core/monitors/state-machine.ts";
 import type { ProbeResult } from "../../worker/core/probes/probe-result.ts";
 import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
-import type { Env } from "../../worker/env.ts";
-import { statusPageStub } from "../../worker/env.ts";
-import { currentFlags } from "../../worker/flags-client.ts";
-import { log, setLogLevel } from "../../worker/log.ts";
+import { currentFlags } from "../../worker/platform/flags-client.ts";
+import { log, setLogLevel } from "../../worker/platform/log.ts";
+import { statusPageStub } from "../../worker/platform/stubs.ts";
 import { readMeta, runMigrations, writeMeta } from "../shared/sql.ts";
 import { runHttpProbe } from "./probe-http.ts";
 import { runTcpProbe } from "./probe-tcp.ts";

@@ -1,5 +1,4 @@
 import { connect as socketsConnect } from "cloudflare:sockets";
-import { readAtMost } from "../../worker/bounded-read.ts";
 import type { HttpMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { bodyBytesToRead } from "../../worker/core/probes/body-budget.ts";
 import { ambiguousFetchError, classifyFetchError } from "../../worker/core/probes/classify-network-error.ts";
@@ -7,6 +6,7 @@ import { type BodySample, judgeHttpResponse } from "../../worker/core/probes/jud
 import type { ProbeFailure, ProbeResult } from "../../worker/core/probes/probe-result.ts";
 import { CREDENTIAL_HEADERS, nextRedirect, requestKey } from "../../worker/core/probes/redirects.ts";
 import { failedResult } from "../../worker/core/probes/results.ts";
+import { readAtMost } from "../../worker/platform/bounded-read.ts";
 import { opensTcp } from "../shared/opens-tcp.ts";
 
 /**

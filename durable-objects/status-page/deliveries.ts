@@ -8,9 +8,8 @@ import {
   updateEmail,
 } from "../../worker/core/subscribers/emails.ts";
 import { CONFIRM_LINK_MS, confirmPath, managePath } from "../../worker/core/subscribers/links.ts";
-import type { DeliveryResult, EmailSender } from "../../worker/email/sender.ts";
-import type { Env } from "../../worker/env.ts";
-import { log } from "../../worker/log.ts";
+import type { DeliveryResult, EmailSender } from "../../worker/platform/email/sender.ts";
+import { log } from "../../worker/platform/log.ts";
 import { loadEvents } from "./events.ts";
 import { claimDue, type OutboxRow, type Outcome, settle } from "./outbox.ts";
 import { pageInfo } from "./page-info.ts";

@@ -1,4 +1,4 @@
-import type { LookoutConfig } from "../../worker/config/schema.ts";
+import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import type { FlagValues } from "../../worker/core/flags.ts";
 import { componentStatusFromMonitors } from "../../worker/core/monitors/component-status.ts";
 import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";

@@ -1,4 +1,4 @@
-import type { LookoutConfig } from "../../worker/config/schema.ts";
+import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import { fingerprint, pageIdFor } from "../../worker/core/page-id.ts";
 import type { PageInfo } from "../../worker/core/read-model.ts";
 import { reconcileMonitors } from "./monitors.ts";

@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "#lookout-config";
-import type { ApiCall, ApiResult } from "../../worker/api/contract.ts";
-import { OPERATIONS } from "../../worker/api/operations.ts";
-import type { ExportDocument } from "../../worker/api/schemas.ts";
-import type { LookoutConfig } from "../../worker/config/schema.ts";
 import type { Scope } from "../../worker/core/access/scopes.ts";
+import type { ApiCall, ApiResult } from "../../worker/core/api/contract.ts";
+import { OPERATIONS } from "../../worker/core/api/operations.ts";
+import type { ExportDocument } from "../../worker/core/api/schemas.ts";
+import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import {
@@ -17,10 +17,9 @@ import {
   snapshotKey,
 } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
-import { emailSenderFrom } from "../../worker/email/from-env.ts";
-import type { Env } from "../../worker/env.ts";
-import { monitorStub } from "../../worker/env.ts";
-import { log, setLogLevel } from "../../worker/log.ts";
+import { emailSenderFrom } from "../../worker/platform/email/from-env.ts";
+import { log, setLogLevel } from "../../worker/platform/log.ts";
+import { monitorStub } from "../../worker/platform/stubs.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";

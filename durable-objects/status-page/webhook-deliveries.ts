@@ -1,5 +1,4 @@
 import { connect as socketsConnect } from "cloudflare:sockets";
-import { readTextAtMost } from "../../worker/bounded-read.ts";
 import { ambiguousFetchError, classifyFetchError } from "../../worker/core/probes/classify-network-error.ts";
 import { describeFailure } from "../../worker/core/probes/describe-failure.ts";
 import type { PageSnapshot } from "../../worker/core/read-model.ts";
@@ -13,7 +12,7 @@ import {
 import { judgeWebhookResponse, retryAfterMs } from "../../worker/core/webhooks/retry.ts";
 import { signWebhook } from "../../worker/core/webhooks/signing.ts";
 import { refusedWebhookTarget } from "../../worker/core/webhooks/target-address.ts";
-import type { Env } from "../../worker/env.ts";
+import { readTextAtMost } from "../../worker/platform/bounded-read.ts";
 import { opensTcp } from "../shared/opens-tcp.ts";
 import { loadEvents } from "./events.ts";
 import { claimDue, isLastAttempt, type OutboxRow, type Outcome, settle } from "./outbox.ts";

@@ -4,8 +4,8 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../../durable-objects/status-page/schema.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
-import { OPERATIONS, type OperationId, type OperationSpec } from "../../worker/api/operations.ts";
 import { SCOPES, scopesNeeded } from "../../worker/core/access/scopes.ts";
+import { OPERATIONS, type OperationId, type OperationSpec } from "../../worker/core/api/operations.ts";
 import { FLAGS } from "../../worker/core/flags.ts";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../../worker/core/statuses.ts";
 import { ADMIN, api } from "../helpers/workers/api.ts";
@@ -14,7 +14,7 @@ import { pageObject, smallConfig } from "../helpers/workers/worker.ts";
 
 /**
  * Property-based fuzzing of the communicator API: thousands of generated
- * requests at every operation of worker/api/operations.ts, real and garbage
+ * requests at every operation of worker/core/api/operations.ts, real and garbage
  * ids, unknown paths, wrong methods, mutated bodies, raw bytes, odd headers
  * and query strings. Whatever arrives, the API must
  *
@@ -457,7 +457,7 @@ interface World {
   exportDoc: Rec;
 }
 
-/** A plausible body for each operation, from its schema in worker/api/schemas.ts. */
+/** A plausible body for each operation, from its schema in worker/core/api/schemas.ts. */
 function validBodies(now: () => number, world: World): Partial<Record<OperationId, fc.Arbitrary<unknown>>> {
   const when = instant(now);
   const past = fc.integer({ min: 1, max: 10 * DAY }).map((d) => new Date(now() - d).toISOString());

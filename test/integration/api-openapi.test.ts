@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OPERATIONS } from "../../worker/api/operations.ts";
+import { OPERATIONS } from "../../worker/core/api/operations.ts";
 import { api } from "../helpers/workers/api.ts";
 import { fetchWorker } from "../helpers/workers/worker.ts";
 

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import config from "../../lookout.config.ts";
 import type { HeartbeatMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
-import { monitorStub } from "../../worker/env.ts";
+import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";

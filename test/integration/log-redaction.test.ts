@@ -3,8 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../worker/app.tsx";
 import { heartbeatToken } from "../../worker/core/heartbeat-token.ts";
 import { CONFIRM_LINK_MS, confirmPath, managePath } from "../../worker/core/subscribers/links.ts";
-import type { Env } from "../../worker/env.ts";
-import { log } from "../../worker/log.ts";
+import { log } from "../../worker/platform/log.ts";
 import type { StatusPageReader } from "../../worker/site.ts";
 import { LINK_SECRET_FOR_TESTS } from "../helpers/test-secrets.ts";
 

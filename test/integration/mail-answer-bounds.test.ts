@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { EmailMessage } from "../../worker/core/email/message.ts";
-import { sendResend } from "../../worker/email/http-sender.ts";
-import { sendSmtp } from "../../worker/email/smtp-sender.ts";
+import { sendResend } from "../../worker/platform/email/http-sender.ts";
+import { sendSmtp } from "../../worker/platform/email/smtp-sender.ts";
 import type { FloodStats, MailServerAddresses } from "../helpers/target-addresses.ts";
 
 /**

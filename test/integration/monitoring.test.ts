@@ -4,7 +4,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
 import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
-import { monitorStub } from "../../worker/env.ts";
+import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";

@@ -13,8 +13,7 @@ import {
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { confirmSubscriber, markBounced, subscribe } from "../../durable-objects/status-page/subscribers.ts";
 import { MAX_ATTEMPTS, retryDelayMs } from "../../worker/core/delivery/retry.ts";
-import { type EmailSender, smtpSender } from "../../worker/email/sender.ts";
-import type { Env } from "../../worker/env.ts";
+import { type EmailSender, smtpSender } from "../../worker/platform/email/sender.ts";
 import { type MailServerAddresses, RESEND_TEST_KEY, type ReceivedMail } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { EmailMessage } from "../../worker/core/email/message.ts";
-import { sendResend } from "../../worker/email/http-sender.ts";
-import { smtpSender } from "../../worker/email/sender.ts";
-import { type SmtpConfig, sendSmtp } from "../../worker/email/smtp-sender.ts";
+import { sendResend } from "../../worker/platform/email/http-sender.ts";
+import { smtpSender } from "../../worker/platform/email/sender.ts";
+import { type SmtpConfig, sendSmtp } from "../../worker/platform/email/smtp-sender.ts";
 import {
   MAIL_AUTH_PASSWORD,
   MAIL_AUTH_USER,

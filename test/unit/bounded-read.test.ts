@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readAtMost, readTextAtMost } from "../../worker/bounded-read.ts";
+import { readAtMost, readTextAtMost } from "../../worker/platform/bounded-read.ts";
 
 /** An endless body made only as fast as it is pulled, counting what was and whether it was cancelled. */
 function endless(chunkBytes: number) {

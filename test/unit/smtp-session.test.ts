@@ -1,7 +1,7 @@
 import type { connect } from "cloudflare:sockets";
 import { describe, expect, it } from "vitest";
 import type { EmailMessage } from "../../worker/core/email/message.ts";
-import { type SmtpConfig, sendSmtp } from "../../worker/email/smtp-sender.ts";
+import { type SmtpConfig, sendSmtp } from "../../worker/platform/email/smtp-sender.ts";
 
 /**
  * sendSmtp against a scripted server on a socket of the test's own: what real

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SCOPE_DESCRIPTIONS, scopesNeeded } from "../core/access/scopes.ts";
-import { OPERATIONS, type OperationSpec } from "./operations.ts";
+import { OPERATIONS, type OperationSpec } from "../core/api/operations.ts";
 import { paramPattern } from "./path-params.ts";
 
 const ERROR = {

@@ -1,5 +1,5 @@
-import { readAtMost } from "../bounded-read.ts";
-import type { FieldProblem } from "./contract.ts";
+import type { FieldProblem } from "../core/api/contract.ts";
+import { readAtMost } from "../platform/bounded-read.ts";
 import { parseJsonRefusingDuplicates } from "./duplicate-keys.ts";
 
 export type BodyOutcome =

@@ -1,11 +1,11 @@
 import { type Context, Hono } from "hono";
 import type { Scope } from "../core/access/scopes.ts";
 import { sha256Hex } from "../core/access/sha256.ts";
-import { type Env, statusPageStub } from "../env.ts";
-import { log } from "../log.ts";
+import { type ApiCall, type ApiResult, type ErrorBody, problem } from "../core/api/contract.ts";
+import { DEFAULT_BODY_LIMIT, OPERATIONS, type OperationId, type OperationSpec } from "../core/api/operations.ts";
+import { log } from "../platform/log.ts";
+import { statusPageStub } from "../platform/stubs.ts";
 import type { AppEnv } from "../site.ts";
-import { type ApiCall, type ApiResult, type ErrorBody, problem } from "./contract.ts";
-import { DEFAULT_BODY_LIMIT, OPERATIONS, type OperationId, type OperationSpec } from "./operations.ts";
 import { paramNoun, paramPattern } from "./path-params.ts";
 import { readJsonBody } from "./read-body.ts";
 import { fieldProblems } from "./zod-problems.ts";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { FieldProblem } from "./contract.ts";
+import type { FieldProblem } from "../core/api/contract.ts";
 
 /** Zod's issues as fields a person can find in what they sent: `components.api`, `followUps.2.url`. */
 export function fieldProblems(error: z.ZodError): FieldProblem[] {

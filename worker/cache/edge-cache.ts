@@ -1,5 +1,5 @@
-import { log } from "../log.ts";
-import { TimeoutError, withTimeout } from "../with-timeout.ts";
+import { log } from "../platform/log.ts";
+import { TimeoutError, withTimeout } from "../platform/with-timeout.ts";
 import { acceptsGzip, clientAcceptEncoding } from "./content-coding.ts";
 import { staleHeaders, withStaleNotice } from "./stale-notice.ts";
 

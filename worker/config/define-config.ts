@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { configSchema, type LookoutConfig, type LookoutConfigInput } from "./schema.ts";
+import { configSchema, type LookoutConfig, type LookoutConfigInput } from "../core/config/schema.ts";
 
 /** A config that failed validation; the message names every bad field and why. */
 export class ConfigError extends Error {

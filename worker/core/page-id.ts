@@ -1,4 +1,4 @@
-import type { LookoutConfig } from "../config/schema.ts";
+import type { LookoutConfig } from "./config/schema.ts";
 
 /**
  * Statuspage pages have a short lowercase alphanumeric id. Unless the config

@@ -1,9 +1,8 @@
 import { Hono } from "hono";
 import type { StorageHealth } from "../../durable-objects/status-page/status-page.ts";
-import type { Env } from "../env.ts";
-import { log } from "../log.ts";
+import { log } from "../platform/log.ts";
+import { TimeoutError, withTimeout } from "../platform/with-timeout.ts";
 import type { AppEnv } from "../site.ts";
-import { TimeoutError, withTimeout } from "../with-timeout.ts";
 
 const TIMEOUT_MS = 2_000;
 

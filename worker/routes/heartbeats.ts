@@ -3,8 +3,8 @@ import config from "#lookout-config";
 import { sameSecret } from "../core/access/same-secret.ts";
 import { heartbeatToken } from "../core/heartbeat-token.ts";
 import { regionsOf } from "../core/monitors/report.ts";
-import { monitorStub } from "../env.ts";
-import { log } from "../log.ts";
+import { log } from "../platform/log.ts";
+import { monitorStub } from "../platform/stubs.ts";
 import type { AppEnv } from "../site.ts";
 
 /**

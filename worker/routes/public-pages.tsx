@@ -3,7 +3,7 @@ import type { Rendered } from "../cache/edge-cache.ts";
 import { MAX_HISTORY_PAGE } from "../core/history-months.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import { pageStatusOf } from "../core/statuspage/json.ts";
-import { mailConfigured } from "../email/from-env.ts";
+import { mailConfigured } from "../platform/email/from-env.ts";
 import type { AppEnv, Site } from "../site.ts";
 import { ComponentPage } from "../views/component-page.tsx";
 import { EventPage } from "../views/event-page.tsx";

@@ -1,5 +1,5 @@
-import { ApiProblem } from "../../../worker/api/contract.ts";
-import type { ExportDocument } from "../../../worker/api/schemas.ts";
+import { ApiProblem } from "../../../worker/core/api/contract.ts";
+import type { ExportDocument } from "../../../worker/core/api/schemas.ts";
 import { markRestored } from "../restored.ts";
 import { readMeta, SCHEMA_VERSION } from "../schema.ts";
 import { iso } from "../time.ts";

@@ -1,7 +1,6 @@
-import { ApiProblem, type ApiResult, etagOf } from "../../../worker/api/contract.ts";
-import type { BodyOf, OperationId, QueryOf } from "../../../worker/api/operations.ts";
 import type { Scope } from "../../../worker/core/access/scopes.ts";
-import type { Env } from "../../../worker/env.ts";
+import { ApiProblem, type ApiResult, etagOf } from "../../../worker/core/api/contract.ts";
+import type { BodyOf, OperationId, QueryOf } from "../../../worker/core/api/operations.ts";
 
 /** Who is calling: a stored token, or the bootstrap token from the ADMIN_TOKEN secret. */
 export interface Actor {

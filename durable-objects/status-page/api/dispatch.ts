@@ -1,8 +1,7 @@
-import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../worker/api/contract.ts";
-import { OPERATIONS, type OperationId } from "../../../worker/api/operations.ts";
 import { type Scope, scopesNeeded } from "../../../worker/core/access/scopes.ts";
-import type { Env } from "../../../worker/env.ts";
-import { log } from "../../../worker/log.ts";
+import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../worker/core/api/contract.ts";
+import { OPERATIONS, type OperationId } from "../../../worker/core/api/operations.ts";
+import { log } from "../../../worker/platform/log.ts";
 import { NotFoundError } from "../writes.ts";
 import { listAuditHandler } from "./audit-log.ts";
 import { authenticate, sha256Hex } from "./authenticate.ts";

@@ -1,4 +1,4 @@
-import { ApiProblem } from "../../../worker/api/contract.ts";
+import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import { FLAGS, type FlagName, resolveFlags } from "../../../worker/core/flags.ts";
 import { readOverrides, writeOverride } from "../flag-overrides.ts";
 import { iso } from "../time.ts";

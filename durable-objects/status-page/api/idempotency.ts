@@ -1,4 +1,4 @@
-import { type ApiResult, problem } from "../../../worker/api/contract.ts";
+import { type ApiResult, problem } from "../../../worker/core/api/contract.ts";
 
 /** A retry within this window replays the first response; older keys are forgotten by the heartbeat. */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;

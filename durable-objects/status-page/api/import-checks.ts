@@ -1,5 +1,5 @@
-import { ApiProblem } from "../../../worker/api/contract.ts";
 import { isScope } from "../../../worker/core/access/scopes.ts";
+import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import { monitorSchema } from "../../../worker/core/monitors/monitor-config.ts";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../../../worker/core/statuses.ts";
 import { loadEvents } from "../events.ts";

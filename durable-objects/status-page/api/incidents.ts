@@ -1,4 +1,4 @@
-import { ApiProblem } from "../../../worker/api/contract.ts";
+import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import { checkIncidentTransition } from "../../../worker/core/incidents/lifecycle.ts";
 import type { IncidentView } from "../../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../../worker/core/statuses.ts";

@@ -1,4 +1,4 @@
-import { ApiProblem } from "../../../worker/api/contract.ts";
+import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import { type EventView, loadEvents } from "../events.ts";
 
 export interface ListPage {

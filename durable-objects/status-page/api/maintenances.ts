@@ -1,4 +1,4 @@
-import { ApiProblem } from "../../../worker/api/contract.ts";
+import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import { checkMaintenanceTransition } from "../../../worker/core/incidents/lifecycle.ts";
 import type { MaintenanceView } from "../../../worker/core/read-model.ts";
 import { loadEvents } from "../events.ts";

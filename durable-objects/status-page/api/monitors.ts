@@ -1,6 +1,5 @@
 import { heartbeatToken } from "../../../worker/core/heartbeat-token.ts";
 import type { MonitorConfig } from "../../../worker/core/monitors/monitor-config.ts";
-import type { Env } from "../../../worker/env.ts";
 import { isoOrNull } from "../time.ts";
 import type { Handler } from "./context.ts";
 

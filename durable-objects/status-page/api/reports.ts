@@ -1,4 +1,4 @@
-import { ApiProblem } from "../../../worker/api/contract.ts";
+import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import { draftReport } from "../../../worker/core/reports/draft-report.ts";
 import type { StatusTransition } from "../../../worker/core/uptime.ts";
 import { observationsFor } from "../monitor-observations.ts";

@@ -1,5 +1,5 @@
-import { ApiProblem } from "../../../worker/api/contract.ts";
 import type { Scope } from "../../../worker/core/access/scopes.ts";
+import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import { newId } from "../ids.ts";
 import { isoOrNull } from "../time.ts";
 import { sha256Hex } from "./authenticate.ts";

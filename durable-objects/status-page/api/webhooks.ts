@@ -1,5 +1,5 @@
-import { ApiProblem } from "../../../worker/api/contract.ts";
-import type { OperationId } from "../../../worker/api/operations.ts";
+import { ApiProblem } from "../../../worker/core/api/contract.ts";
+import type { OperationId } from "../../../worker/core/api/operations.ts";
 import { refusedWebhookTarget } from "../../../worker/core/webhooks/target-address.ts";
 import { isoOrNull } from "../time.ts";
 import {

@@ -1,6 +1,6 @@
 import { expect } from "vitest";
 import type { FlagValues } from "../../../worker/core/flags.ts";
-import { forgetCachedFlags } from "../../../worker/flags-client.ts";
+import { forgetCachedFlags } from "../../../worker/platform/flags-client.ts";
 import { api } from "./api.ts";
 
 /**

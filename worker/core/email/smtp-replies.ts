@@ -1,7 +1,7 @@
 /**
  * The pure half of SMTP (RFC 5321): reading replies out of what the server
  * sent, judging what a reply means for a message, the EHLO extensions, and
- * the DATA payload. worker/email/smtp-sender.ts does the I/O around them.
+ * the DATA payload. worker/platform/email/smtp-sender.ts does the I/O around them.
  */
 
 /** What became of one message. `temporary` may be retried; `permanent` must not be, as it is. */

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { SCOPES } from "../core/access/scopes.ts";
-import { FLAGS, type FlagName } from "../core/flags.ts";
-import { id as configId } from "../core/monitors/monitor-config.ts";
-import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../core/statuses.ts";
+import { SCOPES } from "../access/scopes.ts";
+import { FLAGS, type FlagName } from "../flags.ts";
+import { id as configId } from "../monitors/monitor-config.ts";
+import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../statuses.ts";
 
 /**
  * The communicator API's request bodies and queries. The same schemas

@@ -1,4 +1,3 @@
-import type { Env } from "../env.ts";
 import { type EmailSender, resendSender, smtpSender } from "./sender.ts";
 
 /** Whether this deployment can send subscriber mail at all: a sender, and a secret to sign links with. */

@@ -3,12 +3,12 @@
  * SMTP over `cloudflare:sockets` to any relay (smtp-sender.ts), or an HTTP
  * provider's API (http-sender.ts). See docs/decisions/0018-email-sending.md.
  */
-import type { EmailMessage } from "../core/email/message.ts";
-import type { DeliveryOutcome } from "../core/email/smtp-replies.ts";
+import type { EmailMessage } from "../../core/email/message.ts";
+import type { DeliveryOutcome } from "../../core/email/smtp-replies.ts";
 import { type ResendConfig, resendSender } from "./http-sender.ts";
 import { type SmtpConfig, sendSmtp } from "./smtp-sender.ts";
 
-export type { DeliveryOutcome } from "../core/email/smtp-replies.ts";
+export type { DeliveryOutcome } from "../../core/email/smtp-replies.ts";
 
 /**
  * Where a failure happened, so the outbox can tell whose fault it is:

@@ -1,5 +1,5 @@
 import { connect as socketsConnect } from "cloudflare:sockets";
-import { buildMime, checkMessage, type EmailMessage, MessageError } from "../core/email/message.ts";
+import { buildMime, checkMessage, type EmailMessage, MessageError } from "../../core/email/message.ts";
 import {
   authPlain,
   base64Utf8,
@@ -13,7 +13,7 @@ import {
   replyText,
   type SmtpReply,
   takeReply,
-} from "../core/email/smtp-replies.ts";
+} from "../../core/email/smtp-replies.ts";
 import type { DeliveryResult, DeliveryStage, OnResult } from "./sender.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Scope } from "../core/access/scopes.ts";
+import type { Scope } from "../access/scopes.ts";
 import {
   auditListQuery,
   emptyQuery,

@@ -1,5 +1,5 @@
+import { checkMessage, type EmailAddress, type EmailMessage, MessageError } from "../../core/email/message.ts";
 import { readTextAtMost } from "../bounded-read.ts";
-import { checkMessage, type EmailAddress, type EmailMessage, MessageError } from "../core/email/message.ts";
 import type { DeliveryResult, EmailSender, OnResult } from "./sender.ts";
 
 /**

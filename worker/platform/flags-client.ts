@@ -1,6 +1,6 @@
-import { type FlagValues, resolveFlags } from "./core/flags.ts";
-import { type Env, statusPageStub } from "./env.ts";
+import { type FlagValues, resolveFlags } from "../core/flags.ts";
 import { log } from "./log.ts";
+import { statusPageStub } from "./stubs.ts";
 
 /** How long a flag value read from the StatusPage is trusted: the "within seconds" of a flip. */
 export const FLAG_CACHE_MS = 5_000;

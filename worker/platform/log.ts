@@ -1,4 +1,4 @@
-import { redactCapabilities } from "./core/access/redact-capabilities.ts";
+import { redactCapabilities } from "../core/access/redact-capabilities.ts";
 
 /**
  * Structured JSON logs, one object per line, so `wrangler tail` and Logpush can

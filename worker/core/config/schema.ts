@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { id, monitorSchema } from "../core/monitors/monitor-config.ts";
+import { id, monitorSchema } from "../monitors/monitor-config.ts";
 
 /**
  * The shape of `lookout.config.ts`. Ids are the stable identity of a group,
