@@ -24,6 +24,7 @@ import { log, setLogLevel } from "../../worker/log.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
+import { isPublicEvent } from "./api/readers-see.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
 import { componentDetail } from "./component-detail.ts";
 import { loadComponentEvents } from "./component-events.ts";
@@ -201,7 +202,9 @@ export class StatusPage extends DurableObject<Env> {
         for (const id of resolvedIncidents) this.#audit(now, "incident.auto_resolve", id, { status: "resolved" });
         return { ...moved, resolvedIncidents };
       },
-      (p) => p.started.length + p.completed.length + p.resolvedIncidents.length > 0,
+      // An internal maintenance starting or ending is out of readers' sight: no new page version.
+      (p) =>
+        [...p.started, ...p.completed, ...p.resolvedIncidents].some((id) => isPublicEvent(this.ctx.storage.sql, id)),
     );
     await this.#wakeDeliveries();
     return { ...reconciled, ...progress, monitorsToKick: await this.#wakeKicks() };
