@@ -36,6 +36,7 @@ import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts
 import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
 import { noteSignOfLife } from "./no-data.ts";
+import { pageInfo } from "./page-info.ts";
 import { type Channel, nextDueAt, outboxMark } from "./outbox.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
@@ -148,19 +149,22 @@ export class StatusPage extends DurableObject<Env> {
     return historyView(this.ctx.storage.sql, page, Date.now());
   }
 
-  /** A real round trip to storage: write a probe value and read it back. */
+  /**
+   * A real round trip to storage, read only: anyone may ask, so asking writes
+   * nothing (issue 11, item 5). The schema version and the page's reconciled
+   * config are read from SQLite on every call, not from memory; a write that
+   * failed would show in every communicator's request instead.
+   */
   healthCheck(): StorageHealth {
     const sql = this.ctx.storage.sql;
-    const probe = String(Date.now());
-    writeMeta(sql, "health_probe", probe);
-    const readBack = readMeta(sql, "health_probe");
     const schemaVersion = Number(readMeta(sql, "schema_version") ?? 0);
-    const ok = readBack === probe && schemaVersion === SCHEMA_VERSION;
+    const reconciled = pageInfo(sql) !== null;
+    const ok = schemaVersion === SCHEMA_VERSION && reconciled;
     return {
       ok,
       schemaVersion,
       version: Number(readMeta(sql, "version") ?? 0),
-      ...(ok ? {} : { detail: readBack !== probe ? "storage did not return what was written" : "schema out of date" }),
+      ...(ok ? {} : { detail: reconciled ? "schema out of date" : "the page has no config applied" }),
     };
   }
 
