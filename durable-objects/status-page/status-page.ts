@@ -36,8 +36,8 @@ import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts
 import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
 import { noteSignOfLife } from "./no-data.ts";
-import { pageInfo } from "./page-info.ts";
 import { type Channel, nextDueAt, outboxMark } from "./outbox.ts";
+import { pageInfo } from "./page-info.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
