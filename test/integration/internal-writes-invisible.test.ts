@@ -1,8 +1,10 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
-import { fetchWorker } from "../helpers/workers/worker.ts";
+import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 /**
  * Issue 11, item 2: a write readers cannot see moves nothing public. Each
@@ -102,6 +104,32 @@ const INTERNAL_WRITES: [string, () => Promise<void>][] = [
       ),
   ],
   [
+    "an internal maintenance started by the heartbeat",
+    async () => {
+      const created = await api("POST", "/maintenances", {
+        body: {
+          name: `Quiet window ${run}`,
+          message: "Later.",
+          scheduledFor: new Date(Date.now() + 3_600_000).toISOString(),
+          scheduledUntil: new Date(Date.now() + 7_200_000).toISOString(),
+          components: ["search"],
+          visibility: "internal",
+        },
+      });
+      ok(created, "maintenance");
+      // Its window began (moved back in storage: no clock to turn here); the heartbeat starts it.
+      await runInDurableObject(pageObject(), (_: StatusPage, state) => {
+        state.storage.sql.exec(
+          `UPDATE incidents SET scheduled_for = ? WHERE id = ?`,
+          Date.now() - 60_000,
+          created.body.id,
+        );
+      });
+      await pageObject().tick();
+      expect((await api("GET", `/maintenances/${created.body.id}`)).body.status).toBe("in_progress");
+    },
+  ],
+  [
     "a token created",
     async () => {
       const created = await api("POST", "/tokens", { body: { name: `bot ${run}`, scopes: ["incidents"] } });
@@ -184,6 +212,39 @@ describe("writes readers cannot see move nothing public (issue 11, item 2)", () 
     expect(after.lastUpdated).toBe(after.updatedAt);
     expect(after.summaryEtag).not.toBe(before.summaryEtag);
     expect(after.pageEtag).not.toBe(before.pageEtag);
+  });
+
+  it("an internal maintenance that starts a due public window on the side does move them", async () => {
+    const windowOf = (fromMs: number) => ({
+      scheduledFor: new Date(Date.now() + fromMs).toISOString(),
+      scheduledUntil: new Date(Date.now() + 7_200_000).toISOString(),
+    });
+    const due = await api("POST", "/maintenances", {
+      body: { name: `Due ${run}`, message: "Soon.", components: ["search"], ...windowOf(3_600_000) },
+    });
+    ok(due, "public maintenance");
+    // Its window began and no heartbeat has come yet (moved back in storage: no clock to turn here).
+    await runInDurableObject(pageObject(), (_: StatusPage, state) => {
+      state.storage.sql.exec(`UPDATE incidents SET scheduled_for = ? WHERE id = ?`, Date.now() - 60_000, due.body.id);
+    });
+    const before = await publicFigures();
+    ok(
+      await api("POST", "/maintenances", {
+        body: {
+          name: `Side ${run}`,
+          message: "m",
+          components: ["search"],
+          visibility: "internal",
+          ...windowOf(3_600_000),
+        },
+      }),
+      "internal maintenance",
+    );
+    expect((await api("GET", `/maintenances/${due.body.id}`)).body.status).toBe("in_progress");
+    const after = await publicFigures();
+    expect(after.healthVersion).toBeGreaterThan(before.healthVersion);
+    expect(after.updatedAt).not.toBe(before.updatedAt);
+    expect(after.summaryEtag).not.toBe(before.summaryEtag);
   });
 
   it.each(INTERNAL_WRITES)("%s", async (_name, write) => {

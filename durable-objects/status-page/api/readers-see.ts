@@ -62,7 +62,42 @@ export function readersWillSee(
   if (UNSEEN.has(operation)) return () => false;
   if (!ON_ONE_EVENT.has(operation)) return () => true;
   const wasPublic = isPublicEvent(sql, params.id);
-  return (result) => wasPublic || isPublicEvent(sql, params.id ?? createdId(result));
+  const mark = publicMark(sql);
+  return (result) => wasPublic || isPublicEvent(sql, params.id ?? createdId(result)) || publicSince(sql, mark);
+}
+
+interface PublicMark {
+  update: number;
+  statusChange: number;
+}
+
+function publicMark(sql: SqlStorage): PublicMark {
+  return sql
+    .exec<{ update: number; statusChange: number }>(
+      `SELECT (SELECT COALESCE(MAX(rowid), 0) FROM incident_updates) AS "update",
+              (SELECT COALESCE(MAX(seq), 0) FROM component_status_history) AS statusChange`,
+    )
+    .one();
+}
+
+/**
+ * Whether a write about one event changed others readers see on the side: a
+ * maintenance created or edited also starts or ends every public window that
+ * fell due (api/maintenances.ts), which posts updates and moves statuses.
+ */
+function publicSince(sql: SqlStorage, mark: PublicMark): boolean {
+  const now = publicMark(sql);
+  if (now.statusChange !== mark.statusChange) return true;
+  if (now.update === mark.update) return false;
+  return (
+    sql
+      .exec(
+        `SELECT 1 FROM incident_updates u JOIN incidents i ON i.id = u.incident_id
+         WHERE u.rowid > ? AND i.visibility = 'public' LIMIT 1`,
+        mark.update,
+      )
+      .toArray().length > 0
+  );
 }
 
 function createdId(result: ApiResult): string | undefined {
