@@ -1,3 +1,4 @@
+import { type KnownEvents, knownEvents } from "../../worker/core/known-events.ts";
 import { hourlyMeans, type LatencyPoint } from "../../worker/core/monitors/latency.ts";
 import type { ComponentView, GroupView, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
@@ -90,8 +91,9 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
     });
 
   const byStatus = "incidents_by_visibility_and_status";
+  const version = Number(readMeta(sql, "version") ?? 0);
   return {
-    version: Number(readMeta(sql, "version") ?? 0),
+    version,
     updatedAt: iso(Number(readMeta(sql, "updated_at") ?? now)),
     generatedAt: iso(now),
     page,
@@ -120,7 +122,27 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
       where: `visibility = 'public'`,
       order: `ORDER BY scheduled_for DESC LIMIT ${RECENT_LIMIT}`,
     }),
+    knownEvents: knownPublicEvents(sql, version),
   };
+}
+
+const knownByStorage = new WeakMap<SqlStorage, { version: number; known: KnownEvents }>();
+
+/**
+ * The filter of public event ids (worker/core/known-events.ts). It reads
+ * every public id, so it is built again only when the page version moved:
+ * every write that makes an event public or internal moves it.
+ */
+function knownPublicEvents(sql: SqlStorage, version: number): KnownEvents {
+  const kept = knownByStorage.get(sql);
+  if (kept?.version === version) return kept.known;
+  const ids = sql
+    .exec<{ id: string }>(`SELECT id FROM incidents WHERE visibility = 'public'`)
+    .toArray()
+    .map((row) => row.id);
+  const known = knownEvents(ids);
+  knownByStorage.set(sql, { version, known });
+  return known;
 }
 
 /** Each component's hourly response times since `from`, as points at the start of their hour. */

@@ -23,6 +23,7 @@ import { monitorStub } from "../../worker/platform/stubs.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
+import { isPublicEvent } from "./api/readers-see.ts";
 import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
 import { componentDetail } from "./component-detail.ts";
 import { loadComponentEvents } from "./component-events.ts";
@@ -35,6 +36,7 @@ import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
 import { applyReport, markStarted, markStopped, pendingKicks } from "./monitors.ts";
 import { noteSignOfLife } from "./no-data.ts";
 import { type Channel, nextDueAt, outboxMark } from "./outbox.ts";
+import { pageInfo } from "./page-info.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
@@ -146,19 +148,22 @@ export class StatusPage extends DurableObject<Env> {
     return historyView(this.ctx.storage.sql, page, Date.now());
   }
 
-  /** A real round trip to storage: write a probe value and read it back. */
+  /**
+   * A real round trip to storage, read only: anyone may ask, so asking writes
+   * nothing (issue 11, item 5). The schema version and the page's reconciled
+   * config are read from SQLite on every call, not from memory; a write that
+   * failed would show in every communicator's request instead.
+   */
   healthCheck(): StorageHealth {
     const sql = this.ctx.storage.sql;
-    const probe = String(Date.now());
-    writeMeta(sql, "health_probe", probe);
-    const readBack = readMeta(sql, "health_probe");
     const schemaVersion = Number(readMeta(sql, "schema_version") ?? 0);
-    const ok = readBack === probe && schemaVersion === SCHEMA_VERSION;
+    const reconciled = pageInfo(sql) !== null;
+    const ok = schemaVersion === SCHEMA_VERSION && reconciled;
     return {
       ok,
       schemaVersion,
       version: Number(readMeta(sql, "version") ?? 0),
-      ...(ok ? {} : { detail: readBack !== probe ? "storage did not return what was written" : "schema out of date" }),
+      ...(ok ? {} : { detail: reconciled ? "schema out of date" : "the page has no config applied" }),
     };
   }
 
@@ -200,7 +205,9 @@ export class StatusPage extends DurableObject<Env> {
         for (const id of resolvedIncidents) this.#audit(now, "incident.auto_resolve", id, { status: "resolved" });
         return { ...moved, resolvedIncidents };
       },
-      (p) => p.started.length + p.completed.length + p.resolvedIncidents.length > 0,
+      // An internal maintenance starting or ending is out of readers' sight: no new page version.
+      (p) =>
+        [...p.started, ...p.completed, ...p.resolvedIncidents].some((id) => isPublicEvent(this.ctx.storage.sql, id)),
     );
     await this.#wakeDeliveries();
     return { ...reconciled, ...progress, monitorsToKick: await this.#wakeKicks() };

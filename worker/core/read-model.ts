@@ -1,3 +1,4 @@
+import type { KnownEvents } from "./known-events.ts";
 import type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus } from "./statuses.ts";
 import type { DayUptime, UptimeWindow } from "./uptime.ts";
 
@@ -36,6 +37,8 @@ export interface PageSnapshot {
   upcomingMaintenances: MaintenanceView[];
   /** The 50 most recent maintenances of any status, newest first. */
   recentMaintenances: MaintenanceView[];
+  /** Every public incident's and maintenance's id, as a filter: the edge turns made-up ids away with it. */
+  knownEvents?: KnownEvents;
 }
 
 export interface PageInfo {

@@ -8,7 +8,7 @@ const TIMEOUT_MS = 2_000;
 
 /**
  * Lookout's own readiness: the Worker answers and the StatusPage object can
- * write and read its storage. Never cached: a probe must see the truth.
+ * read its storage (a real round trip that writes nothing). Never cached: a probe must see the truth.
  */
 export function healthCheck(storage: (env: Env) => { healthCheck(): Promise<StorageHealth> }) {
   const app = new Hono<AppEnv>();

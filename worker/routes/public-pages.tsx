@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Rendered } from "../cache/edge-cache.ts";
 import { MAX_HISTORY_PAGE } from "../core/history-months.ts";
+import { mayBeKnown } from "../core/known-events.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import { pageStatusOf } from "../core/statuspage/json.ts";
 import { mailConfigured } from "../platform/email/from-env.ts";
@@ -68,7 +69,9 @@ export function publicPages(site: Site) {
     app.get(`/${kind}/:id`, (c) =>
       site.serve(c, async ({ snapshot, reader }) => {
         const id = c.req.param("id");
-        const event = /^[a-z0-9]{1,40}$/.test(id) ? await reader.event(id) : null;
+        // Only an id the snapshot's filter may know reaches the object: made-up ones are 404 from here.
+        const known = !snapshot.knownEvents || mayBeKnown(snapshot.knownEvents, id);
+        const event = /^[a-z0-9]{1,40}$/.test(id) && known ? await reader.event(id) : null;
         const expected = kind === "incidents" ? "incident" : "maintenance";
         return event && event.kind === expected
           ? html(<EventPage event={event} snapshot={snapshot} />)

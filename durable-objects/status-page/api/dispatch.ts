@@ -32,6 +32,7 @@ import {
   postMaintenanceUpdateHandler,
 } from "./maintenances.ts";
 import { heartbeatTokensFor, listMonitorsHandler } from "./monitors.ts";
+import { readersWillSee } from "./readers-see.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
 import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
 import {
@@ -143,6 +144,8 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
   const prepared = await prepare(call, deps);
   const idempotent = spec.method === "post" && call.idempotencyKey && call.requestHash;
   const handler = HANDLERS[call.operation] as Handler<OperationId>;
+  // Set by the run inside the transaction: whether readers see what it wrote (a new page version).
+  let seen = false;
   const run = (at: number): ApiResult => {
     // Again inside the transaction: a token revoked while `prepare` awaited must not write.
     const actor = authenticate(deps.sql, call.credentialHash, bootstrap, at);
@@ -163,7 +166,9 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
       ifMatch: call.ifMatch,
       prepared,
     } as ApiContext<OperationId>;
+    const readersSee = readersWillSee(deps.sql, call.operation, call.params);
     const result = handler(context);
+    seen = readersSee(result);
     if (idempotent && result.status < 300) {
       remember(deps.sql, actor.id, call.idempotencyKey as string, call.requestHash as string, result, at);
     }
@@ -171,7 +176,7 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
   };
   try {
     if (spec.method === "get") return run(now);
-    return deps.write(run, (result) => result.status < 300 && !result.replayed);
+    return deps.write(run, (result) => result.status < 300 && !result.replayed && seen);
   } catch (error) {
     if (error instanceof ApiProblem) return error.toResult();
     if (error instanceof NotFoundError) return problem(422, "unknown_reference", error.message);
