@@ -61,7 +61,7 @@ describe("renderMarkdown: images are links (issue 11, item 7)", () => {
 });
 
 describe("renderMarkdown: bounded work (issue 11, item 5)", () => {
-  /** The longest part a report may have (worker/api/schemas.ts). */
+  /** The longest part a report may have (worker/core/api/schemas.ts). */
   const PART = 50_000;
 
   it("renders a link-reference bomb as text instead of expanding it (output bounded by the input)", () => {

@@ -1,5 +1,5 @@
-import type { ApiResult } from "../../../worker/api/contract.ts";
-import type { OperationId } from "../../../worker/api/operations.ts";
+import type { ApiResult } from "../../../worker/core/api/contract.ts";
+import type { OperationId } from "../../../worker/core/api/operations.ts";
 
 /**
  * Which writes readers can see (issue 11, item 2). Only those move the page's
