@@ -12,7 +12,8 @@ import type { DeliveryResult, EmailSender } from "../../worker/email/sender.ts";
 import type { Env } from "../../worker/env.ts";
 import { log } from "../../worker/log.ts";
 import { loadEvents } from "./events.ts";
-import { claimDue, type OutboxRow, type Outcome, settle } from "./outbox.ts";
+import { claimDue, settle } from "./outbox/claims.ts";
+import type { OutboxRow, Outcome } from "./outbox/rows.ts";
 import { pageInfo } from "./page-info.ts";
 import { markBounced, readSubscriber } from "./subscribers.ts";
 

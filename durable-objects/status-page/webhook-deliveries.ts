@@ -11,7 +11,8 @@ import { signWebhook } from "../../worker/core/webhooks/signing.ts";
 import { refusedWebhookTarget } from "../../worker/core/webhooks/target-address.ts";
 import type { Env } from "../../worker/env.ts";
 import { loadEvents } from "./events.ts";
-import { claimDue, isLastAttempt, type OutboxRow, type Outcome, settle } from "./outbox.ts";
+import { claimDue, isLastAttempt, settle } from "./outbox/claims.ts";
+import type { OutboxRow, Outcome } from "./outbox/rows.ts";
 import { iso } from "./time.ts";
 import { type AttemptVerdict, readWebhook, recordAttempt, signingSecrets } from "./webhooks.ts";
 
