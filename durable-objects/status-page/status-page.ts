@@ -37,7 +37,7 @@ import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts
 import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
 import { applyReport } from "./monitors.ts";
 import { noteSignOfLife } from "./no-data.ts";
-import { Outbox } from "./outbox/outbox.ts";
+import { bringAlarmForward, Outbox } from "./outbox/outbox.ts";
 import type { Channel } from "./outbox/rows.ts";
 import { WRITE } from "./page-write.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
@@ -193,10 +193,14 @@ export class StatusPage extends DurableObject<Env> {
     return { ...reconciled, ...progress, monitorsToKick: await this.#wakeKicks() };
   }
 
-  /** Sets the alarm when Monitor objects wait for a kick; returns how many (up to one batch). */
+  /**
+   * Brings the alarm forward to now when Monitor objects wait for a kick,
+   * whatever later run another job set it for; returns how many wait (up to one batch).
+   */
   async #wakeKicks(): Promise<number> {
-    const waiting = kicksWaiting(this.ctx.storage.sql, Date.now());
-    if (waiting > 0 && (await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now());
+    const now = Date.now();
+    const waiting = kicksWaiting(this.ctx.storage.sql, now);
+    if (waiting > 0) await bringAlarmForward(this.ctx.storage, now);
     return waiting;
   }
 
