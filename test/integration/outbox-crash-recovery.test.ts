@@ -2,6 +2,7 @@ import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { deliverMailBatch } from "../../durable-objects/status-page/deliveries.ts";
+import { MAIL } from "../../durable-objects/status-page/jobs/settings.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { confirmSubscriber, subscribe } from "../../durable-objects/status-page/subscribers.ts";
 import { deliverDueWebhooks } from "../../durable-objects/status-page/webhook-deliveries.ts";
@@ -187,5 +188,39 @@ describe("after a crash mid-delivery", { timeout: 30_000 }, () => {
     expect((got[1]?.at ?? Number.POSITIVE_INFINITY) - back).toBeLessThan(RECOVERY_MS);
     // The answered one is not sent again.
     expect(await hooks("prompt-crash")).toHaveLength(1);
+  });
+
+  it("gives up on a row found claimed at start on its last attempt, so a poison row cannot restart the object forever", async () => {
+    await pinFlags({ email_notifications: false });
+    const [last, early] = await runInDurableObject(pageObject(), (_: StatusPage, state) =>
+      state.storage.transactionSync(() => {
+        const sql = state.storage.sql;
+        const queued = (attempts: number) =>
+          sql
+            .exec<{ seq: number }>(
+              `INSERT INTO outbox (channel, recipient, event, kind, ref, state, attempts, next_attempt_at, created_at)
+               VALUES ('email', ?, 'update:poison', 'update', 'x', 'sending', ?, ?, ?) RETURNING seq`,
+              `poison-${attempts}-${run}`,
+              attempts,
+              Date.now() + MAIL.leaseMs,
+              Date.now(),
+            )
+            .one().seq;
+        return [queued(MAIL.retry.maxAttempts), queued(1)];
+      }),
+    );
+    const back = await crashAndReturn();
+    const rows = await query(
+      `SELECT seq, state, attempts, next_attempt_at, last_error FROM outbox WHERE seq IN (?, ?) ORDER BY seq`,
+      last as number,
+      early as number,
+    );
+    expect(rows.map((row) => [row.state, row.attempts])).toEqual([
+      ["failed", MAIL.retry.maxAttempts],
+      ["pending", 1],
+    ]);
+    expect(rows[0]?.last_error).toMatch(/restarted while sending it/);
+    expect(Number(rows[1]?.next_attempt_at) - back).toBeLessThan(RECOVERY_MS);
+    await query(`UPDATE outbox SET state = 'dropped' WHERE seq = ?`, early as number);
   });
 });
