@@ -11,7 +11,8 @@ import { CONFIRM_LINK_MS, confirmPath, managePath } from "../../worker/core/subs
 import type { DeliveryResult, EmailSender } from "../../worker/platform/email/sender.ts";
 import { log } from "../../worker/platform/log.ts";
 import { loadEvents } from "./events.ts";
-import { claimDue, type OutboxRow, type Outcome, settle } from "./outbox.ts";
+import { claimDue, settle } from "./outbox/claims.ts";
+import type { OutboxRow, Outcome } from "./outbox/rows.ts";
 import { pageInfo } from "./page-info.ts";
 import { markBounced, readSubscriber } from "./subscribers.ts";
 

@@ -1,4 +1,5 @@
 import { newId } from "./ids.ts";
+import { queueEach, queueOne } from "./outbox/queue.ts";
 import { restoredAt } from "./restored.ts";
 
 /** A pending address gets at most one confirmation mail this often, however often the form is sent. */
@@ -57,11 +58,11 @@ export function subscribe(sql: SqlStorage, address: string, components: string[]
       now,
       now,
     );
-    enqueue(sql, { recipient: id, event: `confirm:${now}`, kind: "confirm" }, now);
+    queueOne(sql, "email", id, { event: `confirm:${now}`, kind: "confirm" }, now);
     return;
   }
   if (row.state === "confirmed") {
-    enqueue(sql, { recipient: row.id, event: `already:${Math.floor(now / REMINDER_MS)}`, kind: "already" }, now);
+    queueOne(sql, "email", row.id, { event: `already:${Math.floor(now / REMINDER_MS)}`, kind: "already" }, now);
     return;
   }
   if (row.state === "pending" && row.confirm_sent_at !== null && now - row.confirm_sent_at < CONFIRM_RESEND_MS) return;
@@ -71,7 +72,7 @@ export function subscribe(sql: SqlStorage, address: string, components: string[]
     now,
     row.id,
   );
-  enqueue(sql, { recipient: row.id, event: `confirm:${now}`, kind: "confirm" }, now);
+  queueOne(sql, "email", row.id, { event: `confirm:${now}`, kind: "confirm" }, now);
 }
 
 /** The link in the confirmation mail was followed (and its HMAC and expiry checked at the edge). */
@@ -110,46 +111,24 @@ export function readSubscriber(sql: SqlStorage, id: string): Subscriber | null {
   };
 }
 
-export interface OutboxItem {
-  recipient: string;
-  /** Unique per recipient: the same event is queued (and sent) once. */
-  event: string;
-  kind: string;
-  ref?: string;
-}
-
-export function enqueue(sql: SqlStorage, item: OutboxItem, now: number, channel = "email"): void {
-  sql.exec(
-    `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING`,
-    channel,
-    item.recipient,
-    item.event,
-    item.kind,
-    item.ref ?? null,
-    now,
-    now,
-  );
-}
-
 /**
  * An update that asks to notify: one outbox row per confirmed subscriber of
  * an affected component (everyone, when the event names none), in the same
  * transaction as the update. One statement, however many subscribers.
  */
 export function notifySubscribers(sql: SqlStorage, eventId: string, updateId: string, now: number): void {
-  sql.exec(
-    `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
-     SELECT 'email', s.id, 'update:' || ?1, 'update', ?1, 'pending', ?2, ?2 FROM subscribers s
+  queueEach(
+    sql,
+    "email",
+    { event: `update:${updateId}`, kind: "update", ref: updateId },
+    `SELECT s.id AS recipient FROM subscribers s
      WHERE s.state = 'confirmed' AND (
        s.components IS NULL
-       OR NOT EXISTS (SELECT 1 FROM incident_components WHERE incident_id = ?3)
+       OR NOT EXISTS (SELECT 1 FROM incident_components WHERE incident_id = ?1)
        OR EXISTS (SELECT 1 FROM json_each(s.components) j JOIN incident_components ic
-                  ON ic.component_id = j.value AND ic.incident_id = ?3))
-     ON CONFLICT DO NOTHING`,
-    updateId,
+                  ON ic.component_id = j.value AND ic.incident_id = ?1))`,
+    [eventId],
     now,
-    eventId,
   );
 }
 
@@ -179,14 +158,15 @@ export function remindOfMaintenances(sql: SqlStorage, now: number): { id: string
     const sent = created_at > restored || scheduled_for - REMINDER_LEAD_MS > restored;
     reminded.push({ id, sent });
     if (!sent) continue;
-    sql.exec(
-      `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
-       SELECT 'email', s.id, 'reminder:' || ?1, 'reminder', ?1, 'pending', ?2, ?2 FROM subscribers s
+    queueEach(
+      sql,
+      "email",
+      { event: `reminder:${id}`, kind: "reminder", ref: id },
+      `SELECT s.id AS recipient FROM subscribers s
        WHERE s.state = 'confirmed' AND (s.components IS NULL OR EXISTS (
          SELECT 1 FROM json_each(s.components) j JOIN incident_components ic
-         ON ic.component_id = j.value AND ic.incident_id = ?1))
-       ON CONFLICT DO NOTHING`,
-      id,
+         ON ic.component_id = j.value AND ic.incident_id = ?1))`,
+      [id],
       now,
     );
   }

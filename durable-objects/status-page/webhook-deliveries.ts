@@ -15,7 +15,8 @@ import { refusedWebhookTarget } from "../../worker/core/webhooks/target-address.
 import { readTextAtMost } from "../../worker/platform/bounded-read.ts";
 import { opensTcp } from "../shared/opens-tcp.ts";
 import { loadEvents } from "./events.ts";
-import { claimDue, isLastAttempt, type OutboxRow, type Outcome, settle } from "./outbox.ts";
+import { claimDue, isLastAttempt, settle } from "./outbox/claims.ts";
+import type { OutboxRow, Outcome } from "./outbox/rows.ts";
 import { iso } from "./time.ts";
 import { type AttemptVerdict, readWebhook, recordAttempt, signingSecrets } from "./webhooks.ts";
 

@@ -1,7 +1,7 @@
 import { newWebhookSecret } from "../../worker/core/webhooks/signing.ts";
 import { newId } from "./ids.ts";
-import type { OutboxRow } from "./outbox.ts";
-import { enqueue } from "./subscribers.ts";
+import { queueEach, queueOne } from "./outbox/queue.ts";
+import type { OutboxRow } from "./outbox/rows.ts";
 import { isoOrNull } from "./time.ts";
 
 export interface WebhookRow {
@@ -165,33 +165,32 @@ const FOLLOWS = (componentsOf: string) => `w.disabled_at IS NULL AND (w.componen
  * names none), in the update's own transaction.
  */
 export function notifyWebhooksOfUpdate(sql: SqlStorage, eventId: string, updateId: string, now: number): void {
-  sql.exec(
-    `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
-     SELECT 'webhook', w.id, 'update:' || ?1, 'incident', ?1, 'pending', ?2, ?2 FROM webhooks w
-     WHERE (${FOLLOWS("SELECT component_id FROM incident_components WHERE incident_id = ?3")})
-        OR (w.disabled_at IS NULL AND NOT EXISTS (SELECT 1 FROM incident_components WHERE incident_id = ?3))
-     ON CONFLICT DO NOTHING`,
-    updateId,
+  queueEach(
+    sql,
+    "webhook",
+    { event: `update:${updateId}`, kind: "incident", ref: updateId },
+    `SELECT w.id AS recipient FROM webhooks w
+     WHERE (${FOLLOWS("SELECT component_id FROM incident_components WHERE incident_id = ?1")})
+        OR (w.disabled_at IS NULL AND NOT EXISTS (SELECT 1 FROM incident_components WHERE incident_id = ?1))`,
+    [eventId],
     now,
-    eventId,
   );
 }
 
 /** A component's status changed (status history row `seq`): its followers hear of it. */
 export function notifyWebhooksOfComponent(sql: SqlStorage, componentId: string, seq: number, now: number): void {
-  sql.exec(
-    `INSERT INTO outbox (channel, recipient, event, kind, ref, state, next_attempt_at, created_at)
-     SELECT 'webhook', w.id, 'component:' || ?1, 'component', ?1, 'pending', ?2, ?2 FROM webhooks w
-     WHERE ${FOLLOWS("?3")}
-     ON CONFLICT DO NOTHING`,
-    String(seq),
+  queueEach(
+    sql,
+    "webhook",
+    { event: `component:${seq}`, kind: "component", ref: String(seq) },
+    `SELECT w.id AS recipient FROM webhooks w WHERE ${FOLLOWS("?1")}`,
+    [componentId],
     now,
-    componentId,
   );
 }
 
 export function queueTestDelivery(sql: SqlStorage, id: string, now: number): void {
-  enqueue(sql, { recipient: id, event: `test:${newId()}`, kind: "test" }, now, "webhook");
+  queueOne(sql, "webhook", id, { event: `test:${newId()}`, kind: "test" }, now);
 }
 
 /** How one attempt went, as the endpoint's health sees it. */

@@ -2,6 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
 import { STATUSPAGE_COMPONENT_KEYS } from "../helpers/statuspage-keys.ts";
+import { addIncidentUpdate, createIncident, createMaintenance } from "../helpers/workers/page-writes.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 const ENDPOINTS = {
@@ -110,23 +111,23 @@ describe("Statuspage v2 JSON with incidents and maintenances", () => {
 
   beforeAll(async () => {
     const page = pageObject();
-    ids.resolved = await page.createIncident({ name: "Old outage", impact: "critical", body: "Down." });
-    await page.addIncidentUpdate(ids.resolved, { status: "resolved", body: "Up." });
-    ids.active = await page.createIncident({
+    ids.resolved = await createIncident(page, { name: "Old outage", impact: "critical", body: "Down." });
+    await addIncidentUpdate(page, ids.resolved, { status: "resolved", body: "Up." });
+    ids.active = await createIncident(page, {
       name: "Search is slow",
       impact: "minor",
       body: "Queries take seconds.",
       components: { search: "degraded_performance" },
     });
     const hour = 3_600_000;
-    ids.upcoming = await page.createMaintenance({
+    ids.upcoming = await createMaintenance(page, {
       name: "Network work",
       body: "Planned.",
       scheduledFor: new Date(Date.now() + 24 * hour).toISOString(),
       scheduledUntil: new Date(Date.now() + 26 * hour).toISOString(),
       componentIds: ["eu-west"],
     });
-    ids.running = await page.createMaintenance({
+    ids.running = await createMaintenance(page, {
       name: "Storage migration",
       body: "Running.",
       scheduledFor: new Date(Date.now() - hour).toISOString(),
@@ -219,13 +220,13 @@ describe("Statuspage v2 JSON: components on every update, and positions", () => 
 
   it("every update lists each component the incident concerns, unchanged ones with old_status = new_status, named 'Group - Component'", async () => {
     const page = pageObject();
-    const id = await page.createIncident({
+    const id = await createIncident(page, {
       name: "Login trouble",
       body: "Looking.",
       components: { auth: "partial_outage", website: "degraded_performance" },
     });
-    await page.addIncidentUpdate(id, { status: "identified", body: "Found.", components: { auth: "major_outage" } });
-    await page.addIncidentUpdate(id, { status: "monitoring", body: "Fix is out." });
+    await addIncidentUpdate(page, id, { status: "identified", body: "Found.", components: { auth: "major_outage" } });
+    await addIncidentUpdate(page, id, { status: "monitoring", body: "Fix is out." });
     const { incidents } = await get("/api/v2/incidents.json");
     const incident = incidents.find((i: Json) => i.id === id);
     const [monitoring, identified, first] = incident.incident_updates;
@@ -241,7 +242,7 @@ describe("Statuspage v2 JSON: components on every update, and positions", () => 
       { code: "auth", name: "Core platform - Login & SSO", old_status: "major_outage", new_status: "major_outage" },
       { code: "website", name: "Website", old_status: "degraded_performance", new_status: "degraded_performance" },
     ]);
-    await page.addIncidentUpdate(id, {
+    await addIncidentUpdate(page, id, {
       status: "resolved",
       body: "Fixed.",
       components: { auth: "operational", website: "operational" },

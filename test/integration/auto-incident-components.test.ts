@@ -5,6 +5,7 @@ import { createApp } from "../../worker/app.tsx";
 import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { monitorReport } from "../helpers/workers/monitor-report.ts";
+import { setComponentStatus } from "../helpers/workers/page-writes.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
@@ -28,7 +29,7 @@ it("names a grouped component 'Group - Component' in every update of an automati
   // The test drives the monitor's reports itself: no Monitor object may check the demo targets meanwhile.
   await pinFlags({ automatic_incidents: true, probing: false });
   const page = pageObject();
-  await page.setComponentStatus("api", "operational");
+  await setComponentStatus(page, "api", "operational");
   const now = Date.now();
   const report = (state: MonitorReport["state"], transition: MonitorReport["transition"]) =>
     monitorReport("api", now, state, transition);

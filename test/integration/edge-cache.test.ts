@@ -4,6 +4,7 @@ import { createApp } from "../../worker/app.tsx";
 import type { PageSnapshot } from "../../worker/core/read-model.ts";
 import type { StatusPageReader } from "../../worker/site.ts";
 import { formatDateTime } from "../../worker/views/format.ts";
+import { setComponentStatus } from "../helpers/workers/page-writes.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /** A reader in front of the real object that counts reads and can be made to fail. */
@@ -163,14 +164,14 @@ describe("edge cache", () => {
     const { get, clock } = setup();
     const before = await get("/api/v2/components.json");
     expect(statusOf(await before.json(), "api")).toBe("operational");
-    await pageObject().setComponentStatus("api", "major_outage");
+    await setComponentStatus(pageObject(), "api", "major_outage");
     try {
       clock.now += 3_600_000;
       const after = await get("/api/v2/components.json");
       expect(after.headers.get("x-lookout-cache")).toBe("MISS");
       expect(statusOf(await after.json(), "api")).toBe("major_outage");
     } finally {
-      await pageObject().setComponentStatus("api", "operational");
+      await setComponentStatus(pageObject(), "api", "operational");
     }
   });
 
@@ -179,14 +180,14 @@ describe("edge cache", () => {
     const statuses = ["degraded_performance", "operational", "major_outage", "operational"] as const;
     try {
       for (const status of statuses) {
-        await pageObject().setComponentStatus("api", status);
+        await setComponentStatus(pageObject(), "api", status);
         const poll = await get("/api/v2/components.json");
         expect(statusOf(await poll.json(), "api"), status).toBe(status);
         expect(poll.headers.get("x-lookout-cache")).not.toBe("STALE-ERROR");
         clock.now += 30_000;
       }
     } finally {
-      await pageObject().setComponentStatus("api", "operational");
+      await setComponentStatus(pageObject(), "api", "operational");
     }
   });
 
@@ -194,7 +195,7 @@ describe("edge cache", () => {
     const clock = { now: Date.now() };
     const before = setup({ sharedCache: true, clock });
     expect((await (await before.get("/")).text()).includes("All Systems Operational")).toBe(true);
-    await pageObject().setComponentStatus("api", "major_outage");
+    await setComponentStatus(pageObject(), "api", "major_outage");
     try {
       // A new isolate (a restart, a deploy) a minute later: its memory is empty, caches.default is not.
       clock.now += 60_000;
@@ -204,7 +205,7 @@ describe("edge cache", () => {
       expect(await page.text()).not.toContain("All Systems Operational");
       expect(restarted.state.reads).toBe(1);
     } finally {
-      await pageObject().setComponentStatus("api", "operational");
+      await setComponentStatus(pageObject(), "api", "operational");
     }
   });
 
@@ -227,7 +228,7 @@ describe("edge cache", () => {
   it("coalesces concurrent revalidations of a changed page into one read of the object", async () => {
     const { get, clock, state } = setup();
     await get("/");
-    await pageObject().setComponentStatus("api", "degraded_performance");
+    await setComponentStatus(pageObject(), "api", "degraded_performance");
     try {
       clock.now += 10_000;
       state.delayMs = 20;
@@ -235,7 +236,7 @@ describe("edge cache", () => {
       expect(responses.every((r) => r.headers.get("x-lookout-cache") === "MISS")).toBe(true);
       expect(state.reads).toBe(2);
     } finally {
-      await pageObject().setComponentStatus("api", "operational");
+      await setComponentStatus(pageObject(), "api", "operational");
     }
   });
 
@@ -306,7 +307,7 @@ describe("edge cache", () => {
   it("serves the stale copy when the object does not answer in time, and the current one once it has", async () => {
     const { get, clock, state } = setup();
     await get("/api/v2/components.json");
-    await pageObject().setComponentStatus("api", "partial_outage");
+    await setComponentStatus(pageObject(), "api", "partial_outage");
     try {
       clock.now += 10_000;
       state.delayMs = 400;
@@ -320,7 +321,7 @@ describe("edge cache", () => {
       expect(current.headers.get("x-lookout-cache")).toBe("HIT");
       expect(statusOf(await current.json(), "api")).toBe("partial_outage");
     } finally {
-      await pageObject().setComponentStatus("api", "operational");
+      await setComponentStatus(pageObject(), "api", "operational");
     }
   });
 

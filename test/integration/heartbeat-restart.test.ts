@@ -8,6 +8,7 @@ import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
+import { setComponentStatus } from "../helpers/workers/page-writes.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
@@ -68,7 +69,7 @@ describe("a heartbeat monitor across a Lookout restart", () => {
   it("opens nothing after a stop longer than its grace, and watches again from the restart", async () => {
     const page = pageObject();
     await kick();
-    await page.setComponentStatus(COMPONENT, "operational");
+    await setComponentStatus(page, COMPONENT, "operational");
     // Someone follows the component: a false outage would queue a delivery (and an incident, mail) for it.
     const hook = await api("POST", "/webhooks", {
       body: { url: "https://hooks.example.com/heartbeat", components: [COMPONENT] },

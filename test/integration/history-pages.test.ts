@@ -2,6 +2,12 @@ import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { HISTORY_PAGE_CAP, type HistoryMonth, historyMonths } from "../../worker/core/history-months.ts";
+import {
+  addIncidentUpdate,
+  createIncident,
+  createMaintenance,
+  setMaintenanceStatus,
+} from "../helpers/workers/page-writes.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 const MINUTE = 60_000;
@@ -41,21 +47,21 @@ beforeAll(async () => {
   if (!thisMonth || !lastMonth || !emptyMonth || !page2Newest || !page2Oldest || !page3Middle)
     throw new Error("months");
 
-  ids.current = await page.createIncident({
+  ids.current = await createIncident(page, {
     name: "Checkout errors",
     impact: "major",
     body: "Checkout fails for some cards.",
     startedAt: iso(Math.min(thisMonth.fromMs + MINUTE, now)),
   });
   await pause();
-  await page.addIncidentUpdate(ids.current, { status: "resolved", body: "Card payments work again." });
-  ids.previous = await page.createIncident({
+  await addIncidentUpdate(page, ids.current, { status: "resolved", body: "Card payments work again." });
+  ids.previous = await createIncident(page, {
     name: "Database failover",
     status: "resolved",
     body: "The primary database failed over.",
     startedAt: iso(lastMonth.fromMs + 3 * 86_400_000),
   });
-  ids.internal = await page.createIncident({
+  ids.internal = await createIncident(page, {
     name: "Internal drill",
     status: "resolved",
     body: "Not for customers.",
@@ -63,18 +69,18 @@ beforeAll(async () => {
     startedAt: iso(lastMonth.fromMs + 4 * 86_400_000),
   });
   // The last second of page 2's newest month: on page 2, and page 1's oldest month stays empty.
-  ids.boundary = await page.createIncident({
+  ids.boundary = await createIncident(page, {
     name: "Late night blip",
     status: "resolved",
     body: "A short blip.",
     startedAt: iso(page2Newest.toMs - 1_000),
   });
-  ids.page2 = await page.createIncident({
+  ids.page2 = await createIncident(page, {
     name: "Email delays",
     body: "Emails are late.",
     startedAt: iso(page2Newest.fromMs + 86_400_000),
   });
-  ids.maintenance = await page.createMaintenance({
+  ids.maintenance = await createMaintenance(page, {
     name: "Network upgrade",
     body: "New switches.",
     scheduledFor: iso(page2Oldest.fromMs + 2 * 86_400_000),
@@ -83,8 +89,8 @@ beforeAll(async () => {
     status: "in_progress",
   });
   await pause();
-  await page.setMaintenanceStatus(ids.maintenance, "completed", "The switches are in.");
-  ids.page3 = await page.createIncident({
+  await setMaintenanceStatus(page, ids.maintenance, "completed", "The switches are in.");
+  ids.page3 = await createIncident(page, {
     name: "Ancient outage",
     status: "resolved",
     body: "Long ago.",

@@ -8,6 +8,7 @@ import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
+import { addIncidentUpdate, createMaintenance, setComponentStatus } from "../helpers/workers/page-writes.ts";
 import { targets, targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -134,9 +135,9 @@ describe("monitoring", () => {
     await page.reconcile(
       configWith([{ id: "db-maint", url: targetUrl("/status/500"), components: ["db"], failuresToDown: 1 }]),
     );
-    await page.setComponentStatus("db", "operational");
+    await setComponentStatus(page, "db", "operational");
     const now = Date.now();
-    await page.createMaintenance({
+    await createMaintenance(page, {
       name: "Database upgrade",
       body: "Planned.",
       scheduledFor: new Date(now - 60_000).toISOString(),
@@ -144,7 +145,7 @@ describe("monitoring", () => {
       componentIds: ["db"],
       status: "in_progress",
     });
-    await page.setComponentStatus("db", "under_maintenance");
+    await setComponentStatus(page, "db", "under_maintenance");
     await kick();
     await check("db-maint");
     await check("db-maint");
@@ -200,7 +201,7 @@ describe("monitoring", () => {
         { id: "global", url: targetUrl("/healthy"), components: ["api"], regions: ["weur", "enam", "apac"] },
       ]),
     );
-    await page.setComponentStatus("api", "operational");
+    await setComponentStatus(page, "api", "operational");
     const report = (region: string, state: "up" | "down") =>
       page.reportMonitor({
         monitorId: "global",
@@ -230,7 +231,7 @@ describe("monitoring", () => {
         { id: "svc", url: targetUrl("/status/503"), components: ["jobs"], failuresToDown: 1 },
       ]),
     );
-    await page.setComponentStatus("jobs", "operational");
+    await setComponentStatus(page, "jobs", "operational");
     const incidentsBefore = (await page.snapshot()).activeIncidents.length;
     await kick();
     await check("canary");
@@ -356,7 +357,7 @@ describe("automatic incidents", () => {
         { id: "auto", name: "API health", url: targetUrl("/flaky/auto/4"), components: ["api"], failuresToDown: 3 },
       ]),
     );
-    await page.setComponentStatus("api", "operational");
+    await setComponentStatus(page, "api", "operational");
     // Who hears of it: followers of the component it is about, not of another one.
     const follow = async (component: string) => {
       const url = `https://hooks.example.com/${component}`;
@@ -421,12 +422,12 @@ describe("automatic incidents", () => {
     await page.reconcile(
       configWith([{ id: "takeover", url: targetUrl("/flaky/takeover/3"), components: ["jobs"], failuresToDown: 3 }]),
     );
-    await page.setComponentStatus("jobs", "operational");
+    await setComponentStatus(page, "jobs", "operational");
     await kick();
     for (let i = 0; i < 3; i++) await check("takeover");
     const [incident] = await openIncidents();
     expect(incident).toBeDefined();
-    await page.addIncidentUpdate(incident?.id ?? "", { status: "identified", body: "A bad deploy; rolling back." });
+    await addIncidentUpdate(page, incident?.id ?? "", { status: "identified", body: "A bad deploy; rolling back." });
     await check("takeover");
     await check("takeover");
     const [after] = await openIncidents();

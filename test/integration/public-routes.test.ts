@@ -1,25 +1,26 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { addIncidentUpdate, createIncident, createMaintenance } from "../helpers/workers/page-writes.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 const ids = { active: "", resolved: "", internal: "", maintenance: "" };
 
 beforeAll(async () => {
   const page = pageObject();
-  ids.resolved = await page.createIncident({ name: "Login delays", impact: "minor", body: "Logins are slow." });
-  await page.addIncidentUpdate(ids.resolved, { status: "resolved", body: "Logins are fast again." });
-  ids.active = await page.createIncident({
+  ids.resolved = await createIncident(page, { name: "Login delays", impact: "minor", body: "Logins are slow." });
+  await addIncidentUpdate(page, ids.resolved, { status: "resolved", body: "Logins are fast again." });
+  ids.active = await createIncident(page, {
     name: "Elevated API errors <script>alert(1)</script>",
     impact: "major",
     body: "We are investigating 5xx responses from the REST API.",
     components: { api: "partial_outage" },
   });
-  ids.internal = await page.createIncident({
+  ids.internal = await createIncident(page, {
     name: "Internal drill",
     body: "Not for customers.",
     visibility: "internal",
   });
-  ids.maintenance = await page.createMaintenance({
+  ids.maintenance = await createMaintenance(page, {
     name: "Postgres upgrade",
     body: "Upgrading to the next major version.",
     scheduledFor: new Date(Date.now() + 86_400_000).toISOString(),
@@ -121,7 +122,7 @@ describe("public pages", () => {
 
   it("/components/:id lists the component's recent public incidents, and only those", async () => {
     const page = pageObject();
-    await page.createIncident({
+    await createIncident(page, {
       name: "Secret API drill",
       body: "Not for customers.",
       visibility: "internal",

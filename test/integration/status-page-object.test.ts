@@ -4,6 +4,12 @@ import { runMigrations } from "../../durable-objects/shared/sql.ts";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../durable-objects/status-page/schema.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { defineConfig } from "../../worker/config/define-config.ts";
+import {
+  addIncidentUpdate,
+  createIncident,
+  createMaintenance,
+  setComponentStatus,
+} from "../helpers/workers/page-writes.ts";
 import { scratchObject, smallConfig } from "../helpers/workers/worker.ts";
 
 describe("StatusPage object: schema", () => {
@@ -104,8 +110,8 @@ describe("StatusPage object: reconciliation with the config", () => {
   it("keeps history across renames, removals and re-additions", async () => {
     const stub = scratchObject("reconcile");
     await stub.reconcile(smallConfig);
-    await stub.setComponentStatus("api", "major_outage");
-    await stub.setComponentStatus("api", "operational");
+    await setComponentStatus(stub, "api", "major_outage");
+    await setComponentStatus(stub, "api", "operational");
     const before = await stub.snapshot();
     const apiBefore = before.components.find((c) => c.id === "api");
     expect(apiBefore?.uptimeDays.at(-1)?.majorOutageSeconds).toBeGreaterThanOrEqual(0);
@@ -145,7 +151,7 @@ describe("StatusPage object: writes and the read model", () => {
     const stub = scratchObject("writes");
     await stub.reconcile(smallConfig);
     const v0 = (await stub.snapshot()).version;
-    const id = await stub.createIncident({
+    const id = await createIncident(stub, {
       name: "API errors",
       impact: "major",
       body: "We are investigating elevated error rates.",
@@ -159,7 +165,7 @@ describe("StatusPage object: writes and the read model", () => {
       { code: "api", name: "Core - API", oldStatus: "operational", newStatus: "partial_outage" },
     ]);
 
-    await stub.addIncidentUpdate(id, { status: "resolved", body: "Fixed.", components: { api: "operational" } });
+    await addIncidentUpdate(stub, id, { status: "resolved", body: "Fixed.", components: { api: "operational" } });
     const s2 = await stub.snapshot();
     expect(s2.version).toBe(v0 + 2);
     expect(s2.activeIncidents).toEqual([]);
@@ -171,7 +177,7 @@ describe("StatusPage object: writes and the read model", () => {
   it("never shows internal incidents on public surfaces", async () => {
     const stub = scratchObject("internal");
     await stub.reconcile(smallConfig);
-    const id = await stub.createIncident({ name: "Secret", body: "internal only", visibility: "internal" });
+    const id = await createIncident(stub, { name: "Secret", body: "internal only", visibility: "internal" });
     const snapshot = await stub.snapshot();
     expect(snapshot.activeIncidents).toEqual([]);
     expect(snapshot.recentIncidents).toEqual([]);
@@ -182,7 +188,7 @@ describe("StatusPage object: writes and the read model", () => {
     const stub = scratchObject("unknown");
     await stub.reconcile(smallConfig);
     const before = await stub.snapshot();
-    const failure = await stub.createIncident({ name: "x", body: "y", components: { ghost: "major_outage" } }).then(
+    const failure = await createIncident(stub, { name: "x", body: "y", components: { ghost: "major_outage" } }).then(
       () => null,
       (error: Error) => error,
     );
@@ -196,7 +202,7 @@ describe("StatusPage object: writes and the read model", () => {
     const stub = scratchObject("maintenance");
     await stub.reconcile(smallConfig);
     const now = Date.now();
-    const id = await stub.createMaintenance({
+    const id = await createMaintenance(stub, {
       name: "Database upgrade",
       body: "We will upgrade the primary database.",
       scheduledFor: new Date(now - 1000).toISOString(),

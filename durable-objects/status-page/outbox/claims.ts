@@ -1,54 +1,17 @@
-import { MAX_ATTEMPTS, type RetryCause, retryDelayMs } from "../../worker/core/delivery/retry.ts";
-import { WEBHOOK_MAX_ATTEMPTS, webhookRetryDelayMs } from "../../worker/core/webhooks/retry.ts";
-
-export type Channel = "email" | "webhook";
+import { CHANNELS, type Channel, NOT_HELD, type OutboxRow, type Outcome } from "./rows.ts";
 
 /**
- * Rows an operator holds back wait, unclaimed and unlost: mail to a held
- * domain, deliveries to a held or disabled webhook endpoint.
+ * The claim/settle cycle. A sender claims due rows (state 'sending', one
+ * attempt counted, held for its channel's lease) in one transaction, sends,
+ * and settles each row in its own transaction the moment its receiver
+ * answers. A claim never settled is taken again: at once when the object
+ * restarts (recoverClaims), after the lease when only the invocation died.
  */
-const NOT_HELD = `NOT (outbox.channel = 'email' AND outbox.recipient IN (
-    SELECT s.id FROM subscribers s JOIN delivery_holds h ON h.kind = 'domain' AND h.target = s.domain))
-  AND NOT (outbox.channel = 'webhook' AND outbox.recipient IN (
-    SELECT target FROM delivery_holds WHERE kind = 'webhook' UNION ALL SELECT id FROM webhooks WHERE disabled_at IS NOT NULL))`;
-
-/** How long a channel keeps trying a temporary failure, and how long it waits in between. */
-interface RetryPolicy {
-  maxAttempts: number;
-  delayMs(attempt: number, random: number, cause?: RetryCause): number;
-}
-
-const POLICIES: Record<Channel, RetryPolicy> = {
-  email: { maxAttempts: MAX_ATTEMPTS, delayMs: retryDelayMs },
-  webhook: { maxAttempts: WEBHOOK_MAX_ATTEMPTS, delayMs: (attempt, random) => webhookRetryDelayMs(attempt, random) },
-};
 
 /** Whether a temporary failure on this attempt is the last one the channel allows. */
 export function isLastAttempt(row: OutboxRow): boolean {
-  return row.attempts >= POLICIES[row.channel as Channel].maxAttempts;
+  return row.attempts >= CHANNELS[row.channel as Channel].retry.maxAttempts;
 }
-
-/** A claimed row that was not settled within this long is claimed again (its invocation died mid-send). */
-export const CLAIM_LEASE_MS = 5 * 60_000;
-
-export interface OutboxRow {
-  seq: number;
-  channel: string;
-  recipient: string;
-  event: string;
-  kind: string;
-  ref: string | null;
-  attempts: number;
-}
-
-export type Outcome =
-  | { outcome: "sent" }
-  /**
-   * `bounce`: the receiving side refused the address itself, so nothing more goes to it.
-   * `cause`: whether a temporary failure was the whole server's or this message's (how soon to retry).
-   * `retryAfterMs`: the receiver asked to wait at least this long (HTTP Retry-After).
-   */
-  | { outcome: "temporary" | "permanent"; reason: string; bounce?: boolean; cause?: RetryCause; retryAfterMs?: number };
 
 /** A receiver's Retry-After is honoured up to this long; beyond it the schedule decides. */
 const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
@@ -104,7 +67,7 @@ export function claimDue(
   for (const row of rows) {
     sql.exec(
       `UPDATE outbox SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE seq = ?`,
-      now + CLAIM_LEASE_MS,
+      now + CHANNELS[channel].leaseMs,
       row.seq,
     );
   }
@@ -117,7 +80,7 @@ export function settle(sql: SqlStorage, row: OutboxRow, result: Outcome, now: nu
     sql.exec(`UPDATE outbox SET state = 'sent', sent_at = ?, last_error = NULL WHERE seq = ?`, now, row.seq);
     return;
   }
-  const policy = POLICIES[row.channel as Channel];
+  const policy = CHANNELS[row.channel as Channel].retry;
   if (result.outcome === "temporary" && row.attempts < policy.maxAttempts) {
     sql.exec(
       `UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ? WHERE seq = ?`,
@@ -144,12 +107,34 @@ export function release(sql: SqlStorage, row: OutboxRow, until: number): void {
 }
 
 /**
- * The outbox's high-water mark (its rows' seq is AUTOINCREMENT): it moves
- * whenever a row is queued, so a transaction can tell that it queued
- * something and the alarm must come for it (StatusPage #transaction).
+ * Run when the object starts, before anything else: a row still 'sending'
+ * was claimed by an instance that is gone (a Durable Object has one live
+ * instance, and this one has claimed nothing yet), so no invocation will
+ * ever settle it. It is due again now, not when that claim's lease would
+ * lapse; its attempt still counts. A row whose receiver may have taken it
+ * before the crash goes again, as any retry does (the documented window:
+ * same Message-ID, same webhook-id). One that has used up its channel's
+ * attempts has crashed the object every time it was sent, or near it:
+ * it is given up on, so a poison row cannot restart the object forever.
+ * Returns how many rows were given back.
  */
-export function outboxMark(sql: SqlStorage): number {
-  return sql.exec<{ seq: number | null }>(`SELECT MAX(seq) AS seq FROM outbox`).one().seq ?? 0;
+export function recoverClaims(sql: SqlStorage, now: number): number {
+  for (const [channel, { retry }] of Object.entries(CHANNELS)) {
+    sql.exec(
+      `UPDATE outbox SET state = 'failed', last_error = 'the object restarted while sending it, on its last attempt'
+       WHERE state = 'sending' AND channel = ? AND attempts >= ?`,
+      channel,
+      retry.maxAttempts,
+    );
+  }
+  return sql
+    .exec(
+      `UPDATE outbox SET state = 'pending', next_attempt_at = ?,
+         last_error = 'the object restarted before an answer came'
+       WHERE state = 'sending' RETURNING seq`,
+      now,
+    )
+    .toArray().length;
 }
 
 /** When the next delivery on one of `channels` is due, or null when nothing waits there. */
