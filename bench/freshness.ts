@@ -25,7 +25,7 @@ export interface FreshnessSettings {
   maxPauseSeconds: number;
 }
 
-/** BENCH_FRESHNESS_SECONDS (default 300, as docs/budgets.md asks), _CHANGE_SECONDS (30), _READERS (12), _MAX_PAUSE_SECONDS (10). */
+/** BENCH_FRESHNESS_SECONDS (default 300: docs/budgets.md), _CHANGE_SECONDS (30), _READERS (12), _MAX_PAUSE_SECONDS (10). */
 export function freshnessSettings(): FreshnessSettings {
   const read = (name: string, fallback: number) => {
     const raw = process.env[name];
