@@ -5,7 +5,7 @@
  *
  *   8. latency of POST /incidents/:id/updates, idle and while readers load the cached `/`
  *   9. sustained writes per second to the one StatusPage object from concurrent clients
- *  10. from a write's 2xx to `/` showing it (DESIGN.md: "on the page within 5 s where it was made")
+ *  10. from a write's 2xx to `/` showing it (docs/budgets.md: "on the page within 5 s, in every location")
  *  11. GET /export and POST /import of a page with 10,000 incidents, and whether the restore reads the same
  *
  * Prints figures; never fails on them.

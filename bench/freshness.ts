@@ -1,5 +1,5 @@
 /**
- * The page-freshness figure (DESIGN.md "Budgets": what a reader is served is
+ * The page-freshness figure (docs/budgets.md: what a reader is served is
  * never older than a few seconds while the StatusPage object answers): a
  * component's status changes every `changeSeconds` while readers poll public
  * surfaces at random intervals; each answer's age is how long the copy it
@@ -25,7 +25,7 @@ export interface FreshnessSettings {
   maxPauseSeconds: number;
 }
 
-/** BENCH_FRESHNESS_SECONDS (default 300, as issue 10 asks), _CHANGE_SECONDS (30), _READERS (12), _MAX_PAUSE_SECONDS (10). */
+/** BENCH_FRESHNESS_SECONDS (default 300: docs/budgets.md), _CHANGE_SECONDS (30), _READERS (12), _MAX_PAUSE_SECONDS (10). */
 export function freshnessSettings(): FreshnessSettings {
   const read = (name: string, fallback: number) => {
     const raw = process.env[name];

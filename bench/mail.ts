@@ -1,7 +1,7 @@
 /**
- * `BENCH_ONLY=mail`: DESIGN.md's "10,000 email subscribers: one incident
- * update delivered to all over local SMTP within 5 minutes, none twice,
- * through SMTP failures" (issue 5, "Benchmarks").
+ * `BENCH_ONLY=mail`: the mail budget of docs/budgets.md, one incident update
+ * delivered to 10,000 email subscribers over local SMTP within 5 minutes, none
+ * twice, also while the SMTP server refuses some transactions.
  *
  *  12. one incident declared through the API to 10,000 confirmed subscribers:
  *      time until the last has its mail, mails per second, duplicates, missing

@@ -1,5 +1,5 @@
 /**
- * The health checker's figures of DESIGN.md "Budgets" (issue 3, "Benchmarks"):
+ * The health checker's figures of docs/budgets.md ("The health checker"):
  *
  *   4. 1,000 monitors at 60 s against a local target answering in 200 ms, plus
  *      10 whose target hangs: share of slots checked within ±5 s, and whether
@@ -35,9 +35,9 @@ import { startTargets, type Targets } from "./targets.ts";
 
 const PAGE_OBJECT = "page";
 const REGION = "default";
-/** A check counts as on time within this much of its slot (issue 3). */
+/** A check counts as on time within this much of its slot (docs/budgets.md). */
 const TOLERANCE_MS = 5_000;
-/** The healthy target's answer time (issue 3). */
+/** The healthy target's answer time (docs/budgets.md: a slow local target). */
 const TARGET_DELAY_MS = 200;
 /** A Monitor object's first check comes within 10 s of its start (Monitor.start), then on its slots. */
 const FIRST_CHECK_WITHIN_MS = 10_000;

@@ -3,7 +3,7 @@ import type { ComponentStatus } from "../worker/core/statuses.ts";
 import type { Call, NewIncident, RunningWorker, StatusPageRpc } from "./harness.ts";
 
 /**
- * The reference page of DESIGN.md "Budgets": 50 components in 8 groups,
+ * The reference page of docs/budgets.md: 50 components in 8 groups,
  * 90 days of uptime with outages on some days, 5 active incidents. Everything
  * is derived from a fixed seed so two runs render the same page.
  */

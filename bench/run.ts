@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the budgets of DESIGN.md "Budgets" that one machine can
+ * `npm run bench`: the budgets of docs/budgets.md that one machine can
  * measure in a few minutes, each taken as a ratio, a size or a share within
  * one run so that the machine's speed cancels out as far as it can. Prints
  * figures; never fails on them.
@@ -27,13 +27,13 @@
  *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors   run one part (default all: page ~1 min + the
  *                              freshness run, api ~2 min, mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min);
  *                              freshness = figure 1 and the freshness figure only
- *   BENCH_FRESHNESS_SECONDS=300   length of the freshness run (issue 10 asks for 5 minutes; shorter for a quick run)
+ *   BENCH_FRESHNESS_SECONDS=300   length of the freshness run (the budget's 5 minutes; shorter for a quick run)
  *   BENCH_FRESHNESS_CHANGE_SECONDS=30   a status change this often during it
  *   BENCH_FRESHNESS_READERS=12   readers polling `/` and v2 JSON, each pausing at random between GETs
  *   BENCH_FRESHNESS_MAX_PAUSE_SECONDS=10   longest pause (uniform from 0)
  *   BENCH_MAIL_SUBSCRIBERS=10000   email subscribers of figures 12 and 13 (smaller for a quick run)
  *   BENCH_MAIL_TIMEOUT_MINUTES=9   stop waiting for a mail scenario's last mail after this long
- *   BENCH_MONITOR_MINUTES=5    measured window of figures 4 and 5 (issue 3 asks for 5; 2 for a quick run)
+ *   BENCH_MONITOR_MINUTES=5    measured window of figures 4 and 5 (the budget's 5; 2 for a quick run)
  *   BENCH_MONITOR_EVICTION=allow|prevent   Monitor objects evicted when idle (workerd's default) or kept
  *   BENCH_MONITOR_COUNT=1000   healthy monitors at 60 s (smaller only for a smoke run)
  *   BENCH_MONITOR_CONTROL=1    also rerun figure 4 without the hanging targets (one more window)

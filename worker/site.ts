@@ -56,7 +56,7 @@ export class Site {
 
   constructor(options: SiteOptions) {
     this.#reader = options.reader;
-    // Under the 5 s in which a communicator's write must reach readers (DESIGN.md "Budgets").
+    // Under the 5 s in which a communicator's write must reach readers (docs/budgets.md).
     this.#freshMs = options.freshMs ?? 4_000;
     this.#now = options.now ?? Date.now;
     this.cache = new EdgeCache({

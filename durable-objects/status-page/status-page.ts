@@ -136,7 +136,7 @@ export class StatusPage extends DurableObject<Env> {
 
   /**
    * A real round trip to storage, read only: anyone may ask, so asking writes
-   * nothing (issue 11, item 5). The schema version and the page's reconciled
+   * nothing (docs/decisions/0027-bounded-public-work.md). The schema version and the page's reconciled
    * config are read from SQLite on every call, not from memory; a write that
    * failed would show in every communicator's request instead.
    */

@@ -502,7 +502,7 @@ describe("what readers see reads well", () => {
 });
 
 /**
- * The figure users feel, as far as this issue goes: a monitored local target
+ * The figure users feel (docs/budgets.md, "End to end"), its page half: a monitored local target
  * goes down and the page a reader has open says so, with no hand in between
  * (10 s interval, 3 failures in a row, automatic incidents on locally).
  * Last in the file: it breaks a demo service, then mends it.

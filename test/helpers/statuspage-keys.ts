@@ -1,4 +1,4 @@
-/** The keys of a component object in Statuspage's v2 JSON and webhooks (shared/reference/statuspage-v2.md), sorted. */
+/** The keys of a component object in Statuspage's v2 JSON and webhooks (docs/reference/statuspage-v2.md), sorted. */
 export const STATUSPAGE_COMPONENT_KEYS = [
   "created_at",
   "description",

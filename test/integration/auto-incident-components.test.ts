@@ -9,7 +9,7 @@ import { setComponentStatus } from "../helpers/workers/page-writes.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
- * Issue 10, Statuspage fidelity: every update of an automatic incident names
+ * Statuspage fidelity (docs/decisions/0024-statuspage-fidelity.md): every update of an automatic incident names
  * its components as every other update does, "Group - Component" for a
  * grouped one, so a consumer of /api/v2/incidents.json sees one component
  * under one name. The deployed config (lookout.config.ts): monitor "api"

@@ -56,7 +56,7 @@ async function countHealthCheckSql(): Promise<() => Promise<Counted>> {
     runInDurableObject(page, () => (globalThis as unknown as { stopCounting: () => Counted }).stopCounting());
 }
 
-describe("/healthCheck's cost (issue 11, item 5)", () => {
+describe("/healthCheck's cost", () => {
   it("reads storage on every request but writes nothing", async () => {
     const stop = await countHealthCheckSql();
     const N = 20;

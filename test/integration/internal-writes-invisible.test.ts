@@ -7,7 +7,7 @@ import { pinFlags } from "../helpers/workers/flags.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 /**
- * Issue 11, item 2: a write readers cannot see moves nothing public. Each
+ * A write readers cannot see moves nothing public (docs/decisions/0027-bounded-public-work.md). Each
  * write goes through the deployed Worker, and what readers see is read the
  * way they read it: the page's "last updated" and ETag, `page.updated_at` and
  * the ETag of /api/v2/summary.json, and /healthCheck's page version.
@@ -196,7 +196,7 @@ afterAll(async () => {
   await pinFlags({ probing: null, new_subscriptions: null });
 });
 
-describe("writes readers cannot see move nothing public (issue 11, item 2)", () => {
+describe("writes readers cannot see move nothing public", () => {
   it("a public write does move the page's version, ETags and last update", async () => {
     const before = await publicFigures();
     // Also starts a fresh snapshot, so the checks below fall well within its minute.

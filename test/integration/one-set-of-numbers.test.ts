@@ -10,7 +10,7 @@ import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
- * Issue 10, "one set of numbers": a component created an hour ago whose
+ * One set of numbers (docs/decisions/0023-one-uptime-definition.md): a component created an hour ago whose
  * monitor saw a 2-minute outage (first failing check → recovery; declared
  * down one minute in). Every surface must tell the same story: the uptime
  * over the hour that was observed, not over 90 days; the incident lasting

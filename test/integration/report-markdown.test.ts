@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 describe("markdown in published reports", () => {
-  it("shows images as links in the page, RSS and Atom: nothing is fetched from elsewhere (issue 11, item 7)", async () => {
+  it("shows images as links in the page, RSS and Atom: nothing is fetched from elsewhere", async () => {
     const page = await (await get(`/incidents/${incidentId}`)).text();
     expect(page).toContain(`<a href="${PIXEL.replace("&", "&amp;")}" rel="nofollow noopener">p99 latency</a>`);
     expect(page).not.toContain(`src="${PIXEL}`);
@@ -49,7 +49,7 @@ describe("markdown in published reports", () => {
     }
   });
 
-  it("renders a report once, not once per page or feed request (issue 11, item 5)", async () => {
+  it("renders a report once, not once per page or feed request", async () => {
     const paths = [
       `/incidents/${incidentId}`,
       "/history.rss",

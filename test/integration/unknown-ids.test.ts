@@ -57,7 +57,7 @@ beforeAll(async () => {
   ).body.id;
 });
 
-describe("made-up ids do not reach the StatusPage object (issue 11, item 5)", () => {
+describe("made-up ids do not reach the StatusPage object", () => {
   it("answers random incident and maintenance ids 404 from the snapshot", async () => {
     const { reader, reached } = countingReader();
     const app = createApp({ reader: () => reader, sharedCache: () => null });

@@ -10,8 +10,8 @@ import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
- * Issue 10: "a window counts only the time the component existed and was
- * observed". Component "eu-west" (monitor "eu-west" in lookout.config.ts) was
+ * A window counts only the time the component existed and was observed
+ * (docs/decisions/0023-one-uptime-definition.md). Component "eu-west" (monitor "eu-west" in lookout.config.ts) was
  * added three hours ago, went down 150 minutes ago, and then Lookout itself
  * stopped for two hours while it was down. The two hours are no data: neither
  * the outage's nor uptime.

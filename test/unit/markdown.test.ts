@@ -44,7 +44,7 @@ describe("renderMarkdown", () => {
   });
 });
 
-describe("renderMarkdown: images are links (issue 11, item 7)", () => {
+describe("renderMarkdown: images are links", () => {
   it("turns an image into a link to it, so no reader fetches a remote image (no tracking pixel)", () => {
     const html = renderMarkdown("Graph: ![p99 latency](https://t.example/pixel.gif?u=1&x=2)");
     expect(html).not.toMatch(/<img\b/);
@@ -60,7 +60,7 @@ describe("renderMarkdown: images are links (issue 11, item 7)", () => {
   });
 });
 
-describe("renderMarkdown: bounded work (issue 11, item 5)", () => {
+describe("renderMarkdown: bounded work", () => {
   /** The longest part a report may have (worker/core/api/schemas.ts). */
   const PART = 50_000;
 

@@ -2,7 +2,7 @@ import type { ApiResult } from "../../../worker/core/api/contract.ts";
 import type { OperationId } from "../../../worker/core/api/operations.ts";
 
 /**
- * Which writes readers can see (issue 11, item 2). Only those move the page's
+ * Which writes readers can see (docs/decisions/0027-bounded-public-work.md). Only those move the page's
  * version, and with it `page.updated_at`, "last updated", every ETag and the
  * version /healthCheck reports; a token, a webhook endpoint, a flag, a hold
  * or an internal incident changes none of them.

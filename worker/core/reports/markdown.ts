@@ -43,7 +43,8 @@ md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
 };
 
 // An image is a link to it, named by its alt text: a page or a feed reader showing a report
-// fetches nothing from elsewhere, so a report cannot carry a tracking pixel (issue 11, item 7).
+// fetches nothing from elsewhere, so a report cannot carry a tracking pixel
+// (docs/decisions/0027-bounded-public-work.md).
 md.renderer.rules.image = (tokens, idx, options, env, self) => {
   const token = tokens[idx];
   const src = token?.attrGet("src") ?? "";

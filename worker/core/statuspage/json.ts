@@ -5,7 +5,7 @@ import { statuspagePositions } from "./positions.ts";
 
 /**
  * Statuspage's public v2 JSON, built from the read model. Field names, enum
- * values and nulls follow shared/reference/statuspage-v2.md so existing
+ * values and nulls follow docs/reference/statuspage-v2.md so existing
  * Statuspage clients work unchanged; lists are always arrays.
  */
 

@@ -3,7 +3,7 @@ import type { ComponentView, GroupView } from "../read-model.ts";
 /**
  * Statuspage's `position`: counted from 1 within each group, and one sequence
  * for the top level that groups and ungrouped components share (see
- * shared/reference/statuspage-samples/coinbase-components.json). The top level
+ * docs/reference/statuspage-v2.md, Coinbase's components). The top level
  * follows the page as Lookout draws it: ungrouped components first, then the
  * groups, each in config order. Stored positions are config indexes and only
  * give the order.
