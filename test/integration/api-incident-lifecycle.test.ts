@@ -90,8 +90,10 @@ describe("an incident from declaration to published report, through the API alon
       },
     });
     expect(saved.status).toBe(200);
-    // A draft is not public.
-    expect(await page(`/incidents/${id}`)).not.toContain("Canary deploys");
+    // A draft is not public (on the incident's page, which is there).
+    const withDraft = await app.request(`/incidents/${id}`, {}, env);
+    expect(withDraft.status).toBe(200);
+    expect(await withDraft.text()).not.toContain("Canary deploys");
 
     const published = await api("POST", `/incidents/${id}/report/publish`, { body: {} });
     expect(published.status).toBe(200);

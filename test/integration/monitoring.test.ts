@@ -66,7 +66,11 @@ describe("monitoring", () => {
 
   it("shows response times on the page and the component page, and uptime over four windows", async () => {
     const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
-    const get = async (path: string) => (await app.request(`https://status.test${path}`, {}, env)).text();
+    const get = async (path: string) => {
+      const response = await app.request(`https://status.test${path}`, {}, env);
+      expect(response.status, path).toBe(200);
+      return response.text();
+    };
     const front = await get("/");
     expect(front).toMatch(/<svg class="sparkline"[^>]*aria-label="API response time, last 24 hours: \d+ ms on average/);
     const detail = await get("/components/api");
@@ -397,7 +401,7 @@ describe("automatic incidents", () => {
     await check("auto");
     const monitoring = await openIncidents();
     expect(monitoring.map((i) => i.status)).toEqual(["monitoring"]);
-    expect(monitoring[0]?.updates[0]?.body).toMatch(/^API has answered correctly since .* CES?T/);
+    expect(monitoring[0]?.updates[0]?.body).toMatch(/^API has answered correctly since .+ \d\d:\d\d:\d\d CES?T/);
     expect(monitoring[0]?.updates[0]?.affectedComponents).toEqual([
       { code: "api", name: "API", oldStatus: "major_outage", newStatus: "operational" },
     ]);
