@@ -33,7 +33,12 @@ async function everythingVisible(ids: { incidents: string[]; maintenance: string
     "/api/v2/components.json",
   ];
   const pages: Record<string, string> = {};
-  for (const path of publicPaths) pages[path] = withoutRenderTime(await (await app.request(path, {}, env)).text());
+  for (const path of publicPaths) {
+    // Each answered, or "identical" could be two identical errors.
+    const response = await app.request(path, {}, env);
+    expect(response.status, path).toBe(200);
+    pages[path] = withoutRenderTime(await response.text());
+  }
   const apiPaths = [
     "/incidents?limit=100",
     "/maintenances?limit=100",
@@ -44,7 +49,11 @@ async function everythingVisible(ids: { incidents: string[]; maintenance: string
     `/incidents/${ids.incidents[0]}/report`,
   ];
   const answers: Record<string, unknown> = {};
-  for (const path of apiPaths) answers[path] = (await api("GET", path)).body;
+  for (const path of apiPaths) {
+    const answer = await api("GET", path);
+    expect(answer.status, path).toBe(200);
+    answers[path] = answer.body;
+  }
   return { pages, answers };
 }
 
