@@ -16,7 +16,7 @@ import {
   type PageSnapshot,
   snapshotKey,
 } from "../../worker/core/read-model.ts";
-import type { ComponentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
+import type { ComponentStatus } from "../../worker/core/statuses.ts";
 import { emailSenderFrom } from "../../worker/platform/email/from-env.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
 import { auditLookout } from "./api/context.ts";

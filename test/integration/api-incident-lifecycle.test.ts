@@ -1,8 +1,11 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { IDEMPOTENCY_WINDOW_MS } from "../../durable-objects/status-page/api/idempotency.ts";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
 import { api } from "../helpers/workers/api.ts";
-import { fetchWorker } from "../helpers/workers/worker.ts";
+import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 /** The page and v2 JSON exactly as readers get them, without the edge cache's few seconds of freshness. */
 const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
@@ -87,8 +90,10 @@ describe("an incident from declaration to published report, through the API alon
       },
     });
     expect(saved.status).toBe(200);
-    // A draft is not public.
-    expect(await page(`/incidents/${id}`)).not.toContain("Canary deploys");
+    // A draft is not public (on the incident's page, which is there).
+    const withDraft = await app.request(`/incidents/${id}`, {}, env);
+    expect(withDraft.status).toBe(200);
+    expect(await withDraft.text()).not.toContain("Canary deploys");
 
     const published = await api("POST", `/incidents/${id}/report/publish`, { body: {} });
     expect(published.status).toBe(200);
@@ -219,6 +224,69 @@ describe("idempotent retries", () => {
     const all = await api("GET", "/incidents?limit=100");
     expect(all.body.data.filter((i: { name: string }) => i.name === "Parallel retry")).toHaveLength(1);
   });
+
+  it("keeps keys per token: another token's same key is its own request, not a replay", async () => {
+    const key = `shared-${crypto.randomUUID()}`;
+    const bot = await api("POST", "/tokens", { body: { name: `idempotency bot ${key}`, scopes: ["incidents"] } });
+    expect(bot.status).toBe(201);
+    const request = { name: `Per token ${key}`, message: "Sent by two callers with one key." };
+    const mine = await api("POST", "/incidents", { headers: { "idempotency-key": key }, body: request });
+    const theirs = await api("POST", "/incidents", {
+      token: bot.body.token,
+      headers: { "idempotency-key": key },
+      body: request,
+    });
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.headers.get("idempotent-replayed")).toBeNull();
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    // Each caller's retry still replays its own first answer.
+    const theirRetry = await api("POST", "/incidents", {
+      token: bot.body.token,
+      headers: { "idempotency-key": key },
+      body: request,
+    });
+    expect(theirRetry.status).toBe(201);
+    expect(theirRetry.headers.get("idempotent-replayed")).toBe("true");
+    expect(theirRetry.body.id).toBe(theirs.body.id);
+    const found = await api("GET", "/incidents?limit=100");
+    expect(found.status).toBe(200);
+    expect(found.body.data.filter((i: { name: string }) => i.name === request.name)).toHaveLength(2);
+  });
+
+  it("forgets a key after its 24 hours, even before the heartbeat has swept it", async () => {
+    const key = `aged-${crypto.randomUUID()}`;
+    const request = { name: `Aged key ${key}`, message: "Retried a day later." };
+    const first = await api("POST", "/incidents", { headers: { "idempotency-key": key }, body: request });
+    expect(first.status).toBe(201);
+    // Just inside the window it still replays ...
+    const age = async (ms: number) =>
+      runInDurableObject(pageObject(), (_: StatusPage, state) => {
+        const sql = state.storage.sql;
+        expect(sql.exec(`SELECT COUNT(*) AS n FROM idempotency_keys WHERE key = ?`, key).one().n).toBe(1);
+        sql.exec(`UPDATE idempotency_keys SET created_at = ? WHERE key = ?`, Date.now() - ms, key);
+      });
+    await age(IDEMPOTENCY_WINDOW_MS - 60_000);
+    const within = await api("POST", "/incidents", { headers: { "idempotency-key": key }, body: request });
+    expect(within.status).toBe(201);
+    expect(within.headers.get("idempotent-replayed")).toBe("true");
+    expect(within.body.id).toBe(first.body.id);
+    // ... and past it, the same key and body are a new request (and the key now answers for that one).
+    await age(IDEMPOTENCY_WINDOW_MS + 1_000);
+    const later = await api("POST", "/incidents", { headers: { "idempotency-key": key }, body: request });
+    expect(later.status).toBe(201);
+    expect(later.headers.get("idempotent-replayed")).toBeNull();
+    expect(later.body.id).not.toBe(first.body.id);
+    const again = await api("POST", "/incidents", { headers: { "idempotency-key": key }, body: request });
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(later.body.id);
+    // A different body with the expired key is not refused as a reuse either.
+    await age(IDEMPOTENCY_WINDOW_MS + 1_000);
+    const other = await api("POST", "/incidents", {
+      headers: { "idempotency-key": key },
+      body: { ...request, name: `${request.name} (another)` },
+    });
+    expect(other.status).toBe(201);
+  });
 });
 
 describe("internal incidents", () => {
@@ -227,11 +295,19 @@ describe("internal incidents", () => {
       body: { name: "Secret drill 7f3a", message: "Practising failover.", visibility: "internal" },
     });
     expect(internal.status).toBe(201);
-    for (const path of ["/", "/history", `/incidents/${internal.body.id}`]) {
-      expect(await page(path)).not.toContain("Secret drill 7f3a");
-    }
-    for (const path of ["/incidents.json", "/incidents/unresolved.json", "/summary.json"]) {
-      expect(JSON.stringify(await v2(path))).not.toContain("Secret drill 7f3a");
+    // Each surface answers as it should (an internal incident has no page of its own), without the name.
+    const surfaces: [string, number][] = [
+      ["/", 200],
+      ["/history", 200],
+      [`/incidents/${internal.body.id}`, 404],
+      ["/api/v2/incidents.json", 200],
+      ["/api/v2/incidents/unresolved.json", 200],
+      ["/api/v2/summary.json", 200],
+    ];
+    for (const [path, status] of surfaces) {
+      const response = await app.request(path, {}, env);
+      expect(response.status, path).toBe(status);
+      expect(await response.text(), path).not.toContain("Secret drill 7f3a");
     }
     const moved = await api("POST", `/incidents/${internal.body.id}/updates`, {
       body: { status: "identified", message: "Found it.", components: { api: "major_outage" } },

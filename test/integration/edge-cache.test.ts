@@ -202,6 +202,7 @@ describe("edge cache", () => {
       const restarted = setup({ sharedCache: true, clock });
       const page = await restarted.get("/");
       expect(page.headers.get("x-lookout-cache")).toBe("MISS");
+      expect(page.status).toBe(200);
       expect(await page.text()).not.toContain("All Systems Operational");
       expect(restarted.state.reads).toBe(1);
     } finally {

@@ -1,10 +1,12 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { XMLValidator } from "fast-xml-parser";
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
 import { api } from "../helpers/workers/api.ts";
-import { fetchWorker } from "../helpers/workers/worker.ts";
+import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
 const get = (path: string) => app.request(`https://status.test${path}`, {}, env);
@@ -13,34 +15,41 @@ const get = (path: string) => app.request(`https://status.test${path}`, {}, env)
 const HOSTILE = `Checkout & "payments" <script>alert(1)</script> ]]> \u0001 ünïcödé 🚨`;
 const ids = { hostile: "", search: "", internal: "", maintenance: "" };
 
+/** A setup request that must succeed: a refused one would leave the feeds below checking an emptier page. */
+// biome-ignore lint/suspicious/noExplicitAny: setup answers are read field by field.
+async function made(method: string, path: string, options: Parameters<typeof api>[2] = {}): Promise<any> {
+  const response = await api(method, path, options);
+  expect(response.status, `${method} ${path}: ${JSON.stringify(response.body)}`).toBeLessThan(300);
+  return response.body;
+}
+
 beforeAll(async () => {
-  const hostile = await api("POST", "/incidents", {
+  const hostile = await made("POST", "/incidents", {
     body: {
       name: HOSTILE,
       message: "First line\nsecond line <b>not bold</b>",
       components: { billing: "major_outage" },
     },
   });
-  ids.hostile = hostile.body.id;
-  await api("POST", `/incidents/${ids.hostile}/updates`, {
+  ids.hostile = hostile.id;
+  await made("POST", `/incidents/${ids.hostile}/updates`, {
     body: { status: "resolved", message: "Fixed & verified." },
   });
-  const report = await api("GET", `/incidents/${ids.hostile}/report`);
-  await api("PUT", `/incidents/${ids.hostile}/report`, {
-    headers: { "if-match": report.headers.get("etag") ?? "" },
+  await made("PUT", `/incidents/${ids.hostile}/report`, {
+    headers: { "if-match": "*" },
     body: { summary: "A **bad** deploy.", whoWasAffected: "w", whatHappened: "h", prevention: "p" },
   });
-  await api("POST", `/incidents/${ids.hostile}/report/publish`);
+  await made("POST", `/incidents/${ids.hostile}/report/publish`);
   ids.search = (
-    await api("POST", "/incidents", {
+    await made("POST", "/incidents", {
       body: { name: "Slow search", message: "m", components: { search: "degraded_performance" } },
     })
-  ).body.id;
+  ).id;
   ids.internal = (
-    await api("POST", "/incidents", { body: { name: "Hidden drill", message: "m", visibility: "internal" } })
-  ).body.id;
+    await made("POST", "/incidents", { body: { name: "Hidden drill", message: "m", visibility: "internal" } })
+  ).id;
   ids.maintenance = (
-    await api("POST", "/maintenances", {
+    await made("POST", "/maintenances", {
       body: {
         name: "Search reindex",
         message: "Reindexing.",
@@ -49,7 +58,7 @@ beforeAll(async () => {
         components: ["search"],
       },
     })
-  ).body.id;
+  ).id;
 });
 
 describe("RSS and Atom feeds", () => {
@@ -213,5 +222,44 @@ describe("feeds shaped like Statuspage's", () => {
     expect(await atomEntry("/components/slack/history.atom", old)).toBeDefined();
     const website = parseRssFeed(await (await get("/components/website/history.rss")).text()).items ?? [];
     expect(website).toHaveLength(50);
+  });
+});
+
+describe("internal incidents and maintenances", () => {
+  it("are in no component's feed or page, where a public one of the same component is", async () => {
+    // An internal maintenance may name components (it moves no public status); an internal incident may not
+    // through the API, so one is tied to the component the way an imported page could hold it.
+    const internalWindow = await made("POST", "/maintenances", {
+      body: {
+        name: "Quiet reindex 5e1c",
+        message: "Internal work.",
+        scheduledFor: new Date(Date.now() - 600_000).toISOString(),
+        scheduledUntil: new Date(Date.now() + 3_600_000).toISOString(),
+        components: ["search"],
+        visibility: "internal",
+      },
+    });
+    expect(internalWindow.visibility).toBe("internal");
+    await runInDurableObject(pageObject(), (_: StatusPage, state) => {
+      state.storage.sql.exec(
+        `INSERT INTO incident_components (incident_id, component_id) VALUES (?, 'search')`,
+        ids.internal,
+      );
+    });
+    const surfaces = ["/components/search", "/components/search/history.rss", "/components/search/history.atom"];
+    for (const path of surfaces) {
+      const response = await get(path);
+      expect(response.status, path).toBe(200);
+      const text = await response.text();
+      // The public incident of the same component is there, so the absence below is not an empty page's.
+      expect(text, path).toContain(path.endsWith("search") ? "Slow search" : `/incidents/${ids.search}`);
+      for (const hidden of ["Hidden drill", "Quiet reindex 5e1c", ids.internal, internalWindow.id]) {
+        expect(text, `${path} shows ${hidden}`).not.toContain(hidden);
+      }
+    }
+    // Neither has a page of its own.
+    for (const path of [`/incidents/${ids.internal}`, `/maintenances/${internalWindow.id}`]) {
+      expect((await get(path)).status, path).toBe(404);
+    }
   });
 });

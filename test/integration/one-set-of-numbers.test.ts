@@ -101,6 +101,7 @@ describe("one set of numbers", () => {
     // midnight UTC it spans two rows; the day before those is still no data.)
     const oneDay = new Date(now - HOUR).toISOString().slice(0, 10) === new Date(now).toISOString().slice(0, 10);
     if (oneDay) expect(rows[0]?.slice(1)).toEqual([figure, `${figure} uptime over 1 h of data; major outage 1 min`]);
+    else for (const row of rows.slice(0, 2)) expect(row[2]).toMatch(/^\S+ uptime over .+ of data/);
     expect(rows[oneDay ? 1 : 2]?.slice(1)).toEqual(["No data", "no data"]);
 
     // The snapshot the JSON and the pages render from carries the same figures, taken at one instant.

@@ -391,6 +391,41 @@ describe("deliveries", { timeout: 30_000 }, () => {
   });
 });
 
+describe("internal incidents", { timeout: 30_000 }, () => {
+  it("reach no endpoint: an internal incident, its updates and an internal window of a followed component queue nothing", async () => {
+    const hook = await register("internal-watch");
+    const internal = await api("POST", "/incidents", {
+      body: { name: `Internal drill ${run}`, message: "Practising.", visibility: "internal" },
+    });
+    expect(internal.status, JSON.stringify(internal.body)).toBe(201);
+    const update = await api("POST", `/incidents/${internal.body.id}/updates`, {
+      body: { status: "resolved", message: "Drill over." },
+    });
+    expect(update.status, JSON.stringify(update.body)).toBe(201);
+    const window = await api("POST", "/maintenances", {
+      body: {
+        name: `Internal window ${run}`,
+        message: "Quiet work.",
+        scheduledFor: new Date(Date.now() - 60_000).toISOString(),
+        scheduledUntil: new Date(Date.now() + 3_600_000).toISOString(),
+        components: [QUIET],
+        visibility: "internal",
+      },
+    });
+    expect(window.status, JSON.stringify(window.body)).toBe(201);
+    // A public incident after them: once it has arrived, anything queued before it would have been queued too.
+    const marker = await declare(`Public marker ${run}`);
+    const got = await waitForHooks("internal-watch", 1, marker);
+    expect(got.map((d) => JSON.parse(d.body).incident?.id)).toEqual([marker]);
+    const rows = await rowsFor(hook.id);
+    expect(rows.map((r) => [r.kind, r.state])).toEqual([["incident", "sent"]]);
+    const all = await received("internal-watch");
+    expect(all).toHaveLength(1);
+    expect(all[0]?.body).not.toContain("Internal");
+    await api("DELETE", `/webhooks/${hook.id}`);
+  });
+});
+
 describe("secret rotation", { timeout: 30_000 }, () => {
   it("signs with both secrets during the overlap, so either verifies; with no overlap only the new one does", async () => {
     const hook = await register("rotated");

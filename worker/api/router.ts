@@ -76,9 +76,7 @@ async function handle(
 ): Promise<Response> {
   const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
   if (!token) {
-    return json(c, problem(401, "unauthorized", "send a valid token: Authorization: Bearer <token>"), {
-      "www-authenticate": 'Bearer realm="lookout"',
-    });
+    return json(c, problem(401, "unauthorized", "send a valid token: Authorization: Bearer <token>"));
   }
   const credentialHash = await sha256Hex(token);
   // Whoever is not allowed hears 401 or 403, not what else is wrong with the request.
@@ -180,8 +178,12 @@ function unavailable(c: Context<AppEnv>): Response {
   );
 }
 
+/** Every 401 says how to authenticate (RFC 6750 §3), whether the token was missing, unknown or revoked. */
+const CHALLENGE = { "www-authenticate": 'Bearer realm="lookout"' };
+
 function json(c: Context<AppEnv>, result: ApiResult, headers: Record<string, string> = {}): Response {
   return c.body(JSON.stringify(result.body as ErrorBody), result.status as 200, {
+    ...(result.status === 401 ? CHALLENGE : {}),
     ...headers,
     "content-type": "application/json; charset=utf-8",
     "cache-control": "no-store",

@@ -152,7 +152,7 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
     const refusedNow = refusal(actor, spec.scope);
     if (refusedNow || !actor) return refusedNow ?? problem(401, "unauthorized", "token revoked");
     if (idempotent) {
-      const first = replay(deps.sql, actor.id, call.idempotencyKey as string, call.requestHash as string);
+      const first = replay(deps.sql, actor.id, call.idempotencyKey as string, call.requestHash as string, at);
       if (first) return first;
     }
     const context = {

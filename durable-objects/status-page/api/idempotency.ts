@@ -1,20 +1,32 @@
 import { type ApiResult, problem } from "../../../worker/core/api/contract.ts";
 
-/** A retry within this window replays the first response; older keys are forgotten by the heartbeat. */
+/**
+ * A retry within this window replays the first response. Older keys are
+ * swept by the heartbeat, but one not yet swept is already forgotten: the
+ * window is exact, not "24 hours and up to the next sweep".
+ */
 export const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 
 type Stored = { request_hash: string; status: number; body: string; etag: string | null };
 
 /**
- * The first response to a key, when the same caller already sent it. A key
- * reused for a different request is refused rather than guessed at.
+ * The first response to a key, when the same caller already sent it within
+ * the window. A key reused for a different request is refused rather than
+ * guessed at.
  */
-export function replay(sql: SqlStorage, actor: string, key: string, requestHash: string): ApiResult | null {
+export function replay(
+  sql: SqlStorage,
+  actor: string,
+  key: string,
+  requestHash: string,
+  now: number,
+): ApiResult | null {
   const row = sql
     .exec<Stored>(
-      `SELECT request_hash, status, body, etag FROM idempotency_keys WHERE actor = ? AND key = ?`,
+      `SELECT request_hash, status, body, etag FROM idempotency_keys WHERE actor = ? AND key = ? AND created_at >= ?`,
       actor,
       key,
+      now - IDEMPOTENCY_WINDOW_MS,
     )
     .toArray()[0];
   if (!row) return null;
@@ -30,7 +42,8 @@ export function replay(sql: SqlStorage, actor: string, key: string, requestHash:
 
 /**
  * Stored in the same transaction as the write it answers, so a write and its
- * key land together or not at all. A new token's secret is not kept: a replay
+ * key land together or not at all. An expired, unswept row of the same key is
+ * replaced. A new token's secret is not kept: a replay
  * says where it went instead, since only the token's hash is ever stored.
  */
 export function remember(
@@ -42,7 +55,7 @@ export function remember(
   now: number,
 ) {
   sql.exec(
-    `INSERT INTO idempotency_keys (actor, key, request_hash, status, body, etag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR REPLACE INTO idempotency_keys (actor, key, request_hash, status, body, etag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     actor,
     key,
     requestHash,
