@@ -6,7 +6,7 @@ import { Miniflare } from "miniflare";
 import { unstable_getDurableObjectClassNameToUseSQLiteMap, unstable_readConfig } from "wrangler";
 import type { LookoutConfig } from "../worker/core/config/schema.ts";
 import type { MonitorConfig } from "../worker/core/monitors/monitor-config.ts";
-import type { MonitorReport } from "../worker/core/monitors/report.ts";
+import type { MonitorReport } from "../worker/core/monitors/monitor-report.ts";
 import type { PageSnapshot } from "../worker/core/read-model.ts";
 import type { ComponentStatus, Impact, IncidentStatus } from "../worker/core/statuses.ts";
 import { bundle } from "./bundle.ts";

@@ -273,7 +273,7 @@ async function deliverOnce(
   const states = async () => {
     const rows = await worker.sql(
       "page",
-      `SELECT state, COUNT(*) AS n, SUM(attempts) AS attempts, MAX(attempts) AS most FROM outbox WHERE event = ? GROUP BY state`,
+      `SELECT state, COUNT(*) AS n, SUM(attempts) AS attempts, MAX(attempts) AS most FROM outbox WHERE dedupe_key = ? GROUP BY state`,
       outboxEvent,
     );
     return rows;

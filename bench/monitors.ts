@@ -25,7 +25,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig, type LookoutConfig } from "../worker/config/define-config.ts";
-import { type MonitorReport, REPORT_EVERY_MS } from "../worker/core/monitors/report.ts";
+import { type MonitorReport, REPORT_EVERY_MS } from "../worker/core/monitors/monitor-report.ts";
 import { phaseOffsetMs } from "../worker/core/monitors/schedule.ts";
 import { DAY_MS } from "../worker/core/uptime.ts";
 import { type Call, type MonitorInspection, type RunningWorker, startWorker } from "./harness.ts";

@@ -239,7 +239,7 @@ async function deliverOnce(
   const openForHealthy = async () => {
     const [row] = await worker.sql(
       "page",
-      `SELECT COUNT(*) AS n FROM outbox WHERE event = ? AND channel = 'webhook'
+      `SELECT COUNT(*) AS n FROM outbox WHERE dedupe_key = ? AND channel = 'webhook'
          AND state IN ('pending', 'sending') AND recipient IN (SELECT value FROM json_each(?))`,
       outboxEvent,
       healthyIds,
@@ -284,7 +284,7 @@ async function deliverOnce(
 
   const rows = await worker.sql(
     "page",
-    `SELECT state, COUNT(*) AS n FROM outbox WHERE event = ? AND channel = 'webhook' GROUP BY state`,
+    `SELECT state, COUNT(*) AS n FROM outbox WHERE dedupe_key = ? AND channel = 'webhook' GROUP BY state`,
     outboxEvent,
   );
   const outbox: Record<string, number> = {};

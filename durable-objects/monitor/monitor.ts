@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { judgeHeartbeat, wasAway } from "../../worker/core/monitors/heartbeat.ts";
 import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
-import { type MonitorReport, REPORT_EVERY_MS } from "../../worker/core/monitors/report.ts";
+import { type MonitorReport, REPORT_EVERY_MS } from "../../worker/core/monitors/monitor-report.ts";
 import { type DailyRollup, ROLLUP_DAYS, rollUpDay, type Sample } from "../../worker/core/monitors/rollup.ts";
 import { nextRunAt, phaseOffsetMs } from "../../worker/core/monitors/schedule.ts";
 import { advance, initialMemory, type MonitorMemory } from "../../worker/core/monitors/state-machine.ts";

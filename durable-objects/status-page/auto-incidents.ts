@@ -4,7 +4,7 @@ import {
   planAutoIncident,
   resolvedText,
 } from "../../worker/core/monitors/auto-incident.ts";
-import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
 import { pageInfo } from "./page-info.ts";

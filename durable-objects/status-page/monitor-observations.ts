@@ -1,4 +1,4 @@
-import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import type { MonitorObservation } from "../../worker/core/reports/monitor-evidence.ts";
 
 /**

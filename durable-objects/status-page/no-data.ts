@@ -1,5 +1,5 @@
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import { afterSignOfLife, silenceLimitMs } from "../../worker/core/monitors/no-data.ts";
-import type { MonitorReport } from "../../worker/core/monitors/report.ts";
 import type { Span } from "../../worker/core/uptime.ts";
 import { readMeta, writeMeta } from "./schema.ts";
 

@@ -152,6 +152,9 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        disabled_at INTEGER, disabled_reason TEXT, last_success_at INTEGER, last_failure_at INTEGER,
        last_failure TEXT, failures_in_a_row INTEGER NOT NULL DEFAULT 0)`,
   ],
+  // 10: the outbox's unique key is a dedupe key (`update:<id>`, `confirm:<time>`…), not an
+  // event: "event" names an incident or maintenance everywhere else.
+  [`ALTER TABLE outbox RENAME COLUMN event TO dedupe_key`],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

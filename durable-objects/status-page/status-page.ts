@@ -6,7 +6,7 @@ import { OPERATIONS } from "../../worker/core/api/operations.ts";
 import type { ExportDocument } from "../../worker/core/api/schemas.ts";
 import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import { type FlagValues, resolveFlags } from "../../worker/core/flags.ts";
-import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import {
   type AffectedComponent,
   type ComponentDetail,

@@ -58,11 +58,11 @@ export function subscribe(sql: SqlStorage, address: string, components: string[]
       now,
       now,
     );
-    queueOne(sql, "email", id, { event: `confirm:${now}`, kind: "confirm" }, now);
+    queueOne(sql, "email", id, { dedupeKey: `confirm:${now}`, kind: "confirm" }, now);
     return;
   }
   if (row.state === "confirmed") {
-    queueOne(sql, "email", row.id, { event: `already:${Math.floor(now / REMINDER_MS)}`, kind: "already" }, now);
+    queueOne(sql, "email", row.id, { dedupeKey: `already:${Math.floor(now / REMINDER_MS)}`, kind: "already" }, now);
     return;
   }
   if (row.state === "pending" && row.confirm_sent_at !== null && now - row.confirm_sent_at < CONFIRM_RESEND_MS) return;
@@ -72,7 +72,7 @@ export function subscribe(sql: SqlStorage, address: string, components: string[]
     now,
     row.id,
   );
-  queueOne(sql, "email", row.id, { event: `confirm:${now}`, kind: "confirm" }, now);
+  queueOne(sql, "email", row.id, { dedupeKey: `confirm:${now}`, kind: "confirm" }, now);
 }
 
 /** The link in the confirmation mail was followed (and its HMAC and expiry checked at the edge). */
@@ -120,7 +120,7 @@ export function notifySubscribers(sql: SqlStorage, eventId: string, updateId: st
   queueEach(
     sql,
     "email",
-    { event: `update:${updateId}`, kind: "update", ref: updateId },
+    { dedupeKey: `update:${updateId}`, kind: "update", ref: updateId },
     `SELECT s.id AS recipient FROM subscribers s
      WHERE s.state = 'confirmed' AND (
        s.components IS NULL
@@ -161,7 +161,7 @@ export function remindOfMaintenances(sql: SqlStorage, now: number): { id: string
     queueEach(
       sql,
       "email",
-      { event: `reminder:${id}`, kind: "reminder", ref: id },
+      { dedupeKey: `reminder:${id}`, kind: "reminder", ref: id },
       `SELECT s.id AS recipient FROM subscribers s
        WHERE s.state = 'confirmed' AND (s.components IS NULL OR EXISTS (
          SELECT 1 FROM json_each(s.components) j JOIN incident_components ic

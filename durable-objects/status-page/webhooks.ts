@@ -168,7 +168,7 @@ export function notifyWebhooksOfUpdate(sql: SqlStorage, eventId: string, updateI
   queueEach(
     sql,
     "webhook",
-    { event: `update:${updateId}`, kind: "incident", ref: updateId },
+    { dedupeKey: `update:${updateId}`, kind: "incident", ref: updateId },
     `SELECT w.id AS recipient FROM webhooks w
      WHERE (${FOLLOWS("SELECT component_id FROM incident_components WHERE incident_id = ?1")})
         OR (w.disabled_at IS NULL AND NOT EXISTS (SELECT 1 FROM incident_components WHERE incident_id = ?1))`,
@@ -182,7 +182,7 @@ export function notifyWebhooksOfComponent(sql: SqlStorage, componentId: string, 
   queueEach(
     sql,
     "webhook",
-    { event: `component:${seq}`, kind: "component", ref: String(seq) },
+    { dedupeKey: `component:${seq}`, kind: "component", ref: String(seq) },
     `SELECT w.id AS recipient FROM webhooks w WHERE ${FOLLOWS("?1")}`,
     [componentId],
     now,
@@ -190,7 +190,7 @@ export function notifyWebhooksOfComponent(sql: SqlStorage, componentId: string, 
 }
 
 export function queueTestDelivery(sql: SqlStorage, id: string, now: number): void {
-  queueOne(sql, "webhook", id, { event: `test:${newId()}`, kind: "test" }, now);
+  queueOne(sql, "webhook", id, { dedupeKey: `test:${newId()}`, kind: "test" }, now);
 }
 
 /** How one attempt went, as the endpoint's health sees it. */

@@ -291,6 +291,34 @@ describe("backup and restore", () => {
     expect((await api("GET", "/incidents")).body.data).toEqual([]);
   });
 
+  it("restores an export taken before a column was renamed (schema 9's outbox `event` is today's `dedupe_key`)", async () => {
+    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
+    await abortAllDurableObjects();
+    const address = `renamed-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    expect(await pageObject().subscribe(address, null)).toBe("accepted");
+    const exported = await api("GET", "/export");
+    expect(exported.status).toBe(200);
+    const outbox = exported.body.tables.outbox as { columns: string[]; rows: unknown[][] };
+    expect(outbox.rows.length).toBeGreaterThan(0);
+    const keys = outbox.rows.map((row) => row[outbox.columns.indexOf("dedupe_key")]);
+    const asOfSchema9 = {
+      ...exported.body,
+      schemaVersion: 9,
+      tables: {
+        ...exported.body.tables,
+        outbox: { ...outbox, columns: outbox.columns.map((c) => (c === "dedupe_key" ? "event" : c)) },
+      },
+    };
+    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
+    await abortAllDurableObjects();
+    const restored = await api("POST", "/import", { body: asOfSchema9 });
+    expect(restored.status, JSON.stringify(restored.body)).toBe(200);
+    const after = await runInDurableObject(pageObject(), (_: StatusPage, state) =>
+      state.storage.sql.exec<{ dedupe_key: string }>(`SELECT dedupe_key FROM outbox ORDER BY seq`).toArray(),
+    );
+    expect(after.map((row) => row.dedupe_key)).toEqual(keys);
+  });
+
   it("sends nothing after a restore for what was pending at export: it is dropped and counted", async () => {
     const mail = (env as unknown as { MAIL_SERVERS: MailServerAddresses }).MAIL_SERVERS;
     const receiver = (env as unknown as { WEBHOOK_RECEIVER: string }).WEBHOOK_RECEIVER;

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
-import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { setComponentStatus } from "../helpers/workers/page-writes.ts";

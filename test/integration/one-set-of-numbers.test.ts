@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
-import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import { NOTHING_OBSERVED } from "../../worker/core/reports/monitor-evidence.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";

@@ -1,8 +1,8 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deliverMailBatch } from "../../durable-objects/status-page/deliveries.ts";
 import { MAIL } from "../../durable-objects/status-page/jobs/settings.ts";
+import { deliverMailBatch } from "../../durable-objects/status-page/mail-deliveries.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { confirmSubscriber, subscribe } from "../../durable-objects/status-page/subscribers.ts";
 import { deliverDueWebhooks } from "../../durable-objects/status-page/webhook-deliveries.ts";
@@ -197,7 +197,7 @@ describe("after a crash mid-delivery", { timeout: 30_000 }, () => {
         const queued = (attempts: number) =>
           sql
             .exec<{ seq: number }>(
-              `INSERT INTO outbox (channel, recipient, event, kind, ref, state, attempts, next_attempt_at, created_at)
+              `INSERT INTO outbox (channel, recipient, dedupe_key, kind, ref, state, attempts, next_attempt_at, created_at)
                VALUES ('email', ?, 'update:poison', 'update', 'x', 'sending', ?, ?, ?) RETURNING seq`,
               `poison-${attempts}-${run}`,
               attempts,

@@ -1,9 +1,9 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { deliverMailBatch, renderMails, sendMails } from "../../durable-objects/status-page/deliveries.ts";
 import { writeOverride } from "../../durable-objects/status-page/flag-overrides.ts";
 import { MAIL } from "../../durable-objects/status-page/jobs/settings.ts";
+import { deliverMailBatch, renderMails, sendMails } from "../../durable-objects/status-page/mail-deliveries.ts";
 import { claimDue, settle } from "../../durable-objects/status-page/outbox/claims.ts";
 import type { OutboxRow, Outcome } from "../../durable-objects/status-page/outbox/rows.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";

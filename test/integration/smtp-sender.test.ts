@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { EmailMessage } from "../../worker/core/email/message.ts";
-import { sendResend } from "../../worker/platform/email/http-sender.ts";
+import { sendResend } from "../../worker/platform/email/resend-sender.ts";
 import { smtpSender } from "../../worker/platform/email/sender.ts";
 import { type SmtpConfig, sendSmtp } from "../../worker/platform/email/smtp-sender.ts";
 import {

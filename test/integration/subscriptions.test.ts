@@ -29,7 +29,8 @@ function query(sql: string, ...params: SqlStorageValue[]): Promise<Row[]> {
 }
 const subscriberId = async (address: string) =>
   String((await query(`SELECT id FROM subscribers WHERE address = ?`, address))[0]?.id);
-const outboxFor = (id: string) => query(`SELECT kind, event, state FROM outbox WHERE recipient = ? ORDER BY seq`, id);
+const outboxFor = (id: string) =>
+  query(`SELECT kind, dedupe_key, state FROM outbox WHERE recipient = ? ORDER BY seq`, id);
 
 async function confirmed(address: string, components: string[] = []): Promise<string> {
   expect((await subscribe(address, components)).status).toBe(200);
@@ -163,7 +164,7 @@ describe("who hears of an incident", () => {
       body: { name: "API errors", message: "Looking.", components: { api: "partial_outage" } },
     });
     const updateId = declared.body.updates[0].id;
-    const queued = await query(`SELECT recipient FROM outbox WHERE event = ?`, `update:${updateId}`);
+    const queued = await query(`SELECT recipient FROM outbox WHERE dedupe_key = ?`, `update:${updateId}`);
     const recipients = queued.map((r) => r.recipient);
     expect(recipients).toEqual(expect.arrayContaining([apiFan, everything]));
     expect(recipients).not.toContain(searchFan);
@@ -180,7 +181,7 @@ describe("who hears of an incident", () => {
     const quiet = await api("POST", `/incidents/${declared.body.id}/updates`, {
       body: { status: "identified", message: "Quiet note.", notify: false },
     });
-    expect(await query(`SELECT 1 FROM outbox WHERE event = ?`, `update:${quiet.body.updates[0].id}`)).toEqual([]);
+    expect(await query(`SELECT 1 FROM outbox WHERE dedupe_key = ?`, `update:${quiet.body.updates[0].id}`)).toEqual([]);
     const internal = await api("POST", "/incidents", { body: { name: "Drill", message: "m", visibility: "internal" } });
     expect(await query(`SELECT 1 FROM outbox WHERE ref = ?`, internal.body.updates[0].id)).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defineConfig } from "../../worker/config/define-config.ts";
-import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { pageObject } from "../helpers/workers/worker.ts";

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
-import type { MonitorReport } from "../../worker/core/monitors/report.ts";
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import type { PageSnapshot } from "../../worker/core/read-model.ts";
 import { formatUptime } from "../../worker/core/uptime.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";

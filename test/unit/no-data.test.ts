@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { REPORT_EVERY_MS } from "../../worker/core/monitors/monitor-report.ts";
 import {
   afterSignOfLife,
   NO_DATA_KEPT_MS,
   NO_DATA_MAX_SPANS,
   silenceLimitMs,
 } from "../../worker/core/monitors/no-data.ts";
-import { REPORT_EVERY_MS } from "../../worker/core/monitors/report.ts";
 
 const now = Date.parse("2026-11-22T12:00:00Z");
 const MIN = 60_000;

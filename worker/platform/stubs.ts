@@ -1,4 +1,4 @@
-import { monitorObjectName } from "../core/monitors/report.ts";
+import { monitorObjectName } from "../core/monitors/monitor-report.ts";
 
 /** Every page lives in one StatusPage object; the name is fixed so all edges find it. */
 export function statusPageStub(env: Env) {

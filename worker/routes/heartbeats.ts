@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import config from "#lookout-config";
 import { sameSecret } from "../core/access/same-secret.ts";
 import { heartbeatToken } from "../core/heartbeat-token.ts";
-import { regionsOf } from "../core/monitors/report.ts";
+import { regionsOf } from "../core/monitors/monitor-report.ts";
 import { log } from "../platform/log.ts";
 import { monitorStub } from "../platform/stubs.ts";
 import type { AppEnv } from "../site.ts";

@@ -1,5 +1,5 @@
+import type { PageStatus } from "../core/page-status.ts";
 import type { ComponentView, PageSnapshot } from "../core/read-model.ts";
-import type { PageStatus } from "../core/rollup.ts";
 import { EventSummary } from "./event-summary.tsx";
 import { formatDateTime } from "./format.ts";
 import { LatencySparkline } from "./latency-chart.tsx";

@@ -56,6 +56,17 @@ export function exportPage(sql: SqlStorage, now: number): ExportDocument {
 
 export const exportHandler: Handler<"backup.export"> = ({ sql, now }) => ({ status: 200, body: exportPage(sql, now) });
 
+/** Columns renamed by a migration (schema.ts), keyed by the schema version that renamed them. */
+const RENAMED: { version: number; table: string; from: string; to: string }[] = [
+  { version: 10, table: "outbox", from: "event", to: "dedupe_key" },
+];
+
+/** A column of an export taken at `schemaVersion`, under its name in today's schema. */
+function renamedSince(schemaVersion: number, table: string, column: string): string {
+  const rename = RENAMED.find((r) => r.table === table && r.from === column && schemaVersion < r.version);
+  return rename ? rename.to : column;
+}
+
 /** Restores an export into a page that has no incidents, tokens or audit entries by people yet. */
 export const importHandler: Handler<"backup.import"> = (context) => {
   const { sql, body } = context;
@@ -98,14 +109,15 @@ export const importHandler: Handler<"backup.import"> = (context) => {
         .toArray()
         .map((c) => c.name),
     );
-    const unknown = data.columns.filter((column) => !known.has(column));
+    const columns = data.columns.map((column) => renamedSince(body.schemaVersion, table, column));
+    const unknown = columns.filter((column) => !known.has(column));
     if (unknown.length > 0) {
       throw new ApiProblem(422, "validation_failed", `table ${table} has no column ${unknown.join(", ")}`, [
         { path: `tables.${table}.columns`, message: `unknown: ${unknown.join(", ")}` },
       ]);
     }
     sql.exec(`DELETE FROM ${table}`);
-    const insert = `INSERT INTO ${table} (${data.columns.join(", ")}) VALUES (${data.columns.map(() => "?").join(", ")})`;
+    const insert = `INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map(() => "?").join(", ")})`;
     data.rows.forEach((row, index) => {
       if (row.length !== data.columns.length) {
         throw new ApiProblem(422, "validation_failed", `a row of ${table} does not match its columns`, [

@@ -1,6 +1,6 @@
 import { emailSenderFrom } from "../../../worker/platform/email/from-env.ts";
 import { log } from "../../../worker/platform/log.ts";
-import { deliverMailBatch } from "../deliveries.ts";
+import { deliverMailBatch } from "../mail-deliveries.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import type { Channel } from "../outbox/rows.ts";
 import type { Job } from "./run-jobs.ts";

@@ -30,7 +30,8 @@ export function claimDue(
   limit: number,
   share: { perRecipient?: number; except?: readonly string[]; one?: readonly string[] } = {},
 ): OutboxRow[] {
-  const columns = "seq, channel, recipient, event, kind, ref, attempts";
+  const stored = "seq, channel, recipient, dedupe_key, kind, ref, attempts";
+  const columns = "seq, channel, recipient, dedupe_key AS dedupeKey, kind, ref, attempts";
   const perRecipient = share.perRecipient ?? limit;
   const except = JSON.stringify(share.except ?? []);
   const one = JSON.stringify(share.one ?? []);
@@ -44,7 +45,7 @@ export function claimDue(
           .exec<OutboxRow & Record<string, SqlStorageValue>>(
             `SELECT ${columns} FROM (
                SELECT *, ROW_NUMBER() OVER (PARTITION BY recipient ORDER BY state, next_attempt_at, seq) AS n
-               FROM (${due(`${columns}, state, next_attempt_at`)}))
+               FROM (${due(`${stored}, state, next_attempt_at`)}))
              WHERE n <= CASE WHEN recipient IN (SELECT value FROM json_each(?)) THEN 1 ELSE ? END
              ORDER BY state, next_attempt_at LIMIT ?`,
             now,

@@ -3,19 +3,19 @@ import type { Channel } from "./rows.ts";
 /**
  * Every row that enters the outbox enters here, in the transaction of the
  * change it announces (a crash between the two loses nothing). A row is one
- * (channel, recipient, event): queueing the same event again for a recipient
- * does nothing, which is what makes a retried write send nothing twice.
+ * (channel, recipient, dedupe key): queueing the same key again for a
+ * recipient does nothing, which is what makes a retried write send nothing twice.
  */
 export interface Delivery {
-  /** Unique per recipient: the same event is queued (and sent) once. */
-  event: string;
+  /** Unique per recipient (e.g. `update:<id>`): the same key is queued (and sent) once. */
+  dedupeKey: string;
   /** What the sender renders (a confirmation, an update, a test POST…). */
   kind: string;
   /** What it is about (an update's id, a status history row), read back when it is rendered. */
   ref?: string | null;
 }
 
-const COLUMNS = "channel, recipient, event, kind, ref, state, next_attempt_at, created_at";
+const COLUMNS = "channel, recipient, dedupe_key, kind, ref, state, next_attempt_at, created_at";
 
 /** One delivery to one recipient, due now. */
 export function queueOne(sql: SqlStorage, channel: Channel, recipient: string, delivery: Delivery, now: number): void {
@@ -23,7 +23,7 @@ export function queueOne(sql: SqlStorage, channel: Channel, recipient: string, d
     `INSERT INTO outbox (${COLUMNS}) VALUES (?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT DO NOTHING`,
     channel,
     recipient,
-    delivery.event,
+    delivery.dedupeKey,
     delivery.kind,
     delivery.ref ?? null,
     now,
@@ -53,7 +53,7 @@ export function queueEach(
      ON CONFLICT DO NOTHING`,
     ...params,
     channel,
-    delivery.event,
+    delivery.dedupeKey,
     delivery.kind,
     delivery.ref ?? null,
     now,

@@ -10,7 +10,7 @@ export interface OutboxRow {
   seq: number;
   channel: string;
   recipient: string;
-  event: string;
+  dedupeKey: string;
   kind: string;
   ref: string | null;
   attempts: number;

@@ -1,4 +1,4 @@
-import type { MonitorReport } from "../../../worker/core/monitors/report.ts";
+import type { MonitorReport } from "../../../worker/core/monitors/monitor-report.ts";
 
 /**
  * A report as a Monitor object sends it to the StatusPage object, for tests

@@ -1,5 +1,5 @@
 import type { Span } from "../uptime.ts";
-import { REPORT_EVERY_MS } from "./report.ts";
+import { REPORT_EVERY_MS } from "./monitor-report.ts";
 
 /**
  * A monitor reports at least once per check or per REPORT_EVERY_MS, whichever

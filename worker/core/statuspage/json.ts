@@ -1,5 +1,5 @@
+import { derivePageStatus, type PageStatus } from "../page-status.ts";
 import type { ComponentView, IncidentUpdateView, IncidentView, MaintenanceView, PageSnapshot } from "../read-model.ts";
-import { type PageStatus, rollUpPageStatus } from "../rollup.ts";
 import { worstComponentStatus } from "../statuses.ts";
 import { statuspagePositions } from "./positions.ts";
 
@@ -10,7 +10,7 @@ import { statuspagePositions } from "./positions.ts";
  */
 
 export function pageStatusOf(snapshot: PageSnapshot): PageStatus {
-  return rollUpPageStatus({
+  return derivePageStatus({
     componentStatuses: snapshot.components.map((c) => c.status),
     incidentImpacts: snapshot.activeIncidents.map((i) => i.impact),
     maintenanceInProgress: snapshot.activeMaintenances.length > 0,

@@ -1,11 +1,11 @@
 /**
  * The one interface the outbox sends email through, whatever carries it:
  * SMTP over `cloudflare:sockets` to any relay (smtp-sender.ts), or an HTTP
- * provider's API (http-sender.ts). See docs/decisions/0018-email-sending.md.
+ * provider's API (resend-sender.ts). See docs/decisions/0018-email-sending.md.
  */
 import type { EmailMessage } from "../../core/email/message.ts";
 import type { DeliveryOutcome } from "../../core/email/smtp-replies.ts";
-import { type ResendConfig, resendSender } from "./http-sender.ts";
+import { type ResendConfig, resendSender } from "./resend-sender.ts";
 import { type SmtpConfig, sendSmtp } from "./smtp-sender.ts";
 
 export type { DeliveryOutcome } from "../../core/email/smtp-replies.ts";

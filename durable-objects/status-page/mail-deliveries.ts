@@ -79,7 +79,7 @@ export async function renderMails(
       html: content.html,
       headers: content.headers,
       // Stable per (subscriber, event): a retry carries the same id, so a mailbox can drop a duplicate.
-      messageId: `${row.recipient}.${row.event.replace(/[^a-z0-9.]/gi, ".")}@${new URL(base || "https://lookout.invalid").hostname}`,
+      messageId: `${row.recipient}.${row.dedupeKey.replace(/[^a-z0-9.]/gi, ".")}@${new URL(base || "https://lookout.invalid").hostname}`,
     };
   }
 }

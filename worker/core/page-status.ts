@@ -5,7 +5,7 @@ export interface PageStatus {
   description: string;
 }
 
-export interface RollupInput {
+export interface PageStatusInput {
   /** Statuses of the leaf components (groups carry no status of their own). */
   componentStatuses: readonly ComponentStatus[];
   /** Impacts of unresolved public incidents. */
@@ -27,7 +27,7 @@ const MAJOR_OUTAGE: PageStatus = { indicator: "critical", description: "Major Sy
  * Candidates are listed in increasing severity, so on a tie of indicators the
  * later, more specific description wins.
  */
-export function rollUpPageStatus(input: RollupInput): PageStatus {
+export function derivePageStatus(input: PageStatusInput): PageStatus {
   const { componentStatuses, incidentImpacts } = input;
   const candidates: PageStatus[] = [ALL_OPERATIONAL];
 

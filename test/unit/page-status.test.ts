@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rollUpPageStatus } from "../../worker/core/rollup.ts";
+import { derivePageStatus } from "../../worker/core/page-status.ts";
 import { COMPONENT_STATUSES, type ComponentStatus, IMPACTS, INDICATORS } from "../../worker/core/statuses.ts";
 
 const rank = (indicator: string) => INDICATORS.indexOf(indicator as (typeof INDICATORS)[number]);
@@ -13,7 +13,7 @@ function* combinations(length: number): Generator<ComponentStatus[]> {
   for (const rest of combinations(length - 1)) for (const status of COMPONENT_STATUSES) yield [...rest, status];
 }
 
-describe("rollUpPageStatus", () => {
+describe("derivePageStatus", () => {
   it.each([
     ["operational", "none", "All Systems Operational"],
     ["under_maintenance", "maintenance", "Service Under Maintenance"],
@@ -22,7 +22,7 @@ describe("rollUpPageStatus", () => {
     ["major_outage", "major", "Partial System Outage"],
   ] as const)("one of two components %s → %s", (status, indicator, description) => {
     expect(
-      rollUpPageStatus({
+      derivePageStatus({
         componentStatuses: ["operational", status],
         incidentImpacts: [],
         maintenanceInProgress: false,
@@ -32,7 +32,7 @@ describe("rollUpPageStatus", () => {
 
   it("every component in major outage is a major system outage", () => {
     expect(
-      rollUpPageStatus({
+      derivePageStatus({
         componentStatuses: ["major_outage", "major_outage"],
         incidentImpacts: [],
         maintenanceInProgress: false,
@@ -46,7 +46,7 @@ describe("rollUpPageStatus", () => {
     ["major", "major"],
     ["critical", "critical"],
   ] as const)("an open incident of impact %s raises the indicator to %s", (impact, indicator) => {
-    const status = rollUpPageStatus({
+    const status = derivePageStatus({
       componentStatuses: ["operational"],
       incidentImpacts: [impact],
       maintenanceInProgress: false,
@@ -56,10 +56,10 @@ describe("rollUpPageStatus", () => {
 
   it("an in-progress maintenance shows when nothing is worse, and yields to any failure", () => {
     expect(
-      rollUpPageStatus({ componentStatuses: ["operational"], incidentImpacts: [], maintenanceInProgress: true }),
+      derivePageStatus({ componentStatuses: ["operational"], incidentImpacts: [], maintenanceInProgress: true }),
     ).toEqual({ indicator: "maintenance", description: "Service Under Maintenance" });
     expect(
-      rollUpPageStatus({
+      derivePageStatus({
         componentStatuses: ["degraded_performance"],
         incidentImpacts: [],
         maintenanceInProgress: true,
@@ -78,19 +78,19 @@ describe("rollUpPageStatus", () => {
             incidentImpacts: impact ? [impact] : [],
             maintenanceInProgress: false,
           };
-          const result = rollUpPageStatus(input);
+          const result = derivePageStatus(input);
           const allOperational = statuses.every((s) => s === "operational");
           // Operational only when nothing says otherwise.
           expect(result.indicator === "none").toBe(allOperational && (impact === undefined || impact === "none"));
           // Order of components never matters.
-          expect(rollUpPageStatus({ ...input, componentStatuses: [...statuses].reverse() })).toEqual(result);
+          expect(derivePageStatus({ ...input, componentStatuses: [...statuses].reverse() })).toEqual(result);
           // Making one component worse never makes the page look better.
           statuses.forEach((status, i) => {
             const worse = COMPONENT_STATUSES[COMPONENT_STATUSES.indexOf(status) + 1];
             if (!worse) return;
             const degraded = [...statuses];
             degraded[i] = worse;
-            expect(rank(rollUpPageStatus({ ...input, componentStatuses: degraded }).indicator)).toBeGreaterThanOrEqual(
+            expect(rank(derivePageStatus({ ...input, componentStatuses: degraded }).indicator)).toBeGreaterThanOrEqual(
               rank(result.indicator),
             );
           });
