@@ -7,6 +7,7 @@ import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { monitorReport } from "../helpers/workers/monitor-report.ts";
+import { webhooksInFlight } from "../helpers/workers/outbox.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
@@ -60,6 +61,12 @@ describe("a monitor-only status change", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       got = await received("slack");
     }
+    // Nothing more once the outbox is done with the endpoint (a condition, not a pause).
+    const deadlineDrained = Date.now() + 10_000;
+    while ((await webhooksInFlight(`${receiver}/hooks/slack-${run}`)) > 0 && Date.now() < deadlineDrained) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    got = await received("slack");
     expect(got).toHaveLength(1);
     const payload = JSON.parse(got[0]?.body ?? "{}");
     expect(payload.component_update ?? payload.component).toBeDefined();
