@@ -1,12 +1,12 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
 import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
 import { monitorStub } from "../../worker/env.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { targets, targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
@@ -43,7 +43,7 @@ async function statusOf(componentId: string) {
 }
 
 // Checks must run and monitors must open incidents, whatever the suite's flag defaults.
-beforeAll(() => pinFlags({ probing: true, automatic_incidents: true }));
+pinFlagsForFile({ probing: true, automatic_incidents: true });
 
 describe("monitoring", () => {
   it("starts a new monitor without a manual step and checks it on its alarm", async () => {

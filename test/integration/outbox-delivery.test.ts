@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { deliverMailBatch, renderMails, sendMails } from "../../durable-objects/status-page/deliveries.ts";
 import { writeOverride } from "../../durable-objects/status-page/flag-overrides.ts";
 import {
@@ -17,7 +17,7 @@ import { type EmailSender, smtpSender } from "../../worker/email/sender.ts";
 import type { Env } from "../../worker/env.ts";
 import { type MailServerAddresses, RESEND_TEST_KEY, type ReceivedMail } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlags, pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { mailInFlight, runPageAlarm, settleOutbox } from "../helpers/workers/outbox.ts";
 import { targets } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
@@ -194,7 +194,7 @@ const subscriberStates = async (ids: readonly string[]) =>
     .map((row) => row.state);
 
 // Monitors must not open incidents of their own (they would queue mail for these subscribers too).
-beforeAll(() => pinFlags({ probing: false, automatic_incidents: false }));
+pinFlagsForFile({ probing: false, automatic_incidents: false });
 
 // The alarm holds all mail; the tests that want it to send lift the flag themselves.
 beforeEach(() => pinFlags({ email_notifications: false }));

@@ -1,10 +1,10 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import worker from "../../worker/index.ts";
 import type { MailServerAddresses, ReceivedMail } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlags, pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { mailInFlight, settleOutbox } from "../helpers/workers/outbox.ts";
 import { fetchWorker } from "../helpers/workers/worker.ts";
 
@@ -63,9 +63,7 @@ function linkIn(text: string | null, pattern: RegExp): string {
 }
 
 // The example config's monitors (a silent heartbeat among them) must not open incidents that mail these subscribers too.
-beforeAll(() =>
-  pinFlags({ email_notifications: true, new_subscriptions: true, probing: false, automatic_incidents: false }),
-);
+pinFlagsForFile({ email_notifications: true, new_subscriptions: true, probing: false, automatic_incidents: false });
 
 describe("mail to subscribers over real SMTP", { timeout: 60_000 }, () => {
   it("confirms by mail, then sends exactly one mail per update to the right subscribers, with one-click unsubscribe", async () => {

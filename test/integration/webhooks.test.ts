@@ -1,12 +1,12 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { WEBHOOK_MAX_ATTEMPTS, webhookRetryDelayMs } from "../../worker/core/webhooks/retry.ts";
 import type { ReceivedWebhook } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlags, pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
@@ -118,7 +118,7 @@ const rowsFor = (id: string) =>
   );
 
 // Only this file's own incidents: monitors opening theirs (every flag on) would reach endpoints too.
-beforeAll(() => pinFlags({ webhook_notifications: true, automatic_incidents: false }));
+pinFlagsForFile({ webhook_notifications: true, automatic_incidents: false });
 
 describe("registering endpoints", () => {
   it("answers with a whsec_ secret once; lists show health but never the secret; the audit log neither", async () => {

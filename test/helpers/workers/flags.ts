@@ -20,33 +20,34 @@ export async function pinFlags(values: Pins): Promise<void> {
   forgetCachedFlags();
 }
 
-/** The run-time overrides these flags have now (null: none, the run's value holds). */
-async function overridesOf(names: readonly string[]): Promise<Pins> {
+/** Every flag's run-time override now (null: none, the run's value holds). */
+async function overridesNow(): Promise<Pins> {
   const listed = await api("GET", "/flags");
   expect(listed.status).toBe(200);
   const pins: Pins = {};
   for (const flag of listed.body.data as { name: FlagName; override: { value: boolean } | null }[]) {
-    if (names.includes(flag.name)) pins[flag.name] = flag.override?.value ?? null;
+    pins[flag.name] = flag.override?.value ?? null;
   }
   return pins;
 }
 
 /**
- * Pins flags for the test file it is called in (or the describe block):
- * set before its first test, returned to what they were after its last.
+ * Pins flags for the test file it is called in (or the describe block): set
+ * before its first test; after its last, every flag is put back as it was
+ * before (so a test's own flips inside the file are undone too).
  */
 export function pinFlagsForFile(values: Partial<FlagValues>): void {
   let before: Pins = {};
   beforeAll(async () => {
-    before = await overridesOf(Object.keys(values));
+    before = await overridesNow();
     await pinFlags(values);
   });
   afterAll(() => pinFlags(before));
 }
 
-/** Runs `body` with these flags pinned, and puts them back however it ends. */
+/** Runs `body` with these flags pinned, and puts every flag back however it ends. */
 export async function withFlags<T>(values: Pins, body: () => Promise<T>): Promise<T> {
-  const before = await overridesOf(Object.keys(values));
+  const before = await overridesNow();
   await pinFlags(values);
   try {
     return await body();
