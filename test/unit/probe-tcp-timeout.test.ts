@@ -38,10 +38,14 @@ describe("runTcpProbe", () => {
   });
 
   it("is degraded when the connection opens later than degradedAboveMs", async () => {
-    const fake = fakeSocket(new Promise((resolve) => setTimeout(resolve, 150)));
-    const result = await runTcpProbe({ ...monitor, degradedAboveMs: 100 }, { connect: fake.connect });
-    expect(result.outcome).toBe("degraded");
-    expect(result.summary).toBe(`too slow: ${result.latencyMs} ms > 100 ms`);
+    // The clock says the connection took 150 ms: the verdict follows the probe's clock, not the machine's speed.
+    const fake = fakeSocket(Promise.resolve({}));
+    const ticks = [1_000, 1_150];
+    const result = await runTcpProbe(
+      { ...monitor, degradedAboveMs: 100 },
+      { connect: fake.connect, now: () => ticks.shift() ?? 1_150 },
+    );
+    expect(result).toMatchObject({ outcome: "degraded", latencyMs: 150, summary: "too slow: 150 ms > 100 ms" });
     expect(fake.state.closed).toBe(true);
   });
 
