@@ -1,23 +1,28 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+import { type FlagRun, flagBindingsFor } from "./test/helpers/flag-runs.ts";
 import { MAIL_SERVERS_KEY, TARGETS_KEY, WEBHOOK_RECEIVER_KEY } from "./test/helpers/target-addresses.ts";
 import { ADMIN_TOKEN_FOR_TESTS, LINK_SECRET_FOR_TESTS } from "./test/helpers/test-secrets.ts";
-import { FLAGS } from "./worker/core/flags.ts";
 
 /**
  * `workers` runs unit and integration tests inside workerd with the real
  * bindings from wrangler.toml; its global setup starts real probe targets on
  * 127.0.0.1, whose addresses reach the tests as the `TARGETS` binding. The
- * integration tests run twice more, with every ops flag on and every flag off
- * (FLAG_<NAME> variables, as wrangler.toml would set them): a test that needs
- * a flag pins it through the API (test/helpers/workers/flags.ts), and nothing
- * else may depend on one. `e2e` runs in Node and drives the Worker the way
- * `npm start` runs it, through a real browser.
+ * integration tests run three times, each with its own flag values set the
+ * way wrangler.toml would set them (FLAG_<NAME>; test/helpers/flag-runs.ts):
+ * `workers` with production's defaults (automatic incidents off), `flags-on`
+ * with every flag on (local dev's and staging's defaults too), `flags-off`
+ * with every flag off. FLAG_RUN names the run, and
+ * test/integration/flag-runs.test.ts checks that its values reach the Worker
+ * and the objects. A test that needs a flag pins it for itself and puts it
+ * back (test/helpers/workers/flags.ts); nothing else may depend on one.
+ * `e2e` runs in Node and drives the Worker the way `npm start` runs it,
+ * through a real browser.
  */
 function workersProject(
   name: string,
   include: string[],
-  flags: Record<string, string> = {},
+  run: FlagRun,
   exclude: string[] = [],
 ): TestProjectInlineConfiguration {
   return {
@@ -41,7 +46,7 @@ function workersProject(
             SMTP_TLS: "none",
             MAIL_FROM: "Acme Status <status@acme.example>",
             PUBLIC_URL: "https://status.test",
-            ...flags,
+            ...flagBindingsFor(run),
           },
         },
       })),
@@ -50,18 +55,17 @@ function workersProject(
   };
 }
 
-const everyFlag = (value: "on" | "off") =>
-  Object.fromEntries(Object.keys(FLAGS).map((flag) => [`FLAG_${flag.toUpperCase()}`, value]));
 const integration = ["test/integration/**/*.test.{ts,tsx}"];
 const FUZZ = "test/integration/api-fuzz.test.ts";
 
 export default defineConfig({
   test: {
     projects: [
-      workersProject("workers", ["test/unit/**/*.test.{ts,tsx}", ...integration]),
+      // Unit tests read no binding a flag run sets: they run once, here.
+      workersProject("workers", ["test/unit/**/*.test.{ts,tsx}", ...integration], "production-defaults"),
       // The fuzz test throws thousands of requests at the API, which no flag changes: once is enough.
-      workersProject("flags-on", integration, everyFlag("on"), [FUZZ]),
-      workersProject("flags-off", integration, everyFlag("off"), [FUZZ]),
+      workersProject("flags-on", integration, "all-on", [FUZZ]),
+      workersProject("flags-off", integration, "all-off", [FUZZ]),
       {
         test: {
           name: "e2e",

@@ -7,7 +7,7 @@ import { CONFIRM_LINK_MS, confirmPath } from "../../worker/core/subscribers/link
 import type { MailServerAddresses, ReceivedMail, ReceivedWebhook } from "../helpers/target-addresses.ts";
 import { LINK_SECRET_FOR_TESTS } from "../helpers/test-secrets.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlags, pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
@@ -112,6 +112,9 @@ function deliveryTables(): Promise<Record<"subscribers" | "webhooks" | "delivery
     };
   });
 }
+
+// The restore tests open and close channels themselves; after the file every flag is back at the run's value.
+pinFlagsForFile({});
 
 describe("backup and restore", () => {
   it("export → wipe → import gives identical public output and API output", async () => {

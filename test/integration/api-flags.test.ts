@@ -3,9 +3,9 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import { FLAGS } from "../../worker/core/flags.ts";
-import { forgetCachedFlags } from "../../worker/platform/flags-client.ts";
 import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
+import { withFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
@@ -50,15 +50,14 @@ describe("ops flags through the API", () => {
     await kick();
     const monitor = () => monitorStub(env, "flagged", "default");
 
-    await api("PUT", "/flags/probing", { body: { value: false } });
-    forgetCachedFlags();
-    expect(await runDurableObjectAlarm(monitor())).toBe(true);
-    expect((await monitor().inspect()).samples).toBe(0);
-
-    await api("PUT", "/flags/probing", { body: { value: true } });
-    forgetCachedFlags();
-    expect(await runDurableObjectAlarm(monitor())).toBe(true);
-    expect((await monitor().inspect()).samples).toBe(1);
+    await withFlags({ probing: false }, async () => {
+      expect(await runDurableObjectAlarm(monitor())).toBe(true);
+      expect((await monitor().inspect()).samples).toBe(0);
+    });
+    await withFlags({ probing: true }, async () => {
+      expect(await runDurableObjectAlarm(monitor())).toBe(true);
+      expect((await monitor().inspect()).samples).toBe(1);
+    });
   });
 
   it("refuses unknown flags and values that are not booleans", async () => {

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { setComponentStatus } from "../helpers/workers/page-writes.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
@@ -25,9 +25,11 @@ const MIN = 60_000;
 /** The Worker as deployed, without the edge cache, so the read shows the object's state. */
 const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
 
+// The test drives the monitor's reports itself (no Monitor object may check the demo targets meanwhile),
+// and is about automatic incidents: it needs them on in every run.
+pinFlagsForFile({ automatic_incidents: true, probing: false });
+
 it("names a grouped component 'Group - Component' in every update of an automatic incident", async () => {
-  // The test drives the monitor's reports itself: no Monitor object may check the demo targets meanwhile.
-  await pinFlags({ automatic_incidents: true, probing: false });
   const page = pageObject();
   await setComponentStatus(page, "api", "operational");
   const now = Date.now();

@@ -5,17 +5,18 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import config from "../../lookout.config.ts";
 import { heartbeatToken } from "../../worker/core/heartbeat-token.ts";
 import worker from "../../worker/index.ts";
 import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { fetchWorker } from "../helpers/workers/worker.ts";
 
-beforeAll(() => pinFlags({ probing: true }));
+// The heartbeat's checks must run, whatever the run's flags.
+pinFlagsForFile({ probing: true });
 
 describe("the cron heartbeat", () => {
   it("starts every monitor of the deployed config through the scheduled handler", async () => {

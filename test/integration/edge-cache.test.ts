@@ -7,20 +7,33 @@ import { formatDateTime } from "../../worker/views/format.ts";
 import { setComponentStatus } from "../helpers/workers/page-writes.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
-/** A reader in front of the real object that counts reads and can be made to fail. */
+/**
+ * A reader in front of the real object that counts reads and can be made to
+ * fail, or held (`gate`) until the test lets it go: a read that cannot finish
+ * before the test says so is "slower than the timeout" on any machine.
+ */
 function flakyReader() {
   const real = pageObject();
-  const state = { reads: 0, historyReads: 0, unchangedAnswers: 0, failing: false, delayMs: 0 };
+  const state = {
+    reads: 0,
+    historyReads: 0,
+    unchangedAnswers: 0,
+    failing: false,
+    delayMs: 0,
+    gate: null as Promise<void> | null,
+  };
   const reader: StatusPageReader = {
     async snapshot(): Promise<PageSnapshot> {
       state.reads++;
       if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
+      await state.gate;
       if (state.failing) throw new Error("StatusPage object unavailable");
       return real.snapshot();
     },
     async snapshotUnlessCurrent(known) {
       state.reads++;
       if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
+      await state.gate;
       if (state.failing) throw new Error("StatusPage object unavailable");
       const snapshot = await real.snapshotUnlessCurrent(known);
       if (snapshot === null) state.unchangedAnswers++;
@@ -41,6 +54,7 @@ function flakyReader() {
     async history(page) {
       state.historyReads++;
       if (state.delayMs) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
+      await state.gate;
       if (state.failing) throw new Error("StatusPage object unavailable");
       return real.history(page);
     },
@@ -48,19 +62,28 @@ function flakyReader() {
   return { reader, state };
 }
 
-function setup(options: { sharedCache?: boolean; clock?: { now: number } } = {}) {
+function setup(options: { sharedCache?: boolean; clock?: { now: number }; revalidateTimeoutMs?: number } = {}) {
   const clock = options.clock ?? { now: Date.now() };
   const { reader, state } = flakyReader();
   const app = createApp({
     reader: () => reader,
     now: () => clock.now,
     freshMs: 5_000,
-    revalidateTimeoutMs: 100,
+    revalidateTimeoutMs: options.revalidateTimeoutMs ?? 100,
     sharedCache: options.sharedCache ? () => caches.default : () => null,
   });
+  // What the Worker hands the runtime to finish after answering; a test awaits it instead of sleeping.
+  const background: Promise<unknown>[] = [];
+  const ctx = { waitUntil: (promise: Promise<unknown>) => void background.push(promise), passThroughOnException() {} };
   const get = (path: string, headers: Record<string, string> = {}, cf?: Record<string, unknown>) =>
-    app.request(`https://cache.test${path}`, cf ? { headers, cf } : { headers }, env);
-  return { app, get, clock, state };
+    app.request(
+      `https://cache.test${path}`,
+      cf ? { headers, cf } : { headers },
+      env,
+      ctx as unknown as ExecutionContext,
+    );
+  const settled = () => Promise.allSettled(background.splice(0));
+  return { app, get, clock, state, settled };
 }
 
 describe("edge cache", () => {
@@ -227,7 +250,8 @@ describe("edge cache", () => {
   });
 
   it("coalesces concurrent revalidations of a changed page into one read of the object", async () => {
-    const { get, clock, state } = setup();
+    // No timeout a busy machine could reach: every request must wait for the one shared read.
+    const { get, clock, state } = setup({ revalidateTimeoutMs: 60_000 });
     await get("/");
     await setComponentStatus(pageObject(), "api", "degraded_performance");
     try {
@@ -306,21 +330,29 @@ describe("edge cache", () => {
   });
 
   it("serves the stale copy when the object does not answer in time, and the current one once it has", async () => {
-    const { get, clock, state } = setup();
+    const { get, clock, state, settled } = setup();
     await get("/api/v2/components.json");
     await setComponentStatus(pageObject(), "api", "partial_outage");
     try {
       clock.now += 10_000;
-      state.delayMs = 400;
+      // The object's answer is held until the test lets it go: it cannot come within the timeout.
+      let answer = (): void => undefined;
+      state.gate = new Promise<void>((resolve) => {
+        answer = resolve;
+      });
       const late = await get("/api/v2/components.json");
       expect(late.headers.get("x-lookout-cache")).toBe("STALE-ERROR");
       expect(statusOf(await late.json(), "api")).toBe("operational");
-      state.delayMs = 0;
-      // The slow read went on in the background; once it lands, readers get its result.
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      const reads = state.reads;
+      // The slow read goes on in the background (handed to waitUntil); once it has landed, readers get its result.
+      state.gate = null;
+      answer();
+      await settled();
       const current = await get("/api/v2/components.json");
       expect(current.headers.get("x-lookout-cache")).toBe("HIT");
       expect(statusOf(await current.json(), "api")).toBe("partial_outage");
+      // From the read that was late, not from another one.
+      expect(state.reads).toBe(reads);
     } finally {
       await setComponentStatus(pageObject(), "api", "operational");
     }

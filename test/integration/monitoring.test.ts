@@ -1,15 +1,15 @@
 import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
 import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
 import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { addIncidentUpdate, createMaintenance, setComponentStatus } from "../helpers/workers/page-writes.ts";
-import { targets, targetUrl } from "../helpers/workers/targets.ts";
+import { targetStats, targets, targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
@@ -52,7 +52,7 @@ async function statusOf(componentId: string) {
 }
 
 // Checks must run and monitors must open incidents, whatever the suite's flag defaults.
-beforeAll(() => pinFlags({ probing: true, automatic_incidents: true }));
+pinFlagsForFile({ probing: true, automatic_incidents: true });
 
 describe("monitoring", () => {
   it("starts a new monitor without a manual step and checks it on its alarm", async () => {
@@ -272,16 +272,27 @@ describe("monitoring", () => {
   });
 
   it("keeps its schedule when the object restarts in the middle of a check", async () => {
+    const hangKey = `restart-${crypto.randomUUID().slice(0, 8)}`;
     const page = pageObject();
     await page.reconcile(
       configWith([
-        { id: "restart", url: targetUrl("/hang"), components: ["jobs"], intervalSeconds: 10, timeoutMs: 2_000 },
+        {
+          id: "restart",
+          url: targetUrl(`/hang/${hangKey}`),
+          components: ["jobs"],
+          intervalSeconds: 10,
+          timeoutMs: 2_000,
+        },
       ]),
     );
     await kick();
     const stub = monitorStub(env, "restart", "default");
     const interrupted = runDurableObjectAlarm(stub).catch((error: Error) => error);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // In the middle of the check: the target has the request (a condition, not a pause).
+    await vi.waitFor(async () => expect((await targetStats("hang", hangKey))?.requests).toBe(1), {
+      timeout: 5_000,
+      interval: 20,
+    });
     await abortAllDurableObjects();
     await interrupted;
     // The next slot was booked before the check began, so the restarted object checks again on time.
@@ -294,7 +305,8 @@ describe("monitoring", () => {
     const after = await monitorStub(env, "restart", "default").inspect();
     expect(after.samples).toBe(1);
     expect(after.memory?.firstFailure?.summary).toMatch(/timeout after 2000 ms/);
-  });
+    // One check cut off midway, one that waits out its 2 s timeout: more than the default 5 s on a busy machine.
+  }, 20_000);
 
   it("delivers a report the StatusPage missed with the next check", async () => {
     const page = pageObject();

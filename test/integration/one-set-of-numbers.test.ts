@@ -5,7 +5,7 @@ import { createApp } from "../../worker/app.tsx";
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import { NOTHING_OBSERVED } from "../../worker/core/reports/monitor-evidence.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -35,9 +35,11 @@ let incidentId = "";
 const report = (state: MonitorReport["state"], transition: MonitorReport["transition"], at = now) =>
   monitorReport("api", at, state, transition);
 
+// The test drives the monitor's reports itself (no Monitor object may check the demo targets meanwhile)
+// and measures an automatic incident: it needs them on in every run.
+pinFlagsForFile({ automatic_incidents: true, probing: false });
+
 beforeAll(async () => {
-  // The test drives the monitor's reports itself: no Monitor object may check the demo targets meanwhile.
-  await pinFlags({ automatic_incidents: true, probing: false });
   const page = pageObject();
   now = Date.now();
   // The component was added an hour ago: its creation and first status move back by an hour.

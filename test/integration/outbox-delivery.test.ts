@@ -1,6 +1,6 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { writeOverride } from "../../durable-objects/status-page/flag-overrides.ts";
 import { MAIL } from "../../durable-objects/status-page/jobs/settings.ts";
 import { deliverMailBatch, renderMails, sendMails } from "../../durable-objects/status-page/mail-deliveries.ts";
@@ -12,7 +12,8 @@ import { MAX_ATTEMPTS, retryDelayMs } from "../../worker/core/delivery/retry.ts"
 import { type EmailSender, smtpSender } from "../../worker/platform/email/sender.ts";
 import { type MailServerAddresses, RESEND_TEST_KEY, type ReceivedMail } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlags, pinFlagsForFile } from "../helpers/workers/flags.ts";
+import { mailInFlight, settleOutbox } from "../helpers/workers/outbox.ts";
 import { targets } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -37,7 +38,11 @@ async function inbox(to: string): Promise<ReceivedMail[]> {
   return (await response.json()) as ReceivedMail[];
 }
 
-/** Waits until `to` has `count` mails (the alarm sends by itself), then a moment more to catch an extra one. */
+/**
+ * Waits until `to` has `count` mails (the alarm sends by itself), then until the
+ * outbox has done all it will do now (the alarm ran, nothing in flight), so an
+ * extra mail would have shown.
+ */
 async function waitForMail(to: string, count: number, withinMs = 10_000): Promise<ReceivedMail[]> {
   const deadline = Date.now() + withinMs;
   let received = await inbox(to);
@@ -45,7 +50,7 @@ async function waitForMail(to: string, count: number, withinMs = 10_000): Promis
     await new Promise((resolve) => setTimeout(resolve, 50));
     received = await inbox(to);
   }
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await settleOutbox(() => mailInFlight(to));
   return inbox(to);
 }
 
@@ -184,7 +189,7 @@ const subscriberStates = async (ids: readonly string[]) =>
     .map((row) => row.state);
 
 // Monitors must not open incidents of their own (they would queue mail for these subscribers too).
-beforeAll(() => pinFlags({ probing: false, automatic_incidents: false }));
+pinFlagsForFile({ probing: false, automatic_incidents: false });
 
 // The alarm holds all mail; the tests that want it to send lift the flag themselves.
 beforeEach(() => pinFlags({ email_notifications: false }));

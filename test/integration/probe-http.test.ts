@@ -2,17 +2,18 @@ import { describe, expect, it } from "vitest";
 import { runHttpProbe, USER_AGENT } from "../../durable-objects/monitor/probe-http.ts";
 import type { HttpMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { httpMonitor } from "../helpers/probe-monitors.ts";
+import { recordingClock } from "../helpers/recording-clock.ts";
 import { BIG_BODY_BYTES } from "../helpers/target-addresses.ts";
 import { targetStats, targets, targetUrl } from "../helpers/workers/targets.ts";
 
 /**
  * runHttpProbe with workerd's own fetch against real servers on 127.0.0.1
- * (test/helpers/node/targets.ts). Timeouts are short so the suite stays fast;
- * a hanging target must still cost no more than its timeout.
+ * (test/helpers/node/targets.ts). Timeouts are short so the suite stays fast.
+ * What is asserted is what happened (the kind of failure, whether the target
+ * saw the connection go, the probe's own clock readings), never how long the
+ * test took: a busy machine makes every wall-clock bound a coin toss.
  */
 
-/** Time a check may overrun its timeout: timers and the runtime, not the target. */
-const MARGIN_MS = 400;
 /**
  * What the 50 MB target may write before the probe's connection closes: the
  * loopback sockets' kernel buffers fill in the milliseconds before the cancel
@@ -23,9 +24,9 @@ const MOST_BUFFERED = BIG_BODY_BYTES / 5;
 const run = crypto.randomUUID().slice(0, 8);
 
 async function probe(fields: Partial<HttpMonitorConfig> & { url: string }) {
-  const started = Date.now();
-  const result = await runHttpProbe(httpMonitor({ timeoutMs: 1_500, ...fields }));
-  return { result, elapsedMs: Date.now() - started };
+  const clock = recordingClock();
+  const result = await runHttpProbe(httpMonitor({ timeoutMs: 1_500, ...fields }), { now: clock.now });
+  return { result, readings: clock.readings };
 }
 
 async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 3_000): Promise<T> {
@@ -39,12 +40,13 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
 
 describe("runHttpProbe against real targets", () => {
   it("is up on a healthy target, with the status and the time to the headers", async () => {
-    const { result, elapsedMs } = await probe({ url: targetUrl("/healthy") });
+    const { result, readings } = await probe({ url: targetUrl("/healthy") });
     expect(result).toMatchObject({ outcome: "up", statusCode: 200, failure: null });
+    // Started at the first reading, measured to the second (taken once the headers were in).
+    expect(readings).toHaveLength(2);
+    expect(result.at).toBe(readings[0]);
+    expect(result.latencyMs).toBe((readings[1] as number) - (readings[0] as number));
     expect(result.summary).toBe(`200 in ${result.latencyMs} ms`);
-    expect(result.latencyMs).toBeGreaterThanOrEqual(0);
-    expect(result.latencyMs).toBeLessThanOrEqual(elapsedMs);
-    expect(result.at).toBeLessThanOrEqual(Date.now());
   });
 
   it("passes keyword and JSON field checks on a healthy body", async () => {
@@ -80,17 +82,15 @@ describe("runHttpProbe against real targets", () => {
     expect(outcomes[0]?.summary).toBe("unexpected status 503 (expected 2xx)");
   });
 
-  it("gives up on a target that never answers, within its timeout", async () => {
-    const { result, elapsedMs } = await probe({ url: targetUrl("/hang"), timeoutMs: 500 });
+  it("gives up on a target that never answers, at its timeout", async () => {
+    // /hang never answers: that the probe returns at all, calling it a timeout, is the deadline at work.
+    const { result } = await probe({ url: targetUrl("/hang"), timeoutMs: 500 });
     expect(result).toMatchObject({
       outcome: "down",
       statusCode: null,
       failure: { kind: "timeout", afterMs: 500 },
       summary: "timeout after 500 ms",
     });
-    expect(elapsedMs).toBeGreaterThanOrEqual(490);
-    expect(elapsedMs).toBeLessThan(500 + MARGIN_MS);
-    expect(result.latencyMs).toBeGreaterThanOrEqual(490);
   });
 
   it("calls a reset connection a reset", async () => {
@@ -129,7 +129,7 @@ describe("runHttpProbe against real targets", () => {
 
   describe("bodies", () => {
     it("stops reading a body that trickles, at the timeout", async () => {
-      const { result, elapsedMs } = await probe({
+      const { result } = await probe({
         url: targetUrl(`/slow-body/keyword-${run}`),
         keyword: "ok",
         timeoutMs: 600,
@@ -140,7 +140,6 @@ describe("runHttpProbe against real targets", () => {
         failure: { kind: "timeout", afterMs: 600 },
         summary: "timeout after 600 ms",
       });
-      expect(elapsedMs).toBeLessThan(600 + MARGIN_MS);
       const stats = await eventually(
         () => targetStats("slow-body", `keyword-${run}`),
         (s) => s?.clientGone === true,
@@ -149,9 +148,9 @@ describe("runHttpProbe against real targets", () => {
     });
 
     it("never waits for a trickling body when no check needs it", async () => {
-      const { result, elapsedMs } = await probe({ url: targetUrl(`/slow-body/no-checks-${run}`), timeoutMs: 600 });
-      expect(result).toMatchObject({ outcome: "up", statusCode: 200 });
-      expect(elapsedMs).toBeLessThan(300);
+      // The body trickles for a minute: a probe that waited for it would be a timeout, not up.
+      const { result } = await probe({ url: targetUrl(`/slow-body/no-checks-${run}`), timeoutMs: 600 });
+      expect(result).toMatchObject({ outcome: "up", statusCode: 200, failure: null });
       const stats = await eventually(
         () => targetStats("slow-body", `no-checks-${run}`),
         (s) => s?.clientGone === true,
@@ -258,8 +257,8 @@ describe("runHttpProbe against real targets", () => {
   it("is degraded when the answer comes later than degradedAboveMs", async () => {
     const { result } = await probe({ url: targetUrl("/slow-headers/400"), degradedAboveMs: 200 });
     expect(result.outcome).toBe("degraded");
+    // The target held its headers for 400 ms: a floor the target sets, which a busy machine can only raise.
     expect(result.latencyMs).toBeGreaterThanOrEqual(390);
-    expect(result.latencyMs).toBeLessThan(400 + MARGIN_MS);
     expect(result.summary).toBe(`too slow: ${result.latencyMs} ms > 200 ms`);
   });
 

@@ -155,26 +155,27 @@ describe("sendSmtp against real SMTP servers", () => {
     expect(results[0]).toMatchObject({ outcome: "permanent", stage: "sender", code: 530 });
   });
 
-  it("gives up on a server that accepts and never answers, within the reply timeout", async () => {
-    const started = Date.now();
+  // Which limit ended the wait is in the words of the result, not in how long the test took.
+  it("gives up on a server that accepts and never answers, at the reply timeout", async () => {
     const results = await sendSmtp(
-      { host: targets.tcp.hostname, port: targets.tcp.port, tls: "none", replyTimeoutMs: 300, batchTimeoutMs: 5_000 },
+      { host: targets.tcp.hostname, port: targets.tcp.port, tls: "none", replyTimeoutMs: 300, batchTimeoutMs: 60_000 },
       [message(address("a")), message(address("b"))],
     );
-    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(results).toHaveLength(2);
     for (const result of results) {
-      expect(result).toMatchObject({ outcome: "temporary", stage: "connection" });
-      expect(result.reply).toMatch(/timeout/);
+      expect(result).toMatchObject({
+        outcome: "temporary",
+        stage: "connection",
+        reply: "timeout: no reply within 300 ms",
+      });
     }
   });
 
   it("stops at the batch deadline, before the reply timeout", async () => {
-    const started = Date.now();
     const results = await sendSmtp(
-      { host: targets.tcp.hostname, port: targets.tcp.port, tls: "none", replyTimeoutMs: 5_000, batchTimeoutMs: 300 },
+      { host: targets.tcp.hostname, port: targets.tcp.port, tls: "none", replyTimeoutMs: 60_000, batchTimeoutMs: 300 },
       [message(address("a"))],
     );
-    expect(Date.now() - started).toBeLessThan(1_500);
     expect(results[0]).toMatchObject({ outcome: "temporary", reply: "batch deadline of 300 ms passed" });
   });
 

@@ -1,12 +1,12 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { createApp } from "../../worker/app.tsx";
 import { CONFIRM_LINK_MS, confirmPath, managePath } from "../../worker/core/subscribers/links.ts";
 import { LINK_SECRET_FOR_TESTS } from "../helpers/test-secrets.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlagsForFile, withFlags } from "../helpers/workers/flags.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 let client = 0;
@@ -42,7 +42,7 @@ async function confirmed(address: string, components: string[] = []): Promise<st
 }
 
 // Subscribing must be open, whatever the suite's flag defaults.
-beforeAll(() => pinFlags({ new_subscriptions: true }));
+pinFlagsForFile({ new_subscriptions: true });
 
 describe("subscribing by email", () => {
   it("answers the same whether or not the address is known, and sends only a confirmation", async () => {
@@ -144,11 +144,11 @@ describe("subscribing by email", () => {
   });
 
   it("stops new subscriptions when the flag says so, storing nothing", async () => {
-    await pinFlags({ new_subscriptions: false });
-    const paused = await subscribe("paused@example.com");
-    expect(paused.status).toBe(503);
-    expect(await query(`SELECT 1 FROM subscribers WHERE address = 'paused@example.com'`)).toEqual([]);
-    await pinFlags({ new_subscriptions: true });
+    await withFlags({ new_subscriptions: false }, async () => {
+      const paused = await subscribe("paused@example.com");
+      expect(paused.status).toBe(503);
+      expect(await query(`SELECT 1 FROM subscribers WHERE address = 'paused@example.com'`)).toEqual([]);
+    });
   });
 });
 

@@ -2,7 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -24,9 +24,10 @@ const hourly = defineConfig({
 const report = (at: number, state: MonitorReport["state"], transition: MonitorReport["transition"] = null) =>
   monitorReport("jobs-hourly", at, state, transition);
 
+// The test sends the monitor's reports itself.
+pinFlagsForFile({ probing: false });
+
 beforeAll(async () => {
-  // The test sends the monitor's reports itself.
-  await pinFlags({ probing: false });
   const page = pageObject();
   await page.reconcile(hourly);
   now = Date.now();

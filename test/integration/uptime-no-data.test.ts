@@ -5,7 +5,7 @@ import { createApp } from "../../worker/app.tsx";
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import type { PageSnapshot } from "../../worker/core/read-model.ts";
 import { formatUptime } from "../../worker/core/uptime.ts";
-import { pinFlags } from "../helpers/workers/flags.ts";
+import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -27,9 +27,10 @@ let afterSilence: PageSnapshot;
 const report = (at: number, state: MonitorReport["state"], transition: MonitorReport["transition"]) =>
   monitorReport("eu-west", at, state, transition);
 
+// The test drives the reports itself: no Monitor object may check the demo targets meanwhile.
+pinFlagsForFile({ probing: false });
+
 beforeAll(async () => {
-  // The test drives the reports itself: no Monitor object may check the demo targets meanwhile.
-  await pinFlags({ probing: false });
   const page = pageObject();
   await page.snapshot();
   now = Date.now();

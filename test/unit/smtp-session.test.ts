@@ -347,9 +347,7 @@ describe("sendSmtp, command by command", () => {
 
   it("gives up on a connection that never opens at the reply timeout", async () => {
     const fake = fakeSmtp({ opened: new Promise(() => undefined) });
-    const started = Date.now();
-    const [result] = await send(fake, [message("a@example.com")], { replyTimeoutMs: 200 });
-    expect(Date.now() - started).toBeLessThan(1_000);
+    const [result] = await send(fake, [message("a@example.com")], { replyTimeoutMs: 200, batchTimeoutMs: 60_000 });
     expect(result).toMatchObject({ outcome: "temporary", stage: "connection" });
     expect(result?.reply).toBe("timeout: the connection did not open within 200 ms");
     expect(fake.closed).toBe(true);
@@ -358,12 +356,10 @@ describe("sendSmtp, command by command", () => {
   it("stops a slow batch at its deadline: what was sent stays sent", async () => {
     let calls = 0;
     const fake = fakeSmtp({ afterData: () => (++calls === 1 ? "250 ok" : "silence") });
-    const started = Date.now();
     const results = await send(fake, [message("a@example.com"), message("b@example.com"), message("c@example.com")], {
       batchTimeoutMs: 300,
-      replyTimeoutMs: 5_000,
+      replyTimeoutMs: 60_000,
     });
-    expect(Date.now() - started).toBeLessThan(1_500);
     expect(results.map((r) => r.outcome)).toEqual(["sent", "temporary", "temporary"]);
     expect(results[1]).toMatchObject({ reply: "batch deadline of 300 ms passed", maybeDelivered: true });
     for (const result of results) expect(result.afterMs).toBeGreaterThanOrEqual(0);

@@ -9,7 +9,8 @@
  *   /healthy                 200 {"status":"ok","checks":{"db":{"status":"ok"}}}
  *   /status/:code            that status, with a short text body
  *   /flaky/:key/:n           503 for the first n requests, then /healthy
- *   /hang                    reads the request, never answers
+ *   /hang[/:key]             reads the request, never answers (counted under the key, so a test can
+ *                            tell that a check is under way)
  *   /reset                   resets the connection (TCP RST) without answering
  *   /slow-body/:key          200 headers at once, then a byte every 100 ms for a minute
  *   /big/:key                200 with a 50 MB body, written only as fast as the client reads
@@ -96,6 +97,7 @@ export async function startTargets(): Promise<RunningTargets> {
       }
       case "hang":
         // Keep the request open and say nothing; close() destroys the socket.
+        statsFor(`hang/${a}`).requests += 1;
         return;
       case "reset":
         req.socket.resetAndDestroy();
