@@ -297,6 +297,7 @@ describe("backup and restore", () => {
   it("restores an export taken before a column was renamed (schema 9's outbox `event` is today's `dedupe_key`)", async () => {
     await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
     await abortAllDurableObjects();
+    await pinFlags({ new_subscriptions: true });
     const address = `renamed-${crypto.randomUUID().slice(0, 8)}@example.com`;
     expect(await pageObject().subscribe(address, null)).toBe("accepted");
     const exported = await api("GET", "/export");

@@ -144,6 +144,12 @@ describe(`the ${run} run`, () => {
       await fetch(`${mail.http}/messages?to=${encodeURIComponent(address)}`)
     ).json()) as ReceivedMail[];
     expect(inbox.map((m) => m.subject)).toEqual(expected.email_notifications ? ["[Investigating] Mail flag"] : []);
+    // Held, not lost: with the flag off the update's mail waits in the outbox.
+    const rows = await query(
+      `SELECT o.state FROM outbox o JOIN subscribers s ON s.id = o.recipient WHERE s.address = ? AND o.kind = 'update'`,
+      address,
+    );
+    expect(rows.map((r) => r.state)).toEqual([expected.email_notifications ? "sent" : "pending"]);
   });
 });
 

@@ -183,7 +183,7 @@ const INTERNAL_WRITES: [string, () => Promise<void>][] = [
   ["a flag set", async () => ok(await api("PUT", "/flags/new_subscriptions", { body: { value: true } }), "flag")],
   [
     "a flag returned to its default",
-    async () => ok(await api("PUT", "/flags/new_subscriptions", { body: { value: true } }), "flag"),
+    async () => ok(await api("PUT", "/flags/new_subscriptions", { body: { value: null } }), "flag"),
   ],
 ];
 

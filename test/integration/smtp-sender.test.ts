@@ -76,7 +76,6 @@ describe("sendSmtp against real SMTP servers", () => {
     expect(results.map((r) => r.outcome)).toEqual(["sent", "sent", "sent"]);
     for (const result of results) {
       expect(result).toMatchObject({ stage: "sent", code: 250 });
-      expect(result.afterMs).toBeGreaterThanOrEqual(0);
     }
     for (const sent of batch) {
       const arrived = await receivedBy(sent.to);

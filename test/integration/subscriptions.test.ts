@@ -97,6 +97,12 @@ describe("subscribing by email", () => {
     });
     expect(await saved.text()).toContain("Saved.");
     expect((await query(`SELECT components FROM subscribers WHERE id = ?`, id))[0]?.components).toBe('["api"]');
+    // A body the page's form never sends is refused, not read as "no components" (which would mean all of them).
+    const multipart = new FormData();
+    multipart.append("components", "db");
+    const refused = await fetchWorker(manage, { method: "POST", body: multipart });
+    expect(refused.status).toBe(415);
+    expect((await query(`SELECT components FROM subscribers WHERE id = ?`, id))[0]?.components).toBe('["api"]');
     // RFC 8058: the mail client POSTs this body to the List-Unsubscribe address.
     const left = await fetchWorker(`${manage}/unsubscribe`, {
       method: "POST",

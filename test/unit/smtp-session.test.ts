@@ -362,6 +362,5 @@ describe("sendSmtp, command by command", () => {
     });
     expect(results.map((r) => r.outcome)).toEqual(["sent", "temporary", "temporary"]);
     expect(results[1]).toMatchObject({ reply: "batch deadline of 300 ms passed", maybeDelivered: true });
-    for (const result of results) expect(result.afterMs).toBeGreaterThanOrEqual(0);
   });
 });

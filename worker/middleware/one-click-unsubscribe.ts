@@ -1,3 +1,5 @@
+import { readAtMost } from "../platform/bounded-read.ts";
+
 /** RFC 8058's body is 26 bytes; a multipart one is a few hundred. More is something else. */
 const LIMIT = 2_048;
 const FORM = "application/x-www-form-urlencoded";
@@ -12,8 +14,9 @@ export async function isOneClickUnsubscribe(request: Request): Promise<boolean> 
   const contentType = request.headers.get("content-type") ?? "";
   const type = contentType.split(";")[0]?.trim().toLowerCase();
   if (type !== FORM && type !== MULTIPART) return false;
-  const bytes = await readAtMost(request, LIMIT);
-  if (!bytes) return false;
+  if (Number(request.headers.get("content-length") ?? 0) > LIMIT) return false;
+  const { bytes, truncated } = await readAtMost(request.body, LIMIT);
+  if (truncated) return false;
   if (type === FORM) {
     return new URLSearchParams(new TextDecoder().decode(bytes)).get("List-Unsubscribe") === "One-Click";
   }
@@ -22,24 +25,5 @@ export async function isOneClickUnsubscribe(request: Request): Promise<boolean> 
     return form.get("List-Unsubscribe") === "One-Click";
   } catch {
     return false;
-  }
-}
-
-/** The body's bytes, or null when there are more than `limit` (the rest is never read). */
-async function readAtMost(request: Request, limit: number): Promise<Uint8Array | null> {
-  if (Number(request.headers.get("content-length") ?? 0) > limit) return null;
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const bytes = new Uint8Array(limit);
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return bytes.slice(0, size);
-    if (size + value.byteLength > limit) {
-      await reader.cancel();
-      return null;
-    }
-    bytes.set(value, size);
-    size += value.byteLength;
   }
 }

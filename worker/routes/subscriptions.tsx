@@ -110,6 +110,11 @@ export function subscriptions(site: Site) {
     let saved: string | undefined;
     let subscriber = await stub.subscription(id);
     if (subscriber && c.req.method === "POST") {
+      // The page's form is URL-encoded; anything else would read as "no components" (all of them).
+      if (!isUrlEncoded(c.req.header("content-type"))) {
+        c.req.raw.body?.cancel().catch(() => undefined);
+        return html(c, <SubscribeNotice page={snapshot.page} title="Send the form as the page does." />, 415);
+      }
       const text = await readFormText(c.req.raw);
       if (text === null)
         return html(c, <SubscribeNotice page={snapshot.page} title="That request is too large." />, 413);
@@ -201,6 +206,10 @@ async function readSubscribeBody(request: Request, json: boolean): Promise<unkno
   const form = new URLSearchParams(text);
   const components = form.getAll("components");
   return { email: form.get("email") ?? "", ...(components.length ? { components } : {}) };
+}
+
+function isUrlEncoded(contentType: string | undefined): boolean {
+  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
 }
 
 /**

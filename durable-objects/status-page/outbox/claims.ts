@@ -98,15 +98,6 @@ export function settle(sql: SqlStorage, row: OutboxRow, result: Outcome, now: nu
   sql.exec(`UPDATE outbox SET state = 'failed', last_error = ? WHERE seq = ?`, result.reason.slice(0, 500), row.seq);
 }
 
-/** Gives a claimed row back untouched (held by a flag): it waits, nothing is lost. */
-export function release(sql: SqlStorage, row: OutboxRow, until: number): void {
-  sql.exec(
-    `UPDATE outbox SET state = 'pending', attempts = attempts - 1, next_attempt_at = ? WHERE seq = ?`,
-    until,
-    row.seq,
-  );
-}
-
 /**
  * Run when the object starts, before anything else: a row still 'sending'
  * was claimed by an instance that is gone (a Durable Object has one live

@@ -6,7 +6,7 @@ import type { Channel } from "./rows.ts";
 /**
  * The outbox's owner inside the StatusPage object: every row enters through
  * queue.ts, is claimed and settled through claims.ts, and this wakes the
- * alarm for it. The senders (deliveries.ts, webhook-deliveries.ts) and the
+ * alarm for it. The senders (mail-deliveries.ts, webhook-deliveries.ts) and the
  * jobs that run them (jobs/) only ever see claimed rows.
  */
 export class Outbox {
