@@ -75,6 +75,26 @@ describe("tokens and scopes", () => {
     expect(basic.status).toBe(401);
   });
 
+  it("lets a token grant only scopes it holds itself (a `tokens` token cannot mint its way to a backup)", async () => {
+    const minter = await api("POST", "/tokens", { body: { name: "minter", scopes: ["tokens", "incidents"] } });
+    expect(minter.status).toBe(201);
+    const wider = await api("POST", "/tokens", {
+      token: minter.body.token,
+      body: { name: "wider", scopes: ["incidents", "backup", "subscribers"] },
+    });
+    expect(wider.status).toBe(403);
+    expect(wider.body.error.message).toContain("backup");
+    expect(wider.body.error.message).toContain("subscribers");
+    const names = (await api("GET", "/tokens")).body.data.map((t: { name: string }) => t.name);
+    expect(names).not.toContain("wider");
+    const narrower = await api("POST", "/tokens", {
+      token: minter.body.token,
+      body: { name: "narrower", scopes: ["incidents"] },
+    });
+    expect(narrower.status).toBe(201);
+    expect(narrower.body.scopes).toEqual(["incidents"]);
+  });
+
   it("refuses unknown scopes and empty scope lists with the field named", async () => {
     const bad = await api("POST", "/tokens", { body: { name: "x", scopes: ["root"] } });
     expect(bad.status).toBe(400);

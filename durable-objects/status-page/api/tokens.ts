@@ -42,6 +42,11 @@ export const createTokenHandler: Handler<"tokens.create"> = (context) => {
   const { sql, body, now, actor } = context;
   const minted = context.prepared.minted;
   if (!minted) throw new Error("tokens.create needs a token minted before the transaction");
+  // A token grants only what it holds: otherwise `tokens` alone would reach every scope (a backup included).
+  const beyond = body.scopes.filter((scope) => !actor.scopes.includes(scope));
+  if (beyond.length > 0) {
+    throw new ApiProblem(403, "forbidden", `this token cannot grant scopes it does not hold: ${beyond.join(", ")}`);
+  }
   const id = newId();
   sql.exec(
     `INSERT INTO api_tokens (id, name, hash, scopes, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)`,
