@@ -75,12 +75,17 @@ export class Site {
    * cache; a route that reads one passes `keySuffix` (e.g. `?page=2`), built
    * from values it has validated, never from the raw query.
    */
-  serve(c: Context<AppEnv>, render: (context: RenderContext) => Promise<Rendered>, keySuffix = ""): Promise<Response> {
+  serve(
+    c: Context<AppEnv>,
+    render: (context: RenderContext) => Promise<Rendered>,
+    keySuffix = "",
+    keyPath?: string,
+  ): Promise<Response> {
     const url = new URL(c.req.url);
     const reader = this.#reader(c.env);
     return this.cache.serve(
       c.req.raw,
-      `${url.origin}${url.pathname}${keySuffix}`,
+      `${url.origin}${keyPath ?? url.pathname}${keySuffix}`,
       {
         check: async () => stampOf(await this.#read(c.env)),
         render: async () => {
@@ -94,6 +99,29 @@ export class Site {
       },
       (promise) => waitUntil(c, promise),
     );
+  }
+
+  /**
+   * Serves an address that names something (an incident, a component): when
+   * the page as last read says it cannot exist, the answer is `missing`'s 404
+   * under one cache key for all such addresses (`missingKey`), so made-up ones
+   * share one entry instead of pushing real pages out of the cache. When the
+   * page cannot be read, the address is served like any other.
+   */
+  async serveNamed(
+    c: Context<AppEnv>,
+    exists: (snapshot: PageSnapshot) => boolean,
+    render: (context: RenderContext) => Promise<Rendered>,
+    missing: (snapshot: PageSnapshot) => Promise<Rendered>,
+    missingKey: string,
+  ): Promise<Response> {
+    let known = true;
+    try {
+      known = exists(await this.snapshot(c.env));
+    } catch {
+      // The object is unreachable: serve() answers with a stale copy or the error, as for any page.
+    }
+    return known ? this.serve(c, render) : this.serve(c, ({ snapshot }) => missing(snapshot), "", missingKey);
   }
 
   /** The page state, at most `freshMs` old and never older than a write made here; concurrent callers share one read. */

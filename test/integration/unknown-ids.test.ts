@@ -97,6 +97,22 @@ describe("made-up ids do not reach the StatusPage object", () => {
     expect(reached.componentDetail + reached.componentEvents).toBe(0);
   });
 
+  it("keeps made-up addresses from pushing real pages out of the cache", async () => {
+    const { reader } = countingReader();
+    const app = createApp({ reader: () => reader, sharedCache: () => null });
+    const get = (path: string) => app.request(`https://status.test${path}`, {}, env);
+    const real = `/incidents/${ids.incident}`;
+    expect((await get(real)).status).toBe(200);
+    // More made-up addresses than the isolate's cache holds (200 entries).
+    for (let i = 0; i < 300; i++) {
+      const kind = ["incidents", "maintenances", "components"][i % 3];
+      expect((await get(`/${kind}/${randomId()}`)).status).toBe(404);
+    }
+    const again = await get(real);
+    expect(again.status).toBe(200);
+    expect(again.headers.get("x-lookout-cache")).not.toBe("MISS");
+  });
+
   it("keeps history pages to a bounded set of keys: anything but 1 to 1000 is one 404 without the object", async () => {
     const { reader, reached } = countingReader();
     const app = createApp({ reader: () => reader, sharedCache: () => null });

@@ -5,7 +5,7 @@ import { feedEntries, pageFeedEvents, tagAuthority } from "../core/feeds/feed-en
 import { type FeedChannel, renderRss } from "../core/feeds/rss.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import type { AppEnv, Site } from "../site.ts";
-import { notFoundHtml } from "./public-pages.tsx";
+import { hasComponent, notFoundHtml } from "./public-pages.tsx";
 
 const FORMATS = {
   rss: { contentType: "application/rss+xml; charset=utf-8", render: renderRss },
@@ -28,18 +28,26 @@ export function feeds(site: Site) {
         body: render(channel(c, snapshot, null), feedEntries(snapshot, pageFeedEvents(snapshot))),
       })),
     );
-    app.get(`/components/:id/history.${format}`, (c) =>
-      site.serve(c, async ({ snapshot, reader }): Promise<Rendered> => {
-        const component = snapshot.components.find((x) => x.id === c.req.param("id"));
-        if (!component) return notFoundHtml(snapshot, "There is no component with this address.");
-        const events = await reader.componentEvents(component.id);
-        return {
-          status: 200,
-          contentType,
-          body: render(channel(c, snapshot, component), feedEntries(snapshot, events)),
-        };
-      }),
-    );
+    app.get(`/components/:id/history.${format}`, (c) => {
+      const noComponent = (snapshot: PageSnapshot) =>
+        notFoundHtml(snapshot, "There is no component with this address.");
+      return site.serveNamed(
+        c,
+        (snapshot) => hasComponent(snapshot, c.req.param("id")),
+        async ({ snapshot, reader }): Promise<Rendered> => {
+          const component = snapshot.components.find((x) => x.id === c.req.param("id"));
+          if (!component) return noComponent(snapshot);
+          const events = await reader.componentEvents(component.id);
+          return {
+            status: 200,
+            contentType,
+            body: render(channel(c, snapshot, component), feedEntries(snapshot, events)),
+          };
+        },
+        noComponent,
+        `/components/:unknown/history.${format}`,
+      );
+    });
   }
   return app;
 }

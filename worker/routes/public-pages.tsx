@@ -23,6 +23,10 @@ export function notFoundHtml(snapshot: PageSnapshot, what: string): Promise<Rend
   return html(<NotFoundPage page={snapshot.page} what={what} />, 404);
 }
 
+export function hasComponent(snapshot: PageSnapshot, id: string): boolean {
+  return snapshot.components.some((x) => x.id === id);
+}
+
 /** The server-rendered pages readers open. Every one is served from the edge cache. */
 export function publicPages(site: Site) {
   const app = new Hono<AppEnv>();
@@ -55,29 +59,44 @@ export function publicPages(site: Site) {
     );
   });
 
-  app.get("/components/:id", (c) =>
-    site.serve(c, async ({ snapshot, reader }) => {
-      const component = snapshot.components.find((x) => x.id === c.req.param("id"));
-      const detail = component ? await reader.componentDetail(component.id, snapshot.generatedAt) : null;
-      return component && detail
-        ? html(<ComponentPage component={component} snapshot={snapshot} detail={detail} />)
-        : notFoundHtml(snapshot, "There is no component with this address.");
-    }),
-  );
+  app.get("/components/:id", (c) => {
+    const noComponent = (snapshot: PageSnapshot) => notFoundHtml(snapshot, "There is no component with this address.");
+    return site.serveNamed(
+      c,
+      (snapshot) => hasComponent(snapshot, c.req.param("id")),
+      async ({ snapshot, reader }) => {
+        const component = snapshot.components.find((x) => x.id === c.req.param("id"));
+        const detail = component ? await reader.componentDetail(component.id, snapshot.generatedAt) : null;
+        return component && detail
+          ? html(<ComponentPage component={component} snapshot={snapshot} detail={detail} />)
+          : noComponent(snapshot);
+      },
+      noComponent,
+      "/components/:unknown",
+    );
+  });
 
   for (const kind of ["incidents", "maintenances"] as const) {
-    app.get(`/${kind}/:id`, (c) =>
-      site.serve(c, async ({ snapshot, reader }) => {
-        const id = c.req.param("id");
-        // Only an id the snapshot's filter may know reaches the object: made-up ones are 404 from here.
-        const known = !snapshot.knownEvents || mayBeKnown(snapshot.knownEvents, id);
-        const event = /^[a-z0-9]{1,40}$/.test(id) && known ? await reader.event(id) : null;
-        const expected = kind === "incidents" ? "incident" : "maintenance";
-        return event && event.kind === expected
-          ? html(<EventPage event={event} snapshot={snapshot} />)
-          : notFoundHtml(snapshot, `There is no ${expected} with this address.`);
-      }),
-    );
+    const expected = kind === "incidents" ? "incident" : "maintenance";
+    const noEvent = (snapshot: PageSnapshot) => notFoundHtml(snapshot, `There is no ${expected} with this address.`);
+    app.get(`/${kind}/:id`, (c) => {
+      const id = c.req.param("id");
+      // Only an id the snapshot's filter may know reaches the object: made-up ones are 404 from here.
+      const mayExist = (snapshot: PageSnapshot) =>
+        /^[a-z0-9]{1,40}$/.test(id) && (!snapshot.knownEvents || mayBeKnown(snapshot.knownEvents, id));
+      return site.serveNamed(
+        c,
+        mayExist,
+        async ({ snapshot, reader }) => {
+          const event = mayExist(snapshot) ? await reader.event(id) : null;
+          return event && event.kind === expected
+            ? html(<EventPage event={event} snapshot={snapshot} />)
+            : noEvent(snapshot);
+        },
+        noEvent,
+        `/${kind}/:unknown`,
+      );
+    });
   }
 
   return app;
