@@ -76,5 +76,8 @@ export async function communicatorApi(request: Request, path: string, stub: Stat
     idempotencyKey: null,
     requestHash: null,
   });
-  return answer(result.status, result.body, result.etag ? { etag: result.etag } : {});
+  const response = answer(result.status, result.body, result.etag ? { etag: result.etag } : {});
+  // An RPC result holds a disposer; releasing it now keeps workerd from warning about leaked stubs.
+  (result as Partial<Disposable>)[Symbol.dispose]?.();
+  return response;
 }
