@@ -12,12 +12,21 @@ export interface Answer {
   endedAt: number;
 }
 
-/** One communicator API request, as a client sends it. */
-export async function api(base: URL, method: string, path: string, body?: unknown): Promise<Answer> {
-  const headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` };
+/**
+ * One communicator API request, as a client sends it, to `/api/v1{path}` below
+ * `base` (Lookout's address, or RunningWorker.apiAt's for another object).
+ */
+export async function api(
+  base: URL,
+  method: string,
+  path: string,
+  body?: unknown,
+  extraHeaders: Record<string, string> = {},
+): Promise<Answer> {
+  const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${ADMIN_TOKEN}` };
   if (body !== undefined) headers["content-type"] = "application/json";
   const started = performance.now();
-  const response = await fetch(new URL(`/api/v1${path}`, base), {
+  const response = await fetch(new URL(`api/v1${path}`, base), {
     method,
     headers,
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),

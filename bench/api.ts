@@ -16,12 +16,14 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Worker } from "node:worker_threads";
+import type { ComponentStatus } from "../worker/core/statuses.ts";
 import { ADMIN_TOKEN, type Answer, api, expectStatus } from "./api-client.ts";
-import { type Call, type RunningWorker, startWorker } from "./harness.ts";
+import { type RunningWorker, startWorker } from "./harness.ts";
+import { HistoryDocument } from "./history-document.ts";
 import type { LoadResult, LoadTarget } from "./load.ts";
 import { machineCpu, processCpuMs, processRssMb } from "./proc.ts";
 import type { ReadLoadSettings } from "./read-load-thread.ts";
-import { componentIds, quietComponents, referenceConfig, seedReferencePage } from "./reference.ts";
+import { affectedName, componentIds, quietComponents, referenceConfig, seedReferencePage } from "./reference.ts";
 import { count, median, ms, quantile, type Row } from "./stats.ts";
 
 type Progress = (message: string) => void;
@@ -38,7 +40,7 @@ const SUSTAINED = { clients: 8, seconds: 10, baselineSeconds: 5 };
 /** Figure 10: declarations staggered through the cache's 5 s freshness, so each probe meets a different age. */
 const FRESHNESS = { probes: 5, pollMs: 100, staggerMs: 1_000, timeoutMs: 30_000 };
 /** Figure 11. */
-const BACKUP = { incidents: 10_000, perBatch: 100, inFlight: 1 };
+const BACKUP = { incidents: 10_000 };
 
 /** Set by figure 9 (the audit log's bytes per API write), read by figure 11. */
 let auditBytesPerWrite = Number.NaN;
@@ -390,51 +392,55 @@ async function writeToPage(worker: RunningWorker, progress: Progress): Promise<S
   };
 }
 
-/** Runs `task` for every item with at most `width` in flight. */
-async function inParallel<T>(items: readonly T[], width: number, task: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await task(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
-}
-
 /**
  * 10,000 incidents of three updates each (declared investigating with a
- * component degraded, identified, resolved with it operational), written
- * straight through the object's RPC methods by the bench driver: the same
- * writes the API's handlers make, without their audit lines.
+ * component degraded, identified, resolved with it operational), ten minutes
+ * apart, written as the API's writes leave them into an export document made
+ * in Node and restored with one `POST /api/v1/import` (bench/history-document.ts);
+ * through the API one by one, the seed would take longer than the figures.
  */
 async function seedHistory(worker: RunningWorker): Promise<void> {
   await worker.object("page").reconcile(referenceConfig);
-  const batches: Call[][] = [];
-  for (let first = 0; first < BACKUP.incidents; first += BACKUP.perBatch) {
-    const calls: Call[] = [];
-    for (let n = first; n < Math.min(BACKUP.incidents, first + BACKUP.perBatch); n++) {
-      const component = componentIds[n % componentIds.length] as string;
-      const created = { $result: calls.length };
-      calls.push(
-        [
-          "createIncident",
-          {
-            name: `Past incident ${n + 1}: elevated error rates`,
-            status: "investigating",
-            impact: n % 4 === 0 ? "major" : "minor",
-            body: "We are investigating reports of elevated error rates.",
-            components: { [component]: "degraded_performance" },
-          },
-        ],
-        ["addIncidentUpdate", created, { status: "identified", body: MESSAGE }],
-        [
-          "addIncidentUpdate",
-          created,
-          { status: "resolved", body: "Error rates are back to normal.", components: { [component]: "operational" } },
-        ],
-      );
-    }
-    batches.push(calls);
+  const history = new HistoryDocument();
+  const start = Date.now() - (BACKUP.incidents + 1) * 600_000;
+  // Every component operational from the start, as the config left it.
+  for (const id of componentIds) history.statusChange(id, "operational", start);
+  for (let n = 0; n < BACKUP.incidents; n++) {
+    const component = componentIds[n % componentIds.length] as string;
+    const name = affectedName(component);
+    const at = start + (n + 1) * 600_000;
+    history.statusChange(component, "degraded_performance", at);
+    history.statusChange(component, "operational", at + 120_000);
+    const change = (oldStatus: ComponentStatus, newStatus: ComponentStatus) => [
+      { code: component, name, oldStatus, newStatus },
+    ];
+    history.incident({
+      name: `Past incident ${n + 1}: elevated error rates`,
+      impact: n % 4 === 0 ? "major" : "minor",
+      components: [component],
+      updates: [
+        {
+          status: "investigating",
+          body: "We are investigating reports of elevated error rates.",
+          at,
+          affected: change("operational", "degraded_performance"),
+        },
+        {
+          status: "identified",
+          body: MESSAGE,
+          at: at + 60_000,
+          affected: change("degraded_performance", "degraded_performance"),
+        },
+        {
+          status: "resolved",
+          body: "Error rates are back to normal.",
+          at: at + 120_000,
+          affected: change("degraded_performance", "operational"),
+        },
+      ],
+    });
   }
-  await inParallel(batches, BACKUP.inFlight, (calls) => worker.batch("page", calls));
+  await history.importInto(worker.url);
 }
 
 interface ExportDocument {
@@ -484,7 +490,7 @@ async function backupFigures(bundlePath: string, scratch: string, progress: Prog
     await seedHistory(source);
     seedSeconds = (performance.now() - started) / 1000;
     progress(
-      `seeded ${count(BACKUP.incidents)} incidents × 3 updates through the object (${seedSeconds.toFixed(1)} s)`,
+      `seeded ${count(BACKUP.incidents)} incidents × 3 updates with one POST /api/v1/import (${seedSeconds.toFixed(1)} s)`,
     );
     original = await (await fetch(new URL("/api/v2/incidents.json", source.url))).text();
     [exported, exportMemory] = await watchMemory(source.workerdPid, async () =>
@@ -550,7 +556,7 @@ async function backupFigures(bundlePath: string, scratch: string, progress: Prog
       },
     ],
     notes: [
-      `11: seeded through the StatusPage object's RPC methods by the bench driver (not the API), ${seedSeconds.toFixed(0)} s: ` +
+      `11: seeded with one POST /api/v1/import of a document made in Node (not an API write per update), ${seedSeconds.toFixed(0)} s: ` +
         `${count(rowsOf(before, "incidents"))} incidents, ${count(rowsOf(before, "incident_updates"))} updates, ` +
         `${count(rowsOf(before, "incident_components"))} incident components, ${count(rowsOf(before, "component_status_history"))} status changes, ` +
         `${rowsOf(before, "audit_log")} audit entries. Times from Node, request sent to last byte read.`,

@@ -4,16 +4,18 @@
  * through Miniflare's proxy does not work for this: an RPC result comes back
  * as a live proxy whose every property read is another round trip (a render
  * re-fetched the 800 kB snapshot several times), and each call costs
- * milliseconds, too slow to seed 10,000 incidents. Here a call is in-process
- * RPC and the result crosses to Node once, as JSON.
+ * milliseconds. Here a call is in-process RPC and the result crosses to Node
+ * once, as JSON.
  *
- * POST / {"object": "page", "calls": [["createIncident", {...}], ...]}
- *   → [result, ...]  (calls to the StatusPage object named "page", in order,
- *   as a communicator's writes would run; an argument {"$result": k} stands
- *   for the result of this batch's call k, such as the id createIncident returned)
+ * POST / {"object": "page", "calls": [["snapshot"], ...]}
+ *   → [result, ...]  (calls to the StatusPage object named "page", in order;
+ *   an argument {"$result": k} stands for the result of this batch's call k)
  * POST / {"monitor": "m-0001@default", "calls": [["inspect"]]}
  *   → [result, ...]  (calls to the Monitor object of that name)
+ * {METHOD} /objects/{name}/api/v1/{path}
+ *   → the communicator API (bench/driver-api.ts) aimed at the StatusPage object of that name
  */
+import { communicatorApi } from "./driver-api.ts";
 
 type Method = (...args: unknown[]) => Promise<unknown>;
 
@@ -34,16 +36,7 @@ interface Batch {
 }
 
 /** The objects' RPC methods the benchmark may call; anything else is refused. */
-const STATUS_PAGE_METHODS = new Set([
-  "snapshot",
-  "reconcile",
-  "setComponentStatus",
-  "createIncident",
-  "addIncidentUpdate",
-  "reportMonitor",
-  "subscribe",
-  "confirmSubscription",
-]);
+const STATUS_PAGE_METHODS = new Set(["snapshot", "reconcile", "reportMonitor", "subscribe", "confirmSubscription"]);
 const MONITOR_METHODS = new Set(["inspect", "start", "stop"]);
 
 /** `{"$result": k}` → the result of call k of this batch; anything else as it is. */
@@ -56,6 +49,11 @@ function resolveArg(arg: unknown, results: readonly unknown[]): unknown {
 
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
+    const api = /^\/objects\/([^/]+)\/api\/v1(\/.*)$/.exec(new URL(request.url).pathname);
+    if (api) {
+      const stub = env.STATUS_PAGE.get(env.STATUS_PAGE.idFromName(decodeURIComponent(api[1] as string)));
+      return communicatorApi(request, api[2] as string, stub as never);
+    }
     if (request.method !== "POST") return new Response("POST a batch of calls", { status: 405 });
     const batch = (await request.json()) as Batch;
     const [namespace, name, methods] =

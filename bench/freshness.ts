@@ -1,9 +1,13 @@
 /**
  * The page-freshness figure (docs/budgets.md: what a reader is served is
- * never older than a few seconds while the StatusPage object answers): a
- * component's status changes every `changeSeconds` while readers poll public
+ * never older than a few seconds while the StatusPage object answers): the
+ * page changes every `changeSeconds` while readers poll public
  * surfaces at random intervals; each answer's age is how long the copy it
- * carried had been out of date when it arrived.
+ * carried had been out of date when it arrived. The change is a
+ * communicator's write through the API from another isolate than the
+ * readers' (bench/driver-api.ts): an open incident's impact, moved to another
+ * level and back in turns, which readers see on every surface (the incident's
+ * colour, its impact in the JSON) and which adds no rows to the page.
  *
  * "Out of date since" is the moment the object recorded the first change the
  * copy does not show: the write's own `updated_at`, read back from the
@@ -14,7 +18,7 @@
  */
 import { Agent, get } from "node:http";
 import type { RunningWorker } from "./harness.ts";
-import { quietComponents } from "./reference.ts";
+import { changeImpact, type SeededIncident } from "./reference.ts";
 import { count, ms, quantile, type Row, verdict } from "./stats.ts";
 
 export interface FreshnessSettings {
@@ -85,11 +89,14 @@ const sleep = (msToWait: number) => new Promise((resolve) => setTimeout(resolve,
 
 export async function freshnessFigures(
   worker: RunningWorker,
+  active: readonly SeededIncident[],
   settings: FreshnessSettings,
   progress: (message: string) => void,
 ): Promise<{ rows: Row[]; notes: string[] }> {
   const page = worker.object("page");
-  const component = quietComponents[0] as string;
+  const base = worker.apiAt("page");
+  const incident = active[0];
+  if (!incident) throw new Error("freshness: the page has no open incident to change");
   /** When the object recorded each change (its `updated_at`, ms), oldest first. */
   const recorded: number[] = [(await page.snapshot()).updatedAt].map(Date.parse);
   const ages: number[] = [];
@@ -118,13 +125,13 @@ export async function freshnessFigures(
   };
 
   const changer = async () => {
-    let degraded = false;
+    let changed = false;
     for (let k = 1; k * settings.changeSeconds < settings.seconds; k++) {
       await sleep(k * settings.changeSeconds * 1000 - (Date.now() - startedAt));
-      degraded = !degraded;
+      changed = !changed;
       // Until the object's own time is known, the moment before the write stands in (never later than it).
       const index = recorded.push(Date.now()) - 1;
-      await page.setComponentStatus(component, degraded ? "degraded_performance" : "operational");
+      await changeImpact(base, incident, changed);
       recorded[index] = Date.parse((await page.snapshot()).updatedAt);
       progress(`freshness: change ${k}, ${count(ages.length)} answers so far`);
     }
@@ -138,7 +145,7 @@ export async function freshnessFigures(
   await Promise.all(readers);
   agent.destroy();
   // Leave the page as it was found.
-  await page.setComponentStatus(component, "operational");
+  await changeImpact(base, incident, false);
 
   const p50 = quantile(ages, 0.5);
   const p99 = quantile(ages, 0.99);
@@ -160,7 +167,7 @@ export async function freshnessFigures(
       { figure: "   (diagnostic) page freshness: worst", value: ms(max) },
     ],
     notes: [
-      `Freshness: ${settings.seconds} s with a status change every ${settings.changeSeconds} s (${recorded.length - 1} changes) ` +
+      `Freshness: ${settings.seconds} s with a change (an open incident's impact, through the API) every ${settings.changeSeconds} s (${recorded.length - 1} changes) ` +
         `and ${settings.readers} readers each pausing 0–${settings.maxPauseSeconds} s at random between GETs of ` +
         `${SURFACES.map((s) => s.path).join(", ")}: ${count(ages.length)} answers, ${count(stale)} not showing the newest change ` +
         `(age > 0), ${errors} errors; cache ${share}. Age = arrival − when the object recorded the first change the copy lacks.`,

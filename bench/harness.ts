@@ -8,7 +8,7 @@ import type { LookoutConfig } from "../worker/core/config/schema.ts";
 import type { MonitorConfig } from "../worker/core/monitors/monitor-config.ts";
 import type { MonitorReport } from "../worker/core/monitors/monitor-report.ts";
 import type { PageSnapshot } from "../worker/core/read-model.ts";
-import type { ComponentStatus, Impact, IncidentStatus } from "../worker/core/statuses.ts";
+import { ADMIN_TOKEN } from "./api-client.ts";
 import { bundle } from "./bundle.ts";
 
 /** The project root: wrangler.toml, static/ and node_modules/ are found from here. */
@@ -16,47 +16,23 @@ export const ROOT = resolve(import.meta.dirname, "..");
 const WORKER = "lookout";
 const DRIVER = "bench-driver";
 
-export interface NewIncident {
-  name: string;
-  status: IncidentStatus;
-  impact: Impact;
-  body: string;
-  components: Record<string, ComponentStatus>;
-}
-
-/** In a batch, the result of the batch's call at this index (e.g. the id a createIncident returned). */
-export interface ResultOf {
-  $result: number;
-}
-
-export interface NewIncidentUpdate {
-  status: IncidentStatus;
-  body: string;
-  components?: Record<string, ComponentStatus>;
-}
-
 /** One RPC call to a StatusPage object: the method's name, then its arguments. */
 export type Call =
   | ["snapshot"]
   | ["reconcile", LookoutConfig]
-  | ["setComponentStatus", string, ComponentStatus]
-  | ["createIncident", NewIncident]
-  | ["addIncidentUpdate", string | ResultOf, NewIncidentUpdate]
   | ["reportMonitor", MonitorReport]
   | ["subscribe", string, string[] | null]
   | ["confirmSubscription", string];
 
 /**
- * The StatusPage object's RPC surface as the benchmark uses it. Declared here
- * rather than taken from the class, whose workerd-only types the Node
- * tsconfig does not load.
+ * The StatusPage object's RPC surface as the benchmark uses it: reads, and
+ * applying a config as a deploy does. Declared here rather than taken from the
+ * class, whose workerd-only types the Node tsconfig does not load. Everything
+ * a communicator writes goes through the API (`RunningWorker.apiAt`).
  */
 export interface StatusPageRpc {
   snapshot(): Promise<PageSnapshot>;
   reconcile(config: LookoutConfig): Promise<unknown>;
-  setComponentStatus(componentId: string, status: ComponentStatus): Promise<boolean>;
-  createIncident(input: NewIncident): Promise<string>;
-  addIncidentUpdate(incidentId: string, input: NewIncidentUpdate): Promise<string>;
 }
 
 /**
@@ -95,7 +71,7 @@ export interface StartOptions {
   preventEviction?: readonly string[];
   /** Sees each line workerd logs; returning true swallows it, otherwise it is printed as usual. */
   onLog?: (level: string, message: string) => boolean;
-  /** Text bindings beside wrangler.toml's vars, such as the ADMIN_TOKEN secret the communicator API checks. */
+  /** Text bindings beside wrangler.toml's vars and the bench's ADMIN_TOKEN (bench/api-client.ts). */
   vars?: Record<string, string>;
 }
 
@@ -104,6 +80,12 @@ export interface RunningWorker {
   url: URL;
   /** The object named `name` (the Worker's `/` always reads the one named "page"). */
   object(name: string): StatusPageRpc;
+  /**
+   * Where the communicator API (`/api/v1/…` below it) reaches the object named
+   * `name`: served by the bench driver (bench/driver-api.ts), since Lookout's own
+   * `url` reaches only "page", and from another isolate than the readers'.
+   */
+  apiAt(name: string): URL;
   /** Several calls to one object in one round trip from Node; they run in order. */
   batch(name: string, calls: readonly Call[]): Promise<unknown[]>;
   /** Raw SQL inside an object, for history no RPC can write: status changes in the past. */
@@ -164,6 +146,8 @@ export async function startWorker(
   for (const [name, value] of Object.entries(config.vars)) {
     env[name] = { type: "text", value: typeof value === "string" ? value : JSON.stringify(value) };
   }
+  // Every bench Worker accepts the bench's bootstrap token, so each can be written to through the API.
+  env.ADMIN_TOKEN = { type: "text", value: ADMIN_TOKEN };
   for (const [name, value] of Object.entries(options.vars ?? {})) env[name] = { type: "text", value };
   // Every object start logs at info; the table is easier to read without those. Warnings still show.
   env.LOG_LEVEL = { type: "text", value: "warn" };
@@ -248,10 +232,8 @@ export async function startWorker(
     object: (name) => ({
       snapshot: () => one(name, ["snapshot"]),
       reconcile: (next) => one(name, ["reconcile", next]),
-      setComponentStatus: (id, status) => one(name, ["setComponentStatus", id, status]),
-      createIncident: (input) => one(name, ["createIncident", input]),
-      addIncidentUpdate: (id, input) => one(name, ["addIncidentUpdate", id, input]),
     }),
+    apiAt: (name) => new URL(`objects/${encodeURIComponent(name)}/`, driverUrl),
     sql: async (name, query, ...params) => {
       const storage = await mf.unsafeGetDurableObjectStorage(WORKER, statusPage.class_name, { name });
       return storage.exec(query, ...params);

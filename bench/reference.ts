@@ -1,6 +1,9 @@
 import { defineConfig } from "../worker/config/define-config.ts";
 import type { ComponentStatus } from "../worker/core/statuses.ts";
-import type { Call, NewIncident, RunningWorker, StatusPageRpc } from "./harness.ts";
+import { affectedComponentName } from "../worker/core/statuspage/affected-name.ts";
+import { api, expectStatus } from "./api-client.ts";
+import type { RunningWorker } from "./harness.ts";
+import { HistoryDocument } from "./history-document.ts";
 
 /**
  * The reference page of docs/budgets.md: 50 components in 8 groups,
@@ -81,16 +84,12 @@ function pastTransitions(now: number): [componentId: string, status: ComponentSt
   return rows;
 }
 
-/** Runs `task` for every item with at most `width` in flight. */
-async function inParallel<T>(items: readonly T[], width: number, task: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) await task(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, lane));
-}
-
-type ActiveIncident = Omit<NewIncident, "body">;
+type ActiveIncident = {
+  name: string;
+  status: "investigating" | "identified" | "monitoring";
+  impact: "minor" | "major" | "critical";
+  components: Record<string, ComponentStatus>;
+};
 
 /** Open incidents of every unresolved status, each marking a component or two as affected. */
 const ACTIVE: ActiveIncident[] = [
@@ -126,87 +125,133 @@ const ACTIVE: ActiveIncident[] = [
   },
 ];
 
-/**
- * Makes the object named `name` the reference page with `resolvedIncidents`
- * resolved incidents in its history. The history goes in through the
- * object's own createIncident RPC; only past status changes, which no RPC can
- * date, are written with SQL.
- */
-export async function seedReferencePage(worker: RunningWorker, name: string, resolvedIncidents: number): Promise<void> {
-  const page: StatusPageRpc = worker.object(name);
-  await page.reconcile(referenceConfig);
-
-  // The object's limit is 100 bound parameters per statement: 3 per row, 30 rows per INSERT.
-  const rows = pastTransitions(Date.now());
-  for (let i = 0; i < rows.length; i += 30) {
-    const chunk = rows.slice(i, i + 30);
-    await worker.sql(
-      name,
-      `INSERT INTO component_status_history (component_id, status, at) VALUES ${chunk.map(() => "(?, ?, ?)").join(", ")}`,
-      ...chunk.flat(),
-    );
-  }
-
-  // Resolved incidents name a component as operational: linked to it, with no status change today,
-  // which keeps today's bars the same whatever the length of the history.
-  // Batches of 250 calls, a few in flight: each call is still one createIncident RPC and one transaction.
-  const history: Call[] = Array.from({ length: resolvedIncidents }, (_, i) => [
-    "createIncident",
-    {
-      name: `Past incident ${i + 1}: increased latency`,
-      status: "resolved",
-      impact: i % 4 === 0 ? "major" : "minor",
-      body: "This incident has been resolved. Latency is back to normal for all customers.",
-      components: { [componentIds[i % componentIds.length] as string]: "operational" },
-    },
-  ]);
-  const batches = Array.from({ length: Math.ceil(history.length / 250) }, (_, i) =>
-    history.slice(i * 250, i * 250 + 250),
-  );
-  await inParallel(batches, 4, (calls) => worker.batch(name, calls));
-  // Spread the history over the past three years, oldest first, as a page that has lived that long would hold
-  // it; created all at once, it would crowd into today. Rowids follow the order of creation.
-  const step = Math.floor((3 * 365 * DAY_MS) / Math.max(1, resolvedIncidents));
-  const age = `((SELECT MAX(rowid) FROM incidents) - rowid + 1) * ?2`;
-  await worker.sql(
-    name,
-    `UPDATE incidents SET started_at = ?1 - ${age}, created_at = ?1 - ${age},
-       updated_at = ?1 - ${age} + 3600000, resolved_at = ?1 - ${age} + 3600000
-     WHERE kind = 'incident' AND status = 'resolved'`,
-    Date.now(),
-    step,
-  );
-  await worker.sql(
-    name,
-    `UPDATE incident_updates SET
-       created_at = (SELECT resolved_at FROM incidents WHERE incidents.id = incident_updates.incident_id),
-       updated_at = (SELECT resolved_at FROM incidents WHERE incidents.id = incident_updates.incident_id),
-       display_at = (SELECT resolved_at FROM incidents WHERE incidents.id = incident_updates.incident_id)
-     WHERE incident_id IN (SELECT id FROM incidents WHERE kind = 'incident' AND status = 'resolved')`,
-  );
-
-  // Active incidents last, through the RPCs a communicator would use: newest on the page, two updates each.
-  for (const incident of ACTIVE) {
-    const id = await page.createIncident({
-      ...incident,
-      body: `We are looking into reports of ${incident.name.toLowerCase()}.`,
-    });
-    await page.addIncidentUpdate(id, {
-      status: incident.status,
-      body: "Engineers have narrowed the cause down and are applying a fix. Next update within 30 minutes.",
-    });
-  }
+/** How an update's `affected_components` names a component of the reference page ("Group - Component"). */
+export function affectedName(componentId: string): string {
+  const component = referenceConfig.components.find((c) => c.id === componentId);
+  const group = referenceConfig.groups.find((g) => g.id === component?.group);
+  return affectedComponentName(component?.name ?? componentId, group?.name ?? null);
 }
 
-/** Components no active incident touches: toggling them and back leaves the page as it was. */
+/** An open incident of the seeded page, and the impact it was declared with. */
+export interface SeededIncident {
+  id: string;
+  impact: ActiveIncident["impact"];
+}
+
+/**
+ * Makes the object named `name` the reference page with `resolvedIncidents`
+ * resolved incidents in its history, written the way a communicator writes:
+ * the config applied as a deploy does, the history (past status changes and
+ * resolved incidents, which the API can only date "now") in one
+ * `POST /api/v1/import` of a document made in Node, then the active incidents
+ * through `POST /api/v1/incidents` and their updates. Returns the active ones.
+ */
+export async function seedReferencePage(
+  worker: RunningWorker,
+  name: string,
+  resolvedIncidents: number,
+): Promise<SeededIncident[]> {
+  await worker.object(name).reconcile(referenceConfig);
+  const base = worker.apiAt(name);
+  const now = Date.now();
+  const history = new HistoryDocument();
+  for (const [id, status, at] of pastTransitions(now)) history.statusChange(id, status, at);
+  // Resolved incidents name a component as operational: linked to it, with no status change,
+  // which keeps the bars the same whatever the length of the history. Spread over the past
+  // three years, oldest first, as a page that has lived that long would hold them, each
+  // resolved an hour after it began, in one update, as an incident declared already resolved is.
+  const step = Math.floor((3 * 365 * DAY_MS) / Math.max(1, resolvedIncidents));
+  for (let i = 0; i < resolvedIncidents; i++) {
+    const component = componentIds[i % componentIds.length] as string;
+    const startedAt = now - (resolvedIncidents - i) * step;
+    history.incident({
+      startedAt,
+      name: `Past incident ${i + 1}: increased latency`,
+      impact: i % 4 === 0 ? "major" : "minor",
+      components: [component],
+      updates: [
+        {
+          status: "resolved",
+          body: "This incident has been resolved. Latency is back to normal for all customers.",
+          at: startedAt + 3_600_000,
+          affected: [
+            { code: component, name: affectedName(component), oldStatus: "operational", newStatus: "operational" },
+          ],
+        },
+      ],
+    });
+  }
+  await history.importInto(base);
+
+  // Active incidents last, through the API as a communicator posts them: newest on the page, two updates each.
+  const active: SeededIncident[] = [];
+  for (const incident of ACTIVE) {
+    const declared = expectStatus(
+      await api(base, "POST", "/incidents", {
+        name: incident.name,
+        status: incident.status,
+        impact: incident.impact,
+        components: incident.components,
+        message: `We are looking into reports of ${incident.name.toLowerCase()}.`,
+      }),
+      201,
+      "declaring an active incident",
+    );
+    const id = (JSON.parse(declared.text) as { id: string }).id;
+    expectStatus(
+      await api(base, "POST", `/incidents/${id}/updates`, {
+        status: incident.status,
+        message: "Engineers have narrowed the cause down and are applying a fix. Next update within 30 minutes.",
+      }),
+      201,
+      "updating an active incident",
+    );
+    active.push({ id, impact: incident.impact });
+  }
+  return active;
+}
+
+/** Components no active incident touches. */
 export const quietComponents = componentIds.filter((id) => !ACTIVE.some((incident) => id in incident.components));
 
 /**
- * Forces the object to rebuild its snapshot on the next read: a real write
- * (a status change and back), as a communicator's update would cause.
+ * A change readers see, through the API: an open incident's impact moved
+ * (`there` = true) to another level, or back to its own. Two calls leave the
+ * page as it was, no row added: the page the figures measure stays the same.
  */
-export async function invalidateSnapshot(page: StatusPageRpc, round: number): Promise<void> {
-  const id = quietComponents[round % quietComponents.length] as string;
-  await page.setComponentStatus(id, "degraded_performance");
-  await page.setComponentStatus(id, "operational");
+export async function changeImpact(base: URL, incident: SeededIncident, there: boolean): Promise<void> {
+  const other = incident.impact === "critical" ? "major" : "critical";
+  expectStatus(
+    await api(
+      base,
+      "PATCH",
+      `/incidents/${incident.id}`,
+      { impact: there ? other : incident.impact },
+      { "if-match": "*" },
+    ),
+    200,
+    "changing an incident's impact",
+  );
+}
+
+/** An incident declared already resolved, through the API: one row in the history, there to be edited. */
+export async function declareResolved(base: URL, name: string): Promise<SeededIncident> {
+  const declared = expectStatus(
+    await api(base, "POST", "/incidents", { name, status: "resolved", impact: "minor", message: "Resolved." }),
+    201,
+    "declaring a resolved incident",
+  );
+  return { id: (JSON.parse(declared.text) as { id: string }).id, impact: "minor" };
+}
+
+/**
+ * Forces the object to rebuild its snapshot on the next read: a real write
+ * and its undoing (an open incident's impact changed and back), as a
+ * communicator's edit would cause.
+ */
+export async function invalidateSnapshot(base: URL, active: readonly SeededIncident[], round: number): Promise<void> {
+  const incident = active[round % active.length];
+  if (!incident) throw new Error("the page has no open incident to edit");
+  await changeImpact(base, incident, true);
+  await changeImpact(base, incident, false);
 }

@@ -5,7 +5,7 @@
  * figures; never fails on them.
  *
  *   1. cached `/` throughput against `/robots.txt`, same Worker, same run, and beside it
- *      the page-freshness figure: age of what readers are served while the status changes (bench/freshness.ts)
+ *      the page-freshness figure: age of what readers are served while the page changes (bench/freshness.ts)
  *   2. uncached render of the reference page, and its gzipped weight
  *   3. snapshot rebuild + render with 10 and with 10,000 resolved incidents
  *   4. 1,000 monitors at 60 s + 10 hanging targets: checks on their slots (bench/monitors.ts)
@@ -28,7 +28,7 @@
  *                              freshness run, api ~2 min, mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min);
  *                              freshness = figure 1 and the freshness figure only
  *   BENCH_FRESHNESS_SECONDS=300   length of the freshness run (the budget's 5 minutes; shorter for a quick run)
- *   BENCH_FRESHNESS_CHANGE_SECONDS=30   a status change this often during it
+ *   BENCH_FRESHNESS_CHANGE_SECONDS=30   a change readers see (through the API) this often during it
  *   BENCH_FRESHNESS_READERS=12   readers polling `/` and v2 JSON, each pausing at random between GETs
  *   BENCH_FRESHNESS_MAX_PAUSE_SECONDS=10   longest pause (uniform from 0)
  *   BENCH_MAIL_SUBSCRIBERS=10000   email subscribers of figures 12 and 13 (smaller for a quick run)
@@ -50,7 +50,7 @@ import { buildWorker, type RunningWorker, type StatusPageRpc, startWorker } from
 import { drive, type LoadResult, type LoadTarget } from "./load.ts";
 import { mailFigures, mailSettings } from "./mail.ts";
 import { monitorFigures, monitorSettings } from "./monitors.ts";
-import { invalidateSnapshot, REFERENCE_PAGE_NAME, seedReferencePage } from "./reference.ts";
+import { invalidateSnapshot, REFERENCE_PAGE_NAME, type SeededIncident, seedReferencePage } from "./reference.ts";
 import { loadRenderer, type RenderStatusPage } from "./render.ts";
 import { count, median, ms, quantile, type Row, table, verdict } from "./stats.ts";
 import { webhookFigures } from "./webhooks.ts";
@@ -205,7 +205,11 @@ interface HistorySample {
  * trip out of workerd; a second, cached snapshot() measures that trip, and the
  * difference is the object's own rebuild.
  */
-async function historyGrowth(worker: RunningWorker, render: RenderStatusPage): Promise<Row[]> {
+async function historyGrowth(
+  worker: RunningWorker,
+  render: RenderStatusPage,
+  active: ReadonlyMap<string, SeededIncident[]>,
+): Promise<Row[]> {
   const objects: [history: number, name: string, stub: StatusPageRpc][] = [
     [HISTORY.small, PAGE_OBJECT, worker.object(PAGE_OBJECT)],
     [HISTORY.large, LARGE_OBJECT, worker.object(LARGE_OBJECT)],
@@ -214,8 +218,8 @@ async function historyGrowth(worker: RunningWorker, render: RenderStatusPage): P
 
   for (let round = 0; round < HISTORY.warmup + HISTORY.rounds; round++) {
     const order = round % 2 === 0 ? objects : [...objects].reverse();
-    for (const [history, , stub] of order) {
-      await invalidateSnapshot(stub, round);
+    for (const [history, name, stub] of order) {
+      await invalidateSnapshot(worker.apiAt(name), active.get(name) ?? [], round);
       const [snapshot, rebuild] = await timed(() => stub.snapshot());
       const [, renderTime] = await timed(() => render(snapshot));
       const [, cached] = await timed(() => stub.snapshot());
@@ -238,7 +242,7 @@ async function historyGrowth(worker: RunningWorker, render: RenderStatusPage): P
     );
   }
   notes.push(
-    `   ${HISTORY.rounds} rounds after ${HISTORY.warmup} warm-up, objects alternating, each after a component's status change and back; ` +
+    `   ${HISTORY.rounds} rounds after ${HISTORY.warmup} warm-up, objects alternating, each after an open incident's impact was changed and back through the API; ` +
       `the snapshot reaches Node as JSON through a bench-only Worker (bench/driver.worker.ts).`,
   );
   const small = summary.get(HISTORY.small);
@@ -276,8 +280,10 @@ async function pageFigures(
       [PAGE_OBJECT, HISTORY.small],
       [LARGE_OBJECT, HISTORY.large],
     ] as const;
+    const active = new Map<string, SeededIncident[]>();
     for (const [name, history] of onlyFirst ? seeds.slice(0, 1) : seeds) {
-      const [, took] = await timed(() => seedReferencePage(running, name, history));
+      const [incidents, took] = await timed(() => seedReferencePage(running, name, history));
+      active.set(name, incidents);
       progress(
         `seeded "${name}": reference page, ${count(history)} resolved incidents (${(took / 1000).toFixed(1)} s)`,
       );
@@ -285,14 +291,14 @@ async function pageFigures(
     const rows = await cachedThroughput(running);
     if (freshness) {
       progress(
-        `freshness: ${freshness.seconds} s (BENCH_FRESHNESS_SECONDS), a status change every ${freshness.changeSeconds} s`,
+        `freshness: ${freshness.seconds} s (BENCH_FRESHNESS_SECONDS), a change every ${freshness.changeSeconds} s`,
       );
-      const fresh = await freshnessFigures(running, freshness, progress);
+      const fresh = await freshnessFigures(running, active.get(PAGE_OBJECT) ?? [], freshness, progress);
       rows.push(...fresh.rows);
       notes.push(...fresh.notes);
     }
     if (onlyFirst) return rows;
-    return [...rows, ...(await referenceRender(running, render)), ...(await historyGrowth(running, render))];
+    return [...rows, ...(await referenceRender(running, render)), ...(await historyGrowth(running, render, active))];
   } finally {
     await running.dispose();
   }

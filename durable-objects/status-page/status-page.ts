@@ -16,14 +16,13 @@ import {
   type PageSnapshot,
   snapshotKey,
 } from "../../worker/core/read-model.ts";
-import type { ComponentStatus } from "../../worker/core/statuses.ts";
 import { emailSenderFrom } from "../../worker/platform/email/from-env.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
 import { isPublicEvent } from "./api/readers-see.ts";
-import { handOverToPerson, resolveQuietIncidents } from "./auto-incidents.ts";
+import { resolveQuietIncidents } from "./auto-incidents.ts";
 import { componentDetail } from "./component-detail.ts";
 import { loadComponentEvents } from "./component-events.ts";
 import { loadEvents } from "./events.ts";
@@ -53,13 +52,6 @@ import {
   subscribe,
   unsubscribe,
 } from "./subscribers.ts";
-import {
-  addIncidentUpdate,
-  createIncident,
-  type NewIncident,
-  type NewIncidentUpdate,
-  setComponentStatus,
-} from "./writes.ts";
 
 /** A snapshot older than this is rebuilt so today's uptime bar keeps counting. */
 const SNAPSHOT_MAX_AGE_MS = 60_000;
@@ -345,28 +337,6 @@ export class StatusPage extends DurableObject<Env> {
     }
     if (result.status < 300 && OPERATIONS[call.operation].method !== "get") await this.#outbox.wake();
     return result;
-  }
-
-  /*
-   * The benchmark's seeding calls (bench/driver.worker.ts seeds 10,000 events
-   * through them; the API would make the seed itself the benchmark). No test
-   * and no route uses them: tests write through [WRITE] below.
-   */
-  setComponentStatus(componentId: string, status: ComponentStatus): boolean {
-    return this.#write((now) => setComponentStatus(this.ctx.storage.sql, componentId, status, now) !== null, Boolean);
-  }
-
-  createIncident(input: NewIncident): string {
-    return this.#write((now) => createIncident(this.ctx.storage.sql, input, now));
-  }
-
-  /** A person's update: the incident is theirs from now on, even if Lookout opened it. */
-  addIncidentUpdate(incidentId: string, input: NewIncidentUpdate): string {
-    return this.#write((now) => {
-      const id = addIncidentUpdate(this.ctx.storage.sql, incidentId, input, now);
-      handOverToPerson(this.ctx.storage.sql, incidentId);
-      return id;
-    });
   }
 
   /**
