@@ -1,4 +1,4 @@
-import { type KnownEvents, knownEvents } from "../../worker/core/known-events.ts";
+import { addToFilter, encodeFilter, filterBits, type KnownEvents } from "../../worker/core/known-events.ts";
 import { hourlyMeans, type LatencyPoint } from "../../worker/core/monitors/latency.ts";
 import type { ComponentView, GroupView, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
@@ -126,23 +126,62 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
   };
 }
 
-const knownByStorage = new WeakMap<SqlStorage, { version: number; known: KnownEvents }>();
+interface KeptFilter {
+  version: number;
+  known: KnownEvents;
+  bytes: Uint8Array;
+  count: number;
+  /** The highest incident rowid the filter has looked at: later rows are added, not the whole table read again. */
+  lastRowid: number;
+}
+
+const knownByStorage = new WeakMap<SqlStorage, KeptFilter>();
 
 /**
- * The filter of public event ids (worker/core/known-events.ts). It reads
- * every public id, so it is built again only when the page version moved:
- * every write that makes an event public or internal moves it.
+ * The filter of public event ids (worker/core/known-events.ts), built once
+ * per object from every public id, then grown at each new page version by
+ * the incidents created since (a range of rowids: the history is not read
+ * again, docs/budgets.md figure 3). An event made public later, or a restore,
+ * calls forgetKnownEvents so the next snapshot builds it afresh; one made
+ * internal stays in it, which only sends its made-up-looking address on to the
+ * object like a false positive.
  */
 function knownPublicEvents(sql: SqlStorage, version: number): KnownEvents {
   const kept = knownByStorage.get(sql);
   if (kept?.version === version) return kept.known;
-  const ids = sql
-    .exec<{ id: string }>(`SELECT id FROM incidents WHERE visibility = 'public'`)
-    .toArray()
-    .map((row) => row.id);
-  const known = knownEvents(ids);
-  knownByStorage.set(sql, { version, known });
+  if (kept) {
+    const rows = sql
+      .exec<{ r: number; id: string; visibility: string }>(
+        `SELECT rowid AS r, id, visibility FROM incidents WHERE rowid > ?`,
+        kept.lastRowid,
+      )
+      .toArray();
+    const added = rows.filter((row) => row.visibility === "public").map((row) => row.id);
+    if (filterBits(kept.count + added.length) === kept.known.bits) {
+      addToFilter(kept.bytes, kept.known.bits, added);
+      const lastRowid = rows.reduce((most, row) => Math.max(most, row.r), kept.lastRowid);
+      const grown = { ...kept, version, count: kept.count + added.length, lastRowid };
+      grown.known = added.length > 0 ? encodeFilter(kept.bytes, kept.known.bits) : kept.known;
+      knownByStorage.set(sql, grown);
+      return grown.known;
+    }
+  }
+  const rows = sql
+    .exec<{ r: number; id: string; visibility: string }>(`SELECT rowid AS r, id, visibility FROM incidents`)
+    .toArray();
+  const ids = rows.filter((row) => row.visibility === "public").map((row) => row.id);
+  const bits = filterBits(ids.length);
+  const bytes = new Uint8Array(bits / 8);
+  addToFilter(bytes, bits, ids);
+  const known = encodeFilter(bytes, bits);
+  const lastRowid = rows.reduce((most, row) => Math.max(most, row.r), 0);
+  knownByStorage.set(sql, { version, known, bytes, count: ids.length, lastRowid });
   return known;
+}
+
+/** The next snapshot builds the filter of public events afresh (an event made public, a restore). */
+export function forgetKnownEvents(sql: SqlStorage): void {
+  knownByStorage.delete(sql);
 }
 
 /** Each component's hourly response times since `from`, as points at the start of their hour. */

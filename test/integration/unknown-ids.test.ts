@@ -97,6 +97,30 @@ describe("made-up ids do not reach the StatusPage object", () => {
     expect(reached.componentDetail + reached.componentEvents).toBe(0);
   });
 
+  it("finds an incident made public after the filter was built, and one declared since", async () => {
+    // A new reader each time, as another isolate would be: this one's copies are at most 4 s old by design.
+    const get = (path: string) =>
+      createApp({ reader: () => countingReader().reader, sharedCache: () => null }).request(
+        `https://status.test${path}`,
+        {},
+        env,
+      );
+    const hidden = await api("POST", "/incidents", {
+      body: { name: "Hidden, then told", message: "m", visibility: "internal" },
+    });
+    expect(hidden.status).toBe(201);
+    expect((await get(`/incidents/${hidden.body.id}`)).status).toBe(404);
+    const shown = await api("PATCH", `/incidents/${hidden.body.id}`, {
+      body: { visibility: "public" },
+      headers: { "if-match": "*" },
+    });
+    expect(shown.status, JSON.stringify(shown.body)).toBe(200);
+    expect((await get(`/incidents/${hidden.body.id}`)).status).toBe(200);
+    const later = await api("POST", "/incidents", { body: { name: "Declared since", message: "m" } });
+    expect(later.status).toBe(201);
+    expect((await get(`/incidents/${later.body.id}`)).status).toBe(200);
+  });
+
   it("keeps made-up addresses from pushing real pages out of the cache", async () => {
     const { reader } = countingReader();
     const app = createApp({ reader: () => reader, sharedCache: () => null });

@@ -21,12 +21,27 @@ const MIN_BITS = 1_024;
 const MAX_BITS = 1_048_576;
 
 export function knownEvents(ids: readonly string[]): KnownEvents {
-  let bits = MIN_BITS;
-  while (bits < ids.length * BITS_PER_ID && bits < MAX_BITS) bits *= 2;
+  const bits = filterBits(ids.length);
   const bytes = new Uint8Array(bits / 8);
+  addToFilter(bytes, bits, ids);
+  return encodeFilter(bytes, bits);
+}
+
+/** The size of filter that holds `count` ids at the designed rate of false positives. */
+export function filterBits(count: number): number {
+  let bits = MIN_BITS;
+  while (bits < count * BITS_PER_ID && bits < MAX_BITS) bits *= 2;
+  return bits;
+}
+
+/** Sets `ids`' bits in a filter of `bits` bits: a filter grows by the ids added since it was built. */
+export function addToFilter(bytes: Uint8Array, bits: number, ids: readonly string[]): void {
   for (const id of ids) {
     for (const bit of positions(id, bits)) bytes[bit >>> 3] = (bytes[bit >>> 3] ?? 0) | (1 << (bit & 7));
   }
+}
+
+export function encodeFilter(bytes: Uint8Array, bits: number): KnownEvents {
   let binary = "";
   for (let i = 0; i < bytes.length; i += 8_192) binary += String.fromCharCode(...bytes.subarray(i, i + 8_192));
   return { bits, filter: btoa(binary) };

@@ -2,6 +2,7 @@ import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import type { ExportDocument } from "../../../worker/core/api/schemas.ts";
 import { markRestored } from "../restored.ts";
 import { readMeta, SCHEMA_VERSION } from "../schema.ts";
+import { forgetKnownEvents } from "../snapshot.ts";
 import { iso } from "../time.ts";
 import { type Handler, LOOKOUT, recordAudit } from "./context.ts";
 import { refuseUnreadable } from "./import-checks.ts";
@@ -135,6 +136,7 @@ export const importHandler: Handler<"backup.import"> = (context) => {
     rows += data.rows.length;
   }
   refuseUnreadable(context, EXPORTED_TABLES);
+  forgetKnownEvents(sql);
   const notSent = dropWhatWasPending(sql);
   // What falls due before this moment is caught up on without telling anyone (restored.ts).
   markRestored(sql, context.now);

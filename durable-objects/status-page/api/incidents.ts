@@ -5,6 +5,7 @@ import type { ComponentStatus } from "../../../worker/core/statuses.ts";
 import { handOverToPerson } from "../auto-incidents.ts";
 import { loadEvents } from "../events.ts";
 import { monitorStatusOf } from "../monitors.ts";
+import { forgetKnownEvents } from "../snapshot.ts";
 import { addIncidentUpdate, type ComponentChanges, createIncident } from "../writes.ts";
 import { type Handler, notFound, recordAudit, requireRevision, withRevision } from "./context.ts";
 import { checkComponents, pageOf } from "./lists.ts";
@@ -98,6 +99,8 @@ export const editIncidentHandler: Handler<"incidents.edit"> = (context) => {
   if (body.name !== undefined) assign("name", body.name);
   if (body.impact !== undefined) assign("impact", body.impact);
   if (body.visibility !== undefined) assign("visibility", body.visibility);
+  // Made public: the edge's filter of public ids is built afresh to include it.
+  if (body.visibility === "public" && before.visibility !== "public") forgetKnownEvents(sql);
   if (body.startedAt !== undefined) assign("started_at", Date.parse(body.startedAt));
   if (body.lead !== undefined) assign("lead", body.lead);
   if (body.communicator !== undefined) assign("communicator", body.communicator);
