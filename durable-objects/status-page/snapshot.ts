@@ -141,7 +141,7 @@ const knownByStorage = new WeakMap<SqlStorage, KeptFilter>();
  * The filter of public event ids (worker/core/known-events.ts), built once
  * per object from every public id, then grown at each new page version by
  * the incidents created since (a range of rowids: the history is not read
- * again, docs/budgets.md figure 3). An event made public later, or a restore,
+ * again: "Flat with history" in docs/budgets.md). An event made public later, or a restore,
  * calls forgetKnownEvents so the next snapshot builds it afresh; one made
  * internal stays in it, which only sends its made-up-looking address on to the
  * object like a false positive.
