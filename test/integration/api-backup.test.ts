@@ -116,9 +116,14 @@ function deliveryTables(): Promise<Record<"subscribers" | "webhooks" | "delivery
 // The restore tests open and close channels themselves; after the file every flag is back at the run's value.
 pinFlagsForFile({});
 
+/** Every row of the page gone, and the object restarted on empty storage. */
+async function wipePage(): Promise<void> {
+  await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
+  await abortAllDurableObjects();
+}
+
 describe("backup and restore", () => {
   it("export → wipe → import gives identical public output and API output", async () => {
-    const page = pageObject();
     const run = crypto.randomUUID().slice(0, 8);
     const receiver = (env as unknown as { WEBHOOK_RECEIVER: string }).WEBHOOK_RECEIVER;
     // Who will be told, and what holds them back, first: the incidents below then leave deliveries waiting.
@@ -229,11 +234,7 @@ describe("backup and restore", () => {
     expect(exported.body).toMatchObject({ format: "lookout.export", version: 1 });
     const auditBefore = (await api("GET", "/audit?limit=200")).body.data;
 
-    // The wipe: every row of the page gone, the object restarted on empty storage.
-    await runInDurableObject(page, async (_: StatusPage, state) => {
-      await state.storage.deleteAll();
-    });
-    await abortAllDurableObjects();
+    await wipePage();
     expect((await api("GET", "/incidents")).body.data).toEqual([]);
 
     const restored = await api("POST", "/import", { body: exported.body });
@@ -284,8 +285,7 @@ describe("backup and restore", () => {
     const malformed = await api("POST", "/import", { body: { format: "something else" } });
     expect(malformed.status).toBe(400);
     // A table no export holds is refused on its own merits: on an empty page, where "not empty" cannot answer first.
-    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
-    await abortAllDurableObjects();
+    await wipePage();
     const junk = await api("POST", "/import", {
       body: { ...exported.body, tables: { ...exported.body.tables, secrets: { columns: ["a"], rows: [] } } },
     });
@@ -295,8 +295,7 @@ describe("backup and restore", () => {
   });
 
   it("restores an export taken before a column was renamed (schema 9's outbox `event` is today's `dedupe_key`)", async () => {
-    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
-    await abortAllDurableObjects();
+    await wipePage();
     await pinFlags({ new_subscriptions: true });
     const address = `renamed-${crypto.randomUUID().slice(0, 8)}@example.com`;
     expect(await pageObject().subscribe(address, null)).toBe("accepted");
@@ -313,8 +312,7 @@ describe("backup and restore", () => {
         outbox: { ...outbox, columns: outbox.columns.map((c) => (c === "dedupe_key" ? "event" : c)) },
       },
     };
-    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
-    await abortAllDurableObjects();
+    await wipePage();
     const restored = await api("POST", "/import", { body: asOfSchema9 });
     expect(restored.status, JSON.stringify(restored.body)).toBe(200);
     const after = await runInDurableObject(pageObject(), (_: StatusPage, state) =>
@@ -332,8 +330,7 @@ describe("backup and restore", () => {
     const inbox = async () => (await fetch(`${mail.http}/messages?to=${encodeURIComponent(address)}`)).json();
 
     // Start from an empty page, then queue a mail and a webhook that cannot leave yet (their flags are off).
-    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
-    await abortAllDurableObjects();
+    await wipePage();
     await pinFlags({
       email_notifications: false,
       webhook_notifications: false,
@@ -349,8 +346,7 @@ describe("backup and restore", () => {
     expect(exported.status).toBe(200);
 
     // Restored elsewhere (here: the same page, wiped), with both channels open.
-    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
-    await abortAllDurableObjects();
+    await wipePage();
     const restored = await api("POST", "/import", { body: exported.body });
     expect(restored.status).toBe(200);
     expect(restored.body.notSent).toBe(2);
@@ -392,8 +388,7 @@ describe("backup and restore", () => {
       runInDurableObject(pageObject(), (_: StatusPage, state) => run(state.storage.sql));
 
     // The page as it was when the backup was taken: nothing could leave (both channels closed).
-    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
-    await abortAllDurableObjects();
+    await wipePage();
     await pinFlags({
       email_notifications: false,
       webhook_notifications: false,
@@ -455,8 +450,7 @@ describe("backup and restore", () => {
     expect(exported.status).toBe(200);
 
     // Restored into an empty page with both channels open; the heartbeat runs.
-    await runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.deleteAll());
-    await abortAllDurableObjects();
+    await wipePage();
     expect((await api("POST", "/import", { body: exported.body })).status).toBe(200);
     await pinFlags({ email_notifications: true, webhook_notifications: true, automatic_incidents: false });
     const progress = await pageObject().tick();
