@@ -1,4 +1,10 @@
-import { addToFilter, encodeFilter, filterBits, type KnownEvents } from "../../worker/core/known-events.ts";
+import {
+  addToFilter,
+  buildFilter,
+  encodeFilter,
+  filterBits,
+  type KnownEvents,
+} from "../../worker/core/known-events.ts";
 import { hourlyMeans, type LatencyPoint } from "../../worker/core/monitors/latency.ts";
 import type { ComponentView, GroupView, PageSnapshot } from "../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../worker/core/statuses.ts";
@@ -170,10 +176,7 @@ function knownPublicEvents(sql: SqlStorage, version: number): KnownEvents {
     .exec<{ r: number; id: string; visibility: string }>(`SELECT rowid AS r, id, visibility FROM incidents`)
     .toArray();
   const ids = rows.filter((row) => row.visibility === "public").map((row) => row.id);
-  const bits = filterBits(ids.length);
-  const bytes = new Uint8Array(bits / 8);
-  addToFilter(bytes, bits, ids);
-  const known = encodeFilter(bytes, bits);
+  const { bytes, known } = buildFilter(ids);
   const lastRowid = rows.reduce((most, row) => Math.max(most, row.r), 0);
   knownByStorage.set(sql, { version, known, bytes, count: ids.length, lastRowid });
   return known;

@@ -21,10 +21,15 @@ const MIN_BITS = 1_024;
 const MAX_BITS = 1_048_576;
 
 export function knownEvents(ids: readonly string[]): KnownEvents {
+  return buildFilter(ids).known;
+}
+
+/** A filter sized for `ids`, with its bytes kept so later ids can be added (addToFilter). */
+export function buildFilter(ids: readonly string[]): { bytes: Uint8Array; known: KnownEvents } {
   const bits = filterBits(ids.length);
   const bytes = new Uint8Array(bits / 8);
   addToFilter(bytes, bits, ids);
-  return encodeFilter(bytes, bits);
+  return { bytes, known: encodeFilter(bytes, bits) };
 }
 
 /** The size of filter that holds `count` ids at the designed rate of false positives. */
