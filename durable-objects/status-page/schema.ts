@@ -155,6 +155,38 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
   // 10: the outbox's unique key is a dedupe key (`update:<id>`, `confirm:<time>`…), not an
   // event: "event" names an incident or maintenance everywhere else.
   [`ALTER TABLE outbox RENAME COLUMN event TO dedupe_key`],
+  // 11: on-call alerting. One alert is open per key (a monitor, the canary…) at a time;
+  // `steps` and `reminders` count what its escalation has queued, `next_escalation_at` is
+  // when it queues more (null once acknowledged, resolved or handed over). Notices are
+  // outbox rows of channel 'alert' whose recipient is a config channel id and whose ref
+  // is the alert. A channel's own state: when it may next be sent to (grouping window,
+  // rate limits, 429s) and its health. The thread ties a PagerDuty/Opsgenie trigger to
+  // its resolve. Holds gain a third kind: one alert channel.
+  [
+    `CREATE TABLE alerts (
+       id TEXT PRIMARY KEY, key TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL,
+       title TEXT NOT NULL, details TEXT NOT NULL, policy TEXT,
+       status TEXT NOT NULL CHECK (status IN ('open', 'acknowledged', 'resolved')),
+       opened_at INTEGER NOT NULL, acknowledged_at INTEGER, acknowledged_by TEXT, resolved_at INTEGER,
+       steps INTEGER NOT NULL DEFAULT 0, reminders INTEGER NOT NULL DEFAULT 0,
+       handed_over_at INTEGER, next_escalation_at INTEGER)`,
+    `CREATE UNIQUE INDEX alerts_open_by_key ON alerts (key) WHERE status != 'resolved'`,
+    `CREATE INDEX alerts_by_escalation ON alerts (next_escalation_at) WHERE next_escalation_at IS NOT NULL`,
+    `CREATE INDEX alerts_by_time ON alerts (opened_at)`,
+    `CREATE TABLE alert_channels (
+       id TEXT PRIMARY KEY, next_send_at INTEGER NOT NULL DEFAULT 0,
+       last_success_at INTEGER, last_failure_at INTEGER, last_failure TEXT,
+       failures_in_a_row INTEGER NOT NULL DEFAULT 0)`,
+    `CREATE TABLE alert_threads (
+       alert_id TEXT NOT NULL, channel_id TEXT NOT NULL, thread TEXT NOT NULL, PRIMARY KEY (alert_id, channel_id))`,
+    `CREATE INDEX alert_threads_by_thread ON alert_threads (channel_id, thread)`,
+    `CREATE TABLE delivery_holds_new (
+       kind TEXT NOT NULL CHECK (kind IN ('domain', 'webhook', 'channel')), target TEXT NOT NULL,
+       created_at INTEGER NOT NULL, created_by TEXT NOT NULL, PRIMARY KEY (kind, target))`,
+    `INSERT INTO delivery_holds_new SELECT kind, target, created_at, created_by FROM delivery_holds`,
+    `DROP TABLE delivery_holds`,
+    `ALTER TABLE delivery_holds_new RENAME TO delivery_holds`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

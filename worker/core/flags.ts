@@ -28,6 +28,12 @@ export const FLAGS = {
     defaults: { local: true, staging: true, production: true },
     expires: "2027-06-30",
   },
+  alerting: {
+    description:
+      "Alerts leave the outbox for the on-call channels. Off: alerts are still opened, escalated and listed, and every notice waits in the outbox until it is turned on again.",
+    defaults: { local: true, staging: true, production: true },
+    expires: "2027-06-30",
+  },
   new_subscriptions: {
     description:
       "People can subscribe. Off: the form and the endpoint say subscriptions are paused; nothing is stored.",

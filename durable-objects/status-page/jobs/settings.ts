@@ -51,3 +51,12 @@ export const WEBHOOKS: DeliveryJobSettings & { slots: number; perEndpoint: numbe
   windowMs: 20_000,
   retry: { maxAttempts: WEBHOOK_MAX_ATTEMPTS, delayMs: (attempt, random) => webhookRetryDelayMs(attempt, random) },
 };
+
+export const ALERTS: DeliveryJobSettings & { perMessage: number } = {
+  /** Notices grouped into one message at most (a bigger group says "and N more"). */
+  perMessage: 500,
+  leaseMs: 2 * 60_000,
+  windowMs: 20_000,
+  /** An alert that cannot be delivered is worth retrying for hours, not days: by then it is news of the past. */
+  retry: { maxAttempts: 12, delayMs: (attempt, random) => webhookRetryDelayMs(attempt, random) },
+};

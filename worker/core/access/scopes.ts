@@ -12,6 +12,7 @@ export const SCOPES = [
   "monitors",
   "tokens",
   "audit",
+  "alerts",
   "backup",
 ] as const;
 export type Scope = (typeof SCOPES)[number];
@@ -25,6 +26,7 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
   monitors: "List monitors, their state per region and heartbeat check-in URLs (which are secrets).",
   tokens: "Create, list and revoke API tokens.",
   audit: "Read the audit log.",
+  alerts: "List and acknowledge alerts; list, test and hold on-call channels.",
   backup:
     "Export the page's whole state and import it into an empty page. An export holds every area's data, so it also needs every other scope.",
 };

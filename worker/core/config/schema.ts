@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { channelSchema } from "../alerting/channels.ts";
+import { policySchema, routeSchema } from "../alerting/policies.ts";
 import { id, monitorSchema } from "../monitors/monitor-config.ts";
 
 /**
@@ -35,12 +37,20 @@ const componentSchema = z.strictObject({
   startDate: z.iso.date().optional(),
 });
 
+/** On-call alerting (README "Alerting"): channels, escalation policies, and routes from alerts to policies. */
+const alertingSchema = z.strictObject({
+  channels: z.array(channelSchema).default([]),
+  policies: z.array(policySchema).default([]),
+  routes: z.array(routeSchema).default([]),
+});
+
 export const configSchema = z
   .strictObject({
     page: pageSchema,
     groups: z.array(groupSchema).default([]),
     components: z.array(componentSchema).min(1, "declare at least one component"),
     monitors: z.array(monitorSchema).default([]),
+    alerting: alertingSchema.default({ channels: [], policies: [], routes: [] }),
   })
   .superRefine((config, ctx) => {
     const groupIds = new Set<string>();
@@ -133,12 +143,90 @@ export const configSchema = z
         }
       });
     });
+    checkAlerting(config, componentIds, monitorIds, ctx);
     config.groups.forEach((group, i) => {
       if (!config.components.some((c) => c.group === group.id)) {
         ctx.addIssue({ code: "custom", path: ["groups", i], message: `group "${group.id}" has no components` });
       }
     });
   });
+
+/** Every id an alerting section names exists, once. */
+function checkAlerting(
+  config: { alerting: z.output<typeof alertingSchema> },
+  componentIds: ReadonlySet<string>,
+  monitorIds: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  const { channels, policies, routes } = config.alerting;
+  const unique = (ids: string[], path: string, what: string) => {
+    const seen = new Set<string>();
+    ids.forEach((value, i) => {
+      if (seen.has(value))
+        ctx.addIssue({ code: "custom", path: ["alerting", path, i, "id"], message: `duplicate ${what} id "${value}"` });
+      seen.add(value);
+    });
+    return seen;
+  };
+  const channelIds = unique(
+    channels.map((c) => c.id),
+    "channels",
+    "channel",
+  );
+  const policyIds = unique(
+    policies.map((p) => p.id),
+    "policies",
+    "policy",
+  );
+  policies.forEach((policy, i) => {
+    policy.steps.forEach((step, j) => {
+      step.channels.forEach((channel, k) => {
+        if (!channelIds.has(channel)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["alerting", "policies", i, "steps", j, "channels", k],
+            message: `unknown channel "${channel}" (declared: ${[...channelIds].join(", ") || "none"})`,
+          });
+        }
+      });
+      const previous = policy.steps[j - 1];
+      if (previous && step.afterMinutes < previous.afterMinutes) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["alerting", "policies", i, "steps", j, "afterMinutes"],
+          message: "steps must come in order: at least the previous step's afterMinutes",
+        });
+      }
+    });
+  });
+  routes.forEach((route, i) => {
+    if (!policyIds.has(route.policy)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alerting", "routes", i, "policy"],
+        message: `unknown policy "${route.policy}" (declared: ${[...policyIds].join(", ") || "none"})`,
+      });
+    }
+    route.monitors?.forEach((monitor, j) => {
+      if (!monitorIds.has(monitor)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["alerting", "routes", i, "monitors", j],
+          message: `unknown monitor "${monitor}"`,
+        });
+      }
+    });
+    route.components?.forEach((component, j) => {
+      if (!componentIds.has(component)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["alerting", "routes", i, "components", j],
+          message: `unknown component "${component}"`,
+        });
+      }
+    });
+  });
+}
 
 export type LookoutConfigInput = z.input<typeof configSchema>;
 export type LookoutConfig = z.output<typeof configSchema>;
