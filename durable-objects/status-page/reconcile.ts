@@ -1,6 +1,7 @@
 import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import { fingerprint, pageIdFor } from "../../worker/core/page-id.ts";
 import type { PageInfo } from "../../worker/core/read-model.ts";
+import { applyAlertingConfig } from "./alerts/alerting-config.ts";
 import { reconcileMonitors } from "./monitors.ts";
 import { readMeta, writeMeta } from "./schema.ts";
 
@@ -40,6 +41,7 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
     homepage: config.page.homepage ?? null,
   };
   writeMeta(sql, "page", JSON.stringify(page));
+  applyAlertingConfig(sql, config.alerting);
 
   const groups = existingRows(sql, "groups");
   config.groups.forEach((group, index) => {

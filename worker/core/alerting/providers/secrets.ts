@@ -1,0 +1,28 @@
+/** How renderers read the secrets a channel names (never from the config itself). */
+
+/** Reads a Worker secret or variable by name; undefined (or empty) when it is not set. */
+export type ReadSecret = (name: string) => string | undefined;
+
+/** The secrets a channel names that are not set: the message cannot be sent, and the channel's health says why. */
+export interface MissingSecrets {
+  missing: string[];
+}
+
+/** A secret's value, or the names of those missing. */
+export function secrets<const N extends string>(
+  secret: ReadSecret,
+  names: Record<N, string>,
+): Record<N, string> | MissingSecrets {
+  const values = {} as Record<N, string>;
+  const missing: string[] = [];
+  for (const [key, name] of Object.entries(names) as [N, string][]) {
+    const value = secret(name);
+    if (value) values[key] = value;
+    else missing.push(name);
+  }
+  return missing.length > 0 ? { missing } : values;
+}
+
+export function isMissing(value: object): value is MissingSecrets {
+  return "missing" in value;
+}
