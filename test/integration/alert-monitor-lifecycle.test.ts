@@ -1,12 +1,13 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
-import { defineConfig } from "../../worker/config/define-config.ts";
 import {
   alarmAt,
   alerts,
   brief,
   changeTo,
+  alertingConfig as config,
+  freshPage,
   MIN,
   markMonitorsStarted,
   moveBack,
@@ -23,46 +24,6 @@ import { scratchObject } from "../helpers/workers/worker.ts";
  * speaks for (nothing is probed); notices are only queued here (sending them
  * is the alert delivery job's).
  */
-const config = defineConfig({
-  page: { name: "Alerts", url: "https://status.alerts.test" },
-  components: [
-    { id: "api", name: "REST API" },
-    { id: "web", name: "Website" },
-  ],
-  monitors: [
-    { id: "api", kind: "heartbeat", components: ["api"], intervalSeconds: 60 },
-    { id: "web", kind: "heartbeat", components: ["web"], intervalSeconds: 60, downStatus: "partial_outage" },
-  ],
-  alerting: {
-    channels: [
-      { id: "slack", kind: "slack", urlSecret: "SLACK_ONCALL_URL" },
-      { id: "mail", kind: "email", to: "oncall@acme.example" },
-      { id: "pd", kind: "pagerduty", routingKeySecret: "PD_ROUTING_KEY" },
-      { id: "ntfy", kind: "ntfy", urlSecret: "NTFY_URL" },
-    ],
-    policies: [
-      {
-        id: "page-me",
-        steps: [
-          { afterMinutes: 0, channels: ["slack"] },
-          { afterMinutes: 5, channels: ["mail"] },
-          { afterMinutes: 15, channels: ["pd", "slack"] },
-          { afterMinutes: 30, channels: ["ntfy"] },
-        ],
-      },
-      { id: "chat", steps: [{ afterMinutes: 0, channels: ["ntfy"] }], repeatEveryMinutes: 10 },
-    ],
-    routes: [{ policy: "chat", severities: ["warning", "error"] }, { policy: "page-me" }],
-  },
-});
-
-async function freshPage(name: string) {
-  const page = scratchObject(name);
-  await page.reconcile(config);
-  await markMonitorsStarted(page);
-  return page;
-}
-
 it("opens one alert when a monitor goes down, and queues step 0 in the write that changes its component", async () => {
   const page = await freshPage("alert-open");
   const down = changeTo("api", "down");

@@ -1,7 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
+import { defineConfig } from "../../../worker/config/define-config.ts";
 import type { MonitorReport } from "../../../worker/core/monitors/monitor-report.ts";
 import { monitorReport } from "./monitor-report.ts";
+import { scratchObject } from "./worker.ts";
 
 /**
  * What tests of alerting read and do inside a StatusPage object: its alerts,
@@ -106,4 +108,50 @@ export function changeTo(monitorId: string, state: "down" | "degraded" | "up", r
   const { summary, from } = transitions[state];
   const firstFailure = state === "up" ? null : { at: now - 20_000, summary };
   return { ...monitorReport(monitorId, now, state, { from, to: state, at: now, summary, firstFailure }), region };
+}
+
+/**
+ * A page with two monitors (heartbeat: nothing is probed; the test speaks for them), four channels and two
+ * policies: critical alerts page through Slack, mail, PagerDuty (a handover) and ntfy; warnings and errors go to a
+ * chat channel, reminded every 10 minutes.
+ */
+export const alertingConfig = defineConfig({
+  page: { name: "Alerts", url: "https://status.alerts.test" },
+  components: [
+    { id: "api", name: "REST API" },
+    { id: "web", name: "Website" },
+  ],
+  monitors: [
+    { id: "api", kind: "heartbeat", components: ["api"], intervalSeconds: 60 },
+    { id: "web", kind: "heartbeat", components: ["web"], intervalSeconds: 60, downStatus: "partial_outage" },
+  ],
+  alerting: {
+    channels: [
+      { id: "slack", kind: "slack", urlSecret: "SLACK_ONCALL_URL" },
+      { id: "mail", kind: "email", to: "oncall@acme.example" },
+      { id: "pd", kind: "pagerduty", routingKeySecret: "PD_ROUTING_KEY" },
+      { id: "ntfy", kind: "ntfy", urlSecret: "NTFY_URL" },
+    ],
+    policies: [
+      {
+        id: "page-me",
+        steps: [
+          { afterMinutes: 0, channels: ["slack"] },
+          { afterMinutes: 5, channels: ["mail"] },
+          { afterMinutes: 15, channels: ["pd", "slack"] },
+          { afterMinutes: 30, channels: ["ntfy"] },
+        ],
+      },
+      { id: "chat", steps: [{ afterMinutes: 0, channels: ["ntfy"] }], repeatEveryMinutes: 10 },
+    ],
+    routes: [{ policy: "chat", severities: ["warning", "error"] }, { policy: "page-me" }],
+  },
+});
+
+/** A scratch page with that config applied and its monitors counted as started. */
+export async function freshPage(name: string, config = alertingConfig) {
+  const page = scratchObject(name);
+  await page.reconcile(config);
+  await markMonitorsStarted(page);
+  return page;
 }

@@ -1,0 +1,130 @@
+import { runInDurableObject } from "cloudflare:test";
+import { expect, it } from "vitest";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import {
+  alarmAt,
+  alerts,
+  brief,
+  changeTo,
+  freshPage,
+  MIN,
+  moveBack,
+  notices,
+  runAlarm,
+} from "../helpers/workers/alerts.ts";
+
+/**
+ * Escalation through the alarm path (jobs/alert-escalation.ts), with a
+ * controlled clock: an alert is moved back in time as if it had opened that
+ * long ago, and the object's alarm runs. The policies are
+ * test/helpers/workers/alerts.ts alertingConfig's: critical alerts go to Slack
+ * at once, mail after 5 min, PagerDuty and Slack after 15 (a handover), ntfy
+ * after 30; warnings to ntfy, reminded every 10 min.
+ */
+
+/** An acknowledgement as the API records it (helper D's endpoint): status, who and when, and no more escalation. */
+function acknowledge(page: ReturnType<typeof freshPage> extends Promise<infer P> ? P : never, id: string) {
+  return runInDurableObject(page, (_: StatusPage, state) => {
+    state.storage.sql.exec(
+      `UPDATE alerts SET status = 'acknowledged', acknowledged_at = ?, acknowledged_by = 'alice', next_escalation_at = NULL
+       WHERE id = ?`,
+      Date.now(),
+      id,
+    );
+  });
+}
+
+it("queues each step when it falls due, and sets the alarm for the next one", async () => {
+  const page = await freshPage("escalation-steps");
+  await page.reportMonitor(changeTo("api", "down"));
+  const [opened] = await alerts(page);
+  const id = opened?.id ?? "";
+
+  // Four minutes in: nothing is due yet, however often the alarm runs.
+  await moveBack(page, id, 4);
+  await runAlarm(page);
+  expect(brief(await notices(page, id))).toEqual(["slack trigger step:0"]);
+
+  await moveBack(page, id, 1);
+  await runAlarm(page);
+  expect(brief(await notices(page, id))).toEqual(["slack trigger step:0", "mail trigger step:1"]);
+  const [after] = await alerts(page);
+  expect(after).toMatchObject({ steps: 2, status: "open" });
+  expect(after?.next_escalation_at).toBe((after?.opened_at ?? 0) + 15 * MIN);
+  // The alarm comes back for step 2 at its time (not at the next heartbeat).
+  const alarm = await alarmAt(page);
+  expect(alarm).not.toBeNull();
+  expect(alarm).toBeLessThanOrEqual((after?.opened_at ?? 0) + 15 * MIN);
+});
+
+it("stops escalating once acknowledged, and still tells the alerted channels when it recovers", async () => {
+  const page = await freshPage("escalation-ack");
+  await page.reportMonitor(changeTo("api", "down"));
+  const [opened] = await alerts(page);
+  const id = opened?.id ?? "";
+  await moveBack(page, id, 6);
+  await runAlarm(page);
+  await acknowledge(page, id);
+
+  await moveBack(page, id, 60);
+  await runAlarm(page);
+  expect(brief(await notices(page, id))).toEqual(["slack trigger step:0", "mail trigger step:1"]);
+  // Reported down again (another transition): still acknowledged, nobody paged again.
+  await page.reportMonitor(changeTo("api", "down"));
+  expect((await alerts(page))[0]).toMatchObject({ status: "acknowledged", next_escalation_at: null });
+  expect(await notices(page, id)).toHaveLength(2);
+
+  await page.reportMonitor(changeTo("api", "up"));
+  expect(
+    brief(await notices(page, id))
+      .slice(2)
+      .sort(),
+  ).toEqual(["mail resolve resolve", "slack resolve resolve"]);
+});
+
+it("goes no further than the step that hands over to PagerDuty", async () => {
+  const page = await freshPage("escalation-handover");
+  await page.reportMonitor(changeTo("api", "down"));
+  const [opened] = await alerts(page);
+  const id = opened?.id ?? "";
+  await moveBack(page, id, 16);
+  await runAlarm(page);
+  const [handed] = await alerts(page);
+  expect(handed?.handed_over_at).not.toBeNull();
+  expect(handed?.next_escalation_at).toBeNull();
+
+  // Past the ntfy step's 30 minutes: PagerDuty pages and acknowledges from here; Lookout adds nothing.
+  await moveBack(page, id, 60);
+  await runAlarm(page);
+  expect(brief(await notices(page, id))).toEqual([
+    "slack trigger step:0",
+    "mail trigger step:1",
+    "pd trigger step:2",
+    "slack trigger step:2",
+  ]);
+});
+
+it("reminds every channel alerted while unacknowledged, once per reminder, only the latest after a long gap", async () => {
+  const page = await freshPage("escalation-reminders");
+  await page.reportMonitor(changeTo("web", "degraded"));
+  const [opened] = await alerts(page);
+  const id = opened?.id ?? "";
+  expect(opened).toMatchObject({ policy: "chat", severity: "warning" });
+  expect(opened?.next_escalation_at).toBe((opened?.opened_at ?? 0) + 10 * MIN);
+
+  await moveBack(page, id, 10);
+  await runAlarm(page);
+  await runAlarm(page);
+  expect(brief(await notices(page, id))).toEqual(["ntfy trigger step:0", "ntfy reminder reminder:0"]);
+
+  // The object was away for half an hour: the reminders at 20 and 30 min are passed over, the one at 40 goes.
+  await moveBack(page, id, 35);
+  await runAlarm(page);
+  expect(brief(await notices(page, id))).toEqual([
+    "ntfy trigger step:0",
+    "ntfy reminder reminder:0",
+    "ntfy reminder reminder:3",
+  ]);
+  const [after] = await alerts(page);
+  expect(after?.next_escalation_at).toBe((after?.opened_at ?? 0) + 50 * MIN);
+});
