@@ -58,6 +58,20 @@ it("opens one alert when a monitor goes down, and queues step 0 in the write tha
   expect(await alarmAt(page)).toBeLessThanOrEqual((alert?.opened_at ?? 0) + 5 * MIN);
 });
 
+it("names the automatic incident the outage opened, and whether readers can open it", async () => {
+  const page = await freshPage("alert-incident", config, { automatic_incidents: true });
+  const { incidentId } = await page.reportMonitor(changeTo("api", "down"));
+  expect(incidentId).not.toBeNull();
+  const visibility = await runInDurableObject(page, (_: StatusPage, state) =>
+    state.storage.sql.exec<{ visibility: string }>(`SELECT visibility FROM incidents WHERE id = ?`, incidentId).one(),
+  );
+  const [alert] = await alerts(page);
+  expect(JSON.parse(alert?.details ?? "{}")).toMatchObject({
+    incidentId,
+    incidentPublic: visibility.visibility === "public",
+  });
+});
+
 it("routes by severity: a partial outage (error) and a degraded monitor (warning) go to the chat policy", async () => {
   const page = await freshPage("alert-severity");
   await page.reportMonitor(changeTo("web", "down"));

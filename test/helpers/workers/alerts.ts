@@ -1,6 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
+import { writeOverride } from "../../../durable-objects/status-page/flag-overrides.ts";
 import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
 import { defineConfig } from "../../../worker/config/define-config.ts";
+import type { LookoutConfig } from "../../../worker/core/config/schema.ts";
+import type { FlagName } from "../../../worker/core/flags.ts";
 import type { MonitorReport } from "../../../worker/core/monitors/monitor-report.ts";
 import { monitorReport } from "./monitor-report.ts";
 import { scratchObject } from "./worker.ts";
@@ -148,10 +151,23 @@ export const alertingConfig = defineConfig({
   },
 });
 
-/** A scratch page with that config applied and its monitors counted as started. */
-export async function freshPage(name: string, config = alertingConfig) {
+/**
+ * A scratch page with that config applied, its monitors counted as started,
+ * and these flags set on it (a scratch page has its own overrides; automatic
+ * incidents off unless asked, so every flag run sees the same alerts).
+ */
+export async function freshPage(
+  name: string,
+  config: LookoutConfig = alertingConfig,
+  flags: Partial<Record<FlagName, boolean>> = {},
+) {
   const page = scratchObject(name);
   await page.reconcile(config);
   await markMonitorsStarted(page);
+  await runInDurableObject(page, (_: StatusPage, state) => {
+    for (const [flag, value] of Object.entries({ automatic_incidents: false, ...flags })) {
+      writeOverride(state.storage.sql, flag as FlagName, value, "test", Date.now());
+    }
+  });
   return page;
 }
