@@ -18,9 +18,8 @@ import {
 } from "../../worker/core/read-model.ts";
 import { emailSenderFrom } from "../../worker/platform/email/from-env.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
-import { CONFIG_KEY, configFailed } from "./alerts/config-failed.ts";
+import { configApplied, configFailed } from "./alerts/config-failed.ts";
 import { watchDeliveries } from "./alerts/delivery-failing.ts";
-import { resolveAlert } from "./alerts/lifecycle.ts";
 import { alertOnReport } from "./alerts/monitor-alerts.ts";
 import { watchSilentMonitors } from "./alerts/watchdog.ts";
 import { auditLookout } from "./api/context.ts";
@@ -159,7 +158,7 @@ export class StatusPage extends DurableObject<Env> {
         (now) => {
           const outcome = reconcileWithConfig(this.ctx.storage.sql, next, now);
           if (outcome.changed) this.#audit(now, "config.apply", null, outcome);
-          resolveAlert(this.ctx.storage.sql, CONFIG_KEY, now);
+          configApplied(this.ctx.storage.sql, now);
           return outcome;
         },
         (r) => r.changed,

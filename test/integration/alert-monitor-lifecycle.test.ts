@@ -9,7 +9,6 @@ import {
   alertingConfig as config,
   freshPage,
   MIN,
-  markMonitorsStarted,
   moveBack,
   notices,
   runAlarm,
@@ -145,4 +144,12 @@ it("loses nothing and queues nothing twice across a restart between the outage a
     state.storage.sql.exec(`SELECT COUNT(*) AS n FROM outbox WHERE ref = ?`, id).one(),
   );
   expect(rows.n).toBe(4);
+});
+
+it("resolves the alert of a monitor the config no longer has", async () => {
+  const page = await freshPage("alert-removed");
+  await page.reportMonitor(changeTo("web", "down"));
+  await page.reconcile({ ...config, monitors: config.monitors.filter((m) => m.id !== "web") });
+  expect((await alerts(page)).map((a) => `${a.key} ${a.status}`)).toEqual(["monitor:web resolved"]);
+  expect(brief(await notices(page)).sort()).toEqual(["ntfy resolve resolve", "ntfy trigger step:0"]);
 });

@@ -1,4 +1,4 @@
-import { openAlert } from "./lifecycle.ts";
+import { openAlert, resolveAlert } from "./lifecycle.ts";
 
 export const CONFIG_KEY = "config";
 
@@ -29,4 +29,20 @@ export function configFailed(sql: SqlStorage, error: unknown, now: number): void
     },
     now,
   );
+}
+
+/**
+ * A config was applied: a config_failed alert is over, and so are the alerts
+ * of monitors it no longer has (nothing would ever resolve them: their reports
+ * are dropped). Call in the apply's transaction.
+ */
+export function configApplied(sql: SqlStorage, now: number): void {
+  resolveAlert(sql, CONFIG_KEY, now);
+  const gone = sql
+    .exec<{ key: string }>(
+      `SELECT key FROM alerts WHERE status != 'resolved' AND (key LIKE 'monitor:%' OR key LIKE 'silent:%')
+         AND substr(key, instr(key, ':') + 1) IN (SELECT id FROM monitors WHERE removed_at IS NOT NULL)`,
+    )
+    .toArray();
+  for (const { key } of gone) resolveAlert(sql, key, now);
 }
