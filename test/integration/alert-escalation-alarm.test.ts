@@ -3,6 +3,7 @@ import { expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import {
   alarmAt,
+  alertingConfig,
   alerts,
   brief,
   changeTo,
@@ -128,3 +129,41 @@ it("reminds every channel alerted while unacknowledged, once per reminder, only 
   const [after] = await alerts(page);
   expect(after?.next_escalation_at).toBe((after?.opened_at ?? 0) + 50 * MIN);
 });
+
+it("comes back by itself when a step is due: the step is queued within 5 s of its time", async () => {
+  // A step 6 s after the alert opens; no test runs the alarm: the object's own alarm must come for it.
+  const quick = {
+    ...alertingConfig,
+    alerting: {
+      ...alertingConfig.alerting,
+      policies: [
+        {
+          id: "quick",
+          steps: [
+            { afterMinutes: 0, channels: ["slack"] },
+            { afterMinutes: 0.1, channels: ["mail"] },
+          ],
+        },
+      ],
+      routes: [{ policy: "quick" }],
+    },
+  } as typeof alertingConfig;
+  const page = await freshPage("escalation-on-time", quick);
+  await page.reportMonitor(changeTo("api", "down"));
+  const [opened] = await alerts(page);
+  const dueAt = (opened?.opened_at ?? 0) + 6_000;
+  const queuedAt = () =>
+    runInDurableObject(page, (_: StatusPage, state) =>
+      state.storage.sql
+        .exec<{ at: number }>(`SELECT created_at AS at FROM outbox WHERE dedupe_key = ?`, `${opened?.id}:step:1`)
+        .toArray(),
+    );
+  for (let i = 0; i < 300 && (await queuedAt()).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  const [row] = await queuedAt();
+  expect(row, "step 1 was queued by the object's own alarm").toBeDefined();
+  // Recorded times, not the test's clock: when the row was written against when the policy says.
+  const error = (row?.at ?? 0) - dueAt;
+  console.log(`escalation step timing error: ${error} ms`);
+  expect(error).toBeGreaterThanOrEqual(0);
+  expect(error).toBeLessThanOrEqual(5_000);
+}, 40_000);

@@ -153,3 +153,25 @@ it("resolves the alert of a monitor the config no longer has", async () => {
   expect((await alerts(page)).map((a) => `${a.key} ${a.status}`)).toEqual(["monitor:web resolved"]);
   expect(brief(await notices(page)).sort()).toEqual(["ntfy resolve resolve", "ntfy trigger step:0"]);
 });
+
+it("alerts when a quorum of regions sees the monitor down, not when one region does, and names those regions", async () => {
+  const regional = {
+    ...config,
+    monitors: [
+      ...config.monitors,
+      { ...config.monitors[0], id: "edge", regions: ["weur", "enam", "apac"] as const, quorum: undefined },
+    ],
+  } as typeof config;
+  const page = await freshPage("alert-quorum", regional);
+  for (const region of ["weur", "enam", "apac"]) await page.reportMonitor(changeTo("edge", "up", region));
+  await page.reportMonitor(changeTo("edge", "down", "weur"));
+  expect(await alerts(page)).toEqual([]);
+  await page.reportMonitor(changeTo("edge", "down", "apac"));
+  const [alert, ...more] = await alerts(page);
+  expect(more).toEqual([]);
+  expect(alert).toMatchObject({ key: "monitor:edge", kind: "monitor_down" });
+  expect(JSON.parse(alert?.details ?? "{}").regions.sort()).toEqual(["apac", "weur"]);
+  // One region recovering leaves one down: below the quorum of 2, the monitor is up and the alert resolves.
+  await page.reportMonitor(changeTo("edge", "up", "apac"));
+  expect((await alerts(page))[0]?.status).toBe("resolved");
+});
