@@ -24,14 +24,21 @@ function sql<T>(page: Page, body: (sql: SqlStorage) => T): Promise<T> {
 it("raises a monitor_silent alert for a Monitor object silent past its restart, resolved when it reports", async () => {
   const page = await freshPage("trouble-watchdog", deployed);
   // The api monitor's object last reported two hours ago and was restarted since: the kick did not bring it back.
-  await sql(page, (db) =>
+  // The auth monitor's went quiet as long ago, but the heartbeat has not restarted it yet (Lookout was away): no alert.
+  await sql(page, (db) => {
+    const now = Date.now();
     db.exec(
       `UPDATE monitor_instances SET last_report_at = ?, kicked_at = ? WHERE monitor_id = 'api'`,
-      Date.now() - 2 * HOUR,
-      Date.now() - 3 * 60_000,
-    ),
-  );
-  await page.tick();
+      now - 2 * HOUR,
+      now - 3 * 60_000,
+    );
+    db.exec(
+      `UPDATE monitor_instances SET last_report_at = ?, kicked_at = ? WHERE monitor_id = 'auth'`,
+      now - 2 * HOUR,
+      now - 3 * HOUR,
+    );
+  });
+  // (The tick's own kicks, run later by the alarm, restart both: only this tick's look is asserted on.)
   await page.tick();
   const silent = (await alerts(page)).filter((a) => a.kind === "monitor_silent");
   expect(silent.map((a) => `${a.key} ${a.status} ${a.title}`)).toEqual([
@@ -40,9 +47,10 @@ it("raises a monitor_silent alert for a Monitor object silent past its restart, 
   expect(JSON.parse(silent[0]?.details ?? "{}").components).toEqual([{ id: "api", name: "REST API" }]);
 
   await page.reportMonitor(monitorReport("api", Date.now(), "up"));
-  expect((await alerts(page)).filter((a) => a.kind === "monitor_silent").map((a) => a.status)).toEqual(["resolved"]);
+  const api = async () => (await alerts(page)).filter((a) => a.key === "silent:api").map((a) => a.status);
+  expect(await api()).toEqual(["resolved"]);
   await page.tick();
-  expect((await alerts(page)).filter((a) => a.kind === "monitor_silent")).toHaveLength(1);
+  expect(await api()).toEqual(["resolved"]);
 });
 
 /** An outbox row as a delivery job leaves it after `attempts` tries. */

@@ -5,21 +5,22 @@ import { openAlert, openAlertKeys, resolveAlert } from "./lifecycle.ts";
 export const silentKey = (monitorId: string) => `silent:${monitorId}`;
 
 /**
- * The heartbeat's watchdog: a started Monitor object that has not reported for
- * longer than the heartbeat waits before kicking it (monitors.ts pendingKicks)
- * plus a kick's grace — so the kick did not bring it back — raises a
- * monitor_silent alert for its monitor; one that reports again, or is removed,
- * resolves it (a report resolves it at once: alerts/monitor-alerts.ts). Call
- * inside a transaction.
+ * The heartbeat's watchdog: a Monitor object that reported before, then went
+ * quiet for longer than makes the heartbeat restart it (monitors.ts
+ * pendingKicks) plus a kick's grace, and has been restarted since without a
+ * word, raises a monitor_silent alert for its monitor. An object quiet because
+ * Lookout itself was away is restarted first and alerts only if that did not
+ * bring it back; one that never reported is left to its kicks (a slow first
+ * check is no silence). Its next report resolves it at once
+ * (alerts/monitor-alerts.ts); so does its removal. Call inside a transaction.
  */
 export function watchSilentMonitors(sql: SqlStorage, now: number): void {
   const rows = sql
     .exec<{ id: string; config: string; region: string; heard: number }>(
-      `SELECT m.id, m.config, i.region, COALESCE(i.last_report_at, i.kicked_at) AS heard
+      `SELECT m.id, m.config, i.region, i.last_report_at AS heard
        FROM monitor_instances i JOIN monitors m ON m.id = i.monitor_id
-       WHERE i.removed_at IS NULL AND m.removed_at IS NULL AND i.started_fingerprint IS NOT NULL
-         AND COALESCE(i.last_report_at, i.kicked_at, ?) < ? - MAX(3 * m.interval_seconds * 1000, ?) - ?`,
-      now,
+       WHERE i.removed_at IS NULL AND m.removed_at IS NULL AND i.kicked_at > i.last_report_at
+         AND i.last_report_at < ? - MAX(3 * m.interval_seconds * 1000, ?) - ?`,
       now,
       3 * REPORT_EVERY_MS,
       KICK_GRACE_MS,
