@@ -47,12 +47,17 @@ it("raises one connectivity alert, not one per monitor, while the canary fails; 
   await page.reportMonitor(changeTo("canary", "up"));
   await page.reportMonitor(changeTo("canary", "down"));
   for (const id of ids) await page.reportMonitor(changeTo(id, "down"));
+  // The canary's sign of life while still failing changes nothing.
+  await page.reportMonitor({ ...changeTo("canary", "down"), transition: null });
 
   const during = await alerts(page);
   expect(during.map((a) => `${a.key} ${a.kind} ${a.status} ${a.title}`)).toEqual([
     "connectivity lookout_connectivity open Lookout suspects its own connectivity",
   ]);
   const connectivity = during[0]?.id ?? "";
+  expect(JSON.parse(during[0]?.details ?? "{}").summary).toContain(
+    "HTTP 503 from https://api.acme.example/healthCheck",
+  );
   expect(brief(await notices(page))).toEqual(["slack trigger step:0"]);
 
   // Two of them recover meanwhile; the canary comes back; the other eighteen are still down.

@@ -140,6 +140,10 @@ export function resolveAlert(sql: SqlStorage, key: string, now: number): string 
   return open.id;
 }
 
+export function isOpen(sql: SqlStorage, key: string): boolean {
+  return openByKey(sql, key) !== null;
+}
+
 /** The keys of open alerts of a kind, e.g. to resolve those whose trouble is over. */
 export function openAlertKeys(sql: SqlStorage, kind: AlertKind): string[] {
   return sql

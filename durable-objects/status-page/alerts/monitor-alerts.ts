@@ -3,7 +3,7 @@ import type { MonitorReport } from "../../../worker/core/monitors/monitor-report
 import { combineRegions } from "../../../worker/core/monitors/quorum.ts";
 import type { MonitorState } from "../../../worker/core/monitors/state-machine.ts";
 import { suspectSelf } from "../monitors.ts";
-import { openAlert, resolveAlert } from "./lifecycle.ts";
+import { isOpen, openAlert, resolveAlert } from "./lifecycle.ts";
 import { silentKey } from "./watchdog.ts";
 
 /** The key of a monitor's outage alert: down and degraded are one alert, which gets worse or better. */
@@ -24,7 +24,8 @@ export function alertOnReport(sql: SqlStorage, report: MonitorReport, incidentId
   const monitor = sql.exec<{ role: string }>(`SELECT role FROM monitors WHERE id = ?`, report.monitorId).toArray()[0];
   if (monitor?.role === "canary") {
     if (suspectSelf(sql)) {
-      openAlert(sql, connectivityAlert(report), now);
+      // A sign of life of the same failure (no transition) leaves the alert's words as the failure put them.
+      if (report.transition || !isOpen(sql, CONNECTIVITY_KEY)) openAlert(sql, connectivityAlert(report), now);
     } else if (resolveAlert(sql, CONNECTIVITY_KEY, now)) {
       for (const { id } of sql.exec<{ id: string }>(`SELECT id FROM monitors WHERE removed_at IS NULL`).toArray()) {
         followMonitorAlert(sql, id, now);

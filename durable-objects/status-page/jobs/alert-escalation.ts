@@ -1,9 +1,11 @@
+import { log } from "../../../worker/platform/log.ts";
 import { advanceEscalation, ESCALATION_COLUMNS, type EscalationRow, nextEscalationAt } from "../alerts/escalate.ts";
 import { bringAlarmForward } from "../outbox/outbox.ts";
 import type { Job } from "./run-jobs.ts";
 
 /** Alerts looked at per run; more due come back at once. */
 const BATCH = 200;
+const RETRY_MS = 60_000;
 
 /**
  * Queues the escalation steps and reminders that fell due for open,
@@ -26,7 +28,15 @@ export function alertEscalationJob(storage: DurableObjectStorage): Job {
           BATCH,
         )
         .toArray();
-      for (const alert of due) storage.transactionSync(() => advanceEscalation(sql, alert, now));
+      for (const alert of due) {
+        try {
+          storage.transactionSync(() => advanceEscalation(sql, alert, now));
+        } catch (error) {
+          // One alert that cannot advance must not hold the alarm in a loop: it is looked at again in a minute.
+          log.error("alert.escalation_failed", { alertId: alert.id, error });
+          sql.exec(`UPDATE alerts SET next_escalation_at = ? WHERE id = ?`, now + RETRY_MS, alert.id);
+        }
+      }
     },
     nextRunAt: () => nextEscalationAt(sql),
   };
