@@ -1,6 +1,8 @@
 import type { AlertChannelConfig } from "../channels.ts";
 import type { AlertMessage, ChannelRequest } from "../message.ts";
+import { pagerdutyRequest } from "./pagerduty.ts";
 import type { MissingSecrets, ReadSecret } from "./secrets.ts";
+import { slackRequest } from "./slack.ts";
 import { webhookRequest } from "./webhook.ts";
 
 /**
@@ -16,8 +18,11 @@ export async function renderRequest(
   switch (channel.kind) {
     case "webhook":
       return webhookRequest(channel, secret, message, now);
+    case "slack":
+      return slackRequest(channel, secret, message);
+    case "pagerduty":
+      return pagerdutyRequest(channel, secret, message);
     default:
-      // The other providers are being written (issue 12): until then a channel of their kind cannot send.
       return { missing: [`a ${channel.kind} renderer`] };
   }
 }
