@@ -18,7 +18,7 @@ export const FAKE_SECRETS = {
     "?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=S3cr3tT3amsS1gnatur3abcdefghijklmnopqrstu",
   telegramToken: "7123456789:AAH_s3cr3tT0k3nF0rTh3B0tAbCdEfGhIjK",
   ntfyTopic: "lookout-oncall-s3cr3t7f3a",
-  ntfyToken: "tk_s3cr3tntfyacc3sst0k3nabcdefg",
+  ntfyToken: "tk_s3cr3tntfyacc3sst0k3nabcdefgh",
   pagerdutyKey: "R0UT1NGk3ys3cr3t0123456789abcdef",
   opsgenieKey: "0f8e7d6c-5b4a-4392-8170-5ec7e75ec7e7",
 };

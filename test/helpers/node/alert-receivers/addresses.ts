@@ -44,6 +44,6 @@ export type ReceivedAlertRequest = {
 
 declare module "vitest" {
   export interface ProvidedContext {
-    [ALERT_RECEIVERS_KEY]: Partial<AlertReceiverAddresses>;
+    [ALERT_RECEIVERS_KEY]: AlertReceiverAddresses;
   }
 }

@@ -9,8 +9,14 @@
  *
  * Addresses: every request's first path segment is a scope of the caller's
  * choosing, then the provider's own path:
- *   slack      <url>/<scope>/services/T…/B…/<token>
- *   pagerduty  apiBase <url>/<scope>   (→ /v2/enqueue)
+ *   slack      webhook URL  <url>/<scope>/services/T…/B…/<token>
+ *   discord    webhook URL  <url>/<scope>/api/webhooks/<id>/<token>
+ *   teams      webhook URL  <url>/<scope>/workflows/<id>/triggers/manual/paths/invoke?api-version=…&sig=…
+ *   telegram   apiBase      <url>/<scope>        (→ /bot<token>/sendMessage)
+ *   ntfy       topic URL    <url>/<scope>/<topic>
+ *   pagerduty  apiBase      <url>/<scope>        (→ /v2/enqueue)
+ *   opsgenie   apiBase      <url>/<scope>        (→ /v2/alerts, /v2/alerts/<alias>/close)
+ * test/helpers/alert-channels.ts builds a channel of each kind this way.
  */
 import { ALERT_PROVIDERS, type AlertProvider, type AlertReceiverAddresses } from "./addresses.ts";
 import { CONTRACTS } from "./contracts.ts";
@@ -30,8 +36,8 @@ export function startAlertReceiver(
 }
 
 export interface RunningAlertReceivers {
-  receivers: Partial<Record<AlertProvider, RunningAlertReceiver>>;
-  addresses: Partial<AlertReceiverAddresses>;
+  receivers: Record<AlertProvider, RunningAlertReceiver>;
+  addresses: AlertReceiverAddresses;
   close(): Promise<void>;
 }
 
@@ -39,12 +45,10 @@ export interface RunningAlertReceivers {
 export async function startAlertReceivers(
   options: Partial<Record<AlertProvider, ReceiverOptions>> = {},
 ): Promise<RunningAlertReceivers> {
-  const providers = ALERT_PROVIDERS.filter((p) => CONTRACTS[p]);
-  const running = await Promise.all(providers.map((p) => startAlertReceiver(p, options[p])));
-  const receivers = Object.fromEntries(running.map((r) => [r.provider, r]));
+  const running = await Promise.all(ALERT_PROVIDERS.map((p) => startAlertReceiver(p, options[p])));
   return {
-    receivers,
-    addresses: Object.fromEntries(running.map((r) => [r.provider, r.url])),
+    receivers: Object.fromEntries(running.map((r) => [r.provider, r])) as Record<AlertProvider, RunningAlertReceiver>,
+    addresses: Object.fromEntries(running.map((r) => [r.provider, r.url])) as AlertReceiverAddresses,
     close: async () => {
       await Promise.all(running.map((r) => r.close()));
     },
