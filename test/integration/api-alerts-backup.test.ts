@@ -8,7 +8,9 @@ import { pageObject } from "../helpers/workers/worker.ts";
 type Rows = Record<string, SqlStorageValue>[];
 
 /** Every alerting row the page holds, in a stable order. */
-async function alertingTables(): Promise<Record<string, Rows>> {
+async function alertingTables(): Promise<
+  Record<"alerts" | "alert_channels" | "alert_threads" | "delivery_holds" | "outbox", Rows>
+> {
   return {
     alerts: await rowsOf("alerts", "id"),
     alert_channels: await rowsOf("alert_channels", "id"),

@@ -22,4 +22,5 @@ export const securityHeaders = () =>
     crossOriginResourcePolicy: "cross-origin",
     crossOriginOpenerPolicy: "same-origin",
     permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    overwrite: false,
   });

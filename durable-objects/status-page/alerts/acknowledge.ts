@@ -66,3 +66,29 @@ export function acknowledgeAlert(sql: SqlStorage, id: string, by: Actor, now: nu
   );
   return { outcome: "acknowledged", alert: after, first: true };
 }
+
+/** What the acknowledgement page shows of an alert: enough to know which one, nothing more. */
+export interface AlertLinkView {
+  id: string;
+  title: string;
+  severity: string;
+  status: AlertRow["status"];
+  openedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+}
+
+export function linkView(row: AlertRow): AlertLinkView {
+  const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return {
+    id: row.id,
+    title: row.title,
+    severity: row.severity,
+    status: row.status,
+    openedAt: new Date(row.opened_at).toISOString(),
+    acknowledgedAt: at(row.acknowledged_at),
+    acknowledgedBy: row.acknowledged_by,
+    resolvedAt: at(row.resolved_at),
+  };
+}
