@@ -34,7 +34,7 @@ describe("the acknowledgement link", () => {
       const response = await fetchWorker(path);
       expect(response.status).toBe(200);
       expect(response.headers.get("cache-control")).toBe("no-store");
-      expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(response.headers.get("referrer-policy")).toBe("same-origin");
       const html = await response.text();
       expect(html).toContain("Acknowledge this alert?");
       expect(html).toContain("Checkout API is down");
@@ -52,7 +52,7 @@ describe("the acknowledgement link", () => {
     const pressed = await fetchWorker(path, { method: "POST", headers: SAME_SITE, body: "" });
     expect(pressed.status).toBe(200);
     expect(pressed.headers.get("cache-control")).toBe("no-store");
-    expect(pressed.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(pressed.headers.get("referrer-policy")).toBe("same-origin");
     const html = await pressed.text();
     expect(html).toContain("Acknowledged by acknowledgement link");
     expect(html).not.toContain("<button");

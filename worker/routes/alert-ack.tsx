@@ -15,8 +15,8 @@ const MAC = /^[A-Za-z0-9_-]{32}$/;
  * An alert's acknowledgement link (worker/core/alerting/ack-link.ts): GET
  * shows the alert and one button, and never acknowledges — chat and mail
  * tools open every link they see; the button POSTs and acknowledges. The link
- * is a capability, like a subscriber's: never cached, never sent on as a
- * referrer, its mac kept out of the logs (redact-capabilities.ts), and a link
+ * is a capability, like a subscriber's: never cached, never sent to another
+ * site as a referrer, its mac kept out of the logs (redact-capabilities.ts), and a link
  * that is not right is simply not found — a 404 says nothing about whether
  * the alert exists.
  */
@@ -55,8 +55,13 @@ export function alertAck(site: Site) {
   return app;
 }
 
-/** No cache anywhere, and no referrer: the link in the address bar is the capability itself. */
-const PRIVATE = { "cache-control": "no-store", "referrer-policy": "no-referrer", "x-robots-tag": "noindex" };
+/**
+ * No cache anywhere, and no referrer to any other site: the link in the
+ * address bar is the capability itself. `same-origin` rather than
+ * `no-referrer`: under no-referrer a browser sends the button's POST with
+ * `Origin: null`, which the cross-site check must refuse.
+ */
+const PRIVATE = { "cache-control": "no-store", "referrer-policy": "same-origin", "x-robots-tag": "noindex" };
 
 async function html(c: Context<AppEnv>, node: { toString(): string | Promise<string> }, status = 200) {
   return c.html(await renderDocument(node), status as 200, PRIVATE);
