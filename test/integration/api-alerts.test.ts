@@ -1,9 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { ackPath } from "../../worker/core/alerting/ack-link.ts";
 import { LINK_SECRET_FOR_TESTS } from "../helpers/test-secrets.ts";
 import { applyChannels, DETAILS, insertAlert, queueNotice, rowsOf } from "../helpers/workers/alert-rows.ts";
 import { api } from "../helpers/workers/api.ts";
-import { pageObject } from "../helpers/workers/worker.ts";
+import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
 /** A token holding every scope but `alerts`, and one holding only `alerts`. */
 async function tokens() {
@@ -253,5 +254,50 @@ describe("alerts in the API", () => {
 
     expect((await api("PUT", "/holds/channels/no-such-channel")).status).toBe(404);
     expect((await api("DELETE", "/holds/channels/held-slack?pending=later")).status).toBe(400);
+  });
+
+  it("moves no public figure: readers see nothing of an acknowledgement, a test notice or a channel hold", async () => {
+    await applyChannels([{ id: "quiet-slack", kind: "slack", urlSecret: "QUIET_SLACK_URL" }]);
+    const byApi = await insertAlert();
+    const byLink = await insertAlert();
+    const version = async () => (await (await fetchWorker("/healthCheck")).json<{ version: number }>()).version;
+    const before = await version();
+    expect((await api("POST", `/alerts/${byApi}/ack`)).status).toBe(200);
+    expect((await api("POST", "/alert-channels/quiet-slack/test")).status).toBe(202);
+    expect((await api("PUT", "/holds/channels/quiet-slack")).status).toBe(200);
+    expect((await api("DELETE", "/holds/channels/quiet-slack")).status).toBe(200);
+    const pressed = await fetchWorker(await ackPath(LINK_SECRET_FOR_TESTS, byLink), {
+      method: "POST",
+      headers: { origin: "https://status.test", "sec-fetch-site": "same-origin" },
+    });
+    expect(pressed.status).toBe(200);
+    expect((await api("GET", `/alerts/${byLink}`)).body.status).toBe("acknowledged");
+    expect(await version()).toBe(before);
+  });
+
+  it("is in the OpenAPI document: each operation, its scope, the 202 of a test notice, a channel id's pattern", async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the document is read field by field.
+    const document = (await (await fetchWorker("/api/v1/openapi.json")).json()) as any;
+    const operations: [string, string, string][] = [
+      ["/alerts", "get", "alerts.list"],
+      ["/alerts/{id}", "get", "alerts.get"],
+      ["/alerts/{id}/ack", "post", "alerts.ack"],
+      ["/alert-channels", "get", "alertChannels.list"],
+      ["/alert-channels/{channel}/test", "post", "alertChannels.test"],
+      ["/holds/channels/{channel}", "put", "holds.holdChannel"],
+      ["/holds/channels/{channel}", "delete", "holds.liftChannel"],
+    ];
+    for (const [path, method, id] of operations) {
+      const operation = document.paths[path]?.[method];
+      expect(operation?.operationId, `${method} ${path}`).toBe(id);
+      expect(operation.security).toEqual([{ bearer: ["alerts"] }]);
+    }
+    const test = document.paths["/alert-channels/{channel}/test"].post;
+    expect(Object.keys(test.responses)).toContain("202");
+    const pattern = new RegExp(test.parameters[0].schema.pattern);
+    expect(["ops-slack", "pd1"].every((id) => pattern.test(id))).toBe(true);
+    expect(["Ops", "-lead", "a/b"].some((id) => pattern.test(id))).toBe(false);
+    const status = document.paths["/alerts"].get.parameters.find((p: { name: string }) => p.name === "status");
+    expect(status.schema.enum).toEqual(["active", "open", "acknowledged", "resolved", "all"]);
   });
 });
