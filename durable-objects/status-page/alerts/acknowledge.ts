@@ -1,5 +1,4 @@
-import type { Actor } from "../api/context.ts";
-import { recordAudit } from "../api/context.ts";
+import { type Actor, recordAudit } from "../api/context.ts";
 
 /** An alert as stored (schema.ts, migration 11). */
 export interface AlertRow {
