@@ -11,7 +11,7 @@ import {
   type AlertProvider,
   type AlertReceiverAddresses,
 } from "../helpers/node/alert-receivers/addresses.ts";
-import { failNext, receivedBy } from "../helpers/node/alert-receivers/client.ts";
+import { failNext, limitRate, receivedBy } from "../helpers/node/alert-receivers/client.ts";
 
 /**
  * Each channel kind sends real requests through sendAlert to a local
@@ -123,5 +123,21 @@ describe.each(PROVIDERS)("%s channel", (provider) => {
     expectNoSecret(attempt);
     const [received] = await receivedBy(base, scope);
     expect(received?.violations.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a receiver's rate limit", () => {
+  it("answers the provider's 429 beyond it, which Lookout takes as temporary with the wait", async () => {
+    const scope = `${run}-limited`;
+    const { channel, secrets } = channelFor("slack", addresses, scope);
+    // One message per minute: the window outlasts the test, so the count does not depend on timing.
+    await limitRate(addresses.slack, scope, { count: 1, perMs: 60_000 });
+    const attempts = [];
+    for (let i = 0; i < 3; i++) attempts.push(await sendAlert(await render(channel, secrets, message(1)), TIMEOUT_MS));
+    expect(attempts.map((a) => a.outcome)).toEqual(["sent", "temporary", "temporary"]);
+    expect(attempts[1]).toMatchObject({ retryAfterMs: 60_000 });
+    const received = await receivedBy(addresses.slack, scope);
+    expect(received.map((r) => r.throttled)).toEqual([false, true, true]);
+    expect(received.flatMap((r) => r.violations)).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ describe("judging a provider's answer", () => {
     const said = JSON.stringify({ message: "You are being rate limited.", retry_after: 1.234, global: false });
     expect(judge(429, said)).toMatchObject({ retryAfterMs: 1234 });
     expect(judge(429, said, { "retry-after": "2" })).toMatchObject({ retryAfterMs: 2000 });
+    expect(judge(429, said, { "retry-after": "1" })).toMatchObject({ retryAfterMs: 1234 });
   });
 
   it("reads Telegram's parameters.retry_after and quotes its description", () => {

@@ -60,6 +60,17 @@ describe.each(PROVIDERS)("%s renderer", (provider) => {
     expect(contract?.check(incoming(await render(3, "resolve")))).toEqual([]);
   });
 
+  it("leaves out a link that is not an http(s) URL rather than have the whole message refused", async () => {
+    const msg = message(2, "trigger", {
+      links: { componentPage: "not a url", incident: "javascript:alert(1)", acknowledge: "" },
+    });
+    msg.page = { name: "Acme Status", url: "" };
+    const request = await renderRequest(channel, (name) => secrets[name], msg, Date.now());
+    if ("missing" in request) throw new Error("missing");
+    expect(contract?.check(incoming(request))).toEqual([]);
+    expect(request.body).not.toContain("javascript:");
+  });
+
   it("names the missing secrets and renders nothing without them", async () => {
     const result = await renderRequest(channel, () => undefined, message(1), 0);
     expect(result).toEqual({ missing: Object.keys(secrets) });

@@ -1,6 +1,15 @@
 import { escapeXml as escapeHtml } from "../feeds/xml.ts";
 import type { AlertMessage, AlertNotice } from "./message.ts";
-import { clip, headline, moreLine, noticeFacts, noticeLinks, oneLine, shownOrder } from "./providers/words.ts";
+import {
+  clip,
+  headline,
+  moreLine,
+  noticeFacts,
+  noticeLinks,
+  oneLine,
+  pageLink,
+  shownOrder,
+} from "./providers/words.ts";
 import { lookOf, messageLook, noticeLabel } from "./severity.ts";
 
 /**
@@ -23,7 +32,8 @@ export function alertMail(message: AlertMessage): AlertMail {
   const shown = notices.slice(0, MAIL_NOTICES);
   const more = notices.length - shown.length;
   const title = headline(message);
-  const footer = `${oneLine(message.page.name)} · ${message.page.url}`;
+  const page = pageLink(message);
+  const footer = [page.name, page.href].filter(Boolean).join(" · ");
   const text = [
     title,
     ...shown.map(textBlock),
@@ -35,7 +45,7 @@ export function alertMail(message: AlertMessage): AlertMail {
     `<h1 style="font-size:20px;border-left:6px solid ${messageLook(notices).colour};padding-left:8px">${escapeHtml(title)}</h1>` +
     shown.map(htmlBlock).join("") +
     (more > 0 ? `<p><strong>${escapeHtml(moreLine(more))}</strong></p>` : "") +
-    `<hr><p style="color:#555;font-size:13px">Sent by Lookout for <a href="${escapeHtml(message.page.url)}">${escapeHtml(oneLine(message.page.name))}</a>.</p>` +
+    `<hr><p style="color:#555;font-size:13px">Sent by Lookout for ${page.href ? `<a href="${escapeHtml(page.href)}">${escapeHtml(page.name)}</a>` : escapeHtml(page.name)}.</p>` +
     `</body></html>`;
   return { subject: clip(oneLine(`[Lookout] ${title}`), 200), text, html };
 }

@@ -23,6 +23,9 @@ export type ReceiverFailure =
   | { mode: "400"; times?: number }
   | { mode: "hang"; times?: number };
 
+/** At most `count` accepted requests per `perMs` in one scope. */
+export type RateLimit = { count: number; perMs: number };
+
 /** One request as a receiver saw it. */
 export type ReceivedAlertRequest = {
   /** The first path segment: tests put their own name there so they never read each other's requests. */

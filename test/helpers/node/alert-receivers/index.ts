@@ -22,7 +22,7 @@ import { ALERT_PROVIDERS, type AlertProvider, type AlertReceiverAddresses } from
 import { CONTRACTS } from "./contracts.ts";
 import { type ReceiverOptions, type RunningAlertReceiver, startReceiver } from "./server.ts";
 
-export type { AlertReceiverAddresses, ReceivedAlertRequest, ReceiverFailure } from "./addresses.ts";
+export type { AlertReceiverAddresses, RateLimit, ReceivedAlertRequest, ReceiverFailure } from "./addresses.ts";
 export type { RunningAlertReceiver } from "./server.ts";
 
 /** One provider's receiver. */
@@ -41,7 +41,7 @@ export interface RunningAlertReceivers {
   close(): Promise<void>;
 }
 
-/** Every provider's receiver; `options` per provider (e.g. { slack: { perSecond: 1 } }). */
+/** Every provider's receiver; `options` per provider (e.g. { slack: { limit: { count: 1, perMs: 1000 } } }). */
 export async function startAlertReceivers(
   options: Partial<Record<AlertProvider, ReceiverOptions>> = {},
 ): Promise<RunningAlertReceivers> {

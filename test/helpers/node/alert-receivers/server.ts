@@ -7,16 +7,21 @@
  *   <any method> /<scope>/<provider path>   the provider's API; <scope> keeps one test's requests apart
  *   GET  /_control/requests?scope=s         JSON ReceivedAlertRequest[], oldest first
  *   POST /_control/fail?scope=s             body: ReceiverFailure, for the scope's next request(s)
- *   POST /_control/reset?scope=s            forgets the scope's requests and failures
+ *   POST /_control/limit?scope=s            body: RateLimit: the scope answers the provider's 429 beyond it
+ *   POST /_control/reset?scope=s            forgets the scope's requests, failures and limit
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import type { AlertProvider, ReceivedAlertRequest, ReceiverFailure } from "./addresses.ts";
+import type { AlertProvider, RateLimit, ReceivedAlertRequest, ReceiverFailure } from "./addresses.ts";
 import type { Answer, IncomingAlert, ProviderContract } from "./contract.ts";
 
 export interface ReceiverOptions {
-  /** Answer the provider's 429 to requests beyond this many per second per scope (Slack: 1), counted as throttled. */
-  perSecond?: number;
+  /**
+   * Answer the provider's 429 (retry after the window) to requests beyond
+   * this rate in a scope, as the provider would (Slack: about 1 per 1,000 ms
+   * per webhook); such answers are marked `throttled`.
+   */
+  limit?: RateLimit;
 }
 
 export interface RunningAlertReceiver {
@@ -26,6 +31,8 @@ export interface RunningAlertReceiver {
   /** Every contract violation seen (scope and path with what broke). */
   violations(scope?: string): { scope: string; path: string; violations: string[] }[];
   failNext(failure: ReceiverFailure, scope?: string): void;
+  /** A rate limit for one scope (null: back to the receiver's own). */
+  limit(limit: RateLimit | null, scope: string): void;
   reset(scope?: string): void;
   close(): Promise<void>;
 }
@@ -40,6 +47,7 @@ export async function startReceiver(
   const received: ReceivedAlertRequest[] = [];
   const failures: { scope: string | undefined; failure: ReceiverFailure; left: number }[] = [];
   const sockets = new Set<Socket>();
+  const limits = new Map<string, RateLimit | null>();
   const inScope = (scope?: string) => (r: { scope: string }) => scope === undefined || r.scope === scope;
 
   const api = {
@@ -51,7 +59,10 @@ export async function startReceiver(
         .map((r) => ({ scope: r.scope, path: r.path, violations: r.violations })),
     failNext: (failure: ReceiverFailure, scope?: string) =>
       failures.push({ scope, failure, left: Math.max(1, failure.times ?? 1) }),
+    limit: (limit: RateLimit | null, scope: string) => limits.set(scope, limit),
     reset: (scope?: string) => {
+      if (scope === undefined) limits.clear();
+      else limits.delete(scope);
       for (let i = received.length - 1; i >= 0; i--)
         if (inScope(scope)(received[i] as ReceivedAlertRequest)) received.splice(i, 1);
       for (let i = failures.length - 1; i >= 0; i--)
@@ -92,18 +103,25 @@ export async function startReceiver(
     else if (record.violations.length > 0) answer = contract.invalid(record.violations);
     else if (overLimit(record)) {
       record.throttled = true;
-      answer = contract.tooMany(1);
+      answer = contract.tooMany(Math.ceil((limitOf(record.scope)?.perMs ?? 1000) / 1000));
     } else answer = contract.ok(incoming);
     record.status = answer.status;
     response.writeHead(answer.status, answer.headers).end(answer.body ?? "");
   });
 
+  function limitOf(scope: string): RateLimit | undefined {
+    return limits.has(scope) ? (limits.get(scope) ?? undefined) : options.limit;
+  }
+
+  /** Over the limit when `count` requests of the scope were already accepted within the window. */
   function overLimit(record: ReceivedAlertRequest): boolean {
-    if (!options.perSecond) return false;
-    const recent = received.filter(
-      (r) => r !== record && r.scope === record.scope && !r.throttled && r.status !== 0 && record.at - r.at < 1000,
+    const limit = limitOf(record.scope);
+    if (!limit) return false;
+    const accepted = received.filter(
+      (r) =>
+        r !== record && r.scope === record.scope && r.status >= 200 && r.status < 300 && record.at - r.at < limit.perMs,
     );
-    return recent.length >= options.perSecond;
+    return accepted.length >= limit.count;
   }
 
   function takeFailure(scope: string): ReceiverFailure | undefined {
@@ -122,6 +140,10 @@ export async function startReceiver(
     if (route === "violations") return json(api.violations(scope));
     if (route === "fail") {
       api.failNext(JSON.parse(body) as ReceiverFailure, scope);
+      return json({ ok: true });
+    }
+    if (route === "limit" && scope !== undefined) {
+      api.limit(JSON.parse(body) as RateLimit | null, scope);
       return json({ ok: true });
     }
     if (route === "reset") {

@@ -3,7 +3,18 @@ import type { discordChannel } from "../channels.ts";
 import type { AlertMessage, AlertNotice, ChannelRequest } from "../message.ts";
 import { lookOf, messageLook, noticeLabel } from "../severity.ts";
 import { isMissing, type MissingSecrets, type ReadSecret, secrets } from "./secrets.ts";
-import { clip, headline, largestFitting, moreLine, noticeFacts, noticeLinks, oneLine, shownOrder } from "./words.ts";
+import {
+  clip,
+  headline,
+  httpUrl,
+  largestFitting,
+  moreLine,
+  noticeFacts,
+  noticeLinks,
+  oneLine,
+  pageLink,
+  shownOrder,
+} from "./words.ts";
 
 /**
  * Discord webhook (docs/reference/alerting-providers.md): `content` ≤ 2,000
@@ -72,7 +83,7 @@ function embedEach(message: AlertMessage, notices: AlertNotice[]): Embed[] {
       title,
       description: links ? `${words}\n${links}` : words,
       color: colourOf(lookOf(notice).colour),
-      ...(notice.links.componentPage ? { url: notice.links.componentPage } : {}),
+      ...(httpUrl(notice.links.componentPage) ? { url: httpUrl(notice.links.componentPage) as string } : {}),
       footer: { text: page(message) },
       timestamp: notice.resolvedAt ?? notice.openedAt,
     };
@@ -103,7 +114,7 @@ function listEmbed(message: AlertMessage, notices: AlertNotice[]): Embed[] {
       title,
       description: describe(shown),
       color: colourOf(messageLook(notices).colour),
-      url: message.page.url,
+      ...(pageLink(message).href ? { url: pageLink(message).href as string } : {}),
       footer: { text: page(message) },
     },
   ];

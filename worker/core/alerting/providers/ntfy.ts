@@ -11,6 +11,7 @@ import {
   noticeFacts,
   noticeLinks,
   oneLine,
+  pageLink,
   shownOrder,
   utf8Bytes,
 } from "./words.ts";
@@ -43,14 +44,14 @@ export function ntfyRequest(
   const notices = shownOrder(message);
   const first = notices[0] as AlertNotice;
   const only = notices.length === 1 ? first : undefined;
-  const click = only ? (noticeLinks(only)[0]?.href ?? message.page.url) : message.page.url;
+  const click = (only ? noticeLinks(only)[0]?.href : undefined) ?? pageLink(message).href;
   const headers: Record<string, string> = {
     "content-type": "text/plain; charset=utf-8",
     Title: headerText(clip(headline(message), NTFY_LIMITS.title)),
     Priority: String(messageLook(notices).ntfy),
     Tags: [TAGS[first.notice], lookOf(first).word.toLowerCase(), "lookout"].join(","),
-    Click: click,
   };
+  if (click) headers.Click = click;
   if (token) headers.Authorization = `Bearer ${token}`;
   return {
     url: values.url,
@@ -68,7 +69,7 @@ export function ntfyBody(message: AlertMessage): string {
     [
       ...notices.slice(0, k).map((n) => block(n, single)),
       ...(k < notices.length ? [moreLine(notices.length - k)] : []),
-      `${oneLine(message.page.name)} · ${message.page.url}`,
+      [pageLink(message).name, pageLink(message).href].filter(Boolean).join(" · "),
     ].join("\n\n");
   return build(largestFitting(notices.length, (k) => utf8Bytes(build(k)) <= NTFY_LIMITS.bodyBytes));
 }

@@ -3,7 +3,18 @@ import type { opsgenieChannel } from "../channels.ts";
 import type { AlertMessage, AlertNotice, ChannelRequest } from "../message.ts";
 import { messageLook } from "../severity.ts";
 import { isMissing, type MissingSecrets, type ReadSecret, secrets } from "./secrets.ts";
-import { clip, headline, largestFitting, moreLine, noticeFacts, noticeLinks, oneLine, shownOrder } from "./words.ts";
+import {
+  clip,
+  headline,
+  httpUrl,
+  largestFitting,
+  moreLine,
+  noticeFacts,
+  noticeLinks,
+  oneLine,
+  pageLink,
+  shownOrder,
+} from "./words.ts";
 
 /**
  * Opsgenie Alert API (docs/reference/alerting-providers.md), authorised by
@@ -91,7 +102,7 @@ function description(message: AlertMessage, notices: AlertNotice[]): string {
     [
       ...notices.slice(0, k).map(block),
       ...(k < notices.length ? [moreLine(notices.length - k)] : []),
-      message.page.url,
+      pageLink(message).href ?? pageLink(message).name,
     ].join("\n\n");
   return build(largestFitting(notices.length, (k) => build(k).length <= OPSGENIE_LIMITS.description));
 }
@@ -99,14 +110,16 @@ function description(message: AlertMessage, notices: AlertNotice[]): string {
 /** Key-value strings Opsgenie shows as the alert's extra properties (≤ 8,000 characters in all). */
 function details(message: AlertMessage, first: AlertNotice): Record<string, string> {
   const values: Record<string, string> = {
-    page: message.page.url,
+    page: pageLink(message).href ?? pageLink(message).name,
     alerts: String(message.notices.length),
     summary: clip(oneLine(first.summary), 1000),
   };
   if (first.components.length) values.components = clip(first.components.map((c) => c.name).join(", "), 1000);
   if (first.regions.length) values.regions = clip(first.regions.join(", "), 500);
   if (first.firstFailingCheckAt) values.firstFailingCheck = first.firstFailingCheckAt;
-  if (first.links.componentPage) values.componentPage = first.links.componentPage;
-  if (first.links.incident) values.incident = first.links.incident;
+  const component = httpUrl(first.links.componentPage);
+  const incident = httpUrl(first.links.incident);
+  if (component) values.componentPage = component;
+  if (incident) values.incident = incident;
   return values;
 }

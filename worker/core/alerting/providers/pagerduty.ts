@@ -3,7 +3,7 @@ import type { pagerdutyChannel } from "../channels.ts";
 import type { AlertMessage, AlertNotice, ChannelRequest } from "../message.ts";
 import { worstFiringSeverity } from "../severity.ts";
 import { isMissing, type MissingSecrets, type ReadSecret, secrets } from "./secrets.ts";
-import { clip, headline, moreLine, noticeLinks, oneLine, shownOrder } from "./words.ts";
+import { clip, headline, moreLine, noticeLinks, oneLine, pageLink, shownOrder } from "./words.ts";
 
 /**
  * PagerDuty Events API v2 (docs/reference/alerting-providers.md): one event
@@ -51,7 +51,7 @@ export function pagerdutyEvent(routingKey: string, message: AlertMessage) {
     event_action: "trigger" as const,
     dedup_key: dedupKey,
     client: "Lookout",
-    client_url: message.page.url,
+    ...(pageLink(message).href ? { client_url: pageLink(message).href as string } : {}),
     payload: {
       summary: clip(summary, PAGERDUTY_LIMITS.summary),
       // PagerDuty asks for "the unique location of the affected system": the page is what watches it.

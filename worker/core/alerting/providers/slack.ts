@@ -3,7 +3,17 @@ import type { slackChannel } from "../channels.ts";
 import type { AlertMessage, AlertNotice, ChannelRequest } from "../message.ts";
 import { lookOf, noticeLabel } from "../severity.ts";
 import { isMissing, type MissingSecrets, type ReadSecret, secrets } from "./secrets.ts";
-import { clip, headline, largestFitting, moreLine, noticeFacts, noticeLinks, oneLine, shownOrder } from "./words.ts";
+import {
+  clip,
+  headline,
+  largestFitting,
+  moreLine,
+  noticeFacts,
+  noticeLinks,
+  oneLine,
+  pageLink,
+  shownOrder,
+} from "./words.ts";
 
 /**
  * Slack incoming webhook: Block Kit `blocks` with a `text` fallback (what
@@ -65,7 +75,9 @@ function blocksFor(message: AlertMessage, notices: AlertNotice[], k: number): Bl
       })),
     });
   }
-  const footer = [`<${safeUrl(message.page.url)}|${escapeMrkdwn(clip(oneLine(message.page.name), 100))}> · Lookout`];
+  const page = pageLink(message);
+  const name = escapeMrkdwn(page.name);
+  const footer = [`${page.href ? `<${safeUrl(page.href)}|${name}>` : name} · Lookout`];
   if (notices.length > k) footer.unshift(`*${moreLine(notices.length - k)}*`);
   blocks.push({ type: "context", elements: footer.map(mrkdwn) });
   return blocks;

@@ -11,6 +11,7 @@ import {
   noticeFacts,
   noticeLinks,
   oneLine,
+  pageLink,
   shownOrder,
   utf8Bytes,
 } from "./words.ts";
@@ -73,7 +74,7 @@ function card(message: AlertMessage, notices: AlertNotice[], k: number): Element
     body.push({ type: "TextBlock", text: moreLine(notices.length - k), weight: "Bolder", wrap: true });
   body.push({
     type: "TextBlock",
-    text: `[${escapeCard(clip(oneLine(message.page.name), 100))}](${message.page.url}) · Lookout`,
+    text: `${pageLink(message).href ? `[${escapeCard(pageLink(message).name)}](${pageLink(message).href})` : escapeCard(pageLink(message).name)} · Lookout`,
     isSubtle: true,
     size: "Small",
     wrap: true,

@@ -3,7 +3,17 @@ import type { telegramChannel } from "../channels.ts";
 import type { AlertMessage, AlertNotice, ChannelRequest } from "../message.ts";
 import { lookOf, noticeLabel } from "../severity.ts";
 import { isMissing, type MissingSecrets, type ReadSecret, secrets } from "./secrets.ts";
-import { clip, headline, largestFitting, moreLine, noticeFacts, noticeLinks, oneLine, shownOrder } from "./words.ts";
+import {
+  clip,
+  headline,
+  largestFitting,
+  moreLine,
+  noticeFacts,
+  noticeLinks,
+  oneLine,
+  pageLink,
+  shownOrder,
+} from "./words.ts";
 
 /**
  * Telegram Bot API `sendMessage` (docs/reference/alerting-providers.md):
@@ -46,7 +56,7 @@ export function telegramText(message: AlertMessage): string {
       `<b>${escapeHtml(headline(message))}</b>`,
       ...notices.slice(0, k).map((n) => block(n, single)),
       ...(k < notices.length ? [`<i>${moreLine(notices.length - k)}</i>`] : []),
-      `<a href="${escapeHtml(message.page.url)}">${escapeHtml(clip(oneLine(message.page.name), 100))}</a> · Lookout`,
+      `${pageName(message)} · Lookout`,
     ].join("\n\n");
   return build(largestFitting(notices.length, (k) => build(k).length <= TELEGRAM_LIMITS.text));
 }
@@ -66,6 +76,11 @@ function block(notice: AlertNotice, single: boolean): string {
   ];
   if (links.length) lines.push(links.join(" · "));
   return lines.join("\n");
+}
+
+function pageName(message: AlertMessage): string {
+  const page = pageLink(message);
+  return page.href ? `<a href="${escapeHtml(page.href)}">${escapeHtml(page.name)}</a>` : escapeHtml(page.name);
 }
 
 /** The four characters Telegram's HTML mode requires escaped (& first). */

@@ -60,13 +60,37 @@ export interface NoticeLink {
   href: string;
 }
 
+/**
+ * The URL when it is an absolute http(s) one, else null. Every provider
+ * refuses a malformed link (a 400: nothing sent), so a link Lookout cannot
+ * vouch for is left out rather than risk the whole message.
+ */
+export function httpUrl(value: string | null | undefined): string | null {
+  if (!value) return null;
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The page's name, linked when its URL is one. */
+export function pageLink(message: AlertMessage): { name: string; href: string | null } {
+  return { name: clip(oneLine(message.page.name), 100) || "Lookout", href: httpUrl(message.page.url) };
+}
+
 /** Acknowledge (only while it fires: a recovered alert needs no one), the component page, the incident. */
 export function noticeLinks(notice: AlertNotice): NoticeLink[] {
   const links: NoticeLink[] = [];
   const firing = notice.notice === "trigger" || notice.notice === "reminder";
-  if (firing && notice.links.acknowledge) links.push({ text: "Acknowledge", href: notice.links.acknowledge });
-  if (notice.links.componentPage) links.push({ text: "Component", href: notice.links.componentPage });
-  if (notice.links.incident) links.push({ text: "Incident", href: notice.links.incident });
+  const add = (text: string, href: string | null) => {
+    const url = httpUrl(href);
+    if (url) links.push({ text, href: url });
+  };
+  if (firing) add("Acknowledge", notice.links.acknowledge);
+  add("Component", notice.links.componentPage);
+  add("Incident", notice.links.incident);
   return links;
 }
 
