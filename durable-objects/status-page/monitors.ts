@@ -16,7 +16,7 @@ import { setComponentStatus } from "./writes.ts";
 /** Recent latency is kept this long for the page's sparklines and charts. */
 const LATENCY_WINDOW_MS = 48 * 3_600_000;
 /** A kicked monitor gets this long to report before it is kicked again. */
-const KICK_GRACE_MS = 60_000;
+export const KICK_GRACE_MS = 60_000;
 
 export interface MonitorKicks {
   start: { monitor: MonitorConfig; region: string }[];

@@ -26,6 +26,10 @@ import {
   linkView,
   readAlertRow,
 } from "./alerts/acknowledge.ts";
+import { configApplied, configFailed } from "./alerts/config-failed.ts";
+import { watchDeliveries } from "./alerts/delivery-failing.ts";
+import { alertOnReport } from "./alerts/monitor-alerts.ts";
+import { watchSilentMonitors } from "./alerts/watchdog.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
@@ -36,6 +40,7 @@ import { loadComponentEvents } from "./component-events.ts";
 import { loadEvents } from "./events.ts";
 import { overrideValues, readOverrides } from "./flag-overrides.ts";
 import { historyView } from "./history.ts";
+import { alertEscalationJob, wakeEscalation } from "./jobs/alert-escalation.ts";
 import { mailJob } from "./jobs/mail.ts";
 import { kicksWaiting, monitorKicksJob } from "./jobs/monitor-kicks.ts";
 import { type Job, runJobs } from "./jobs/run-jobs.ts";
@@ -155,15 +160,25 @@ export class StatusPage extends DurableObject<Env> {
 
   /** Applies a config (the deployed one on every start); new, changed and removed monitors are kicked at once. */
   async reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
-    const result = this.#write(
-      (now) => {
-        const outcome = reconcileWithConfig(this.ctx.storage.sql, next, now);
-        if (outcome.changed) this.#audit(now, "config.apply", null, outcome);
-        return outcome;
-      },
-      (r) => r.changed,
-    );
+    let result: ReconcileResult;
+    try {
+      result = this.#write(
+        (now) => {
+          const outcome = reconcileWithConfig(this.ctx.storage.sql, next, now);
+          if (outcome.changed) this.#audit(now, "config.apply", null, outcome);
+          configApplied(this.ctx.storage.sql, now);
+          return outcome;
+        },
+        (r) => r.changed,
+      );
+    } catch (error) {
+      // The failed apply rolled back: the page keeps its last config, and the team hears of it (alerts/config-failed.ts).
+      log.error("config.apply_failed", { error });
+      this.#transact((now) => configFailed(this.ctx.storage.sql, error, now));
+      result = { changed: false, added: [], removed: [], updated: [] };
+    }
     await this.#wakeKicks();
+    await wakeEscalation(this.ctx.storage);
     return result;
   }
 
@@ -180,6 +195,8 @@ export class StatusPage extends DurableObject<Env> {
         forgetOldKeys(this.ctx.storage.sql, now);
         const moved = advanceMaintenances(this.ctx.storage.sql, now);
         const resolvedIncidents = resolveQuietIncidents(this.ctx.storage.sql, now);
+        watchSilentMonitors(this.ctx.storage.sql, now);
+        watchDeliveries(this.ctx.storage.sql, now);
         for (const { id, sent } of remindOfMaintenances(this.ctx.storage.sql, now)) {
           this.#audit(
             now,
@@ -196,6 +213,7 @@ export class StatusPage extends DurableObject<Env> {
         [...p.started, ...p.completed, ...p.resolvedIncidents].some((id) => isPublicEvent(this.ctx.storage.sql, id)),
     );
     await this.#outbox.wake();
+    await wakeEscalation(this.ctx.storage);
     return { ...reconciled, ...progress, monitorsToKick: await this.#wakeKicks() };
   }
 
@@ -220,7 +238,7 @@ export class StatusPage extends DurableObject<Env> {
     const storage = this.ctx.storage;
     const open = () => this.#openChannels();
     return [
-      [monitorKicksJob(storage.sql, this.env)],
+      [monitorKicksJob(storage.sql, this.env), alertEscalationJob(storage)],
       [
         mailJob(storage, this.env, this.#outbox, open),
         webhooksJob(storage, this.env, () => this.snapshot(), this.#outbox, open),
@@ -261,10 +279,12 @@ export class StatusPage extends DurableObject<Env> {
           this.#audit(now, "component.status", change.code, { status: change.newStatus }, { status: change.oldStatus });
         }
         if (outcome.incidentId) this.#audit(now, "incident.auto", outcome.incidentId, { monitor: report.monitorId });
+        alertOnReport(this.ctx.storage.sql, report, outcome.incidentId, now);
         return { ...outcome, silenceEnded };
       },
       (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null || outcome.silenceEnded,
     );
+    await wakeEscalation(this.ctx.storage);
     return { changes: outcome.changes, incidentId: outcome.incidentId };
   }
 

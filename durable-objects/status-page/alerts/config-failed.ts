@@ -1,0 +1,48 @@
+import { openAlert, resolveAlert } from "./lifecycle.ts";
+
+export const CONFIG_KEY = "config";
+
+/**
+ * The deployed config could not be applied: the page keeps the last one it
+ * applied (the failed transaction rolled back) and the team hears it. Written
+ * in a transaction of its own; the next successful apply resolves it
+ * (status-page.ts reconcile).
+ */
+export function configFailed(sql: SqlStorage, error: unknown, now: number): void {
+  const words = error instanceof Error ? error.message : String(error);
+  openAlert(
+    sql,
+    {
+      key: CONFIG_KEY,
+      kind: "config_failed",
+      severity: "error",
+      title: "The deployed config could not be applied",
+      details: {
+        summary: `The page keeps its last applied config. Error: ${words.slice(0, 500)}`,
+        monitorId: null,
+        components: [],
+        regions: [],
+        firstFailingCheckAt: null,
+        incidentId: null,
+        incidentPublic: false,
+      },
+    },
+    now,
+  );
+}
+
+/**
+ * A config was applied: a config_failed alert is over, and so are the alerts
+ * of monitors it no longer has (nothing would ever resolve them: their reports
+ * are dropped). Call in the apply's transaction.
+ */
+export function configApplied(sql: SqlStorage, now: number): void {
+  resolveAlert(sql, CONFIG_KEY, now);
+  const gone = sql
+    .exec<{ key: string }>(
+      `SELECT key FROM alerts WHERE status != 'resolved' AND (key LIKE 'monitor:%' OR key LIKE 'silent:%')
+         AND substr(key, instr(key, ':') + 1) IN (SELECT id FROM monitors WHERE removed_at IS NOT NULL)`,
+    )
+    .toArray();
+  for (const { key } of gone) resolveAlert(sql, key, now);
+}

@@ -1,0 +1,64 @@
+import { openAlert, resolveAlert } from "./lifecycle.ts";
+
+const HOUR_MS = 3_600_000;
+/** A delivery that failed this many times running is failing repeatedly, not a blip. */
+const ATTEMPTS = 3;
+
+/**
+ * Mail and webhook deliveries failing: in the last hour, deliveries of the
+ * channel failed at least three times running (still retried, or given up
+ * on) and none of the channel got through. One receiver's bad address while
+ * the rest are delivered is that receiver's trouble, not the team's. Resolved
+ * once deliveries flow again (or nothing is failing). Alert notices (channel
+ * 'alert') cannot report on themselves this way: their channels' health is
+ * kept per channel (alert_channels). Call inside a transaction.
+ */
+export function watchDeliveries(sql: SqlStorage, now: number): void {
+  for (const [channel, what] of [
+    ["email", "Mail"],
+    ["webhook", "Webhook"],
+  ] as const) {
+    const key = `delivery:${channel}`;
+    const failing = sql
+      .exec<{ n: number; error: string | null }>(
+        `SELECT COUNT(*) AS n, MAX(last_error) AS error FROM outbox
+         WHERE channel = ? AND attempts >= ? AND last_error IS NOT NULL
+           AND (state = 'pending' OR (state = 'failed' AND next_attempt_at > ?))`,
+        channel,
+        ATTEMPTS,
+        now - HOUR_MS,
+      )
+      .one();
+    const flowing =
+      sql
+        .exec(
+          `SELECT 1 FROM outbox WHERE channel = ? AND state = 'sent' AND sent_at > ? LIMIT 1`,
+          channel,
+          now - HOUR_MS,
+        )
+        .toArray().length > 0;
+    if (failing.n > 0 && !flowing) {
+      openAlert(
+        sql,
+        {
+          key,
+          kind: "delivery_failing",
+          severity: "error",
+          title: `${what} deliveries are failing`,
+          details: {
+            summary: `${failing.n} ${channel === "email" ? "mails" : "webhook deliveries"} failed ${ATTEMPTS} times or more in the last hour and none got through; last error: ${failing.error ?? "unknown"}`,
+            monitorId: null,
+            components: [],
+            regions: [],
+            firstFailingCheckAt: null,
+            incidentId: null,
+            incidentPublic: false,
+          },
+        },
+        now,
+      );
+    } else {
+      resolveAlert(sql, key, now);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { REPORT_EVERY_MS } from "../../../worker/core/monitors/monitor-report.ts";
+import { KICK_GRACE_MS } from "../monitors.ts";
+import { openAlert, openAlertKeys, resolveAlert } from "./lifecycle.ts";
+
+export const silentKey = (monitorId: string) => `silent:${monitorId}`;
+
+/**
+ * The heartbeat's watchdog: a Monitor object that reported before, then went
+ * quiet for longer than makes the heartbeat restart it (monitors.ts
+ * pendingKicks) plus a kick's grace, and has been restarted since without a
+ * word, raises a monitor_silent alert for its monitor. An object quiet because
+ * Lookout itself was away is restarted first and alerts only if that did not
+ * bring it back; one that never reported is left to its kicks (a slow first
+ * check is no silence). Its next report resolves it at once
+ * (alerts/monitor-alerts.ts); so does its removal. Call inside a transaction.
+ */
+export function watchSilentMonitors(sql: SqlStorage, now: number): void {
+  const rows = sql
+    .exec<{ id: string; config: string; region: string; heard: number }>(
+      `SELECT m.id, m.config, i.region, i.last_report_at AS heard
+       FROM monitor_instances i JOIN monitors m ON m.id = i.monitor_id
+       WHERE i.removed_at IS NULL AND m.removed_at IS NULL AND i.kicked_at > i.last_report_at
+         AND i.last_report_at < ? - MAX(3 * m.interval_seconds * 1000, ?) - ?`,
+      now,
+      3 * REPORT_EVERY_MS,
+      KICK_GRACE_MS,
+    )
+    .toArray();
+  const silent = new Map<string, { name: string; regions: string[]; since: number }>();
+  for (const row of rows) {
+    const entry = silent.get(row.id) ?? {
+      name: (JSON.parse(row.config) as { name?: string }).name ?? row.id,
+      regions: [],
+      since: row.heard,
+    };
+    entry.regions.push(row.region);
+    entry.since = Math.min(entry.since, row.heard);
+    silent.set(row.id, entry);
+  }
+  for (const [monitorId, { name, regions, since }] of silent) {
+    const components = sql
+      .exec<{ id: string; name: string }>(
+        `SELECT c.id, c.name FROM monitor_components mc JOIN components c ON c.id = mc.component_id
+         WHERE mc.monitor_id = ? AND c.removed_at IS NULL ORDER BY c.position`,
+        monitorId,
+      )
+      .toArray();
+    const at = new Date(since).toISOString();
+    openAlert(
+      sql,
+      {
+        key: silentKey(monitorId),
+        kind: "monitor_silent",
+        severity: "error",
+        title: `Monitor ${name} stopped reporting`,
+        details: {
+          summary: `No report from monitor ${name} (${regions.join(", ")}) since ${at}, though it was restarted: its components' status is not being checked.`,
+          monitorId,
+          components,
+          regions: regions.filter((r) => r !== "default"),
+          firstFailingCheckAt: null,
+          incidentId: null,
+          incidentPublic: false,
+        },
+      },
+      now,
+    );
+  }
+  for (const key of openAlertKeys(sql, "monitor_silent")) {
+    if (!silent.has(key.slice("silent:".length))) resolveAlert(sql, key, now);
+  }
+}

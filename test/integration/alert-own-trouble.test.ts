@@ -1,0 +1,112 @@
+import { runInDurableObject } from "cloudflare:test";
+import { expect, it } from "vitest";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import deployed from "../../lookout.config.ts";
+import type { LookoutConfig } from "../../worker/core/config/schema.ts";
+import { alertingConfig, alerts, freshPage } from "../helpers/workers/alerts.ts";
+import { monitorReport } from "../helpers/workers/monitor-report.ts";
+import { scratchObject } from "../helpers/workers/worker.ts";
+
+/**
+ * Lookout's own trouble raises alerts too: a Monitor object that stopped
+ * reporting (the heartbeat's watchdog), mail or webhook deliveries failing
+ * repeatedly, a config that failed to apply. The heartbeat (tick) applies
+ * the deployed config, so these pages run it (lookout.config.ts).
+ */
+
+const HOUR = 3_600_000;
+type Page = DurableObjectStub<StatusPage>;
+
+function sql<T>(page: Page, body: (sql: SqlStorage) => T): Promise<T> {
+  return runInDurableObject(page, (_: StatusPage, state) => body(state.storage.sql));
+}
+
+it("raises a monitor_silent alert for a Monitor object silent past its restart, resolved when it reports", async () => {
+  const page = await freshPage("trouble-watchdog", deployed);
+  // The api monitor's object last reported two hours ago and was restarted since: the kick did not bring it back.
+  // The auth monitor's went quiet as long ago, but the heartbeat has not restarted it yet (Lookout was away): no alert.
+  await sql(page, (db) => {
+    const now = Date.now();
+    db.exec(
+      `UPDATE monitor_instances SET last_report_at = ?, kicked_at = ? WHERE monitor_id = 'api'`,
+      now - 2 * HOUR,
+      now - 3 * 60_000,
+    );
+    db.exec(
+      `UPDATE monitor_instances SET last_report_at = ?, kicked_at = ? WHERE monitor_id = 'auth'`,
+      now - 2 * HOUR,
+      now - 3 * HOUR,
+    );
+  });
+  // (The tick's own kicks, run later by the alarm, restart both: only this tick's look is asserted on.)
+  await page.tick();
+  const silent = (await alerts(page)).filter((a) => a.kind === "monitor_silent");
+  expect(silent.map((a) => `${a.key} ${a.status} ${a.title}`)).toEqual([
+    "silent:api open Monitor api stopped reporting",
+  ]);
+  expect(JSON.parse(silent[0]?.details ?? "{}").components).toEqual([{ id: "api", name: "REST API" }]);
+
+  await page.reportMonitor(monitorReport("api", Date.now(), "up"));
+  const api = async () => (await alerts(page)).filter((a) => a.key === "silent:api").map((a) => a.status);
+  expect(await api()).toEqual(["resolved"]);
+  await page.tick();
+  expect(await api()).toEqual(["resolved"]);
+});
+
+/** An outbox row as a delivery job leaves it after `attempts` tries. */
+function row(db: SqlStorage, channel: string, key: string, state: string, attempts: number, error: string | null) {
+  const now = Date.now();
+  db.exec(
+    `INSERT INTO outbox (channel, recipient, dedupe_key, kind, ref, state, attempts, next_attempt_at, last_error, created_at, sent_at)
+     VALUES (?, 'r1', ?, 'update', NULL, ?, ?, ?, ?, ?, ?)`,
+    channel,
+    key,
+    state,
+    attempts,
+    now + 60_000,
+    error,
+    now - 30 * 60_000,
+    state === "sent" ? now : null,
+  );
+}
+
+it("raises delivery_failing per channel kind while mail keeps failing and none gets through, resolved when it flows", async () => {
+  const page = await freshPage("trouble-deliveries", deployed);
+  await sql(page, (db) => {
+    // Mail: tried three times, still failing. Webhooks: a first failure only. Alerts: never judged this way.
+    row(db, "email", "update:1", "pending", 3, "421 4.7.0 try again later");
+    row(db, "webhook", "update:1", "pending", 1, "HTTP 503");
+    row(db, "alert", "x:step:0", "failed", 12, "HTTP 500");
+  });
+  await page.tick();
+  const failing = (await alerts(page)).filter((a) => a.kind === "delivery_failing");
+  expect(failing.map((a) => `${a.key} ${a.status}`)).toEqual(["delivery:email open"]);
+  expect(JSON.parse(failing[0]?.details ?? "{}").summary).toContain("421 4.7.0 try again later");
+
+  // Mail gets through again.
+  await sql(page, (db) => row(db, "email", "update:2", "sent", 1, null));
+  await page.tick();
+  expect((await alerts(page)).filter((a) => a.kind === "delivery_failing").map((a) => `${a.key} ${a.status}`)).toEqual([
+    "delivery:email resolved",
+  ]);
+});
+
+it("keeps the last config when one fails to apply, raises config_failed, and resolves it on the next apply", async () => {
+  const page = scratchObject("trouble-config");
+  await page.reconcile(alertingConfig);
+  // A config the page cannot apply (its monitors are not a list): the apply throws half way through.
+  const broken = {
+    ...alertingConfig,
+    components: [...alertingConfig.components, { ...alertingConfig.components[0], id: "extra", name: "Extra" }],
+    monitors: null,
+  } as unknown as LookoutConfig;
+  const result = await page.reconcile(broken);
+  expect(result.changed).toBe(false);
+  const [failed] = await alerts(page);
+  expect(failed).toMatchObject({ key: "config", kind: "config_failed", status: "open", policy: "chat" });
+  // Nothing of the failed apply stayed: no new component.
+  expect(await sql(page, (db) => db.exec(`SELECT id FROM components WHERE id = 'extra'`).toArray())).toEqual([]);
+
+  await page.reconcile(alertingConfig);
+  expect((await alerts(page)).map((a) => `${a.key} ${a.status}`)).toEqual(["config resolved"]);
+});
