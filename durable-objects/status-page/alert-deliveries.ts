@@ -240,18 +240,24 @@ async function sendMessage(channel: AlertChannelConfig, env: Env, message: Alert
   try {
     if (channel.kind === "email") return await sendAlertMail(env, channel, message);
     const request = await renderRequest(channel, secretsOf(env), message, Date.now());
-    if (isMissing(request)) {
-      const names = request.missing.join(", ");
-      return {
-        outcome: "permanent",
-        reason: request.missing.length === 1 ? `secret ${names} is not set` : `secrets ${names} are not set`,
-      };
-    }
+    if (isMissing(request)) return { outcome: "permanent", reason: missingInWords(request.missing) };
     return await sendAlert(request, timeoutMs(env));
   } catch (error) {
     // A renderer that throws must not leave the notices claimed until their lease lapses.
     return { outcome: "permanent", reason: `could not render: ${error instanceof Error ? error.message : "error"}` };
   }
+}
+
+/** "secret SLACK_URL is not set": the names only, never a value. */
+function missingInWords(missing: readonly string[]): string {
+  const secrets = missing.filter((name) => /^[A-Z][A-Z0-9_]*$/.test(name));
+  const other = missing.filter((name) => !secrets.includes(name));
+  const words = [
+    secrets.length === 1 ? `secret ${secrets[0]} is not set` : "",
+    secrets.length > 1 ? `secrets ${secrets.join(", ")} are not set` : "",
+    other.length > 0 ? `${other.join(", ")} missing` : "",
+  ];
+  return words.filter(Boolean).join("; ");
 }
 
 /** ALERTS.timeoutMs, or less when WEBHOOK_TIMEOUT_SECONDS says so (the tests give a hanging receiver 3 s). */
