@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { isAckMac } from "../../worker/core/alerting/ack-link.ts";
+import type { MailServerAddresses, ReceivedMail } from "../helpers/target-addresses.ts";
 import { LINK_SECRET_FOR_TESTS } from "../helpers/test-secrets.ts";
 import {
   alertConfig,
@@ -25,6 +26,8 @@ import {
  * against a real receiver on loopback that checks every signature, counting
  * the requests it got.
  */
+const mailServers = (env as unknown as { MAIL_SERVERS: MailServerAddresses }).MAIL_SERVERS;
+
 describe("alert deliveries", { timeout: 40_000 }, () => {
   it("one notice is one request, sent within the same alarm run, with its links", async () => {
     const page = await alertPage([{ id: "one" }]);
@@ -169,6 +172,35 @@ describe("alert deliveries", { timeout: 40_000 }, () => {
     expect(hooks[1]?.payload.notices.map((n) => n.alertId).sort()).toEqual(cut.map((a) => a.id).sort());
     expect(await received("answered")).toHaveLength(1);
     expect((await rowsOf(page, "cut")).map((r) => r.state)).toEqual(["sent", "sent", "sent"]);
+  });
+
+  it("a test notice pages nobody: no acknowledgement link, no alert behind it", async () => {
+    const page = await alertPage([{ id: "probe" }]);
+    await raise(page, "probe", 1, { direct: true, notice: "test" });
+    await runAlarm(page);
+    const [hook] = await received("probe");
+    expect(hook?.payload.notices).toHaveLength(1);
+    expect(hook?.payload.notices[0]).toMatchObject({
+      notice: "test",
+      title: "Test alert from Alerts",
+      links: { acknowledge: null, componentPage: null, incident: null },
+    });
+    expect((await rowsOf(page, "probe")).map((r) => r.state)).toEqual(["sent"]);
+  });
+
+  it("an email channel gets one mail listing the notices, through the page's mail sender", async () => {
+    const to = `oncall.${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const page = await alertPage([{ id: "mail", email: to }]);
+    const alerts = await raise(page, "mail", 3, { direct: true });
+    await runAlarm(page);
+    expect(await until(() => settled(page, "mail"))).toBe(true);
+    const mails = (await (
+      await fetch(`${mailServers.http}/messages?to=${encodeURIComponent(to)}`)
+    ).json()) as ReceivedMail[];
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.subject).toBe(`[Alerts] Alert: ${alerts[0]?.title} and 2 more`);
+    for (const alert of alerts) expect(mails[0]?.text).toContain(alert.title);
+    expect((await rowsOf(page, "mail")).map((r) => r.state)).toEqual(["sent", "sent", "sent"]);
   });
 
   it("a resolve is in its alert's thread: the first notice's alert for a generic webhook", async () => {

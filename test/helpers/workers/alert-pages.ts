@@ -40,6 +40,8 @@ export interface TestChannel {
   groupSeconds?: number;
   /** Leave its URL secret unset. */
   noSecret?: boolean;
+  /** An email channel to this address instead of a webhook. */
+  email?: string;
 }
 
 /** A fresh page whose config declares these webhook channels, alerting on there. */
@@ -69,9 +71,9 @@ export function alertConfig(channels: readonly TestChannel[]) {
     alerting: {
       channels: channels.map((c) => ({
         id: c.id,
-        kind: "webhook" as const,
-        urlSecret: urlSecret(c.id),
-        signingSecret: SIGNING_NAME,
+        ...(c.email
+          ? { kind: "email" as const, to: c.email }
+          : { kind: "webhook" as const, urlSecret: urlSecret(c.id), signingSecret: SIGNING_NAME }),
         ...(c.groupSeconds === undefined ? {} : { groupSeconds: c.groupSeconds }),
       })),
     },
@@ -104,6 +106,14 @@ export async function raise(
   const notice = options.notice ?? "trigger";
   const change = (sql: SqlStorage, now: number) => {
     const made: RaisedAlert[] = [];
+    if (notice === "test") {
+      // A test notice is about no alert (ref null), as `POST …/test` queues it.
+      for (let i = 0; i < count; i++) {
+        queueOne(sql, "alert", channel, { dedupeKey: `test:${now + i}`, kind: "test", ref: null }, now);
+        made.push({ id: `test:${now + i}`, title: "test" });
+      }
+      return made;
+    }
     for (let i = 0; i < count; i++) {
       const id = options.ids?.[i] ?? `al${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
       const title = `Monitor ${id} is down`;

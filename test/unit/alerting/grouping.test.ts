@@ -98,4 +98,7 @@ describe("when a channel may send again", () => {
     expect(nextSendAt(1_000, slack, { outcome: "temporary", retryAfterMs: 120_000 })).toBe(121_000);
     expect(nextSendAt(1_000, slack, { outcome: "sent", retryAfterMs: 5_000 })).toBe(31_000);
   });
+  it("but never for more than a day", () => {
+    expect(nextSendAt(0, slack, { outcome: "temporary", retryAfterMs: 10 * 86_400_000 })).toBe(86_400_000);
+  });
 });

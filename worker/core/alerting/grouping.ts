@@ -120,6 +120,9 @@ export const MIN_SPACING_MS: Record<AlertChannelKind, number> = {
   webhook: 0,
 };
 
+/** A Retry-After is honoured up to a day (as outbox/claims.ts does for rows): a channel is never held for good. */
+const MAX_RETRY_AFTER_MS = 24 * 3_600_000;
+
 /**
  * When a channel may next be sent to after a message. A delivered message
  * opens the grouping window (what comes in the meantime goes in the next
@@ -132,5 +135,6 @@ export function nextSendAt(
   attempt: { outcome: "sent" | "temporary" | "permanent"; retryAfterMs?: number },
 ): number {
   const window = attempt.outcome === "sent" ? channel.groupSeconds * 1000 : 0;
-  return now + Math.max(window, MIN_SPACING_MS[channel.kind], attempt.retryAfterMs ?? 0);
+  const asked = Math.min(attempt.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS);
+  return now + Math.max(window, MIN_SPACING_MS[channel.kind], asked);
 }
