@@ -9,6 +9,9 @@ import type { StatusPage } from "../../../durable-objects/status-page/status-pag
 import { defineConfig } from "../../../worker/config/define-config.ts";
 import type { AlertDetails } from "../../../worker/core/alerting/alert.ts";
 import type { NoticeKind } from "../../../worker/core/alerting/message.ts";
+import { channelFor, type HttpChannel } from "../alert-channels.ts";
+import type { AlertProvider, AlertReceiverAddresses, ReceivedAlertRequest } from "../node/alert-receivers/addresses.ts";
+import { receivedBy } from "../node/alert-receivers/client.ts";
 import type { ReceivedWebhook } from "../target-addresses.ts";
 import { scratchObject } from "./worker.ts";
 
@@ -42,6 +45,28 @@ export interface TestChannel {
   noSecret?: boolean;
   /** An email channel to this address instead of a webhook. */
   email?: string;
+  /** A channel of this provider's kind, pointed at its local receiver (test/helpers/alert-channels.ts) under `scope`. */
+  provider?: { name: AlertProvider; scope: string };
+}
+
+const alertReceivers = (env as unknown as { ALERT_RECEIVERS: AlertReceiverAddresses }).ALERT_RECEIVERS;
+
+/** A provider channel with this run's own secret names (set in the environment here), so no other file's collide. */
+function providerChannel(id: string, provider: AlertProvider, scope: string, groupSeconds?: number) {
+  const { channel, secrets: values } = channelFor(provider, alertReceivers, scope);
+  const renamed: Record<string, unknown> = { ...channel, id };
+  for (const [field, name] of Object.entries(channel)) {
+    if (!field.endsWith("Secret") || typeof name !== "string") continue;
+    renamed[field] = `${name}_${run.toUpperCase()}`;
+    secrets[`${name}_${run.toUpperCase()}`] = values[name] as string;
+  }
+  if (groupSeconds !== undefined) renamed.groupSeconds = groupSeconds;
+  return renamed as unknown as HttpChannel;
+}
+
+/** What a provider's receiver got under `scope`, oldest first. */
+export function receivedByProvider(provider: AlertProvider, scope: string): Promise<ReceivedAlertRequest[]> {
+  return receivedBy(alertReceivers[provider], scope);
 }
 
 /** A fresh page whose config declares these webhook channels, alerting on there. */
@@ -69,13 +94,17 @@ export function alertConfig(channels: readonly TestChannel[]) {
       { id: "web", name: "Website" },
     ],
     alerting: {
-      channels: channels.map((c) => ({
-        id: c.id,
-        ...(c.email
-          ? { kind: "email" as const, to: c.email }
-          : { kind: "webhook" as const, urlSecret: urlSecret(c.id), signingSecret: SIGNING_NAME }),
-        ...(c.groupSeconds === undefined ? {} : { groupSeconds: c.groupSeconds }),
-      })),
+      channels: channels.map((c) =>
+        c.provider
+          ? providerChannel(c.id, c.provider.name, c.provider.scope, c.groupSeconds)
+          : {
+              id: c.id,
+              ...(c.email
+                ? { kind: "email" as const, to: c.email }
+                : { kind: "webhook" as const, urlSecret: urlSecret(c.id), signingSecret: SIGNING_NAME }),
+              ...(c.groupSeconds === undefined ? {} : { groupSeconds: c.groupSeconds }),
+            },
+      ),
     },
   });
 }
@@ -152,9 +181,18 @@ export async function raise(
   );
 }
 
-/** Runs the page's alarm to its end, inside the object. */
-export function runAlarm(page: Page): Promise<void> {
-  return runInDurableObject(page, (instance: StatusPage) => instance.alarm());
+/**
+ * Runs the page's alarm to its end, inside the object, then waits until no
+ * notice is in flight: the page's own alarm may have been running already
+ * (a channel it is sending to is skipped by this run), and what a test reads
+ * next must be that run's outcome too.
+ */
+export async function runAlarm(page: Page): Promise<void> {
+  await runInDurableObject(page, (instance: StatusPage) => instance.alarm());
+  await until(async () => {
+    const [row] = await query(page, `SELECT COUNT(*) AS n FROM outbox WHERE channel = 'alert' AND state = 'sending'`);
+    return Number(row?.n) === 0;
+  });
 }
 
 type Row = Record<string, SqlStorageValue>;
