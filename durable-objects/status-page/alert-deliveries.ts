@@ -24,13 +24,20 @@ import { pageInfo } from "./page-info.ts";
  * that hangs holds up only its own channel.
  */
 
-/** Channels with a message in flight, per object: never two at once to one channel (its rate limit). */
-const sending = new WeakMap<DurableObjectStorage, Set<string>>();
+/**
+ * Channels with a message in flight, per object, and since when: never two at
+ * once to one channel (its rate limit). A channel's sends end well within the
+ * claim's lease; an entry older than that (its promise was lost with an
+ * invocation) no longer counts, as the claim itself no longer does.
+ */
+const sending = new WeakMap<DurableObjectStorage, Map<string, number>>();
 
-function inFlight(storage: DurableObjectStorage): Set<string> {
-  const set = sending.get(storage) ?? new Set<string>();
-  sending.set(storage, set);
-  return set;
+function inFlight(storage: DurableObjectStorage): Map<string, number> {
+  const map = sending.get(storage) ?? new Map<string, number>();
+  sending.set(storage, map);
+  const stale = Date.now() - ALERTS.leaseMs;
+  for (const [id, since] of map) if (since < stale) map.delete(id);
+  return map;
 }
 
 /** Channels with a notice due now whose window has passed and that are not held. */
@@ -85,7 +92,7 @@ export async function deliverDueAlerts(
   const channels = readyChannels(storage.sql, Date.now()).filter((id) => !busy.has(id));
   const all = Promise.all(
     channels.map(async (id) => {
-      busy.add(id);
+      busy.set(id, Date.now());
       try {
         await deliverChannel(storage, env, id, run);
       } finally {
