@@ -145,10 +145,16 @@ async function deliverChannel(storage: DurableObjectStorage, env: Env, id: strin
   const now = Date.now();
   const bySeq = new Map<number, { row: OutboxRow; notice: AlertNotice }>();
   const gone: OutboxRow[] = [];
+  const broken: OutboxRow[] = [];
   for (const row of claimed) {
-    const notice = await noticeOf(row, row.ref ? readAlert(sql, row.ref) : null, page, env, now);
-    if (notice) bySeq.set(row.seq, { row, notice });
-    else gone.push(row);
+    try {
+      const notice = await noticeOf(row, row.ref ? readAlert(sql, row.ref) : null, page, env, now);
+      if (notice) bySeq.set(row.seq, { row, notice });
+      else gone.push(row);
+    } catch {
+      // One alert that cannot be read must not hold up, or re-claim forever, the rest of the message.
+      broken.push(row);
+    }
   }
   const threaded = HANDOVER_KINDS.includes(channel.kind);
   const plan = planMessages(
@@ -157,6 +163,7 @@ async function deliverChannel(storage: DurableObjectStorage, env: Env, id: strin
   );
   storage.transactionSync(() => {
     for (const row of gone) drop(sql, row, "the alert no longer exists");
+    for (const row of broken) settle(sql, row, { outcome: "permanent", reason: "could not read the alert" }, now);
     for (const { seq, reason } of plan.skipped) drop(sql, bySeq.get(seq)?.row as OutboxRow, reason);
     // A resolve whose trigger still waits goes after it: back in the queue for the next window.
     for (const seq of plan.deferred) release(sql, bySeq.get(seq)?.row as OutboxRow, now + 1_000);

@@ -174,6 +174,20 @@ describe("alert deliveries", { timeout: 40_000 }, () => {
     expect((await rowsOf(page, "cut")).map((r) => r.state)).toEqual(["sent", "sent", "sent"]);
   });
 
+  it("an alert that cannot be read fails alone: the rest of its message goes", async () => {
+    const page = await alertPage([{ id: "partial" }]);
+    const [bad, good] = await raise(page, "partial", 2, { direct: true });
+    await query(page, `UPDATE alerts SET details = '{not json' WHERE id = ?`, bad?.id as string);
+    await runAlarm(page);
+    const hooks = await received("partial");
+    expect(hooks.map((h) => h.payload.notices.map((n) => n.alertId))).toEqual([[good?.id]]);
+    const rows = await rowsOf(page, "partial");
+    expect(rows.map((r) => [r.ref, r.state, r.last_error])).toEqual([
+      [bad?.id, "failed", "could not read the alert"],
+      [good?.id, "sent", null],
+    ]);
+  });
+
   it("a test notice pages nobody: no acknowledgement link, no alert behind it", async () => {
     const page = await alertPage([{ id: "probe" }]);
     await raise(page, "probe", 1, { direct: true, notice: "test" });
