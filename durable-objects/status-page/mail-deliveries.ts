@@ -166,7 +166,8 @@ export async function deliverMailBatch(
   return { claimed: rows.length, sent };
 }
 
-function parseFrom(configured: string | undefined, info: PageInfo | null): EmailMessage["from"] {
+/** The From of every mail the page sends: MAIL_FROM, or "<page> Status <noreply@page host>". */
+export function parseFrom(configured: string | undefined, info: PageInfo | null): EmailMessage["from"] {
   const match = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(configured ?? "");
   if (match) return { name: match[1] || undefined, address: match[2] as string };
   if (configured?.includes("@")) return { address: configured.trim() };

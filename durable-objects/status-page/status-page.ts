@@ -41,6 +41,7 @@ import { loadEvents } from "./events.ts";
 import { overrideValues, readOverrides } from "./flag-overrides.ts";
 import { historyView } from "./history.ts";
 import { alertEscalationJob, wakeEscalation } from "./jobs/alert-escalation.ts";
+import { alertsJob } from "./jobs/alerts.ts";
 import { mailJob } from "./jobs/mail.ts";
 import { kicksWaiting, monitorKicksJob } from "./jobs/monitor-kicks.ts";
 import { type Job, runJobs } from "./jobs/run-jobs.ts";
@@ -230,8 +231,8 @@ export class StatusPage extends DurableObject<Env> {
 
   /**
    * The alarm's named jobs, in stages: start, restart or stop a batch of
-   * Monitor objects; then mail and webhooks side by side (a slow relay never
-   * holds up a receiver, nor the other way round). Their settings are in
+   * Monitor objects; then mail, webhooks and alerts side by side (a slow relay
+   * never holds up a receiver or a page to the on-call team, nor the other way round). Their settings are in
    * jobs/settings.ts. Built per run, from the environment as it is then.
    */
   #jobs(): Job[][] {
@@ -242,6 +243,7 @@ export class StatusPage extends DurableObject<Env> {
       [
         mailJob(storage, this.env, this.#outbox, open),
         webhooksJob(storage, this.env, () => this.snapshot(), this.#outbox, open),
+        alertsJob(storage, this.env, open),
       ],
     ];
   }
@@ -254,7 +256,8 @@ export class StatusPage extends DurableObject<Env> {
 
   /**
    * The channels whose deliveries may leave now. A closed one (no mail sender
-   * configured, or its flag off) keeps everything in the outbox: lifting the
+   * configured, or its flag off: email_notifications, webhook_notifications,
+   * alerting) keeps everything in the outbox: lifting the
    * flag, a deploy with a sender, or the next heartbeat wakes the alarm again.
    */
   #openChannels(): Channel[] {
@@ -262,6 +265,7 @@ export class StatusPage extends DurableObject<Env> {
     const channels: Channel[] = [];
     if (flags.email_notifications && emailSenderFrom(this.env)) channels.push("email");
     if (flags.webhook_notifications) channels.push("webhook");
+    if (flags.alerting) channels.push("alert");
     return channels;
   }
 

@@ -1,3 +1,4 @@
+import { ALERT_MAX_ATTEMPTS, alertRetryDelayMs } from "../../../worker/core/alerting/retry.ts";
 import { MAX_ATTEMPTS, type RetryCause, retryDelayMs } from "../../../worker/core/delivery/retry.ts";
 import { WEBHOOK_MAX_ATTEMPTS, webhookRetryDelayMs } from "../../../worker/core/webhooks/retry.ts";
 
@@ -52,11 +53,18 @@ export const WEBHOOKS: DeliveryJobSettings & { slots: number; perEndpoint: numbe
   retry: { maxAttempts: WEBHOOK_MAX_ATTEMPTS, delayMs: (attempt, random) => webhookRetryDelayMs(attempt, random) },
 };
 
-export const ALERTS: DeliveryJobSettings & { perMessage: number } = {
+export const ALERTS: DeliveryJobSettings & { perMessage: number; timeoutMs: number } = {
   /** Notices grouped into one message at most (a bigger group says "and N more"). */
   perMessage: 500,
   leaseMs: 2 * 60_000,
-  windowMs: 20_000,
+  /**
+   * How long one run waits for the channels' answers. A channel still waiting
+   * then (a provider that hangs) finishes on its own: the run ends, so the
+   * next notice for any other channel is not held up behind it.
+   */
+  windowMs: 1_000,
+  /** A provider gets this long to answer; a channel that hangs holds up only itself (alert-deliveries.ts). */
+  timeoutMs: 10_000,
   /** An alert that cannot be delivered is worth retrying for hours, not days: by then it is news of the past. */
-  retry: { maxAttempts: 12, delayMs: (attempt, random) => webhookRetryDelayMs(attempt, random) },
+  retry: { maxAttempts: ALERT_MAX_ATTEMPTS, delayMs: (attempt, random) => alertRetryDelayMs(attempt, random) },
 };

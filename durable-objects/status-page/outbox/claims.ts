@@ -28,7 +28,7 @@ export function claimDue(
   channel: Channel,
   now: number,
   limit: number,
-  share: { perRecipient?: number; except?: readonly string[]; one?: readonly string[] } = {},
+  share: { perRecipient?: number; except?: readonly string[]; one?: readonly string[]; recipient?: string } = {},
 ): OutboxRow[] {
   const stored = "seq, channel, recipient, dedupe_key, kind, ref, attempts";
   const columns = "seq, channel, recipient, dedupe_key AS dedupeKey, kind, ref, attempts";
@@ -37,7 +37,9 @@ export function claimDue(
   const one = JSON.stringify(share.one ?? []);
   const due = (select: string) => `SELECT ${select} FROM outbox INDEXED BY outbox_due
        WHERE state IN ('pending', 'sending') AND next_attempt_at <= ? AND channel = ? AND ${NOT_HELD}
-         AND recipient NOT IN (SELECT value FROM json_each(?))`;
+         AND recipient NOT IN (SELECT value FROM json_each(?))${share.recipient === undefined ? "" : " AND recipient = ?"}`;
+  // Only one recipient's rows (an alert channel's, all grouped into one message).
+  const only = share.recipient === undefined ? [] : [share.recipient];
   // One recipient with a long queue (a webhook endpoint that hangs) takes only its share of a batch.
   const rows =
     perRecipient < limit
@@ -51,6 +53,7 @@ export function claimDue(
             now,
             channel,
             except,
+            ...only,
             one,
             perRecipient,
             limit,
@@ -62,6 +65,7 @@ export function claimDue(
             now,
             channel,
             except,
+            ...only,
             limit,
           )
           .toArray();
@@ -96,6 +100,23 @@ export function settle(sql: SqlStorage, row: OutboxRow, result: Outcome, now: nu
     return;
   }
   sql.exec(`UPDATE outbox SET state = 'failed', last_error = ? WHERE seq = ?`, result.reason.slice(0, 500), row.seq);
+}
+
+/**
+ * Gives a claimed row back unsent, as if never claimed (its attempt does not
+ * count), due at `at`: a notice that must wait for another to go first.
+ */
+export function release(sql: SqlStorage, row: OutboxRow, at: number): void {
+  sql.exec(
+    `UPDATE outbox SET state = 'pending', attempts = MAX(0, attempts - 1), next_attempt_at = ? WHERE seq = ?`,
+    at,
+    row.seq,
+  );
+}
+
+/** Settles a claimed row without sending it: nothing is left to say (why is kept in last_error). */
+export function drop(sql: SqlStorage, row: OutboxRow, why: string): void {
+  sql.exec(`UPDATE outbox SET state = 'dropped', last_error = ? WHERE seq = ?`, why.slice(0, 500), row.seq);
 }
 
 /**

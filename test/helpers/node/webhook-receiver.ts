@@ -10,6 +10,7 @@
  *                               trickle… 500 with a body of one byte every 100 ms for a minute,
  *                               anything else 204 — unless PUT /answer/<name> said otherwise
  *   PUT  /answer/<name>       body: the status code later POSTs to <name> get
+ *   PUT  /script/<name>       body: JSON [{status, headers?, body?}], the answers the next POSTs get in turn
  *   GET  /received/<name>     JSON list of ReceivedWebhook, oldest first
  *   GET  /flood/<name>        JSON FloodStats of the last flood… answer: bytes written, whether the client hung up
  */
@@ -32,6 +33,7 @@ export async function startWebhookReceiver(): Promise<RunningWebhookReceiver> {
   const received = new Map<string, ReceivedWebhook[]>();
   const answers = new Map<string, number>();
   const floods = new Map<string, FloodStats>();
+  const scripts = new Map<string, ScriptedAnswer[]>();
   const sockets = new Set<Socket>();
 
   const server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
@@ -50,10 +52,26 @@ export async function startWebhookReceiver(): Promise<RunningWebhookReceiver> {
       response.writeHead(204).end();
       return;
     }
+    if (request.method === "PUT" && route === "script") {
+      scripts.set(name, JSON.parse(body) as ScriptedAnswer[]);
+      response.writeHead(204).end();
+      return;
+    }
     // Any method is recorded, so a redirect a sender wrongly followed (as a GET) shows.
     if (route !== "hooks") {
       response.writeHead(404).end();
       return;
+    }
+    const scripted = route === "hooks" ? scripts.get(name)?.shift() : undefined;
+    if (scripted) {
+      (received.get(name) ?? received.set(name, []).get(name))?.push({
+        headers: flatten(request.headers),
+        body,
+        status: scripted.status,
+        at: Date.now(),
+      });
+      if (scripted.status !== 0) response.writeHead(scripted.status, scripted.headers ?? {}).end(scripted.body ?? "");
+      return; // 0: hang, as hang… does
     }
     const status = answers.get(name) ?? defaultAnswer(name);
     const list = received.get(name) ?? [];
@@ -80,6 +98,13 @@ export async function startWebhookReceiver(): Promise<RunningWebhookReceiver> {
         server.close(() => resolve());
       }),
   };
+}
+
+/** One answer of a script: a 429 with Retry-After, a 500, 0 to hang; then the name's usual answer. */
+interface ScriptedAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
 }
 
 const CHUNK = Buffer.alloc(64 * 1024, "x");
