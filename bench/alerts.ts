@@ -436,6 +436,10 @@ async function stormFigures(
     const arrived = receiver.arrivals.slice(before).filter((a) => a.at < t0 + windowMs);
     const [opened] = await worker.sql(PAGE_OBJECT, `SELECT COUNT(*) AS n FROM alerts WHERE kind = 'monitor_down'`);
     const alertsOpened = Number(opened?.n ?? 0);
+    const [down] = await worker.sql(
+      PAGE_OBJECT,
+      `SELECT COUNT(*) AS n FROM monitor_instances WHERE removed_at IS NULL AND state = 'down'`,
+    );
 
     const rows: Row[] = [];
     const perChannel = [...channels, "storm-hook"].map((name) => {
@@ -490,7 +494,8 @@ async function stormFigures(
       notes: [
         `20: ${count(ids.length)} monitors in ${Math.ceil(ids.length / perComponent)} components, one policy sending to two Slack-speaking channels ` +
           `(storm-a, storm-b) and one generic webhook (storm-hook), default grouping; their reports sent by the bench ` +
-          `${STORM_BATCH} to a round trip through reportMonitor() (probing off). Message sizes: ${bytes.join("; ")}.`,
+          `${STORM_BATCH} to a round trip through reportMonitor() (probing off); ${count(Number(down?.n ?? 0))} monitors down at the end of the window. ` +
+          `Message sizes: ${bytes.join("; ")}.`,
       ],
     };
   } finally {
