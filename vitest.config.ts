@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 import { type FlagRun, flagBindingsFor } from "./test/helpers/flag-runs.ts";
+import { ALERT_RECEIVERS_KEY } from "./test/helpers/node/alert-receivers/addresses.ts";
 import { MAIL_SERVERS_KEY, TARGETS_KEY, WEBHOOK_RECEIVER_KEY } from "./test/helpers/target-addresses.ts";
 import { ADMIN_TOKEN_FOR_TESTS, LINK_SECRET_FOR_TESTS } from "./test/helpers/test-secrets.ts";
 
@@ -38,6 +39,7 @@ function workersProject(
             TARGETS: inject(TARGETS_KEY),
             MAIL_SERVERS: inject(MAIL_SERVERS_KEY),
             WEBHOOK_RECEIVER: inject(WEBHOOK_RECEIVER_KEY),
+            ALERT_RECEIVERS: inject(ALERT_RECEIVERS_KEY),
             // A hanging receiver is given up on after 3 s rather than 30, to keep the suite quick.
             WEBHOOK_TIMEOUT_SECONDS: "3",
             // The outbox sends to the test's own SMTP server; links in mails point where fetchWorker asks.

@@ -5,6 +5,7 @@ import { type ApiBackend, apiV1 } from "./api/router.ts";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { log, setLogLevel } from "./platform/log.ts";
 import { statusPageStub } from "./platform/stubs.ts";
+import { alertAck } from "./routes/alert-ack.tsx";
 import { apiV2 } from "./routes/api-v2.ts";
 import { feeds } from "./routes/feeds.ts";
 import { healthCheck } from "./routes/health-check.ts";
@@ -53,6 +54,7 @@ export function createApp(options: AppOptions = {}) {
   );
   app.route("/", feeds(site));
   app.route("/", subscriptions(site));
+  app.route("/", alertAck(site));
   app.route("/", publicPages(site));
 
   // A trivial answer from the Worker itself; the benchmark's baseline too.

@@ -18,6 +18,14 @@ import {
 } from "../../worker/core/read-model.ts";
 import { emailSenderFrom } from "../../worker/platform/email/from-env.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
+import {
+  ACK_LINK,
+  type Acknowledgement,
+  type AlertLinkView,
+  acknowledgeAlert,
+  linkView,
+  readAlertRow,
+} from "./alerts/acknowledge.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
@@ -304,6 +312,30 @@ export class StatusPage extends DurableObject<Env> {
 
   unsubscribe(id: string): Subscriber | null {
     return this.#transact((now) => unsubscribe(this.ctx.storage.sql, id, now));
+  }
+
+  /** An alert as its acknowledgement link's page shows it; the edge has checked the link's HMAC. */
+  alertForLink(id: string): AlertLinkView | null {
+    const row = readAlertRow(this.ctx.storage.sql, id);
+    return row ? linkView(row) : null;
+  }
+
+  /**
+   * The acknowledgement link's button (a POST; the edge has checked the HMAC
+   * and refused other sites): acknowledged by "acknowledgement link", once.
+   */
+  acknowledgeAlertByLink(id: string): {
+    outcome: Acknowledgement["outcome"];
+    first: boolean;
+    alert: AlertLinkView | null;
+  } {
+    const result = this.#transact((now) => acknowledgeAlert(this.ctx.storage.sql, id, ACK_LINK, now));
+    if (result.outcome === "unknown") return { outcome: "unknown", first: false, alert: null };
+    return {
+      outcome: result.outcome,
+      first: result.outcome === "acknowledged" && result.first,
+      alert: linkView(result.alert),
+    };
   }
 
   /** A write that changes nothing readers see (subscribers, the outbox): no new page version. */

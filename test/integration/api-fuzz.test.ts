@@ -10,6 +10,7 @@ import { FLAGS } from "../../worker/core/flags.ts";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../../worker/core/statuses.ts";
 import { CONFIRM_LINK_MS, confirmPath } from "../../worker/core/subscribers/links.ts";
 import { LINK_SECRET_FOR_TESTS } from "../helpers/test-secrets.ts";
+import { applyChannels, insertAlert } from "../helpers/workers/alert-rows.ts";
 import { ADMIN, api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
@@ -488,6 +489,10 @@ interface World {
   disposableWebhooks: string[];
   /** The seeded subscribers' mail domains (one of them held). */
   domains: string[];
+  /** Alerts in every status (open, acknowledged, resolved), for /alerts/:id/…. */
+  alerts: string[];
+  /** The alert channels of the page's alerting config (one held), for /alert-channels/:channel/… and channel holds. */
+  alertChannels: string[];
 }
 
 /** A plausible body for each operation, from its schema in worker/core/api/schemas.ts. */
@@ -1068,7 +1073,17 @@ function goodQuery(id: OperationId, world: World): fc.Arbitrary<string> {
       cursor,
     }).map(encode);
   }
-  if (id === "holds.lift" || id === "holds.liftWebhook") {
+  if (id === "alerts.list") {
+    const alertCursor = fc
+      .tuple(fc.integer({ min: 0, max: 9_999_999_999_999 }), fc.constantFrom(...world.alerts))
+      .map(([at, anId]) => `${at}.${anId}`);
+    return someOf({
+      status: fc.constantFrom("active", "open", "acknowledged", "resolved", "all"),
+      limit: fc.integer({ min: 1, max: 100 }).map(String),
+      cursor: alertCursor,
+    }).map(encode);
+  }
+  if (id === "holds.lift" || id === "holds.liftWebhook" || id === "holds.liftChannel") {
     return someOf({ pending: fc.constantFrom("send", "drop") }).map(encode);
   }
   if (id === "audit.list") {
@@ -1122,12 +1137,19 @@ function planFor(
             ? world.disposableWebhooks
             : id.startsWith("webhooks") || id === "holds.holdWebhook" || id === "holds.liftWebhook"
               ? world.webhooks
-              : realIds;
-  const fill = (anId: string, name: string, domain: string) =>
-    spec.path.replace(":id", anId).replace(":name", name).replace(":domain", domain);
+              : id.startsWith("alerts.")
+                ? world.alerts
+                : realIds;
+  const fill = (anId: string, name: string, domain: string, channel: string) =>
+    spec.path.replace(":id", anId).replace(":name", name).replace(":domain", domain).replace(":channel", channel);
   const goodPath = fc
-    .tuple(fc.constantFrom(...preferred), fc.constantFrom(...FUZZ_FLAGS), fc.constantFrom(...world.domains))
-    .map(([a, n, d]) => fill(a, n, d));
+    .tuple(
+      fc.constantFrom(...preferred),
+      fc.constantFrom(...FUZZ_FLAGS),
+      fc.constantFrom(...world.domains),
+      fc.constantFrom(...world.alertChannels),
+    )
+    .map(([a, n, d, ch]) => fill(a, n, d, ch));
   const names = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...FUZZ_FLAGS) },
     fc.constantFrom(
@@ -1148,8 +1170,12 @@ function planFor(
       names,
       domainArb(world),
       fc.constantFrom("", "", "/", "//", "/x", "?", "#frag", "/.", "/.."),
+      fc.oneof(
+        fc.constantFrom(...world.alertChannels),
+        fc.constantFrom("no-such-channel", "Ops_Slack", "-x", "a".repeat(64)),
+      ),
     )
-    .map(([anId, name, domain, tail]) => `${fill(anId, name, domain)}${tail}`);
+    .map(([anId, name, domain, tail, channel]) => `${fill(anId, name, domain, channel)}${tail}`);
   const good = {
     authorization: options.admin
       ? fc.constant(`Bearer ${ADMIN}`)
@@ -1426,6 +1452,20 @@ async function seed(): Promise<World> {
   await declare({ name: "After the subscribers", components: { api: "partial_outage" } });
   await ok("POST", `/webhooks/${webhooks[0]}/test`);
 
+  // Alert channels and alerts in every status, written as the alerting code leaves them.
+  const alertChannels = (
+    await applyChannels([
+      { id: "fuzz-slack", kind: "slack", urlSecret: "FUZZ_SLACK_URL" },
+      { id: "fuzz-pager", kind: "pagerduty", routingKeySecret: "FUZZ_PD_KEY" },
+      { id: "fuzz-mail", kind: "email", to: "oncall@example.com" },
+    ])
+  ).map((channel) => channel.id);
+  await ok("PUT", `/holds/channels/${alertChannels[0]}`);
+  const alerts: string[] = [];
+  for (const status of ["open", "open", "open", "acknowledged", "resolved"] as const) {
+    alerts.push(await insertAlert({ status }));
+  }
+
   const exportDoc = await ok("GET", "/export");
   const waiting = await runInDurableObject(pageObject(), (_: StatusPage, state) =>
     state.storage.sql
@@ -1444,6 +1484,8 @@ async function seed(): Promise<World> {
     webhooks,
     disposableWebhooks,
     domains,
+    alerts,
+    alertChannels,
   };
 }
 

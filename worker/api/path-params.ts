@@ -3,6 +3,8 @@ const PATTERNS: Record<string, RegExp> = {
   id: /^[a-z0-9]{1,40}$/,
   /** Flag names as declared in worker/core/flags.ts. */
   name: /^[a-z_]{1,60}$/,
+  /** An alert channel: a config id (worker/core/monitors/monitor-config.ts), dashes allowed. */
+  channel: /^[a-z0-9][a-z0-9-]{0,62}$/,
   /** A mail domain, lower case (IDNs as punycode). */
   domain: /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
 };
@@ -13,5 +15,5 @@ export function paramPattern(name: string): RegExp {
 
 /** What to call the thing a parameter names, in a 404. */
 export function paramNoun(name: string): string {
-  return name === "name" ? "flag" : name === "domain" ? "domain" : "item";
+  return name === "name" ? "flag" : name === "domain" ? "domain" : name === "channel" ? "alert channel" : "item";
 }

@@ -22,4 +22,7 @@ export const securityHeaders = () =>
     crossOriginResourcePolicy: "cross-origin",
     crossOriginOpenerPolicy: "same-origin",
     permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+    // A handler may set one stricter (an acknowledgement link's page sends no referrer to other
+    // sites, not even its origin: worker/routes/alert-ack.tsx); what it set is kept.
+    overwrite: false,
   });

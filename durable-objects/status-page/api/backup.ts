@@ -33,6 +33,12 @@ export const EXPORTED_TABLES = [
   "outbox",
   "delivery_holds",
   "webhooks",
+  // Alerts with how far their escalation went (a restored alert queues no step twice: the
+  // outbox's dedupe keys are in too), each channel's health and send window, and the threads
+  // that tie a PagerDuty/Opsgenie trigger to its resolve.
+  "alerts",
+  "alert_channels",
+  "alert_threads",
 ] as const;
 
 type Table = { columns: string[]; rows: (string | number | null)[][] };

@@ -3,14 +3,18 @@ import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../work
 import { OPERATIONS, type OperationId } from "../../../worker/core/api/operations.ts";
 import { log } from "../../../worker/platform/log.ts";
 import { NotFoundError } from "../writes.ts";
+import { listAlertChannelsHandler, testAlertChannelHandler } from "./alert-channels.ts";
+import { ackAlertHandler, getAlertHandler, listAlertsHandler } from "./alerts.ts";
 import { listAuditHandler } from "./audit-log.ts";
 import { authenticate, sha256Hex } from "./authenticate.ts";
 import { exportHandler, importHandler } from "./backup.ts";
 import type { Actor, ApiContext, Handler, Prepared } from "./context.ts";
 import { getFlagHandler, listFlagsHandler, setFlagHandler } from "./flags.ts";
 import {
+  holdChannelHandler,
   holdDomainHandler,
   holdWebhookHandler,
+  liftChannelHoldHandler,
   liftHoldHandler,
   liftWebhookHoldHandler,
   listHoldsHandler,
@@ -74,6 +78,13 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "holds.lift": liftHoldHandler,
   "holds.holdWebhook": holdWebhookHandler,
   "holds.liftWebhook": liftWebhookHoldHandler,
+  "holds.holdChannel": holdChannelHandler,
+  "holds.liftChannel": liftChannelHoldHandler,
+  "alerts.list": listAlertsHandler,
+  "alerts.get": getAlertHandler,
+  "alerts.ack": ackAlertHandler,
+  "alertChannels.list": listAlertChannelsHandler,
+  "alertChannels.test": testAlertChannelHandler,
   "webhooks.list": listWebhooksHandler,
   "webhooks.create": createWebhookHandler,
   "webhooks.get": getWebhookHandler,

@@ -1,18 +1,20 @@
+import { alertChannel } from "../alerts/alerting-config.ts";
 import { iso } from "../time.ts";
 import { readWebhook } from "../webhooks.ts";
 import { type ApiContext, type Handler, notFound, recordAudit } from "./context.ts";
 
-type HoldKind = "domain" | "webhook";
+type HoldKind = "domain" | "webhook" | "channel";
 type HoldRow = { kind: HoldKind; target: string; created_at: number; created_by: string; waiting: number };
 
-/** The outbox rows a hold keeps back: mail to subscribers at a domain, or deliveries to one endpoint. */
+/** The outbox rows a hold keeps back: mail to subscribers at a domain, deliveries to one endpoint, notices to one alert channel. */
 const HELD_ROWS: Record<HoldKind, string> = {
   domain: `channel = 'email' AND recipient IN (SELECT id FROM subscribers WHERE domain = ?1)`,
   webhook: `channel = 'webhook' AND recipient = ?1`,
+  channel: `channel = 'alert' AND recipient = ?1`,
 };
 
 /**
- * Holding a domain or a webhook endpoint contains one noisy receiver without
+ * Holding a domain, a webhook endpoint or an alert channel contains one noisy receiver without
  * stopping deliveries to everyone else: its rows stay pending in the outbox
  * (claimDue skips them) and nothing is lost until the hold is lifted — or
  * they are dropped, by an explicit choice.
@@ -23,7 +25,8 @@ function holds(sql: SqlStorage, only?: { kind: HoldKind; target: string }) {
       `SELECT h.kind, h.target, h.created_at, h.created_by, CASE h.kind
          WHEN 'domain' THEN (SELECT COUNT(*) FROM outbox o JOIN subscribers s ON s.id = o.recipient
            WHERE o.channel = 'email' AND o.state = 'pending' AND s.domain = h.target)
-         ELSE (SELECT COUNT(*) FROM outbox o WHERE o.channel = 'webhook' AND o.state = 'pending' AND o.recipient = h.target)
+         WHEN 'webhook' THEN (SELECT COUNT(*) FROM outbox o WHERE o.channel = 'webhook' AND o.state = 'pending' AND o.recipient = h.target)
+         ELSE (SELECT COUNT(*) FROM outbox o WHERE o.channel = 'alert' AND o.state = 'pending' AND o.recipient = h.target)
        END AS waiting
        FROM delivery_holds h WHERE (?1 IS NULL OR (h.kind = ?1 AND h.target = ?2)) ORDER BY h.kind, h.target`,
       only?.kind ?? null,
@@ -41,7 +44,11 @@ function holds(sql: SqlStorage, only?: { kind: HoldKind; target: string }) {
 
 export const listHoldsHandler: Handler<"holds.list"> = ({ sql }) => ({ status: 200, body: { data: holds(sql) } });
 
-function hold(context: ApiContext<"holds.hold" | "holds.holdWebhook">, kind: HoldKind, target: string) {
+function hold(
+  context: ApiContext<"holds.hold" | "holds.holdWebhook" | "holds.holdChannel">,
+  kind: HoldKind,
+  target: string,
+) {
   const { sql, now, actor } = context;
   sql.exec(
     `INSERT INTO delivery_holds (kind, target, created_at, created_by) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -55,7 +62,11 @@ function hold(context: ApiContext<"holds.hold" | "holds.holdWebhook">, kind: Hol
   return { status: 200, body: held };
 }
 
-function lift(context: ApiContext<"holds.lift" | "holds.liftWebhook">, kind: HoldKind, target: string) {
+function lift(
+  context: ApiContext<"holds.lift" | "holds.liftWebhook" | "holds.liftChannel">,
+  kind: HoldKind,
+  target: string,
+) {
   const { sql, query } = context;
   const [before] = holds(sql, { kind, target });
   sql.exec(`DELETE FROM delivery_holds WHERE kind = ? AND target = ?`, kind, target);
@@ -89,3 +100,19 @@ export const holdWebhookHandler: Handler<"holds.holdWebhook"> = (context) => {
 
 export const liftWebhookHoldHandler: Handler<"holds.liftWebhook"> = (context) =>
   lift(context, "webhook", context.params.id ?? "");
+
+/**
+ * An alert channel (a config channel's id) held: its notices wait while every
+ * other channel still pages. Under the `alerts` scope, as the channel's other
+ * operations are: whoever is on call can quiet a channel that misbehaves
+ * without a subscriber-managing token (docs/decisions/0036-alert-acknowledgement.md).
+ */
+export const holdChannelHandler: Handler<"holds.holdChannel"> = (context) => {
+  const id = context.params.channel ?? "";
+  if (!alertChannel(context.sql, id)) throw notFound("alert channel", id);
+  return hold(context, "channel", id);
+};
+
+/** Lifted even when the channel has left the config since, so its hold can always be cleared. */
+export const liftChannelHoldHandler: Handler<"holds.liftChannel"> = (context) =>
+  lift(context, "channel", context.params.channel ?? "");

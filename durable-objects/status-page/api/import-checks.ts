@@ -1,9 +1,11 @@
 import { isScope } from "../../../worker/core/access/scopes.ts";
+import { ALERT_KINDS, ALERT_SEVERITIES } from "../../../worker/core/alerting/alert.ts";
 import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import { monitorSchema } from "../../../worker/core/monitors/monitor-config.ts";
 import { COMPONENT_STATUSES, IMPACTS, INCIDENT_STATUSES, MAINTENANCE_STATUSES } from "../../../worker/core/statuses.ts";
 import { loadEvents } from "../events.ts";
 import { buildSnapshot } from "../snapshot.ts";
+import { listAlertsHandler } from "./alerts.ts";
 import { listAuditHandler } from "./audit-log.ts";
 import type { ApiContext } from "./context.ts";
 import { listFlagsHandler } from "./flags.ts";
@@ -22,6 +24,8 @@ const VOCABULARY: readonly [table: string, column: string, words: readonly strin
   ["incident_updates", "status", [...INCIDENT_STATUSES, ...MAINTENANCE_STATUSES]],
   ["monitors", "down_status", ["partial_outage", "major_outage"]],
   ["monitor_instances", "state", ["unknown", "up", "degraded", "down"]],
+  ["alerts", "kind", ALERT_KINDS],
+  ["alerts", "severity", ALERT_SEVERITIES],
 ];
 
 /**
@@ -45,6 +49,10 @@ export function refuseUnreadable(context: ApiContext<"backup.import">, tables: r
     listFlagsHandler(reader as ApiContext<"flags.list">);
     listMonitorsHandler(reader as ApiContext<"monitors.list">);
     listWebhooksHandler(reader as ApiContext<"webhooks.list">);
+    listAlertsHandler({
+      ...reader,
+      query: { status: "all", limit: Number.MAX_SAFE_INTEGER - 1 },
+    } as ApiContext<"alerts.list">);
     buildSnapshot(sql, context.now);
   } catch (error) {
     throw new ApiProblem(

@@ -22,6 +22,10 @@ const UNSEEN: ReadonlySet<OperationId> = new Set<OperationId>([
   "holds.lift",
   "holds.holdWebhook",
   "holds.liftWebhook",
+  "holds.holdChannel",
+  "holds.liftChannel",
+  "alerts.ack",
+  "alertChannels.test",
 ]);
 
 /**

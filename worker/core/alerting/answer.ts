@@ -11,32 +11,93 @@ export type AlertAttempt =
       retryAfterMs?: number;
     };
 
+/** How much of a provider's reason is quoted in the channel's health. */
+const REASON_CHARS = 200;
+
 /**
- * A provider's answer in Lookout's terms. Only 2xx is sent. 429 and 5xx are
- * temporary; any other 4xx is the configuration's fault (a revoked webhook, a
- * bad routing key, a chat the bot is not in): retrying will not fix it, so it
- * is permanent and the channel's health says why. How long to wait comes from
- * Retry-After, or the JSON body's `retry_after` (Discord, seconds) or
- * `parameters.retry_after` (Telegram, seconds).
+ * A provider's answer in Lookout's terms. Only 2xx is sent. 408, 429 and 5xx
+ * are temporary; any other status is the configuration's fault (a revoked
+ * webhook, a bad routing key, a chat the bot is not in): retrying will not
+ * fix it, so it is permanent and the channel's health quotes the provider's
+ * reason. How long to wait comes from the `Retry-After` header (Slack,
+ * Discord) or the JSON body (Discord's `retry_after`, float seconds;
+ * Telegram's `parameters.retry_after`), the longer of the two when both are
+ * given (docs/reference/alerting-providers.md).
  */
 export function judgeAnswer(status: number, headers: Headers, said: string, now: number): AlertAttempt {
   if (status >= 200 && status < 300) return { outcome: "sent" };
-  const reason = `HTTP ${status}${said ? `: ${said}` : ""}`;
+  const why = providerReason(said);
+  const reason = `HTTP ${status}${why ? `: ${why}` : ""}`;
   if (status === 429 || status >= 500 || status === 408) {
-    const wait = retryAfterMs(headers.get("retry-after"), now) ?? retryAfterInBody(said);
+    const waits = [retryAfterMs(headers.get("retry-after"), now), retryAfterInBody(said)].filter(
+      (wait): wait is number => wait !== undefined,
+    );
+    const wait = waits.length ? Math.max(...waits) : undefined;
     return { outcome: "temporary", reason, ...(wait === undefined ? {} : { retryAfterMs: wait }) };
   }
   return { outcome: "permanent", reason };
 }
 
 function retryAfterInBody(said: string): number | undefined {
+  const body = parse(said) as { retry_after?: unknown; parameters?: { retry_after?: unknown } } | undefined;
+  const seconds = body?.retry_after ?? body?.parameters?.retry_after;
+  return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0
+    ? Math.ceil(seconds * 1000)
+    : undefined;
+}
+
+/**
+ * The provider's own words, from the shape each one answers with: Slack's
+ * plain text (`invalid_payload`), Discord's and PagerDuty's `message` (with
+ * PagerDuty's `errors`), Telegram's `description`, ntfy's `error`, Teams'
+ * `error.message`, Opsgenie's `message` and `errors`. One line, clipped.
+ */
+export function providerReason(said: string): string {
+  const body = parse(said);
+  let words = said;
+  if (body && typeof body === "object") {
+    const b = body as Record<string, unknown>;
+    const nested = b.error && typeof b.error === "object" ? (b.error as Record<string, unknown>).message : b.error;
+    const main = [b.description, b.message, nested].find((v) => typeof v === "string" && v) as string | undefined;
+    const details = Array.isArray(b.errors)
+      ? b.errors.filter((e) => typeof e === "string")
+      : b.errors && typeof b.errors === "object"
+        ? Object.values(b.errors as object).filter((e) => typeof e === "string")
+        : [];
+    if (main) words = [main, ...details].join(": ");
+  }
+  const line = words.replace(/\s+/g, " ").trim();
+  return line.length > REASON_CHARS ? `${line.slice(0, REASON_CHARS - 1)}…` : line;
+}
+
+function parse(said: string): unknown {
   try {
-    const body = JSON.parse(said) as { retry_after?: unknown; parameters?: { retry_after?: unknown } };
-    const seconds = body.retry_after ?? body.parameters?.retry_after;
-    return typeof seconds === "number" && Number.isFinite(seconds) && seconds >= 0
-      ? Math.ceil(seconds * 1000)
-      : undefined;
+    return JSON.parse(said);
   } catch {
     return undefined;
+  }
+}
+
+/** A reason with every secret value (and the URL's secret path) replaced, so the channel's health can be shown. */
+export function redactReason(reason: string, secrets: readonly string[]): string {
+  let out = reason;
+  const pieces = secrets.flatMap((secret) => [secret, ...urlPieces(secret)]).filter((piece) => piece.length >= 6);
+  for (const piece of pieces.sort((a, b) => b.length - a.length)) out = out.split(piece).join("[secret]");
+  return out;
+}
+
+/** A webhook URL's path segments and query values are its key (Slack's T…/B…/token, Discord's id/token, Teams' sig). */
+function urlPieces(value: string): string[] {
+  try {
+    const url = new URL(value);
+    return [
+      url.host + url.pathname,
+      url.pathname,
+      ...url.pathname.split("/"),
+      url.search,
+      ...url.searchParams.values(),
+    ].filter((p) => p.length >= 6);
+  } catch {
+    return [];
   }
 }

@@ -56,4 +56,9 @@ export interface ChannelRequest {
   method: "POST";
   headers: Record<string, string>;
   body: string;
+  /**
+   * The secret values this request carries (webhook URL, token, key): the
+   * sender removes them from any reason it reports, should a provider echo one.
+   */
+  redact?: string[];
 }

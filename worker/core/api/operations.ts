@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import type { Scope } from "../access/scopes.ts";
 import {
+  alertListQuery,
   auditListQuery,
   emptyQuery,
   exportDocument,
@@ -36,7 +37,8 @@ export interface OperationSpec {
   ifMatch?: "required" | "optional";
   /** Bytes; the default suits every body but an import. */
   bodyLimit?: number;
-  success: 200 | 201;
+  /** 202: queued, not yet done (a test notice). */
+  success: 200 | 201 | 202;
 }
 
 export const DEFAULT_BODY_LIMIT = 1_000_000;
@@ -312,7 +314,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/holds",
     scope: "subscribers",
-    summary: "Mail domains and webhook endpoints whose deliveries are held back, and how much waits for each",
+    summary: "Mail domains, webhook endpoints and alert channels held back, and how much waits for each",
     query: emptyQuery,
     success: 200,
   },
@@ -347,6 +349,64 @@ export const OPERATIONS = {
     summary: "Lift a webhook hold: what waited is sent now (?pending=send) or dropped on purpose (?pending=drop)",
     query: holdLiftQuery,
     success: 200,
+  },
+  "holds.holdChannel": {
+    method: "put",
+    path: "/holds/channels/:channel",
+    scope: "alerts",
+    summary: "Hold back notices to one alert channel while every other channel still pages; effective at once",
+    query: emptyQuery,
+    success: 200,
+  },
+  "holds.liftChannel": {
+    method: "delete",
+    path: "/holds/channels/:channel",
+    scope: "alerts",
+    summary:
+      "Lift an alert channel's hold: what waited is sent now (?pending=send) or dropped on purpose (?pending=drop)",
+    query: holdLiftQuery,
+    success: 200,
+  },
+  "alerts.list": {
+    method: "get",
+    path: "/alerts",
+    scope: "alerts",
+    summary: "Alerts, newest first (open and acknowledged unless ?status says otherwise), with escalation and notices",
+    query: alertListQuery,
+    success: 200,
+  },
+  "alerts.get": {
+    method: "get",
+    path: "/alerts/:id",
+    scope: "alerts",
+    summary: "One alert: what it says, its escalation step, and what was sent to which channel",
+    query: emptyQuery,
+    success: 200,
+  },
+  "alerts.ack": {
+    method: "post",
+    path: "/alerts/:id/ack",
+    scope: "alerts",
+    summary: "Acknowledge an alert: its escalation stops; again returns the first acknowledgement",
+    description: "A resolved alert answers 409. The alert stays acknowledged until it recovers.",
+    query: emptyQuery,
+    success: 200,
+  },
+  "alertChannels.list": {
+    method: "get",
+    path: "/alert-channels",
+    scope: "alerts",
+    summary: "Each on-call channel of the config: health, hold, notices waiting, and the secrets it lacks (names only)",
+    query: emptyQuery,
+    success: 200,
+  },
+  "alertChannels.test": {
+    method: "post",
+    path: "/alert-channels/:channel/test",
+    scope: "alerts",
+    summary: "Queue one test notice to one channel through the outbox (202); its health shows how it went",
+    query: emptyQuery,
+    success: 202,
   },
   "backup.export": {
     method: "get",

@@ -171,6 +171,15 @@ export const maintenanceListQuery = z.strictObject({
   cursor,
 });
 
+export const alertListQuery = z.strictObject({
+  status: z
+    .enum(["active", "open", "acknowledged", "resolved", "all"])
+    .default("active")
+    .meta({ description: "active (default): open and acknowledged; or one status; or all." }),
+  limit: pageSize,
+  cursor,
+});
+
 export const auditListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().min(1).optional().meta({ description: "Entries older than this sequence number." }),
@@ -260,6 +269,7 @@ export type TokenCreate = z.infer<typeof tokenCreate>;
 export type FlagPut = z.infer<typeof flagPut>;
 export type IncidentListQuery = z.infer<typeof incidentListQuery>;
 export type MaintenanceListQuery = z.infer<typeof maintenanceListQuery>;
+export type AlertListQuery = z.infer<typeof alertListQuery>;
 export type AuditListQuery = z.infer<typeof auditListQuery>;
 export type ExportDocument = z.infer<typeof exportDocument>;
 export type HoldLiftQuery = z.infer<typeof holdLiftQuery>;

@@ -1,4 +1,4 @@
-import { type AlertAttempt, judgeAnswer } from "../../core/alerting/answer.ts";
+import { type AlertAttempt, judgeAnswer, redactReason } from "../../core/alerting/answer.ts";
 import type { ChannelRequest } from "../../core/alerting/message.ts";
 import { readTextAtMost } from "../bounded-read.ts";
 
@@ -8,25 +8,30 @@ const ANSWER_BYTES = 1_000;
 /**
  * POSTs one rendered message (no redirects followed: a provider's webhook
  * answers, it does not move) and judges the answer. Never rejects; the
- * request's URL is a secret, so no error names it.
+ * request's URL is a secret, so no reason names it, and a provider that
+ * echoes a secret back has it replaced (`request.redact`).
  */
 export async function sendAlert(request: ChannelRequest, timeoutMs: number): Promise<AlertAttempt> {
-  let response: Response;
+  const seconds = Math.round(timeoutMs / 100) / 10;
+  const signal = AbortSignal.timeout(timeoutMs);
+  let attempt: AlertAttempt;
   try {
-    response = await fetch(request.url, {
+    const response = await fetch(request.url, {
       method: request.method,
       headers: request.headers,
       body: request.body,
       redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
+      signal,
     });
+    // The answer is read under the same deadline: a receiver that sends headers and then stalls is still "no answer".
+    const said = await readTextAtMost(response, ANSWER_BYTES);
+    if (signal.aborted) throw signal.reason;
+    attempt = judgeAnswer(response.status, response.headers, said, Date.now());
   } catch (error) {
-    const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    return {
-      outcome: "temporary",
-      reason: timedOut ? `no answer within ${timeoutMs / 1000} s` : "could not connect",
-    };
+    const timedOut =
+      signal.aborted || (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError"));
+    return { outcome: "temporary", reason: timedOut ? `no answer within ${seconds} s` : "could not connect" };
   }
-  const said = await readTextAtMost(response, ANSWER_BYTES);
-  return judgeAnswer(response.status, response.headers, said, Date.now());
+  if (attempt.outcome === "sent") return attempt;
+  return { ...attempt, reason: redactReason(attempt.reason, [request.url, ...(request.redact ?? [])]) };
 }

@@ -1,6 +1,13 @@
 import type { AlertChannelConfig } from "../channels.ts";
 import type { AlertMessage, ChannelRequest } from "../message.ts";
+import { discordRequest } from "./discord.ts";
+import { ntfyRequest } from "./ntfy.ts";
+import { opsgenieRequest } from "./opsgenie.ts";
+import { pagerdutyRequest } from "./pagerduty.ts";
 import type { MissingSecrets, ReadSecret } from "./secrets.ts";
+import { slackRequest } from "./slack.ts";
+import { teamsRequest } from "./teams.ts";
+import { telegramRequest } from "./telegram.ts";
 import { webhookRequest } from "./webhook.ts";
 
 /**
@@ -16,8 +23,19 @@ export async function renderRequest(
   switch (channel.kind) {
     case "webhook":
       return webhookRequest(channel, secret, message, now);
-    default:
-      // The other providers are being written (issue 12): until then a channel of their kind cannot send.
-      return { missing: [`a ${channel.kind} renderer`] };
+    case "slack":
+      return slackRequest(channel, secret, message);
+    case "discord":
+      return discordRequest(channel, secret, message);
+    case "teams":
+      return teamsRequest(channel, secret, message);
+    case "telegram":
+      return telegramRequest(channel, secret, message);
+    case "ntfy":
+      return ntfyRequest(channel, secret, message);
+    case "pagerduty":
+      return pagerdutyRequest(channel, secret, message);
+    case "opsgenie":
+      return opsgenieRequest(channel, secret, message);
   }
 }

@@ -18,7 +18,7 @@ export function secrets<const N extends string>(
   for (const [key, name] of Object.entries(names) as [N, string][]) {
     const value = secret(name);
     if (value) values[key] = value;
-    else missing.push(name);
+    else if (!missing.includes(name)) missing.push(name);
   }
   return missing.length > 0 ? { missing } : values;
 }

@@ -28,6 +28,7 @@ export async function webhookRequest(
     method: "POST",
     headers: { "content-type": "application/json", "user-agent": "Lookout-Alerts/1", ...signed },
     body,
+    redact: [values.url, values.signing],
   };
 }
 
