@@ -1,15 +1,15 @@
 /**
- * The alerting figures' receiver: a node:http server on 127.0.0.1 that
- * speaks Slack's incoming webhook (`POST /slack/<channel>`, JSON with a `text`
- * or `blocks`, answered 200 "ok") and Lookout's generic webhook
- * (`POST /webhook/<channel>`, answered 204). It holds each channel to Slack's
- * rate limit, about one message a second per webhook
- * (docs/reference/alerting-providers.md): a message sooner than that after
- * the last one it accepted gets 429 with `Retry-After: 1`, as Slack answers,
- * and is counted. It records when each accepted message had fully arrived.
+ * The alerting figures' receivers. Slack is the tests' own receiver
+ * (test/helpers/node/alert-receivers/): it checks every request against the
+ * incoming-webhook contract and holds each webhook to Slack's limit, about one
+ * message a second (docs/reference/alerting-providers.md), answering 429 with
+ * `Retry-After` as Slack does beyond it. Lookout's generic webhook has no
+ * provider contract; a small node:http server here takes it (204) and keeps
+ * which alerts each message lists. Both record when each message arrived.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { startAlertReceiver as startProviderReceiver } from "../test/helpers/node/alert-receivers/index.ts";
 
 /** Slack's limit per webhook. */
 export const SLACK_SPACING_MS = 1_000;
@@ -18,7 +18,7 @@ const BODY_LIMIT = 4_000_000;
 export interface AlertArrival {
   channel: string;
   provider: "slack" | "webhook";
-  /** Date.now() when the body had fully arrived (the machine's clock, as workerd's). */
+  /** Date.now() when it arrived (the machine's clock, as workerd's). */
   at: number;
   /** Slack's `text`; for a webhook, its notices' titles. */
   text: string;
@@ -28,30 +28,28 @@ export interface AlertArrival {
 }
 
 export interface AlertReceiver {
-  url: string;
-  arrivals: AlertArrival[];
-  /** Messages answered 429 because they came sooner than Slack's spacing, by channel. */
-  tooSoon: Map<string, number>;
-  /** Requests refused as malformed (400), by channel: a renderer's mistake. */
-  malformed: Map<string, number>;
+  /** A Slack incoming-webhook URL whose messages count as `channel`'s. */
+  slackUrl(channel: string): string;
+  webhookUrl(channel: string): string;
+  /** Messages accepted so far, in the order they arrived. */
+  arrivals(): AlertArrival[];
+  /** Slack messages answered 429 because they came sooner than Slack's limit allows. */
+  tooSoon(): number;
+  /** Requests that broke the provider's contract (answered 400), with what broke. */
+  violations(): string[];
   close(): Promise<void>;
 }
 
 export async function startAlertReceiver(): Promise<AlertReceiver> {
-  const arrivals: AlertArrival[] = [];
-  const tooSoon = new Map<string, number>();
-  const malformed = new Map<string, number>();
-  const lastAccepted = new Map<string, number>();
-  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
-
+  const slack = await startProviderReceiver("slack", { limit: { count: 1, perMs: SLACK_SPACING_MS } });
+  const hooks: AlertArrival[] = [];
+  const hookViolations: string[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const match = /^\/(slack|webhook)\/([\w.-]+)$/.exec(request.url ?? "");
-    if (request.method !== "POST" || !match) {
-      response.writeHead(404).end("no_service");
+    const channel = /^\/webhook\/([\w.-]+)$/.exec(request.url ?? "")?.[1];
+    if (request.method !== "POST" || !channel) {
+      response.writeHead(404).end();
       return;
     }
-    const provider = match[1] as "slack" | "webhook";
-    const channel = match[2] as string;
     const chunks: Buffer[] = [];
     let size = 0;
     request.on("data", (chunk: Buffer) => {
@@ -59,64 +57,53 @@ export async function startAlertReceiver(): Promise<AlertReceiver> {
       if (size <= BODY_LIMIT) chunks.push(chunk);
     });
     request.on("end", () => {
-      const at = Date.now();
-      let payload: {
-        text?: unknown;
-        blocks?: unknown;
-        notices?: { alertId?: unknown; notice?: unknown; title?: unknown }[];
-      };
+      let notices: { alertId?: unknown; notice?: unknown; title?: unknown }[] | undefined;
       try {
-        if (size > BODY_LIMIT) throw new Error("too large");
-        payload = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+        notices = size > BODY_LIMIT ? undefined : JSON.parse(Buffer.concat(chunks).toString("utf8")).notices;
       } catch {
-        bump(malformed, channel);
-        response.writeHead(400, { "content-type": "text/plain" }).end("invalid_payload");
+        notices = undefined;
+      }
+      if (!Array.isArray(notices)) {
+        hookViolations.push(`${channel}: not a Lookout alert payload`);
+        response.writeHead(400).end();
         return;
       }
-      const valid =
-        provider === "slack"
-          ? typeof payload.text === "string" || Array.isArray(payload.blocks)
-          : Array.isArray(payload.notices);
-      if (!valid) {
-        bump(malformed, channel);
-        response.writeHead(400, { "content-type": "text/plain" }).end(provider === "slack" ? "no_text" : "bad payload");
-        return;
-      }
-      if (provider === "slack") {
-        const last = lastAccepted.get(channel);
-        if (last !== undefined && at - last < SLACK_SPACING_MS) {
-          bump(tooSoon, channel);
-          response.writeHead(429, { "content-type": "text/plain", "retry-after": "1" }).end("rate_limited");
-          return;
-        }
-        lastAccepted.set(channel, at);
-      }
-      const notices = (payload.notices ?? []).map((n) => ({ alertId: String(n.alertId), notice: String(n.notice) }));
-      arrivals.push({
+      hooks.push({
         channel,
-        provider,
-        at,
-        text:
-          typeof payload.text === "string"
-            ? payload.text
-            : (payload.notices ?? []).map((n) => String(n.title)).join(" · "),
-        notices,
+        provider: "webhook",
+        at: Date.now(),
+        text: notices.map((n) => String(n.title)).join(" · "),
+        notices: notices.map((n) => ({ alertId: String(n.alertId), notice: String(n.notice) })),
         bytes: size,
       });
-      if (provider === "slack") response.writeHead(200, { "content-type": "text/plain" }).end("ok");
-      else response.writeHead(204).end();
+      response.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const webhookBase = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const slackArrivals = (): AlertArrival[] =>
+    slack
+      .requests()
+      .filter((r) => r.status === 200)
+      .map((r) => ({
+        channel: r.scope,
+        provider: "slack" as const,
+        at: r.at,
+        text: String((JSON.parse(r.body) as { text?: unknown }).text ?? ""),
+        notices: [],
+        bytes: Buffer.byteLength(r.body),
+      }));
   return {
-    url: `http://127.0.0.1:${port}`,
-    arrivals,
-    tooSoon,
-    malformed,
+    // The scope (first segment) names the channel; the rest is the shape of a real incoming-webhook URL.
+    slackUrl: (channel) => `${slack.url}/${channel}/services/TBENCH/BBENCH/bench${channel.replace(/\W/g, "")}`,
+    webhookUrl: (channel) => `${webhookBase}/webhook/${channel}`,
+    arrivals: () => [...slackArrivals(), ...hooks].sort((a, b) => a.at - b.at),
+    tooSoon: () => slack.requests().filter((r) => r.throttled).length,
+    violations: () => [...slack.violations().map((v) => `${v.scope}: ${v.violations.join("; ")}`), ...hookViolations],
     close: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), slack.close()]);
     },
   };
 }

@@ -163,7 +163,7 @@ async function outageFigures(
   const vars: Record<string, string> = {};
   const channel = (id: string, kind: string) => {
     const name = `${kind}-${id}`;
-    vars[`BENCH_${name.toUpperCase().replaceAll("-", "_")}`] = `${receiver.url}/slack/${name}`;
+    vars[`BENCH_${name.toUpperCase().replaceAll("-", "_")}`] = receiver.slackUrl(name);
     return {
       id: name,
       kind: "slack" as const,
@@ -215,12 +215,12 @@ async function outageFigures(
     }
     const lastBreak = Date.now();
     await until(lastBreak + ALERT_TIMEOUT_MS, () =>
-      ids.every((id) => Number.isFinite(firstAt(receiver.arrivals, `first-${id}`, brokeAt.get(id) ?? 0))),
+      ids.every((id) => Number.isFinite(firstAt(receiver.arrivals(), `first-${id}`, brokeAt.get(id) ?? 0))),
     );
     progress("alerts: first alerts in; waiting for the escalation steps");
     const lastStep = (STEP_MINUTES.at(-1) ?? 0) * 60_000;
     await until(lastBreak + ALERT_TIMEOUT_MS + lastStep + STEP_TIMEOUT_MS, () =>
-      ids.every((id) => Number.isFinite(firstAt(receiver.arrivals, `step2-${id}`, 0))),
+      ids.every((id) => Number.isFinite(firstAt(receiver.arrivals(), `step2-${id}`, 0))),
     );
     const opened = await openedByMonitor(worker);
 
@@ -231,11 +231,11 @@ async function outageFigures(
       fixedAt.set(id, Date.now());
     }
     const slackBefore = new Map(
-      ids.map((id) => [id, receiver.arrivals.filter((a) => a.channel === `first-${id}`).length]),
+      ids.map((id) => [id, receiver.arrivals().filter((a) => a.channel === `first-${id}`).length]),
     );
     await until(Date.now() + 90_000, () =>
       ids.every(
-        (id) => receiver.arrivals.filter((a) => a.channel === `first-${id}`).length > (slackBefore.get(id) ?? 0),
+        (id) => receiver.arrivals().filter((a) => a.channel === `first-${id}`).length > (slackBefore.get(id) ?? 0),
       ),
     );
 
@@ -246,18 +246,18 @@ async function outageFigures(
     const recoveries: number[] = [];
     for (const id of ids) {
       const broke = brokeAt.get(id) ?? Number.NaN;
-      const first = firstAt(receiver.arrivals, `first-${id}`, broke);
+      const first = firstAt(receiver.arrivals(), `first-${id}`, broke);
       if (Number.isFinite(first)) toAlert.push(first - broke);
       const alert = opened.get(id);
       if (alert) {
         detection.push(alert.openedAt - broke);
         if (Number.isFinite(first)) delivery.push(first - alert.openedAt);
         STEP_MINUTES.forEach((minutes, step) => {
-          const at = firstAt(receiver.arrivals, `step${step + 1}-${id}`, 0);
+          const at = firstAt(receiver.arrivals(), `step${step + 1}-${id}`, 0);
           if (Number.isFinite(at)) stepErrors[step]?.push(at - (alert.openedAt + minutes * 60_000));
         });
       }
-      const later = receiver.arrivals.filter((a) => a.channel === `first-${id}`)[slackBefore.get(id) ?? 0];
+      const later = receiver.arrivals().filter((a) => a.channel === `first-${id}`)[slackBefore.get(id) ?? 0];
       if (later) recoveries.push(later.at - (fixedAt.get(id) ?? Number.NaN));
     }
     const missing = ids.length - toAlert.length;
@@ -291,6 +291,7 @@ async function outageFigures(
           verdict: verdict(delivery.length === n && maximum(delivery) <= 2_000),
         },
         { figure: "   outages never alerted", value: String(missing), budget: "0", verdict: verdict(missing === 0) },
+        contractRow(receiver),
         {
           figure: `19 escalation step timing error, worst of ${allErrors.length}`,
           value: seconds(worstError),
@@ -307,7 +308,7 @@ async function outageFigures(
         `18/19: ${n} monitors at 10 s, 3 failures to down, each routed to its own policy of three Slack-speaking channels ` +
           `(at once, ${STEP_MINUTES.map((m) => `${m * 60} s`).join(", ")}); targets broken ${BREAK_EVERY_MS / 1000} s apart in this process, ` +
           `nobody acknowledges. "Opened" is the alert's opened_at in the StatusPage object's SQLite; arrivals are the receiver's clock (the same machine's). ` +
-          `Refused as too soon (429): ${sum(receiver.tooSoon)}; malformed (400): ${sum(receiver.malformed)}.`,
+          `Answered 429 as too soon: ${receiver.tooSoon()}.`,
       ],
     };
   } finally {
@@ -325,7 +326,16 @@ function quietLogs(progress: Progress): (level: string, message: string) => bool
   };
 }
 
-const sum = (map: ReadonlyMap<string, number>) => [...map.values()].reduce((a, b) => a + b, 0);
+/** Requests so far that broke the provider's documented contract (the receiver answered 400). */
+function contractRow(receiver: AlertReceiver): Row {
+  const broken = receiver.violations();
+  return {
+    figure: "   requests breaking the provider's contract",
+    value: broken.length === 0 ? "0" : `${broken.length}: ${broken[0]?.slice(0, 60)}`,
+    budget: "0",
+    verdict: verdict(broken.length === 0),
+  };
+}
 
 // ---------------------------------------------------------------- figure 20
 
@@ -383,9 +393,9 @@ async function stormFigures(
   const channels = ["storm-a", "storm-b"];
   const signing = `whsec_${Buffer.from("the bench's storm webhook key!!!").toString("base64")}`;
   const vars: Record<string, string> = {
-    BENCH_STORM_A: `${receiver.url}/slack/storm-a`,
-    BENCH_STORM_B: `${receiver.url}/slack/storm-b`,
-    BENCH_STORM_HOOK: `${receiver.url}/webhook/storm-hook`,
+    BENCH_STORM_A: receiver.slackUrl("storm-a"),
+    BENCH_STORM_B: receiver.slackUrl("storm-b"),
+    BENCH_STORM_HOOK: receiver.webhookUrl("storm-hook"),
     BENCH_STORM_SIGNING: signing,
     // The bench sends the monitors' reports itself (see the top of this file).
     FLAG_PROBING: "off",
@@ -428,12 +438,11 @@ async function stormFigures(
       `alerts: storm of ${count(ids.length)}: all up (${seconds(upTook)}); now down within ${STORM_SPREAD_MS / 1000} s`,
     );
     await sleep(5_000);
-    const before = receiver.arrivals.length;
     const t0 = Date.now();
     const spread = await sendReports(worker, ids, (id) => report(id, "up", "down", Date.now()), STORM_SPREAD_MS);
     const windowMs = settings.stormMinutes * 60_000;
     await sleep(t0 + windowMs - Date.now());
-    const arrived = receiver.arrivals.slice(before).filter((a) => a.at < t0 + windowMs);
+    const arrived = receiver.arrivals().filter((a) => a.at >= t0 && a.at < t0 + windowMs);
     const [opened] = await worker.sql(PAGE_OBJECT, `SELECT COUNT(*) AS n FROM alerts WHERE kind = 'monitor_down'`);
     const alertsOpened = Number(opened?.n ?? 0);
     const [down] = await worker.sql(
@@ -450,7 +459,7 @@ async function stormFigures(
     const worstCount = maximum(perChannel.map((c) => c.list.length));
     const allTimes = arrived.map((a) => a.at - t0);
     const slackGaps = perChannel.filter((c) => c.name !== "storm-hook").flatMap((c) => c.gaps);
-    const refused = sum(receiver.tooSoon);
+    const refused = receiver.tooSoon();
     const listed = new Set(
       perChannel
         .find((c) => c.name === "storm-hook")
@@ -479,6 +488,7 @@ async function stormFigures(
         budget: "0",
         verdict: verdict(refused === 0),
       },
+      contractRow(receiver),
       {
         figure: "   alerts opened / listed in the webhook's messages",
         value: `${count(alertsOpened)} / ${count(listed.size)}`,
