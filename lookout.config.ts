@@ -64,4 +64,39 @@ export default defineConfig({
     { id: "us-east", url: `${demo}/us-east/healthCheck`, components: ["us-east"] },
     { id: "ap-south", url: `${demo}/ap-south/healthCheck`, components: ["ap-south"] },
   ],
+  /**
+   * The on-call team hears first (README "Alerting"). Secrets are named, never
+   * written here: `npm start` points ALERT_SLACK_URL and ALERT_PAGER_URL at its
+   * local catcher (http://127.0.0.1:8025/#alerts); in production,
+   * `wrangler secret put ALERT_SLACK_URL` with your Slack incoming webhook.
+   */
+  alerting: {
+    channels: [
+      { id: "oncall-slack", name: "#oncall in Slack", kind: "slack", urlSecret: "ALERT_SLACK_URL" },
+      // Stands in for a paging tool: a signed generic webhook (a PagerDuty channel takes its place in production).
+      {
+        id: "pager",
+        name: "Pager",
+        kind: "webhook",
+        urlSecret: "ALERT_PAGER_URL",
+        signingSecret: "ALERT_PAGER_SIGNING_SECRET",
+      },
+      { id: "oncall-mail", name: "On-call mailbox", kind: "email", to: "oncall@acme.example" },
+    ],
+    policies: [
+      {
+        // Slack at once; the pager if nobody has acknowledged after 2 minutes; the mailbox after 5.
+        id: "oncall",
+        steps: [
+          { channels: ["oncall-slack"] },
+          { afterMinutes: 2, channels: ["pager"] },
+          { afterMinutes: 5, channels: ["oncall-mail"] },
+        ],
+        repeatEveryMinutes: 10,
+      },
+      // Slow is worth a message, not a page.
+      { id: "heads-up", steps: [{ channels: ["oncall-slack"] }] },
+    ],
+    routes: [{ kinds: ["monitor_degraded"], policy: "heads-up" }, { policy: "oncall" }],
+  },
 });

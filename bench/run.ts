@@ -22,10 +22,14 @@
  *  15. one incident to 100 webhook endpoints over local HTTP, signatures verified (bench/webhooks.ts)
  *  16. the same with 10 more endpoints that never answer
  *  17. the declaring API call with 110 webhook endpoints and with none
+ *  18. outage → first alert at a local Slack-speaking receiver, 20 outages (bench/alerts.ts)
+ *  19. escalation steps' timing error against the policy
+ *  20. 1,000 monitors down within 10 s: messages per channel, rate limits
  *
  * Environment:
- *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors   run one part (default all: page ~1 min + the
- *                              freshness run, api ~2 min, mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min);
+ *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors|alerts   run one part (default all: page ~1 min + the
+ *                              freshness run, api ~2 min, mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min,
+ *                              alerts ~4 min + the storm window);
  *                              freshness = figure 1 and the freshness figure only
  *   BENCH_FRESHNESS_SECONDS=300   length of the freshness run (the budget's 5 minutes; shorter for a quick run)
  *   BENCH_FRESHNESS_CHANGE_SECONDS=30   a change readers see (through the API) this often during it
@@ -39,11 +43,16 @@
  *   BENCH_MONITOR_CONTROL=1    also rerun figure 4 without the hanging targets (one more window)
  *   BENCH_MONITOR_PARTS=60s,10s,storage,reports   which monitor figures run (4, 5, 6, 7; default all)
  *   BENCH_MONITOR_DUMP=dir     write each monitor scenario's samples and target arrivals there as JSON
+ *   BENCH_ALERT_OUTAGES=20     outages of figures 18 and 19 (5 for a quick run)
+ *   BENCH_ALERT_STORM_MONITORS=1000   monitors going down in figure 20
+ *   BENCH_ALERT_STORM_MINUTES=5   figure 20's observed window (1 for a quick run)
+ *   BENCH_ALERT_PARTS=outage,storm   which alert figures run (18 and 19, 20; default both)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { alertFigures, alertSettings } from "./alerts.ts";
 import { apiFigures } from "./api.ts";
 import { type FreshnessSettings, freshnessFigures, freshnessSettings } from "./freshness.ts";
 import { buildWorker, type RunningWorker, type StatusPageRpc, startWorker } from "./harness.ts";
@@ -306,13 +315,16 @@ async function pageFigures(
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (!["", "page", "freshness", "api", "mail", "webhooks", "monitors"].includes(only)) {
-    throw new Error(`BENCH_ONLY must be "page", "freshness", "api", "mail", "webhooks" or "monitors", not "${only}"`);
+  if (!["", "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts"].includes(only)) {
+    throw new Error(
+      `BENCH_ONLY must be "page", "freshness", "api", "mail", "webhooks", "monitors" or "alerts", not "${only}"`,
+    );
   }
   // Read before anything runs, so a bad value fails at once rather than after the page figures.
   const settings = only === "" || only === "monitors" ? monitorSettings() : null;
   const mail = only === "" || only === "mail" ? mailSettings() : null;
   const freshness = only === "" || only === "freshness" ? freshnessSettings() : null;
+  const alerting = only === "" || only === "alerts" ? alertSettings() : null;
   const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
   // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
   // synchronously here makes sure the "exit" event, and so this removal, happens at all.
@@ -349,6 +361,14 @@ async function main(): Promise<void> {
     const monitors = await monitorFigures(bundle, scratch, settings, progress);
     rows.push(...monitors.rows);
     notes.push(...monitors.notes);
+  }
+  if (alerting) {
+    progress(
+      `alert figures: ${alerting.outages} outages, a storm of ${alerting.stormMonitors.toLocaleString("en-US")} monitors watched ${alerting.stormMinutes} min`,
+    );
+    const alerted = await alertFigures(bundle, scratch, alerting, progress);
+    rows.push(...alerted.rows);
+    notes.push(...alerted.notes);
   }
   progress("done");
   const seconds = Math.round((performance.now() - started) / 1000);

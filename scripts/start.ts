@@ -44,8 +44,11 @@ const config = (await import(pathToFileURL(goodConfig).href)).default as Lookout
 const token = ensureSecret(`${root}.dev.vars`, "ADMIN_TOKEN", "lk_admin_");
 const heartbeatSecret = ensureSecret(`${root}.dev.vars`, "HEARTBEAT_SECRET", "lk_hb_");
 ensureSecret(`${root}.dev.vars`, "LINK_SECRET", "lk_link_");
+// The example config's on-call channels post to the local catcher (lookout.config.ts, `alerting`).
+const alertsAt = `http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/alerts`;
+const pagerSecret = ensureSecret(`${root}.dev.vars`, "ALERT_PAGER_SIGNING_SECRET", "whsec_", webhookKey);
 const demo = startDemoTargets();
-const mail = startMailCatcher();
+const mail = startMailCatcher({ alertSecrets: new Map([["pager", pagerSecret]]) });
 
 const args = [
   "dev",
@@ -64,6 +67,11 @@ const args = [
   "SMTP_TLS:none",
   "--var",
   `PUBLIC_URL:${base}`,
+  // On-call alerts go to the same catcher, as Slack and as a signed webhook.
+  "--var",
+  `ALERT_SLACK_URL:${alertsAt}/slack/oncall`,
+  "--var",
+  `ALERT_PAGER_URL:${alertsAt}/webhook/pager`,
   "--config",
   devWranglerConfig(),
 ];
@@ -93,9 +101,11 @@ console.log(`
     Admin token     ${token}   (in .dev.vars; send it as Authorization: Bearer …)
     Demo targets    http://127.0.0.1:${DEMO_HTTP_PORT}/api/healthCheck and friends, probed on schedule
     Mail (local)    http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/   every mail Lookout sends, caught by SMTP on port ${MAIL_CATCHER_SMTP_PORT}
+    Alerts (local)  http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/#alerts   on-call alerts, caught as Slack messages and signed webhooks
 
   Break one and watch the page:  curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/break/api
   Mend it:                       curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/fix/api
+  The on-call team hears first: the alert, its escalation and its recovery appear under Alerts above.
   Declare an incident:
     curl -X POST ${base}/api/v1/incidents -H "authorization: Bearer ${token}" \\
       -H "content-type: application/json" \\
@@ -126,15 +136,25 @@ for (const monitor of config.monitors.filter((m) => m.kind === "heartbeat")) {
 }
 
 /** Reads a secret from .dev.vars, or makes one there on the first run (the file is never committed). */
-function ensureSecret(path: string, name: string, prefix: string): string {
+function ensureSecret(
+  path: string,
+  name: string,
+  prefix: string,
+  make: () => string = () => randomBytes(24).toString("base64url"),
+): string {
   const existing = existsSync(path) ? readFileSync(path, "utf8") : "";
   const found = new RegExp(`^${name}=(.+)$`, "m").exec(existing)?.[1];
   if (found) return found.trim();
-  const secret = `${prefix}${randomBytes(24).toString("base64url")}`;
+  const secret = `${prefix}${make()}`;
   writeFileSync(path, `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}${name}=${secret}\n`, {
     mode: 0o600,
   });
   return secret;
+}
+
+/** A Standard Webhooks key: 32 random bytes in plain base64, after `whsec_`. */
+function webhookKey(): string {
+  return randomBytes(32).toString("base64");
 }
 
 async function waitUntilReady(): Promise<void> {
