@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { discordChannel } from "../channels.ts";
 import type { AlertMessage, AlertNotice, ChannelRequest } from "../message.ts";
 import { lookOf, messageLook, noticeLabel } from "../severity.ts";
-import { isMissing, type MissingSecrets, type ReadSecret, secrets } from "./secrets.ts";
+import { jsonToSecretUrl, type MissingSecrets, type ReadSecret } from "./secrets.ts";
 import {
   clip,
   headline,
@@ -41,15 +41,7 @@ export function discordRequest(
   secret: ReadSecret,
   message: AlertMessage,
 ): ChannelRequest | MissingSecrets {
-  const values = secrets(secret, { url: channel.urlSecret });
-  if (isMissing(values)) return values;
-  return {
-    url: values.url,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(discordPayload(message)),
-    redact: [values.url],
-  };
+  return jsonToSecretUrl(secret, channel.urlSecret, discordPayload(message));
 }
 
 export function discordPayload(message: AlertMessage) {

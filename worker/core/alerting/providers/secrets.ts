@@ -1,3 +1,5 @@
+import type { ChannelRequest } from "../message.ts";
+
 /** How renderers read the secrets a channel names (never from the config itself). */
 
 /** Reads a Worker secret or variable by name; undefined (or empty) when it is not set. */
@@ -25,4 +27,25 @@ export function secrets<const N extends string>(
 
 export function isMissing(value: object): value is MissingSecrets {
   return "missing" in value;
+}
+
+/**
+ * A JSON POST to a URL that is itself the secret (Slack, Discord and Teams
+ * webhooks: the path is the key), so the URL is redacted from any reason.
+ */
+export function jsonToSecretUrl(
+  secret: ReadSecret,
+  urlSecret: string,
+  payload: unknown,
+  contentType = "application/json",
+): ChannelRequest | MissingSecrets {
+  const values = secrets(secret, { url: urlSecret });
+  if (isMissing(values)) return values;
+  return {
+    url: values.url,
+    method: "POST",
+    headers: { "content-type": contentType },
+    body: JSON.stringify(payload),
+    redact: [values.url],
+  };
 }

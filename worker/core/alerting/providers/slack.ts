@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { slackChannel } from "../channels.ts";
 import type { AlertMessage, AlertNotice, ChannelRequest } from "../message.ts";
 import { lookOf, noticeLabel } from "../severity.ts";
-import { isMissing, type MissingSecrets, type ReadSecret, secrets } from "./secrets.ts";
+import { jsonToSecretUrl, type MissingSecrets, type ReadSecret } from "./secrets.ts";
 import {
   clip,
   headline,
@@ -37,15 +37,7 @@ export function slackRequest(
   secret: ReadSecret,
   message: AlertMessage,
 ): ChannelRequest | MissingSecrets {
-  const values = secrets(secret, { url: channel.urlSecret });
-  if (isMissing(values)) return values;
-  return {
-    url: values.url,
-    method: "POST",
-    headers: { "content-type": "application/json; charset=utf-8" },
-    body: JSON.stringify(slackPayload(message)),
-    redact: [values.url],
-  };
+  return jsonToSecretUrl(secret, channel.urlSecret, slackPayload(message), "application/json; charset=utf-8");
 }
 
 export function slackPayload(message: AlertMessage): { text: string; blocks: Block[] } {

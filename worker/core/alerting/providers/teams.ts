@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { teamsChannel } from "../channels.ts";
 import type { AlertMessage, AlertNotice, ChannelRequest } from "../message.ts";
 import { lookOf, messageLook, noticeLabel } from "../severity.ts";
-import { isMissing, type MissingSecrets, type ReadSecret, secrets } from "./secrets.ts";
+import { jsonToSecretUrl, type MissingSecrets, type ReadSecret } from "./secrets.ts";
 import {
   clip,
   headline,
@@ -32,15 +32,7 @@ export function teamsRequest(
   secret: ReadSecret,
   message: AlertMessage,
 ): ChannelRequest | MissingSecrets {
-  const values = secrets(secret, { url: channel.urlSecret });
-  if (isMissing(values)) return values;
-  return {
-    url: values.url,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(teamsPayload(message)),
-    redact: [values.url],
-  };
+  return jsonToSecretUrl(secret, channel.urlSecret, teamsPayload(message));
 }
 
 export function teamsPayload(message: AlertMessage) {
