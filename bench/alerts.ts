@@ -85,7 +85,9 @@ const STORM_SPREAD_MS = 10_000;
 const STORM_BATCH = 25;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-const seconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)} s` : "n/a");
+/** Seconds to a tenth; under a second, milliseconds (delivery and step errors live there). */
+const seconds = (ms: number) =>
+  !Number.isFinite(ms) ? "n/a" : Math.abs(ms) < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 const signedSeconds = (ms: number) => (Number.isFinite(ms) ? `${ms < 0 ? "−" : "+"}${seconds(Math.abs(ms))}` : "n/a");
 const maximum = (values: readonly number[]) => (values.length === 0 ? Number.NaN : Math.max(...values));
 const minimum = (values: readonly number[]) => (values.length === 0 ? Number.NaN : Math.min(...values));
