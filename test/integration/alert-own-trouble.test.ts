@@ -1,5 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
+import { watchSilentMonitors } from "../../durable-objects/status-page/alerts/watchdog.ts";
+import { KICK_GRACE_MS } from "../../durable-objects/status-page/monitors.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import deployed from "../../lookout.config.ts";
 import type { LookoutConfig } from "../../worker/core/config/schema.ts";
@@ -51,6 +53,28 @@ it("raises a monitor_silent alert for a Monitor object silent past its restart, 
   expect(await api()).toEqual(["resolved"]);
   await page.tick();
   expect(await api()).toEqual(["resolved"]);
+});
+
+it("gives a Monitor object restarted a moment ago its grace before the watchdog calls it silent", async () => {
+  const page = await freshPage("trouble-watchdog-grace", deployed);
+  // Quiet for twenty minutes (Lookout was away), restarted by the heartbeat's kick a second ago.
+  const now = Date.now();
+  await sql(page, (db) =>
+    db.exec(
+      `UPDATE monitor_instances SET last_report_at = ?, kicked_at = ? WHERE monitor_id = 'api'`,
+      now - 20 * 60_000,
+      now - 1_000,
+    ),
+  );
+  await runInDurableObject(page, (_: StatusPage, state) =>
+    state.storage.transactionSync(() => watchSilentMonitors(state.storage.sql, now)),
+  );
+  expect((await alerts(page)).filter((a) => a.kind === "monitor_silent")).toEqual([]);
+  // Past the grace with still no word: now it is silent.
+  await runInDurableObject(page, (_: StatusPage, state) =>
+    state.storage.transactionSync(() => watchSilentMonitors(state.storage.sql, now + KICK_GRACE_MS + 1_000)),
+  );
+  expect((await alerts(page)).filter((a) => a.kind === "monitor_silent").map((a) => a.key)).toEqual(["silent:api"]);
 });
 
 /** An outbox row as a delivery job leaves it after `attempts` tries. */
