@@ -78,12 +78,21 @@ it("gives a Monitor object restarted a moment ago its grace before the watchdog 
 });
 
 /** An outbox row as a delivery job leaves it after `attempts` tries. */
-function row(db: SqlStorage, channel: string, key: string, state: string, attempts: number, error: string | null) {
+function row(
+  db: SqlStorage,
+  channel: string,
+  key: string,
+  state: string,
+  attempts: number,
+  error: string | null,
+  recipient = "r1",
+) {
   const now = Date.now();
   db.exec(
     `INSERT INTO outbox (channel, recipient, dedupe_key, kind, ref, state, attempts, next_attempt_at, last_error, created_at, sent_at)
-     VALUES (?, 'r1', ?, 'update', NULL, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, 'update', NULL, ?, ?, ?, ?, ?, ?)`,
     channel,
+    recipient,
     key,
     state,
     attempts,
@@ -97,8 +106,9 @@ function row(db: SqlStorage, channel: string, key: string, state: string, attemp
 it("raises delivery_failing per channel kind while mail keeps failing and none gets through, resolved when it flows", async () => {
   const page = await freshPage("trouble-deliveries", deployed);
   await sql(page, (db) => {
-    // Mail: tried three times, still failing. Webhooks: a first failure only. Alerts: never judged this way.
+    // Mail: tried three times, still failing, to two mailboxes. Webhooks: a first failure only. Alerts: never judged this way.
     row(db, "email", "update:1", "pending", 3, "421 4.7.0 try again later");
+    row(db, "email", "update:1", "pending", 4, "421 4.7.0 try again later", "r2");
     row(db, "webhook", "update:1", "pending", 1, "HTTP 503");
     row(db, "alert", "x:step:0", "failed", 12, "HTTP 500");
   });
@@ -112,6 +122,23 @@ it("raises delivery_failing per channel kind while mail keeps failing and none g
   await page.tick();
   expect((await alerts(page)).filter((a) => a.kind === "delivery_failing").map((a) => `${a.key} ${a.status}`)).toEqual([
     "delivery:email resolved",
+  ]);
+});
+
+it("leaves one receiver's failing deliveries to that receiver: delivery_failing needs two failing recipients", async () => {
+  const page = await freshPage("trouble-one-receiver", deployed);
+  // One customer's webhook endpoint keeps failing in a quiet hour (nothing else was sent): not the team's trouble.
+  await sql(page, (db) => {
+    row(db, "webhook", "update:1", "pending", 5, "HTTP 500", "hook-a");
+    row(db, "webhook", "update:2", "failed", 12, "HTTP 500", "hook-a");
+  });
+  await page.tick();
+  expect((await alerts(page)).filter((a) => a.kind === "delivery_failing")).toEqual([]);
+  // A second endpoint fails as well: now it is failing deliveries.
+  await sql(page, (db) => row(db, "webhook", "update:2", "pending", 3, "HTTP 502", "hook-b"));
+  await page.tick();
+  expect((await alerts(page)).filter((a) => a.kind === "delivery_failing").map((a) => `${a.key} ${a.status}`)).toEqual([
+    "delivery:webhook open",
   ]);
 });
 
