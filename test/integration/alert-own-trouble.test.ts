@@ -142,6 +142,28 @@ it("leaves one receiver's failing deliveries to that receiver: delivery_failing 
   ]);
 });
 
+it("reads the outbox for delivery health and an alert's notices through indexes, not the whole table", async () => {
+  const page = await freshPage("trouble-indexes", deployed);
+  const plan = (query: string) =>
+    sql(page, (db) =>
+      db
+        .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`)
+        .toArray()
+        .map((r) => r.detail)
+        .join("; "),
+    );
+  // alerts/delivery-failing.ts: anything of the channel delivered in the last hour.
+  expect(await plan(`SELECT 1 FROM outbox WHERE channel = 'email' AND state = 'sent' AND sent_at > 0 LIMIT 1`)).toMatch(
+    /USING (COVERING )?INDEX outbox_by_channel_state \(channel=\? AND state=\? AND sent_at>\?\)/,
+  );
+  // alerts/lifecycle.ts resolveAlert: the channels an alert's triggers and reminders went to.
+  expect(
+    await plan(
+      `SELECT DISTINCT recipient FROM outbox WHERE channel = 'alert' AND ref = 'a1' AND kind IN ('trigger', 'reminder')`,
+    ),
+  ).toMatch(/USING INDEX outbox_by_channel_ref \(channel=\? AND ref=\?\)/);
+});
+
 it("keeps the last config when one fails to apply, raises config_failed, and resolves it on the next apply", async () => {
   const page = scratchObject("trouble-config");
   await page.reconcile(alertingConfig);
