@@ -187,6 +187,15 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `DROP TABLE delivery_holds`,
     `ALTER TABLE delivery_holds_new RENAME TO delivery_holds`,
   ],
+  // 12: an alert whose severity changed escalates afresh under its new policy, timed from the
+  // change (`escalation_started_at`; null: from its opening). The outbox is read by channel and
+  // state since a time (alerts/delivery-failing.ts) and by channel and ref (an alert's notices
+  // and whom they went to).
+  [
+    `ALTER TABLE alerts ADD COLUMN escalation_started_at INTEGER`,
+    `CREATE INDEX outbox_by_channel_state ON outbox (channel, state, sent_at)`,
+    `CREATE INDEX outbox_by_channel_ref ON outbox (channel, ref, recipient)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { defineConfig } from "../../worker/config/define-config.ts";
 import {
   alarmAt,
   alertingConfig,
@@ -172,4 +173,62 @@ it("puts off an alert that cannot advance by a minute rather than looping the al
   const [after] = await alerts(page);
   expect(after?.next_escalation_at).toBeGreaterThanOrEqual(before + MIN);
   expect(await alarmAt(page)).toBeGreaterThan(before);
+});
+
+it("starts over under the critical policy when a warning becomes critical: every step queued, timed from the change", async () => {
+  // A warning policy with steps of its own, through to Slack at 20 min.
+  const config = defineConfig({
+    ...alertingConfig,
+    alerting: {
+      ...alertingConfig.alerting,
+      policies: [
+        ...alertingConfig.alerting.policies.filter((p) => p.id !== "chat"),
+        {
+          id: "chat",
+          steps: [
+            { afterMinutes: 0, channels: ["ntfy"] },
+            { afterMinutes: 10, channels: ["ntfy", "mail"] },
+            { afterMinutes: 20, channels: ["slack"] },
+          ],
+        },
+      ],
+    },
+  });
+  const page = await freshPage("escalation-worse", config);
+  await page.reportMonitor(changeTo("api", "degraded"));
+  const [opened] = await alerts(page);
+  const id = opened?.id ?? "";
+  await moveBack(page, id, 25);
+  await runAlarm(page);
+  const warned = ["ntfy trigger step:0", "ntfy trigger step:1", "mail trigger step:1", "slack trigger step:2"];
+  expect(brief(await notices(page, id))).toEqual(warned);
+
+  // Critical now: page-me starts from its first step at once, its later steps timed from this moment.
+  await page.reportMonitor(changeTo("api", "down"));
+  const [worse] = await alerts(page);
+  expect(worse).toMatchObject({
+    severity: "critical",
+    policy: "page-me",
+    steps: 1,
+    reminders: 0,
+    handed_over_at: null,
+  });
+  const changedAt = worse?.escalation_started_at ?? 0;
+  expect(changedAt).toBeGreaterThan(worse?.opened_at ?? 0);
+  expect(worse?.next_escalation_at).toBe(changedAt + 5 * MIN);
+  expect(brief(await notices(page, id))).toEqual([...warned, "slack trigger page-me:step:0"]);
+
+  // Fifteen minutes after the change (forty after the opening): mail, then the handover to PagerDuty.
+  await moveBack(page, id, 15);
+  await runAlarm(page);
+  expect(brief(await notices(page, id))).toEqual([
+    ...warned,
+    "slack trigger page-me:step:0",
+    "mail trigger page-me:step:1",
+    "pd trigger page-me:step:2",
+    "slack trigger page-me:step:2",
+  ]);
+  const [handed] = await alerts(page);
+  expect(handed).toMatchObject({ steps: 3, next_escalation_at: null });
+  expect(handed?.handed_over_at).not.toBeNull();
 });

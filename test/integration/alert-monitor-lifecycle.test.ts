@@ -80,7 +80,7 @@ it("routes by severity: a partial outage (error) and a degraded monitor (warning
     "monitor:api monitor_degraded warning chat",
     "monitor:web monitor_down error chat",
   ]);
-  // The degraded monitor goes down: the same alert gets worse, is routed again, and the new route's first step hears now.
+  // The degraded monitor goes down: the same alert gets worse, is routed again, and the new route starts from its first step.
   await page.reportMonitor(changeTo("api", "down"));
   const api = (await alerts(page)).find((a) => a.key === "monitor:api");
   expect(api).toMatchObject({
@@ -89,7 +89,28 @@ it("routes by severity: a partial outage (error) and a degraded monitor (warning
     policy: "page-me",
     title: "REST API is down",
   });
-  expect(brief(await notices(page, api?.id))).toEqual(["ntfy trigger step:0", "slack trigger step:0:critical"]);
+  expect(brief(await notices(page, api?.id))).toEqual(["ntfy trigger step:0", "slack trigger page-me:step:0"]);
+});
+
+it("follows an improvement (down → degraded) in kind, severity and words without paging, and a relapse pages no one twice", async () => {
+  const page = await freshPage("alert-improves");
+  await page.reportMonitor(changeTo("api", "down"));
+  const [down] = await alerts(page);
+  await page.reportMonitor(changeTo("api", "degraded"));
+  const [better] = await alerts(page);
+  expect(better).toMatchObject({
+    id: down?.id,
+    kind: "monitor_degraded",
+    severity: "warning",
+    policy: "page-me",
+    title: "REST API is degraded",
+    steps: 1,
+    next_escalation_at: down?.next_escalation_at,
+  });
+  // Down again: still the page-me escalation it was on, nobody told anew.
+  await page.reportMonitor(changeTo("api", "down"));
+  expect((await alerts(page))[0]).toMatchObject({ kind: "monitor_down", severity: "critical", policy: "page-me" });
+  expect(brief(await notices(page, down?.id))).toEqual(["slack trigger step:0"]);
 });
 
 it("tells every channel that was alerted, once each, when the monitor recovers", async () => {

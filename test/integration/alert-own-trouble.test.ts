@@ -1,5 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
+import { watchSilentMonitors } from "../../durable-objects/status-page/alerts/watchdog.ts";
+import { KICK_GRACE_MS } from "../../durable-objects/status-page/monitors.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import deployed from "../../lookout.config.ts";
 import type { LookoutConfig } from "../../worker/core/config/schema.ts";
@@ -53,13 +55,44 @@ it("raises a monitor_silent alert for a Monitor object silent past its restart, 
   expect(await api()).toEqual(["resolved"]);
 });
 
+it("gives a Monitor object restarted a moment ago its grace before the watchdog calls it silent", async () => {
+  const page = await freshPage("trouble-watchdog-grace", deployed);
+  // Quiet for twenty minutes (Lookout was away), restarted by the heartbeat's kick a second ago.
+  const now = Date.now();
+  await sql(page, (db) =>
+    db.exec(
+      `UPDATE monitor_instances SET last_report_at = ?, kicked_at = ? WHERE monitor_id = 'api'`,
+      now - 20 * 60_000,
+      now - 1_000,
+    ),
+  );
+  await runInDurableObject(page, (_: StatusPage, state) =>
+    state.storage.transactionSync(() => watchSilentMonitors(state.storage.sql, now)),
+  );
+  expect((await alerts(page)).filter((a) => a.kind === "monitor_silent")).toEqual([]);
+  // Past the grace with still no word: now it is silent.
+  await runInDurableObject(page, (_: StatusPage, state) =>
+    state.storage.transactionSync(() => watchSilentMonitors(state.storage.sql, now + KICK_GRACE_MS + 1_000)),
+  );
+  expect((await alerts(page)).filter((a) => a.kind === "monitor_silent").map((a) => a.key)).toEqual(["silent:api"]);
+});
+
 /** An outbox row as a delivery job leaves it after `attempts` tries. */
-function row(db: SqlStorage, channel: string, key: string, state: string, attempts: number, error: string | null) {
+function row(
+  db: SqlStorage,
+  channel: string,
+  key: string,
+  state: string,
+  attempts: number,
+  error: string | null,
+  recipient = "r1",
+) {
   const now = Date.now();
   db.exec(
     `INSERT INTO outbox (channel, recipient, dedupe_key, kind, ref, state, attempts, next_attempt_at, last_error, created_at, sent_at)
-     VALUES (?, 'r1', ?, 'update', NULL, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, 'update', NULL, ?, ?, ?, ?, ?, ?)`,
     channel,
+    recipient,
     key,
     state,
     attempts,
@@ -73,8 +106,9 @@ function row(db: SqlStorage, channel: string, key: string, state: string, attemp
 it("raises delivery_failing per channel kind while mail keeps failing and none gets through, resolved when it flows", async () => {
   const page = await freshPage("trouble-deliveries", deployed);
   await sql(page, (db) => {
-    // Mail: tried three times, still failing. Webhooks: a first failure only. Alerts: never judged this way.
+    // Mail: tried three times, still failing, to two mailboxes. Webhooks: a first failure only. Alerts: never judged this way.
     row(db, "email", "update:1", "pending", 3, "421 4.7.0 try again later");
+    row(db, "email", "update:1", "pending", 4, "421 4.7.0 try again later", "r2");
     row(db, "webhook", "update:1", "pending", 1, "HTTP 503");
     row(db, "alert", "x:step:0", "failed", 12, "HTTP 500");
   });
@@ -89,6 +123,45 @@ it("raises delivery_failing per channel kind while mail keeps failing and none g
   expect((await alerts(page)).filter((a) => a.kind === "delivery_failing").map((a) => `${a.key} ${a.status}`)).toEqual([
     "delivery:email resolved",
   ]);
+});
+
+it("leaves one receiver's failing deliveries to that receiver: delivery_failing needs two failing recipients", async () => {
+  const page = await freshPage("trouble-one-receiver", deployed);
+  // One customer's webhook endpoint keeps failing in a quiet hour (nothing else was sent): not the team's trouble.
+  await sql(page, (db) => {
+    row(db, "webhook", "update:1", "pending", 5, "HTTP 500", "hook-a");
+    row(db, "webhook", "update:2", "failed", 12, "HTTP 500", "hook-a");
+  });
+  await page.tick();
+  expect((await alerts(page)).filter((a) => a.kind === "delivery_failing")).toEqual([]);
+  // A second endpoint fails as well: now it is failing deliveries.
+  await sql(page, (db) => row(db, "webhook", "update:2", "pending", 3, "HTTP 502", "hook-b"));
+  await page.tick();
+  expect((await alerts(page)).filter((a) => a.kind === "delivery_failing").map((a) => `${a.key} ${a.status}`)).toEqual([
+    "delivery:webhook open",
+  ]);
+});
+
+it("reads the outbox for delivery health and an alert's notices through indexes, not the whole table", async () => {
+  const page = await freshPage("trouble-indexes", deployed);
+  const plan = (query: string) =>
+    sql(page, (db) =>
+      db
+        .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`)
+        .toArray()
+        .map((r) => r.detail)
+        .join("; "),
+    );
+  // alerts/delivery-failing.ts: anything of the channel delivered in the last hour.
+  expect(await plan(`SELECT 1 FROM outbox WHERE channel = 'email' AND state = 'sent' AND sent_at > 0 LIMIT 1`)).toMatch(
+    /USING (COVERING )?INDEX outbox_by_channel_state \(channel=\? AND state=\? AND sent_at>\?\)/,
+  );
+  // alerts/lifecycle.ts resolveAlert: the channels an alert's triggers and reminders went to.
+  expect(
+    await plan(
+      `SELECT DISTINCT recipient FROM outbox WHERE channel = 'alert' AND ref = 'a1' AND kind IN ('trigger', 'reminder')`,
+    ),
+  ).toMatch(/USING INDEX outbox_by_channel_ref \(channel=\? AND ref=\?\)/);
 });
 
 it("keeps the last config when one fails to apply, raises config_failed, and resolves it on the next apply", async () => {

@@ -47,6 +47,8 @@ describe("alerts in a backup", () => {
            last_failure_at = 1699999000000, last_failure = 'HTTP 429', failures_in_a_row = 0 WHERE id = 'backup-pager'`,
       );
       sql.exec(`INSERT INTO alert_threads (alert_id, channel_id, thread) VALUES (?, 'backup-pager', ?)`, open, open);
+      // Its escalation restarted when it got worse (migration 12): a restore must keep timing it from then.
+      sql.exec(`UPDATE alerts SET escalation_started_at = 1700000060000 WHERE id = ?`, open);
     });
 
     const before = await alertingTables();
@@ -68,6 +70,7 @@ describe("alerts in a backup", () => {
 
     const after = await alertingTables();
     expect(after.alerts).toEqual(before.alerts);
+    expect(after.alerts.find((a) => a.id === open)?.escalation_started_at).toBe(1700000060000);
     expect(after.alert_channels).toEqual(before.alert_channels);
     expect(after.alert_threads).toEqual(before.alert_threads);
     expect(after.delivery_holds).toEqual(before.delivery_holds);

@@ -1,6 +1,6 @@
 import { type Actor, recordAudit } from "../api/context.ts";
 
-/** An alert as stored (schema.ts, migration 11). */
+/** An alert as stored (schema.ts, migrations 11 and 12). */
 export interface AlertRow {
   id: string;
   key: string;
@@ -18,6 +18,7 @@ export interface AlertRow {
   reminders: number;
   handed_over_at: number | null;
   next_escalation_at: number | null;
+  escalation_started_at: number | null;
 }
 
 /** Whoever acknowledges through the signed link: the link proves it came with an alert, not who held it. */

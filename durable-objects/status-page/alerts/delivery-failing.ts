@@ -3,11 +3,13 @@ import { openAlert, resolveAlert } from "./lifecycle.ts";
 const HOUR_MS = 3_600_000;
 /** A delivery that failed this many times running is failing repeatedly, not a blip. */
 const ATTEMPTS = 3;
+/** Receivers failing at once: one is that receiver's trouble (a customer's endpoint, a greylisting mailbox). */
+const RECIPIENTS = 2;
 
 /**
  * Mail and webhook deliveries failing: in the last hour, deliveries of the
  * channel failed at least three times running (still retried, or given up
- * on) and none of the channel got through. One receiver's bad address while
+ * on) to at least two distinct receivers, and none of the channel got through. One receiver's bad address while
  * the rest are delivered is that receiver's trouble, not the team's. Resolved
  * once deliveries flow again (or nothing is failing). Alert notices (channel
  * 'alert') cannot report on themselves this way: their channels' health is
@@ -20,8 +22,8 @@ export function watchDeliveries(sql: SqlStorage, now: number): void {
   ] as const) {
     const key = `delivery:${channel}`;
     const failing = sql
-      .exec<{ n: number; error: string | null }>(
-        `SELECT COUNT(*) AS n, MAX(last_error) AS error FROM outbox
+      .exec<{ n: number; recipients: number; error: string | null }>(
+        `SELECT COUNT(*) AS n, COUNT(DISTINCT recipient) AS recipients, MAX(last_error) AS error FROM outbox
          WHERE channel = ? AND attempts >= ? AND last_error IS NOT NULL
            AND (state = 'pending' OR (state = 'failed' AND next_attempt_at > ?))`,
         channel,
@@ -37,7 +39,7 @@ export function watchDeliveries(sql: SqlStorage, now: number): void {
           now - HOUR_MS,
         )
         .toArray().length > 0;
-    if (failing.n > 0 && !flowing) {
+    if (failing.recipients >= RECIPIENTS && !flowing) {
       openAlert(
         sql,
         {

@@ -1,4 +1,4 @@
-import { escalate } from "../../../worker/core/alerting/escalation.ts";
+import { escalate, escalationKeys } from "../../../worker/core/alerting/escalation.ts";
 import { queueOne } from "../outbox/queue.ts";
 import { readAlertingConfig } from "./alerting-config.ts";
 
@@ -11,15 +11,19 @@ export type EscalationRow = {
   steps: number;
   reminders: number;
   handed_over_at: number | null;
+  /** When a change of severity restarted the escalation under `policy`; null: it runs from the opening. */
+  escalation_started_at: number | null;
 };
 
-export const ESCALATION_COLUMNS = "id, policy, status, opened_at, steps, reminders, handed_over_at";
+export const ESCALATION_COLUMNS =
+  "id, policy, status, opened_at, steps, reminders, handed_over_at, escalation_started_at";
 
 /**
  * Queues what the alert's policy says is due now (worker/core/alerting/escalation.ts)
  * and records where the escalation stands and when it is next due. The outbox's
- * dedupe keys (`<alertId>:step:<n>`, `<alertId>:reminder:<n>`) make a repeated
- * run queue nothing twice. A policy the applied config no longer has stops it.
+ * dedupe keys (escalationKeys: `<alertId>:step:<n>`, `<alertId>:reminder:<n>`,
+ * with the policy id after the alert's once restarted) make a repeated run
+ * queue nothing twice. A policy the applied config no longer has stops it.
  * Call inside the transaction of the change that made it due.
  */
 export function advanceEscalation(sql: SqlStorage, alert: EscalationRow, now: number): void {
@@ -34,7 +38,7 @@ export function advanceEscalation(sql: SqlStorage, alert: EscalationRow, now: nu
     policy,
     (id) => kinds.get(id),
     {
-      openedAt: alert.opened_at,
+      openedAt: alert.escalation_started_at ?? alert.opened_at,
       steps: alert.steps,
       reminders: alert.reminders,
       handedOver: alert.handed_over_at !== null,
@@ -42,20 +46,15 @@ export function advanceEscalation(sql: SqlStorage, alert: EscalationRow, now: nu
     },
     now,
   );
+  const keys = escalationKeys(alert.id, alert.escalation_started_at === null ? null : policy.id);
   for (const step of due.steps) {
     for (const channel of step.channels) {
-      queueOne(
-        sql,
-        "alert",
-        channel,
-        { dedupeKey: `${alert.id}:step:${step.index}`, kind: "trigger", ref: alert.id },
-        now,
-      );
+      queueOne(sql, "alert", channel, { dedupeKey: keys.step(step.index), kind: "trigger", ref: alert.id }, now);
     }
   }
   if (due.reminder) {
     for (const channel of due.reminder.channels) {
-      const dedupeKey = `${alert.id}:reminder:${due.reminder.index}`;
+      const dedupeKey = keys.reminder(due.reminder.index);
       queueOne(sql, "alert", channel, { dedupeKey, kind: "reminder", ref: alert.id }, now);
     }
   }

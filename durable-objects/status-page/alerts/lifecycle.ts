@@ -6,7 +6,7 @@ import {
 } from "../../../worker/core/alerting/alert.ts";
 import { routeAlert } from "../../../worker/core/alerting/routing.ts";
 import { newId } from "../ids.ts";
-import { queueEach, queueOne } from "../outbox/queue.ts";
+import { queueEach } from "../outbox/queue.ts";
 import { readAlertingConfig } from "./alerting-config.ts";
 import { advanceEscalation, ESCALATION_COLUMNS, type EscalationRow } from "./escalate.ts";
 
@@ -53,22 +53,26 @@ const worse = (a: AlertSeverity, b: AlertSeverity) => ALERT_SEVERITIES.indexOf(a
 /**
  * Opens an alert for `input.key`, routes it and queues its policy's first
  * step at once. When one is already open for the key, it is the same
- * trouble: its words are brought up to date and nobody is paged again —
- * unless it got worse (a higher severity): then it takes the new kind and
- * severity, is routed again, and the new route's first step is told now
- * (`<alertId>:step:0:<severity>` when step 0 already went out), its
- * escalation carrying on from where it stands. Call inside a transaction.
+ * trouble: its kind, severity and words follow the news (better or worse)
+ * and nobody is paged again — unless it got worse and its new severity
+ * routes to another policy: then the escalation starts over under that
+ * policy, timed from now, its first step told at once
+ * (docs/decisions/0034-what-raises-an-alert.md). Call inside a transaction.
  */
 export function openAlert(sql: SqlStorage, input: AlertInput, now: number): { id: string; opened: boolean } {
   const open = openByKey(sql, input.key);
   if (open) {
     sql.exec(
-      `UPDATE alerts SET title = ?, details = ? WHERE id = ?`,
+      `UPDATE alerts SET kind = ?, severity = ?, title = ?, details = ? WHERE id = ?`,
+      input.kind,
+      input.severity,
       input.title,
       JSON.stringify(input.details),
       open.id,
     );
-    if (worse(input.severity, open.severity)) escalateSeverity(sql, open, input, now);
+    // Better news keeps the escalation that paged; a policy the new severity routes to nowhere keeps it too.
+    const policy = worse(input.severity, open.severity) ? policyFor(sql, input) : null;
+    if (policy !== null && policy !== open.policy) restartEscalation(sql, open, policy, now);
     return { id: open.id, opened: false };
   }
   const id = newId();
@@ -92,28 +96,21 @@ function readEscalation(sql: SqlStorage, id: string): EscalationRow {
   return sql.exec<EscalationRow>(`SELECT ${ESCALATION_COLUMNS} FROM alerts WHERE id = ?`, id).one();
 }
 
-function escalateSeverity(sql: SqlStorage, open: OpenRow, input: AlertInput, now: number): void {
-  const policy = policyFor(sql, input);
+/**
+ * The old policy's steps, reminders and handover say nothing about the new
+ * one's: it runs from its first step, timed from the change, its notices
+ * keyed by policy (escalationKeys) so none is taken for one already sent. An
+ * acknowledged alert only changes policy: someone is on it (the ack stands).
+ */
+function restartEscalation(sql: SqlStorage, open: OpenRow, policy: string, now: number): void {
   sql.exec(
-    `UPDATE alerts SET kind = ?, severity = ?, policy = ? WHERE id = ?`,
-    input.kind,
-    input.severity,
+    `UPDATE alerts SET policy = ?, steps = 0, reminders = 0, handed_over_at = NULL, escalation_started_at = ?,
+       next_escalation_at = NULL WHERE id = ?`,
     policy,
+    now,
     open.id,
   );
-  if (policy === null) return;
-  if (open.steps === 0 || open.policy === null) {
-    // Nothing went out yet (no route took the milder alert): the new policy escalates it as any alert, from its opening.
-    advanceEscalation(sql, { ...readEscalation(sql, open.id), steps: 0 }, now);
-    return;
-  }
-  const first = readAlertingConfig(sql).policies.find((p) => p.id === policy)?.steps[0];
-  if (!first || first.afterMinutes > 0) return;
-  for (const channel of first.channels) {
-    const dedupeKey = `${open.id}:step:0:${input.severity}`;
-    queueOne(sql, "alert", channel, { dedupeKey, kind: "trigger", ref: open.id }, now);
-  }
-  if (open.status === "open") advanceEscalation(sql, readEscalation(sql, open.id), now);
+  advanceEscalation(sql, readEscalation(sql, open.id), now);
 }
 
 /**

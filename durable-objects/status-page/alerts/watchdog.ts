@@ -8,7 +8,7 @@ export const silentKey = (monitorId: string) => `silent:${monitorId}`;
  * The heartbeat's watchdog: a Monitor object that reported before, then went
  * quiet for longer than makes the heartbeat restart it (monitors.ts
  * pendingKicks) plus a kick's grace, and has been restarted since without a
- * word, raises a monitor_silent alert for its monitor. An object quiet because
+ * word for a kick's grace (a restart needs that long to report), raises a monitor_silent alert for its monitor. An object quiet because
  * Lookout itself was away is restarted first and alerts only if that did not
  * bring it back; one that never reported is left to its kicks (a slow first
  * check is no silence). Its next report resolves it at once
@@ -20,9 +20,12 @@ export function watchSilentMonitors(sql: SqlStorage, now: number): void {
       `SELECT m.id, m.config, i.region, i.last_report_at AS heard
        FROM monitor_instances i JOIN monitors m ON m.id = i.monitor_id
        WHERE i.removed_at IS NULL AND m.removed_at IS NULL AND i.kicked_at > i.last_report_at
-         AND i.last_report_at < ? - MAX(3 * m.interval_seconds * 1000, ?) - ?`,
+         AND i.last_report_at < ? - MAX(3 * m.interval_seconds * 1000, ?) - ?
+         AND i.kicked_at < ? - ?`,
       now,
       3 * REPORT_EVERY_MS,
+      KICK_GRACE_MS,
+      now,
       KICK_GRACE_MS,
     )
     .toArray();

@@ -32,6 +32,7 @@ export interface AlertRow {
   reminders: number;
   handed_over_at: number | null;
   next_escalation_at: number | null;
+  escalation_started_at: number | null;
 }
 
 export function alerts(page: Page): Promise<AlertRow[]> {
@@ -68,7 +69,8 @@ export const brief = (rows: NoticeRow[]) =>
 export function moveBack(page: Page, alertId: string, minutes: number): Promise<void> {
   return runInDurableObject(page, (_: StatusPage, state) => {
     state.storage.sql.exec(
-      `UPDATE alerts SET opened_at = opened_at - ?1, next_escalation_at = next_escalation_at - ?1 WHERE id = ?2`,
+      `UPDATE alerts SET opened_at = opened_at - ?1, next_escalation_at = next_escalation_at - ?1,
+         escalation_started_at = escalation_started_at - ?1 WHERE id = ?2`,
       minutes * MIN,
       alertId,
     );

@@ -5,6 +5,7 @@ const MINUTE_MS = 60_000;
 
 /** Where one alert's escalation stands, as the alerts table keeps it. */
 export interface EscalationState {
+  /** When this escalation began: the alert's opening, or the change of severity that restarted it. */
   openedAt: number;
   /** Steps already queued: steps 0 … steps - 1. */
   steps: number;
@@ -16,10 +17,29 @@ export interface EscalationState {
   stopped: boolean;
 }
 
+/**
+ * The outbox dedupe keys of an alert's steps and reminders: `<alertId>:step:<n>`
+ * for the escalation it opened with; `<alertId>:<policyId>:step:<n>` once a
+ * change of severity restarted it under another policy, so the new policy's
+ * steps are new notices rather than repeats of the old one's.
+ */
+export function escalationKeys(alertId: string, restartedUnder: string | null) {
+  const prefix = restartedUnder === null ? alertId : `${alertId}:${restartedUnder}`;
+  return {
+    step: (index: number) => `${prefix}:step:${index}`,
+    reminder: (index: number) => `${prefix}:reminder:${index}`,
+  };
+}
+
+/** Where an escalation restarted at `at` stands: nothing queued yet, no handover. */
+export function restartedEscalation(at: number): EscalationState {
+  return { openedAt: at, steps: 0, reminders: 0, handedOver: false, stopped: false };
+}
+
 export interface EscalationDue {
-  /** Steps to queue now, each to its channels (`<alertId>:step:<index>`). */
+  /** Steps to queue now, each to its channels (escalationKeys). */
   steps: { index: number; channels: string[] }[];
-  /** A reminder to queue now (`<alertId>:reminder:<index>`) to every channel alerted so far, or null. */
+  /** A reminder to queue now (escalationKeys) to every channel alerted so far, or null. */
   reminder: { index: number; channels: string[] } | null;
   /** The state once these are queued. */
   state: Pick<EscalationState, "steps" | "reminders" | "handedOver">;
