@@ -10,7 +10,7 @@ import { sendAlertMail } from "./alert-mail-send.ts";
 import { type AlertRow, noticeOf, readAlert } from "./alert-notices.ts";
 import { alertChannel } from "./alerts/alerting-config.ts";
 import { ALERTS } from "./jobs/settings.ts";
-import { claimDue, drop, release, settle } from "./outbox/claims.ts";
+import { claimDue, drop, release, settle, UNANSWERED } from "./outbox/claims.ts";
 import { NOT_HELD, type OutboxRow, type Outcome } from "./outbox/rows.ts";
 import { pageInfo } from "./page-info.ts";
 
@@ -237,17 +237,20 @@ async function deliverChannel(storage: DurableObjectStorage, env: Env, id: strin
 }
 
 /**
- * Whether a trigger or reminder of the alert reached the channel: one was
- * delivered, or another run is sending one now (its answer is not known).
+ * Whether a trigger or reminder of the alert may have reached the channel:
+ * one was delivered, another run is sending one now, or one was in flight
+ * when the object restarted (its answer is not known either way).
  */
 function reachedChannel(sql: SqlStorage, channelId: string, alertId: string, claimedSeqs: string): boolean {
   return (
     sql
       .exec(
         `SELECT 1 FROM outbox WHERE channel = 'alert' AND recipient = ? AND ref = ? AND kind IN ('trigger', 'reminder')
-           AND (state = 'sent' OR (state = 'sending' AND seq NOT IN (SELECT value FROM json_each(?)))) LIMIT 1`,
+           AND (state = 'sent' OR last_error = ? OR (state = 'sending' AND seq NOT IN (SELECT value FROM json_each(?))))
+         LIMIT 1`,
         channelId,
         alertId,
+        UNANSWERED,
         claimedSeqs,
       )
       .toArray().length > 0

@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { UNANSWERED } from "../../durable-objects/status-page/outbox/claims.ts";
 import { queueOne } from "../../durable-objects/status-page/outbox/queue.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { alertRetryDelayMs } from "../../worker/core/alerting/retry.ts";
@@ -214,5 +215,21 @@ describe("notices that are out of date by the time they can go", { timeout: 40_0
     const resolve = (await rowsOf(page, "pd")).find((r) => r.kind === "resolve");
     expect(resolve).toMatchObject({ state: "pending", attempts: 0 });
     expect(Number(resolve?.next_attempt_at)).toBeGreaterThanOrEqual(leaseEnd);
+  });
+
+  it("a trigger in flight when the object restarted may have arrived: once its alert resolves, the resolve goes", async () => {
+    const page = await alertPage([{ id: "restarted", groupSeconds: 0 }]);
+    const [alert] = await raise(page, "restarted", 1, { direct: true });
+    // As recoverClaims leaves a row whose send had no answer when the object went away.
+    await query(page, `UPDATE outbox SET state = 'pending', attempts = 1, last_error = ?`, UNANSWERED);
+    await raise(page, "restarted", 1, { notice: "resolve", ids: [alert?.id as string], direct: true });
+    await runAlarm(page);
+    expect((await received("restarted")).map((r) => r.payload.notices.map((n) => n.notice).join("+"))).toEqual([
+      "resolve",
+    ]);
+    expect((await rowsOf(page, "restarted")).map((r) => `${r.kind}:${r.state}`)).toEqual([
+      "trigger:dropped",
+      "resolve:sent",
+    ]);
   });
 });
