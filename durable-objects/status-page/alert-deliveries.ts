@@ -1,15 +1,16 @@
 import type { AlertAttempt } from "../../worker/core/alerting/answer.ts";
 import { type AlertChannelConfig, HANDOVER_KINDS } from "../../worker/core/alerting/channels.ts";
 import { type DueNotice, nextSendAt, planMessages } from "../../worker/core/alerting/grouping.ts";
-import type { AlertMessage, AlertNotice } from "../../worker/core/alerting/message.ts";
+import type { AlertMessage, AlertNotice, NoticeKind } from "../../worker/core/alerting/message.ts";
 import { renderRequest } from "../../worker/core/alerting/providers/index.ts";
 import { isMissing, type ReadSecret } from "../../worker/core/alerting/providers/secrets.ts";
+import { RESOLVED, screenNotices } from "../../worker/core/alerting/screening.ts";
 import { sendAlert } from "../../worker/platform/alerting/send-alert.ts";
 import { sendAlertMail } from "./alert-mail-send.ts";
-import { noticeOf, readAlert } from "./alert-notices.ts";
+import { type AlertRow, noticeOf, readAlert } from "./alert-notices.ts";
 import { alertChannel } from "./alerts/alerting-config.ts";
 import { ALERTS } from "./jobs/settings.ts";
-import { claimDue, drop, release, settle } from "./outbox/claims.ts";
+import { claimDue, drop, release, settle, UNANSWERED } from "./outbox/claims.ts";
 import { NOT_HELD, type OutboxRow, type Outcome } from "./outbox/rows.ts";
 import { pageInfo } from "./page-info.ts";
 
@@ -143,35 +144,68 @@ async function deliverChannel(storage: DurableObjectStorage, env: Env, id: strin
     return;
   }
   const now = Date.now();
-  const bySeq = new Map<number, { row: OutboxRow; notice: AlertNotice }>();
+  const read = new Map<number, { row: OutboxRow; alert: AlertRow | null }>();
   const gone: OutboxRow[] = [];
   const broken: OutboxRow[] = [];
   for (const row of claimed) {
     try {
-      const notice = await noticeOf(row, row.ref ? readAlert(sql, row.ref) : null, page, env, now);
-      if (notice) bySeq.set(row.seq, { row, notice });
-      else gone.push(row);
+      const alert = row.ref ? readAlert(sql, row.ref) : null;
+      if (row.kind !== "test" && !alert) gone.push(row);
+      else read.set(row.seq, { row, alert });
     } catch {
       // One alert that cannot be read must not hold up, or re-claim forever, the rest of the message.
       broken.push(row);
     }
   }
+  const claimedSeqs = JSON.stringify(claimed.map((r) => r.seq));
+  const screened = screenNotices(
+    [...read.values()].map(({ row, alert }) => ({
+      seq: row.seq,
+      alertId: alert?.id ?? row.dedupeKey,
+      notice: row.kind as NoticeKind,
+      status: alert?.status ?? null,
+      reached: alert !== null && row.kind === "resolve" && reachedChannel(sql, id, alert.id, claimedSeqs),
+    })),
+  );
+  const bySeq = new Map<number, { row: OutboxRow; notice: AlertNotice }>();
+  for (const seq of screened.kept) {
+    const { row, alert } = read.get(seq) as { row: OutboxRow; alert: AlertRow | null };
+    try {
+      const notice = await noticeOf(row, alert, page, env, now);
+      if (notice) bySeq.set(row.seq, { row, notice });
+      else gone.push(row);
+    } catch {
+      broken.push(row);
+    }
+  }
+  /** A kept row and the earlier rows of the same alert it stands for. */
+  const rowsFor = (seq: number): OutboxRow[] =>
+    [seq, ...(screened.superseded.get(seq) ?? [])].flatMap((s) => {
+      const row = read.get(s)?.row;
+      return row ? [row] : [];
+    });
   const threaded = HANDOVER_KINDS.includes(channel.kind);
   const plan = planMessages(
-    [...bySeq.values()].map(({ row, notice }) => dueNotice(sql, id, row, notice, threaded, claimed)),
+    [...bySeq.values()].map(({ row, notice }) => dueNotice(sql, id, row, notice, threaded, claimedSeqs)),
     threaded,
   );
   storage.transactionSync(() => {
     for (const row of gone) drop(sql, row, "the alert no longer exists");
     for (const row of broken) settle(sql, row, { outcome: "permanent", reason: "could not read the alert" }, now);
-    for (const { seq, reason } of plan.skipped) drop(sql, bySeq.get(seq)?.row as OutboxRow, reason);
-    // A resolve whose trigger still waits goes after it: back in the queue for the next window.
-    for (const seq of plan.deferred) release(sql, bySeq.get(seq)?.row as OutboxRow, now + 1_000);
+    for (const { seq, reason } of screened.dropped) drop(sql, read.get(seq)?.row as OutboxRow, reason);
+    for (const alertId of screened.resolved) dropWaiting(sql, id, alertId);
+    for (const { seq, reason } of plan.skipped) for (const row of rowsFor(seq)) drop(sql, row, reason);
+    // A resolve whose trigger is still being sent goes after it: back in the queue until that claim ends.
+    for (const seq of plan.deferred) {
+      const at = Math.max(now + 1_000, waitingUntil(sql, id, bySeq.get(seq)?.notice.alertId ?? "", claimedSeqs));
+      for (const row of rowsFor(seq)) release(sql, row, at);
+    }
   });
   for (const [i, planned] of plan.messages.entries()) {
     const items = planned.seqs.map((seq) => bySeq.get(seq) as { row: OutboxRow; notice: AlertNotice });
     const message: AlertMessage = {
       channelId: id,
+      id: `alert_${id}_${items[0]?.row.seq ?? 0}`,
       page: { name: page.name, url: page.url },
       notices: items.map((item) => item.notice),
       thread: planned.thread,
@@ -180,9 +214,9 @@ async function deliverChannel(storage: DurableObjectStorage, env: Env, id: strin
     run.messages++;
     if (attempt.outcome === "sent") run.delivered += items.length;
     const at = Date.now();
-    const later = plan.messages.slice(i + 1).flatMap((m) => m.seqs.map((seq) => bySeq.get(seq)?.row as OutboxRow));
+    const later = plan.messages.slice(i + 1).flatMap((m) => m.seqs.flatMap(rowsFor));
     storage.transactionSync(() => {
-      for (const { row } of items) settle(sql, row, toOutcome(attempt), at);
+      for (const row of planned.seqs.flatMap(rowsFor)) settle(sql, row, toOutcome(attempt), at);
       if (attempt.outcome === "sent" && planned.opens) {
         for (const { notice } of items) {
           sql.exec(
@@ -202,13 +236,60 @@ async function deliverChannel(storage: DurableObjectStorage, env: Env, id: strin
   }
 }
 
+/**
+ * Whether a trigger or reminder of the alert may have reached the channel:
+ * one was delivered, another run is sending one now, or one was in flight
+ * when the object restarted (its answer is not known either way).
+ */
+function reachedChannel(sql: SqlStorage, channelId: string, alertId: string, claimedSeqs: string): boolean {
+  return (
+    sql
+      .exec(
+        `SELECT 1 FROM outbox WHERE channel = 'alert' AND recipient = ? AND ref = ? AND kind IN ('trigger', 'reminder')
+           AND (state = 'sent' OR last_error = ? OR (state = 'sending' AND seq NOT IN (SELECT value FROM json_each(?))))
+         LIMIT 1`,
+        channelId,
+        alertId,
+        UNANSWERED,
+        claimedSeqs,
+      )
+      .toArray().length > 0
+  );
+}
+
+/** A resolved alert's triggers and reminders still waiting for the channel: news of the past, dropped. */
+function dropWaiting(sql: SqlStorage, channelId: string, alertId: string): void {
+  sql.exec(
+    `UPDATE outbox SET state = 'dropped', last_error = ?
+     WHERE channel = 'alert' AND recipient = ? AND ref = ? AND kind IN ('trigger', 'reminder') AND state = 'pending'`,
+    RESOLVED,
+    channelId,
+    alertId,
+  );
+}
+
+/** When the alert's trigger or reminder another run is sending to the channel may be claimed again (0: none). */
+function waitingUntil(sql: SqlStorage, channelId: string, alertId: string, claimedSeqs: string): number {
+  const row = sql
+    .exec<{ at: number | null }>(
+      `SELECT MAX(next_attempt_at) AS at FROM outbox WHERE channel = 'alert' AND recipient = ? AND ref = ?
+         AND kind IN ('trigger', 'reminder') AND state = 'sending'
+         AND seq NOT IN (SELECT value FROM json_each(?))`,
+      channelId,
+      alertId,
+      claimedSeqs,
+    )
+    .toArray()[0];
+  return row?.at ?? 0;
+}
+
 function dueNotice(
   sql: SqlStorage,
   channelId: string,
   row: OutboxRow,
   notice: AlertNotice,
   threaded: boolean,
-  claimed: readonly OutboxRow[],
+  claimedSeqs: string,
 ): DueNotice {
   const base = {
     seq: row.seq,
@@ -216,7 +297,10 @@ function dueNotice(
     notice: notice.notice,
     resolved: notice.notice === "test" || notice.resolvedAt !== null,
   };
-  if (!threaded || notice.notice === "test") return { ...base, thread: null, othersOpen: false, triggerWaiting: false };
+  if (notice.notice === "test") return { ...base, thread: null, othersOpen: false, triggerWaiting: false };
+  // Only one being sent by another run counts: a resolved alert's waiting ones are dropped (screenNotices).
+  const triggerWaiting = notice.notice === "resolve" && waitingUntil(sql, channelId, notice.alertId, claimedSeqs) > 0;
+  if (!threaded) return { ...base, thread: null, othersOpen: false, triggerWaiting };
   const thread =
     sql
       .exec<{ thread: string }>(
@@ -234,16 +318,6 @@ function dueNotice(
         channelId,
         thread,
         notice.alertId,
-      )
-      .toArray().length > 0;
-  const triggerWaiting =
-    sql
-      .exec(
-        `SELECT 1 FROM outbox WHERE channel = 'alert' AND recipient = ? AND ref = ? AND kind IN ('trigger', 'reminder')
-           AND state IN ('pending', 'sending') AND seq NOT IN (SELECT value FROM json_each(?)) LIMIT 1`,
-        channelId,
-        notice.alertId,
-        JSON.stringify(claimed.map((r) => r.seq)),
       )
       .toArray().length > 0;
   return { ...base, thread, othersOpen, triggerWaiting };

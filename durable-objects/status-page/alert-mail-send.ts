@@ -19,15 +19,14 @@ export async function sendAlertMail(
   const sender = emailSenderFrom(env);
   if (!sender) return { outcome: "permanent", reason: "no mail sender is configured (SMTP_HOST or RESEND_API_KEY)" };
   const content = alertMail(message);
-  const first = message.notices[0];
   const host = new URL(message.page.url).hostname;
   const [result] = await sender.send([
     {
       from: parseFrom(env.MAIL_FROM, null),
       to: channel.to,
       ...content,
-      // Stable per message: a retry carries the same id, so a mailbox can drop a duplicate.
-      messageId: `alert.${`${message.thread}.${first?.notice}.${first?.alertId}`.replace(/[^a-z0-9.]/gi, ".")}@${host}`,
+      // The message's id: a retry carries the same one, so a mailbox can drop a duplicate; a reminder has its own.
+      messageId: `${message.id.replace(/[^a-z0-9.]/gi, ".")}@${host}`,
     },
   ]);
   if (!result) return { outcome: "temporary", reason: "the mail sender gave no answer" };

@@ -32,6 +32,7 @@ export function notice(n = 0, overrides: Partial<AlertNotice> = {}): AlertNotice
 export function message(count = 1, kind: NoticeKind = "trigger", overrides: Partial<AlertNotice> = {}): AlertMessage {
   return {
     channelId: "oncall",
+    id: "alert_oncall_1",
     page: { name: "Acme Status", url: "https://status.acme.example" },
     notices: Array.from({ length: count }, (_, i) =>
       notice(i, {

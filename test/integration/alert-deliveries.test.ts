@@ -1,6 +1,7 @@
 import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { queueOne } from "../../durable-objects/status-page/outbox/queue.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { isAckMac } from "../../worker/core/alerting/ack-link.ts";
 import type { MailServerAddresses, ReceivedMail } from "../helpers/target-addresses.ts";
@@ -230,4 +231,51 @@ describe("alert deliveries", { timeout: 40_000 }, () => {
     // No acknowledgement link once it has recovered.
     expect(hooks[1]?.payload.notices[0]).toMatchObject({ notice: "resolve", links: { acknowledge: null } });
   });
+
+  it("each message has its own webhook-id: reminders of one alert minutes apart are not duplicates", async () => {
+    const page = await alertPage([{ id: "ids", groupSeconds: 0 }]);
+    const [a] = await raise(page, "ids", 1, { direct: true });
+    await runAlarm(page);
+    for (const n of [0, 1]) {
+      await remind(page, "ids", a?.id as string, n);
+      await query(page, `UPDATE alert_channels SET next_send_at = 0`);
+      await runAlarm(page);
+    }
+    const hooks = await received("ids");
+    expect(hooks.map((h) => h.payload.notices.map((x) => x.notice).join("+"))).toEqual([
+      "trigger",
+      "reminder",
+      "reminder",
+    ]);
+    expect(new Set(hooks.map((h) => h.headers["webhook-id"])).size).toBe(3);
+  });
+
+  it("reminders piled up while the flag was off: the message lists the alert once, every row settled with it", async () => {
+    const page = await alertPage([{ id: "pile", groupSeconds: 0 }]);
+    await setFlag(page, "alerting", false);
+    const [a, b] = await raise(page, "pile", 2, { direct: true });
+    for (const n of [0, 1, 2]) await remind(page, "pile", a?.id as string, n);
+    await setFlag(page, "alerting", true);
+    await runAlarm(page);
+    const hooks = await received("pile");
+    expect(hooks).toHaveLength(1);
+    const notices = hooks[0]?.payload.notices ?? [];
+    expect(notices.map((n) => n.alertId).sort()).toEqual([a?.id, b?.id].sort());
+    // The latest word on each alert: the third reminder, not the trigger it repeats.
+    expect(notices.find((n) => n.alertId === a?.id)?.notice).toBe("reminder");
+    expect((await rowsOf(page, "pile")).map((r) => r.state)).toEqual(["sent", "sent", "sent", "sent", "sent"]);
+  });
 });
+
+/** Queues reminder `n` of an alert to a channel, as the escalation does minutes apart. */
+function remind(page: Awaited<ReturnType<typeof alertPage>>, channel: string, alertId: string, n: number) {
+  return runInDurableObject(page, (_: StatusPage, state) =>
+    queueOne(
+      state.storage.sql,
+      "alert",
+      channel,
+      { dedupeKey: `${alertId}:reminder:${n}`, kind: "reminder", ref: alertId },
+      Date.now(),
+    ),
+  );
+}

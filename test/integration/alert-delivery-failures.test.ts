@@ -1,8 +1,13 @@
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { UNANSWERED } from "../../durable-objects/status-page/outbox/claims.ts";
+import { queueOne } from "../../durable-objects/status-page/outbox/queue.ts";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { alertRetryDelayMs } from "../../worker/core/alerting/retry.ts";
 import {
   alertPage,
   channelState,
+  query,
   raise,
   received,
   rowsOf,
@@ -130,5 +135,101 @@ describe("alert channels that fail", { timeout: 40_000 }, () => {
       failures_in_a_row: 1,
       last_failure: "no answer within 3 s",
     });
+  });
+});
+
+/** Makes a channel's waiting notices due now, as their retry time passing would. */
+async function dueNow(page: Awaited<ReturnType<typeof alertPage>>): Promise<void> {
+  await query(page, `UPDATE outbox SET next_attempt_at = 0 WHERE channel = 'alert' AND state = 'pending'`);
+  await query(page, `UPDATE alert_channels SET next_send_at = 0`);
+}
+
+describe("notices that are out of date by the time they can go", { timeout: 40_000 }, () => {
+  it("a page retrying after a 503 is not sent once the alert is acknowledged: dropped, saying why", async () => {
+    const page = await alertPage([{ id: "acked", groupSeconds: 0 }]);
+    await script("acked", [{ status: 503, body: "busy" }]);
+    const [alert] = await raise(page, "acked", 1, { direct: true });
+    await runAlarm(page);
+    expect((await page.acknowledgeAlertByLink(alert?.id as string)).outcome).toBe("acknowledged");
+    await dueNow(page);
+    await runAlarm(page);
+    expect(await received("acked")).toHaveLength(1);
+    const [row] = await rowsOf(page, "acked");
+    expect(row).toMatchObject({ kind: "trigger", state: "dropped" });
+    expect(String(row?.last_error)).toContain("acknowledged");
+  });
+
+  it("a trigger that never reached a chat channel and its resolve are both dropped: no lone 'recovered'", async () => {
+    const page = await alertPage([{ id: "chat", groupSeconds: 0 }]);
+    await script("chat", [{ status: 503, body: "busy" }]);
+    const [alert] = await raise(page, "chat", 1, { direct: true });
+    await runAlarm(page);
+    await raise(page, "chat", 1, { notice: "resolve", ids: [alert?.id as string], direct: true });
+    await runAlarm(page);
+    await dueNow(page);
+    await runAlarm(page);
+    expect((await received("chat")).map((r) => r.status)).toEqual([503]);
+    const rows = await rowsOf(page, "chat");
+    expect(rows.map((r) => `${r.kind}:${r.state}`)).toEqual(["trigger:dropped", "resolve:dropped"]);
+    expect(String(rows[1]?.last_error)).toContain("no trigger about it reached this channel");
+  });
+
+  it("a reminder retrying when its alert resolves is dropped; the resolve goes after the trigger that went", async () => {
+    const page = await alertPage([{ id: "later", groupSeconds: 0 }]);
+    const [alert] = await raise(page, "later", 1, { direct: true });
+    await runAlarm(page);
+    await script("later", [{ status: 503, body: "busy" }]);
+    await runInDurableObject(page, (_: StatusPage, state) =>
+      queueOne(
+        state.storage.sql,
+        "alert",
+        "later",
+        { dedupeKey: `${alert?.id}:reminder:0`, kind: "reminder", ref: alert?.id as string },
+        Date.now(),
+      ),
+    );
+    await runAlarm(page);
+    await raise(page, "later", 1, { notice: "resolve", ids: [alert?.id as string], direct: true });
+    await runAlarm(page);
+    const got = await received("later");
+    expect(got.map((r) => `${r.status} ${r.payload.notices.map((n) => n.notice).join("+")}`)).toEqual([
+      "204 trigger",
+      "503 reminder",
+      "204 resolve",
+    ]);
+    expect((await rowsOf(page, "later")).map((r) => `${r.kind}:${r.state}`)).toEqual([
+      "trigger:sent",
+      "reminder:dropped",
+      "resolve:sent",
+    ]);
+  });
+
+  it("a resolve waiting for a trigger still being sent waits until that claim ends, not a second", async () => {
+    const page = await alertPage([{ id: "pd", groupSeconds: 0, provider: { name: "pagerduty", scope: "wait" } }]);
+    const [alert] = await raise(page, "pd", 1, { direct: true });
+    // Another invocation claimed the trigger and has not answered yet (its lease runs for a minute more).
+    const leaseEnd = Date.now() + 60_000;
+    await query(page, `UPDATE outbox SET state = 'sending', attempts = 1, next_attempt_at = ?`, leaseEnd);
+    await raise(page, "pd", 1, { notice: "resolve", ids: [alert?.id as string], direct: true });
+    await runInDurableObject(page, (instance: StatusPage) => instance.alarm());
+    const resolve = (await rowsOf(page, "pd")).find((r) => r.kind === "resolve");
+    expect(resolve).toMatchObject({ state: "pending", attempts: 0 });
+    expect(Number(resolve?.next_attempt_at)).toBeGreaterThanOrEqual(leaseEnd);
+  });
+
+  it("a trigger in flight when the object restarted may have arrived: once its alert resolves, the resolve goes", async () => {
+    const page = await alertPage([{ id: "restarted", groupSeconds: 0 }]);
+    const [alert] = await raise(page, "restarted", 1, { direct: true });
+    // As recoverClaims leaves a row whose send had no answer when the object went away.
+    await query(page, `UPDATE outbox SET state = 'pending', attempts = 1, last_error = ?`, UNANSWERED);
+    await raise(page, "restarted", 1, { notice: "resolve", ids: [alert?.id as string], direct: true });
+    await runAlarm(page);
+    expect((await received("restarted")).map((r) => r.payload.notices.map((n) => n.notice).join("+"))).toEqual([
+      "resolve",
+    ]);
+    expect((await rowsOf(page, "restarted")).map((r) => `${r.kind}:${r.state}`)).toEqual([
+      "trigger:dropped",
+      "resolve:sent",
+    ]);
   });
 });

@@ -119,6 +119,9 @@ export function drop(sql: SqlStorage, row: OutboxRow, why: string): void {
   sql.exec(`UPDATE outbox SET state = 'dropped', last_error = ? WHERE seq = ?`, why.slice(0, 500), row.seq);
 }
 
+/** Why a row recovered after a restart waits: its receiver may have taken it (alert-deliveries.ts reads it). */
+export const UNANSWERED = "the object restarted before an answer came";
+
 /**
  * Run when the object starts, before anything else: a row still 'sending'
  * was claimed by an instance that is gone (a Durable Object has one live
@@ -142,10 +145,10 @@ export function recoverClaims(sql: SqlStorage, now: number): number {
   }
   return sql
     .exec(
-      `UPDATE outbox SET state = 'pending', next_attempt_at = ?,
-         last_error = 'the object restarted before an answer came'
+      `UPDATE outbox SET state = 'pending', next_attempt_at = ?, last_error = ?
        WHERE state = 'sending' RETURNING seq`,
       now,
+      UNANSWERED,
     )
     .toArray().length;
 }

@@ -21,6 +21,11 @@ describe("grouping for channels without threads", () => {
     expect(plan).toEqual({ messages: [{ thread: "a", opens: false, seqs: [1, 2, 3] }], skipped: [], deferred: [] });
   });
 
+  it("a resolve whose trigger is still being sent waits for it: 'recovered' never arrives before 'down'", () => {
+    const plan = planMessages([due(1, "a", "trigger"), due(2, "b", "resolve", { triggerWaiting: true })], false);
+    expect(plan).toEqual({ messages: [{ thread: "a", opens: false, seqs: [1] }], skipped: [], deferred: [2] });
+  });
+
   it("nothing due is no message", () => {
     expect(planMessages([], false).messages).toEqual([]);
   });

@@ -90,4 +90,14 @@ describe("redacting a reason", () => {
       expect(out).not.toContain(secret);
     expect(out).toContain("HTTP 404: no webhook at [secret]");
   });
+
+  it("removes a secret before clipping: a secret cut in half by the clip leaves no piece behind", () => {
+    const secret = "R0UT1NGk3yR0UT1NGk3yR0UT1NGk3y";
+    const said = JSON.stringify({ message: `${"no such service; ".repeat(11)}key ${secret} rejected` });
+    const attempt = judgeAnswer(400, new Headers(), said, NOW, [secret]);
+    expect(attempt).toMatchObject({ outcome: "permanent" });
+    const reason = attempt.outcome === "sent" ? "" : attempt.reason;
+    expect(reason).not.toContain(secret.slice(0, 8));
+    expect(reason).toContain("[secret]");
+  });
 });

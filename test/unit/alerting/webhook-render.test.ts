@@ -43,9 +43,11 @@ describe("generic alert webhook", () => {
     ]);
   });
 
-  it("carries the same webhook-id on a retry of the same message", async () => {
+  it("carries the message's id as webhook-id: the same on a retry, another for another message", async () => {
     const [first, again] = [await render(), await render()];
-    expect(first.headers["webhook-id"]).toBe(again.headers["webhook-id"]);
-    expect(first.headers["webhook-id"]).not.toBe((await render(message(2, "resolve"))).headers["webhook-id"]);
+    expect(first.headers["webhook-id"]).toBe("alert_oncall_1");
+    expect(again.headers["webhook-id"]).toBe(first.headers["webhook-id"]);
+    const other = { ...message(1, "reminder"), id: "alert_oncall_7" };
+    expect((await render(other)).headers["webhook-id"]).toBe("alert_oncall_7");
   });
 });

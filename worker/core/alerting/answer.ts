@@ -22,11 +22,19 @@ const REASON_CHARS = 200;
  * reason. How long to wait comes from the `Retry-After` header (Slack,
  * Discord) or the JSON body (Discord's `retry_after`, float seconds;
  * Telegram's `parameters.retry_after`), the longer of the two when both are
- * given (docs/reference/alerting-providers.md).
+ * given (docs/reference/alerting-providers.md). A provider that echoes one of
+ * `secrets` back (the webhook URL, a routing key) has it replaced before the
+ * reason is clipped: a clip could cut a secret so it no longer matches.
  */
-export function judgeAnswer(status: number, headers: Headers, said: string, now: number): AlertAttempt {
+export function judgeAnswer(
+  status: number,
+  headers: Headers,
+  said: string,
+  now: number,
+  secrets: readonly string[] = [],
+): AlertAttempt {
   if (status >= 200 && status < 300) return { outcome: "sent" };
-  const why = providerReason(said);
+  const why = providerReason(said, secrets);
   const reason = `HTTP ${status}${why ? `: ${why}` : ""}`;
   if (status === 429 || status >= 500 || status === 408) {
     const waits = [retryAfterMs(headers.get("retry-after"), now), retryAfterInBody(said)].filter(
@@ -50,9 +58,10 @@ function retryAfterInBody(said: string): number | undefined {
  * The provider's own words, from the shape each one answers with: Slack's
  * plain text (`invalid_payload`), Discord's and PagerDuty's `message` (with
  * PagerDuty's `errors`), Telegram's `description`, ntfy's `error`, Teams'
- * `error.message`, Opsgenie's `message` and `errors`. One line, clipped.
+ * `error.message`, Opsgenie's `message` and `errors`. One line, its secrets
+ * replaced, then clipped.
  */
-export function providerReason(said: string): string {
+export function providerReason(said: string, secrets: readonly string[] = []): string {
   const body = parse(said);
   let words = said;
   if (body && typeof body === "object") {
@@ -66,7 +75,7 @@ export function providerReason(said: string): string {
         : [];
     if (main) words = [main, ...details].join(": ");
   }
-  const line = words.replace(/\s+/g, " ").trim();
+  const line = redactReason(words.replace(/\s+/g, " ").trim(), secrets);
   return line.length > REASON_CHARS ? `${line.slice(0, REASON_CHARS - 1)}…` : line;
 }
 

@@ -22,7 +22,7 @@ export interface DueNotice {
   thread: string | null;
   /** Other alerts of that thread that are not resolved yet. */
   othersOpen: boolean;
-  /** A trigger about this alert still waits in the outbox for this channel (not among these notices). */
+  /** A trigger or reminder of this alert to this channel is still being sent (not among these notices). */
   triggerWaiting: boolean;
 }
 
@@ -48,10 +48,14 @@ export function planMessages(notices: readonly DueNotice[], threaded: boolean): 
   const first = notices[0];
   if (!first) return { messages: [], skipped: [], deferred: [] };
   if (!threaded) {
+    // A resolve whose trigger is still being sent waits for it: "recovered" never arrives before "down".
+    const deferred = notices.filter((n) => n.notice === "resolve" && n.triggerWaiting).map((n) => n.seq);
+    const going = notices.filter((n) => !deferred.includes(n.seq));
+    const head = going[0];
     return {
-      messages: [{ thread: first.alertId, opens: false, seqs: notices.map((n) => n.seq) }],
+      messages: head ? [{ thread: head.alertId, opens: false, seqs: going.map((n) => n.seq) }] : [],
       skipped: [],
-      deferred: [],
+      deferred,
     };
   }
   const triggers = new Map<string, PlannedMessage>();

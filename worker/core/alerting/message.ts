@@ -38,6 +38,12 @@ export interface AlertNotice {
 
 export interface AlertMessage {
   channelId: string;
+  /**
+   * The message's own id (the generic webhook's webhook-id, an email's
+   * Message-ID): its channel and first outbox row, so a retry of the same
+   * rows carries the same id and two different messages never do.
+   */
+  id: string;
   /** The page's name and public URL, for the header and footer. */
   page: { name: string; url: string };
   /** Oldest first; more than one when notices were grouped. Never empty. */

@@ -8,8 +8,9 @@ import { isMissing, type MissingSecrets, type ReadSecret, secrets } from "./secr
  * The generic webhook: the message as documented JSON (README "Alert
  * payloads"), signed per Standard Webhooks with the channel's `whsec_`
  * secret, like subscriber webhooks (worker/core/webhooks/signing.ts). The
- * webhook-id is the message's thread and first notice, so a retry carries
- * the same id and a receiver can drop a duplicate.
+ * webhook-id is the message's id (its channel and first outbox row), so a
+ * retry carries the same id and a receiver can drop a duplicate, while a
+ * later reminder of the same alert is a message of its own.
  */
 export async function webhookRequest(
   channel: z.output<typeof webhookChannel>,
@@ -20,9 +21,7 @@ export async function webhookRequest(
   const values = secrets(secret, { url: channel.urlSecret, signing: channel.signingSecret });
   if (isMissing(values)) return values;
   const body = JSON.stringify(webhookPayload(message));
-  const first = message.notices[0];
-  const id = `alert_${message.thread}_${first?.notice ?? "none"}_${first?.alertId ?? ""}`;
-  const signed = await signWebhook([values.signing], id, Math.floor(now / 1000), body);
+  const signed = await signWebhook([values.signing], message.id, Math.floor(now / 1000), body);
   return {
     url: values.url,
     method: "POST",

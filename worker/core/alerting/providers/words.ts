@@ -28,12 +28,16 @@ export function utf8Bytes(text: string): number {
   return new TextEncoder().encode(text).length;
 }
 
-/** "REST API is down" for one notice; "12 alerts on Acme Status: 10 firing, 2 resolved" for a group. */
+/**
+ * "REST API is down" for one notice; "12 alerts on Acme Status: 10 firing, 2
+ * resolved" for a group. Counted in alerts: an alert named twice (a reminder
+ * beside the trigger it repeats) is one, as its latest notice says.
+ */
 export function headline(message: AlertMessage): string {
-  const notices = message.notices;
-  const only = notices.length === 1 ? notices[0] : undefined;
+  const latest = [...new Map(message.notices.map((n) => [n.alertId, n])).values()];
+  const only = latest.length === 1 ? latest[0] : undefined;
   if (only) return oneLine(`${noticeLabel(only)}: ${only.title}`);
-  const count = (kinds: AlertNotice["notice"][]) => notices.filter((n) => kinds.includes(n.notice)).length;
+  const count = (kinds: AlertNotice["notice"][]) => latest.filter((n) => kinds.includes(n.notice)).length;
   const parts = [
     [count(["trigger", "reminder"]), "firing"],
     [count(["resolve"]), "resolved"],
@@ -41,7 +45,7 @@ export function headline(message: AlertMessage): string {
   ]
     .filter(([n]) => (n as number) > 0)
     .map(([n, word]) => `${n} ${word}`);
-  return oneLine(`${notices.length} alerts on ${message.page.name}: ${parts.join(", ")}`);
+  return oneLine(`${latest.length} alerts on ${message.page.name}: ${parts.join(", ")}`);
 }
 
 /** The facts about one notice, label and value, in the order they are shown. */
