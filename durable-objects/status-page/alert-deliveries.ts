@@ -210,14 +210,10 @@ async function deliverChannel(storage: DurableObjectStorage, env: Env, id: strin
       notices: items.map((item) => item.notice),
       thread: planned.thread,
     };
-    const attempt = await sendMessage(channel, env, message);
-    run.messages++;
-    if (attempt.outcome === "sent") run.delivered += items.length;
-    const at = Date.now();
-    const later = plan.messages.slice(i + 1).flatMap((m) => m.seqs.flatMap(rowsFor));
-    storage.transactionSync(() => {
-      for (const row of planned.seqs.flatMap(rowsFor)) settle(sql, row, toOutcome(attempt), at);
-      if (attempt.outcome === "sent" && planned.opens) {
+    if (planned.opens) {
+      // Recorded before the request, not after its answer: a trigger in flight when the object restarts may
+      // have opened the thread, and its resolve must close it (a resolve of a thread never opened is a no-op).
+      storage.transactionSync(() => {
         for (const { notice } of items) {
           sql.exec(
             `INSERT INTO alert_threads (alert_id, channel_id, thread) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
@@ -226,7 +222,15 @@ async function deliverChannel(storage: DurableObjectStorage, env: Env, id: strin
             planned.thread,
           );
         }
-      }
+      });
+    }
+    const attempt = await sendMessage(channel, env, message);
+    run.messages++;
+    if (attempt.outcome === "sent") run.delivered += items.length;
+    const at = Date.now();
+    const later = plan.messages.slice(i + 1).flatMap((m) => m.seqs.flatMap(rowsFor));
+    storage.transactionSync(() => {
+      for (const row of planned.seqs.flatMap(rowsFor)) settle(sql, row, toOutcome(attempt), at);
       const next = nextSendAt(at, channel, attempt);
       recordHealth(sql, id, attempt, at, next);
       // A failure stops the channel's other messages this time round: they wait for it to be sendable again.

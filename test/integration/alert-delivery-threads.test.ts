@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { UNANSWERED } from "../../durable-objects/status-page/outbox/claims.ts";
 import {
   alertPage,
+  failProviderNext,
   query,
   raise,
   receivedByProvider,
@@ -54,6 +56,28 @@ describe("threads and provider limits", { timeout: 40_000 }, () => {
     expect(events.map((e) => [e.event_action, e.dedup_key])).toEqual([
       ["trigger", a?.id],
       ["resolve", a?.id],
+    ]);
+  });
+
+  it("PagerDuty: a trigger whose answer never came (the object restarted) is closed by its alert's resolve", async () => {
+    const scope = `unanswered-${run}`;
+    const page = await alertPage([{ id: "pd", groupSeconds: 0, provider: { name: "pagerduty", scope } }]);
+    // The trigger leaves; PagerDuty may have opened the incident, but no answer comes back.
+    await failProviderNext("pagerduty", scope, { mode: "5xx", times: 1 });
+    const [alert] = await raise(page, "pd", 1, { direct: true });
+    await runAlarm(page);
+    // As recoverClaims leaves a row whose send had no answer when the object went away.
+    await query(page, `UPDATE outbox SET state = 'pending', last_error = ? WHERE kind = 'trigger'`, UNANSWERED);
+    await raise(page, "pd", 1, { direct: true, notice: "resolve", ids: [alert?.id as string] });
+    await runAlarm(page);
+    expect(await until(() => settled(page, "pd"))).toBe(true);
+    const requests = await receivedByProvider("pagerduty", scope);
+    expect(requests.flatMap((r) => r.violations)).toEqual([]);
+    const events = requests.map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string });
+    // The resolve closes the thread the trigger may have opened, not a thread of its own.
+    expect(events.map((e) => [e.event_action, e.dedup_key])).toEqual([
+      ["trigger", alert?.id],
+      ["resolve", alert?.id],
     ]);
   });
 

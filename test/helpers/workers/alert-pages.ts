@@ -10,8 +10,13 @@ import { defineConfig } from "../../../worker/config/define-config.ts";
 import type { AlertDetails } from "../../../worker/core/alerting/alert.ts";
 import type { NoticeKind } from "../../../worker/core/alerting/message.ts";
 import { channelFor, type HttpChannel } from "../alert-channels.ts";
-import type { AlertProvider, AlertReceiverAddresses, ReceivedAlertRequest } from "../node/alert-receivers/addresses.ts";
-import { receivedBy } from "../node/alert-receivers/client.ts";
+import type {
+  AlertProvider,
+  AlertReceiverAddresses,
+  ReceivedAlertRequest,
+  ReceiverFailure,
+} from "../node/alert-receivers/addresses.ts";
+import { failNext, receivedBy } from "../node/alert-receivers/client.ts";
 import type { ReceivedWebhook } from "../target-addresses.ts";
 import { scratchObject } from "./worker.ts";
 
@@ -62,6 +67,11 @@ function providerChannel(id: string, provider: AlertProvider, scope: string, gro
   }
   if (groupSeconds !== undefined) renamed.groupSeconds = groupSeconds;
   return renamed as unknown as HttpChannel;
+}
+
+/** The provider's receiver answers the next requests under `scope` with this failure. */
+export function failProviderNext(provider: AlertProvider, scope: string, failure: ReceiverFailure): Promise<void> {
+  return failNext(alertReceivers[provider], scope, failure);
 }
 
 /** What a provider's receiver got under `scope`, oldest first. */
