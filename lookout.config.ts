@@ -85,11 +85,11 @@ export default defineConfig({
     ],
     policies: [
       {
-        // Slack at once; the pager if nobody has acknowledged after 2 minutes; the mailbox after 5.
+        // Slack at once; the pager if nobody has acknowledged after a minute; the mailbox after 5.
         id: "oncall",
         steps: [
           { channels: ["oncall-slack"] },
-          { afterMinutes: 2, channels: ["pager"] },
+          { afterMinutes: 1, channels: ["pager"] },
           { afterMinutes: 5, channels: ["oncall-mail"] },
         ],
         repeatEveryMinutes: 10,
