@@ -231,9 +231,11 @@ export class StatusPage extends DurableObject<Env> {
 
   /**
    * The alarm's named jobs, in stages: start, restart or stop a batch of
-   * Monitor objects; then mail, webhooks and alerts side by side (a slow relay
-   * never holds up a receiver or a page to the on-call team, nor the other way round). Their settings are in
-   * jobs/settings.ts. Built per run, from the environment as it is then.
+   * Monitor objects, and queue the escalation steps that fell due; then mail,
+   * webhooks and alerts side by side (a slow relay never holds up a receiver or
+   * a page to the on-call team, nor the other way round), so a step queued in
+   * the first stage leaves in the second. Their settings are in jobs/settings.ts.
+   * Built per run, from the environment as it is then.
    */
   #jobs(): Job[][] {
     const storage = this.ctx.storage;
