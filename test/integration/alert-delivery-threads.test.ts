@@ -21,6 +21,16 @@ import {
  */
 const run = crypto.randomUUID().slice(0, 8);
 
+/** What PagerDuty's receiver got under `scope`, as [event_action, dedup_key], every request within the contract. */
+async function pagerdutyEvents(scope: string): Promise<[string, string][]> {
+  const requests = await receivedByProvider("pagerduty", scope);
+  expect(requests.flatMap((r) => r.violations)).toEqual([]);
+  return requests.map((r) => {
+    const event = JSON.parse(r.body) as { event_action: string; dedup_key: string };
+    return [event.event_action, event.dedup_key];
+  });
+}
+
 describe("threads and provider limits", { timeout: 40_000 }, () => {
   it("PagerDuty: a grouped trigger opens one incident; it is resolved only when its last alert recovers", async () => {
     const scope = `threads-${run}`;
@@ -50,10 +60,7 @@ describe("threads and provider limits", { timeout: 40_000 }, () => {
     await raise(page, "pd", 1, { direct: true, notice: "resolve", ids: [b?.id as string] });
     await runAlarm(page);
     expect(await until(() => settled(page, "pd"))).toBe(true);
-    const requests = await receivedByProvider("pagerduty", scope);
-    expect(requests.flatMap((r) => r.violations)).toEqual([]);
-    const events = requests.map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string });
-    expect(events.map((e) => [e.event_action, e.dedup_key])).toEqual([
+    expect(await pagerdutyEvents(scope)).toEqual([
       ["trigger", a?.id],
       ["resolve", a?.id],
     ]);
@@ -71,11 +78,8 @@ describe("threads and provider limits", { timeout: 40_000 }, () => {
     await raise(page, "pd", 1, { direct: true, notice: "resolve", ids: [alert?.id as string] });
     await runAlarm(page);
     expect(await until(() => settled(page, "pd"))).toBe(true);
-    const requests = await receivedByProvider("pagerduty", scope);
-    expect(requests.flatMap((r) => r.violations)).toEqual([]);
-    const events = requests.map((r) => JSON.parse(r.body) as { event_action: string; dedup_key: string });
     // The resolve closes the thread the trigger may have opened, not a thread of its own.
-    expect(events.map((e) => [e.event_action, e.dedup_key])).toEqual([
+    expect(await pagerdutyEvents(scope)).toEqual([
       ["trigger", alert?.id],
       ["resolve", alert?.id],
     ]);
