@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
+import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
 import { secretsOf } from "../../worker/core/alerting/channels.ts";
+import { problemsOf } from "../helpers/config-problems.ts";
 
 const base: LookoutConfigInput = {
   page: { name: "Example", url: "https://status.example.com" },
@@ -23,16 +24,6 @@ const alerting: NonNullable<LookoutConfigInput["alerting"]> = {
   ],
   routes: [{ policy: "default", kinds: ["monitor_down"], monitors: ["api"], components: ["api"] }],
 };
-
-function problemsOf(input: unknown): string[] {
-  try {
-    defineConfig(input as LookoutConfigInput);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 describe("the alerting section of the config", () => {
   it("is optional and empty by default", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import shipped from "../../lookout.config.ts";
 import { ConfigError, defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
+import { problemsOf } from "../helpers/config-problems.ts";
 
 const valid: LookoutConfigInput = {
   page: { name: "Example", url: "https://status.example.com" },
@@ -10,16 +11,6 @@ const valid: LookoutConfigInput = {
     { id: "web", name: "Website" },
   ],
 };
-
-function problemsOf(input: unknown): string[] {
-  try {
-    defineConfig(input as LookoutConfigInput);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
-}
 
 describe("defineConfig", () => {
   it("accepts a valid config and fills defaults", () => {

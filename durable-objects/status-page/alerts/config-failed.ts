@@ -1,3 +1,4 @@
+import { ownTroubleDetails } from "../../../worker/core/alerting/alert.ts";
 import { openAlert, resolveAlert } from "./lifecycle.ts";
 
 export const CONFIG_KEY = "config";
@@ -17,15 +18,7 @@ export function configFailed(sql: SqlStorage, error: unknown, now: number): void
       kind: "config_failed",
       severity: "error",
       title: "The deployed config could not be applied",
-      details: {
-        summary: `The page keeps its last applied config. Error: ${words.slice(0, 500)}`,
-        monitorId: null,
-        components: [],
-        regions: [],
-        firstFailingCheckAt: null,
-        incidentId: null,
-        incidentPublic: false,
-      },
+      details: ownTroubleDetails(`The page keeps its last applied config. Error: ${words.slice(0, 500)}`),
     },
     now,
   );

@@ -1,3 +1,4 @@
+import { ownTroubleDetails } from "../../../worker/core/alerting/alert.ts";
 import { openAlert, resolveAlert } from "./lifecycle.ts";
 
 const HOUR_MS = 3_600_000;
@@ -47,15 +48,9 @@ export function watchDeliveries(sql: SqlStorage, now: number): void {
           kind: "delivery_failing",
           severity: "error",
           title: `${what} deliveries are failing`,
-          details: {
-            summary: `${failing.n} ${channel === "email" ? "mails" : "webhook deliveries"} failed ${ATTEMPTS} times or more in the last hour and none got through; last error: ${failing.error ?? "unknown"}`,
-            monitorId: null,
-            components: [],
-            regions: [],
-            firstFailingCheckAt: null,
-            incidentId: null,
-            incidentPublic: false,
-          },
+          details: ownTroubleDetails(
+            `${failing.n} ${channel === "email" ? "mails" : "webhook deliveries"} failed ${ATTEMPTS} times or more in the last hour and none got through; last error: ${failing.error ?? "unknown"}`,
+          ),
         },
         now,
       );

@@ -1,4 +1,5 @@
 import { runInDurableObject } from "cloudflare:test";
+import type { AlertRow } from "../../../durable-objects/status-page/alerts/acknowledge.ts";
 import { writeOverride } from "../../../durable-objects/status-page/flag-overrides.ts";
 import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
 import { defineConfig } from "../../../worker/config/define-config.ts";
@@ -18,22 +19,7 @@ type Page = DurableObjectStub<StatusPage>;
 
 export const MIN = 60_000;
 
-export interface AlertRow {
-  id: string;
-  key: string;
-  kind: string;
-  severity: string;
-  title: string;
-  details: string;
-  policy: string | null;
-  status: string;
-  opened_at: number;
-  steps: number;
-  reminders: number;
-  handed_over_at: number | null;
-  next_escalation_at: number | null;
-  escalation_started_at: number | null;
-}
+export type { AlertRow };
 
 export function alerts(page: Page): Promise<AlertRow[]> {
   return runInDurableObject(page, (_: StatusPage, state) =>

@@ -58,3 +58,16 @@ export interface Alert {
   acknowledgedBy: string | null;
   resolvedAt: number | null;
 }
+
+/** What an alert about Lookout's own trouble says: words only (no monitor, component or incident). */
+export function ownTroubleDetails(summary: string): AlertDetails {
+  return {
+    summary,
+    monitorId: null,
+    components: [],
+    regions: [],
+    firstFailingCheckAt: null,
+    incidentId: null,
+    incidentPublic: false,
+  };
+}
