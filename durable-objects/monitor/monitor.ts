@@ -1,39 +1,57 @@
 import { DurableObject } from "cloudflare:workers";
+import type { GroupAssignment, Handover, StoredSample } from "../../worker/core/monitors/handover.ts";
 import { judgeHeartbeat, wasAway } from "../../worker/core/monitors/heartbeat.ts";
+import { CONNECTIONS_PER_RUN, inLaneOrder, isSlow, runInOrder } from "../../worker/core/monitors/lanes.ts";
 import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { type MonitorReport, REPORT_EVERY_MS } from "../../worker/core/monitors/monitor-report.ts";
-import { type DailyRollup, ROLLUP_DAYS, rollUpDay, type Sample } from "../../worker/core/monitors/rollup.ts";
-import { nextRunAt, phaseOffsetMs } from "../../worker/core/monitors/schedule.ts";
+import { lastSlotAt, nextRunAt, phaseOf } from "../../worker/core/monitors/schedule.ts";
 import { advance, initialMemory, type MonitorMemory } from "../../worker/core/monitors/state-machine.ts";
 import type { ProbeResult } from "../../worker/core/probes/probe-result.ts";
-import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
-import { currentFlags } from "../../worker/platform/flags-client.ts";
+import { startOfUtcDay } from "../../worker/core/uptime.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
-import { statusPageStub } from "../../worker/platform/stubs.ts";
+import { monitorObject, statusPageStub } from "../../worker/platform/stubs.ts";
 import { readMeta, runMigrations, writeMeta } from "../shared/sql.ts";
+import { insertMember, type Member, readMember, readMembers, updateMember } from "./members.ts";
 import { runHttpProbe } from "./probe-http.ts";
 import { runTcpProbe } from "./probe-tcp.ts";
+import { memberReport, type RunNews, rollUp, samplesOf } from "./reports.ts";
+import { forgetStaleRuns, pack, SAMPLE_WINDOW_MS, writeRun } from "./runs.ts";
 import { MONITOR_MIGRATIONS } from "./schema.ts";
 
-/** Raw samples are kept this long; days before are rolled up. */
-export const SAMPLE_WINDOW_MS = 48 * 3_600_000;
+export { SAMPLE_WINDOW_MS };
 
+/** A new monitor's first check comes within this long of its assignment, then on its slots. */
+const FIRST_CHECK_WITHIN_MS = 10_000;
+
+/** One monitor as inspect() shows it: what tests and the benchmark look at. */
 export interface MonitorInspection {
   monitorId: string | null;
   region: string | null;
   memory: MonitorMemory | null;
+  slow: boolean;
+  /** The object's alarm: when its next run is. */
   nextCheckAt: number | null;
+  /** Its samples stored now (48 h). */
   samples: number;
-  dailyRollups: number;
+  storageBytes: number;
+}
+
+export interface GroupInspection {
+  name: string | null;
+  members: string[];
+  nextCheckAt: number | null;
+  runs: number;
   storageBytes: number;
 }
 
 /**
- * One monitor in one region. Its own alarm runs each check, so a slow or
- * hanging target holds up only this object, and per-invocation limits apply
- * to one check at a time however many monitors there are. It keeps raw
- * samples for 48 h and daily roll-ups for a year, runs the state machine, and
- * reports only transitions, signs of life and roll-ups to the StatusPage.
+ * A probe group: checks the monitors the StatusPage object assigned to it
+ * (up to GROUP_SIZE of one region; a heartbeat monitor alone) on one alarm,
+ * each on its own slots, with its own deadline, at most 6 at a time, slow
+ * ones last (worker/core/monitors/lanes.ts). Each run's samples are one row;
+ * each monitor's state machine runs here; the StatusPage hears transitions at
+ * once and everything else in one batched report every few minutes
+ * (decision 0038).
  */
 export class Monitor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -45,216 +63,298 @@ export class Monitor extends DurableObject<Env> {
   }
 
   /**
-   * Makes sure this monitor is checking with this config. The StatusPage
-   * object calls it for new monitors, changed ones and silent ones; calling it
-   * again with the same config changes nothing.
+   * Makes this object check exactly these monitors. A monitor that moved here
+   * is first taken over from the object that held it (its memory, samples and
+   * unsent report). Calling it again with the same assignment changes nothing.
    */
-  async start(monitor: MonitorConfig, region: string): Promise<{ nextCheckAt: number }> {
+  async assign(name: string, assignment: GroupAssignment): Promise<{ members: number; nextCheckAt: number | null }> {
     const sql = this.ctx.storage.sql;
-    const previous = this.#config();
-    writeMeta(sql, "monitor_id", monitor.id);
-    writeMeta(sql, "region", region);
-    writeMeta(sql, "config", JSON.stringify(monitor));
-    writeMeta(sql, "stopped", "0");
-    const existing = await this.ctx.storage.getAlarm();
-    if (existing !== null && previous?.intervalSeconds === monitor.intervalSeconds) return { nextCheckAt: existing };
-    // The first check comes soon, spread over ten seconds; later ones follow the monitor's own slot.
-    const intervalMs = monitor.intervalSeconds * 1000;
-    const first = Date.now() + (phaseOffsetMs(monitor.id, region, intervalMs) % 10_000);
-    await this.ctx.storage.setAlarm(first);
-    writeMeta(sql, "next_check_at", String(first));
-    // No alarm was pending: new, changed, or not running until now. A heartbeat's silence counts from here.
-    writeMeta(sql, "watching_since", String(Date.now()));
-    return { nextCheckAt: first };
+    const handovers = new Map<string, Handover>();
+    for (const { monitor, region, movedFrom } of assignment.members) {
+      if (!movedFrom || movedFrom === name || readMember(sql, monitor.id)) continue;
+      const handover = await monitorObject(this.env, movedFrom, region).handOver(monitor.id);
+      if (handover) handovers.set(monitor.id, handover);
+    }
+    const now = Date.now();
+    const added = this.ctx.storage.transactionSync(() => {
+      if (readMeta(sql, "name") !== name) writeMeta(sql, "name", name);
+      if (readMeta(sql, "rolled_until") === undefined) writeMeta(sql, "rolled_until", String(startOfUtcDay(now)));
+      const probing = assignment.probing ? "1" : "0";
+      if (readMeta(sql, "probing") !== probing) writeMeta(sql, "probing", probing);
+      const wanted = new Set(assignment.members.map((m) => m.monitor.id));
+      for (const member of readMembers(sql)) {
+        if (!wanted.has(member.monitorId)) sql.exec(`DELETE FROM members WHERE monitor_id = ?`, member.monitorId);
+      }
+      let added = 0;
+      for (const { monitor, region } of assignment.members) {
+        const existing = readMember(sql, monitor.id);
+        if (existing) {
+          if (existing.config.intervalSeconds !== monitor.intervalSeconds) {
+            // A heartbeat's silence counts from the change, not from calls expected on the old interval.
+            updateMember(sql, monitor.id, "watching_since", now);
+          }
+          updateMember(sql, monitor.id, "config", JSON.stringify(monitor));
+          continue;
+        }
+        added++;
+        this.#takeOver(monitor, region, handovers.get(monitor.id) ?? null, now);
+      }
+      return added;
+    });
+    const members = readMembers(sql);
+    if (members.length === 0) {
+      await this.ctx.storage.deleteAlarm();
+      return { members: 0, nextCheckAt: null };
+    }
+    const due = this.#nextRunAt(members, name, now);
+    const first = added > 0 ? now + (phaseOf(name, FIRST_CHECK_WITHIN_MS) % FIRST_CHECK_WITHIN_MS) : due;
+    const current = await this.ctx.storage.getAlarm();
+    const wanted = Math.min(first, due);
+    if (current === null || current > wanted) await this.ctx.storage.setAlarm(wanted);
+    return { members: members.length, nextCheckAt: current === null ? wanted : Math.min(current, wanted) };
   }
 
-  /** The monitor left the config: no more checks; its history stays until the object is deleted. */
-  async stop(): Promise<void> {
-    writeMeta(this.ctx.storage.sql, "stopped", "1");
-    await this.ctx.storage.deleteAlarm();
-    log.info("monitor.stopped", { monitorId: readMeta(this.ctx.storage.sql, "monitor_id") });
+  #takeOver(monitor: MonitorConfig, region: string, handover: Handover | null, now: number): void {
+    const sql = this.ctx.storage.sql;
+    insertMember(sql, {
+      monitorId: monitor.id,
+      region,
+      config: monitor,
+      memory: handover?.memory ?? null,
+      slow: handover?.slow ?? false,
+      watchingSince: handover?.watchingSince ?? now,
+      lastPingAt: handover?.lastPingAt ?? null,
+      reportFrom: handover?.lastReportAt ?? now,
+      unsent: handover?.unsent ?? null,
+    });
+    if (!handover || handover.samples.length === 0) return;
+    const until = handover.samples.reduce((max, s) => Math.max(max, s.at), 0);
+    sql.exec(
+      `INSERT INTO handed_over (monitor_id, until, samples) VALUES (?, ?, ?)
+       ON CONFLICT (monitor_id) DO UPDATE SET until = excluded.until, samples = excluded.samples`,
+      monitor.id,
+      until,
+      JSON.stringify(handover.samples.map((s) => pack(monitor.id, s).slice(1))),
+    );
+  }
+
+  /**
+   * Gives one monitor up to the object taking it over: its memory, its
+   * samples of the last 48 h and anything not yet reported. It is no longer
+   * checked here. Null when this object does not hold it.
+   */
+  async handOver(monitorId: string): Promise<Handover | null> {
+    const sql = this.ctx.storage.sql;
+    const now = Date.now();
+    const handover = this.ctx.storage.transactionSync((): Handover | null => {
+      const member = readMember(sql, monitorId);
+      if (!member) return null;
+      const samples: StoredSample[] = samplesOf(sql, now - SAMPLE_WINDOW_MS, now).get(monitorId) ?? [];
+      sql.exec(`DELETE FROM members WHERE monitor_id = ?`, monitorId);
+      sql.exec(`DELETE FROM handed_over WHERE monitor_id = ?`, monitorId);
+      return {
+        monitorId,
+        region: member.region,
+        memory: member.memory,
+        samples,
+        lastReportAt: Math.max(Number(readMeta(sql, "last_report_at") ?? 0), member.reportFrom),
+        watchingSince: member.watchingSince,
+        lastPingAt: member.lastPingAt,
+        unsent: member.unsent,
+        slow: member.slow,
+      };
+    });
+    if (handover && readMembers(sql).length === 0) await this.ctx.storage.deleteAlarm();
+    if (handover) log.info("monitor.handed_over", { monitorId, samples: handover.samples.length });
+    return handover;
   }
 
   /** A heartbeat monitor's job checked in. */
-  async heartbeat(): Promise<void> {
-    writeMeta(this.ctx.storage.sql, "last_ping_at", String(Date.now()));
+  async heartbeat(monitorId: string): Promise<void> {
+    updateMember(this.ctx.storage.sql, monitorId, "last_ping_at", Date.now());
   }
 
-  inspect(): MonitorInspection {
+  inspect(): GroupInspection {
     const sql = this.ctx.storage.sql;
-    const memory = readMeta(sql, "memory");
-    const count = (table: string) => sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
     return {
-      monitorId: readMeta(sql, "monitor_id") ?? null,
-      region: readMeta(sql, "region") ?? null,
-      memory: memory ? (JSON.parse(memory) as MonitorMemory) : null,
-      nextCheckAt: Number(readMeta(sql, "next_check_at") ?? 0) || null,
-      samples: count("samples"),
-      dailyRollups: count("daily"),
+      name: readMeta(sql, "name") ?? null,
+      members: readMembers(sql).map((m) => m.monitorId),
+      nextCheckAt: null,
+      runs: sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM runs`).one().n,
       storageBytes: sql.databaseSize,
     };
   }
 
-  override async alarm(): Promise<void> {
+  async inspectMonitor(monitorId: string): Promise<MonitorInspection> {
     const sql = this.ctx.storage.sql;
-    const monitorId = readMeta(sql, "monitor_id");
-    const region = readMeta(sql, "region") ?? "default";
-    if (!monitorId || readMeta(sql, "stopped") === "1") return;
-    const monitor = this.#config();
-    if (!monitor) return;
-    const intervalMs = monitor.intervalSeconds * 1000;
-    const scheduledAt = Number(readMeta(sql, "next_check_at") ?? 0) || null;
-    if (monitor.kind === "heartbeat" && wasAway(Date.now(), scheduledAt, monitor.graceSeconds * 1000)) {
-      // Lookout was not running (this slot's alarm came that late): calls made meanwhile were never heard.
-      writeMeta(sql, "watching_since", String(Date.now()));
-      log.info("monitor.resumed", { monitorId, region, awayMs: Date.now() - (scheduledAt ?? 0) });
-    }
-    // Book the next slot before checking: if the object dies mid-check, the next check still comes.
-    const next = nextRunAt(Date.now(), intervalMs, phaseOffsetMs(monitorId, region, intervalMs));
-    await this.ctx.storage.setAlarm(next);
-    writeMeta(sql, "next_check_at", String(next));
-
-    if (!(await currentFlags(this.env)).probing) {
-      log.debug("monitor.skipped", { monitorId, region, reason: "probing flag is off" });
-      return;
-    }
-    const result = await this.#check(monitor, intervalMs);
-    if (!result) {
-      // No data (a heartbeat's watch has only just begun): no sample, no state change, nothing to report.
-      log.debug("monitor.no_data", { monitorId, region });
-      return;
-    }
-    const report = this.ctx.storage.transactionSync(() => this.#record(monitorId, region, monitor, result));
-    if (report) await this.#send(report);
+    const member = readMember(sql, monitorId);
+    const now = Date.now();
+    return {
+      monitorId: member?.monitorId ?? null,
+      region: member?.region ?? null,
+      memory: member?.memory ?? null,
+      slow: member?.slow ?? false,
+      nextCheckAt: member ? await this.ctx.storage.getAlarm() : null,
+      samples: samplesOf(sql, now - SAMPLE_WINDOW_MS, now).get(monitorId)?.length ?? 0,
+      storageBytes: sql.databaseSize,
+    };
   }
 
-  async #check(monitor: MonitorConfig, intervalMs: number): Promise<ProbeResult | null> {
+  /** The earliest slot after `now` of any member. */
+  #nextRunAt(members: readonly Member[], name: string, now: number): number {
+    return Math.min(
+      ...members.map((m) => {
+        const intervalMs = m.config.intervalSeconds * 1000;
+        return nextRunAt(now, intervalMs, phaseOf(name, intervalMs));
+      }),
+    );
+  }
+
+  override async alarm(): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const name = readMeta(sql, "name");
+    const members = readMembers(sql);
+    if (!name || members.length === 0) return;
+    const now = Date.now();
+    // Book the next run before checking: if the object dies mid-check, the next run still comes.
+    await this.ctx.storage.setAlarm(this.#nextRunAt(members, name, now));
+    const lastRunAt = Number(readMeta(sql, "last_run_at") ?? 0);
+    const slotOf = (m: Member) => {
+      const intervalMs = m.config.intervalSeconds * 1000;
+      return lastSlotAt(now, intervalMs, phaseOf(name, intervalMs));
+    };
+    const due = members.filter((m) => m.memory === null || slotOf(m) > lastRunAt);
+    if (due.length === 0) return;
+    if (readMeta(sql, "probing") === "0") {
+      log.debug("monitor.skipped", { group: name, reason: "probing flag is off" });
+      return;
+    }
+    for (const m of due) {
+      const intervalMs = m.config.intervalSeconds * 1000;
+      const missed = nextRunAt(lastRunAt, intervalMs, phaseOf(name, intervalMs));
+      if (m.config.kind === "heartbeat" && lastRunAt > 0 && wasAway(now, missed, m.config.graceSeconds * 1000)) {
+        // Lookout was not running (this slot's alarm came that late): calls made meanwhile were never heard.
+        updateMember(sql, m.monitorId, "watching_since", now);
+        m.watchingSince = now;
+        log.info("monitor.resumed", { monitorId: m.monitorId, region: m.region, awayMs: now - missed });
+      }
+    }
+    const results = await runInOrder(inLaneOrder(due), CONNECTIONS_PER_RUN, (m) => this.#check(m, now));
+    const slotAt = Math.max(...members.map(slotOf));
+    const reports = this.ctx.storage.transactionSync(() => this.#record(members, results, slotAt, now));
+    if (reports.length > 0) await this.#send(name, reports, now);
+  }
+
+  async #check(member: Member, now: number): Promise<{ member: Member; result: ProbeResult | null }> {
+    const monitor = member.config;
     switch (monitor.kind) {
       case "http":
-        return runHttpProbe(monitor);
+        return { member, result: await runHttpProbe(monitor) };
       case "tcp":
-        return runTcpProbe(monitor);
+        return { member, result: await runTcpProbe(monitor) };
       case "heartbeat": {
-        const sql = this.ctx.storage.sql;
-        const lastPing = Number(readMeta(sql, "last_ping_at") ?? 0) || null;
-        const watchingSince = Number(readMeta(sql, "watching_since") ?? 0);
-        return judgeHeartbeat(Date.now(), lastPing, watchingSince, intervalMs, monitor.graceSeconds * 1000);
+        const intervalMs = monitor.intervalSeconds * 1000;
+        const result = judgeHeartbeat(
+          now,
+          member.lastPingAt,
+          member.watchingSince ?? now,
+          intervalMs,
+          monitor.graceSeconds * 1000,
+        );
+        return { member, result };
       }
     }
   }
 
-  /** Stores the sample, advances the state machine, compacts, and says whether the StatusPage must hear of it. */
-  #record(monitorId: string, region: string, monitor: MonitorConfig, result: ProbeResult): MonitorReport | null {
+  /**
+   * Stores the run, advances each checked monitor's state machine, rolls up
+   * finished days, and returns the reports the StatusPage must hear now.
+   */
+  #record(
+    members: readonly Member[],
+    results: readonly { member: Member; result: ProbeResult | null }[],
+    slotAt: number,
+    now: number,
+  ): MonitorReport[] {
     const sql = this.ctx.storage.sql;
-    const stored = readMeta(sql, "memory");
-    const memory = stored ? (JSON.parse(stored) as MonitorMemory) : initialMemory(result.at);
-    const { memory: next, transition } = advance(memory, result, monitor);
-    writeMeta(sql, "memory", JSON.stringify(next));
-    sql.exec(
-      `INSERT OR REPLACE INTO samples (at, outcome, latency_ms, status_code, state, summary) VALUES (?, ?, ?, ?, ?, ?)`,
-      result.at,
-      result.outcome,
-      Math.round(result.latencyMs),
-      result.statusCode,
-      next.state,
-      result.summary,
-    );
-    if (transition) log.info("monitor.transition", { monitorId, region, from: transition.from, to: transition.to });
-
-    const rollups = this.#compact(result.at, monitor.intervalSeconds * 1000);
-    const lastReport = Number(readMeta(sql, "last_report_at") ?? 0);
-    // A report the StatusPage did not take is carried into this one: nothing is lost, only late.
-    const unsent = JSON.parse(readMeta(sql, "unsent_report") ?? "null") as MonitorReport | null;
-    if (!unsent && !transition && rollups.length === 0 && result.at - lastReport < REPORT_EVERY_MS) return null;
-
-    const window = sql
-      .exec<{ checks: number; failures: number; mean: number | null }>(
-        `SELECT COUNT(*) AS checks, SUM(outcome = 'down') AS failures,
-           AVG(CASE WHEN outcome != 'down' THEN latency_ms END) AS mean FROM samples WHERE at > ?`,
-        lastReport,
-      )
-      .one();
-    return {
-      monitorId,
-      region,
-      at: result.at,
-      state: next.state,
-      since: next.since,
-      transition:
-        (transition && {
+    const news = new Map<string, RunNews>();
+    const packed = [];
+    for (const { member, result } of results) {
+      // No data (a heartbeat's watch has only just begun): no sample, no state change.
+      if (!result) continue;
+      const memory = member.memory ?? initialMemory(result.at);
+      const { memory: next, transition } = advance(memory, result, member.config);
+      if (member.memory === null || JSON.stringify(next) !== JSON.stringify(memory)) {
+        updateMember(sql, member.monitorId, "memory", JSON.stringify(next));
+      }
+      member.memory = next;
+      const slow = member.config.kind !== "heartbeat" && isSlow(result);
+      if (slow !== member.slow) updateMember(sql, member.monitorId, "slow", slow ? 1 : 0);
+      packed.push(pack(member.monitorId, { ...result, state: next.state }));
+      if (transition) {
+        log.info("monitor.transition", {
+          monitorId: member.monitorId,
+          region: member.region,
           from: transition.from,
           to: transition.to,
-          at: transition.at,
-          summary: transition.result.summary,
-          firstFailure: transition.firstFailure && {
-            at: transition.firstFailure.at,
-            summary: transition.firstFailure.summary,
-          },
-        }) ??
-        unsent?.transition ??
-        null,
-      latency: {
-        from: lastReport || result.at,
-        to: result.at,
-        checks: window.checks,
-        failures: window.failures ?? 0,
-        meanMs: window.mean === null ? null : Math.round(window.mean),
-      },
-      rollups: [...(unsent?.rollups ?? []), ...rollups],
-    };
+        });
+      }
+      news.set(member.monitorId, { transition, rollups: [] });
+    }
+    writeRun(sql, slotAt, packed);
+    writeMeta(sql, "last_run_at", String(now));
+    this.#rollUpFinishedDays(members, news, now);
+
+    const lastReport = Number(readMeta(sql, "last_report_at") ?? 0);
+    const full = now - lastReport >= REPORT_EVERY_MS;
+    // Up to now, past this run's checks (they started after the run did).
+    const end = Date.now();
+    const windows = full ? samplesOf(sql, lastReport, end) : null;
+    const reports: MonitorReport[] = [];
+    for (const member of members) {
+      const mine = news.get(member.monitorId) ?? { transition: null, rollups: [] };
+      const early = mine.transition !== null || mine.rollups.length > 0 || member.unsent !== null;
+      if (!full && !early) continue;
+      const from = Math.max(lastReport, member.reportFrom);
+      const latency = windows
+        ? { from: from || now, samples: windows.get(member.monitorId)?.filter((s) => s.at > from) ?? [] }
+        : null;
+      const report = memberReport(member, end, mine, latency);
+      if (report) reports.push(report);
+    }
+    return reports;
   }
 
-  /** Rolls finished days up, drops samples past the window and roll-ups past a year; returns new roll-ups. */
-  #compact(now: number, intervalMs: number): DailyRollup[] {
+  /** On the first run of a UTC day, the days before it are rolled up and go with the next report. */
+  #rollUpFinishedDays(members: readonly Member[], news: Map<string, RunNews>, now: number): void {
     const sql = this.ctx.storage.sql;
     const today = startOfUtcDay(now);
     const rolledUntil = Number(readMeta(sql, "rolled_until") ?? 0);
-    if (rolledUntil >= today) return [];
-    const firstSample = sql.exec<{ at: number | null }>(`SELECT MIN(at) AS at FROM samples`).one().at;
-    const rollups: DailyRollup[] = [];
-    for (let day = Math.max(rolledUntil, startOfUtcDay(firstSample ?? today)); day < today; day += DAY_MS) {
-      const samples = sql
-        .exec<{ at: number; outcome: Sample["outcome"]; latency_ms: number; state: Sample["state"] }>(
-          `SELECT at, outcome, latency_ms, state FROM samples WHERE at >= ? AND at < ? ORDER BY at`,
-          day,
-          day + DAY_MS,
-        )
-        .toArray()
-        .map((row) => ({ at: row.at, outcome: row.outcome, latencyMs: row.latency_ms, state: row.state }));
-      if (samples.length === 0) continue;
-      const rollup = rollUpDay(new Date(day).toISOString().slice(0, 10), samples, intervalMs);
-      sql.exec(
-        `INSERT OR REPLACE INTO daily (day, checks, down_checks, degraded_checks, down_seconds, mean_latency_ms, p95_latency_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        rollup.day,
-        rollup.checks,
-        rollup.downChecks,
-        rollup.degradedChecks,
-        rollup.downSeconds,
-        rollup.meanLatencyMs,
-        rollup.p95LatencyMs,
-      );
-      rollups.push(rollup);
+    if (rolledUntil >= today) return;
+    for (const [monitorId, rollups] of rollUp(sql, members, rolledUntil, now)) {
+      const entry = news.get(monitorId) ?? { transition: null, rollups: [] };
+      entry.rollups.push(...rollups);
+      news.set(monitorId, entry);
     }
     writeMeta(sql, "rolled_until", String(today));
-    sql.exec(`DELETE FROM samples WHERE at < ?`, now - SAMPLE_WINDOW_MS);
-    sql.exec(`DELETE FROM daily WHERE day < ?`, new Date(today - ROLLUP_DAYS * DAY_MS).toISOString().slice(0, 10));
-    return rollups;
+    forgetStaleRuns(sql, now);
   }
 
-  async #send(report: MonitorReport): Promise<void> {
+  /** One RPC for the whole group. A report the StatusPage did not take is kept with its monitor and sent with the next. */
+  async #send(name: string, reports: MonitorReport[], now: number): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    const full = now - Number(readMeta(sql, "last_report_at") ?? 0) >= REPORT_EVERY_MS;
     try {
-      await statusPageStub(this.env).reportMonitor(report);
-      writeMeta(this.ctx.storage.sql, "last_report_at", String(report.at));
-      this.ctx.storage.sql.exec(`DELETE FROM meta WHERE key = 'unsent_report'`);
+      await statusPageStub(this.env).reportMonitors(name, reports);
+      this.ctx.storage.transactionSync(() => {
+        if (full) writeMeta(sql, "last_report_at", String(now));
+        for (const report of reports) updateMember(sql, report.monitorId, "unsent", null);
+      });
     } catch (error) {
-      writeMeta(this.ctx.storage.sql, "unsent_report", JSON.stringify(report));
-      log.warn("monitor.report_failed", { monitorId: report.monitorId, region: report.region, error });
+      this.ctx.storage.transactionSync(() => {
+        for (const report of reports) updateMember(sql, report.monitorId, "unsent", JSON.stringify(report));
+      });
+      log.warn("monitor.report_failed", { group: name, monitors: reports.length, error });
     }
-  }
-
-  #config(): MonitorConfig | undefined {
-    const stored = readMeta(this.ctx.storage.sql, "config");
-    return stored ? (JSON.parse(stored) as MonitorConfig) : undefined;
   }
 }

@@ -1,8 +1,7 @@
 import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import type { FlagValues } from "../../worker/core/flags.ts";
 import { componentStatusFromMonitors } from "../../worker/core/monitors/component-status.ts";
-import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
-import { type MonitorReport, REPORT_EVERY_MS, regionsOf } from "../../worker/core/monitors/monitor-report.ts";
+import { type MonitorReport, regionsOf } from "../../worker/core/monitors/monitor-report.ts";
 import { combineRegions, defaultQuorum } from "../../worker/core/monitors/quorum.ts";
 import { ROLLUP_DAYS } from "../../worker/core/monitors/rollup.ts";
 import type { MonitorState } from "../../worker/core/monitors/state-machine.ts";
@@ -11,22 +10,16 @@ import type { AffectedComponent } from "../../worker/core/read-model.ts";
 import { type ComponentStatus, componentSeverity } from "../../worker/core/statuses.ts";
 import { followWithIncident } from "./auto-incidents.ts";
 import { noteMonitorIntervals } from "./no-data.ts";
+import { placeProbeGroups } from "./probe-groups.ts";
 import { setComponentStatus } from "./writes.ts";
 
 /** Recent latency is kept this long for the page's sparklines and charts. */
 const LATENCY_WINDOW_MS = 48 * 3_600_000;
-/** A kicked monitor gets this long to report before it is kicked again. */
-export const KICK_GRACE_MS = 60_000;
-
-export interface MonitorKicks {
-  start: { monitor: MonitorConfig; region: string }[];
-  stop: { monitorId: string; region: string }[];
-}
-
 /**
  * Makes the stored monitors match the config: one instance per monitor and
- * region. A monitor dropped from the config is marked removed and stopped by
- * the next kick; its history stays. Call inside a transaction.
+ * region, each placed in a probe group. A monitor dropped from the config is
+ * marked removed and left out of its group at the next kick; its history
+ * stays. Call inside a transaction.
  */
 export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: number): void {
   const wanted = new Map(config.monitors.map((m) => [m.id, m]));
@@ -54,9 +47,11 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
       sql.exec(
         `INSERT INTO monitor_instances (monitor_id, region) VALUES (?, ?)
          ON CONFLICT (monitor_id, region) DO UPDATE SET removed_at = NULL, stopped_at = NULL,
-           -- Back after a removal: it was stopped, so it must be started again.
+           -- Back after a removal: it left its group, so it is placed and started again.
            started_fingerprint = CASE WHEN removed_at IS NULL THEN started_fingerprint END,
-           kicked_at = CASE WHEN removed_at IS NULL THEN kicked_at END`,
+           kicked_at = CASE WHEN removed_at IS NULL THEN kicked_at END,
+           probe_group = CASE WHEN removed_at IS NULL THEN probe_group END,
+           moved_from = CASE WHEN removed_at IS NULL THEN moved_from END`,
         monitor.id,
         region,
       );
@@ -79,6 +74,7 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
     sql,
     config.monitors.map((m) => m.intervalSeconds),
   );
+  placeProbeGroups(sql);
 }
 
 /** Adds a report's answered checks to its components' hourly response times, and forgets hours past the window. */
@@ -97,50 +93,6 @@ function addLatency(sql: SqlStorage, report: MonitorReport, now: number): void {
     report.monitorId,
   );
   sql.exec(`DELETE FROM latency_hourly WHERE hour < ?`, Math.floor((now - LATENCY_WINDOW_MS) / 3_600_000));
-}
-
-/**
- * Monitor objects that need a word from the heartbeat: never started, started
- * with an older config, silent for too long, or removed and not yet stopped.
- */
-export function pendingKicks(sql: SqlStorage, now: number, limit: number): MonitorKicks {
-  const start = sql
-    .exec<{ config: string; region: string }>(
-      `SELECT m.config, i.region FROM monitor_instances i JOIN monitors m ON m.id = i.monitor_id
-       WHERE i.removed_at IS NULL AND m.removed_at IS NULL
-         AND (i.kicked_at IS NULL OR i.kicked_at < ?)
-         AND (i.started_fingerprint IS NULL OR i.started_fingerprint != m.fingerprint
-              OR COALESCE(i.last_report_at, i.kicked_at, 0) < ? - MAX(3 * m.interval_seconds * 1000, ?))
-       LIMIT ?`,
-      now - KICK_GRACE_MS,
-      now,
-      3 * REPORT_EVERY_MS,
-      limit,
-    )
-    .toArray()
-    .map((row) => ({ monitor: JSON.parse(row.config) as MonitorConfig, region: row.region }));
-  const stop = sql
-    .exec<{ monitor_id: string; region: string }>(
-      `SELECT monitor_id, region FROM monitor_instances WHERE removed_at IS NOT NULL AND stopped_at IS NULL LIMIT ?`,
-      Math.max(0, limit - start.length),
-    )
-    .toArray()
-    .map((row) => ({ monitorId: row.monitor_id, region: row.region }));
-  return { start, stop };
-}
-
-export function markStarted(sql: SqlStorage, monitor: MonitorConfig, region: string, now: number): void {
-  sql.exec(
-    `UPDATE monitor_instances SET started_fingerprint = ?, kicked_at = ? WHERE monitor_id = ? AND region = ?`,
-    fingerprint(JSON.stringify(monitor)),
-    now,
-    monitor.id,
-    region,
-  );
-}
-
-export function markStopped(sql: SqlStorage, monitorId: string, region: string, now: number): void {
-  sql.exec(`UPDATE monitor_instances SET stopped_at = ? WHERE monitor_id = ? AND region = ?`, now, monitorId, region);
 }
 
 /**

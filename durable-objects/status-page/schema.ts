@@ -196,9 +196,26 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE INDEX outbox_by_channel_state ON outbox (channel, state, sent_at)`,
     `CREATE INDEX outbox_by_channel_ref ON outbox (channel, ref, recipient)`,
   ],
+  // 13: monitors share Monitor objects (probe groups, decision 0038). Each instance names the object
+  // holding it and, while it moves, the one it moves from; an instance started before lives in its own
+  // object (`monitorId@region`), which the Monitor objects' own migration turns into a group of one.
+  [
+    `ALTER TABLE monitor_instances ADD COLUMN probe_group TEXT`,
+    `ALTER TABLE monitor_instances ADD COLUMN moved_from TEXT`,
+    `CREATE INDEX monitor_instances_by_group ON monitor_instances (probe_group)`,
+    `CREATE INDEX monitor_instances_moving ON monitor_instances (moved_from) WHERE moved_from IS NOT NULL`,
+    `CREATE TABLE probe_groups (
+       name TEXT PRIMARY KEY, region TEXT NOT NULL, fingerprint TEXT, interval_ms INTEGER,
+       started_fingerprint TEXT, kicked_at INTEGER, last_report_at INTEGER)`,
+    `UPDATE monitor_instances SET probe_group = monitor_id || '@' || region
+     WHERE started_fingerprint IS NOT NULL AND stopped_at IS NULL`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The version that brought probe groups: a page migrated from before it places its monitors in groups once. */
+export const PROBE_GROUPS_SCHEMA = 13;
 
 /** Brings the StatusPage tables up to SCHEMA_VERSION; returns the version it found. */
 export function migrate(storage: DurableObjectStorage): number {

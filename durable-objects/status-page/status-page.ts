@@ -54,8 +54,9 @@ import { bringAlarmForward, Outbox } from "./outbox/outbox.ts";
 import type { Channel } from "./outbox/rows.ts";
 import { pageInfo } from "./page-info.ts";
 import { WRITE } from "./page-write.ts";
+import { noteGroupReport, placeProbeGroups } from "./probe-groups.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
-import { migrate, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
+import { migrate, PROBE_GROUPS_SCHEMA, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
 import {
   confirmSubscriber,
@@ -93,6 +94,8 @@ export class StatusPage extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       const from = migrate(ctx.storage);
       if (from !== SCHEMA_VERSION) log.info("status_page.migrated", { from, to: SCHEMA_VERSION });
+      // Monitors that had an object each move into shared probe groups (decision 0038).
+      if (from > 0 && from < PROBE_GROUPS_SCHEMA) ctx.storage.transactionSync(() => placeProbeGroups(ctx.storage.sql));
       // Before anything else: what a dead instance had claimed goes again now (a crash mid-delivery).
       await this.#outbox.recover(Date.now());
       await this.reconcile();
@@ -224,7 +227,7 @@ export class StatusPage extends DurableObject<Env> {
    */
   async #wakeKicks(): Promise<number> {
     const now = Date.now();
-    const waiting = kicksWaiting(this.ctx.storage.sql, now);
+    const waiting = kicksWaiting(this.ctx.storage.sql, now, this.#flags().probing);
     if (waiting > 0) await bringAlarmForward(this.ctx.storage, now);
     return waiting;
   }
@@ -241,7 +244,7 @@ export class StatusPage extends DurableObject<Env> {
     const storage = this.ctx.storage;
     const open = () => this.#openChannels();
     return [
-      [monitorKicksJob(storage.sql, this.env), alertEscalationJob(storage)],
+      [monitorKicksJob(storage, this.env, () => this.#flags().probing), alertEscalationJob(storage)],
       [
         mailJob(storage, this.env, this.#outbox, open),
         webhooksJob(storage, this.env, () => this.snapshot(), this.#outbox, open),
@@ -273,25 +276,50 @@ export class StatusPage extends DurableObject<Env> {
 
   /** A Monitor object's report: state, latency, finished days; components follow its state. */
   async reportMonitor(report: MonitorReport): Promise<{ changes: AffectedComponent[]; incidentId: string | null }> {
+    const [outcome] = await this.#applyReports(null, [report]);
+    return outcome ?? { changes: [], incidentId: null };
+  }
+
+  /**
+   * A probe group's reports, in one call: one transaction, one escalation
+   * wake-up, and the group noted as alive (decision 0038).
+   */
+  async reportMonitors(group: string, reports: MonitorReport[]): Promise<void> {
+    await this.#applyReports(group, reports);
+  }
+
+  async #applyReports(
+    group: string | null,
+    reports: readonly MonitorReport[],
+  ): Promise<{ changes: AffectedComponent[]; incidentId: string | null }[]> {
     const flags = this.#flags();
-    const outcome = this.#write(
+    const outcomes = this.#write(
       (now) => {
-        // A silence that just ended is no data on the bars: a change readers see (decision 0023).
-        const silenceEnded = noteSignOfLife(this.ctx.storage.sql, report, now);
-        const outcome = applyReport(this.ctx.storage.sql, report, now, flags);
-        // What the monitor saw, kept as evidence for post-incident reports (monitor-observations.ts).
-        if (report.transition) this.#audit(now, MONITOR_TRANSITION, report.monitorId, observationOf(report));
-        for (const change of outcome.changes) {
-          this.#audit(now, "component.status", change.code, { status: change.newStatus }, { status: change.oldStatus });
-        }
-        if (outcome.incidentId) this.#audit(now, "incident.auto", outcome.incidentId, { monitor: report.monitorId });
-        alertOnReport(this.ctx.storage.sql, report, outcome.incidentId, now);
-        return { ...outcome, silenceEnded };
+        if (group) noteGroupReport(this.ctx.storage.sql, group, now);
+        return reports.map((report) => {
+          // A silence that just ended is no data on the bars: a change readers see (decision 0023).
+          const silenceEnded = noteSignOfLife(this.ctx.storage.sql, report, now);
+          const outcome = applyReport(this.ctx.storage.sql, report, now, flags);
+          // What the monitor saw, kept as evidence for post-incident reports (monitor-observations.ts).
+          if (report.transition) this.#audit(now, MONITOR_TRANSITION, report.monitorId, observationOf(report));
+          for (const change of outcome.changes) {
+            this.#audit(
+              now,
+              "component.status",
+              change.code,
+              { status: change.newStatus },
+              { status: change.oldStatus },
+            );
+          }
+          if (outcome.incidentId) this.#audit(now, "incident.auto", outcome.incidentId, { monitor: report.monitorId });
+          alertOnReport(this.ctx.storage.sql, report, outcome.incidentId, now);
+          return { ...outcome, silenceEnded };
+        });
       },
-      (outcome) => outcome.changes.length > 0 || outcome.incidentId !== null || outcome.silenceEnded,
+      (all) => all.some((o) => o.changes.length > 0 || o.incidentId !== null || o.silenceEnded),
     );
     await wakeEscalation(this.ctx.storage);
-    return { changes: outcome.changes, incidentId: outcome.incidentId };
+    return outcomes.map(({ changes, incidentId }) => ({ changes, incidentId }));
   }
 
   /** Flags as they stand now, resolved once per call and passed down as plain values. */
@@ -393,6 +421,8 @@ export class StatusPage extends DurableObject<Env> {
       // Every Monitor object starts afresh.
       await this.#wakeKicks();
     }
+    // A flag flipped (`probing` reaches the Monitor objects with their next kick): within seconds, not at the next cron minute.
+    if (call.operation === "flags.set" && result.status < 300) await this.#wakeKicks();
     if (result.status < 300 && OPERATIONS[call.operation].method !== "get") await this.#outbox.wake();
     return result;
   }

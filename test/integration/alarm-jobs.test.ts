@@ -34,8 +34,8 @@ describe("the alarm's jobs", () => {
     // And the monitor is started by it, with no test running the alarm by hand.
     await vi.waitFor(
       async () => {
-        const waiting = await runInDurableObject(page, (_: StatusPage, state) =>
-          kicksWaiting(state.storage.sql, Date.now()),
+        const waiting = await runInDurableObject(page, (instance: StatusPage, state) =>
+          kicksWaiting(state.storage.sql, Date.now(), instance.flagValues().probing),
         );
         expect(waiting).toBe(0);
       },

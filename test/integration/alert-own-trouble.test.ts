@@ -1,7 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import { watchSilentMonitors } from "../../durable-objects/status-page/alerts/watchdog.ts";
-import { KICK_GRACE_MS } from "../../durable-objects/status-page/monitors.ts";
+import { KICK_GRACE_MS } from "../../durable-objects/status-page/probe-groups.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import deployed from "../../lookout.config.ts";
 import type { LookoutConfig } from "../../worker/core/config/schema.ts";

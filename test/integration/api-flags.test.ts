@@ -1,12 +1,10 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import { FLAGS } from "../../worker/core/flags.ts";
-import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
 import { withFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
+import { inspectMonitor, runGroup } from "../helpers/workers/monitor-objects.ts";
 import { targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -48,15 +46,16 @@ describe("ops flags through the API", () => {
       }),
     );
     await kick();
-    const monitor = () => monitorStub(env, "flagged", "default");
-
+    // The flip reaches the Monitor objects with the page's next kick, which it wakes for at once.
     await withFlags({ probing: false }, async () => {
-      expect(await runDurableObjectAlarm(monitor())).toBe(true);
-      expect((await monitor().inspect()).samples).toBe(0);
+      await kick();
+      await runGroup("flagged");
+      expect((await inspectMonitor("flagged")).samples).toBe(0);
     });
     await withFlags({ probing: true }, async () => {
-      expect(await runDurableObjectAlarm(monitor())).toBe(true);
-      expect((await monitor().inspect()).samples).toBe(1);
+      await kick();
+      await runGroup("flagged");
+      expect((await inspectMonitor("flagged")).samples).toBe(1);
     });
   });
 

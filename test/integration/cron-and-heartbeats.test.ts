@@ -13,6 +13,7 @@ import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
+import { inspectMonitor } from "../helpers/workers/monitor-objects.ts";
 import { fetchWorker } from "../helpers/workers/worker.ts";
 
 // The heartbeat's checks must run, whatever the run's flags.
@@ -25,7 +26,7 @@ describe("the cron heartbeat", () => {
     await waitOnExecutionContext(ctx);
     await kick();
     for (const monitor of config.monitors) {
-      const inspection = await monitorStub(env, monitor.id, "default").inspect();
+      const inspection = await inspectMonitor(monitor.id);
       expect(inspection.monitorId, monitor.id).toBe(monitor.id);
       expect(inspection.nextCheckAt, monitor.id).not.toBeNull();
     }
@@ -43,9 +44,12 @@ describe("heartbeat URLs", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.json()).toMatchObject({ ok: true, monitor: id });
-    await monitorStub(env, id, "default").start(heartbeat as NonNullable<typeof heartbeat>, "default");
+    await monitorStub(env, id, "default").assign(`${id}@default`, {
+      members: [{ monitor: heartbeat as NonNullable<typeof heartbeat>, region: "default", movedFrom: null }],
+      probing: true,
+    });
     expect(await runDurableObjectAlarm(monitorStub(env, id, "default"))).toBe(true);
-    expect((await monitorStub(env, id, "default").inspect()).memory?.state).toBe("up");
+    expect((await monitorStub(env, id, "default").inspectMonitor(id)).memory?.state).toBe("up");
   });
 
   it("answers a wrong token, an unknown monitor and a non-heartbeat monitor with the same 404", async () => {

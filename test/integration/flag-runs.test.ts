@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Monitor } from "../../durable-objects/monitor/monitor.ts";
@@ -6,13 +6,12 @@ import type { StatusPage } from "../../durable-objects/status-page/status-page.t
 import { confirmSubscriber, subscribe } from "../../durable-objects/status-page/subscribers.ts";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import { resolveFlags } from "../../worker/core/flags.ts";
-import { currentFlags, forgetCachedFlags } from "../../worker/platform/flags-client.ts";
-import { monitorStub } from "../../worker/platform/stubs.ts";
 import { flagRunOf, flagValuesFor } from "../helpers/flag-runs.ts";
 import type { MailServerAddresses, ReceivedMail, ReceivedWebhook } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
 import { withFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
+import { inspectMonitor, monitorObjectOf, runGroup } from "../helpers/workers/monitor-objects.ts";
 import { mailInFlight, settleOutbox, webhooksInFlight } from "../helpers/workers/outbox.ts";
 import { targetUrl } from "../helpers/workers/targets.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
@@ -79,25 +78,25 @@ describe(`the ${run} run`, () => {
     expect(flags.map((f) => f.override)).toEqual(flags.map(() => null));
     // Inside the StatusPage object.
     expect(await runInDurableObject(pageObject(), (instance: StatusPage) => instance.flagValues())).toEqual(expected);
-    // Inside a Monitor object: its own bindings, and the values it acts on (read from the StatusPage object).
-    const seen = await runInDurableObject(monitorStub(env, "flag-run", "default"), async (instance: Monitor) => {
+    // Inside a Monitor object: its own bindings, and the `probing` value the StatusPage object pushed to it.
+    await pageObject().reconcile(config);
+    await kick();
+    const seen = await runInDurableObject(await monitorObjectOf("flag-probe"), (instance: Monitor, state) => {
       const own = (instance as unknown as { env: Env }).env;
-      forgetCachedFlags();
+      const pushed = state.storage.sql.exec<{ value: string }>(`SELECT value FROM meta WHERE key = 'probing'`).one();
       return {
         bindings: resolveFlags(own.ENVIRONMENT, own as unknown as Record<string, unknown>),
-        used: await currentFlags(own),
+        probing: pushed.value,
       };
     });
-    expect(seen).toEqual({ bindings: expected, used: expected });
+    expect(seen).toEqual({ bindings: expected, probing: expected.probing ? "1" : "0" });
   });
 
   it(`${expected.probing ? "runs" : "skips"} a monitor's check (probing ${expected.probing ? "on" : "off"})`, async () => {
     await pageObject().reconcile(config);
     await kick();
-    const monitor = () => monitorStub(env, "flag-probe", "default");
-    forgetCachedFlags();
-    expect(await runDurableObjectAlarm(monitor())).toBe(true);
-    expect((await monitor().inspect()).samples).toBe(expected.probing ? 1 : 0);
+    await runGroup("flag-probe");
+    expect((await inspectMonitor("flag-probe")).samples).toBe(expected.probing ? 1 : 0);
   });
 
   it(`${expected.new_subscriptions ? "takes" : "pauses"} subscriptions (new_subscriptions ${expected.new_subscriptions ? "on" : "off"})`, async () => {
@@ -158,12 +157,11 @@ describe(`a monitor that goes down in the ${run} run`, () => {
   async function outage() {
     await pageObject().reconcile(config);
     await kick();
-    const monitor = () => monitorStub(env, "flag-outage", "default");
     await withFlags({ probing: true }, async () => {
-      forgetCachedFlags();
-      expect(await runDurableObjectAlarm(monitor())).toBe(true);
+      await kick();
+      await runGroup("flag-outage");
     });
-    expect((await monitor().inspect()).memory?.state).toBe("down");
+    expect((await inspectMonitor("flag-outage")).memory?.state).toBe("down");
     const snapshot = await pageObject().snapshot();
     expect(snapshot.components.find((c) => c.id === "db")?.status).toBe("major_outage");
     const [row] = await query(`SELECT COUNT(*) AS n FROM incident_components WHERE component_id = 'db'`);

@@ -8,6 +8,7 @@ import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
+import { inspectMonitor, runGroup } from "../helpers/workers/monitor-objects.ts";
 import { setComponentStatus } from "../helpers/workers/page-writes.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -27,15 +28,24 @@ const HOURS = 3_600_000;
 
 const monitor = () => monitorStub(env, HEARTBEAT.id, "default");
 
-/** Moves the monitor's stored times back by `ms`; the slot its alarm was booked for becomes `slotAt`. */
+/**
+ * Moves the monitor's stored times back by `ms`; the slot its alarm was booked
+ * for becomes `slotAt` (its object's last run was one interval before).
+ */
 async function timePasses(ms: number, slotAt: (now: number) => number): Promise<void> {
   await runInDurableObject(monitor(), (_instance, state) => {
     const sql = state.storage.sql;
-    for (const key of ["last_ping_at", "watching_since", "last_report_at"]) {
-      sql.exec(`UPDATE meta SET value = CAST(value AS INTEGER) - ? WHERE key = ?`, ms, key);
-    }
-    sql.exec(`UPDATE meta SET value = ? WHERE key = 'next_check_at'`, String(slotAt(Date.now())));
-    sql.exec(`UPDATE samples SET at = at - ?`, ms);
+    sql.exec(
+      `UPDATE members SET last_ping_at = last_ping_at - ?, watching_since = watching_since - ?, report_from = report_from - ?`,
+      ms,
+      ms,
+      ms,
+    );
+    sql.exec(`UPDATE meta SET value = CAST(value AS INTEGER) - ? WHERE key = 'last_report_at'`, ms);
+    sql.exec(
+      `INSERT INTO meta (key, value) VALUES ('last_run_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      String(slotAt(Date.now()) - INTERVAL_MS),
+    );
   });
 }
 
@@ -74,19 +84,19 @@ describe("a heartbeat monitor across a Lookout restart", () => {
     const hook = await api("POST", "/webhooks", {
       body: { url: "https://hooks.example.com/heartbeat", components: [COMPONENT] },
     });
-    await monitor().heartbeat();
-    await check();
-    expect((await monitor().inspect()).memory?.state).toBe("up");
+    await monitor().heartbeat(HEARTBEAT.id);
+    await runGroup(HEARTBEAT.id);
+    expect((await inspectMonitor(HEARTBEAT.id)).memory?.state).toBe("up");
     const before = await traces(hook.body.id);
     expect(before.status).toBe("operational");
-    const samples = (await monitor().inspect()).samples;
+    const samples = (await inspectMonitor(HEARTBEAT.id)).samples;
 
     // Lookout stops for two hours (its alarms do not fire, the job's calls reach nobody), then starts again.
     await timePasses(2 * HOURS, (now) => now - 2 * HOURS + INTERVAL_MS);
     await abortAllDurableObjects();
     await check();
     expect(await traces(hook.body.id)).toEqual(before);
-    const resumed = await monitor().inspect();
+    const resumed = await inspectMonitor(HEARTBEAT.id);
     expect(resumed.memory?.state).toBe("up");
     // The gap is no data: no failing sample stands for it.
     expect(resumed.samples).toBe(samples);
@@ -106,9 +116,12 @@ describe("a heartbeat monitor across a Lookout restart", () => {
 
   it("gives a monitor that was never called its interval plus grace from its start", async () => {
     const fresh = monitorStub(env, "never-called", "default");
-    await fresh.start({ ...HEARTBEAT, id: "never-called" }, "default");
+    await fresh.assign("never-called@default", {
+      members: [{ monitor: { ...HEARTBEAT, id: "never-called" }, region: "default", movedFrom: null }],
+      probing: true,
+    });
     expect(await runDurableObjectAlarm(fresh)).toBe(true);
-    const inspection = await fresh.inspect();
+    const inspection = await fresh.inspectMonitor("never-called");
     expect(inspection.memory).toBeNull();
     expect(inspection.samples).toBe(0);
   });

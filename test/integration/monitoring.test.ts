@@ -1,4 +1,4 @@
-import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
@@ -8,6 +8,7 @@ import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
+import { inspectMonitor, monitorObjectOf, runGroup } from "../helpers/workers/monitor-objects.ts";
 import { addIncidentUpdate, createMaintenance, setComponentStatus } from "../helpers/workers/page-writes.ts";
 import { targetStats, targets, targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
@@ -40,11 +41,8 @@ function configWith(monitors: MonitorInput[]) {
   });
 }
 
-/** One scheduled check of a monitor, as its alarm fires it. */
-async function check(monitorId: string, region = "default") {
-  const ran = await runDurableObjectAlarm(monitorStub(env, monitorId, region));
-  expect(ran, `${monitorId}@${region} had an alarm set`).toBe(true);
-}
+/** One scheduled check of a monitor, as its group's alarm fires it at its slot. */
+const check = runGroup;
 
 async function statusOf(componentId: string) {
   const snapshot = await pageObject().snapshot();
@@ -59,12 +57,12 @@ describe("monitoring", () => {
     const page = pageObject();
     await page.reconcile(configWith([{ id: "api-health", url: targetUrl("/healthy"), components: ["api"] }]));
     await kick();
-    const before = await monitorStub(env, "api-health", "default").inspect();
+    const before = await inspectMonitor("api-health");
     expect(before.monitorId).toBe("api-health");
     expect(before.nextCheckAt).toBeGreaterThan(Date.now() - 1000);
 
     await check("api-health");
-    const after = await monitorStub(env, "api-health", "default").inspect();
+    const after = await inspectMonitor("api-health");
     expect(after.memory?.state).toBe("up");
     expect(after.samples).toBe(1);
     // The next check is booked on the monitor's own slot, within one interval.
@@ -103,7 +101,7 @@ describe("monitoring", () => {
     expect(await statusOf("db")).toBe("operational");
     await check("db-health");
     expect(await statusOf("db")).toBe("major_outage");
-    const inspection = await monitorStub(env, "db-health", "default").inspect();
+    const inspection = await inspectMonitor("db-health");
     expect(inspection.memory?.firstFailure?.summary).toMatch(/503/);
   });
 
@@ -115,12 +113,12 @@ describe("monitoring", () => {
     await kick();
     // It did fail twice (else not flapping would prove nothing), and stayed operational through it.
     for (let i = 0; i < 2; i++) await check("jobs-health");
-    const failing = await monitorStub(env, "jobs-health", "default").inspect();
+    const failing = await inspectMonitor("jobs-health");
     expect(failing.memory?.streak.down).toBe(2);
     expect(await statusOf("jobs")).toBe("operational");
     for (let i = 0; i < 2; i++) await check("jobs-health");
     expect(await statusOf("jobs")).toBe("operational");
-    const inspection = await monitorStub(env, "jobs-health", "default").inspect();
+    const inspection = await inspectMonitor("jobs-health");
     expect(inspection.samples).toBe(4);
     expect(inspection.memory?.state).toBe("up");
   });
@@ -166,7 +164,7 @@ describe("monitoring", () => {
     await kick();
     await check("db-maint");
     await check("db-maint");
-    expect((await monitorStub(env, "db-maint", "default").inspect()).memory?.state).toBe("down");
+    expect((await inspectMonitor("db-maint")).memory?.state).toBe("down");
     expect(await statusOf("db")).toBe("under_maintenance");
   });
 
@@ -188,8 +186,8 @@ describe("monitoring", () => {
     await kick();
     await check("tcp-ok");
     await check("tcp-refused");
-    expect((await monitorStub(env, "tcp-ok", "default").inspect()).memory?.state).toBe("up");
-    const refused = await monitorStub(env, "tcp-refused", "default").inspect();
+    expect((await inspectMonitor("tcp-ok")).memory?.state).toBe("up");
+    const refused = await inspectMonitor("tcp-refused");
     expect(refused.memory?.state).toBe("down");
     expect(refused.memory?.firstFailure?.summary).toMatch(/refused/i);
   });
@@ -202,11 +200,14 @@ describe("monitoring", () => {
     await kick();
     // Started two hours ago, never called since (moved back in time rather than waited for).
     await runInDurableObject(monitorStub(env, "nightly", "default"), (_instance, state) => {
-      state.storage.sql.exec(`UPDATE meta SET value = ? WHERE key = 'watching_since'`, String(Date.now() - 7_200_000));
+      state.storage.sql.exec(
+        `UPDATE members SET watching_since = ? WHERE monitor_id = 'nightly'`,
+        Date.now() - 7_200_000,
+      );
     });
     await check("nightly");
     expect(await statusOf("jobs")).toBe("major_outage");
-    await monitorStub(env, "nightly", "default").heartbeat();
+    await monitorStub(env, "nightly", "default").heartbeat("nightly");
     await check("nightly");
     expect(await statusOf("jobs")).toBe("operational");
   });
@@ -253,7 +254,7 @@ describe("monitoring", () => {
     await kick();
     await check("canary");
     await check("svc");
-    expect((await monitorStub(env, "svc", "default").inspect()).memory?.state).toBe("down");
+    expect((await inspectMonitor("svc")).memory?.state).toBe("down");
     expect(await statusOf("jobs")).toBe("operational");
     expect((await page.snapshot()).activeIncidents.length).toBe(incidentsBefore);
 
@@ -286,23 +287,24 @@ describe("monitoring", () => {
       ]),
     );
     await kick();
-    const stub = monitorStub(env, "restart", "default");
+    const stub = await monitorObjectOf("restart");
     const interrupted = runDurableObjectAlarm(stub).catch((error: Error) => error);
     // In the middle of the check: the target has the request (a condition, not a pause).
     await vi.waitFor(async () => expect((await targetStats("hang", hangKey))?.requests).toBe(1), {
       timeout: 5_000,
       interval: 20,
     });
-    await abortAllDurableObjects();
+    // Only the Monitor object restarts (the page's would re-apply the deployed config, not this test's).
+    await runInDurableObject(stub, (_instance, state) => state.abort("restart")).catch(() => {});
     await interrupted;
     // The next slot was booked before the check began, so the restarted object checks again on time.
-    const restarted = monitorStub(env, "restart", "default");
+    const restarted = await monitorObjectOf("restart");
     const alarm = await runInDurableObject(restarted, (_instance, state) => state.storage.getAlarm());
     expect(alarm).not.toBeNull();
     expect(alarm).toBeLessThanOrEqual(Date.now() + 10_000);
-    expect((await restarted.inspect()).samples).toBe(0);
+    expect((await restarted.inspectMonitor("restart")).samples).toBe(0);
     await check("restart");
-    const after = await monitorStub(env, "restart", "default").inspect();
+    const after = await inspectMonitor("restart");
     expect(after.samples).toBe(1);
     expect(after.memory?.firstFailure?.summary).toMatch(/timeout after 2000 ms/);
     // One check cut off midway, one that waits out its 2 s timeout: more than the default 5 s on a busy machine.
@@ -312,7 +314,7 @@ describe("monitoring", () => {
     const page = pageObject();
     await page.reconcile(configWith([{ id: "late", url: targetUrl("/healthy"), components: ["jobs"] }]));
     await kick();
-    const stub = monitorStub(env, "late", "default");
+    const stub = await monitorObjectOf("late");
     await check("late");
     // As if the StatusPage had been unreachable when yesterday's roll-up was sent.
     const missed = {
@@ -336,7 +338,7 @@ describe("monitoring", () => {
       ],
     };
     await runInDurableObject(stub, (_instance, state) => {
-      state.storage.sql.exec(`INSERT INTO meta (key, value) VALUES ('unsent_report', ?)`, JSON.stringify(missed));
+      state.storage.sql.exec(`UPDATE members SET unsent = ? WHERE monitor_id = 'late'`, JSON.stringify(missed));
     });
     await check("late");
     const delivered = await runInDurableObject(page, (_instance: StatusPage, state) =>
@@ -345,22 +347,25 @@ describe("monitoring", () => {
         .toArray(),
     );
     expect(delivered).toEqual([{ checks: 1440 }]);
-    const left = await runInDurableObject(monitorStub(env, "late", "default"), (_instance, state) =>
-      state.storage.sql.exec(`SELECT 1 FROM meta WHERE key = 'unsent_report'`).toArray(),
+    const left = await runInDurableObject(stub, (_instance, state) =>
+      state.storage.sql.exec(`SELECT unsent FROM members WHERE monitor_id = 'late'`).toArray(),
     );
-    expect(left).toEqual([]);
+    expect(left).toEqual([{ unsent: null }]);
   });
 
   it("stops a monitor removed from the config and starts one added", async () => {
     const page = pageObject();
     await page.reconcile(configWith([{ id: "old", url: targetUrl("/healthy"), components: ["api"] }]));
     await kick();
-    expect((await monitorStub(env, "old", "default").inspect()).nextCheckAt).not.toBeNull();
+    expect((await inspectMonitor("old")).nextCheckAt).not.toBeNull();
+    const group = await monitorObjectOf("old");
     await page.reconcile(configWith([{ id: "new", url: targetUrl("/healthy"), components: ["api"] }]));
     await kick();
-    expect(await runDurableObjectAlarm(monitorStub(env, "old", "default"))).toBe(false);
+    // Its group no longer checks it (the group's other monitors go on).
+    expect((await group.inspect()).members).not.toContain("old");
+    expect((await group.inspectMonitor("old")).monitorId).toBeNull();
     await check("new");
-    expect((await monitorStub(env, "new", "default").inspect()).samples).toBe(1);
+    expect((await inspectMonitor("new")).samples).toBe(1);
     // Put back, it is started again at once rather than when the heartbeat finds it silent.
     await page.reconcile(configWith([{ id: "old", url: targetUrl("/healthy"), components: ["api"] }]));
     await kick();

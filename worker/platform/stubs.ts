@@ -5,10 +5,15 @@ export function statusPageStub(env: Env) {
   return env.STATUS_PAGE.get(env.STATUS_PAGE.idFromName("page"));
 }
 
-/** The Monitor object for one monitor in one region, placed near that region when first created. */
-export function monitorStub(env: Env, monitorId: string, region: string) {
-  const id = env.MONITOR.idFromName(monitorObjectName(monitorId, region));
+/** The Monitor object named `name` (a probe group, worker/core/monitors/probe-groups.ts), placed near its region when first created. */
+export function monitorObject(env: Env, name: string, region: string) {
+  const id = env.MONITOR.idFromName(name);
   return region === "default"
     ? env.MONITOR.get(id)
     : env.MONITOR.get(id, { locationHint: region as DurableObjectLocationHint });
+}
+
+/** A heartbeat monitor's own Monitor object, where its job's calls go. */
+export function monitorStub(env: Env, monitorId: string, region: string) {
+  return monitorObject(env, monitorObjectName(monitorId, region), region);
 }

@@ -23,7 +23,7 @@ export function heartbeats() {
     if (!monitor || !expected || !sameSecret(token, expected)) {
       return c.json({ error: "not_found", message: "No heartbeat monitor answers at this address." }, 404);
     }
-    await Promise.all(regionsOf(monitor).map((region) => monitorStub(c.env, monitor.id, region).heartbeat()));
+    await Promise.all(regionsOf(monitor).map((region) => monitorStub(c.env, monitor.id, region).heartbeat(monitor.id)));
     log.debug("heartbeat.received", { monitorId });
     return c.json({ ok: true, monitor: monitor.id, receivedAt: new Date().toISOString() });
   });

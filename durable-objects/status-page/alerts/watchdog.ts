@@ -1,5 +1,5 @@
 import { REPORT_EVERY_MS } from "../../../worker/core/monitors/monitor-report.ts";
-import { KICK_GRACE_MS } from "../monitors.ts";
+import { KICK_GRACE_MS } from "../probe-groups.ts";
 import { openAlert, openAlertKeys, resolveAlert } from "./lifecycle.ts";
 
 export const silentKey = (monitorId: string) => `silent:${monitorId}`;

@@ -1,5 +1,6 @@
 import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import type { ExportDocument } from "../../../worker/core/api/schemas.ts";
+import { placeProbeGroups } from "../probe-groups.ts";
 import { markRestored } from "../restored.ts";
 import { readMeta, SCHEMA_VERSION } from "../schema.ts";
 import { forgetKnownEvents } from "../snapshot.ts";
@@ -148,6 +149,8 @@ export const importHandler: Handler<"backup.import"> = (context) => {
   markRestored(sql, context.now);
   // Every Monitor object is started afresh, and the deployed config is applied again on the next heartbeat.
   sql.exec(`UPDATE monitor_instances SET started_fingerprint = NULL, kicked_at = NULL`);
+  sql.exec(`UPDATE probe_groups SET started_fingerprint = NULL, kicked_at = NULL`);
+  placeProbeGroups(sql);
   sql.exec(`DELETE FROM meta WHERE key = 'config_fingerprint'`);
   recordAudit(context, "backup.import", null, null, { exportedAt: body.exportedAt, rows, notSent });
   return { status: 200, body: { imported: rows, exportedAt: body.exportedAt, notSent } };

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect } from "vitest";
 import type { FlagName, FlagValues } from "../../../worker/core/flags.ts";
-import { forgetCachedFlags } from "../../../worker/platform/flags-client.ts";
 import { api } from "./api.ts";
 
 type Pins = Partial<Record<FlagName, boolean | null>>;
@@ -17,7 +16,6 @@ export async function pinFlags(values: Pins): Promise<void> {
     const response = await api("PUT", `/flags/${name}`, { body: { value } });
     expect(response.status, `setting flag ${name}`).toBe(200);
   }
-  forgetCachedFlags();
 }
 
 /** Every flag's run-time override now (null: none, the run's value holds). */

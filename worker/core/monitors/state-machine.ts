@@ -44,7 +44,11 @@ export function advance(
   result: ProbeResult,
   thresholds: Thresholds,
 ): { memory: MonitorMemory; transition: Transition | null } {
-  const streak = countStreak(memory.streak, result.outcome);
+  const streak = countStreak(
+    memory.streak,
+    result.outcome,
+    Math.max(thresholds.failuresToDown, thresholds.successesToUp),
+  );
   const firstFailure = result.outcome === "down" ? (memory.firstFailure ?? result) : null;
   const next = nextState(memory.state, result.outcome, streak, thresholds);
   if (next === memory.state) return { memory: { ...memory, streak, firstFailure }, transition: null };
@@ -60,12 +64,18 @@ export function advance(
   };
 }
 
-function countStreak(previous: MonitorMemory["streak"], outcome: ProbeOutcome): MonitorMemory["streak"] {
+/**
+ * Counts stop at the largest threshold: past it no decision changes, and a
+ * healthy monitor's memory stays the same from check to check, so it is not
+ * rewritten (a row written per check, decision 0038).
+ */
+function countStreak(previous: MonitorMemory["streak"], outcome: ProbeOutcome, cap: number): MonitorMemory["streak"] {
+  const more = (n: number) => Math.min(n + 1, cap);
   return {
-    down: outcome === "down" ? previous.down + 1 : 0,
-    degraded: outcome === "degraded" ? previous.degraded + 1 : 0,
-    up: outcome === "up" ? previous.up + 1 : 0,
-    notDown: outcome === "down" ? 0 : previous.notDown + 1,
+    down: outcome === "down" ? more(previous.down) : 0,
+    degraded: outcome === "degraded" ? more(previous.degraded) : 0,
+    up: outcome === "up" ? more(previous.up) : 0,
+    notDown: outcome === "down" ? 0 : more(previous.notDown),
   };
 }
 

@@ -1,0 +1,94 @@
+import type { StoredSample } from "../../worker/core/monitors/handover.ts";
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
+import { type DailyRollup, rollUpDay } from "../../worker/core/monitors/rollup.ts";
+import type { Transition } from "../../worker/core/monitors/state-machine.ts";
+import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
+import type { Member } from "./members.ts";
+import { handedOverBetween, samplesBetween } from "./runs.ts";
+
+/** Samples of (from, to] by monitor, from the group's runs and any handed-over set. */
+export function samplesOf(sql: SqlStorage, from: number, to: number): Map<string, StoredSample[]> {
+  const samples = samplesBetween(sql, from, to);
+  for (const [monitorId, earlier] of handedOverBetween(sql, from, to)) {
+    samples.set(
+      monitorId,
+      [...earlier, ...(samples.get(monitorId) ?? [])].sort((a, b) => a.at - b.at),
+    );
+  }
+  return samples;
+}
+
+/** Roll-ups of every finished UTC day in [fromDay, today) for the given members, from what is stored. */
+export function rollUp(
+  sql: SqlStorage,
+  members: readonly Member[],
+  fromDay: number,
+  now: number,
+): Map<string, DailyRollup[]> {
+  const today = startOfUtcDay(now);
+  const out = new Map<string, DailyRollup[]>();
+  // Samples go back 48 h: older days were rolled up by whoever held them then.
+  for (let day = Math.max(fromDay, today - 2 * DAY_MS); day < today; day += DAY_MS) {
+    const byMonitor = samplesOf(sql, day - 1, day + DAY_MS - 1);
+    for (const member of members) {
+      const samples = byMonitor.get(member.monitorId);
+      if (!samples || samples.length === 0) continue;
+      const rollup = rollUpDay(new Date(day).toISOString().slice(0, 10), samples, member.config.intervalSeconds * 1000);
+      out.set(member.monitorId, [...(out.get(member.monitorId) ?? []), rollup]);
+    }
+  }
+  return out;
+}
+
+export interface RunNews {
+  transition: Transition | null;
+  rollups: DailyRollup[];
+}
+
+/**
+ * The report of one member after a run. A full report (every few minutes)
+ * carries its latency since the last full one; a report sent early for a
+ * change carries none, so no check is counted twice. A report the StatusPage
+ * did not take is carried in.
+ */
+export function memberReport(
+  member: Member,
+  at: number,
+  news: RunNews,
+  latency: { from: number; samples: readonly StoredSample[] } | null,
+): MonitorReport | null {
+  const memory = member.memory;
+  if (!memory) return null;
+  const unsent = member.unsent;
+  const transition = news.transition;
+  const answered = latency?.samples.filter((s) => s.outcome !== "down") ?? [];
+  return {
+    monitorId: member.monitorId,
+    region: member.region,
+    at,
+    state: memory.state,
+    since: memory.since,
+    transition:
+      (transition && {
+        from: transition.from,
+        to: transition.to,
+        at: transition.at,
+        summary: transition.result.summary,
+        firstFailure: transition.firstFailure && {
+          at: transition.firstFailure.at,
+          summary: transition.firstFailure.summary,
+        },
+      }) ??
+      unsent?.transition ??
+      null,
+    latency: latency && {
+      from: latency.from,
+      to: at,
+      checks: latency.samples.length,
+      failures: latency.samples.length - answered.length,
+      meanMs:
+        answered.length === 0 ? null : Math.round(answered.reduce((sum, s) => sum + s.latencyMs, 0) / answered.length),
+    },
+    rollups: [...(unsent?.rollups ?? []), ...news.rollups],
+  };
+}

@@ -1,0 +1,128 @@
+import type { StoredSample } from "../../worker/core/monitors/handover.ts";
+
+/**
+ * A probe group's samples: one row per run, holding what every monitor checked
+ * in it saw. The row's key is the second of its slot within 48 h, so the run
+ * at the same slot two days later overwrites it in place (one row written per
+ * run, nothing to delete) and the rows of any stretch of time are one range of
+ * the primary key.
+ */
+export const SAMPLE_WINDOW_MS = 48 * 3_600_000;
+const SLOTS = SAMPLE_WINDOW_MS / 1000;
+
+/** [monitorId, at, outcome, latencyMs, statusCode, state, summary]: short, as thousands are stored per day. */
+type Stored = [string, number, StoredSample["outcome"], number, number | null, StoredSample["state"], string];
+
+const slotOf = (at: number) => Math.floor(at / 1000) % SLOTS;
+
+export function pack(monitorId: string, s: StoredSample): Stored {
+  return [monitorId, s.at, s.outcome, Math.round(s.latencyMs), s.statusCode, s.state, s.summary];
+}
+
+export function unpack(row: Stored): { monitorId: string; sample: StoredSample } {
+  const [monitorId, at, outcome, latencyMs, statusCode, state, summary] = row;
+  return { monitorId, sample: { at, outcome, latencyMs, statusCode, state, summary } };
+}
+
+/**
+ * Stores one run, keyed by its slot (`slotAt`, the time it was due, so a late
+ * alarm still lands on the same row two days on). A second run in the same
+ * second (a first check right after an assignment) joins the row.
+ */
+export function writeRun(sql: SqlStorage, slotAt: number, results: readonly Stored[]): void {
+  if (results.length === 0) return;
+  const slot = slotOf(slotAt);
+  const existing = sql
+    .exec<{ at: number; results: string }>(`SELECT at, results FROM runs WHERE slot = ?`, slot)
+    .toArray()[0];
+  const joined =
+    existing && existing.at === slotAt ? [...(JSON.parse(existing.results) as Stored[]), ...results] : results;
+  sql.exec(
+    `INSERT INTO runs (slot, at, results) VALUES (?, ?, ?)
+     ON CONFLICT (slot) DO UPDATE SET at = excluded.at, results = excluded.results`,
+    slot,
+    slotAt,
+    JSON.stringify(joined),
+  );
+}
+
+/** Every stored sample in (from, to], by monitor, oldest first: one range of the key (two when it wraps). */
+export function samplesBetween(sql: SqlStorage, from: number, to: number): Map<string, StoredSample[]> {
+  const start = Math.max(from, to - SAMPLE_WINDOW_MS + 1000);
+  const out = new Map<string, StoredSample[]>();
+  if (start > to) return out;
+  const a = slotOf(start);
+  const b = slotOf(to);
+  const ranges: [number, number][] =
+    a <= b
+      ? [[a, b]]
+      : [
+          [a, SLOTS - 1],
+          [0, b],
+        ];
+  const rows: { at: number; results: string }[] = [];
+  for (const [lo, hi] of ranges) {
+    rows.push(
+      ...sql
+        .exec<{ at: number; results: string }>(
+          `SELECT at, results FROM runs WHERE slot BETWEEN ? AND ? AND at > ? AND at <= ?`,
+          lo,
+          hi,
+          from,
+          to,
+        )
+        .toArray(),
+    );
+  }
+  rows.sort((x, y) => x.at - y.at);
+  for (const row of rows) {
+    for (const stored of JSON.parse(row.results) as Stored[]) {
+      const { monitorId, sample } = unpack(stored);
+      if (sample.at <= from || sample.at > to) continue;
+      const list = out.get(monitorId) ?? [];
+      list.push(sample);
+      out.set(monitorId, list);
+    }
+  }
+  return out;
+}
+
+/**
+ * Forgets runs past the window that no later run overwrote (the group's phase
+ * moved, or it stopped): none in the steady state. A scan of the keys, run
+ * once a day.
+ */
+export function forgetStaleRuns(sql: SqlStorage, now: number): void {
+  sql.exec(`DELETE FROM runs WHERE at <= ?`, now - SAMPLE_WINDOW_MS);
+  sql.exec(`DELETE FROM handed_over WHERE until <= ?`, now - SAMPLE_WINDOW_MS);
+}
+
+/** Samples another object handed over, in (from, to], for the monitors that have any there. */
+export function handedOverBetween(sql: SqlStorage, from: number, to: number): Map<string, StoredSample[]> {
+  const out = new Map<string, StoredSample[]>();
+  for (const row of sql
+    .exec<{ monitor_id: string; samples: string }>(`SELECT monitor_id, samples FROM handed_over WHERE until > ?`, from)
+    .toArray()) {
+    const samples = (
+      JSON.parse(row.samples) as [
+        number,
+        StoredSample["outcome"],
+        number,
+        number | null,
+        StoredSample["state"],
+        string,
+      ][]
+    )
+      .map(([at, outcome, latencyMs, statusCode, state, summary]) => ({
+        at,
+        outcome,
+        latencyMs,
+        statusCode,
+        state,
+        summary,
+      }))
+      .filter((s) => s.at > from && s.at <= to);
+    if (samples.length > 0) out.set(row.monitor_id, samples);
+  }
+  return out;
+}
