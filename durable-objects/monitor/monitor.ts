@@ -174,12 +174,12 @@ export class Monitor extends DurableObject<Env> {
     updateMember(this.ctx.storage.sql, monitorId, "last_ping_at", Date.now());
   }
 
-  inspect(): GroupInspection {
+  async inspect(): Promise<GroupInspection> {
     const sql = this.ctx.storage.sql;
     return {
       name: readMeta(sql, "name") ?? null,
       members: readMembers(sql).map((m) => m.monitorId),
-      nextCheckAt: null,
+      nextCheckAt: await this.ctx.storage.getAlarm(),
       runs: sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM runs`).one().n,
       storageBytes: sql.databaseSize,
     };

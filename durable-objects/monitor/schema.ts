@@ -40,6 +40,11 @@ export const MONITOR_MIGRATIONS: readonly (readonly string[])[] = [
          json_group_array(json_array(at, outcome, latency_ms, status_code, state, summary))
        FROM (SELECT * FROM samples ORDER BY at)
        HAVING COUNT(*) > 0 AND (SELECT value FROM meta WHERE key = 'monitor_id') IS NOT NULL`,
+    // Its name, which sets its phase: the object was named `monitorId@region` (worker/platform/stubs.ts).
+    `INSERT INTO meta (key, value)
+       SELECT 'name', id.value || '@' || COALESCE(region.value, 'default') FROM meta id
+         LEFT JOIN meta region ON region.key = 'region'
+       WHERE id.key = 'monitor_id'`,
     `DROP TABLE samples`,
     `DROP TABLE daily`,
     `DELETE FROM meta WHERE key IN ('monitor_id', 'region', 'config', 'stopped', 'next_check_at', 'memory',

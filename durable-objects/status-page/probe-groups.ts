@@ -95,7 +95,7 @@ export function pendingGroupKicks(
                           WHERE moved_from IS NOT NULL AND removed_at IS NULL)
          AND (started_fingerprint IS NOT (fingerprint || ?)
               OR (fingerprint != 'empty' AND kicked_at < ?
-                  AND COALESCE(last_report_at, 0) < ? - MAX(3 * COALESCE(interval_ms, 0), ?)))
+                  AND COALESCE(last_report_at, kicked_at, 0) < ? - MAX(3 * COALESCE(interval_ms, 0), ?)))
        LIMIT ?`,
       `:${probing ? 1 : 0}`,
       now - KICK_GRACE_MS,
