@@ -196,6 +196,15 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE INDEX outbox_by_channel_state ON outbox (channel, state, sent_at)`,
     `CREATE INDEX outbox_by_channel_ref ON outbox (channel, ref, recipient)`,
   ],
+  // 13: what runs on every report and every cron tick reads rows in proportion to what is due, not to
+  // what is stored (issue 13). Hours of latency past the window are forgotten by the tick through an
+  // index on the hour; the watchdog finds instances kicked since their last report (few: those just
+  // restarted) through a partial index, not by reading every instance.
+  [
+    `CREATE INDEX latency_hourly_by_hour ON latency_hourly (hour)`,
+    `CREATE INDEX monitor_instances_kicked_since_report ON monitor_instances (kicked_at)
+       WHERE kicked_at > last_report_at AND removed_at IS NULL`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
