@@ -249,7 +249,8 @@ function lastChangeAt(sql: SqlStorage, componentId: string): number {
 export function suspectSelf(sql: SqlStorage): boolean {
   const rows = sql
     .exec<{ monitor_id: string; quorum: number; state: MonitorState }>(
-      `SELECT m.id AS monitor_id, m.quorum, i.state FROM monitors m
+      // The canaries' partial index (schema migration 13): this runs on every report of a failing monitor.
+      `SELECT m.id AS monitor_id, m.quorum, i.state FROM monitors m INDEXED BY monitors_canaries
          JOIN monitor_instances i ON i.monitor_id = m.id AND i.removed_at IS NULL
        WHERE m.role = 'canary' AND m.removed_at IS NULL`,
     )

@@ -199,11 +199,13 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
   // 13: what runs on every report and every cron tick reads rows in proportion to what is due, not to
   // what is stored (issue 13). Hours of latency past the window are forgotten by the tick through an
   // index on the hour; the watchdog finds instances kicked since their last report (few: those just
-  // restarted) through a partial index, not by reading every instance.
+  // restarted) through a partial index, not by reading every instance; "is it us?" (monitors.ts
+  // suspectSelf, on every report of a failing monitor) reads the canaries, not every monitor.
   [
     `CREATE INDEX latency_hourly_by_hour ON latency_hourly (hour)`,
     `CREATE INDEX monitor_instances_kicked_since_report ON monitor_instances (kicked_at)
        WHERE kicked_at > last_report_at AND removed_at IS NULL`,
+    `CREATE INDEX monitors_canaries ON monitors (id) WHERE role = 'canary'`,
   ],
 ];
 

@@ -99,6 +99,28 @@ async function rowsPerHealthyReport(page: DurableObjectStub<StatusPage>, monitor
   return counts;
 }
 
+/** A monitor's report of going down now, its first failing check a minute before. */
+function downReport(monitorId: string, at: number): MonitorReport {
+  const firstFailure = { at: at - 60_000, summary: "HTTP 503" };
+  return {
+    ...healthyReport(monitorId, at),
+    state: "down",
+    since: at,
+    transition: { from: "up", to: "down", at, summary: "HTTP 503", firstFailure },
+    latency: { from: at - 300_000, to: at, checks: 5, failures: 3, meanMs: 80 },
+  };
+}
+
+/** The rows a down monitor's sign of life costs (down as before, its alert already open). */
+async function rowsPerDownSignOfLife(page: DurableObjectStub<StatusPage>, monitorId: string): Promise<RowCounts> {
+  const down = downReport(monitorId, Date.now() - 60_000);
+  await page.reportMonitor(down);
+  const { counts } = await countRows(page, (instance: StatusPage) =>
+    instance.reportMonitor({ ...down, at: Date.now(), transition: null }),
+  );
+  return counts;
+}
+
 const brief = (counts: RowCounts) => ({ rowsRead: counts.rowsRead, rowsWritten: counts.rowsWritten });
 
 describe("a healthy report's cost", () => {
@@ -110,6 +132,12 @@ describe("a healthy report's cost", () => {
     // And small in itself: index lookups only; written are the sign of life, the instance and its component's hour.
     expect(small.rowsRead, JSON.stringify(small.each, null, 1)).toBeLessThanOrEqual(20);
     expect(small.rowsWritten, JSON.stringify(small.each, null, 1)).toBe(3);
+  });
+
+  it("is the same with 200 monitors as with two while the monitor stays down", async () => {
+    const small = await rowsPerDownSignOfLife(await seededPage("costs-down-small", pageConfig(1, 2)), "m-0000");
+    const large = await rowsPerDownSignOfLife(await seededPage("costs-down-large", pageConfig(50, 200)), "m-0123");
+    expect(brief(large), JSON.stringify(large.each, null, 1)).toEqual(brief(small));
   });
 });
 
