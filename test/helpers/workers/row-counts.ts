@@ -6,7 +6,7 @@ export interface RowCounts {
   rowsRead: number;
   rowsWritten: number;
   /** Each statement's query and counts, in order, to find which one costs what. */
-  each: { query: string; rowsRead: number; rowsWritten: number }[];
+  each: { query: string; bindings: unknown[]; rowsRead: number; rowsWritten: number }[];
 }
 
 /**
@@ -24,10 +24,14 @@ export function countRows<O extends Rpc.DurableObjectBranded, T>(
   return runInDurableObject(stub, async (instance: O, state) => {
     const sql = state.storage.sql;
     const exec = sql.exec;
-    const cursors: { query: string; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }[] = [];
+    const cursors: {
+      query: string;
+      bindings: unknown[];
+      cursor: SqlStorageCursor<Record<string, SqlStorageValue>>;
+    }[] = [];
     sql.exec = function (this: SqlStorage, query: string, ...bindings: unknown[]) {
       const cursor = exec.call(this, query, ...bindings);
-      cursors.push({ query, cursor });
+      cursors.push({ query, bindings, cursor });
       return cursor;
     } as SqlStorage["exec"];
     let result: T;
@@ -36,8 +40,9 @@ export function countRows<O extends Rpc.DurableObjectBranded, T>(
     } finally {
       sql.exec = exec;
     }
-    const each = cursors.map(({ query, cursor }) => ({
+    const each = cursors.map(({ query, bindings, cursor }) => ({
       query: query.replace(/\s+/g, " ").trim(),
+      bindings,
       rowsRead: cursor.rowsRead,
       rowsWritten: cursor.rowsWritten,
     }));
@@ -51,4 +56,28 @@ export function countRows<O extends Rpc.DurableObjectBranded, T>(
       },
     };
   });
+}
+
+/**
+ * SQLite's plan for each statement counted (EXPLAIN QUERY PLAN, run in the
+ * object with the same bindings): the lines that read a whole table or a
+ * whole index ("SCAN …"), so a test can say which reads are not searches.
+ */
+export function fullScans(
+  stub: DurableObjectStub<Rpc.DurableObjectBranded>,
+  counts: RowCounts,
+): Promise<{ query: string; scans: string[] }[]> {
+  return runInDurableObject(stub, (_instance, state) =>
+    counts.each
+      .map(({ query, bindings }) => ({
+        query,
+        scans: state.storage.sql
+          .exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`, ...bindings)
+          .toArray()
+          .map((row) => row.detail)
+          // A derived table's rows are already counted where they came from.
+          .filter((detail) => /^SCAN /.test(detail) && !/^SCAN \(subquery-\d+\)$/.test(detail)),
+      }))
+      .filter((plan) => plan.scans.length > 0),
+  );
 }
