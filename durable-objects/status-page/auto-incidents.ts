@@ -105,8 +105,11 @@ export function followWithIncident(
 export function resolveQuietIncidents(sql: SqlStorage, now: number): string[] {
   const quiet = sql
     .exec<{ id: string; recovered_at: number }>(
-      `SELECT id, recovered_at FROM incidents WHERE managed_by_monitor IS NOT NULL AND status = 'monitoring'
-         AND recovered_at IS NOT NULL`,
+      // Through the (kind, visibility, status) index: the incidents being monitored now, not every incident
+      // Lookout ever opened (this runs on every heartbeat).
+      `SELECT id, recovered_at FROM incidents INDEXED BY incidents_by_visibility_and_status
+       WHERE kind = 'incident' AND visibility IN ('public', 'internal') AND status = 'monitoring'
+         AND managed_by_monitor IS NOT NULL AND recovered_at IS NOT NULL`,
     )
     .toArray()
     .filter((row) => isQuietLongEnough(row.recovered_at, now));

@@ -33,10 +33,12 @@ function moveDueWindows(sql: SqlStorage, now: number, restored: number): Mainten
   const progress: MaintenanceProgress & { untold: string[] } = { started: [], completed: [], untold: [] };
   const due = sql
     .exec<{ id: string; created_at: number; scheduled_for: number; scheduled_until: number }>(
-      `SELECT id, created_at, scheduled_for, scheduled_until FROM incidents
-       WHERE kind = 'maintenance' AND (
-         (status = 'scheduled' AND scheduled_for <= ?) OR
-         (status IN ('scheduled', 'in_progress', 'verifying') AND scheduled_until <= ?))`,
+      // Every visibility named, so the (kind, visibility, status) index reads only windows not yet
+      // completed, never the page's whole history of maintenances (this runs on every heartbeat).
+      `SELECT id, created_at, scheduled_for, scheduled_until FROM incidents INDEXED BY incidents_by_visibility_and_status
+       WHERE kind = 'maintenance' AND visibility IN ('public', 'internal')
+         AND status IN ('scheduled', 'in_progress', 'verifying')
+         AND ((status = 'scheduled' AND scheduled_for <= ?) OR scheduled_until <= ?)`,
       now,
       now,
     )

@@ -77,8 +77,8 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
   placeProbeGroups(sql);
 }
 
-/** Adds a report's answered checks to its components' hourly response times, and forgets hours past the window. */
-function addLatency(sql: SqlStorage, report: MonitorReport, now: number): void {
+/** Adds a report's answered checks to its components' hourly response times (hours past the window go in `forgetOldLatency`). */
+function addLatency(sql: SqlStorage, report: MonitorReport): void {
   const latency = report.latency;
   const answered = latency ? latency.checks - latency.failures : 0;
   if (!latency || latency.meanMs === null || answered <= 0) return;
@@ -92,6 +92,17 @@ function addLatency(sql: SqlStorage, report: MonitorReport, now: number): void {
     Math.round(latency.meanMs * answered),
     report.monitorId,
   );
+}
+
+/**
+ * Forgets hours of latency past the window. Run by the cron tick, not on every
+ * report: a report then costs the same rows however many components and hours
+ * are stored, and the tick's delete reads through the index on the hour
+ * (schema migration 13) only the rows it deletes — at most one per component
+ * when an hour has passed, none otherwise. Readers ask for the window's hours
+ * (snapshot.ts latencyByComponent), so an hour kept a minute longer shows nowhere.
+ */
+export function forgetOldLatency(sql: SqlStorage, now: number): void {
   sql.exec(`DELETE FROM latency_hourly WHERE hour < ?`, Math.floor((now - LATENCY_WINDOW_MS) / 3_600_000));
 }
 
@@ -124,7 +135,7 @@ export function applyReport(
     report.monitorId,
     report.region,
   );
-  addLatency(sql, report, now);
+  addLatency(sql, report);
   if (report.rollups.length > 0) {
     const oldest = new Date(now - ROLLUP_DAYS * 86_400_000).toISOString().slice(0, 10);
     sql.exec(
@@ -190,7 +201,8 @@ function lastChangeAt(sql: SqlStorage, componentId: string): number {
 export function suspectSelf(sql: SqlStorage): boolean {
   const rows = sql
     .exec<{ monitor_id: string; quorum: number; state: MonitorState }>(
-      `SELECT m.id AS monitor_id, m.quorum, i.state FROM monitors m
+      // The canaries' partial index (schema migration 13): this runs on every report of a failing monitor.
+      `SELECT m.id AS monitor_id, m.quorum, i.state FROM monitors m INDEXED BY monitors_canaries
          JOIN monitor_instances i ON i.monitor_id = m.id AND i.removed_at IS NULL
        WHERE m.role = 'canary' AND m.removed_at IS NULL`,
     )

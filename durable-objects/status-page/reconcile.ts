@@ -40,7 +40,9 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
     timeZone: config.page.timeZone,
     homepage: config.page.homepage ?? null,
   };
-  writeMeta(sql, "page", JSON.stringify(page));
+  // A row rewritten with the value it holds is still a row written (billed): only a change is written.
+  const pageJson = JSON.stringify(page);
+  if (readMeta(sql, "page") !== pageJson) writeMeta(sql, "page", pageJson);
   applyAlertingConfig(sql, config.alerting);
 
   const groups = existingRows(sql, "groups");

@@ -196,7 +196,18 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE INDEX outbox_by_channel_state ON outbox (channel, state, sent_at)`,
     `CREATE INDEX outbox_by_channel_ref ON outbox (channel, ref, recipient)`,
   ],
-  // 13: monitors share Monitor objects (probe groups, decision 0038). Each instance names the object
+  // 13: what runs on every report and every cron tick reads rows in proportion to what is due, not to
+  // what is stored (issue 13). Hours of latency past the window are forgotten by the tick through an
+  // index on the hour; the watchdog finds instances kicked since their last report (few: those just
+  // restarted) through a partial index, not by reading every instance; "is it us?" (monitors.ts
+  // suspectSelf, on every report of a failing monitor) reads the canaries, not every monitor.
+  [
+    `CREATE INDEX latency_hourly_by_hour ON latency_hourly (hour)`,
+    `CREATE INDEX monitor_instances_kicked_since_report ON monitor_instances (kicked_at)
+       WHERE kicked_at > last_report_at AND removed_at IS NULL`,
+    `CREATE INDEX monitors_canaries ON monitors (id) WHERE role = 'canary'`,
+  ],
+  // 14: monitors share Monitor objects (probe groups, decision 0038). Each instance names the object
   // holding it and, while it moves, the one it moves from; an instance started before lives in its own
   // object (`monitorId@region`), which the Monitor objects' own migration turns into a group of one.
   [
@@ -215,7 +226,7 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** The version that brought probe groups: a page migrated from before it places its monitors in groups once. */
-export const PROBE_GROUPS_SCHEMA = 13;
+export const PROBE_GROUPS_SCHEMA = 14;
 
 /** Brings the StatusPage tables up to SCHEMA_VERSION; returns the version it found. */
 export function migrate(storage: DurableObjectStorage): number {

@@ -48,7 +48,7 @@ import { type Job, runJobs } from "./jobs/run-jobs.ts";
 import { webhooksJob } from "./jobs/webhooks.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
-import { applyReport } from "./monitors.ts";
+import { applyReport, forgetOldLatency } from "./monitors.ts";
 import { noteSignOfLife } from "./no-data.ts";
 import { bringAlarmForward, Outbox } from "./outbox/outbox.ts";
 import type { Channel } from "./outbox/rows.ts";
@@ -197,6 +197,7 @@ export class StatusPage extends DurableObject<Env> {
     const progress = this.#write(
       (now) => {
         forgetOldKeys(this.ctx.storage.sql, now);
+        forgetOldLatency(this.ctx.storage.sql, now);
         const moved = advanceMaintenances(this.ctx.storage.sql, now);
         const resolvedIncidents = resolveQuietIncidents(this.ctx.storage.sql, now);
         watchSilentMonitors(this.ctx.storage.sql, now);

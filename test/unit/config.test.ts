@@ -66,7 +66,7 @@ describe("defineConfig", () => {
         ...valid,
         monitors: [{ id: "m", url: "https://x.example", components: ["api"], intervalSeconds: 10, timeoutMs: 10_000 }],
       },
-      "monitors[0].timeoutMs: must be shorter than the interval",
+      "monitors[0].timeoutMs: must be at most half the interval (5000 ms at intervalSeconds 10)",
     ],
     [
       { ...valid, monitors: [{ id: "m", kind: "tcp", host: "db", port: 70000, components: ["api"] }] },

@@ -13,7 +13,9 @@ const NONE: AlertingConfig = { channels: [], policies: [], routes: [] };
  * One row per channel holds its send state and health. Call inside a transaction.
  */
 export function applyAlertingConfig(sql: SqlStorage, alerting: AlertingConfig): void {
-  writeMeta(sql, "alerting", JSON.stringify(alerting));
+  // Only a change is written: rewriting the same value still costs a row written.
+  const json = JSON.stringify(alerting);
+  if (readMeta(sql, "alerting") !== json) writeMeta(sql, "alerting", json);
   for (const channel of alerting.channels) {
     sql.exec(`INSERT INTO alert_channels (id) VALUES (?) ON CONFLICT DO NOTHING`, channel.id);
   }

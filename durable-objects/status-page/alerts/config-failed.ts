@@ -31,10 +31,13 @@ export function configFailed(sql: SqlStorage, error: unknown, now: number): void
  */
 export function configApplied(sql: SqlStorage, now: number): void {
   resolveAlert(sql, CONFIG_KEY, now);
+  // Runs on every heartbeat: it reads the open alerts (their partial index) and looks each monitor up by
+  // its key, never the whole monitors table nor resolved alerts.
   const gone = sql
     .exec<{ key: string }>(
-      `SELECT key FROM alerts WHERE status != 'resolved' AND (key LIKE 'monitor:%' OR key LIKE 'silent:%')
-         AND substr(key, instr(key, ':') + 1) IN (SELECT id FROM monitors WHERE removed_at IS NOT NULL)`,
+      `SELECT a.key FROM alerts a INDEXED BY alerts_open_by_key CROSS JOIN monitors m
+       WHERE a.status != 'resolved' AND (a.key LIKE 'monitor:%' OR a.key LIKE 'silent:%')
+         AND m.id = substr(a.key, instr(a.key, ':') + 1) AND m.removed_at IS NOT NULL`,
     )
     .toArray();
   for (const { key } of gone) resolveAlert(sql, key, now);

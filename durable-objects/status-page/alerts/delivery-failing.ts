@@ -23,10 +23,16 @@ export function watchDeliveries(sql: SqlStorage, now: number): void {
   ] as const) {
     const key = `delivery:${channel}`;
     const failing = sql
+      // Two index ranges (this runs on every heartbeat): the channel's queue, and what failed for good in
+      // the last hour — never the channel's whole history of deliveries.
       .exec<{ n: number; recipients: number; error: string | null }>(
-        `SELECT COUNT(*) AS n, COUNT(DISTINCT recipient) AS recipients, MAX(last_error) AS error FROM outbox
-         WHERE channel = ? AND attempts >= ? AND last_error IS NOT NULL
-           AND (state = 'pending' OR (state = 'failed' AND next_attempt_at > ?))`,
+        `SELECT COUNT(*) AS n, COUNT(DISTINCT recipient) AS recipients, MAX(last_error) AS error FROM (
+           SELECT recipient, last_error FROM outbox INDEXED BY outbox_by_channel_state
+           WHERE channel = ?1 AND state = 'pending' AND attempts >= ?2 AND last_error IS NOT NULL
+           UNION ALL
+           SELECT recipient, last_error FROM outbox INDEXED BY outbox_due
+           WHERE state = 'failed' AND next_attempt_at > ?3 AND channel = ?1 AND attempts >= ?2
+             AND last_error IS NOT NULL)`,
         channel,
         ATTEMPTS,
         now - HOUR_MS,

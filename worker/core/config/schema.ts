@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { channelSchema } from "../alerting/channels.ts";
 import { policySchema, routeSchema } from "../alerting/policies.ts";
-import { id, monitorSchema } from "../monitors/monitor-config.ts";
+import { id, longestTimeoutMs, monitorSchema } from "../monitors/monitor-config.ts";
 
 /**
  * The shape of `lookout.config.ts`. Ids are the stable identity of a group,
@@ -123,11 +123,12 @@ export const configSchema = z
           });
         }
       }
-      if (monitor.kind !== "heartbeat" && monitor.timeoutMs >= monitor.intervalSeconds * 1000) {
+      // A check that waits its whole timeout must end well before the next is due (decision 0037).
+      if (monitor.kind !== "heartbeat" && monitor.timeoutMs > longestTimeoutMs(monitor.intervalSeconds)) {
         ctx.addIssue({
           code: "custom",
           path: ["monitors", i, "timeoutMs"],
-          message: `must be shorter than the interval (${monitor.intervalSeconds * 1000} ms)`,
+          message: `must be at most half the interval (${longestTimeoutMs(monitor.intervalSeconds)} ms at intervalSeconds ${monitor.intervalSeconds})`,
         });
       }
       if (new Set(monitor.regions).size !== monitor.regions.length) {

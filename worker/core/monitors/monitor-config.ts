@@ -45,7 +45,13 @@ const common = {
   downStatus: z.enum(["partial_outage", "major_outage"]).default("major_outage"),
 };
 
-const timeoutMs = z.number().int().min(100).max(60_000).default(10_000);
+/** A check given up on after this long, unless a monitor says otherwise (docs/decisions/0037-timeouts-fit-the-interval.md). */
+export const DEFAULT_TIMEOUT_MS = 5_000;
+
+/** The longest timeout a monitor checking every `intervalSeconds` may have: half its interval. */
+export const longestTimeoutMs = (intervalSeconds: number) => intervalSeconds * 500;
+
+const timeoutMs = z.number().int().min(100).max(60_000).default(DEFAULT_TIMEOUT_MS);
 const degradedAboveMs = z.number().int().min(1).max(60_000).optional();
 
 const httpMonitor = z.strictObject({
@@ -101,8 +107,10 @@ const heartbeatMonitor = z.strictObject({
 
 /**
  * `kind` may be left out for an HTTP monitor, the common case. The timeout
- * defaults to 10 s, or half the interval when that is shorter, so a check
- * always ends before the next one is due.
+ * defaults to 5 s, or half the interval when that is shorter; a longer one
+ * may be set, up to half the interval (config/schema.ts refuses more), so a
+ * check that waits its whole timeout still ends well before the next is due
+ * (docs/decisions/0037-timeouts-fit-the-interval.md).
  */
 export const monitorSchema = z.preprocess(
   (value) => {
@@ -110,7 +118,7 @@ export const monitorSchema = z.preprocess(
     const monitor: Record<string, unknown> = { kind: "http", ...value };
     if (monitor.kind !== "heartbeat" && monitor.timeoutMs === undefined) {
       const interval = typeof monitor.intervalSeconds === "number" ? monitor.intervalSeconds : 60;
-      monitor.timeoutMs = Math.max(100, Math.min(10_000, interval * 500));
+      monitor.timeoutMs = Math.max(100, Math.min(DEFAULT_TIMEOUT_MS, longestTimeoutMs(interval)));
     }
     return monitor;
   },
