@@ -88,22 +88,29 @@ export function pendingGroupKicks(
   probing: boolean,
   limit: number,
 ): { name: string; region: string }[] {
+  const moving = new Set(
+    sql
+      .exec<{ moved_from: string }>(
+        `SELECT moved_from FROM monitor_instances INDEXED BY monitor_instances_moving
+         WHERE moved_from IS NOT NULL AND removed_at IS NULL`,
+      )
+      .toArray()
+      .map((row) => row.moved_from),
+  );
   return sql
     .exec<{ name: string; region: string }>(
       `SELECT name, region FROM probe_groups
-       WHERE name NOT IN (SELECT moved_from FROM monitor_instances INDEXED BY monitor_instances_moving
-                          WHERE moved_from IS NOT NULL AND removed_at IS NULL)
-         AND (started_fingerprint IS NOT (fingerprint || ?)
-              OR (fingerprint != 'empty' AND kicked_at < ?
-                  AND COALESCE(last_report_at, kicked_at, 0) < ? - MAX(3 * COALESCE(interval_ms, 0), ?)))
-       LIMIT ?`,
+       WHERE started_fingerprint IS NOT (fingerprint || ?)
+         OR (fingerprint != 'empty' AND kicked_at < ?
+             AND COALESCE(last_report_at, kicked_at, 0) < ? - MAX(3 * COALESCE(interval_ms, 0), ?))`,
       `:${probing ? 1 : 0}`,
       now - KICK_GRACE_MS,
       now,
       3 * REPORT_EVERY_MS,
-      limit,
     )
-    .toArray();
+    .toArray()
+    .filter((group) => !moving.has(group.name))
+    .slice(0, limit);
 }
 
 /** What group `name` must check now. */

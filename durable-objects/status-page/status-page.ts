@@ -164,6 +164,13 @@ export class StatusPage extends DurableObject<Env> {
 
   /** Applies a config (the deployed one on every start); new, changed and removed monitors are kicked at once. */
   async reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
+    const result = this.#apply(next);
+    await this.#wakeKicks();
+    await wakeEscalation(this.ctx.storage);
+    return result;
+  }
+
+  #apply(next: LookoutConfig): ReconcileResult {
     let result: ReconcileResult;
     try {
       result = this.#write(
@@ -181,8 +188,6 @@ export class StatusPage extends DurableObject<Env> {
       this.#transact((now) => configFailed(this.ctx.storage.sql, error, now));
       result = { changed: false, added: [], removed: [], updated: [] };
     }
-    await this.#wakeKicks();
-    await wakeEscalation(this.ctx.storage);
     return result;
   }
 
@@ -193,7 +198,8 @@ export class StatusPage extends DurableObject<Env> {
   async tick(): Promise<
     ReconcileResult & MaintenanceProgress & { resolvedIncidents: string[]; monitorsToKick: number }
   > {
-    const reconciled = await this.reconcile();
+    // The deployed config, applied again; the kicks and escalations it may cause are woken once, below.
+    const reconciled = this.#apply(config);
     const progress = this.#write(
       (now) => {
         forgetOldKeys(this.ctx.storage.sql, now);

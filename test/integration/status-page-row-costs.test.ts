@@ -54,6 +54,12 @@ async function seededPage(name: string, stored: LookoutConfig, fingerprintOf: Lo
       reconcileWithConfig(sql, stored, now);
       // The config the page believes applied: the tick re-applies the deployed one and must find it unchanged.
       writeMeta(sql, "config_fingerprint", fingerprint(JSON.stringify(fingerprintOf)));
+      // Every probe group told what to check, with the flag as it stands, and heard from.
+      sql.exec(
+        `UPDATE probe_groups SET started_fingerprint = fingerprint || ?2, kicked_at = ?1 - 600000, last_report_at = ?1`,
+        now,
+        `:${instance.flagValues().probing ? 1 : 0}`,
+      );
       sql.exec(
         `UPDATE monitor_instances SET kicked_at = ?1 - 600000, last_report_at = ?1, state = 'up', since = ?1 - 86400000,
            started_fingerprint = (SELECT fingerprint FROM monitors m WHERE m.id = monitor_id),
@@ -131,6 +137,9 @@ const BOUNDED_SCANS = [
   /^SCAN \w+ USING INDEX monitors_canaries$/,
   // The outbox's next delivery leaves out disabled webhook endpoints: one row per endpoint.
   /^SCAN webhooks$/,
+  // The probe groups: one row per 20 monitors (decision 0038), and the partial index of monitors moving between them.
+  /^SCAN probe_groups$/,
+  /^SCAN \w+ USING (COVERING )?INDEX monitor_instances_moving$/,
 ];
 
 /** The statements that read a table or an index whole, beyond what stays small (BOUNDED_SCANS). */
@@ -221,8 +230,8 @@ function seedHistory(sql: SqlStorage, now: number): void {
   }
 }
 
-/** Statements of the heartbeat's monitor kicks (monitors.ts pendingKicks), being rewritten apart (issue 13, item 4). */
-const isKickQuery = (query: string) => /started_fingerprint|stopped_at IS NULL/.test(query);
+/** The statement that looks for probe groups to kick (probe-groups.ts pendingGroupKicks). */
+const isKickQuery = (query: string) => /FROM probe_groups/.test(query) && /started_fingerprint IS NOT/.test(query);
 
 describe("the cron tick's cost", () => {
   it("reads a bounded number of rows and writes none with 1,000 monitors stored and nothing due", async () => {
@@ -232,13 +241,22 @@ describe("the cron tick's cost", () => {
     await runInDurableObject(page, (_: StatusPage, state) => seedHistory(state.storage.sql, Date.now()));
     await page.tick();
     const { counts } = await countRows(page, (instance: StatusPage) => instance.tick());
+    const kicks = counts.each.filter((s) => isKickQuery(s.query));
     const rest = counts.each.filter((s) => !isKickQuery(s.query));
     const read = rest.reduce((sum, s) => sum + s.rowsRead, 0);
     // About forty index probes, and the five open alerts read by the two sweeps that look at open alerts: nothing
     // in proportion to the 1,000 monitors, the 300 incidents and maintenances, the 500 alerts or 1,800 deliveries.
     expect(read, JSON.stringify(rest, null, 1)).toBeLessThanOrEqual(50);
-    // Every statement but the kicks' searches an index, or reads whole only what is small by nature.
-    expect((await unboundedScans(page, counts)).filter((p) => !isKickQuery(p.query))).toEqual([]);
+    // The kicks are looked for once, in the probe groups (one row per 20 monitors), not in the 1,000 instances.
+    const groups = await runInDurableObject(
+      page,
+      (_: StatusPage, state) => state.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM probe_groups`).one().n,
+    );
+    expect(kicks.length, JSON.stringify(kicks, null, 1)).toBe(1);
+    expect(kicks[0]?.rowsRead).toBeLessThanOrEqual(groups + 1);
+    expect(groups).toBeLessThanOrEqual(1_000 / 20 + 2);
+    // Every statement searches an index, or reads whole only what is small by nature.
+    expect(await unboundedScans(page, counts)).toEqual([]);
     // The deployed config is unchanged and nothing is due: the heartbeat writes nothing.
     expect(counts.rowsWritten, JSON.stringify(counts.each, null, 1)).toBe(0);
   });
