@@ -126,12 +126,17 @@ export function applyReport(
     .toArray()[0];
   // A report from a monitor the config no longer has is dropped, not an error: it may race its stop.
   if (!instance) return { changes: [], incidentId: null };
+  // Rewritten only when it says something new: that its group is alive is noted once per batch, on the group
+  // (probe-groups.ts noteGroupReport), not on each of its monitors every few minutes.
+  const summary = report.transition?.summary ?? null;
   sql.exec(
-    `UPDATE monitor_instances SET state = ?, since = ?, last_report_at = ?, last_summary = ? WHERE monitor_id = ? AND region = ?`,
+    `UPDATE monitor_instances SET state = ?1, since = ?2, last_report_at = ?3, last_summary = ?4
+     WHERE monitor_id = ?5 AND region = ?6
+       AND (state IS NOT ?1 OR since IS NOT ?2 OR last_summary IS NOT ?4 OR last_report_at IS NULL)`,
     report.state,
     report.since,
     report.at,
-    report.transition?.summary ?? null,
+    summary,
     report.monitorId,
     report.region,
   );

@@ -220,6 +220,10 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        started_fingerprint TEXT, kicked_at INTEGER, last_report_at INTEGER)`,
     `UPDATE monitor_instances SET probe_group = monitor_id || '@' || region
      WHERE started_fingerprint IS NOT NULL AND stopped_at IS NULL`,
+    // Silence is now a group's (alerts/watchdog.ts): an instance's row changes only with its news. The
+    // watchdog reads the groups kicked since their last report (few: those just restarted).
+    `DROP INDEX monitor_instances_kicked_since_report`,
+    `CREATE INDEX probe_groups_kicked_since_report ON probe_groups (kicked_at) WHERE kicked_at > last_report_at`,
   ],
 ];
 

@@ -25,17 +25,18 @@ function sql<T>(page: Page, body: (sql: SqlStorage) => T): Promise<T> {
 
 it("raises a monitor_silent alert for a Monitor object silent past its restart, resolved when it reports", async () => {
   const page = await freshPage("trouble-watchdog", deployed);
-  // The api monitor's object last reported two hours ago and was restarted since: the kick did not bring it back.
-  // The auth monitor's went quiet as long ago, but the heartbeat has not restarted it yet (Lookout was away): no alert.
+  // The heartbeat monitor's object (its own) last reported two hours ago and was restarted since: the kick did not
+  // bring it back. The HTTP monitors' shared group went quiet as long ago, but the heartbeat has not restarted it yet
+  // (Lookout was away): no alert for them.
   await sql(page, (db) => {
     const now = Date.now();
     db.exec(
-      `UPDATE monitor_instances SET last_report_at = ?, kicked_at = ? WHERE monitor_id = 'api'`,
+      `UPDATE probe_groups SET last_report_at = ?, kicked_at = ? WHERE name = 'billing-run@default'`,
       now - 2 * HOUR,
       now - 3 * 60_000,
     );
     db.exec(
-      `UPDATE monitor_instances SET last_report_at = ?, kicked_at = ? WHERE monitor_id = 'auth'`,
+      `UPDATE probe_groups SET last_report_at = ?, kicked_at = ? WHERE name = 'group:1@default'`,
       now - 2 * HOUR,
       now - 3 * HOUR,
     );
@@ -44,15 +45,37 @@ it("raises a monitor_silent alert for a Monitor object silent past its restart, 
   await page.tick();
   const silent = (await alerts(page)).filter((a) => a.kind === "monitor_silent");
   expect(silent.map((a) => `${a.key} ${a.status} ${a.title}`)).toEqual([
-    "silent:api open Monitor api stopped reporting",
+    "silent:billing-run open Monitor billing-run stopped reporting",
   ]);
-  expect(JSON.parse(silent[0]?.details ?? "{}").components).toEqual([{ id: "api", name: "REST API" }]);
+  expect(JSON.parse(silent[0]?.details ?? "{}").components).toEqual([{ id: "billing", name: "Billing" }]);
 
-  await page.reportMonitor(monitorReport("api", Date.now(), "up"));
-  const api = async () => (await alerts(page)).filter((a) => a.key === "silent:api").map((a) => a.status);
-  expect(await api()).toEqual(["resolved"]);
+  await page.reportMonitor(monitorReport("billing-run", Date.now(), "up"));
+  const billing = async () => (await alerts(page)).filter((a) => a.key === "silent:billing-run").map((a) => a.status);
+  expect(await billing()).toEqual(["resolved"]);
+  // Its group heard from again: the next look finds nothing silent.
+  await sql(page, (db) =>
+    db.exec(`UPDATE probe_groups SET last_report_at = ? WHERE name = 'billing-run@default'`, Date.now()),
+  );
   await page.tick();
-  expect(await api()).toEqual(["resolved"]);
+  expect(await billing()).toEqual(["resolved"]);
+});
+
+it("raises one alert per monitor of a silent shared group, naming each", async () => {
+  const page = await freshPage("trouble-watchdog-group", deployed);
+  await sql(page, (db) => {
+    const now = Date.now();
+    db.exec(
+      `UPDATE probe_groups SET last_report_at = ?, kicked_at = ? WHERE name = 'group:1@default'`,
+      now - 2 * HOUR,
+      now - 3 * 60_000,
+    );
+  });
+  await runInDurableObject(page, (_: StatusPage, state) =>
+    state.storage.transactionSync(() => watchSilentMonitors(state.storage.sql, Date.now())),
+  );
+  const keys = (await alerts(page)).filter((a) => a.kind === "monitor_silent").map((a) => a.key);
+  const shared = deployed.monitors.filter((m) => m.kind !== "heartbeat").map((m) => `silent:${m.id}`);
+  expect(keys.sort()).toEqual(shared.sort());
 });
 
 it("gives a Monitor object restarted a moment ago its grace before the watchdog calls it silent", async () => {
@@ -61,7 +84,7 @@ it("gives a Monitor object restarted a moment ago its grace before the watchdog 
   const now = Date.now();
   await sql(page, (db) =>
     db.exec(
-      `UPDATE monitor_instances SET last_report_at = ?, kicked_at = ? WHERE monitor_id = 'api'`,
+      `UPDATE probe_groups SET last_report_at = ?, kicked_at = ? WHERE name = 'billing-run@default'`,
       now - 20 * 60_000,
       now - 1_000,
     ),
@@ -74,7 +97,9 @@ it("gives a Monitor object restarted a moment ago its grace before the watchdog 
   await runInDurableObject(page, (_: StatusPage, state) =>
     state.storage.transactionSync(() => watchSilentMonitors(state.storage.sql, now + KICK_GRACE_MS + 1_000)),
   );
-  expect((await alerts(page)).filter((a) => a.kind === "monitor_silent").map((a) => a.key)).toEqual(["silent:api"]);
+  expect((await alerts(page)).filter((a) => a.kind === "monitor_silent").map((a) => a.key)).toEqual([
+    "silent:billing-run",
+  ]);
 });
 
 /** An outbox row as a delivery job leaves it after `attempts` tries. */

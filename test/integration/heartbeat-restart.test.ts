@@ -1,9 +1,10 @@
-import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
-import config from "../../lookout.config.ts";
+import { defineConfig } from "../../worker/config/define-config.ts";
 import type { HeartbeatMonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
+import { lastSlotAt, phaseOf } from "../../worker/core/monitors/schedule.ts";
 import { monitorStub } from "../../worker/platform/stubs.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlagsForFile } from "../helpers/workers/flags.ts";
@@ -19,20 +20,37 @@ import { pageObject } from "../helpers/workers/worker.ts";
  * moved rather than waited for: the monitor's stored times are shifted into
  * the past, as if they had happened that long ago.
  */
-/** The deployed config's heartbeat monitor: a restarted StatusPage applies the deployed config again. */
-const HEARTBEAT = config.monitors.find((m) => m.kind === "heartbeat") as HeartbeatMonitorConfig;
-const COMPONENT = HEARTBEAT.components[0] ?? "";
+/**
+ * A heartbeat monitor of its own page, checked every 10 s: its object's runs
+ * then fall within Lookout's lateness tolerance of a slot whatever the clock,
+ * so "on time" and "two hours late" are told apart by the stored times alone.
+ */
+const HEARTBEAT = {
+  id: "restart-heartbeat",
+  kind: "heartbeat" as const,
+  components: ["jobs"],
+  intervalSeconds: 10,
+  graceSeconds: 30,
+};
+const COMPONENT = "jobs";
+const CONFIG = defineConfig({
+  page: { name: "Heartbeats", url: "https://status.heartbeats.test" },
+  components: [{ id: COMPONENT, name: "Nightly jobs" }],
+  monitors: [HEARTBEAT],
+});
 const INTERVAL_MS = HEARTBEAT.intervalSeconds * 1000;
 const WINDOW_MS = INTERVAL_MS + HEARTBEAT.graceSeconds * 1000;
 const HOURS = 3_600_000;
+const NAME = `${HEARTBEAT.id}@default`;
 
 const monitor = () => monitorStub(env, HEARTBEAT.id, "default");
 
 /**
- * Moves the monitor's stored times back by `ms`; the slot its alarm was booked
- * for becomes `slotAt` (its object's last run was one interval before).
+ * Moves the monitor's stored times back by `ms`. Its object last ran either
+ * one interval before the slot just passed (`on time`), or `ms` ago (`away`:
+ * Lookout was stopped, its alarms did not fire).
  */
-async function timePasses(ms: number, slotAt: (now: number) => number): Promise<void> {
+async function timePasses(ms: number, run: "on time" | "away"): Promise<void> {
   await runInDurableObject(monitor(), (_instance, state) => {
     const sql = state.storage.sql;
     sql.exec(
@@ -42,11 +60,18 @@ async function timePasses(ms: number, slotAt: (now: number) => number): Promise<
       ms,
     );
     sql.exec(`UPDATE meta SET value = CAST(value AS INTEGER) - ? WHERE key = 'last_report_at'`, ms);
+    const now = Date.now();
+    const lastRun = run === "away" ? now - ms : lastSlotAt(now, INTERVAL_MS, phaseOf(NAME, INTERVAL_MS)) - INTERVAL_MS;
     sql.exec(
       `INSERT INTO meta (key, value) VALUES ('last_run_at', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      String(slotAt(Date.now()) - INTERVAL_MS),
+      String(lastRun),
     );
   });
+}
+
+/** The Monitor object restarts (as after a deploy or an eviction), without running anything. */
+async function restart(): Promise<void> {
+  await runInDurableObject(monitor(), (_instance, state) => state.abort("restart")).catch(() => {});
 }
 
 /** Everything a false outage of the heartbeat's component would leave behind on the page. */
@@ -78,6 +103,7 @@ pinFlagsForFile({ probing: true, automatic_incidents: true });
 describe("a heartbeat monitor across a Lookout restart", () => {
   it("opens nothing after a stop longer than its grace, and watches again from the restart", async () => {
     const page = pageObject();
+    await page.reconcile(CONFIG);
     await kick();
     await setComponentStatus(page, COMPONENT, "operational");
     // Someone follows the component: a false outage would queue a delivery (and an incident, mail) for it.
@@ -92,8 +118,8 @@ describe("a heartbeat monitor across a Lookout restart", () => {
     const samples = (await inspectMonitor(HEARTBEAT.id)).samples;
 
     // Lookout stops for two hours (its alarms do not fire, the job's calls reach nobody), then starts again.
-    await timePasses(2 * HOURS, (now) => now - 2 * HOURS + INTERVAL_MS);
-    await abortAllDurableObjects();
+    await timePasses(2 * HOURS, "away");
+    await restart();
     await check();
     expect(await traces(hook.body.id)).toEqual(before);
     const resumed = await inspectMonitor(HEARTBEAT.id);
@@ -102,12 +128,12 @@ describe("a heartbeat monitor across a Lookout restart", () => {
     expect(resumed.samples).toBe(samples);
 
     // Within the interval plus grace since the restart: still nothing, whatever the last call before it.
-    await timePasses(WINDOW_MS - 10_000, (now) => now);
+    await timePasses(WINDOW_MS - 10_000, "on time");
     await check();
     expect(await traces(hook.body.id)).toEqual(before);
 
     // Past it, with no call since the restart: now the silence is real and counts.
-    await timePasses(20_000, (now) => now);
+    await timePasses(20_000, "on time");
     await check();
     const after = await traces(hook.body.id);
     expect(after.status).not.toBe("operational");
@@ -117,7 +143,13 @@ describe("a heartbeat monitor across a Lookout restart", () => {
   it("gives a monitor that was never called its interval plus grace from its start", async () => {
     const fresh = monitorStub(env, "never-called", "default");
     await fresh.assign("never-called@default", {
-      members: [{ monitor: { ...HEARTBEAT, id: "never-called" }, region: "default", movedFrom: null }],
+      members: [
+        {
+          monitor: { ...(CONFIG.monitors[0] as HeartbeatMonitorConfig), id: "never-called" },
+          region: "default",
+          movedFrom: null,
+        },
+      ],
       probing: true,
     });
     expect(await runDurableObjectAlarm(fresh)).toBe(true);

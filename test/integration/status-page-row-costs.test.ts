@@ -83,13 +83,16 @@ async function seededPage(name: string, stored: LookoutConfig, fingerprintOf: Lo
 }
 
 /** A healthy 60 s monitor's sign of life: up as before, five answered checks since its last report. */
+/** Up since a day before the tests began: a healthy monitor's state does not move from report to report. */
+const UP_SINCE = Date.now() - 86_400_000;
+
 function healthyReport(monitorId: string, at: number): MonitorReport {
   return {
     monitorId,
     region: "default",
     at,
     state: "up",
-    since: at - 86_400_000,
+    since: UP_SINCE,
     transition: null,
     latency: { from: at - 300_000, to: at, checks: 5, failures: 0, meanMs: 80 },
     rollups: [],
@@ -157,9 +160,10 @@ describe("a healthy report's cost", () => {
     const small = await rowsPerHealthyReport(await seededPage("costs-report-small", pageConfig(1, 2)), "m-0000");
     const large = await rowsPerHealthyReport(await seededPage("costs-report-large", pageConfig(50, 200)), "m-0123");
     expect(brief(large), JSON.stringify(large.each, null, 1)).toEqual(brief(small));
-    // And small in itself: index lookups only; written are the sign of life, the instance and its component's hour.
+    // And small in itself: index lookups only; written are the page's sign of life and its component's hour. The
+    // instance, whose state did not change, is not rewritten (its group notes that it is alive, once per batch).
     expect(small.rowsRead, JSON.stringify(small.each, null, 1)).toBeLessThanOrEqual(20);
-    expect(small.rowsWritten, JSON.stringify(small.each, null, 1)).toBe(3);
+    expect(small.rowsWritten, JSON.stringify(small.each, null, 1)).toBe(2);
   });
 
   it("reads through an index everywhere, healthy or down", async () => {

@@ -5,25 +5,26 @@ import { openAlert, openAlertKeys, resolveAlert } from "./lifecycle.ts";
 export const silentKey = (monitorId: string) => `silent:${monitorId}`;
 
 /**
- * The heartbeat's watchdog: a Monitor object that reported before, then went
- * quiet for longer than makes the heartbeat restart it (monitors.ts
- * pendingKicks) plus a kick's grace, and has been restarted since without a
- * word for a kick's grace (a restart needs that long to report), raises a monitor_silent alert for its monitor. An object quiet because
- * Lookout itself was away is restarted first and alerts only if that did not
- * bring it back; one that never reported is left to its kicks (a slow first
- * check is no silence). Its next report resolves it at once
- * (alerts/monitor-alerts.ts); so does its removal. Call inside a transaction.
+ * The heartbeat's watchdog: a Monitor object (a probe group) that reported
+ * before, then went quiet for longer than makes the heartbeat restart it
+ * (probe-groups.ts pendingGroupKicks) plus a kick's grace, and has been
+ * restarted since without a word for a kick's grace (a restart needs that
+ * long to report), raises a monitor_silent alert for each of its monitors. An
+ * object quiet because Lookout itself was away is restarted first and alerts
+ * only if that did not bring it back; one that never reported is left to its
+ * kicks (a slow first check is no silence). Its next report resolves it at
+ * once (alerts/monitor-alerts.ts); so does its removal. Reads the groups
+ * kicked since their last report through a partial index, then the instances
+ * of the silent ones.
+ * Call inside a transaction.
  */
 export function watchSilentMonitors(sql: SqlStorage, now: number): void {
-  const rows = sql
-    .exec<{ id: string; config: string; region: string; heard: number }>(
-      // Through the partial index of instances kicked since their last report (schema migration 13): the
-      // few just restarted, never every instance of every monitor.
-      `SELECT m.id, m.config, i.region, i.last_report_at AS heard
-       FROM monitor_instances i INDEXED BY monitor_instances_kicked_since_report JOIN monitors m ON m.id = i.monitor_id
-       WHERE i.kicked_at > i.last_report_at AND i.removed_at IS NULL AND m.removed_at IS NULL
-         AND i.last_report_at < ? - MAX(3 * m.interval_seconds * 1000, ?) - ?
-         AND i.kicked_at < ? - ?`,
+  const groups = sql
+    .exec<{ name: string; heard: number }>(
+      `SELECT name, last_report_at AS heard FROM probe_groups INDEXED BY probe_groups_kicked_since_report
+       WHERE kicked_at > last_report_at AND fingerprint != 'empty'
+         AND last_report_at < ? - MAX(3 * COALESCE(interval_ms, 0), ?) - ?
+         AND kicked_at < ? - ?`,
       now,
       3 * REPORT_EVERY_MS,
       KICK_GRACE_MS,
@@ -32,15 +33,24 @@ export function watchSilentMonitors(sql: SqlStorage, now: number): void {
     )
     .toArray();
   const silent = new Map<string, { name: string; regions: string[]; since: number }>();
-  for (const row of rows) {
-    const entry = silent.get(row.id) ?? {
-      name: (JSON.parse(row.config) as { name?: string }).name ?? row.id,
-      regions: [],
-      since: row.heard,
-    };
-    entry.regions.push(row.region);
-    entry.since = Math.min(entry.since, row.heard);
-    silent.set(row.id, entry);
+  for (const group of groups) {
+    const rows = sql
+      .exec<{ id: string; config: string; region: string }>(
+        `SELECT m.id, m.config, i.region FROM monitor_instances i JOIN monitors m ON m.id = i.monitor_id
+         WHERE i.probe_group = ? AND i.removed_at IS NULL AND m.removed_at IS NULL`,
+        group.name,
+      )
+      .toArray();
+    for (const row of rows) {
+      const entry = silent.get(row.id) ?? {
+        name: (JSON.parse(row.config) as { name?: string }).name ?? row.id,
+        regions: [],
+        since: group.heard,
+      };
+      entry.regions.push(row.region);
+      entry.since = Math.min(entry.since, group.heard);
+      silent.set(row.id, entry);
+    }
   }
   for (const [monitorId, { name, regions, since }] of silent) {
     const components = sql

@@ -32,8 +32,11 @@ export async function heartbeatTokensFor(sql: SqlStorage, env: Env): Promise<Map
 export const listMonitorsHandler: Handler<"monitors.list"> = ({ sql, prepared }) => {
   const instances = sql
     .exec<InstanceRow>(
-      `SELECT monitor_id, region, state, since, last_report_at, last_summary FROM monitor_instances
-       WHERE removed_at IS NULL ORDER BY monitor_id, region`,
+      // Heard from: its last news, or its probe group's last report, whichever is later (decision 0038).
+      `SELECT i.monitor_id, i.region, i.state, i.since, NULLIF(MAX(COALESCE(i.last_report_at, 0), COALESCE(g.last_report_at, 0)), 0)
+         AS last_report_at, i.last_summary
+       FROM monitor_instances i LEFT JOIN probe_groups g ON g.name = i.probe_group
+       WHERE i.removed_at IS NULL ORDER BY i.monitor_id, i.region`,
     )
     .toArray();
   const data = activeMonitors(sql).map((row) => {
