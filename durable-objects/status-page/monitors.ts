@@ -77,21 +77,42 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
   placeProbeGroups(sql);
 }
 
-/** Adds a report's answered checks to its components' hourly response times (hours past the window go in `forgetOldLatency`). */
-function addLatency(sql: SqlStorage, report: MonitorReport): void {
-  const latency = report.latency;
-  const answered = latency ? latency.checks - latency.failures : 0;
-  if (!latency || latency.meanMs === null || answered <= 0) return;
-  const hour = Math.floor(latency.to / 3_600_000);
-  sql.exec(
-    `INSERT INTO latency_hourly (component_id, hour, checks, total_ms)
-       SELECT component_id, ?, ?, ? FROM monitor_components WHERE monitor_id = ?
-     ON CONFLICT (component_id, hour) DO UPDATE SET checks = checks + excluded.checks, total_ms = total_ms + excluded.total_ms`,
-    hour,
-    answered,
-    Math.round(latency.meanMs * answered),
-    report.monitorId,
-  );
+/**
+ * Adds reports' answered checks to their components' hourly response times
+ * (hours past the window go in `forgetOldLatency`): summed per component and
+ * hour first, so a probe group's batch writes each component's hour once
+ * however many of its monitors feed it. Call inside a transaction.
+ */
+export function addLatency(sql: SqlStorage, reports: readonly MonitorReport[]): void {
+  const sums = new Map<string, { componentId: string; hour: number; checks: number; totalMs: number }>();
+  for (const report of reports) {
+    const latency = report.latency;
+    const answered = latency ? latency.checks - latency.failures : 0;
+    if (!latency || latency.meanMs === null || answered <= 0) continue;
+    const hour = Math.floor(latency.to / 3_600_000);
+    for (const { component_id } of sql
+      .exec<{ component_id: string }>(
+        `SELECT component_id FROM monitor_components WHERE monitor_id = ?`,
+        report.monitorId,
+      )
+      .toArray()) {
+      const key = `${component_id}\n${hour}`;
+      const sum = sums.get(key) ?? { componentId: component_id, hour, checks: 0, totalMs: 0 };
+      sum.checks += answered;
+      sum.totalMs += Math.round(latency.meanMs * answered);
+      sums.set(key, sum);
+    }
+  }
+  for (const { componentId, hour, checks, totalMs } of sums.values()) {
+    sql.exec(
+      `INSERT INTO latency_hourly (component_id, hour, checks, total_ms) VALUES (?, ?, ?, ?)
+       ON CONFLICT (component_id, hour) DO UPDATE SET checks = checks + excluded.checks, total_ms = total_ms + excluded.total_ms`,
+      componentId,
+      hour,
+      checks,
+      totalMs,
+    );
+  }
 }
 
 /**
@@ -140,7 +161,6 @@ export function applyReport(
     report.monitorId,
     report.region,
   );
-  addLatency(sql, report);
   if (report.rollups.length > 0) {
     const oldest = new Date(now - ROLLUP_DAYS * 86_400_000).toISOString().slice(0, 10);
     sql.exec(

@@ -48,7 +48,7 @@ import { type Job, runJobs } from "./jobs/run-jobs.ts";
 import { webhooksJob } from "./jobs/webhooks.ts";
 import { advanceMaintenances, type MaintenanceProgress } from "./maintenances.ts";
 import { MONITOR_TRANSITION, observationOf } from "./monitor-observations.ts";
-import { applyReport, forgetOldLatency } from "./monitors.ts";
+import { addLatency, applyReport, forgetOldLatency } from "./monitors.ts";
 import { noteSignOfLife } from "./no-data.ts";
 import { bringAlarmForward, Outbox } from "./outbox/outbox.ts";
 import type { Channel } from "./outbox/rows.ts";
@@ -303,6 +303,7 @@ export class StatusPage extends DurableObject<Env> {
     const outcomes = this.#write(
       (now) => {
         if (group) noteGroupReport(this.ctx.storage.sql, group, now);
+        addLatency(this.ctx.storage.sql, reports);
         return reports.map((report) => {
           // A silence that just ended is no data on the bars: a change readers see (decision 0023).
           const silenceEnded = noteSignOfLife(this.ctx.storage.sql, report, now);

@@ -180,6 +180,21 @@ describe("a healthy report's cost", () => {
   });
 });
 
+describe("a probe group's batch of reports", () => {
+  it("writes each component's hour once, the group's sign of life once, and nothing per healthy monitor", async () => {
+    // 20 monitors over 2 components: one group's worth.
+    const page = await seededPage("costs-batch", pageConfig(2, 20));
+    const ids = Array.from({ length: 20 }, (_, i) => `m-${pad(i)}`);
+    const batch = (at: number) => ids.map((id) => healthyReport(id, at));
+    await page.reportMonitors("group:1@default", batch(Date.now() - 60_000));
+    const { counts } = await countRows(page, (instance: StatusPage) =>
+      instance.reportMonitors("group:1@default", batch(Date.now())),
+    );
+    // The group heard from (1), the page's sign of life (1), two components' hour (2).
+    expect(counts.rowsWritten, JSON.stringify(counts.each, null, 1)).toBe(4);
+  });
+});
+
 /**
  * A year's worth of what the page keeps: resolved automatic incidents,
  * completed maintenances, resolved alerts and a few open ones, delivered and
