@@ -10,6 +10,7 @@ import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
 import { currentFlags } from "../../worker/platform/flags-client.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
 import { statusPageStub } from "../../worker/platform/stubs.ts";
+import { meterCosts } from "../shared/cost-meter.ts";
 import { readMeta, runMigrations, writeMeta } from "../shared/sql.ts";
 import { runHttpProbe } from "./probe-http.ts";
 import { runTcpProbe } from "./probe-tcp.ts";
@@ -39,8 +40,10 @@ export class Monitor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     setLogLevel(env.LOG_LEVEL);
-    ctx.blockConcurrencyWhile(async () => {
-      runMigrations(ctx.storage, MONITOR_MIGRATIONS);
+    // Every storage call goes through the cost meter from here on: use this.ctx, not ctx.
+    this.ctx = meterCosts(this, this.ctx, "Monitor");
+    this.ctx.blockConcurrencyWhile(async () => {
+      runMigrations(this.ctx.storage, MONITOR_MIGRATIONS);
     });
   }
 

@@ -18,6 +18,7 @@ import {
 } from "../../worker/core/read-model.ts";
 import { emailSenderFrom } from "../../worker/platform/email/from-env.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
+import { meterCosts } from "../shared/cost-meter.ts";
 import {
   ACK_LINK,
   type Acknowledgement,
@@ -89,17 +90,24 @@ export class StatusPage extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     setLogLevel(env.LOG_LEVEL);
-    this.#outbox = new Outbox(ctx.storage, () => this.#openChannels());
-    ctx.blockConcurrencyWhile(async () => {
-      const from = migrate(ctx.storage);
+    // Every storage call goes through the cost meter from here on: use this.ctx, not ctx.
+    this.ctx = meterCosts(this, this.ctx, "StatusPage");
+    this.#outbox = new Outbox(this.ctx.storage, () => this.#openChannels());
+    this.ctx.blockConcurrencyWhile(async () => {
+      const from = migrate(this.ctx.storage);
       if (from !== SCHEMA_VERSION) log.info("status_page.migrated", { from, to: SCHEMA_VERSION });
       // Before anything else: what a dead instance had claimed goes again now (a crash mid-delivery).
       await this.#outbox.recover(Date.now());
-      await this.reconcile();
+      await this.#reconcile();
     });
   }
 
   snapshot(): PageSnapshot {
+    return this.#readModel();
+  }
+
+  /** The snapshot, for calls inside the object (a public method called after an await is a request of its own). */
+  #readModel(): PageSnapshot {
     const now = Date.now();
     if (!this.#snapshot || now - Date.parse(this.#snapshot.generatedAt) > SNAPSHOT_MAX_AGE_MS) {
       this.#snapshot = buildSnapshot(this.ctx.storage.sql, now);
@@ -113,7 +121,7 @@ export class StatusPage extends DurableObject<Env> {
    * that has not changed costs a few bytes, not the whole read model.
    */
   snapshotUnlessCurrent(known: string): PageSnapshot | null {
-    const snapshot = this.snapshot();
+    const snapshot = this.#readModel();
     return snapshotKey(snapshot) === known ? null : snapshot;
   }
 
@@ -160,7 +168,11 @@ export class StatusPage extends DurableObject<Env> {
   }
 
   /** Applies a config (the deployed one on every start); new, changed and removed monitors are kicked at once. */
-  async reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
+  reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
+    return this.#reconcile(next);
+  }
+
+  async #reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
     let result: ReconcileResult;
     try {
       result = this.#write(
@@ -186,11 +198,12 @@ export class StatusPage extends DurableObject<Env> {
   /**
    * The cron heartbeat: applies the deployed config, moves maintenances along,
    * and wakes the alarm that starts, restarts and stops Monitor objects.
+   * `next` is the deployed config; the cost benchmark passes the one it applied.
    */
-  async tick(): Promise<
-    ReconcileResult & MaintenanceProgress & { resolvedIncidents: string[]; monitorsToKick: number }
-  > {
-    const reconciled = await this.reconcile();
+  async tick(
+    next: LookoutConfig = config,
+  ): Promise<ReconcileResult & MaintenanceProgress & { resolvedIncidents: string[]; monitorsToKick: number }> {
+    const reconciled = await this.#reconcile(next);
     const progress = this.#write(
       (now) => {
         forgetOldKeys(this.ctx.storage.sql, now);
@@ -244,7 +257,7 @@ export class StatusPage extends DurableObject<Env> {
       [monitorKicksJob(storage.sql, this.env), alertEscalationJob(storage)],
       [
         mailJob(storage, this.env, this.#outbox, open),
-        webhooksJob(storage, this.env, () => this.snapshot(), this.#outbox, open),
+        webhooksJob(storage, this.env, () => this.#readModel(), this.#outbox, open),
         alertsJob(storage, this.env, open),
       ],
     ];
