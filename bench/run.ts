@@ -31,7 +31,7 @@
  *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors|alerts|cost   run one part (default all: page ~1 min + the
  *                              freshness run, api ~2 min, mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min,
  *                              alerts ~4 min + the storm window);
- *                              freshness = figure 1 and the freshness figure only; cost ~6 min
+ *                              freshness = figure 1 and the freshness figure only; cost ~7 min
  *   BENCH_FRESHNESS_SECONDS=300   length of the freshness run (the budget's 5 minutes; shorter for a quick run)
  *   BENCH_FRESHNESS_CHANGE_SECONDS=30   a change readers see (through the API) this often during it
  *   BENCH_FRESHNESS_READERS=12   readers polling `/` and v2 JSON, each pausing at random between GETs
@@ -49,7 +49,7 @@
  *   BENCH_ALERT_STORM_MINUTES=5   figure 20's observed window (1 for a quick run)
  *   BENCH_ALERT_PARTS=outage,storm   which alert figures run (18 and 19, 20; default both)
  *   BENCH_COST_MONITORS=20     monitors per cost scenario (HTTP 60 s, HTTP 10 s, TCP 60 s, heartbeat 60 s; run side by side)
- *   BENCH_COST_MINUTES=5       measured window of the cost scenarios, after a 25 s warm-up (a healthy monitor
+ *   BENCH_COST_MINUTES=6       measured window of the cost scenarios, after a 25 s warm-up (a healthy monitor
  *                              reports every 5 min: a shorter window may see no report)
  */
 import { mkdtempSync, rmSync } from "node:fs";
