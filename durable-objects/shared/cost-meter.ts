@@ -19,6 +19,8 @@ import { log } from "../../worker/platform/log.ts";
  * method the object calls itself from within the synchronous part of another
  * is part of that request; called after an `await`, it would count as a
  * request of its own, so objects call private methods (`#name`) internally.
+ * A class that is no DurableObject (RateLimiter, on itty-durable) names its
+ * entry points instead: `meterCosts(this, state, "RateLimiter", ["fetch"])`.
  *
  * Each request ends with one `cost` line at debug level (production logs at
  * info, so it prints nothing there) carrying what the object spent since its
