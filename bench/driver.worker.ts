@@ -36,8 +36,15 @@ interface Batch {
 }
 
 /** The objects' RPC methods the benchmark may call; anything else is refused. */
-const STATUS_PAGE_METHODS = new Set(["snapshot", "reconcile", "reportMonitor", "subscribe", "confirmSubscription"]);
-const MONITOR_METHODS = new Set(["inspect", "start", "stop"]);
+const STATUS_PAGE_METHODS = new Set([
+  "snapshot",
+  "reconcile",
+  "tick",
+  "reportMonitor",
+  "subscribe",
+  "confirmSubscription",
+]);
+const MONITOR_METHODS = new Set(["inspect", "start", "stop", "heartbeat"]);
 
 /** `{"$result": k}` → the result of call k of this batch; anything else as it is. */
 function resolveArg(arg: unknown, results: readonly unknown[]): unknown {

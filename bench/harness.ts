@@ -20,6 +20,7 @@ const DRIVER = "bench-driver";
 export type Call =
   | ["snapshot"]
   | ["reconcile", LookoutConfig]
+  | ["tick", LookoutConfig]
   | ["reportMonitor", MonitorReport]
   | ["subscribe", string, string[] | null]
   | ["confirmSubscription", string];
@@ -49,7 +50,7 @@ interface WranglerConfig {
 }
 
 /** One RPC call to a Monitor object (see durable-objects/monitor/monitor.ts). */
-export type MonitorCall = ["inspect"] | ["start", MonitorConfig, string] | ["stop"];
+export type MonitorCall = ["inspect"] | ["start", MonitorConfig, string] | ["stop"] | ["heartbeat", string];
 
 /** What Monitor.inspect() returns; declared here for the same reason as StatusPageRpc. */
 export interface MonitorInspection {
@@ -148,9 +149,10 @@ export async function startWorker(
   }
   // Every bench Worker accepts the bench's bootstrap token, so each can be written to through the API.
   env.ADMIN_TOKEN = { type: "text", value: ADMIN_TOKEN };
-  for (const [name, value] of Object.entries(options.vars ?? {})) env[name] = { type: "text", value };
   // Every object start logs at info; the table is easier to read without those. Warnings still show.
+  // The cost benchmark sets it to debug through `vars`, for the objects' cost lines.
   env.LOG_LEVEL = { type: "text", value: "warn" };
+  for (const [name, value] of Object.entries(options.vars ?? {})) env[name] = { type: "text", value };
   const assetsDirectory = config.assets?.directory ? resolve(ROOT, config.assets.directory) : undefined;
   if (assetsDirectory && config.assets?.binding) env[config.assets.binding] = { type: "assets" };
 

@@ -25,12 +25,13 @@
  *  18. outage → first alert at a local Slack-speaking receiver, 20 outages (bench/alerts.ts)
  *  19. escalation steps' timing error against the policy
  *  20. 1,000 monitors down within 10 s: messages per channel, rate limits
+ *  21. what a check costs on Cloudflare's bill, per monitor kind and interval, and in dollars (bench/cost.ts)
  *
  * Environment:
- *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors|alerts   run one part (default all: page ~1 min + the
+ *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors|alerts|cost   run one part (default all: page ~1 min + the
  *                              freshness run, api ~2 min, mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min,
  *                              alerts ~4 min + the storm window);
- *                              freshness = figure 1 and the freshness figure only
+ *                              freshness = figure 1 and the freshness figure only; cost ~7 min
  *   BENCH_FRESHNESS_SECONDS=300   length of the freshness run (the budget's 5 minutes; shorter for a quick run)
  *   BENCH_FRESHNESS_CHANGE_SECONDS=30   a change readers see (through the API) this often during it
  *   BENCH_FRESHNESS_READERS=12   readers polling `/` and v2 JSON, each pausing at random between GETs
@@ -47,6 +48,9 @@
  *   BENCH_ALERT_STORM_MONITORS=1000   monitors going down in figure 20
  *   BENCH_ALERT_STORM_MINUTES=5   figure 20's observed window (1 for a quick run)
  *   BENCH_ALERT_PARTS=outage,storm   which alert figures run (18 and 19, 20; default both)
+ *   BENCH_COST_MONITORS=20     monitors per cost scenario (HTTP 60 s, HTTP 10 s, TCP 60 s, heartbeat 60 s; run side by side)
+ *   BENCH_COST_MINUTES=6       measured window of the cost scenarios, after a 25 s warm-up (a healthy monitor
+ *                              reports every 5 min: a shorter window may see no report)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -54,6 +58,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { alertFigures, alertSettings } from "./alerts.ts";
 import { apiFigures } from "./api.ts";
+import { costFigures, costSettings } from "./cost.ts";
 import { type FreshnessSettings, freshnessFigures, freshnessSettings } from "./freshness.ts";
 import { buildWorker, type RunningWorker, type StatusPageRpc, startWorker } from "./harness.ts";
 import { drive, type LoadResult, type LoadTarget } from "./load.ts";
@@ -315,9 +320,9 @@ async function pageFigures(
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (!["", "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts"].includes(only)) {
+  if (!["", "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts", "cost"].includes(only)) {
     throw new Error(
-      `BENCH_ONLY must be "page", "freshness", "api", "mail", "webhooks", "monitors" or "alerts", not "${only}"`,
+      `BENCH_ONLY must be "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts" or "cost", not "${only}"`,
     );
   }
   // Read before anything runs, so a bad value fails at once rather than after the page figures.
@@ -325,6 +330,7 @@ async function main(): Promise<void> {
   const mail = only === "" || only === "mail" ? mailSettings() : null;
   const freshness = only === "" || only === "freshness" ? freshnessSettings() : null;
   const alerting = only === "" || only === "alerts" ? alertSettings() : null;
+  const cost = only === "" || only === "cost" ? costSettings() : null;
   const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
   // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
   // synchronously here makes sure the "exit" event, and so this removal, happens at all.
@@ -369,6 +375,14 @@ async function main(): Promise<void> {
     const alerted = await alertFigures(bundle, scratch, alerting, progress);
     rows.push(...alerted.rows);
     notes.push(...alerted.notes);
+  }
+  if (cost) {
+    progress(
+      `cost figures: ${cost.monitors} monitors per scenario, ${cost.minutes} min window (BENCH_COST_MONITORS, BENCH_COST_MINUTES)`,
+    );
+    const costed = await costFigures(bundle, scratch, cost, progress);
+    rows.push(...costed.rows);
+    notes.push(...costed.notes);
   }
   progress("done");
   const seconds = Math.round((performance.now() - started) / 1000);

@@ -10,6 +10,7 @@ import type { ProbeResult } from "../../worker/core/probes/probe-result.ts";
 import { startOfUtcDay } from "../../worker/core/uptime.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
 import { monitorObject, statusPageStub } from "../../worker/platform/stubs.ts";
+import { meterCosts } from "../shared/cost-meter.ts";
 import { readMeta, runMigrations, writeMeta } from "../shared/sql.ts";
 import { insertMember, type Member, readMember, readMembers, updateMember } from "./members.ts";
 import { runHttpProbe } from "./probe-http.ts";
@@ -57,8 +58,9 @@ export class Monitor extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     setLogLevel(env.LOG_LEVEL);
-    ctx.blockConcurrencyWhile(async () => {
-      runMigrations(ctx.storage, MONITOR_MIGRATIONS);
+    this.ctx = meterCosts(this, this.ctx, "Monitor");
+    this.ctx.blockConcurrencyWhile(async () => {
+      runMigrations(this.ctx.storage, MONITOR_MIGRATIONS);
     });
   }
 

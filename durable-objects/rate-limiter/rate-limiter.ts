@@ -1,5 +1,6 @@
 // The ES module itself: the package's CommonJS index require()s ES modules, which only a bundler untangles.
 import { createDurable } from "itty-durable/itty-durable.js";
+import { meterCosts } from "../shared/cost-meter.ts";
 
 export interface Allowance {
   allowed: boolean;
@@ -15,6 +16,12 @@ export interface Allowance {
  */
 export class RateLimiter extends createDurable({ autoPersist: true }) {
   hits: number[] = [];
+
+  constructor(state: DurableObjectState, env: Env) {
+    super(state, env);
+    // Every request comes through itty-durable's fetch (its router calls take()); storage calls are counted.
+    this.state = meterCosts(this, state, "RateLimiter", ["fetch"]);
+  }
 
   take(limit: number, windowMs: number, now: number): Allowance {
     this.hits = this.hits.filter((at) => at > now - windowMs);

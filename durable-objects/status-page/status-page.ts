@@ -18,6 +18,7 @@ import {
 } from "../../worker/core/read-model.ts";
 import { emailSenderFrom } from "../../worker/platform/email/from-env.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
+import { meterCosts } from "../shared/cost-meter.ts";
 import {
   ACK_LINK,
   type Acknowledgement,
@@ -90,19 +91,26 @@ export class StatusPage extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     setLogLevel(env.LOG_LEVEL);
-    this.#outbox = new Outbox(ctx.storage, () => this.#openChannels());
-    ctx.blockConcurrencyWhile(async () => {
-      const from = migrate(ctx.storage);
+    // Every storage call goes through the cost meter from here on: use this.ctx, not ctx.
+    this.ctx = meterCosts(this, this.ctx, "StatusPage");
+    this.#outbox = new Outbox(this.ctx.storage, () => this.#openChannels());
+    this.ctx.blockConcurrencyWhile(async () => {
+      const from = migrate(this.ctx.storage);
       if (from !== SCHEMA_VERSION) log.info("status_page.migrated", { from, to: SCHEMA_VERSION });
       // Monitors that had an object each move into shared probe groups (decision 0038).
       if (from > 0 && from < PROBE_GROUPS_SCHEMA) ctx.storage.transactionSync(() => placeProbeGroups(ctx.storage.sql));
       // Before anything else: what a dead instance had claimed goes again now (a crash mid-delivery).
       await this.#outbox.recover(Date.now());
-      await this.reconcile();
+      await this.#reconcile();
     });
   }
 
   snapshot(): PageSnapshot {
+    return this.#readModel();
+  }
+
+  /** The snapshot, for calls inside the object (a public method called after an await is a request of its own). */
+  #readModel(): PageSnapshot {
     const now = Date.now();
     if (!this.#snapshot || now - Date.parse(this.#snapshot.generatedAt) > SNAPSHOT_MAX_AGE_MS) {
       this.#snapshot = buildSnapshot(this.ctx.storage.sql, now);
@@ -116,7 +124,7 @@ export class StatusPage extends DurableObject<Env> {
    * that has not changed costs a few bytes, not the whole read model.
    */
   snapshotUnlessCurrent(known: string): PageSnapshot | null {
-    const snapshot = this.snapshot();
+    const snapshot = this.#readModel();
     return snapshotKey(snapshot) === known ? null : snapshot;
   }
 
@@ -163,7 +171,11 @@ export class StatusPage extends DurableObject<Env> {
   }
 
   /** Applies a config (the deployed one on every start); new, changed and removed monitors are kicked at once. */
-  async reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
+  reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
+    return this.#reconcile(next);
+  }
+
+  async #reconcile(next: LookoutConfig = config): Promise<ReconcileResult> {
     const result = this.#apply(next);
     await this.#wakeKicks();
     await wakeEscalation(this.ctx.storage);
@@ -194,12 +206,13 @@ export class StatusPage extends DurableObject<Env> {
   /**
    * The cron heartbeat: applies the deployed config, moves maintenances along,
    * and wakes the alarm that starts, restarts and stops Monitor objects.
+   * `next` is the deployed config; the cost benchmark passes the one it applied.
    */
-  async tick(): Promise<
-    ReconcileResult & MaintenanceProgress & { resolvedIncidents: string[]; monitorsToKick: number }
-  > {
+  async tick(
+    next: LookoutConfig = config,
+  ): Promise<ReconcileResult & MaintenanceProgress & { resolvedIncidents: string[]; monitorsToKick: number }> {
     // The deployed config, applied again; the kicks and escalations it may cause are woken once, below.
-    const reconciled = this.#apply(config);
+    const reconciled = this.#apply(next);
     const progress = this.#write(
       (now) => {
         forgetOldKeys(this.ctx.storage.sql, now);
@@ -254,7 +267,7 @@ export class StatusPage extends DurableObject<Env> {
       [monitorKicksJob(storage, this.env, () => this.#flags().probing), alertEscalationJob(storage)],
       [
         mailJob(storage, this.env, this.#outbox, open),
-        webhooksJob(storage, this.env, () => this.snapshot(), this.#outbox, open),
+        webhooksJob(storage, this.env, () => this.#readModel(), this.#outbox, open),
         alertsJob(storage, this.env, open),
       ],
     ];
