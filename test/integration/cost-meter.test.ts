@@ -179,8 +179,10 @@ describe("cost meter", () => {
     await stub.heartbeat("cost-meter-heartbeat"); // the member's last call, set
     await stub.heartbeat("cost-meter-heartbeat"); // and overwritten
     const expected = await runInDurableObject(stub, (_instance, state) => ({
-      overwrite: raw(state, `UPDATE members SET last_ping_at = last_ping_at + 1 WHERE monitor_id = 'cost-meter-heartbeat'`)
-        .rowsWritten,
+      overwrite: raw(
+        state,
+        `UPDATE members SET last_ping_at = last_ping_at + 1 WHERE monitor_id = 'cost-meter-heartbeat'`,
+      ).rowsWritten,
     }));
 
     // Its first alarm may come meanwhile (within 10 s of the assignment): not what this test counts.
