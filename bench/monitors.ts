@@ -57,13 +57,17 @@ export interface MonitorBenchSettings {
   monitorsAt60s: number;
   /** Also run figure 4 again with the hanging monitors' targets answering (one more window). */
   control: boolean;
-  /** Which parts run: "60s" (figure 4), "10s" (5), "storage" (6), "reports" (7). */
+  /**
+   * Which parts run: "60s" (figure 4), "10s" (5), "storage" (6), "reports" (7); "mixed" (5b, only
+   * when named) puts a 60 s monitor whose target hangs for 30 s in each group of 10 s monitors.
+   */
   parts: Set<string>;
   /** A directory to write each scenario's samples and target arrivals to, as JSON; null for none. */
   dump: string | null;
 }
 
-const PARTS = ["60s", "10s", "storage", "reports"] as const;
+const PARTS = ["60s", "10s", "storage", "reports", "mixed"] as const;
+const DEFAULT_PARTS = ["60s", "10s", "storage", "reports"] as const;
 
 export function monitorSettings(env: NodeJS.ProcessEnv = process.env): MonitorBenchSettings {
   const minutes = Number(env.BENCH_MONITOR_MINUTES ?? 5);
@@ -76,7 +80,7 @@ export function monitorSettings(env: NodeJS.ProcessEnv = process.env): MonitorBe
   if (eviction !== "allow" && eviction !== "prevent") {
     throw new Error(`BENCH_MONITOR_EVICTION must be "allow" or "prevent", not "${eviction}"`);
   }
-  const parts = new Set((env.BENCH_MONITOR_PARTS ?? PARTS.join(",")).split(",").map((part) => part.trim()));
+  const parts = new Set((env.BENCH_MONITOR_PARTS ?? DEFAULT_PARTS.join(",")).split(",").map((part) => part.trim()));
   for (const part of parts) {
     if (!(PARTS as readonly string[]).includes(part)) {
       throw new Error(`BENCH_MONITOR_PARTS takes a list of ${PARTS.join(", ")}, not "${part}"`);
@@ -93,13 +97,19 @@ export function monitorSettings(env: NodeJS.ProcessEnv = process.env): MonitorBe
 }
 
 interface Scenario {
-  figure: number;
+  figure: string;
+  /** Its name in BENCH_MONITOR_PARTS. */
+  part: (typeof PARTS)[number];
   /** Monitor ids are `${prefix}-0001`…, a hanging one's `${prefix}-0001-hang-1` (bench/monitors.ts layout). */
   prefix: string;
   healthy: number;
   intervalSeconds: number;
   hangers: number;
   hangTimeoutMs: number;
+  /** The hanging monitors' interval, when not the healthy ones'. */
+  hangIntervalSeconds?: number;
+  /** How the hanging monitors are spread over groups (HANGERS_PER_GROUP unless given). */
+  hangersPerGroup?: readonly number[];
   /**
    * A rerun of figure 4 whose "hanging" monitors' targets answer: the same ids, so the same
    * probe groups and slots, to compare the groups that held a hanging target.
@@ -283,7 +293,8 @@ function scenarioLayout(scenario: Scenario): { ids: string[]; hang: Set<string> 
   const groups = Math.ceil(total / GROUP_SIZE);
   const buckets: number[] = [];
   for (let left = scenario.hangers, i = 0; left > 0; i++) {
-    const n = Math.min(left, HANGERS_PER_GROUP[i % HANGERS_PER_GROUP.length] as number);
+    const spread = scenario.hangersPerGroup ?? HANGERS_PER_GROUP;
+    const n = Math.min(left, spread[i % spread.length] as number);
     buckets.push(n);
     left -= n;
   }
@@ -338,7 +349,7 @@ function scenarioConfig(
             // The control run's would-be hangers answer: same ids, same groups, same slots.
             url: `${targets.url}/${scenario.control ? "ok" : "hang"}/${id}`,
             components: ["hanging"],
-            intervalSeconds: scenario.intervalSeconds,
+            intervalSeconds: scenario.hangIntervalSeconds ?? scenario.intervalSeconds,
             timeoutMs: scenario.hangTimeoutMs,
           }
         : {
@@ -394,12 +405,14 @@ async function runScenario(
   progress: Progress,
 ): Promise<ScenarioOutcome> {
   const intervalMs = scenario.intervalSeconds * 1000;
+  const hangIntervalMs = (scenario.hangIntervalSeconds ?? scenario.intervalSeconds) * 1000;
+  const longestMs = Math.max(intervalMs, hangIntervalMs);
   const windowMs = settings.minutes * 60_000;
   const { ids, hang } = scenarioLayout(scenario);
   const total = ids.length;
   const label = `${scenario.control ? "control: " : ""}${count(scenario.healthy)} × ${scenario.intervalSeconds} s${
     hang.size && !scenario.control
-      ? ` + ${hang.size} hanging`
+      ? ` + ${hang.size} hanging${scenario.hangIntervalSeconds ? ` at ${scenario.hangIntervalSeconds} s` : ""}`
       : scenario.control
         ? `, ${hang.size} would-be hangers answering`
         : ""
@@ -473,8 +486,8 @@ async function runScenario(
       const rows = await worker.monitorSql(
         group,
         `SELECT at, results FROM runs WHERE at >= ? AND at < ? ORDER BY at`,
-        from - intervalMs,
-        to + intervalMs,
+        from - longestMs,
+        to + longestMs,
       );
       const [all] = await worker.monitorSql(group, `SELECT COUNT(*) AS n FROM runs`);
       storedRuns += Number(all?.n ?? 0);
@@ -496,8 +509,8 @@ async function runScenario(
         hang: hang.has(id),
         group,
         sharesWithHanger: hangerGroups.has(group),
-        phase: phaseOf(group, intervalMs),
-        intervalMs,
+        phase: phaseOf(group, hang.has(id) ? hangIntervalMs : intervalMs),
+        intervalMs: hang.has(id) ? hangIntervalMs : intervalMs,
         checks: (checksOf.get(id) ?? []).sort((a, b) => a.at - b.at),
       };
     });
@@ -550,7 +563,7 @@ async function runScenario(
         .filter((c) => c.at >= from && c.at < to && c.latencyMs > scenario.hangTimeoutMs + 1_000)
         .map(
           (c) =>
-            `${s.id} at slot ${signed(c.at - (s.phase + Math.round((c.at - s.phase) / intervalMs) * intervalMs))} held ${millis(c.latencyMs)}`,
+            `${s.id} at slot ${signed(c.at - (s.phase + Math.round((c.at - s.phase) / s.intervalMs) * s.intervalMs))} held ${millis(c.latencyMs)}`,
         ),
     );
 
@@ -673,7 +686,8 @@ async function runScenario(
           ? scenario.control
             ? ` and ${hang.size} more in the same places as figure 4's hanging ones, also against /ok/: the control for its comparison, ` +
               `the same ids and so the same probe groups and slots`
-            : ` and ${hang.size} against /hang/ (never answers; timeoutMs ${scenario.hangTimeoutMs})`
+            : ` and ${hang.size} against /hang/ (never answers; timeoutMs ${scenario.hangTimeoutMs}` +
+              `${hangIntervalMs !== intervalMs ? `, every ${hangIntervalMs / 1000} s` : ""})`
           : "") +
         `; ${groups.length} probe groups of up to ${GROUP_SIZE}` +
         (hang.size
@@ -1032,7 +1046,8 @@ export async function monitorFigures(
   try {
     const scenarios: Scenario[] = [
       {
-        figure: 4,
+        figure: "4",
+        part: "60s",
         prefix: "m",
         healthy: settings.monitorsAt60s,
         intervalSeconds: 60,
@@ -1042,7 +1057,8 @@ export async function monitorFigures(
       ...(settings.control
         ? [
             {
-              figure: 4,
+              figure: "4",
+              part: "60s" as const,
               prefix: "m",
               healthy: settings.monitorsAt60s,
               intervalSeconds: 60,
@@ -1052,10 +1068,23 @@ export async function monitorFigures(
             },
           ]
         : []),
-      { figure: 5, prefix: "f", healthy: 100, intervalSeconds: 10, hangers: 0, hangTimeoutMs: 0 },
+      { figure: "5", part: "10s", prefix: "f", healthy: 100, intervalSeconds: 10, hangers: 0, hangTimeoutMs: 0 },
+      {
+        // A 60 s monitor allowed 30 s to answer, listed beside 10 s ones: sharing their group, its hanging
+        // target made them miss a third of their slots; placement now gives each interval its own groups.
+        figure: "5b",
+        part: "mixed",
+        prefix: "x",
+        healthy: 95,
+        intervalSeconds: 10,
+        hangers: 5,
+        hangTimeoutMs: 30_000,
+        hangIntervalSeconds: 60,
+        hangersPerGroup: [1],
+      },
     ];
     for (const scenario of scenarios) {
-      if (!settings.parts.has(scenario.intervalSeconds === 60 ? "60s" : "10s")) continue;
+      if (!settings.parts.has(scenario.part)) continue;
       const outcome = await runScenario(bundlePath, scratch, targets, scenario, settings, progress);
       rows.push(...outcome.rows);
       allNotes.push(...outcome.notes);

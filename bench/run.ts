@@ -41,7 +41,8 @@
  *   BENCH_MONITOR_EVICTION=allow|prevent   probe groups (Monitor objects) evicted when idle (workerd's default) or kept
  *   BENCH_MONITOR_COUNT=1000   healthy monitors at 60 s (smaller only for a smoke run)
  *   BENCH_MONITOR_CONTROL=1    also rerun figure 4 with the hanging targets answering (one more window)
- *   BENCH_MONITOR_PARTS=60s,10s,storage,reports   which monitor figures run (4, 5, 6, 7; default all)
+ *   BENCH_MONITOR_PARTS=60s,10s,storage,reports   which monitor figures run (4, 5, 6, 7; default these; "mixed" adds 5b:
+ *                              a 60 s monitor whose target hangs 30 s beside 10 s ones)
  *   BENCH_MONITOR_DUMP=dir     write each monitor scenario's samples, runs and target arrivals there as JSON
  *   BENCH_ALERT_OUTAGES=20     outages of figures 18 and 19 (5 for a quick run)
  *   BENCH_ALERT_STORM_MONITORS=1000   monitors going down in figure 20
