@@ -10,8 +10,8 @@
  * POST / {"object": "page", "calls": [["snapshot"], ...]}
  *   → [result, ...]  (calls to the StatusPage object named "page", in order;
  *   an argument {"$result": k} stands for the result of this batch's call k)
- * POST / {"monitor": "m-0001@default", "calls": [["inspect"]]}
- *   → [result, ...]  (calls to the Monitor object of that name)
+ * POST / {"monitor": "group:1@default", "calls": [["inspect"], ["inspectMonitor", "m-0001"]]}
+ *   → [result, ...]  (calls to the Monitor object of that name: a probe group)
  * {METHOD} /objects/{name}/api/v1/{path}
  *   → the communicator API (bench/driver-api.ts) aimed at the StatusPage object of that name
  */
@@ -41,10 +41,11 @@ const STATUS_PAGE_METHODS = new Set([
   "reconcile",
   "tick",
   "reportMonitor",
+  "reportMonitors",
   "subscribe",
   "confirmSubscription",
 ]);
-const MONITOR_METHODS = new Set(["inspect", "start", "stop", "heartbeat"]);
+const MONITOR_METHODS = new Set(["inspect", "inspectMonitor", "assign", "handOver", "heartbeat"]);
 
 /** `{"$result": k}` → the result of call k of this batch; anything else as it is. */
 function resolveArg(arg: unknown, results: readonly unknown[]): unknown {

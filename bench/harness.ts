@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { Miniflare } from "miniflare";
 import { unstable_getDurableObjectClassNameToUseSQLiteMap, unstable_readConfig } from "wrangler";
 import type { LookoutConfig } from "../worker/core/config/schema.ts";
-import type { MonitorConfig } from "../worker/core/monitors/monitor-config.ts";
+import type { GroupAssignment } from "../worker/core/monitors/handover.ts";
 import type { MonitorReport } from "../worker/core/monitors/monitor-report.ts";
 import type { PageSnapshot } from "../worker/core/read-model.ts";
 import { ADMIN_TOKEN } from "./api-client.ts";
@@ -22,6 +22,7 @@ export type Call =
   | ["reconcile", LookoutConfig]
   | ["tick", LookoutConfig]
   | ["reportMonitor", MonitorReport]
+  | ["reportMonitors", string, MonitorReport[]]
   | ["subscribe", string, string[] | null]
   | ["confirmSubscription", string];
 
@@ -49,16 +50,34 @@ interface WranglerConfig {
   assets?: { directory?: string; binding?: string };
 }
 
-/** One RPC call to a Monitor object (see durable-objects/monitor/monitor.ts). */
-export type MonitorCall = ["inspect"] | ["start", MonitorConfig, string] | ["stop"] | ["heartbeat", string];
+/**
+ * One RPC call to a Monitor object, a probe group (see durable-objects/monitor/monitor.ts):
+ * what it checks, a monitor handed over, what it holds, a heartbeat monitor's call.
+ */
+export type MonitorCall =
+  | ["inspect"]
+  | ["inspectMonitor", string]
+  | ["assign", string, GroupAssignment]
+  | ["handOver", string]
+  | ["heartbeat", string];
 
-/** What Monitor.inspect() returns; declared here for the same reason as StatusPageRpc. */
+/** What Monitor.inspect() returns for the group; declared here for the same reason as StatusPageRpc. */
+export interface GroupInspection {
+  name: string | null;
+  members: string[];
+  nextCheckAt: number | null;
+  /** Rows of its `runs` table: one per run, 48 h at most. */
+  runs: number;
+  storageBytes: number;
+}
+
+/** What Monitor.inspectMonitor(id) returns for one of its monitors. */
 export interface MonitorInspection {
   monitorId: string | null;
   region: string | null;
+  slow: boolean;
   nextCheckAt: number | null;
   samples: number;
-  dailyRollups: number;
   storageBytes: number;
 }
 
@@ -91,9 +110,12 @@ export interface RunningWorker {
   batch(name: string, calls: readonly Call[]): Promise<unknown[]>;
   /** Raw SQL inside an object, for history no RPC can write: status changes in the past. */
   sql(name: string, query: string, ...params: (string | number | null)[]): Promise<Record<string, unknown>[]>;
-  /** Several calls to one Monitor object (named `{monitorId}@{region}`) in one round trip; they run in order. */
+  /**
+   * Several calls to one Monitor object in one round trip; they run in order. A probe group is named
+   * `group:N@{region}` (worker/core/monitors/probe-groups.ts), a heartbeat's object `{monitorId}@{region}`.
+   */
   monitorBatch(name: string, calls: readonly MonitorCall[]): Promise<unknown[]>;
-  /** Raw SQL inside a Monitor object, named `{monitorId}@{region}`. */
+  /** Raw SQL inside a Monitor object, named as for monitorBatch. */
   monitorSql(name: string, query: string, ...params: (string | number | null)[]): Promise<Record<string, unknown>[]>;
   /** Bytes of the deployed bundle, for the report. */
   bundleBytes: number;

@@ -3,32 +3,35 @@
  *
  *   4. 1,000 monitors at 60 s against a local target answering in 200 ms, plus
  *      10 whose target hangs: share of slots checked within ±5 s, and whether
- *      a hanging target held up anyone else
+ *      a hanging target held up anyone else (healthy monitors sharing a probe
+ *      group with a hanging one against those in groups without)
  *   5. 100 monitors at 10 s: the same share
- *   6. storage of one Monitor object after a year of roll-ups (CPU per check
- *      comes with 4 and 5, from workerd's /proc counters)
- *   7. what a monitor's report and a snapshot rebuild cost the StatusPage
- *      object once 48 h of 1,000 monitors' latency reports are stored
+ *   6. storage of one probe group after 48 h of runs (20 monitors at 10 s, the
+ *      densest; CPU per check comes with 4 and 5, from workerd's /proc counters)
+ *   7. what a probe group's batched report and a snapshot rebuild cost the
+ *      StatusPage object once 48 h of 1,000 monitors' latency are stored
  *
  * Each scenario runs the built Worker in a fresh workerd (Miniflare), applies
  * its config with the StatusPage object's reconcile() RPC (never tick(), which
  * would re-apply the bundled lookout.config.ts), lets the object's alarm kick
- * the Monitor objects as in production, and after a warm-up measures a window
- * of BENCH_MONITOR_MINUTES minutes. The slot of a check is
- * `phase + k × interval`, phase from worker/core/monitors/schedule.ts; a check's
- * time is its sample's `at` in the Monitor object's SQLite, which is when the
- * probe started. The targets run in a worker thread of this process
- * (bench/target-thread.ts) and record when each request arrived, a second view
- * of the same schedule.
+ * the probe groups as in production, and after a warm-up measures a window
+ * of BENCH_MONITOR_MINUTES minutes. A monitor is checked by the Monitor object
+ * the StatusPage placed it in (monitor_instances.probe_group, decision 0038);
+ * its slots are `phaseOf(group, interval) + k × interval`
+ * (worker/core/monitors/schedule.ts). A check's time is its sample's `at` in
+ * that group's `runs` table (one row per run, every monitor's sample of it),
+ * which is when the probe started. The targets run in a worker thread of this
+ * process (bench/target-thread.ts) and record when each request arrived, a
+ * second view of the same schedule.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig, type LookoutConfig } from "../worker/config/define-config.ts";
 import { type MonitorReport, REPORT_EVERY_MS } from "../worker/core/monitors/monitor-report.ts";
-import { phaseOffsetMs } from "../worker/core/monitors/schedule.ts";
-import { DAY_MS } from "../worker/core/uptime.ts";
-import { type Call, type MonitorInspection, type RunningWorker, startWorker } from "./harness.ts";
+import { GROUP_SIZE } from "../worker/core/monitors/probe-groups.ts";
+import { phaseOf } from "../worker/core/monitors/schedule.ts";
+import { type Call, type GroupInspection, type RunningWorker, startWorker } from "./harness.ts";
 import { machineCpu, processCpu, processCpuMs, processRssMb } from "./proc.ts";
 import { changeImpact, declareResolved } from "./reference.ts";
 import { count, quantile, type Row, verdict } from "./stats.ts";
@@ -40,27 +43,31 @@ const REGION = "default";
 const TOLERANCE_MS = 5_000;
 /** The healthy target's answer time (docs/budgets.md: a slow local target). */
 const TARGET_DELAY_MS = 200;
-/** A Monitor object's first check comes within 10 s of its start (Monitor.start), then on its slots. */
+/** A probe group's first run comes within 10 s of a monitor joining it (Monitor.assign), then on its slots. */
 const FIRST_CHECK_WITHIN_MS = 10_000;
-/** Reads of Monitor objects' SQLite in flight at once after a window. */
+/** Reads of probe groups' SQLite in flight at once after a window. */
 const READ_CONCURRENCY = 8;
 
 export interface MonitorBenchSettings {
   /** The measured window of each scenario. */
   minutes: number;
-  /** Whether Monitor objects stay in memory between checks, or follow workerd's default (evicted after 10 s idle). */
+  /** Whether probe groups stay in memory between runs, or follow workerd's default (evicted after 10 s idle). */
   eviction: "allow" | "prevent";
   /** Healthy monitors at 60 s (1,000 in the budget; smaller for a smoke run). */
   monitorsAt60s: number;
-  /** Also run figure 4 again without the hanging monitors (one more window). */
+  /** Also run figure 4 again with the hanging monitors' targets answering (one more window). */
   control: boolean;
-  /** Which parts run: "60s" (figure 4), "10s" (5), "storage" (6), "reports" (7). */
+  /**
+   * Which parts run: "60s" (figure 4), "10s" (5), "storage" (6), "reports" (7); "mixed" (5b, only
+   * when named) puts a 60 s monitor whose target hangs for 30 s in each group of 10 s monitors.
+   */
   parts: Set<string>;
   /** A directory to write each scenario's samples and target arrivals to, as JSON; null for none. */
   dump: string | null;
 }
 
-const PARTS = ["60s", "10s", "storage", "reports"] as const;
+const PARTS = ["60s", "10s", "storage", "reports", "mixed"] as const;
+const DEFAULT_PARTS = ["60s", "10s", "storage", "reports"] as const;
 
 export function monitorSettings(env: NodeJS.ProcessEnv = process.env): MonitorBenchSettings {
   const minutes = Number(env.BENCH_MONITOR_MINUTES ?? 5);
@@ -73,7 +80,7 @@ export function monitorSettings(env: NodeJS.ProcessEnv = process.env): MonitorBe
   if (eviction !== "allow" && eviction !== "prevent") {
     throw new Error(`BENCH_MONITOR_EVICTION must be "allow" or "prevent", not "${eviction}"`);
   }
-  const parts = new Set((env.BENCH_MONITOR_PARTS ?? PARTS.join(",")).split(",").map((part) => part.trim()));
+  const parts = new Set((env.BENCH_MONITOR_PARTS ?? DEFAULT_PARTS.join(",")).split(",").map((part) => part.trim()));
   for (const part of parts) {
     if (!(PARTS as readonly string[]).includes(part)) {
       throw new Error(`BENCH_MONITOR_PARTS takes a list of ${PARTS.join(", ")}, not "${part}"`);
@@ -90,14 +97,23 @@ export function monitorSettings(env: NodeJS.ProcessEnv = process.env): MonitorBe
 }
 
 interface Scenario {
-  figure: number;
-  /** Monitor ids are `${prefix}-0001`… */
+  figure: string;
+  /** Its name in BENCH_MONITOR_PARTS. */
+  part: (typeof PARTS)[number];
+  /** Monitor ids are `${prefix}-0001`…, a hanging one's `${prefix}-0001-hang-1` (bench/monitors.ts layout). */
   prefix: string;
   healthy: number;
   intervalSeconds: number;
   hangers: number;
   hangTimeoutMs: number;
-  /** A rerun of figure 4 without the hanging monitors, to compare the same slots. */
+  /** The hanging monitors' interval, when not the healthy ones'. */
+  hangIntervalSeconds?: number;
+  /** How the hanging monitors are spread over groups (HANGERS_PER_GROUP unless given). */
+  hangersPerGroup?: readonly number[];
+  /**
+   * A rerun of figure 4 whose "hanging" monitors' targets answer: the same ids, so the same
+   * probe groups and slots, to compare the groups that held a hanging target.
+   */
   control?: boolean;
 }
 
@@ -112,6 +128,10 @@ interface Check {
 interface Series {
   id: string;
   hang: boolean;
+  /** The probe group that checks it. */
+  group: string;
+  /** Its group holds a hanging monitor (in a control run: would have). */
+  sharesWithHanger: boolean;
   phase: number;
   intervalMs: number;
   checks: Check[];
@@ -121,6 +141,7 @@ interface Series {
 interface SlotRecord {
   id: string;
   hang: boolean;
+  sharesWithHanger: boolean;
   slot: number;
   deviation: number | null;
 }
@@ -178,6 +199,7 @@ function matchSlots(
   const records = slotsIn(phase, intervalMs, from, to).map((slot) => ({
     id: series.id,
     hang: series.hang,
+    sharesWithHanger: series.sharesWithHanger,
     slot,
     deviation: hits.get(slot) ?? null,
   }));
@@ -254,46 +276,90 @@ class LogTally {
   }
 }
 
-function scenarioConfig(scenario: Scenario, targets: Targets, healthyIds: string[], hangIds: string[]): LookoutConfig {
+/** Monitors hanging in one probe group, group by group: their targets spread over four groups, 4, 3, 2 and 1. */
+const HANGERS_PER_GROUP = [4, 3, 2, 1] as const;
+
+/**
+ * The scenario's monitors in config order, and which of them hang. The
+ * StatusPage fills a region's probe groups GROUP_SIZE at a time in the order
+ * of its instances (worker/core/monitors/probe-groups.ts), which is this
+ * order (the ids sort the same way: `m-0021` < `m-0021-hang-1` < `m-0022`), so
+ * the hanging monitors land beside healthy ones in chosen groups, spread over
+ * the region's groups. Where they actually landed is read back from the
+ * StatusPage after the kicks, not assumed.
+ */
+function scenarioLayout(scenario: Scenario): { ids: string[]; hang: Set<string> } {
+  const total = scenario.healthy + scenario.hangers;
+  const groups = Math.ceil(total / GROUP_SIZE);
+  const buckets: number[] = [];
+  for (let left = scenario.hangers, i = 0; left > 0; i++) {
+    const spread = scenario.hangersPerGroup ?? HANGERS_PER_GROUP;
+    const n = Math.min(left, spread[i % spread.length] as number);
+    buckets.push(n);
+    left -= n;
+  }
+  const hangIn = new Map<number, number>();
+  buckets.forEach((n, j) => {
+    const g = Math.floor(((j + 0.5) * groups) / buckets.length);
+    hangIn.set(g, (hangIn.get(g) ?? 0) + n);
+  });
+  const ids: string[] = [];
+  const hang = new Set<string>();
+  let healthy = 0;
+  let hanging = 0;
+  const healthyId = (i: number) => `${scenario.prefix}-${String(i).padStart(4, "0")}`;
+  const addHanger = () => {
+    const id = `${healthyId(healthy)}-hang-${++hanging}`;
+    ids.push(id);
+    hang.add(id);
+  };
+  for (let g = 0; healthy < scenario.healthy; g++) {
+    const wanted = Math.min(hangIn.get(g) ?? 0, scenario.hangers - hanging, GROUP_SIZE - 1);
+    for (let k = 0; k < GROUP_SIZE - wanted && healthy < scenario.healthy; k++) {
+      ids.push(healthyId(++healthy));
+      if (k === 0) for (let h = 0; h < wanted; h++) addHanger();
+    }
+  }
+  // Any left (more hangers than groups take): together after the last healthy one.
+  while (hanging < scenario.hangers) addHanger();
+  return { ids, hang };
+}
+
+function scenarioConfig(
+  scenario: Scenario,
+  targets: Targets,
+  ids: readonly string[],
+  hang: Set<string>,
+): LookoutConfig {
   const perComponent = 20;
+  const healthyIds = ids.filter((id) => !hang.has(id));
   const components = Array.from({ length: Math.ceil(healthyIds.length / perComponent) }, (_, i) => ({
     id: `svc-${i + 1}`,
     name: `Service ${i + 1}`,
   }));
-  if (hangIds.length > 0) components.push({ id: "hanging", name: "Hanging service" });
+  if (hang.size > 0) components.push({ id: "hanging", name: "Hanging service" });
+  const componentOf = new Map(healthyIds.map((id, i) => [id, `svc-${Math.floor(i / perComponent) + 1}`]));
   return defineConfig({
     page: { name: "Bench Monitors", url: "https://status.bench.example" },
     components,
-    monitors: [
-      ...healthyIds.map((id, i) => ({
-        id,
-        url: `${targets.url}/ok/${id}`,
-        components: [`svc-${Math.floor(i / perComponent) + 1}`],
-        intervalSeconds: scenario.intervalSeconds,
-      })),
-      ...hangIds.map((id) => ({
-        id,
-        url: `${targets.url}/hang/${id}`,
-        components: ["hanging"],
-        intervalSeconds: scenario.intervalSeconds,
-        timeoutMs: scenario.hangTimeoutMs,
-      })),
-    ],
+    monitors: ids.map((id) =>
+      hang.has(id)
+        ? {
+            id,
+            // The control run's would-be hangers answer: same ids, same groups, same slots.
+            url: `${targets.url}/${scenario.control ? "ok" : "hang"}/${id}`,
+            components: ["hanging"],
+            intervalSeconds: scenario.hangIntervalSeconds ?? scenario.intervalSeconds,
+            timeoutMs: scenario.hangTimeoutMs,
+          }
+        : {
+            id,
+            url: `${targets.url}/ok/${id}`,
+            components: [componentOf.get(id) as string],
+            intervalSeconds: scenario.intervalSeconds,
+          },
+    ),
   });
-}
-
-/**
- * Hanging monitors whose slots all fall in the first 10 s of the interval,
- * so every hang overlaps the others and healthy monitors elsewhere in the
- * interval serve as the control. Ids are searched deterministically.
- */
-function hangingIds(prefix: string, n: number, intervalMs: number): string[] {
-  const ids: string[] = [];
-  for (let k = 1; ids.length < n; k++) {
-    const id = `${prefix}-hang-${k}`;
-    if (phaseOffsetMs(id, REGION, intervalMs) < 10_000) ids.push(id);
-  }
-  return ids;
 }
 
 async function startedInstances(worker: RunningWorker): Promise<number> {
@@ -304,11 +370,30 @@ async function startedInstances(worker: RunningWorker): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
+/** Which probe group checks each monitor, as the StatusPage placed it. */
+async function placements(worker: RunningWorker): Promise<Map<string, string>> {
+  const rows = await worker.sql(
+    PAGE_OBJECT,
+    `SELECT monitor_id, probe_group FROM monitor_instances WHERE removed_at IS NULL AND region = ?`,
+    REGION,
+  );
+  return new Map(rows.map((row) => [String(row.monitor_id), String(row.probe_group)]));
+}
+
+/** One stored run of a group: when its checks started and when the last one ended. */
+interface Run {
+  group: string;
+  start: number;
+  end: number;
+  checks: number;
+}
+
+/** [monitorId, at, outcome, latencyMs, statusCode, state, summary]: a sample as durable-objects/monitor/runs.ts stores it. */
+type StoredResult = [string, number, string, number, number | null, string, string];
+
 interface ScenarioOutcome {
   rows: Row[];
   notes: string[];
-  /** Where in the interval (ms after its start) each hanging check held its object. */
-  heldAt?: [number, number][];
 }
 
 async function runScenario(
@@ -318,18 +403,19 @@ async function runScenario(
   scenario: Scenario,
   settings: MonitorBenchSettings,
   progress: Progress,
-  heldAt?: [number, number][],
 ): Promise<ScenarioOutcome> {
   const intervalMs = scenario.intervalSeconds * 1000;
+  const hangIntervalMs = (scenario.hangIntervalSeconds ?? scenario.intervalSeconds) * 1000;
+  const longestMs = Math.max(intervalMs, hangIntervalMs);
   const windowMs = settings.minutes * 60_000;
-  const healthyIds = Array.from(
-    { length: scenario.healthy },
-    (_, i) => `${scenario.prefix}-${String(i + 1).padStart(4, "0")}`,
-  );
-  const hangIds = hangingIds(scenario.prefix, scenario.hangers, intervalMs);
-  const total = healthyIds.length + hangIds.length;
+  const { ids, hang } = scenarioLayout(scenario);
+  const total = ids.length;
   const label = `${scenario.control ? "control: " : ""}${count(scenario.healthy)} × ${scenario.intervalSeconds} s${
-    hangIds.length ? ` + ${hangIds.length} hanging` : scenario.control ? ", none hanging" : ""
+    hang.size && !scenario.control
+      ? ` + ${hang.size} hanging${scenario.hangIntervalSeconds ? ` at ${scenario.hangIntervalSeconds} s` : ""}`
+      : scenario.control
+        ? `, ${hang.size} would-be hangers answering`
+        : ""
   }`;
   const logs = new LogTally(progress);
   await targets.reset();
@@ -347,8 +433,8 @@ async function runScenario(
     const idle1 = processCpuMs(pid);
     const idleShare = idle0 !== null && idle1 !== null ? (idle1 - idle0) / 3_000 : Number.NaN;
 
-    // Apply the config as a deploy would; the object's alarm kicks the Monitor objects, 40 per run.
-    const config = scenarioConfig(scenario, targets, healthyIds, hangIds);
+    // Apply the config as a deploy would; the object's alarm kicks the probe groups, 40 per run.
+    const config = scenarioConfig(scenario, targets, ids, hang);
     const reconcileAt = Date.now();
     await worker.object(PAGE_OBJECT).reconcile(config);
     let started = 0;
@@ -356,15 +442,22 @@ async function runScenario(
       started = await startedInstances(worker);
       if (started >= total) break;
       if (Date.now() - reconcileAt > 300_000)
-        throw new Error(`only ${started} of ${total} Monitor objects started in 5 min`);
+        throw new Error(`only ${started} of ${total} monitor instances started in 5 min`);
       await sleep(250);
     }
     const allStartedAt = Date.now();
     const kickMs = allStartedAt - reconcileAt;
-    progress(`${label}: all ${count(total)} Monitor objects started ${seconds(kickMs)} after reconcile()`);
+    const groupOf = await placements(worker);
+    const groups = [...new Set(groupOf.values())].sort();
+    const hangerGroups = new Set([...hang].map((id) => groupOf.get(id)));
+    const hangersIn = [...hangerGroups].map((g) => [...hang].filter((id) => groupOf.get(id) === g).length);
+    progress(
+      `${label}: all ${count(total)} monitors started in ${groups.length} probe groups ${seconds(kickMs)} after reconcile()` +
+        (hang.size ? `; hanging monitors per group ${hangersIn.join(", ")}` : ""),
+    );
 
-    // Warm-up: every object has made its first check (within 10 s of its start, not on a slot) and is on its
-    // slots. An object runs one alarm at a time, so a first check that hangs until its timeout delays the slot
+    // Warm-up: every group has made its first run (within 10 s of its assignment, not on a slot) and is on its
+    // slots. A group runs one alarm at a time, so a first run that hangs until its timeout delays the slot
     // after it; the window opens once that is over and more than 5 s on, so no start-up check is counted.
     const warmUpMs = FIRST_CHECK_WITHIN_MS + Math.max(scenario.hangTimeoutMs, TARGET_DELAY_MS) + TOLERANCE_MS + 1_000;
     const from = allStartedAt + warmUpMs;
@@ -383,32 +476,47 @@ async function runScenario(
     const machine1 = machineCpu();
     const rssMb = processRssMb(pid);
 
-    // Checks due just before the end finish (a hanging one after its timeout) and are written.
+    // Runs due just before the end finish (one with a hanging check after its timeout) and are written.
     await sleep(Math.max(scenario.hangTimeoutMs, TARGET_DELAY_MS) + TOLERANCE_MS + 2_000);
-    progress(`${label}: reading samples from ${count(total)} Monitor objects`);
-    const hangSet = new Set(hangIds);
-    const series = await pool([...healthyIds, ...hangIds], READ_CONCURRENCY, async (id): Promise<Series> => {
+    progress(`${label}: reading runs from ${groups.length} probe groups`);
+    const checksOf = new Map<string, Check[]>(ids.map((id) => [id, []]));
+    const runs: Run[] = [];
+    let storedRuns = 0;
+    await pool(groups, READ_CONCURRENCY, async (group) => {
       const rows = await worker.monitorSql(
-        `${id}@${REGION}`,
-        `SELECT at, outcome, latency_ms FROM samples WHERE at >= ? AND at < ? ORDER BY at`,
-        from - intervalMs,
-        to + intervalMs,
+        group,
+        `SELECT at, results FROM runs WHERE at >= ? AND at < ? ORDER BY at`,
+        from - longestMs,
+        to + longestMs,
       );
+      const [all] = await worker.monitorSql(group, `SELECT COUNT(*) AS n FROM runs`);
+      storedRuns += Number(all?.n ?? 0);
+      for (const row of rows) {
+        const results = JSON.parse(String(row.results)) as StoredResult[];
+        if (results.length === 0) continue;
+        for (const [monitorId, at, outcome, latencyMs] of results) {
+          checksOf.get(monitorId)?.push({ at, outcome, latencyMs });
+        }
+        const start = Math.min(...results.map((r) => r[1]));
+        if (start < from || start >= to) continue;
+        runs.push({ group, start, end: Math.max(...results.map((r) => r[1] + r[3])), checks: results.length });
+      }
+    });
+    const series: Series[] = ids.map((id) => {
+      const group = groupOf.get(id) ?? "";
       return {
         id,
-        hang: hangSet.has(id),
-        phase: phaseOffsetMs(id, REGION, intervalMs),
-        intervalMs,
-        checks: rows.map((row) => ({
-          at: Number(row.at),
-          outcome: String(row.outcome),
-          latencyMs: Number(row.latency_ms),
-        })),
+        hang: hang.has(id),
+        group,
+        sharesWithHanger: hangerGroups.has(group),
+        phase: phaseOf(group, hang.has(id) ? hangIntervalMs : intervalMs),
+        intervalMs: hang.has(id) ? hangIntervalMs : intervalMs,
+        checks: (checksOf.get(id) ?? []).sort((a, b) => a.at - b.at),
       };
     });
     const [reports] = await worker.sql(
       PAGE_OBJECT,
-      // Reports are no longer stored one by one; the last report time per instance tells how many arrived recently.
+      // Reports are not stored one by one; the last report time per instance tells how many arrived recently.
       `SELECT COUNT(*) AS n FROM monitor_instances WHERE last_report_at >= ? AND last_report_at < ?`,
       from,
       to,
@@ -436,25 +544,17 @@ async function runScenario(
     const checksInWindow = series.reduce((n, s) => n + s.checks.filter((c) => c.at >= from && c.at < to).length, 0);
     const healthyLateness = healthySeries.flatMap((s) => lateness(s, from, to));
     const worstHealthy = healthySeries
-      .map((s) => ({ id: s.id, late: maximum(lateness(s, from, to)) }))
+      .map((s) => ({ id: s.id, group: s.group, late: maximum(lateness(s, from, to)) }))
       .sort((a, b) => b.late - a.late)[0];
 
-    // A hanging check holds its object from its start until it gives up. Healthy slots while at least one
-    // was held are compared with the rest. The control run (no hangers) classifies its slots by the same
-    // offsets into the interval, so both runs compare the same slots.
-    const holds = hangSeries.flatMap((s) => s.checks.map((c) => [c.at, c.at + c.latencyMs] as const));
-    const offset = (at: number) => ((at % intervalMs) + intervalMs) % intervalMs;
-    const heldOffsets: [number, number][] =
-      heldAt ?? holds.map(([a, b]) => [offset(a), offset(a) + Math.min(b - a, intervalMs)] as [number, number]);
-    const held = (slot: number) =>
-      heldAt
-        ? heldAt.some(([a, b]) => (offset(slot) >= a && offset(slot) <= b) || offset(slot) + intervalMs <= b)
-        : holds.some(([a, b]) => slot >= a && slot <= b);
-    const healthyRecords = records.filter((r) => !r.hang);
-    const duringHang = healthyRecords.filter((r) => held(r.slot));
-    const clear = healthyRecords.filter((r) => !held(r.slot));
-    const deviations = (list: readonly SlotRecord[]) =>
-      list.filter((r) => r.deviation !== null).map((r) => r.deviation as number);
+    // Isolation: healthy monitors that share a group with a hanging one against those in groups without.
+    // The control run splits the same groups the same way, its would-be hangers answering.
+    const beside = healthySeries.filter((s) => s.sharesWithHanger);
+    const apart = healthySeries.filter((s) => !s.sharesWithHanger);
+    const besideRecords = records.filter((r) => !r.hang && r.sharesWithHanger);
+    const apartRecords = records.filter((r) => !r.hang && !r.sharesWithHanger);
+    const besideLateness = beside.flatMap((s) => lateness(s, from, to));
+    const apartLateness = apart.flatMap((s) => lateness(s, from, to));
     const hangChecks = hangSeries.flatMap((s) => s.checks.filter((c) => c.at >= from && c.at < to));
     const hangShare = share(records.filter((r) => r.hang));
     const holdLengths = hangChecks.map((c) => c.latencyMs);
@@ -463,13 +563,33 @@ async function runScenario(
         .filter((c) => c.at >= from && c.at < to && c.latencyMs > scenario.hangTimeoutMs + 1_000)
         .map(
           (c) =>
-            `${s.id} at slot ${signed(c.at - (s.phase + Math.round((c.at - s.phase) / intervalMs) * intervalMs))} held ${millis(c.latencyMs)}`,
+            `${s.id} at slot ${signed(c.at - (s.phase + Math.round((c.at - s.phase) / s.intervalMs) * s.intervalMs))} held ${millis(c.latencyMs)}`,
         ),
     );
+
+    // Runs: how long each took (first check's start to last check's end), and whether one began before the
+    // one before it in the same group had finished (alarms of one object never overlap; this checks it).
+    const runLengths = runs.map((r) => r.end - r.start);
+    // A run must end before its group's next slot: its shortest member's interval.
+    const groupIntervalMs = new Map<string, number>();
+    for (const s of series) {
+      groupIntervalMs.set(s.group, Math.min(groupIntervalMs.get(s.group) ?? Number.POSITIVE_INFINITY, s.intervalMs));
+    }
+    const overrunning = runs.filter((r) => r.end - r.start >= (groupIntervalMs.get(r.group) ?? intervalMs)).length;
+    let overlapping = 0;
+    const byGroup = new Map<string, Run[]>();
+    for (const r of runs) byGroup.set(r.group, [...(byGroup.get(r.group) ?? []), r]);
+    for (const list of byGroup.values()) {
+      list.sort((a, b) => a.start - b.start);
+      for (let i = 1; i < list.length; i++) {
+        if ((list[i] as Run).start < (list[i - 1] as Run).end) overlapping++;
+      }
+    }
+    const checksPerRun = runs.reduce((n, r) => n + r.checks, 0) / runs.length;
     if (settings.dump) {
       writeFileSync(
         join(settings.dump, `monitors-${scenario.prefix}${scenario.control ? "-control" : ""}.json`),
-        JSON.stringify({ scenario, from, to, series, arrivals: [...arrivals] }),
+        JSON.stringify({ scenario, from, to, groups: [...groupOf], series, runs, arrivals: [...arrivals] }),
       );
     }
 
@@ -507,28 +627,36 @@ async function runScenario(
         verdict: verdict(healthyLateness.length > 0 && maximum(healthyLateness) <= TOLERANCE_MS),
       },
     ];
-    if (hangIds.length > 0 || heldAt) {
-      const during = share(duringHang);
-      const without = share(clear);
+    if (hang.size > 0) {
+      const with_ = share(besideRecords);
+      const without = share(apartRecords);
       rows.push(
         {
-          figure: `   healthy on time: ${heldAt ? "where hangs were / rest" : "a target hanging / none"}`,
-          value: `${percent(during.ratio)} / ${percent(without.ratio)}`,
+          figure: `   healthy on time: group ${scenario.control ? "of a would-be" : "with a"} hanging one / without`,
+          value: `${percent(with_.ratio)} / ${percent(without.ratio)}`,
           ...(scenario.control
-            ? { budget: "(no hangers)" }
-            : {
-                budget: "no hold-up",
-                verdict: verdict(during.slots > 0 && during.ratio >= 0.999 && during.ratio >= without.ratio - 0.001),
-              }),
+            ? { budget: "(targets answering)" }
+            : with_.slots === 0
+              ? // Placement kept every healthy monitor out of the hanging ones' groups: nothing to hold up.
+                { budget: "none shares a group" }
+              : {
+                  budget: "no hold-up",
+                  verdict: verdict(
+                    with_.ratio >= 0.999 && (without.slots === 0 || with_.ratio >= without.ratio - 0.001),
+                  ),
+                }),
         },
         {
-          figure: "   (diagnostic) deviation p99 / max",
-          value: `${tail(deviations(duringHang))} | ${tail(deviations(clear))}`,
-          budget: "held | rest",
+          figure: "   healthy lateness p99 / max: with | without",
+          value: `${tail(besideLateness)} | ${tail(apartLateness)}`,
+          budget: "≤ 5 s",
+          ...(scenario.control || besideLateness.length + apartLateness.length === 0
+            ? {}
+            : { verdict: verdict(maximum([...besideLateness, ...apartLateness]) <= TOLERANCE_MS) }),
         },
       );
     }
-    if (hangIds.length > 0) {
+    if (hang.size > 0 && !scenario.control) {
       rows.push({
         figure: "   hanging monitors: on time; held p50 / max",
         value: `${percent(hangShare.ratio)}; ${millis(quantile(holdLengths, 0.5))} / ${millis(maximum(holdLengths))}`,
@@ -537,9 +665,15 @@ async function runScenario(
     }
     rows.push(
       {
-        figure: `   ${count(total)} objects started by kicks in`,
+        figure: `   run length p50 / p99 / max; past its group's next slot; overlapping`,
+        value: `${spread(runLengths)}; ${overrunning}; ${overlapping}`,
+        budget: "0; 0",
+        verdict: verdict(runs.length > 0 && overrunning === 0 && overlapping === 0),
+      },
+      {
+        figure: `   ${count(total)} monitors in ${groups.length} groups started by kicks in`,
         value: seconds(kickMs),
-        budget: "40/run, 6 at once",
+        budget: "40 groups/run, 6 at once",
       },
       {
         figure: "   workerd CPU per check (whole process)",
@@ -551,35 +685,42 @@ async function runScenario(
     const stateText = states.map((row) => `${row.state} ${row.n}`).join(", ");
     const lines = [
       `${n}: ${count(scenario.healthy)} monitors at ${scenario.intervalSeconds} s against /ok/ (answers in ${TARGET_DELAY_MS} ms)` +
-        (hangIds.length
-          ? ` and ${hangIds.length} against /hang/ (never answers; timeoutMs ${scenario.hangTimeoutMs}); the hanging ones were picked ` +
-            `(ids searched) so their slots fall in the first 10 s of the minute and their holds overlap; healthy slots while any ` +
-            `was held (${count(duringHang.length)}) are compared with the rest (${count(clear.length)})` +
+        (hang.size
+          ? scenario.control
+            ? ` and ${hang.size} more in the same places as figure 4's hanging ones, also against /ok/: the control for its comparison, ` +
+              `the same ids and so the same probe groups and slots`
+            : ` and ${hang.size} against /hang/ (never answers; timeoutMs ${scenario.hangTimeoutMs}` +
+              `${hangIntervalMs !== intervalMs ? `, every ${hangIntervalMs / 1000} s` : ""})`
+          : "") +
+        `; ${groups.length} probe groups of up to ${GROUP_SIZE}` +
+        (hang.size
+          ? `, ${hangerGroups.size} of them holding ${hangersIn.join(", ")} ${scenario.control ? "would-be " : ""}hanging monitors ` +
+            `beside ${count(beside.length)} healthy ones (${count(besideRecords.length)} slots), compared with the ${count(apart.length)} ` +
+            `healthy ones in the other groups (${count(apartRecords.length)} slots)` +
             (longHolds.length
               ? `; ${longHolds.length} held past timeout + 1 s (${longHolds.slice(0, 3).join("; ")})`
               : "")
-          : scenario.control
-            ? `, the same ids and so the same slots as figure 4 but no hanging monitors: the control for its comparison, ` +
-              `its slots split at the same offsets into the minute (${count(duringHang.length)} / ${count(clear.length)})`
-            : "") +
-        `. Window ${settings.minutes} min, from ${seconds(warmUpMs)} after the last object started; ` +
-        `Monitor objects ${settings.eviction === "prevent" ? "kept in memory (unsafePreventEviction)" : "evicted by workerd after 10 s idle (its default)"}.`,
+          : "") +
+        `. Window ${settings.minutes} min, from ${seconds(warmUpMs)} after the last group started; ` +
+        `groups ${settings.eviction === "prevent" ? "kept in memory (unsafePreventEviction)" : "evicted by workerd after 10 s idle (its default)"}.`,
       `   ${count(checksInWindow)} checks in the window for ${count(all.slots)} slots, ${duplicates.length} duplicates${duplicates.length ? ` (${duplicates.slice(0, 3).join("; ")})` : ""}, ` +
         `${offSlot.length} off any slot by more than 5 s${offSlot.length ? ` (${offSlot.slice(0, 3).join("; ")})` : ""}; ` +
         `${count(all.slots - all.onTime)} slots without a check within ±5 s` +
         (worstHealthy
-          ? `; latest healthy check ${millis(worstHealthy.late)} after its slot (${worstHealthy.id})`
+          ? `; latest healthy check ${millis(worstHealthy.late)} after its slot (${worstHealthy.id} in ${worstHealthy.group})`
           : "") +
-        `. Target side (request arrival − slot) p50 / p99 / max ${spread(arrivalDeviations)}; ` +
+        `. ${count(runs.length)} runs began in the window, ${Number.isNaN(checksPerRun) ? "n/a" : checksPerRun.toFixed(1)} checks per run; ` +
+        `${count(storedRuns)} runs stored in all groups at the end (one row each). ` +
+        `Target side (request arrival − slot) p50 / p99 / max ${spread(arrivalDeviations)}; ` +
         `${count(targetCounts.requests)} requests over ${count(targetCounts.connections)} connections since start.`,
       `   CPU over the window (/proc/<pid>/stat, utime+stime, 10 ms ticks): workerd ${seconds(cpuMs)} (${percent(cpuUser / cpuMs)} user) = ${percent(workerdShare)} of one core ` +
         `(idle before: ${percent(idleShare)}), ${Number.isNaN(perCheck) ? "n/a" : `${perCheck.toFixed(2)} ms`} per check counting everything it did (probes, SQLite, reports to the StatusPage, ` +
-        `Miniflare's plumbing${settings.eviction === "allow" && intervalMs > 10_000 ? "; objects idle 10 s are evicted, so each check also re-creates its object" : ""}); the bench process with the targets ${percent(selfShare)} of one core; the whole machine ${percent(machineShare)} ` +
+        `Miniflare's plumbing${settings.eviction === "allow" && intervalMs > 10_000 ? "; groups idle 10 s are evicted, so each run also re-creates its object" : ""}); the bench process with the targets ${percent(selfShare)} of one core; the whole machine ${percent(machineShare)} ` +
         `busy of ${availableParallelism()} cores (other processes included). workerd RSS ${rssMb === null ? "n/a" : `${rssMb.toFixed(0)} MB`}.`,
       `   StatusPage: ${count(Number(reports?.n ?? 0))} instances last reported within the window; monitor states at the end: ${stateText}. ` +
         `workerd logged: ${logs.summary()}.`,
     ];
-    return { rows, notes: lines, ...(hangIds.length > 0 ? { heldAt: heldOffsets } : {}) };
+    return { rows, notes: lines };
   } finally {
     await worker.dispose();
   }
@@ -587,16 +728,22 @@ async function runScenario(
 
 // ---------------------------------------------------------------- storage
 
+/** Seconds in the 48 h a group keeps runs for (durable-objects/monitor/runs.ts keys a run by its slot's second in them). */
+const RUN_SLOTS = (48 * 3_600_000) / 1000;
+
 /**
- * Figure 6: one Monitor object after a year. It checks for real at 10 s
- * (the densest samples), then gets 365 daily roll-ups and 72 h of samples
- * written into its tables: 72 h because raw samples are pruned once a day, at
- * the first check of a UTC day, so just before that they span up to 72 h.
- * The next real check runs the object's own compaction (two days rolled up,
- * samples cut back to 48 h); its size is read before and after, from
- * inspect().storageBytes (SQLite's page count × page size).
+ * Figure 6: one probe group after 48 h of runs. A full group (GROUP_SIZE
+ * monitors) at 10 s, the densest interval, checks a local target for real;
+ * once a run has stored every monitor's sample, the 48 h before it are written
+ * into its `runs` table by SQL, one row per 10 s slot holding that run's
+ * samples shifted back, as 48 h of runs leave it. Its size is
+ * inspect().storageBytes (SQLite's page count × page size). The next real
+ * runs land on the slots of two days before and overwrite them in place:
+ * neither the rows nor the size grow, and nothing is ever deleted in the
+ * steady state. Daily roll-ups are no longer kept here but by the StatusPage
+ * object (decision 0038), for 400 days.
  */
-async function storagePerMonitor(
+async function storagePerGroup(
   bundlePath: string,
   scratch: string,
   targets: Targets,
@@ -607,86 +754,94 @@ async function storagePerMonitor(
     onLog: logs.onLog,
   });
   try {
-    const id = "storage-probe";
-    const name = `${id}@${REGION}`;
+    const ids = Array.from({ length: GROUP_SIZE }, (_, i) => `storage-${String(i + 1).padStart(2, "0")}`);
     const config = defineConfig({
       page: { name: "Bench Storage", url: "https://status.bench.example" },
       components: [{ id: "svc", name: "Service" }],
-      monitors: [{ id, url: `${targets.url}/ok/${id}`, components: ["svc"], intervalSeconds: 10 }],
+      monitors: ids.map((id) => ({ id, url: `${targets.url}/ok/${id}`, components: ["svc"], intervalSeconds: 10 })),
     });
     await worker.object(PAGE_OBJECT).reconcile(config);
-    const inspect = async () => (await worker.monitorBatch(name, [["inspect"]]))[0] as MonitorInspection;
-    const waitFor = async (what: string, done: (i: MonitorInspection) => boolean) => {
-      const deadline = Date.now() + 60_000;
+    const waitFor = async <T>(what: string, get: () => Promise<T | null>): Promise<T> => {
+      const deadline = Date.now() + 90_000;
       for (;;) {
-        const inspection = await inspect();
-        if (done(inspection)) return inspection;
-        if (Date.now() > deadline) throw new Error(`storage probe: ${what} did not happen within 60 s`);
+        const found = await get();
+        if (found !== null) return found;
+        if (Date.now() > deadline) throw new Error(`storage probe: ${what} did not happen within 90 s`);
         await sleep(250);
       }
     };
-    const fresh = await waitFor("a first check", (i) => i.samples >= 1);
-    const [real] = await worker.monitorSql(name, `SELECT * FROM samples ORDER BY at DESC LIMIT 1`);
-    if (!real) throw new Error("storage probe: no sample");
-
-    const now = Number(real.at);
-    const today = Math.floor(now / DAY_MS) * DAY_MS;
-    const sampleCount = (72 * 3_600_000) / 10_000;
-    await worker.monitorSql(
-      name,
-      `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
-       INSERT OR IGNORE INTO samples (at, outcome, latency_ms, status_code, state, summary)
-       SELECT ? - i * 10000, 'up', 180 + (i * 7919) % 90, ?, 'up', ? FROM seq`,
-      sampleCount,
-      now,
-      (real.status_code as number | null) ?? 200,
-      String(real.summary),
-    );
-    // 365 finished days before the two the compaction will roll up from the samples; literal values, one statement.
-    const days = Array.from({ length: 365 }, (_, k) => {
-      const i = k + 3;
-      const day = new Date(today - i * DAY_MS).toISOString().slice(0, 10);
-      return `('${day}', 8640, ${i % 3}, ${i % 5}, ${(i % 3) * 10}, ${200 + (i % 40)}, ${260 + (i % 60)})`;
+    const group = await waitFor("the placement", async () => {
+      const groups = new Set((await placements(worker)).values());
+      return groups.size === 1 && !groups.has("null") ? ([...groups][0] as string) : null;
     });
+    const inspect = async () => (await worker.monitorBatch(group, [["inspect"]]))[0] as GroupInspection;
+    const latestRun = async () => {
+      const [row] = await worker.monitorSql(group, `SELECT at, results FROM runs ORDER BY at DESC LIMIT 1`);
+      return row ? { at: Number(row.at), results: String(row.results) } : null;
+    };
+    const fresh = await waitFor("a run of every monitor", async () => {
+      const run = await latestRun();
+      return run && (JSON.parse(run.results) as unknown[]).length === ids.length ? run : null;
+    });
+    const first = await inspect();
+    const runsIn48h = RUN_SLOTS / 10;
+    // The 48 h before it, one row per slot: the real run's samples, started i × 10 s earlier, latencies varied;
+    // oldest first, as the runs came (a B-tree filled backwards splits its pages half full and reads larger).
     await worker.monitorSql(
-      name,
-      `INSERT OR REPLACE INTO daily (day, checks, down_checks, degraded_checks, down_seconds, mean_latency_ms, p95_latency_ms)
-       VALUES ${days.join(", ")}`,
-    );
-    await worker.monitorSql(
-      name,
-      `INSERT INTO meta (key, value) VALUES ('rolled_until', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      String(today - 2 * DAY_MS),
+      group,
+      `WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ?)
+       INSERT OR IGNORE INTO runs (slot, at, results)
+       SELECT ((? - i * 10000) / 1000) % ?, ? - i * 10000,
+         (SELECT json_group_array(json_array(json_extract(r.value, '$[0]'), json_extract(r.value, '$[1]') - i * 10000,
+            json_extract(r.value, '$[2]'), 180 + (i * 7919 + r.key * 31) % 90, json_extract(r.value, '$[4]'),
+            json_extract(r.value, '$[5]'), json_extract(r.value, '$[6]')))
+          FROM json_each(?) r)
+       FROM seq ORDER BY i DESC`,
+      runsIn48h - 1,
+      fresh.at,
+      RUN_SLOTS,
+      fresh.at,
+      fresh.results,
     );
     const peak = await inspect();
     progress(
-      `storage probe: ${count(peak.samples)} samples + ${peak.dailyRollups} days written; waiting for its next check`,
+      `storage probe: ${count(peak.runs)} runs of ${ids.length} samples in ${group}; waiting for two more real runs`,
     );
-    const after = await waitFor("the daily compaction", (i) => i.dailyRollups > peak.dailyRollups);
-    const [span] = await worker.monitorSql(name, `SELECT MIN(at) AS first, MAX(at) AS last FROM samples`);
-    const keptHours = (Number(span?.last) - Number(span?.first)) / 3_600_000;
+    // Two slots on: every new run has overwritten the row of its slot two days before.
+    await waitFor("two more runs", async () => {
+      const run = await latestRun();
+      return run && run.at >= fresh.at + 20_000 ? run : null;
+    });
+    const after = await inspect();
+    const [sizes] = await worker.monitorSql(group, `SELECT AVG(LENGTH(results)) AS bytes FROM runs`);
     const mb = (bytes: number) => `${(bytes / 1_000_000).toFixed(2)} MB`;
     return {
       rows: [
         {
-          figure: `6  storage per monitor: ${peak.dailyRollups} days + 72 h at 10 s`,
+          figure: `6  one probe group: ${ids.length} monitors × 48 h at 10 s (${count(peak.runs)} runs)`,
           value: mb(peak.storageBytes),
           budget: "none set",
         },
         {
-          figure: `   after the daily compaction: ${after.dailyRollups} days + 48 h`,
-          value: mb(after.storageBytes),
+          figure: "   per monitor",
+          value: mb(peak.storageBytes / ids.length),
           budget: "none set",
+        },
+        {
+          figure: `   after 2 more real runs: runs stored; size`,
+          value: `${count(after.runs)}; ${mb(after.storageBytes)}`,
+          budget: "no growth",
+          verdict: verdict(after.runs <= peak.runs && after.storageBytes <= peak.storageBytes),
         },
       ],
       notes: [
-        `6: one Monitor object checking a local target at 10 s: ${mb(fresh.storageBytes)} after its first check. Then ${count(sampleCount)} samples ` +
-          `(72 h at 10 s, the real check's summary "${String(real.summary)}") and 365 daily roll-ups written into its tables by SQL, rolled_until set two ` +
-          `days back: ${count(peak.samples)} samples, ${peak.dailyRollups} days, ${mb(peak.storageBytes)}. Its next real check compacted ` +
-          `(rolled up 2 days, kept ${keptHours.toFixed(1)} h of samples): ${count(after.samples)} samples, ${after.dailyRollups} days, ` +
-          `${mb(after.storageBytes)}${after.storageBytes >= peak.storageBytes ? " (the file kept its freed pages)" : ""}. Raw samples are pruned once a day, ` +
-          `so they span 48–72 h; 10 s is the densest interval. Not counted here: what the StatusPage object keeps per monitor ` +
-          `(its instance row and the daily roll-ups it is sent, in monitor_daily). workerd logged: ${logs.summary()}.`,
+        `6: one probe group (${group}) of ${ids.length} HTTP monitors at 10 s against a local target: ${mb(first.storageBytes)} after its first runs ` +
+          `(${first.runs} stored). Then ${count(runsIn48h - 1)} runs written into its \`runs\` table by SQL (the real run's ${ids.length} samples shifted ` +
+          `back 10 s at a time: 48 h of runs, one row each, ${Math.round(Number(sizes?.bytes ?? 0))} bytes of JSON per row on average): ` +
+          `${count(peak.runs)} rows, ${mb(peak.storageBytes)}. Its next real runs overwrote the rows of their slots two days before: ` +
+          `${count(after.runs)} rows, ${mb(after.storageBytes)}. Nothing is deleted in the steady state; 10 s is the densest interval, ` +
+          `so a group at 60 s keeps a sixth of that. Daily roll-ups are not kept here any more: the StatusPage object keeps them ` +
+          `(monitor_daily, 400 days, one row per monitor and day), with each monitor's instance row. workerd logged: ${logs.summary()}.`,
       ],
     };
   } finally {
@@ -696,18 +851,22 @@ async function storagePerMonitor(
 
 // ---------------------------------------------------------------- the StatusPage under reports
 
-/** Reports timed per measurement, sent 25 to a round trip through the driver Worker. */
-const REPORTS = 200;
+/** Group reports timed per measurement (after GROUP_WARM_UP), sent GROUP_REPORTS_PER_TRIP to a round trip through the driver Worker. */
+const GROUP_REPORTS = 60;
+const GROUP_WARM_UP = 5;
+const GROUP_REPORTS_PER_TRIP = 5;
 /** The StatusPage keeps one response-time row per component and hour, for 48 h. */
 const LATENCY_HOURS = 48;
 
 /**
- * Figure 7: what the StatusPage object pays per Monitor object's report, and
+ * Figure 7: what the StatusPage object pays per probe group's report, and
  * for a snapshot rebuild, with 1,000 monitors configured: first with nothing
  * stored yet, then with 48 h of hourly response times in latency_hourly
  * for every component, as after two days of running. The monitors are real (they
- * were kicked and made one check each) but check hourly, so they stay quiet
- * while the reports are sent by the bench through the driver Worker.
+ * were kicked and their groups made one run each) but check hourly, so they stay
+ * quiet while the bench sends the reports as a group sends them every five
+ * minutes: one reportMonitors(group, reports) call per group, a report of each of
+ * its monitors inside, through the driver Worker.
  */
 async function statusPageUnderReports(
   bundlePath: string,
@@ -757,33 +916,43 @@ async function statusPageUnderReports(
         { state: String(row.state) as MonitorReport["state"], since: Number(row.since) },
       ]),
     );
+    const groupOf = await placements(worker);
+    const groups = [...new Set(groupOf.values())].sort();
+    const membersOf = new Map(groups.map((g) => [g, ids.filter((id) => groupOf.get(id) === g)]));
     let at = Date.now();
     const pid = worker.workerdPid;
-    /** A sign of life with unchanged state, as most reports are: no component changes, no new version. */
+    /**
+     * Each group's five-minute report, as durable-objects/monitor/monitor.ts sends it: one call, every member's
+     * state unchanged and its latency since the last one; no component changes, no new version.
+     */
     const measureReports = async () => {
-      const calls: Call[] = Array.from({ length: REPORTS }, (_, i) => {
-        const id = ids[(i * 37) % ids.length] as string;
-        const known = states.get(id) ?? { state: "unknown" as const, since: at };
+      const calls: Call[] = Array.from({ length: GROUP_WARM_UP + GROUP_REPORTS }, (_, i) => {
+        const group = groups[(i * 7) % groups.length] as string;
         at += 1;
-        const report: MonitorReport = {
-          monitorId: id,
-          region: REGION,
-          at,
-          state: known.state,
-          since: known.since,
-          transition: null,
-          latency: { from: at - REPORT_EVERY_MS, to: at, checks: 5, failures: 0, meanMs: 201 },
-          rollups: [],
-        };
-        return ["reportMonitor", report];
+        const reports = (membersOf.get(group) ?? []).map((id): MonitorReport => {
+          const known = states.get(id) ?? { state: "unknown" as const, since: at };
+          return {
+            monitorId: id,
+            region: REGION,
+            at,
+            state: known.state,
+            since: known.since,
+            transition: null,
+            latency: { from: at - REPORT_EVERY_MS, to: at, checks: 5, failures: 0, meanMs: 201 },
+            rollups: [],
+          };
+        });
+        return ["reportMonitors", group, reports];
       });
-      await worker.batch(PAGE_OBJECT, calls.slice(0, 10));
+      await worker.batch(PAGE_OBJECT, calls.slice(0, GROUP_WARM_UP));
       const cpu0 = processCpuMs(pid);
       const t0 = performance.now();
-      for (let i = 10; i < calls.length; i += 25) await worker.batch(PAGE_OBJECT, calls.slice(i, i + 25));
-      const wall = (performance.now() - t0) / (calls.length - 10);
+      for (let i = GROUP_WARM_UP; i < calls.length; i += GROUP_REPORTS_PER_TRIP) {
+        await worker.batch(PAGE_OBJECT, calls.slice(i, i + GROUP_REPORTS_PER_TRIP));
+      }
+      const wall = (performance.now() - t0) / GROUP_REPORTS;
       const cpu1 = processCpuMs(pid);
-      const cpu = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / (calls.length - 10) : Number.NaN;
+      const cpu = cpu0 !== null && cpu1 !== null ? (cpu1 - cpu0) / GROUP_REPORTS : Number.NaN;
       return { wall, cpu };
     };
     // The write before each rebuild below: a communicator's edit through the API, made and undone.
@@ -827,17 +996,18 @@ async function statusPageUnderReports(
     progress(`reports: ${count(Number(stored?.n ?? 0))} latency rows stored`);
     const fullReports = await measureReports();
     const fullSnapshot = await measureSnapshot();
-    const rate = ids.length / (REPORT_EVERY_MS / 1000);
+    const rate = groups.length / (REPORT_EVERY_MS / 1000);
     const busy = (fullReports.cpu * rate) / 1000;
+    const perGroup = ids.length / groups.length;
     return {
       rows: [
         {
-          figure: `7  StatusPage, one report of ${count(ids.length)}: nothing stored → 48 h`,
+          figure: `7  StatusPage, one group's report (${perGroup.toFixed(0)} monitors): nothing stored → 48 h`,
           value: `${fullReports.cpu < 0.005 && freshReports.cpu < 0.005 ? "n/a" : `${freshReports.cpu.toFixed(2)} → ${fullReports.cpu.toFixed(2)} ms`}`,
           budget: "workerd CPU",
         },
         {
-          figure: `   its reports at ${rate.toFixed(1)}/s keep the object busy`,
+          figure: `   ${groups.length} groups' reports at ${rate.toFixed(2)}/s keep the object busy`,
           value: percent(busy),
           budget: "of its one thread",
         },
@@ -848,11 +1018,14 @@ async function statusPageUnderReports(
         },
       ],
       notes: [
-        `7: ${count(ids.length)} HTTP monitors configured through reconcile() (hourly, so they stay quiet after their first check), ` +
-          `${count(REPORTS - 10)} reports timed after 10 warm-up, each a sign of life with unchanged state, sent 25 per round trip through ` +
-          `the driver Worker; workerd CPU from /proc per report, wall time per report ${millis(freshReports.wall)} → ${millis(fullReports.wall)}. ` +
+        `7: ${count(ids.length)} HTTP monitors configured through reconcile() (hourly, so they stay quiet after their groups' first run), ` +
+          `in ${groups.length} probe groups; ${GROUP_REPORTS} group reports timed after ${GROUP_WARM_UP} warm-up, each one reportMonitors(group, reports) ` +
+          `call with a report of every member (${perGroup.toFixed(1)} on average: a sign of life with unchanged state and 5 min of latency), ` +
+          `as a group sends every ${REPORT_EVERY_MS / 60_000} min, sent ${GROUP_REPORTS_PER_TRIP} per round trip through the driver Worker; ` +
+          `workerd CPU from /proc per group report (${Number.isNaN(fullReports.cpu) ? "n/a" : `${(fullReports.cpu / perGroup).toFixed(3)} ms`} per monitor in it at 48 h), ` +
+          `wall time per group report ${millis(freshReports.wall)} → ${millis(fullReports.wall)}. ` +
           `Stored latency rows ${count(Number(before?.n ?? 0))} → ${count(Number(stored?.n ?? 0))} (${LATENCY_HOURS} per component: ` +
-          `one row per hour for 48 h, whatever the number of reports). "Busy" is CPU per report × ${count(ids.length)} monitors' steady report rate. Snapshot rebuild ` +
+          `one row per hour for 48 h, whatever the number of reports). "Busy" is CPU per group report × ${groups.length} groups' steady report rate. Snapshot rebuild ` +
           `as in figure 3 (after a write, minus a cached snapshot(), medians of 10). workerd logged: ${logs.summary()}.`,
       ],
     };
@@ -876,7 +1049,8 @@ export async function monitorFigures(
   try {
     const scenarios: Scenario[] = [
       {
-        figure: 4,
+        figure: "4",
+        part: "60s",
         prefix: "m",
         healthy: settings.monitorsAt60s,
         intervalSeconds: 60,
@@ -886,30 +1060,40 @@ export async function monitorFigures(
       ...(settings.control
         ? [
             {
-              figure: 4,
+              figure: "4",
+              part: "60s" as const,
               prefix: "m",
               healthy: settings.monitorsAt60s,
               intervalSeconds: 60,
-              hangers: 0,
-              hangTimeoutMs: 0,
+              hangers: 10,
+              hangTimeoutMs: 10_000,
               control: true,
             },
           ]
         : []),
-      { figure: 5, prefix: "f", healthy: 100, intervalSeconds: 10, hangers: 0, hangTimeoutMs: 0 },
+      { figure: "5", part: "10s", prefix: "f", healthy: 100, intervalSeconds: 10, hangers: 0, hangTimeoutMs: 0 },
+      {
+        // A 60 s monitor allowed 30 s to answer, listed beside 10 s ones: sharing their group, its hanging
+        // target made them miss a third of their slots; placement now gives each interval its own groups.
+        figure: "5b",
+        part: "mixed",
+        prefix: "x",
+        healthy: 95,
+        intervalSeconds: 10,
+        hangers: 5,
+        hangTimeoutMs: 30_000,
+        hangIntervalSeconds: 60,
+        hangersPerGroup: [1],
+      },
     ];
-    let heldAt: [number, number][] | undefined;
     for (const scenario of scenarios) {
-      if (!settings.parts.has(scenario.intervalSeconds === 60 ? "60s" : "10s")) continue;
-      if (scenario.control && !heldAt) continue;
-      const held = scenario.control ? heldAt : undefined;
-      const outcome = await runScenario(bundlePath, scratch, targets, scenario, settings, progress, held);
-      heldAt ??= outcome.heldAt;
+      if (!settings.parts.has(scenario.part)) continue;
+      const outcome = await runScenario(bundlePath, scratch, targets, scenario, settings, progress);
       rows.push(...outcome.rows);
       allNotes.push(...outcome.notes);
     }
     if (settings.parts.has("storage")) {
-      const storage = await storagePerMonitor(bundlePath, scratch, targets, progress);
+      const storage = await storagePerGroup(bundlePath, scratch, targets, progress);
       rows.push(...storage.rows);
       allNotes.push(...storage.notes);
     }

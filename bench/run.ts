@@ -10,8 +10,8 @@
  *   3. snapshot rebuild + render with 10 and with 10,000 resolved incidents
  *   4. 1,000 monitors at 60 s + 10 hanging targets: checks on their slots (bench/monitors.ts)
  *   5. 100 monitors at 10 s: checks on their slots
- *   6. storage per monitor after a year of roll-ups; CPU per check (with 4 and 5)
- *   7. the StatusPage object's cost per monitor report and per snapshot, before and after 48 h of latency
+ *   6. storage of one probe group after 48 h of runs; CPU per check (with 4 and 5)
+ *   7. the StatusPage object's cost per probe group's report and per snapshot, before and after 48 h of latency
  *   8. communicator API: latency of posting an incident update, idle and under read load (bench/api.ts)
  *   9. sustained API writes per second to the one StatusPage object
  *  10. from a write's 2xx to the page showing it
@@ -39,11 +39,12 @@
  *   BENCH_MAIL_SUBSCRIBERS=10000   email subscribers of figures 12 and 13 (smaller for a quick run)
  *   BENCH_MAIL_TIMEOUT_MINUTES=9   stop waiting for a mail scenario's last mail after this long
  *   BENCH_MONITOR_MINUTES=5    measured window of figures 4 and 5 (the budget's 5; 2 for a quick run)
- *   BENCH_MONITOR_EVICTION=allow|prevent   Monitor objects evicted when idle (workerd's default) or kept
+ *   BENCH_MONITOR_EVICTION=allow|prevent   probe groups (Monitor objects) evicted when idle (workerd's default) or kept
  *   BENCH_MONITOR_COUNT=1000   healthy monitors at 60 s (smaller only for a smoke run)
- *   BENCH_MONITOR_CONTROL=1    also rerun figure 4 without the hanging targets (one more window)
- *   BENCH_MONITOR_PARTS=60s,10s,storage,reports   which monitor figures run (4, 5, 6, 7; default all)
- *   BENCH_MONITOR_DUMP=dir     write each monitor scenario's samples and target arrivals there as JSON
+ *   BENCH_MONITOR_CONTROL=1    also rerun figure 4 with the hanging targets answering (one more window)
+ *   BENCH_MONITOR_PARTS=60s,10s,storage,reports   which monitor figures run (4, 5, 6, 7; default these; "mixed" adds 5b:
+ *                              a 60 s monitor whose target hangs 30 s beside 10 s ones)
+ *   BENCH_MONITOR_DUMP=dir     write each monitor scenario's samples, runs and target arrivals there as JSON
  *   BENCH_ALERT_OUTAGES=20     outages of figures 18 and 19 (5 for a quick run)
  *   BENCH_ALERT_STORM_MONITORS=1000   monitors going down in figure 20
  *   BENCH_ALERT_STORM_MINUTES=5   figure 20's observed window (1 for a quick run)
@@ -362,7 +363,7 @@ async function main(): Promise<void> {
   if (settings) {
     progress(
       `monitor figures: ${settings.minutes} min window per scenario (BENCH_MONITOR_MINUTES), ` +
-        `Monitor objects ${settings.eviction === "prevent" ? "kept in memory" : "evicted when idle"} (BENCH_MONITOR_EVICTION)`,
+        `probe groups ${settings.eviction === "prevent" ? "kept in memory" : "evicted when idle"} (BENCH_MONITOR_EVICTION)`,
     );
     const monitors = await monitorFigures(bundle, scratch, settings, progress);
     rows.push(...monitors.rows);

@@ -16,8 +16,8 @@ export const KICK_GRACE_MS = 60_000;
  */
 export function placeProbeGroups(sql: SqlStorage): void {
   const instances = sql
-    .exec<{ monitor_id: string; region: string; probe_group: string | null; config: string }>(
-      `SELECT i.monitor_id, i.region, i.probe_group, m.config FROM monitor_instances i
+    .exec<{ monitor_id: string; region: string; probe_group: string | null; config: string; interval_seconds: number }>(
+      `SELECT i.monitor_id, i.region, i.probe_group, m.config, m.interval_seconds FROM monitor_instances i
          JOIN monitors m ON m.id = i.monitor_id
        WHERE i.removed_at IS NULL AND m.removed_at IS NULL`,
     )
@@ -26,6 +26,7 @@ export function placeProbeGroups(sql: SqlStorage): void {
       monitorId: row.monitor_id,
       region: row.region,
       kind: (JSON.parse(row.config) as MonitorConfig).kind,
+      intervalSeconds: row.interval_seconds,
       group: row.probe_group,
     }));
   for (const [instance, group] of placeInstances(instances)) {

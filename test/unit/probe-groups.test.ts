@@ -14,6 +14,7 @@ const http = (monitorId: string, group: string | null = null, region = "default"
   monitorId,
   region,
   kind: "http",
+  intervalSeconds: 60,
   group,
 });
 
@@ -40,7 +41,13 @@ describe("placing monitors in probe groups", () => {
 
   it("gives a heartbeat its own object and moves a monitor whose kind or region no longer fits", () => {
     const g1 = groupObjectName("default", 1);
-    const heartbeat: Placement = { monitorId: "nightly", region: "default", kind: "heartbeat", group: g1 };
+    const heartbeat: Placement = {
+      monitorId: "nightly",
+      region: "default",
+      kind: "heartbeat",
+      intervalSeconds: 3600,
+      group: g1,
+    };
     const oldLayout = http("api", "api@default");
     const wrongRegion = http("eu", g1, "weur");
     const moves = placeInstances([heartbeat, oldLayout, wrongRegion]);

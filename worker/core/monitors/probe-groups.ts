@@ -33,6 +33,7 @@ export interface Placement {
   monitorId: string;
   region: string;
   kind: string;
+  intervalSeconds: number;
   /** The object that holds it now, or null when it has none yet. */
   group: string | null;
 }
@@ -40,16 +41,29 @@ export interface Placement {
 /**
  * Where each instance belongs: where it is when that still fits (a monitor
  * never moves for nothing: moving hands its memory and samples over), its own
- * object for a heartbeat, otherwise the first shared group of its region with
- * room, in order, or a new one. Returns only the instances that must move.
+ * object for a heartbeat, otherwise the first shared group of its region and
+ * interval with room, in order, or a new one. Returns only the instances that
+ * must move.
+ *
+ * One interval per shared group: a run ends when its slowest check does and
+ * the next cannot start before, so a 60 s monitor allowed 30 s to answer would
+ * make 10 s monitors beside it miss slots while its target hangs (the
+ * benchmark's figure 5b). A monitor's timeout is shorter than its interval, so
+ * within one interval a hanging target holds up no later run. A group keeps
+ * the interval of its first member; one of another interval moves out.
  */
 export function placeInstances(instances: readonly Placement[]): Map<Placement, string> {
   const sizes = new Map<string, number>();
+  const intervals = new Map<string, number>();
+  for (const p of instances) {
+    if (p.group === null || soloObjectName({ id: p.monitorId, kind: p.kind }, p.region) !== null) continue;
+    if (sharedGroup(p.group)?.region === p.region && !intervals.has(p.group)) intervals.set(p.group, p.intervalSeconds);
+  }
   const fits = (p: Placement) => {
     if (p.group === null) return false;
     const solo = soloObjectName({ id: p.monitorId, kind: p.kind }, p.region);
     if (solo !== null) return p.group === solo;
-    return sharedGroup(p.group)?.region === p.region;
+    return sharedGroup(p.group)?.region === p.region && intervals.get(p.group) === p.intervalSeconds;
   };
   const staying = instances.filter(fits);
   for (const p of staying) {
@@ -63,10 +77,13 @@ export function placeInstances(instances: readonly Placement[]): Map<Placement, 
       moves.set(p, solo);
       continue;
     }
+    const open = (name: string) =>
+      (sizes.get(name) ?? 0) < GROUP_SIZE && (intervals.get(name) ?? p.intervalSeconds) === p.intervalSeconds;
     let n = 1;
-    while ((sizes.get(groupObjectName(p.region, n)) ?? 0) >= GROUP_SIZE) n++;
+    while (!open(groupObjectName(p.region, n))) n++;
     const name = groupObjectName(p.region, n);
     sizes.set(name, (sizes.get(name) ?? 0) + 1);
+    intervals.set(name, p.intervalSeconds);
     moves.set(p, name);
   }
   return moves;

@@ -5,9 +5,9 @@ import { monitorObjectName } from "./monitor-report.ts";
  * Where in its interval a group of checks runs: a stable offset from the
  * name of the Monitor object that runs it, so 1,000 monitors at 60 s spread
  * over the minute instead of all firing at :00, and a restart keeps each one's
- * slot. The same hash modulo each interval: a 10 s and a 60 s monitor of one
- * object share every sixth slot, so mixing intervals adds no wake-ups where
- * they coincide.
+ * slot. (A shared group holds monitors of one interval, probe-groups.ts; the
+ * same hash modulo each interval keeps any mix on common slots where they
+ * coincide.)
  */
 export function phaseOf(objectName: string, intervalMs: number): number {
   const hash = Number.parseInt(fingerprint(objectName).slice(0, 7), 36);
