@@ -61,28 +61,36 @@ it("raises a monitor_silent alert for a Monitor object silent past its restart, 
 });
 
 it("raises one alert per monitor of a silent shared group, naming each", async () => {
-  const page = await freshPage("trouble-watchdog-group", deployed);
-  await sql(page, (db) => {
-    const now = Date.now();
-    db.exec(
-      `UPDATE probe_groups SET last_report_at = ?, kicked_at = ? WHERE name = 'group:1@default'`,
-      now - 2 * HOUR,
-      now - 3 * 60_000,
-    );
+  // Two more monitors beside the api monitor, at its interval: one group's worth of three.
+  const api = deployed.monitors.find((m) => m.id === "api");
+  if (!api || api.kind !== "http") throw new Error("the example config has an HTTP api monitor");
+  const page = await freshPage("trouble-watchdog-group", {
+    ...deployed,
+    monitors: [...deployed.monitors, { ...api, id: "api-extra-1" }, { ...api, id: "api-extra-2" }],
   });
+  const members = await sql(page, (db) => {
+    const group = db
+      .exec<{ probe_group: string }>(`SELECT probe_group FROM monitor_instances WHERE monitor_id = 'api'`)
+      .one().probe_group;
+    db.exec(
+      `UPDATE probe_groups SET last_report_at = ?, kicked_at = ? WHERE name = ?`,
+      Date.now() - 2 * HOUR,
+      Date.now() - 3 * 60_000,
+      group,
+    );
+    return db
+      .exec<{ monitor_id: string }>(
+        `SELECT monitor_id FROM monitor_instances WHERE probe_group = ? AND removed_at IS NULL`,
+        group,
+      )
+      .toArray()
+      .map((row) => `silent:${row.monitor_id}`);
+  });
+  expect(members).toEqual(expect.arrayContaining(["silent:api", "silent:api-extra-1", "silent:api-extra-2"]));
   await runInDurableObject(page, (_: StatusPage, state) =>
     state.storage.transactionSync(() => watchSilentMonitors(state.storage.sql, Date.now())),
   );
   const keys = (await alerts(page)).filter((a) => a.kind === "monitor_silent").map((a) => a.key);
-  const members = await sql(page, (db) =>
-    db
-      .exec<{ monitor_id: string }>(
-        `SELECT monitor_id FROM monitor_instances WHERE probe_group = 'group:1@default' AND removed_at IS NULL`,
-      )
-      .toArray()
-      .map((row) => `silent:${row.monitor_id}`),
-  );
-  expect(members.length).toBeGreaterThan(1);
   expect(keys.sort()).toEqual(members.sort());
 });
 
