@@ -30,10 +30,13 @@ export function placeProbeGroups(sql: SqlStorage): void {
       group: row.probe_group,
     }));
   for (const [instance, group] of placeInstances(instances)) {
-    // Its memory and samples are taken over from where they are: the first holder, if a move is still pending.
+    // Its memory and samples are taken over from where they are: the first holder, if a move is still pending
+    // (and none, when it goes back there before the move happened).
     sql.exec(
-      `UPDATE monitor_instances SET moved_from = COALESCE(moved_from, probe_group), probe_group = ?
-       WHERE monitor_id = ? AND region = ?`,
+      `UPDATE monitor_instances SET
+         moved_from = CASE WHEN COALESCE(moved_from, probe_group) = ?1 THEN NULL ELSE COALESCE(moved_from, probe_group) END,
+         probe_group = ?1
+       WHERE monitor_id = ?2 AND region = ?3`,
       group,
       instance.monitorId,
       instance.region,
@@ -78,10 +81,9 @@ export function placeProbeGroups(sql: SqlStorage): void {
  * Groups that need a word: never started, started with other members, configs
  * or `probing` flag (pushed this way, so no check asks for it), or silent for
  * too long (three intervals, or three report periods) and not kicked within
- * a grace period. A group a monitor is
- * moving away from waits until the new holder took it over: told first, it
- * would forget the monitor's memory. One read of the small `probe_groups`
- * table (a few dozen rows for 1,000 monitors) and of an index of moves.
+ * a grace period. A group whose last kick failed waits a grace period too,
+ * and goes after those that did not fail. One read of the small
+ * `probe_groups` table: a few dozen rows for 1,000 monitors.
  */
 export function pendingGroupKicks(
   sql: SqlStorage,
@@ -89,33 +91,30 @@ export function pendingGroupKicks(
   probing: boolean,
   limit: number,
 ): { name: string; region: string }[] {
-  const moving = new Set(
-    sql
-      .exec<{ moved_from: string }>(
-        `SELECT moved_from FROM monitor_instances INDEXED BY monitor_instances_moving
-         WHERE moved_from IS NOT NULL AND removed_at IS NULL`,
-      )
-      .toArray()
-      .map((row) => row.moved_from),
-  );
   return sql
     .exec<{ name: string; region: string }>(
       `SELECT name, region FROM probe_groups
-       WHERE started_fingerprint IS NOT (fingerprint || ?)
-         OR (fingerprint != 'empty' AND kicked_at < ?
-             AND COALESCE(last_report_at, kicked_at, 0) < ? - MAX(3 * COALESCE(interval_ms, 0), ?))`,
+       WHERE (failed_at IS NULL OR failed_at < ?2)
+         AND (started_fingerprint IS NOT (fingerprint || ?1)
+              OR (fingerprint != 'empty' AND kicked_at < ?2
+                  AND COALESCE(last_report_at, kicked_at, 0) < ?3 - MAX(3 * COALESCE(interval_ms, 0), ?4)))
+       ORDER BY failed_at IS NOT NULL, failed_at
+       LIMIT ?5`,
       `:${probing ? 1 : 0}`,
       now - KICK_GRACE_MS,
       now,
       3 * REPORT_EVERY_MS,
+      limit,
     )
-    .toArray()
-    .filter((group) => !moving.has(group.name))
-    .slice(0, limit);
+    .toArray();
 }
 
-/** What group `name` must check now. */
-export function groupAssignment(sql: SqlStorage, name: string, probing: boolean): GroupAssignment {
+/** What group `name` must check now, and the fingerprint of it (what to mark started once it took it). */
+export function groupAssignment(
+  sql: SqlStorage,
+  name: string,
+  probing: boolean,
+): { assignment: GroupAssignment; fingerprint: string | null } {
   const members = sql
     .exec<{ config: string; region: string; moved_from: string | null }>(
       `SELECT m.config, i.region, i.moved_from FROM monitor_instances i JOIN monitors m ON m.id = i.monitor_id
@@ -123,34 +122,60 @@ export function groupAssignment(sql: SqlStorage, name: string, probing: boolean)
       name,
     )
     .toArray()
-    .map((row) => ({
-      monitor: JSON.parse(row.config) as MonitorConfig,
-      region: row.region,
-      movedFrom: row.moved_from,
-    }));
-  return { members, probing };
+    .map((row) => ({ monitor: JSON.parse(row.config) as MonitorConfig, region: row.region, movedFrom: row.moved_from }));
+  // Monitors moving out: kept (and checked) here until their new group has taken them over.
+  const leaving = sql
+    .exec<{ monitor_id: string }>(
+      `SELECT monitor_id FROM monitor_instances INDEXED BY monitor_instances_moving
+       WHERE moved_from = ? AND removed_at IS NULL`,
+      name,
+    )
+    .toArray()
+    .map((row) => row.monitor_id);
+  const print = sql.exec<{ fingerprint: string | null }>(`SELECT fingerprint FROM probe_groups WHERE name = ?`, name)
+    .toArray()[0];
+  return { assignment: { members, leaving, probing }, fingerprint: print?.fingerprint ?? null };
 }
 
-/** The group took its assignment: its monitors moved in, its removed ones are stopped. Call inside a transaction. */
-export function markGroupStarted(sql: SqlStorage, name: string, probing: boolean, now: number): void {
+/**
+ * The group took `sent`: marked started with what was sent (not what may have
+ * changed while it was on its way), the monitors it took over no longer
+ * moving, its removed ones stopped. Call inside a transaction.
+ */
+export function markGroupStarted(
+  sql: SqlStorage,
+  name: string,
+  sent: { assignment: GroupAssignment; fingerprint: string | null },
+  now: number,
+): void {
   sql.exec(
-    `UPDATE probe_groups SET started_fingerprint = fingerprint || ?, kicked_at = ? WHERE name = ?`,
-    `:${probing ? 1 : 0}`,
+    `UPDATE probe_groups SET started_fingerprint = ?, kicked_at = ?, failed_at = NULL WHERE name = ?`,
+    `${sent.fingerprint}:${sent.assignment.probing ? 1 : 0}`,
     now,
     name,
   );
-  sql.exec(
-    `UPDATE monitor_instances SET moved_from = NULL, kicked_at = ?,
-       started_fingerprint = (SELECT fingerprint FROM monitors WHERE id = monitor_id)
-     WHERE probe_group = ? AND removed_at IS NULL`,
-    now,
-    name,
-  );
+  for (const { monitor, region, movedFrom } of sent.assignment.members) {
+    sql.exec(
+      `UPDATE monitor_instances SET kicked_at = ?, moved_from = CASE WHEN moved_from IS ? THEN NULL ELSE moved_from END,
+         started_fingerprint = (SELECT fingerprint FROM monitors WHERE id = monitor_id)
+       WHERE monitor_id = ? AND region = ? AND probe_group = ?`,
+      now,
+      movedFrom,
+      monitor.id,
+      region,
+      name,
+    );
+  }
   sql.exec(
     `UPDATE monitor_instances SET stopped_at = ? WHERE probe_group = ? AND removed_at IS NOT NULL AND stopped_at IS NULL`,
     now,
     name,
   );
+}
+
+/** The group could not be told (it threw or was unreachable): it is tried again after a grace period. */
+export function markGroupFailed(sql: SqlStorage, name: string, now: number): void {
+  sql.exec(`UPDATE probe_groups SET failed_at = ? WHERE name = ?`, now, name);
 }
 
 /** The group was heard from: it is alive. */

@@ -217,7 +217,7 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE INDEX monitor_instances_moving ON monitor_instances (moved_from) WHERE moved_from IS NOT NULL`,
     `CREATE TABLE probe_groups (
        name TEXT PRIMARY KEY, region TEXT NOT NULL, fingerprint TEXT, interval_ms INTEGER,
-       started_fingerprint TEXT, kicked_at INTEGER, last_report_at INTEGER)`,
+       started_fingerprint TEXT, kicked_at INTEGER, failed_at INTEGER, last_report_at INTEGER)`,
     `UPDATE monitor_instances SET probe_group = monitor_id || '@' || region
      WHERE started_fingerprint IS NOT NULL AND stopped_at IS NULL`,
     // Silence is now a group's (alerts/watchdog.ts): an instance's row changes only with its news. The

@@ -175,7 +175,7 @@ describe("cost meter", () => {
       components: [],
       intervalSeconds: 60,
     });
-    await stub.assign(name, { members: [{ monitor, region: "default", movedFrom: null }], probing: true });
+    await stub.assign(name, { members: [{ monitor, region: "default", movedFrom: null }], leaving: [], probing: true });
     await stub.heartbeat("cost-meter-heartbeat"); // the member's last call, set
     await stub.heartbeat("cost-meter-heartbeat"); // and overwritten
     const expected = await runInDurableObject(stub, (_instance, state) => ({

@@ -47,6 +47,7 @@ describe("heartbeat URLs", () => {
     await monitorStub(env, id, "default").assign(`${id}@default`, {
       members: [{ monitor: heartbeat as NonNullable<typeof heartbeat>, region: "default", movedFrom: null }],
       probing: true,
+      leaving: [],
     });
     expect(await runDurableObjectAlarm(monitorStub(env, id, "default"))).toBe(true);
     expect((await monitorStub(env, id, "default").inspectMonitor(id)).memory?.state).toBe("up");

@@ -150,6 +150,7 @@ describe("a heartbeat monitor across a Lookout restart", () => {
           movedFrom: null,
         },
       ],
+      leaving: [],
       probing: true,
     });
     expect(await runDurableObjectAlarm(fresh)).toBe(true);

@@ -1,6 +1,6 @@
 import { log } from "../../../worker/platform/log.ts";
 import { monitorObject } from "../../../worker/platform/stubs.ts";
-import { groupAssignment, markGroupStarted, pendingGroupKicks } from "../probe-groups.ts";
+import { groupAssignment, markGroupFailed, markGroupStarted, pendingGroupKicks } from "../probe-groups.ts";
 import type { Job } from "./run-jobs.ts";
 import { MONITOR_KICKS } from "./settings.ts";
 
@@ -12,8 +12,8 @@ export function kicksWaiting(sql: SqlStorage, now: number, probing: boolean): nu
 /**
  * Tells one batch of Monitor objects (probe groups) what to check, as their
  * monitors, configs or the `probing` flag changed, or as they went silent. A
- * full batch comes back at once for the rest; a failed kick waits for its
- * grace period and the next heartbeat.
+ * full batch comes back at once for the rest; a group whose kick failed waits
+ * a grace period (probe-groups.ts pendingGroupKicks) and the next heartbeat.
  */
 export function monitorKicksJob(storage: DurableObjectStorage, env: Env, probing: () => boolean): Job {
   const sql = storage.sql;
@@ -24,8 +24,14 @@ export function monitorKicksJob(storage: DurableObjectStorage, env: Env, probing
       const flag = probing();
       const groups = pendingGroupKicks(sql, Date.now(), flag, MONITOR_KICKS.batch);
       const jobs = groups.map(({ name, region }) => async () => {
-        await monitorObject(env, name, region).assign(name, groupAssignment(sql, name, flag));
-        storage.transactionSync(() => markGroupStarted(sql, name, flag, Date.now()));
+        const sent = groupAssignment(sql, name, flag);
+        try {
+          await monitorObject(env, name, region).assign(name, sent.assignment);
+        } catch (error) {
+          storage.transactionSync(() => markGroupFailed(sql, name, Date.now()));
+          throw error;
+        }
+        storage.transactionSync(() => markGroupStarted(sql, name, sent, Date.now()));
       });
       for (let i = 0; i < jobs.length; i += MONITOR_KICKS.concurrency) {
         const outcomes = await Promise.allSettled(jobs.slice(i, i + MONITOR_KICKS.concurrency).map((job) => job()));

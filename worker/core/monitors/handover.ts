@@ -34,6 +34,8 @@ export interface Handover {
 /** What the StatusPage object tells a Monitor object to check. */
 export interface GroupAssignment {
   members: { monitor: MonitorConfig; region: string; movedFrom: string | null }[];
+  /** Monitors moving to another object: kept, and checked, until that one has taken them over. */
+  leaving: string[];
   /** The `probing` flag: checks run only while it is on (pushed, so no check asks for it). */
   probing: boolean;
 }

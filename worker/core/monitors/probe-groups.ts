@@ -50,15 +50,12 @@ export interface Placement {
  * make 10 s monitors beside it miss slots while its target hangs (the
  * benchmark's figure 5b). A monitor's timeout is shorter than its interval, so
  * within one interval a hanging target holds up no later run. A group keeps
- * the interval of its first member; one of another interval moves out.
+ * the interval most of its members have (the shorter on a tie); one of
+ * another interval moves out.
  */
 export function placeInstances(instances: readonly Placement[]): Map<Placement, string> {
   const sizes = new Map<string, number>();
-  const intervals = new Map<string, number>();
-  for (const p of instances) {
-    if (p.group === null || soloObjectName({ id: p.monitorId, kind: p.kind }, p.region) !== null) continue;
-    if (sharedGroup(p.group)?.region === p.region && !intervals.has(p.group)) intervals.set(p.group, p.intervalSeconds);
-  }
+  const intervals = groupIntervals(instances);
   const fits = (p: Placement) => {
     if (p.group === null) return false;
     const solo = soloObjectName({ id: p.monitorId, kind: p.kind }, p.region);
@@ -87,4 +84,22 @@ export function placeInstances(instances: readonly Placement[]): Map<Placement, 
     moves.set(p, name);
   }
   return moves;
+}
+
+/** Each shared group's interval: the one most of its members have now, the shorter on a tie. */
+function groupIntervals(instances: readonly Placement[]): Map<string, number> {
+  const counts = new Map<string, Map<number, number>>();
+  for (const p of instances) {
+    if (p.group === null || soloObjectName({ id: p.monitorId, kind: p.kind }, p.region) !== null) continue;
+    if (sharedGroup(p.group)?.region !== p.region) continue;
+    const byInterval = counts.get(p.group) ?? new Map<number, number>();
+    byInterval.set(p.intervalSeconds, (byInterval.get(p.intervalSeconds) ?? 0) + 1);
+    counts.set(p.group, byInterval);
+  }
+  const intervals = new Map<string, number>();
+  for (const [group, byInterval] of counts) {
+    const [best] = [...byInterval].sort(([a, n], [b, m]) => m - n || a - b);
+    if (best) intervals.set(group, best[0]);
+  }
+  return intervals;
 }
