@@ -150,6 +150,15 @@ export class Monitor extends DurableObject<Env> {
       const member = readMember(sql, monitorId);
       if (!member) return null;
       const samples: StoredSample[] = samplesOf(sql, now - SAMPLE_WINDOW_MS, now).get(monitorId) ?? [];
+      // Finished days not rolled up here yet go with it as an unsent report: the new holder rolls up only
+      // from the day it began (a move just after midnight, before this object's first run of the day).
+      const rolledUntil = Number(readMeta(sql, "rolled_until") ?? 0);
+      const rollups =
+        rolledUntil < startOfUtcDay(now) ? (rollUp(sql, [member], rolledUntil, now).get(monitorId) ?? []) : [];
+      const unsent =
+        rollups.length > 0
+          ? (memberReport(member, now, { transition: null, rollups }, null) ?? member.unsent)
+          : member.unsent;
       sql.exec(`DELETE FROM members WHERE monitor_id = ?`, monitorId);
       sql.exec(`DELETE FROM handed_over WHERE monitor_id = ?`, monitorId);
       return {
@@ -160,7 +169,7 @@ export class Monitor extends DurableObject<Env> {
         lastReportAt: Math.max(Number(readMeta(sql, "last_report_at") ?? 0), member.reportFrom),
         watchingSince: member.watchingSince,
         lastPingAt: member.lastPingAt,
-        unsent: member.unsent,
+        unsent,
         slow: member.slow,
       };
     });

@@ -8,7 +8,7 @@ import { placeProbeGroups } from "../../durable-objects/status-page/probe-groups
 import { migrate, PROBE_GROUPS_SCHEMA, readMeta } from "../../durable-objects/status-page/schema.ts";
 import { buildSnapshot } from "../../durable-objects/status-page/snapshot.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
-import { defineConfig } from "../../worker/config/define-config.ts";
+import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
 import type { StoredSample } from "../../worker/core/monitors/handover.ts";
 import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
@@ -38,19 +38,28 @@ import { pageObject } from "../helpers/workers/worker.ts";
  */
 
 const HOUR = 3_600_000;
+/** As long a keyword as a summary quotes: the longest summaries a check stores. */
+const KEYWORD = "k".repeat(80);
 const MINUTE = 60_000;
 
-const config = defineConfig({
-  page: { name: "Upgraded", url: "https://status.upgraded.test" },
-  components: [
-    { id: "api", name: "API" },
-    { id: "jobs", name: "Jobs" },
-  ],
-  monitors: [
-    { id: "legacy-api", url: targetUrl("/healthy"), components: ["api"], failuresToDown: 3, successesToUp: 2 },
-    { id: "legacy-hb", kind: "heartbeat", components: ["jobs"], intervalSeconds: 3600, graceSeconds: 300 },
-  ],
-});
+type MonitorInput = NonNullable<LookoutConfigInput["monitors"]>[number];
+
+const configWith = (monitors: MonitorInput[]) =>
+  defineConfig({
+    page: { name: "Upgraded", url: "https://status.upgraded.test" },
+    components: [
+      { id: "api", name: "API" },
+      { id: "jobs", name: "Jobs" },
+    ],
+    monitors,
+  });
+
+const config = configWith([
+  { id: "legacy-api", url: targetUrl("/healthy"), components: ["api"], failuresToDown: 3, successesToUp: 2 },
+  { id: "legacy-hb", kind: "heartbeat", components: ["jobs"], intervalSeconds: 3600, graceSeconds: 300 },
+  { id: "late-day", url: targetUrl("/healthy"), components: ["api"] },
+  { id: "chatty", url: targetUrl("/healthy"), components: ["api"], intervalSeconds: 10, keyword: KEYWORD },
+]);
 const monitorConfig = (id: string) => config.monitors.find((m) => m.id === id) as MonitorConfig;
 
 const failure = (at: number): ProbeResult => ({
@@ -285,6 +294,72 @@ async function memberRow(stub: DurableObjectStub<Monitor>, monitorId: string) {
   );
 }
 
+/** The old layout of these objects: the shared group not yet used, one object per instance with schema 1's rows. */
+async function leaveOldLayout(olds: OldMonitorObject[]): Promise<void> {
+  await wipe(monitorObject(env, "group:1@default", "default"));
+  for (const old of olds) await leaveAsOldObject(monitorStub(env, old.config.id, old.region), old);
+}
+
+/** The page upgraded from schema 12, probing on, and its kicks: the new groups take their monitors over. */
+async function upgradePage(): Promise<void> {
+  expect(await upgradePageFromSchema12()).toBe(PROBE_GROUPS_SCHEMA - 1);
+  await pinFlags({ probing: true });
+  await kick();
+}
+
+async function upgrade(olds: OldMonitorObject[]): Promise<void> {
+  await leaveOldLayout(olds);
+  await upgradePage();
+}
+
+/**
+ * The longest row an object holds. Cloudflare refuses a row, string or blob
+ * over 2 MB (docs/reference/cloudflare-platform.md); workerd here does not,
+ * so a test must look.
+ */
+async function longestRow(stub: DurableObjectStub<Monitor>): Promise<number> {
+  return runInDurableObject(stub, (_instance, state) => {
+    const sql = state.storage.sql;
+    const longest = (query: string) => sql.exec<{ n: number | null }>(query).one().n ?? 0;
+    return Math.max(
+      longest(`SELECT MAX(length(samples)) AS n FROM handed_over`),
+      longest(`SELECT MAX(length(results)) AS n FROM runs`),
+      longest(
+        `SELECT MAX(length(config) + length(COALESCE(memory, '')) + length(COALESCE(unsent, ''))) AS n FROM members`,
+      ),
+    );
+  });
+}
+const ROW_LIMIT_BYTES = 2 * 1024 * 1024;
+
+/** An old object of an HTTP monitor that was up for every check it stored, from `first` to `last`. */
+function oldUpObject(id: string, first: number, last: number, summary: (at: number) => string): OldMonitorObject {
+  const monitor = monitorConfig(id);
+  const intervalMs = monitor.intervalSeconds * 1000;
+  const samples: StoredSample[] = [];
+  for (let at = nextRunAt(first, intervalMs, phaseOffsetMs(id, "default", intervalMs)); at <= last; at += intervalMs) {
+    samples.push({ at, outcome: "up", latencyMs: 30, statusCode: 200, state: "up", summary: summary(at) });
+  }
+  const since = samples[0]?.at ?? first;
+  return {
+    config: monitor,
+    region: "default",
+    memory: {
+      state: "up",
+      since,
+      streak: { down: 0, degraded: 0, up: samples.length, notDown: samples.length },
+      firstFailure: null,
+    },
+    nextCheckAt: last + intervalMs,
+    watchingSince: since,
+    lastReportAt: samples.at(-1)?.at ?? first,
+    unsentReport: null,
+    rolledUntil: startOfUtcDay(last),
+    samples,
+    daily: [],
+  };
+}
+
 const alarmOf = (stub: DurableObjectStub<Monitor>) =>
   runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
 
@@ -369,5 +444,30 @@ describe("upgrading to probe groups", () => {
     // The heartbeat's next check judges by the call it had: still up.
     await runGroup("legacy-hb");
     expect((await inspectMonitor("legacy-hb")).memory).toMatchObject({ state: "up", since: heartbeat.memory?.since });
+  }, 60_000);
+
+  it("rolls up the day before the upgrade when the old object had not yet (its last check came before midnight)", async () => {
+    await pinFlags({ probing: false });
+    await pageObject().reconcile(configWith([{ id: "late-day", url: targetUrl("/healthy"), components: ["api"] }]));
+    await kick();
+    const today = startOfUtcDay(Date.now());
+    // Its first check of today, which would have rolled yesterday up, came after the upgrade.
+    const old = oldUpObject("late-day", today - 48 * HOUR, today - 1, (at) => `200 in ${at % 7} ms`);
+    await upgrade([{ ...old, rolledUntil: today - DAY_MS }]);
+    expect(await groupOf("late-day")).toBe("group:1@default");
+    await runGroup("late-day");
+
+    const yesterday = new Date(today - DAY_MS).toISOString().slice(0, 10);
+    const expected = rollUpDay(
+      yesterday,
+      old.samples.filter((s) => s.at >= today - DAY_MS),
+      60_000,
+    );
+    const rows = await runInDurableObject(pageObject(), (_instance: StatusPage, state) =>
+      state.storage.sql
+        .exec(`SELECT checks, down_checks FROM monitor_daily WHERE monitor_id = 'late-day' AND day = ?`, yesterday)
+        .toArray(),
+    );
+    expect(rows).toEqual([{ checks: expected.checks, down_checks: 0 }]);
   }, 60_000);
 });
