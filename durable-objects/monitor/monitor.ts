@@ -15,7 +15,7 @@ import { insertMember, type Member, readMember, readMembers, updateMember } from
 import { runHttpProbe } from "./probe-http.ts";
 import { runTcpProbe } from "./probe-tcp.ts";
 import { memberReport, type RunNews, rollUp, samplesOf } from "./reports.ts";
-import { forgetStaleRuns, pack, SAMPLE_WINDOW_MS, writeRun } from "./runs.ts";
+import { forgetStaleRuns, pack, SAMPLE_WINDOW_MS, storeHandedOver, writeRun } from "./runs.ts";
 import { MONITOR_MIGRATIONS } from "./schema.ts";
 
 export { SAMPLE_WINDOW_MS };
@@ -128,14 +128,7 @@ export class Monitor extends DurableObject<Env> {
       unsent: handover?.unsent ?? null,
     });
     if (!handover || handover.samples.length === 0) return;
-    const until = handover.samples.reduce((max, s) => Math.max(max, s.at), 0);
-    sql.exec(
-      `INSERT INTO handed_over (monitor_id, until, samples) VALUES (?, ?, ?)
-       ON CONFLICT (monitor_id) DO UPDATE SET until = excluded.until, samples = excluded.samples`,
-      monitor.id,
-      until,
-      JSON.stringify(handover.samples.map((s) => pack(monitor.id, s).slice(1))),
-    );
+    storeHandedOver(sql, monitor.id, handover.samples);
   }
 
   /**

@@ -23,7 +23,10 @@ export const MONITOR_MIGRATIONS: readonly (readonly string[])[] = [
        slow INTEGER NOT NULL DEFAULT 0, watching_since INTEGER, last_ping_at INTEGER,
        report_from INTEGER NOT NULL DEFAULT 0, unsent TEXT)`,
     `CREATE TABLE runs (slot INTEGER PRIMARY KEY, at INTEGER NOT NULL, results TEXT NOT NULL)`,
-    `CREATE TABLE handed_over (monitor_id TEXT PRIMARY KEY, until INTEGER NOT NULL, samples TEXT NOT NULL)`,
+    // Handed-over samples in chunks of HANDED_OVER_CHUNK (runs.ts): 72 h of a 10 s monitor in one row
+    // would pass Cloudflare's 2 MB a row (docs/reference/cloudflare-platform.md).
+    `CREATE TABLE handed_over (
+       monitor_id TEXT NOT NULL, until INTEGER NOT NULL, samples TEXT NOT NULL, PRIMARY KEY (monitor_id, until))`,
     `INSERT INTO members (monitor_id, region, config, memory, watching_since, last_ping_at, report_from, unsent)
        SELECT id.value, COALESCE(region.value, 'default'), config.value,
          (SELECT value FROM meta WHERE key = 'memory'),
@@ -38,8 +41,9 @@ export const MONITOR_MIGRATIONS: readonly (readonly string[])[] = [
     `INSERT INTO handed_over (monitor_id, until, samples)
        SELECT (SELECT value FROM meta WHERE key = 'monitor_id'), MAX(at),
          json_group_array(json_array(at, outcome, latency_ms, status_code, state, summary))
-       FROM (SELECT * FROM samples ORDER BY at)
-       HAVING COUNT(*) > 0 AND (SELECT value FROM meta WHERE key = 'monitor_id') IS NOT NULL`,
+       FROM (SELECT *, (ROW_NUMBER() OVER (ORDER BY at) - 1) / 1000 AS chunk FROM samples ORDER BY at)
+       WHERE (SELECT value FROM meta WHERE key = 'monitor_id') IS NOT NULL
+       GROUP BY chunk`,
     `DROP TABLE samples`,
     `DROP TABLE daily`,
     `DELETE FROM meta WHERE key IN ('monitor_id', 'region', 'config', 'stopped', 'next_check_at', 'memory',

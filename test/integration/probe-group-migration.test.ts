@@ -470,4 +470,31 @@ describe("upgrading to probe groups", () => {
     );
     expect(rows).toEqual([{ checks: expected.checks, down_checks: 0 }]);
   }, 60_000);
+
+  it("carries the whole 48 h of a 10 s monitor whose samples carry the longest summaries", async () => {
+    await pinFlags({ probing: false });
+    await pageObject().reconcile(
+      configWith([
+        { id: "chatty", url: targetUrl("/healthy"), components: ["api"], intervalSeconds: 10, keyword: KEYWORD },
+      ]),
+    );
+    await kick();
+    const now = Date.now();
+    // Two days and the part of today since the daily delete, as the old code kept them.
+    const old = oldUpObject(
+      "chatty",
+      startOfUtcDay(now) - 48 * HOUR,
+      now - 1000,
+      (at) => `keyword "${KEYWORD}" missing in the first ${65_536 + (at % 10)} bytes`,
+    );
+    await leaveOldLayout([old]);
+    // Its own migration, as when its alarm comes before the page's kick, keeps every row within the limit.
+    expect(await longestRow(monitorStub(env, "chatty", "default"))).toBeLessThanOrEqual(ROW_LIMIT_BYTES);
+    await upgradePage();
+    expect(await groupOf("chatty")).toBe("group:1@default");
+    const within48h = old.samples.filter((s) => s.at > Date.now() - 48 * HOUR);
+    expect(within48h.length).toBeGreaterThan(17_000);
+    expect((await inspectMonitor("chatty")).samples).toBe(within48h.length);
+    expect(await longestRow(monitorObject(env, "group:1@default", "default"))).toBeLessThanOrEqual(ROW_LIMIT_BYTES);
+  }, 120_000);
 });
