@@ -9,6 +9,7 @@ import { migrate, PROBE_GROUPS_SCHEMA, readMeta } from "../../durable-objects/st
 import { buildSnapshot } from "../../durable-objects/status-page/snapshot.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { defineConfig, type LookoutConfigInput } from "../../worker/config/define-config.ts";
+import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import type { StoredSample } from "../../worker/core/monitors/handover.ts";
 import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
@@ -300,16 +301,28 @@ async function leaveOldLayout(olds: OldMonitorObject[]): Promise<void> {
   for (const old of olds) await leaveAsOldObject(monitorStub(env, old.config.id, old.region), old);
 }
 
-/** The page upgraded from schema 12, probing on, and its kicks: the new groups take their monitors over. */
-async function upgradePage(): Promise<void> {
+/**
+ * The page upgraded from schema 12 and its kicks: the new groups take their
+ * monitors over. Probing stays off (a group's first run, due seconds after
+ * its assignment, must not run in the middle of what a test looks at) until
+ * `probe()`.
+ */
+async function upgradePage(applied: LookoutConfig): Promise<void> {
   expect(await upgradePageFromSchema12()).toBe(PROBE_GROUPS_SCHEMA - 1);
+  // The constructor then applies the deployed config (here the test's, unchanged), which wakes the kicks.
+  expect((await pageObject().reconcile(applied)).changed).toBe(false);
+  await kick();
+}
+
+/** Checks may run from now on. */
+async function probe(): Promise<void> {
   await pinFlags({ probing: true });
   await kick();
 }
 
-async function upgrade(olds: OldMonitorObject[]): Promise<void> {
+async function upgrade(olds: OldMonitorObject[], applied: LookoutConfig): Promise<void> {
   await leaveOldLayout(olds);
-  await upgradePage();
+  await upgradePage(applied);
 }
 
 /**
@@ -363,7 +376,7 @@ function oldUpObject(id: string, first: number, last: number, summary: (at: numb
 const alarmOf = (stub: DurableObjectStub<Monitor>) =>
   runInDurableObject(stub, (_instance, state) => state.storage.getAlarm());
 
-// Nothing checks while the old layout is built; the upgrade turns probing back on.
+// Nothing checks while the old layout is built and looked at; probe() turns probing on.
 pinFlagsForFile({ probing: false, automatic_incidents: false });
 
 describe("upgrading to probe groups", () => {
@@ -389,9 +402,7 @@ describe("upgrading to probe groups", () => {
     expect(before.components.find((c) => c.id === "api")?.status).toBe("major_outage");
     expect(before.daily).toHaveLength(2);
 
-    expect(await upgradePageFromSchema12()).toBe(PROBE_GROUPS_SCHEMA - 1);
-    await pinFlags({ probing: true });
-    await kick();
+    await upgradePage(config);
 
     // The HTTP monitor moved into the region's first shared group, with everything it had.
     expect(await groupOf("legacy-api")).toBe("group:1@default");
@@ -426,6 +437,7 @@ describe("upgrading to probe groups", () => {
     // The page shows exactly what it showed before.
     expect(await pageFigures(at)).toEqual(before);
 
+    await probe();
     // The group's next run goes on from that memory (one good answer of the two it takes: still down),
     // delivers the unsent roll-up and keeps every sample.
     await runGroup("legacy-api");
@@ -448,13 +460,15 @@ describe("upgrading to probe groups", () => {
 
   it("rolls up the day before the upgrade when the old object had not yet (its last check came before midnight)", async () => {
     await pinFlags({ probing: false });
-    await pageObject().reconcile(configWith([{ id: "late-day", url: targetUrl("/healthy"), components: ["api"] }]));
+    const applied = configWith([{ id: "late-day", url: targetUrl("/healthy"), components: ["api"] }]);
+    await pageObject().reconcile(applied);
     await kick();
     const today = startOfUtcDay(Date.now());
     // Its first check of today, which would have rolled yesterday up, came after the upgrade.
     const old = oldUpObject("late-day", today - 48 * HOUR, today - 1, (at) => `200 in ${at % 7} ms`);
-    await upgrade([{ ...old, rolledUntil: today - DAY_MS }]);
+    await upgrade([{ ...old, rolledUntil: today - DAY_MS }], applied);
     expect(await groupOf("late-day")).toBe("group:1@default");
+    await probe();
     await runGroup("late-day");
 
     const yesterday = new Date(today - DAY_MS).toISOString().slice(0, 10);
@@ -473,11 +487,10 @@ describe("upgrading to probe groups", () => {
 
   it("carries the whole 48 h of a 10 s monitor whose samples carry the longest summaries", async () => {
     await pinFlags({ probing: false });
-    await pageObject().reconcile(
-      configWith([
-        { id: "chatty", url: targetUrl("/healthy"), components: ["api"], intervalSeconds: 10, keyword: KEYWORD },
-      ]),
-    );
+    const applied = configWith([
+      { id: "chatty", url: targetUrl("/healthy"), components: ["api"], intervalSeconds: 10, keyword: KEYWORD },
+    ]);
+    await pageObject().reconcile(applied);
     await kick();
     const now = Date.now();
     // Two days and the part of today since the daily delete, as the old code kept them.
@@ -490,7 +503,7 @@ describe("upgrading to probe groups", () => {
     await leaveOldLayout([old]);
     // Its own migration, as when its alarm comes before the page's kick, keeps every row within the limit.
     expect(await longestRow(monitorStub(env, "chatty", "default"))).toBeLessThanOrEqual(ROW_LIMIT_BYTES);
-    await upgradePage();
+    await upgradePage(applied);
     expect(await groupOf("chatty")).toBe("group:1@default");
     const within48h = old.samples.filter((s) => s.at > Date.now() - 48 * HOUR);
     expect(within48h.length).toBeGreaterThan(17_000);
