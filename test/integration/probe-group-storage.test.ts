@@ -3,8 +3,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { Monitor } from "../../durable-objects/monitor/monitor.ts";
 import { samplesOf } from "../../durable-objects/monitor/reports.ts";
+import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import type { StoredSample } from "../../worker/core/monitors/handover.ts";
+import { REPORT_EVERY_MS } from "../../worker/core/monitors/monitor-report.ts";
 import { GROUP_SIZE } from "../../worker/core/monitors/probe-groups.ts";
 import { monitorObject } from "../../worker/platform/stubs.ts";
 import { pinFlags, pinFlagsForFile } from "../helpers/workers/flags.ts";
@@ -95,6 +97,17 @@ async function clearOfOwnSlot(): Promise<void> {
   await vi.waitFor(async () => expect(await alarmAt()).not.toBe(booked), { timeout: 90_000, interval: 500 });
 }
 
+/** When the page last heard from the group. */
+async function groupReportedAt(): Promise<number> {
+  return runInDurableObject(
+    pageObject(),
+    (_instance: StatusPage, state) =>
+      state.storage.sql
+        .exec<{ at: number | null }>(`SELECT last_report_at AS at FROM probe_groups WHERE name = ?`, GROUP)
+        .one().at ?? 0,
+  );
+}
+
 async function samplesIn(stub: DurableObjectStub<Monitor>): Promise<Map<string, StoredSample[]>> {
   return runInDurableObject(stub, (_instance, state) => {
     const now = Date.now();
@@ -136,9 +149,10 @@ describe("a probe group's storage", () => {
    * four checks and then answers (down at once, up at once). After three runs
    * every streak is at its cap (decision 0038): a run whose checks change no
    * monitor's memory writes the run's row, the last-run time and its alarm;
-   * a run in which one monitor changes state writes its memory too.
+   * a run in which one monitor changes state writes its memory too, and the
+   * run that sends the five-minute report the report's time.
    */
-  it("writes three rows for a run of twenty steady checks, and one more for a change of state", async () => {
+  it("writes three rows for a run of twenty steady checks, one more for a change of state or the five-minute report", async () => {
     const warmup = 4;
     const monitors: MonitorInput[] = Array.from({ length: GROUP_SIZE - 1 }, (_, i) => ({
       id: `rows-${String(i).padStart(2, "0")}`,
@@ -155,8 +169,8 @@ describe("a probe group's storage", () => {
     await placeInOneGroup(monitors);
     const meter = await meterRows(group());
     /** Rows written by one run, setAlarm included; a count that is off says which statements wrote. */
-    const measured = async (expected: number) => {
-      await makeDue();
+    const measured = async (expected: number, before: () => Promise<void> = makeDue) => {
+      await before();
       meter.reset();
       await runDue();
       const { rowsWritten, setAlarms, writers } = meter.count();
@@ -173,6 +187,19 @@ describe("a probe group's storage", () => {
     expect((await group().inspectMonitor("rows-flaky")).memory?.state).toBe("up");
     // Runs 6 and 7: all twenty up and steady.
     for (const rows of [await measured(3), await measured(3)]) expect(rows / GROUP_SIZE).toBeLessThan(0.2);
+    // Run 8: five minutes since the last report (moved back rather than waited for): everyone's latency goes.
+    const reportDue = async () => {
+      await makeDue();
+      await runInDurableObject(group(), (_instance, state) => {
+        state.storage.sql.exec(
+          `UPDATE meta SET value = CAST(value AS INTEGER) - ? WHERE key = 'last_report_at'`,
+          REPORT_EVERY_MS,
+        );
+      });
+    };
+    const reportsBefore = await groupReportedAt();
+    await measured(4, reportDue);
+    expect(await groupReportedAt()).toBeGreaterThan(reportsBefore);
   }, 180_000);
 
   it("starts every healthy check before a target that hung last time", async () => {
