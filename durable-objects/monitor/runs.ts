@@ -46,9 +46,21 @@ export function writeRun(sql: SqlStorage, slotAt: number, results: readonly Stor
   );
 }
 
-/** Every stored sample in (from, to], by monitor, oldest first: one range of the key (two when it wraps). */
-export function samplesBetween(sql: SqlStorage, from: number, to: number): Map<string, StoredSample[]> {
-  const start = Math.max(from, to - SAMPLE_WINDOW_MS + 1000);
+/**
+ * Every stored sample in (from, to], by monitor, oldest first: one range of
+ * the key (two when it wraps). A run's row is keyed by its slot and its
+ * checks start at or after it, so the rows looked at are those of runs whose
+ * slot is after `runsAfter`: `from` for report windows (whose bound is a run's
+ * start: earlier runs' samples were reported), earlier for a whole day, whose
+ * first checks may belong to a run due before midnight.
+ */
+export function samplesBetween(
+  sql: SqlStorage,
+  from: number,
+  to: number,
+  runsAfter: number = from,
+): Map<string, StoredSample[]> {
+  const start = Math.max(Math.min(from, runsAfter), to - SAMPLE_WINDOW_MS + 1000);
   const out = new Map<string, StoredSample[]>();
   if (start > to) return out;
   const a = slotOf(start);
@@ -68,7 +80,7 @@ export function samplesBetween(sql: SqlStorage, from: number, to: number): Map<s
           `SELECT at, results FROM runs WHERE slot BETWEEN ? AND ? AND at > ? AND at <= ?`,
           lo,
           hi,
-          from,
+          Math.min(from, runsAfter),
           to,
         )
         .toArray(),

@@ -2,12 +2,15 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { Monitor } from "../../durable-objects/monitor/monitor.ts";
-import { samplesOf } from "../../durable-objects/monitor/reports.ts";
+import { rollUp, samplesOf } from "../../durable-objects/monitor/reports.ts";
+import { pack, writeRun } from "../../durable-objects/monitor/runs.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import type { StoredSample } from "../../worker/core/monitors/handover.ts";
+import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import { REPORT_EVERY_MS } from "../../worker/core/monitors/monitor-report.ts";
 import { GROUP_SIZE } from "../../worker/core/monitors/probe-groups.ts";
+import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
 import { monitorObject } from "../../worker/platform/stubs.ts";
 import { pinFlags, pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
@@ -241,4 +244,37 @@ describe("a probe group's storage", () => {
     expect(second.healthy.every((s) => s.outcome === "up" && s.at > first.hang.at)).toBe(true);
     expect(second.healthy.filter((s) => s.at > second.hang.at)).toEqual([]);
   }, 60_000);
+
+  it("counts a check that started just after midnight in that day's roll-up, though its run's slot came before", async () => {
+    // A scratch object: the functions a group rolls up with, on rows as a run writes them.
+    const stub = monitorObject(env, `rollup-edge-${run}`, "default");
+    const rollups = await runInDurableObject(stub, (_instance, state) => {
+      const sql = state.storage.sql;
+      const yesterday = startOfUtcDay(Date.now()) - DAY_MS;
+      const sample = (at: number): StoredSample => ({
+        at,
+        outcome: "down",
+        latencyMs: 12,
+        statusCode: 503,
+        state: "down",
+        summary: "unexpected status 503 (expected 2xx)",
+      });
+      // The slot came 2 s before midnight; the alarm, late, started the check 3 s after it.
+      writeRun(sql, yesterday - 2_000, [pack("edge", sample(yesterday + 3_000))]);
+      writeRun(sql, yesterday + 60_000, [pack("edge", sample(yesterday + 60_000))]);
+      const member = {
+        monitorId: "edge",
+        region: "default",
+        config: { intervalSeconds: 60 } as MonitorConfig,
+        memory: null,
+        slow: false,
+        watchingSince: null,
+        lastPingAt: null,
+        reportFrom: 0,
+        unsent: null,
+      };
+      return rollUp(sql, [member], yesterday, Date.now()).get("edge") ?? [];
+    });
+    expect(rollups.map((r) => [r.checks, r.downChecks])).toEqual([[2, 2]]);
+  });
 });
