@@ -69,14 +69,16 @@ export class Monitor extends DurableObject<Env> {
    */
   async assign(name: string, assignment: GroupAssignment): Promise<{ members: number; nextCheckAt: number | null }> {
     const sql = this.ctx.storage.sql;
-    const handovers = new Map<string, Handover>();
+    let added = 0;
     for (const { monitor, region, movedFrom } of assignment.members) {
       if (!movedFrom || movedFrom === name || readMember(sql, monitor.id)) continue;
       const handover = await monitorObject(this.env, movedFrom, region).handOver(monitor.id);
-      if (handover) handovers.set(monitor.id, handover);
+      // Kept at once: the old holder has let it go, and a later hand-over of this assignment may fail.
+      this.ctx.storage.transactionSync(() => this.#takeOver(monitor, region, handover, Date.now()));
+      added++;
     }
     const now = Date.now();
-    const added = this.ctx.storage.transactionSync(() => {
+    added += this.ctx.storage.transactionSync(() => {
       if (readMeta(sql, "name") !== name) writeMeta(sql, "name", name);
       if (readMeta(sql, "rolled_until") === undefined) writeMeta(sql, "rolled_until", String(startOfUtcDay(now)));
       const probing = assignment.probing ? "1" : "0";
@@ -97,7 +99,7 @@ export class Monitor extends DurableObject<Env> {
           continue;
         }
         added++;
-        this.#takeOver(monitor, region, handovers.get(monitor.id) ?? null, now);
+        this.#takeOver(monitor, region, null, now);
       }
       return added;
     });

@@ -1,6 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { Monitor } from "../../durable-objects/monitor/monitor.ts";
 import { samplesOf } from "../../durable-objects/monitor/reports.ts";
 import { componentDetail } from "../../durable-objects/status-page/component-detail.ts";
@@ -58,10 +58,16 @@ const configWith = (monitors: MonitorInput[]) =>
 const config = configWith([
   { id: "legacy-api", url: targetUrl("/healthy"), components: ["api"], failuresToDown: 3, successesToUp: 2 },
   { id: "legacy-hb", kind: "heartbeat", components: ["jobs"], intervalSeconds: 3600, graceSeconds: 300 },
+]);
+/** Every monitor the tests here leave old objects of, as the config parses them. */
+const everyMonitor = configWith([
+  ...config.monitors,
   { id: "late-day", url: targetUrl("/healthy"), components: ["api"] },
   { id: "chatty", url: targetUrl("/healthy"), components: ["api"], intervalSeconds: 10, keyword: KEYWORD },
+  { id: "aa-first", url: targetUrl("/healthy"), components: ["api"] },
+  { id: "zz-broken", url: targetUrl("/healthy"), components: ["api"] },
 ]);
-const monitorConfig = (id: string) => config.monitors.find((m) => m.id === id) as MonitorConfig;
+const monitorConfig = (id: string) => everyMonitor.monitors.find((m) => m.id === id) as MonitorConfig;
 
 const failure = (at: number): ProbeResult => ({
   at,
@@ -510,4 +516,46 @@ describe("upgrading to probe groups", () => {
     expect((await inspectMonitor("chatty")).samples).toBe(within48h.length);
     expect(await longestRow(monitorObject(env, "group:1@default", "default"))).toBeLessThanOrEqual(ROW_LIMIT_BYTES);
   }, 120_000);
+
+  it("keeps a monitor already handed over when another hand-over of the same assignment fails", async () => {
+    await pinFlags({ probing: false });
+    const applied = configWith([
+      { id: "aa-first", url: targetUrl("/healthy"), components: ["api"] },
+      { id: "zz-broken", url: targetUrl("/healthy"), components: ["api"] },
+    ]);
+    await pageObject().reconcile(applied);
+    await kick();
+    const now = Date.now();
+    const first = oldUpObject("aa-first", now - 2 * HOUR, now - 1000, (at) => `200 in ${at % 9} ms`);
+    const broken = oldUpObject("zz-broken", now - 2 * HOUR, now - 1000, () => "200 in 3 ms");
+    await wipe(monitorObject(env, "group:1@default", "default"));
+    await leaveAsOldObject(monitorStub(env, "aa-first", "default"), first);
+    await leaveAsOldObject(monitorStub(env, "zz-broken", "default"), broken);
+    // Migrated, it cannot let its monitor go: its hand-over fails.
+    await runInDurableObject(monitorStub(env, "zz-broken", "default"), (_instance, state) => {
+      state.storage.sql.exec(
+        `CREATE TRIGGER refuse_hand_over BEFORE DELETE ON members BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+      );
+    });
+    const refusal = await monitorStub(env, "zz-broken", "default")
+      .handOver("zz-broken")
+      .then(
+        () => null,
+        (error: Error) => error.message,
+      );
+    expect(refusal).toMatch(/refused/);
+    expect(await upgradePageFromSchema12()).toBe(PROBE_GROUPS_SCHEMA - 1);
+    await pageObject().reconcile(applied);
+    const oldFirst = () => monitorStub(env, "aa-first", "default");
+    // The group asks the first old object, then the broken one, and its assignment fails.
+    await vi.waitFor(async () => expect((await oldFirst().inspect()).members).toEqual([]), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    expect(await groupOf("aa-first")).toBe("group:1@default");
+    // What the first one gave up is kept by the group, not lost with the failed assignment.
+    const group = monitorObject(env, "group:1@default", "default");
+    expect((await group.inspectMonitor("aa-first")).memory).toEqual(first.memory);
+    expect(await storedSamples(group, "aa-first")).toEqual(first.samples);
+  }, 60_000);
 });
