@@ -557,5 +557,16 @@ describe("upgrading to probe groups", () => {
     const group = monitorObject(env, "group:1@default", "default");
     expect((await group.inspectMonitor("aa-first")).memory).toEqual(first.memory);
     expect(await storedSamples(group, "aa-first")).toEqual(first.samples);
+
+    // Once the broken one lets go, the assignment goes through: no kick is left retrying after the test.
+    await runInDurableObject(monitorStub(env, "zz-broken", "default"), (_instance, state) => {
+      state.storage.sql.exec(`DROP TRIGGER refuse_hand_over`);
+    });
+    await runInDurableObject(pageObject(), (_instance: StatusPage, state) => {
+      state.storage.sql.exec(`UPDATE probe_groups SET kicked_at = 0`);
+    });
+    await pageObject().reconcile(applied);
+    await kick();
+    expect((await group.inspect()).members).toEqual(["aa-first", "zz-broken"]);
   }, 60_000);
 });
