@@ -16,7 +16,7 @@ import { insertMember, type Member, readMember, readMembers, updateMember } from
 import { runHttpProbe } from "./probe-http.ts";
 import { runTcpProbe } from "./probe-tcp.ts";
 import { memberReport, type RunNews, rollUp, samplesOf } from "./reports.ts";
-import { forgetStaleRuns, pack, SAMPLE_WINDOW_MS, writeRun } from "./runs.ts";
+import { forgetStaleRuns, pack, SAMPLE_WINDOW_MS, storeHandedOver, writeRun } from "./runs.ts";
 import { MONITOR_MIGRATIONS } from "./schema.ts";
 
 export { SAMPLE_WINDOW_MS };
@@ -71,14 +71,16 @@ export class Monitor extends DurableObject<Env> {
    */
   async assign(name: string, assignment: GroupAssignment): Promise<{ members: number; nextCheckAt: number | null }> {
     const sql = this.ctx.storage.sql;
-    const handovers = new Map<string, Handover>();
+    let added = 0;
     for (const { monitor, region, movedFrom } of assignment.members) {
       if (!movedFrom || movedFrom === name || readMember(sql, monitor.id)) continue;
       const handover = await monitorObject(this.env, movedFrom, region).handOver(monitor.id);
-      if (handover) handovers.set(monitor.id, handover);
+      // Kept at once: the old holder has let it go, and a later hand-over of this assignment may fail.
+      this.ctx.storage.transactionSync(() => this.#takeOver(monitor, region, handover, Date.now()));
+      added++;
     }
     const now = Date.now();
-    const added = this.ctx.storage.transactionSync(() => {
+    added += this.ctx.storage.transactionSync(() => {
       if (readMeta(sql, "name") !== name) writeMeta(sql, "name", name);
       if (readMeta(sql, "rolled_until") === undefined) writeMeta(sql, "rolled_until", String(startOfUtcDay(now)));
       const probing = assignment.probing ? "1" : "0";
@@ -99,7 +101,7 @@ export class Monitor extends DurableObject<Env> {
           continue;
         }
         added++;
-        this.#takeOver(monitor, region, handovers.get(monitor.id) ?? null, now);
+        this.#takeOver(monitor, region, null, now);
       }
       return added;
     });
@@ -130,14 +132,7 @@ export class Monitor extends DurableObject<Env> {
       unsent: handover?.unsent ?? null,
     });
     if (!handover || handover.samples.length === 0) return;
-    const until = handover.samples.reduce((max, s) => Math.max(max, s.at), 0);
-    sql.exec(
-      `INSERT INTO handed_over (monitor_id, until, samples) VALUES (?, ?, ?)
-       ON CONFLICT (monitor_id) DO UPDATE SET until = excluded.until, samples = excluded.samples`,
-      monitor.id,
-      until,
-      JSON.stringify(handover.samples.map((s) => pack(monitor.id, s).slice(1))),
-    );
+    storeHandedOver(sql, monitor.id, handover.samples);
   }
 
   /**
@@ -152,6 +147,15 @@ export class Monitor extends DurableObject<Env> {
       const member = readMember(sql, monitorId);
       if (!member) return null;
       const samples: StoredSample[] = samplesOf(sql, now - SAMPLE_WINDOW_MS, now).get(monitorId) ?? [];
+      // Finished days not rolled up here yet go with it as an unsent report: the new holder rolls up only
+      // from the day it began (a move just after midnight, before this object's first run of the day).
+      const rolledUntil = Number(readMeta(sql, "rolled_until") ?? 0);
+      const rollups =
+        rolledUntil < startOfUtcDay(now) ? (rollUp(sql, [member], rolledUntil, now).get(monitorId) ?? []) : [];
+      const unsent =
+        rollups.length > 0
+          ? (memberReport(member, now, { transition: null, rollups }, null) ?? member.unsent)
+          : member.unsent;
       sql.exec(`DELETE FROM members WHERE monitor_id = ?`, monitorId);
       sql.exec(`DELETE FROM handed_over WHERE monitor_id = ?`, monitorId);
       return {
@@ -162,7 +166,7 @@ export class Monitor extends DurableObject<Env> {
         lastReportAt: Math.max(Number(readMeta(sql, "last_report_at") ?? 0), member.reportFrom),
         watchingSince: member.watchingSince,
         lastPingAt: member.lastPingAt,
-        unsent: member.unsent,
+        unsent,
         slow: member.slow,
       };
     });

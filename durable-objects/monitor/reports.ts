@@ -6,9 +6,14 @@ import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
 import type { Member } from "./members.ts";
 import { handedOverBetween, samplesBetween } from "./runs.ts";
 
-/** Samples of (from, to] by monitor, from the group's runs and any handed-over set. */
-export function samplesOf(sql: SqlStorage, from: number, to: number): Map<string, StoredSample[]> {
-  const samples = samplesBetween(sql, from, to);
+/** Samples of (from, to] by monitor, from the group's runs (due after `runsAfter`) and any handed-over set. */
+export function samplesOf(
+  sql: SqlStorage,
+  from: number,
+  to: number,
+  runsAfter: number = from,
+): Map<string, StoredSample[]> {
+  const samples = samplesBetween(sql, from, to, runsAfter);
   for (const [monitorId, earlier] of handedOverBetween(sql, from, to)) {
     samples.set(
       monitorId,
@@ -17,6 +22,9 @@ export function samplesOf(sql: SqlStorage, from: number, to: number): Map<string
   }
   return samples;
 }
+
+/** How long after its slot a run's checks may start (a late alarm, the slow lane), for day boundaries. */
+const LATE_RUN_MS = 3_600_000;
 
 /** Roll-ups of every finished UTC day in [fromDay, today) for the given members, from what is stored. */
 export function rollUp(
@@ -29,7 +37,8 @@ export function rollUp(
   const out = new Map<string, DailyRollup[]>();
   // Samples go back 48 h: older days were rolled up by whoever held them then.
   for (let day = Math.max(fromDay, today - 2 * DAY_MS); day < today; day += DAY_MS) {
-    const byMonitor = samplesOf(sql, day - 1, day + DAY_MS - 1);
+    // A run due shortly before midnight whose alarm came late checked on this day.
+    const byMonitor = samplesOf(sql, day - 1, day + DAY_MS - 1, day - 1 - LATE_RUN_MS);
     for (const member of members) {
       const samples = byMonitor.get(member.monitorId);
       if (!samples || samples.length === 0) continue;

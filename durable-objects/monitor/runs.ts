@@ -46,9 +46,21 @@ export function writeRun(sql: SqlStorage, slotAt: number, results: readonly Stor
   );
 }
 
-/** Every stored sample in (from, to], by monitor, oldest first: one range of the key (two when it wraps). */
-export function samplesBetween(sql: SqlStorage, from: number, to: number): Map<string, StoredSample[]> {
-  const start = Math.max(from, to - SAMPLE_WINDOW_MS + 1000);
+/**
+ * Every stored sample in (from, to], by monitor, oldest first: one range of
+ * the key (two when it wraps). A run's row is keyed by its slot and its
+ * checks start at or after it, so the rows looked at are those of runs whose
+ * slot is after `runsAfter`: `from` for report windows (whose bound is a run's
+ * start: earlier runs' samples were reported), earlier for a whole day, whose
+ * first checks may belong to a run due before midnight.
+ */
+export function samplesBetween(
+  sql: SqlStorage,
+  from: number,
+  to: number,
+  runsAfter: number = from,
+): Map<string, StoredSample[]> {
+  const start = Math.max(Math.min(from, runsAfter), to - SAMPLE_WINDOW_MS + 1000);
   const out = new Map<string, StoredSample[]>();
   if (start > to) return out;
   const a = slotOf(start);
@@ -68,7 +80,7 @@ export function samplesBetween(sql: SqlStorage, from: number, to: number): Map<s
           `SELECT at, results FROM runs WHERE slot BETWEEN ? AND ? AND at > ? AND at <= ?`,
           lo,
           hi,
-          from,
+          Math.min(from, runsAfter),
           to,
         )
         .toArray(),
@@ -97,22 +109,41 @@ export function forgetStaleRuns(sql: SqlStorage, now: number): void {
   sql.exec(`DELETE FROM handed_over WHERE until <= ?`, now - SAMPLE_WINDOW_MS);
 }
 
-/** Samples another object handed over, in (from, to], for the monitors that have any there. */
+/**
+ * Handed-over samples per row: a row holds at most 2 MB on Cloudflare, and a
+ * sample takes up to about 300 bytes (a summary quotes at most 80 characters
+ * of outside text), while 48 h of a 10 s monitor is 17,280 samples. The
+ * migration from the one-monitor layout (schema.ts) chunks by the same count.
+ */
+export const HANDED_OVER_CHUNK = 1000;
+
+type HandedOver = [number, StoredSample["outcome"], number, number | null, StoredSample["state"], string];
+
+/** Keeps the samples a monitor brought from another object, in chunks, in place of any it brought before. */
+export function storeHandedOver(sql: SqlStorage, monitorId: string, samples: readonly StoredSample[]): void {
+  sql.exec(`DELETE FROM handed_over WHERE monitor_id = ?`, monitorId);
+  const sorted = [...samples].sort((a, b) => a.at - b.at);
+  for (let i = 0; i < sorted.length; i += HANDED_OVER_CHUNK) {
+    const chunk = sorted.slice(i, i + HANDED_OVER_CHUNK);
+    sql.exec(
+      `INSERT INTO handed_over (monitor_id, until, samples) VALUES (?, ?, ?)`,
+      monitorId,
+      chunk.at(-1)?.at ?? 0,
+      JSON.stringify(chunk.map((s) => pack(monitorId, s).slice(1))),
+    );
+  }
+}
+
+/** Samples another object handed over, in (from, to], for the monitors that have any there, oldest first. */
 export function handedOverBetween(sql: SqlStorage, from: number, to: number): Map<string, StoredSample[]> {
   const out = new Map<string, StoredSample[]>();
   for (const row of sql
-    .exec<{ monitor_id: string; samples: string }>(`SELECT monitor_id, samples FROM handed_over WHERE until > ?`, from)
-    .toArray()) {
-    const samples = (
-      JSON.parse(row.samples) as [
-        number,
-        StoredSample["outcome"],
-        number,
-        number | null,
-        StoredSample["state"],
-        string,
-      ][]
+    .exec<{ monitor_id: string; samples: string }>(
+      `SELECT monitor_id, samples FROM handed_over WHERE until > ? ORDER BY monitor_id, until`,
+      from,
     )
+    .toArray()) {
+    const samples = (JSON.parse(row.samples) as HandedOver[])
       .map(([at, outcome, latencyMs, statusCode, state, summary]) => ({
         at,
         outcome,
@@ -122,7 +153,8 @@ export function handedOverBetween(sql: SqlStorage, from: number, to: number): Ma
         summary,
       }))
       .filter((s) => s.at > from && s.at <= to);
-    if (samples.length > 0) out.set(row.monitor_id, samples);
+    if (samples.length > 0) out.set(row.monitor_id, [...(out.get(row.monitor_id) ?? []), ...samples]);
   }
+  for (const samples of out.values()) samples.sort((a, b) => a.at - b.at);
   return out;
 }

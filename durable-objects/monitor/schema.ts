@@ -15,7 +15,7 @@ export const MONITOR_MIGRATIONS: readonly (readonly string[])[] = [
   // A Monitor object becomes a probe group (decision 0038): the monitors it checks, one row per
   // run holding every sample of that run, in slots overwritten in place after 48 h. An object of
   // the one-monitor layout turns into a group of one here, its samples kept as a handed-over set;
-  // a shared group takes the monitor over from it later (durable-objects/monitor/handover.ts).
+  // a shared group takes the monitor over from it later (worker/core/monitors/handover.ts, Monitor.handOver).
   // Daily roll-ups live in the StatusPage object alone, which already keeps them for 400 days.
   [
     `CREATE TABLE members (
@@ -23,7 +23,10 @@ export const MONITOR_MIGRATIONS: readonly (readonly string[])[] = [
        slow INTEGER NOT NULL DEFAULT 0, watching_since INTEGER, last_ping_at INTEGER,
        report_from INTEGER NOT NULL DEFAULT 0, unsent TEXT)`,
     `CREATE TABLE runs (slot INTEGER PRIMARY KEY, at INTEGER NOT NULL, results TEXT NOT NULL)`,
-    `CREATE TABLE handed_over (monitor_id TEXT PRIMARY KEY, until INTEGER NOT NULL, samples TEXT NOT NULL)`,
+    // Handed-over samples in chunks of HANDED_OVER_CHUNK (runs.ts): 72 h of a 10 s monitor in one row
+    // would pass Cloudflare's 2 MB a row (docs/reference/cloudflare-platform.md).
+    `CREATE TABLE handed_over (
+       monitor_id TEXT NOT NULL, until INTEGER NOT NULL, samples TEXT NOT NULL, PRIMARY KEY (monitor_id, until))`,
     `INSERT INTO members (monitor_id, region, config, memory, watching_since, last_ping_at, report_from, unsent)
        SELECT id.value, COALESCE(region.value, 'default'), config.value,
          (SELECT value FROM meta WHERE key = 'memory'),
@@ -38,8 +41,9 @@ export const MONITOR_MIGRATIONS: readonly (readonly string[])[] = [
     `INSERT INTO handed_over (monitor_id, until, samples)
        SELECT (SELECT value FROM meta WHERE key = 'monitor_id'), MAX(at),
          json_group_array(json_array(at, outcome, latency_ms, status_code, state, summary))
-       FROM (SELECT * FROM samples ORDER BY at)
-       HAVING COUNT(*) > 0 AND (SELECT value FROM meta WHERE key = 'monitor_id') IS NOT NULL`,
+       FROM (SELECT *, (ROW_NUMBER() OVER (ORDER BY at) - 1) / 1000 AS chunk FROM samples ORDER BY at)
+       WHERE (SELECT value FROM meta WHERE key = 'monitor_id') IS NOT NULL
+       GROUP BY chunk`,
     // Its name, which sets its phase: the object was named `monitorId@region` (worker/platform/stubs.ts).
     `INSERT INTO meta (key, value)
        SELECT 'name', id.value || '@' || COALESCE(region.value, 'default') FROM meta id
