@@ -16,6 +16,12 @@ export interface Member {
   reportFrom: number;
   /** A report of it the StatusPage did not take, carried into the next. */
   unsent: MonitorReport | null;
+  /**
+   * When it was handed over to another object: no longer checked here, kept
+   * (and handed over again if asked) until the page no longer lists it as
+   * leaving, or for 48 h.
+   */
+  handedAt: number | null;
 }
 
 type Row = {
@@ -28,6 +34,7 @@ type Row = {
   last_ping_at: number | null;
   report_from: number;
   unsent: string | null;
+  handed_at: number | null;
 };
 
 const fromRow = (row: Row): Member => ({
@@ -40,10 +47,12 @@ const fromRow = (row: Row): Member => ({
   lastPingAt: row.last_ping_at,
   reportFrom: row.report_from,
   unsent: row.unsent ? (JSON.parse(row.unsent) as MonitorReport) : null,
+  handedAt: row.handed_at,
 });
 
+/** The monitors this object checks (not those it handed over). */
 export function readMembers(sql: SqlStorage): Member[] {
-  return sql.exec<Row>(`SELECT * FROM members ORDER BY monitor_id`).toArray().map(fromRow);
+  return sql.exec<Row>(`SELECT * FROM members WHERE handed_at IS NULL ORDER BY monitor_id`).toArray().map(fromRow);
 }
 
 export function readMember(sql: SqlStorage, monitorId: string): Member | null {
@@ -55,7 +64,7 @@ export function readMember(sql: SqlStorage, monitorId: string): Member | null {
 export function updateMember(
   sql: SqlStorage,
   monitorId: string,
-  column: "config" | "memory" | "slow" | "watching_since" | "last_ping_at" | "report_from" | "unsent",
+  column: "config" | "memory" | "slow" | "watching_since" | "last_ping_at" | "report_from" | "unsent" | "handed_at",
   value: string | number | null,
 ): void {
   sql.exec(`UPDATE members SET ${column} = ? WHERE monitor_id = ? AND ${column} IS NOT ?`, value, monitorId, value);

@@ -73,10 +73,14 @@ export class Monitor extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     let added = 0;
     for (const { monitor, region, movedFrom } of assignment.members) {
-      if (!movedFrom || movedFrom === name || readMember(sql, monitor.id)) continue;
+      const here = readMember(sql, monitor.id);
+      if (!movedFrom || movedFrom === name || (here && here.handedAt === null)) continue;
       const handover = await monitorObject(this.env, movedFrom, region).handOver(monitor.id);
-      // Kept at once: the old holder has let it go, and a later hand-over of this assignment may fail.
-      this.ctx.storage.transactionSync(() => this.#takeOver(monitor, region, handover, Date.now()));
+      // Kept at once, replacing what this object kept of it from before (it comes back after a move away).
+      this.ctx.storage.transactionSync(() => {
+        this.#forget(monitor.id);
+        this.#takeOver(monitor, region, handover, Date.now());
+      });
       added++;
     }
     const now = Date.now();
@@ -85,13 +89,16 @@ export class Monitor extends DurableObject<Env> {
       if (readMeta(sql, "rolled_until") === undefined) writeMeta(sql, "rolled_until", String(startOfUtcDay(now)));
       const probing = assignment.probing ? "1" : "0";
       if (readMeta(sql, "probing") !== probing) writeMeta(sql, "probing", probing);
-      const wanted = new Set(assignment.members.map((m) => m.monitor.id));
-      for (const member of readMembers(sql)) {
-        if (!wanted.has(member.monitorId)) sql.exec(`DELETE FROM members WHERE monitor_id = ?`, member.monitorId);
+      // A monitor moving to another object stays (and is checked) until that one has taken it over.
+      const kept = new Set([...assignment.members.map((m) => m.monitor.id), ...assignment.leaving]);
+      for (const { monitor_id } of sql.exec<{ monitor_id: string }>(`SELECT monitor_id FROM members`).toArray()) {
+        if (!kept.has(monitor_id)) this.#forget(monitor_id);
       }
       let added = 0;
       for (const { monitor, region } of assignment.members) {
         const existing = readMember(sql, monitor.id);
+        // Handed over, then back with no move in between (the move was undone): checked here again.
+        if (existing?.handedAt) updateMember(sql, monitor.id, "handed_at", null);
         if (existing) {
           if (existing.config.intervalSeconds !== monitor.intervalSeconds) {
             // A heartbeat's silence counts from the change, not from calls expected on the old interval.
@@ -118,6 +125,12 @@ export class Monitor extends DurableObject<Env> {
     return { members: members.length, nextCheckAt: current === null ? wanted : Math.min(current, wanted) };
   }
 
+  /** Drops a monitor and what it handed over here; its samples in `runs` age out with the rows. */
+  #forget(monitorId: string): void {
+    this.ctx.storage.sql.exec(`DELETE FROM members WHERE monitor_id = ?`, monitorId);
+    this.ctx.storage.sql.exec(`DELETE FROM handed_over WHERE monitor_id = ?`, monitorId);
+  }
+
   #takeOver(monitor: MonitorConfig, region: string, handover: Handover | null, now: number): void {
     const sql = this.ctx.storage.sql;
     insertMember(sql, {
@@ -126,10 +139,13 @@ export class Monitor extends DurableObject<Env> {
       config: monitor,
       memory: handover?.memory ?? null,
       slow: handover?.slow ?? false,
-      watchingSince: handover?.watchingSince ?? now,
+      // A heartbeat's silence counts from here unless it was heard from before (it was no heartbeat then).
+      watchingSince: handover?.lastPingAt != null ? handover.watchingSince : now,
       lastPingAt: handover?.lastPingAt ?? null,
-      reportFrom: handover?.lastReportAt ?? now,
+      // Reported from its old holder's last report; a new monitor has nothing before the group's next one.
+      reportFrom: handover?.lastReportAt ?? 0,
       unsent: handover?.unsent ?? null,
+      handedAt: null,
     });
     if (!handover || handover.samples.length === 0) return;
     storeHandedOver(sql, monitor.id, handover.samples);
@@ -138,7 +154,9 @@ export class Monitor extends DurableObject<Env> {
   /**
    * Gives one monitor up to the object taking it over: its memory, its
    * samples of the last 48 h and anything not yet reported. It is no longer
-   * checked here. Null when this object does not hold it.
+   * checked here, but kept: asked again (the answer was lost on its way), it
+   * answers the same; it is dropped once the page no longer lists it as
+   * leaving, or after 48 h. Null when this object does not hold it.
    */
   async handOver(monitorId: string): Promise<Handover | null> {
     const sql = this.ctx.storage.sql;
@@ -146,24 +164,24 @@ export class Monitor extends DurableObject<Env> {
     const handover = this.ctx.storage.transactionSync((): Handover | null => {
       const member = readMember(sql, monitorId);
       if (!member) return null;
-      const samples: StoredSample[] = samplesOf(sql, now - SAMPLE_WINDOW_MS, now).get(monitorId) ?? [];
+      const until = member.handedAt ?? now;
+      const samples: StoredSample[] = samplesOf(sql, until - SAMPLE_WINDOW_MS, until).get(monitorId) ?? [];
       // Finished days not rolled up here yet go with it as an unsent report: the new holder rolls up only
       // from the day it began (a move just after midnight, before this object's first run of the day).
       const rolledUntil = Number(readMeta(sql, "rolled_until") ?? 0);
       const rollups =
-        rolledUntil < startOfUtcDay(now) ? (rollUp(sql, [member], rolledUntil, now).get(monitorId) ?? []) : [];
+        rolledUntil < startOfUtcDay(until) ? (rollUp(sql, [member], rolledUntil, until).get(monitorId) ?? []) : [];
       const unsent =
         rollups.length > 0
-          ? (memberReport(member, now, { transition: null, rollups }, null) ?? member.unsent)
+          ? (memberReport(member, until, { transition: null, rollups }, null) ?? member.unsent)
           : member.unsent;
-      sql.exec(`DELETE FROM members WHERE monitor_id = ?`, monitorId);
-      sql.exec(`DELETE FROM handed_over WHERE monitor_id = ?`, monitorId);
+      if (member.handedAt === null) updateMember(sql, monitorId, "handed_at", now);
       return {
         monitorId,
         region: member.region,
         memory: member.memory,
         samples,
-        lastReportAt: Math.max(Number(readMeta(sql, "last_report_at") ?? 0), member.reportFrom),
+        lastReportAt: member.reportFrom > 0 ? member.reportFrom : Number(readMeta(sql, "last_report_at") ?? 0),
         watchingSince: member.watchingSince,
         lastPingAt: member.lastPingAt,
         unsent,
@@ -193,7 +211,9 @@ export class Monitor extends DurableObject<Env> {
 
   async inspectMonitor(monitorId: string): Promise<MonitorInspection> {
     const sql = this.ctx.storage.sql;
-    const member = readMember(sql, monitorId);
+    // One handed over is no longer this object's to check.
+    const held = readMember(sql, monitorId);
+    const member = held?.handedAt === null ? held : null;
     const now = Date.now();
     return {
       monitorId: member?.monitorId ?? null,
@@ -277,7 +297,7 @@ export class Monitor extends DurableObject<Env> {
    * finished days, and returns the reports the StatusPage must hear now.
    */
   #record(
-    members: readonly Member[],
+    checked: readonly Member[],
     results: readonly { member: Member; result: ProbeResult | null }[],
     slotAt: number,
     now: number,
@@ -285,9 +305,12 @@ export class Monitor extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     const news = new Map<string, RunNews>();
     const packed = [];
+    // Handed over or dropped while its check was under way: the object that holds it now records it.
+    const held = new Set(readMembers(sql).map((m) => m.monitorId));
+    const members = checked.filter((m) => held.has(m.monitorId));
     for (const { member, result } of results) {
       // No data (a heartbeat's watch has only just begun): no sample, no state change.
-      if (!result) continue;
+      if (!result || !held.has(member.monitorId)) continue;
       const memory = member.memory ?? initialMemory(result.at);
       const { memory: next, transition } = advance(memory, result, member.config);
       if (member.memory === null || JSON.stringify(next) !== JSON.stringify(memory)) {
@@ -321,7 +344,8 @@ export class Monitor extends DurableObject<Env> {
       const mine = news.get(member.monitorId) ?? { transition: null, rollups: [] };
       const early = mine.transition !== null || mine.rollups.length > 0 || member.unsent !== null;
       if (!full && !early) continue;
-      const from = Math.max(lastReport, member.reportFrom);
+      // From its last report: the group's, or where it joined (its old holder's last report) until it is in one.
+      const from = member.reportFrom > 0 ? member.reportFrom : lastReport;
       const latency = windows
         ? { from: from || now, samples: windows.get(member.monitorId)?.filter((s) => s.at > from) ?? [] }
         : null;
@@ -344,6 +368,12 @@ export class Monitor extends DurableObject<Env> {
     }
     writeMeta(sql, "rolled_until", String(today));
     forgetStaleRuns(sql, now);
+    // Monitors handed over two days ago: whoever took them has had every chance to ask again.
+    for (const { monitor_id } of sql
+      .exec<{ monitor_id: string }>(`SELECT monitor_id FROM members WHERE handed_at < ?`, now - SAMPLE_WINDOW_MS)
+      .toArray()) {
+      this.#forget(monitor_id);
+    }
   }
 
   /** One RPC for the whole group. A report the StatusPage did not take is kept with its monitor and sent with the next. */
@@ -354,7 +384,11 @@ export class Monitor extends DurableObject<Env> {
       await statusPageStub(this.env).reportMonitors(name, reports);
       this.ctx.storage.transactionSync(() => {
         if (full) writeMeta(sql, "last_report_at", String(now));
-        for (const report of reports) updateMember(sql, report.monitorId, "unsent", null);
+        for (const report of reports) {
+          updateMember(sql, report.monitorId, "unsent", null);
+          // Its latency went with the group's: from now on it is reported from the group's last report.
+          if (report.latency) updateMember(sql, report.monitorId, "report_from", 0);
+        }
       });
     } catch (error) {
       this.ctx.storage.transactionSync(() => {

@@ -15,9 +15,11 @@ export function samplesOf(
 ): Map<string, StoredSample[]> {
   const samples = samplesBetween(sql, from, to, runsAfter);
   for (const [monitorId, earlier] of handedOverBetween(sql, from, to)) {
+    // A monitor back after a move away: its old samples are both in `runs` and in what was handed back. Once each.
+    const byTime = new Map([...earlier, ...(samples.get(monitorId) ?? [])].map((s) => [s.at, s]));
     samples.set(
       monitorId,
-      [...earlier, ...(samples.get(monitorId) ?? [])].sort((a, b) => a.at - b.at),
+      [...byTime.values()].sort((a, b) => a.at - b.at),
     );
   }
   return samples;

@@ -21,7 +21,7 @@ export const MONITOR_MIGRATIONS: readonly (readonly string[])[] = [
     `CREATE TABLE members (
        monitor_id TEXT PRIMARY KEY, region TEXT NOT NULL, config TEXT NOT NULL, memory TEXT,
        slow INTEGER NOT NULL DEFAULT 0, watching_since INTEGER, last_ping_at INTEGER,
-       report_from INTEGER NOT NULL DEFAULT 0, unsent TEXT)`,
+       report_from INTEGER NOT NULL DEFAULT 0, unsent TEXT, handed_at INTEGER)`,
     `CREATE TABLE runs (slot INTEGER PRIMARY KEY, at INTEGER NOT NULL, results TEXT NOT NULL)`,
     // Handed-over samples in chunks of HANDED_OVER_CHUNK (runs.ts): 72 h of a 10 s monitor in one row
     // would pass Cloudflare's 2 MB a row (docs/reference/cloudflare-platform.md).

@@ -81,8 +81,8 @@ export function placeProbeGroups(sql: SqlStorage): void {
  * Groups that need a word: never started, started with other members, configs
  * or `probing` flag (pushed this way, so no check asks for it), or silent for
  * too long (three intervals, or three report periods) and not kicked within
- * a grace period. A group whose last kick failed waits a grace period too,
- * and goes after those that did not fail. One read of the small
+ * a grace period. A group whose last kick failed waits a grace period too
+ * (meanwhile the others are kicked). One read of the small
  * `probe_groups` table: a few dozen rows for 1,000 monitors.
  */
 export function pendingGroupKicks(
@@ -98,7 +98,6 @@ export function pendingGroupKicks(
          AND (started_fingerprint IS NOT (fingerprint || ?1)
               OR (fingerprint != 'empty' AND kicked_at < ?2
                   AND COALESCE(last_report_at, kicked_at, 0) < ?3 - MAX(3 * COALESCE(interval_ms, 0), ?4)))
-       ORDER BY failed_at IS NOT NULL, failed_at
        LIMIT ?5`,
       `:${probing ? 1 : 0}`,
       now - KICK_GRACE_MS,
@@ -122,7 +121,11 @@ export function groupAssignment(
       name,
     )
     .toArray()
-    .map((row) => ({ monitor: JSON.parse(row.config) as MonitorConfig, region: row.region, movedFrom: row.moved_from }));
+    .map((row) => ({
+      monitor: JSON.parse(row.config) as MonitorConfig,
+      region: row.region,
+      movedFrom: row.moved_from,
+    }));
   // Monitors moving out: kept (and checked) here until their new group has taken them over.
   const leaving = sql
     .exec<{ monitor_id: string }>(
@@ -132,7 +135,8 @@ export function groupAssignment(
     )
     .toArray()
     .map((row) => row.monitor_id);
-  const print = sql.exec<{ fingerprint: string | null }>(`SELECT fingerprint FROM probe_groups WHERE name = ?`, name)
+  const print = sql
+    .exec<{ fingerprint: string | null }>(`SELECT fingerprint FROM probe_groups WHERE name = ?`, name)
     .toArray()[0];
   return { assignment: { members, leaving, probing }, fingerprint: print?.fingerprint ?? null };
 }
@@ -176,6 +180,20 @@ export function markGroupStarted(
 /** The group could not be told (it threw or was unreachable): it is tried again after a grace period. */
 export function markGroupFailed(sql: SqlStorage, name: string, now: number): void {
   sql.exec(`UPDATE probe_groups SET failed_at = ? WHERE name = ?`, now, name);
+}
+
+/** Whether group `name` holds a report's instance (or still does, while it moves away). */
+export function holdsInstance(sql: SqlStorage, name: string, report: { monitorId: string; region: string }): boolean {
+  return (
+    sql
+      .exec(
+        `SELECT 1 FROM monitor_instances WHERE monitor_id = ? AND region = ? AND (probe_group = ?3 OR moved_from = ?3)`,
+        report.monitorId,
+        report.region,
+        name,
+      )
+      .toArray().length > 0
+  );
 }
 
 /** The group was heard from: it is alive. */

@@ -222,7 +222,7 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
      WHERE started_fingerprint IS NOT NULL AND stopped_at IS NULL`,
     // Silence is now a group's (alerts/watchdog.ts): an instance's row changes only with its news. The
     // watchdog reads the groups kicked since their last report (few: those just restarted).
-    `DROP INDEX monitor_instances_kicked_since_report`,
+    `DROP INDEX IF EXISTS monitor_instances_kicked_since_report`,
     `CREATE INDEX probe_groups_kicked_since_report ON probe_groups (kicked_at) WHERE kicked_at > last_report_at`,
   ],
 ];

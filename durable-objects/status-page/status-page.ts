@@ -55,7 +55,7 @@ import { bringAlarmForward, Outbox } from "./outbox/outbox.ts";
 import type { Channel } from "./outbox/rows.ts";
 import { pageInfo } from "./page-info.ts";
 import { WRITE } from "./page-write.ts";
-import { noteGroupReport, placeProbeGroups } from "./probe-groups.ts";
+import { holdsInstance, noteGroupReport, placeProbeGroups } from "./probe-groups.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, PROBE_GROUPS_SCHEMA, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
@@ -316,8 +316,10 @@ export class StatusPage extends DurableObject<Env> {
     const outcomes = this.#write(
       (now) => {
         if (group) noteGroupReport(this.ctx.storage.sql, group, now);
-        addLatency(this.ctx.storage.sql, reports);
-        return reports.map((report) => {
+        // A group's word on a monitor it no longer holds (its check was under way as it moved) is not news.
+        const held = group ? reports.filter((r) => holdsInstance(this.ctx.storage.sql, group, r)) : reports;
+        addLatency(this.ctx.storage.sql, held);
+        return held.map((report) => {
           // A silence that just ended is no data on the bars: a change readers see (decision 0023).
           const silenceEnded = noteSignOfLife(this.ctx.storage.sql, report, now);
           const outcome = applyReport(this.ctx.storage.sql, report, now, flags);

@@ -29,7 +29,7 @@ import { pageObject } from "../helpers/workers/worker.ts";
 /**
  * Upgrading a running Lookout to probe groups (decision 0038). Before it, each
  * monitor instance had a Monitor object of its own (`monitorId@region`, schema
- * 1: meta keys, raw samples, daily roll-ups) and the StatusPage (schema 12)
+ * 1: meta keys, raw samples, daily roll-ups) and the StatusPage (schema 13)
  * knew only which instances it had started. The objects here are left exactly
  * as that code left them — real rows in the old tables, real alarms — and
  * restarted, so today's constructors and migrations run on them for real; the
@@ -253,18 +253,23 @@ async function pageFigures(at: number) {
 }
 
 /**
- * The page as schema 12 left it: no probe groups, each started instance
- * noted by the fingerprint it was started with. Then what its constructor
- * runs on such a page: the migrations (13 among them) and, coming from before
- * 13, the placement of every instance in a group.
+ * The page as schema 13 left it (the last before probe groups): no probe
+ * groups, each started instance noted by the fingerprint it was started
+ * with. Then what its constructor runs on such a page: the migrations and,
+ * coming from before PROBE_GROUPS_SCHEMA, the placement of every instance in a group.
  */
-async function upgradePageFromSchema12(): Promise<number> {
+async function upgradePageFromSchema13(): Promise<number> {
   return runInDurableObject(pageObject(), (_instance: StatusPage, state) => {
     const sql = state.storage.sql;
     state.storage.transactionSync(() => {
       sql.exec(`DROP INDEX monitor_instances_by_group`);
       sql.exec(`DROP INDEX monitor_instances_moving`);
       sql.exec(`DROP TABLE probe_groups`);
+      // What migration 13 left, and 14 replaces with its groups' own.
+      sql.exec(
+        `CREATE INDEX monitor_instances_kicked_since_report ON monitor_instances (kicked_at)
+         WHERE kicked_at > last_report_at AND removed_at IS NULL`,
+      );
       sql.exec(`ALTER TABLE monitor_instances DROP COLUMN probe_group`);
       sql.exec(`ALTER TABLE monitor_instances DROP COLUMN moved_from`);
       sql.exec(
@@ -308,13 +313,13 @@ async function leaveOldLayout(olds: OldMonitorObject[]): Promise<void> {
 }
 
 /**
- * The page upgraded from schema 12 and its kicks: the new groups take their
+ * The page upgraded from schema 13 and its kicks: the new groups take their
  * monitors over. Probing stays off (a group's first run, due seconds after
  * its assignment, must not run in the middle of what a test looks at) until
  * `probe()`.
  */
 async function upgradePage(applied: LookoutConfig): Promise<void> {
-  expect(await upgradePageFromSchema12()).toBe(PROBE_GROUPS_SCHEMA - 1);
+  expect(await upgradePageFromSchema13()).toBe(PROBE_GROUPS_SCHEMA - 1);
   // The constructor then applies the deployed config (here the test's, unchanged), which wakes the kicks.
   expect((await pageObject().reconcile(applied)).changed).toBe(false);
   await kick();
@@ -396,7 +401,7 @@ describe("upgrading to probe groups", () => {
     // The page heard what the old objects reported, through the same call they used.
     for (const report of [...reportsOf(http), ...reportsOf(heartbeat)]) await page.reportMonitor(report);
 
-    // The old layout: no shared group yet, one object per instance with schema 1's rows, the page at schema 12.
+    // The old layout: no shared group yet, one object per instance with schema 1's rows, the page at schema 13.
     await wipe(monitorObject(env, "group:1@default", "default"));
     // Fresh stubs after each restart: a stub of an object that was restarted stays broken.
     const oldApi = () => monitorStub(env, "legacy-api", "default");
@@ -534,7 +539,7 @@ describe("upgrading to probe groups", () => {
     // Migrated, it cannot let its monitor go: its hand-over fails.
     await runInDurableObject(monitorStub(env, "zz-broken", "default"), (_instance, state) => {
       state.storage.sql.exec(
-        `CREATE TRIGGER refuse_hand_over BEFORE DELETE ON members BEGIN SELECT RAISE(ABORT, 'refused'); END`,
+        `CREATE TRIGGER refuse_hand_over BEFORE UPDATE OF handed_at ON members BEGIN SELECT RAISE(ABORT, 'refused'); END`,
       );
     });
     const refusal = await monitorStub(env, "zz-broken", "default")
@@ -544,7 +549,7 @@ describe("upgrading to probe groups", () => {
         (error: Error) => error.message,
       );
     expect(refusal).toMatch(/refused/);
-    expect(await upgradePageFromSchema12()).toBe(PROBE_GROUPS_SCHEMA - 1);
+    expect(await upgradePageFromSchema13()).toBe(PROBE_GROUPS_SCHEMA - 1);
     await pageObject().reconcile(applied);
     const oldFirst = () => monitorStub(env, "aa-first", "default");
     // The group asks the first old object, then the broken one, and its assignment fails.
@@ -562,8 +567,9 @@ describe("upgrading to probe groups", () => {
     await runInDurableObject(monitorStub(env, "zz-broken", "default"), (_instance, state) => {
       state.storage.sql.exec(`DROP TRIGGER refuse_hand_over`);
     });
+    // (Its failed kick waits a grace period before the next: the test does not.)
     await runInDurableObject(pageObject(), (_instance: StatusPage, state) => {
-      state.storage.sql.exec(`UPDATE probe_groups SET kicked_at = 0`);
+      state.storage.sql.exec(`UPDATE probe_groups SET kicked_at = 0, failed_at = NULL`);
     });
     await pageObject().reconcile(applied);
     await kick();

@@ -272,6 +272,7 @@ describe("a probe group's storage", () => {
         lastPingAt: null,
         reportFrom: 0,
         unsent: null,
+        handedAt: null,
       };
       return rollUp(sql, [member], yesterday, Date.now()).get("edge") ?? [];
     });
