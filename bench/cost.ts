@@ -91,6 +91,10 @@ const SCENARIOS: readonly Scenario[] = [
 ];
 
 /** One `cost` line (durable-objects/shared/cost-meter.ts, CostLine) as it reaches Node. */
+/**
+ * A meter's `cost` line (durable-objects/shared/cost-meter.ts CostLine) as workerd printed it, with
+ * the time it was logged; declared here as the Node tsconfig does not load the objects' workerd types.
+ */
 interface CostLine {
   time: string;
   object: string;

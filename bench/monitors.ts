@@ -28,6 +28,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { defineConfig, type LookoutConfig } from "../worker/config/define-config.ts";
+import { runInOrder } from "../worker/core/monitors/lanes.ts";
 import { type MonitorReport, REPORT_EVERY_MS } from "../worker/core/monitors/monitor-report.ts";
 import { GROUP_SIZE } from "../worker/core/monitors/probe-groups.ts";
 import { phaseOf } from "../worker/core/monitors/schedule.ts";
@@ -237,18 +238,6 @@ async function sleepUntil(at: number, progress: Progress, say?: () => Promise<st
 }
 
 /** Runs `work` over `items`, `concurrency` at a time. */
-async function pool<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
-  return results;
-}
 
 /** Counts what workerd logs by event, shows the first few of each, and keeps the table readable. */
 class LogTally {
@@ -482,7 +471,7 @@ async function runScenario(
     const checksOf = new Map<string, Check[]>(ids.map((id) => [id, []]));
     const runs: Run[] = [];
     let storedRuns = 0;
-    await pool(groups, READ_CONCURRENCY, async (group) => {
+    await runInOrder(groups, READ_CONCURRENCY, async (group) => {
       const rows = await worker.monitorSql(
         group,
         `SELECT at, results FROM runs WHERE at >= ? AND at < ? ORDER BY at`,
