@@ -63,7 +63,7 @@ it("raises a monitor_silent alert for a Monitor object silent past its restart, 
 it("raises one alert per monitor of a silent shared group, naming each", async () => {
   // Two more monitors beside the api monitor, at its interval: one group's worth of three.
   const api = deployed.monitors.find((m) => m.id === "api");
-  if (!api || api.kind !== "http") throw new Error("the example config has an HTTP api monitor");
+  if (api?.kind !== "http") throw new Error("the example config has an HTTP api monitor");
   const page = await freshPage("trouble-watchdog-group", {
     ...deployed,
     monitors: [...deployed.monitors, { ...api, id: "api-extra-1" }, { ...api, id: "api-extra-2" }],
