@@ -1,6 +1,7 @@
 import type { MonitorConfig } from "../../worker/core/monitors/monitor-config.ts";
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import type { MonitorMemory } from "../../worker/core/monitors/state-machine.ts";
+import type { ProviderMemory } from "../../worker/core/providers/provider-observation.ts";
 
 /** One monitor a Monitor object checks, as its `members` row holds it. */
 export interface Member {
@@ -22,6 +23,8 @@ export interface Member {
    * leaving, or for 48 h.
    */
   handedAt: number | null;
+  /** A statuspage monitor's validators and observation (probe-statuspage.ts); null for other kinds. */
+  provider: ProviderMemory | null;
 }
 
 type Row = {
@@ -35,6 +38,7 @@ type Row = {
   report_from: number;
   unsent: string | null;
   handed_at: number | null;
+  provider: string | null;
 };
 
 const fromRow = (row: Row): Member => ({
@@ -48,6 +52,7 @@ const fromRow = (row: Row): Member => ({
   reportFrom: row.report_from,
   unsent: row.unsent ? (JSON.parse(row.unsent) as MonitorReport) : null,
   handedAt: row.handed_at,
+  provider: row.provider ? (JSON.parse(row.provider) as ProviderMemory) : null,
 });
 
 /** The monitors this object checks (not those it handed over). */
@@ -64,7 +69,16 @@ export function readMember(sql: SqlStorage, monitorId: string): Member | null {
 export function updateMember(
   sql: SqlStorage,
   monitorId: string,
-  column: "config" | "memory" | "slow" | "watching_since" | "last_ping_at" | "report_from" | "unsent" | "handed_at",
+  column:
+    | "config"
+    | "memory"
+    | "slow"
+    | "watching_since"
+    | "last_ping_at"
+    | "report_from"
+    | "unsent"
+    | "handed_at"
+    | "provider",
   value: string | number | null,
 ): void {
   sql.exec(`UPDATE members SET ${column} = ? WHERE monitor_id = ? AND ${column} IS NOT ?`, value, monitorId, value);
@@ -72,8 +86,8 @@ export function updateMember(
 
 export function insertMember(sql: SqlStorage, member: Member): void {
   sql.exec(
-    `INSERT INTO members (monitor_id, region, config, memory, slow, watching_since, last_ping_at, report_from, unsent)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO members (monitor_id, region, config, memory, slow, watching_since, last_ping_at, report_from, unsent,
+       provider) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     member.monitorId,
     member.region,
     JSON.stringify(member.config),
@@ -83,5 +97,6 @@ export function insertMember(sql: SqlStorage, member: Member): void {
     member.lastPingAt,
     member.reportFrom,
     member.unsent && JSON.stringify(member.unsent),
+    member.provider && JSON.stringify(member.provider),
   );
 }

@@ -7,6 +7,7 @@ import { type MonitorReport, REPORT_EVERY_MS } from "../../worker/core/monitors/
 import { lastSlotAt, nextRunAt, phaseOf } from "../../worker/core/monitors/schedule.ts";
 import { advance, initialMemory, type MonitorMemory } from "../../worker/core/monitors/state-machine.ts";
 import type { ProbeResult } from "../../worker/core/probes/probe-result.ts";
+import type { ProviderMemory } from "../../worker/core/providers/provider-observation.ts";
 import { startOfUtcDay } from "../../worker/core/uptime.ts";
 import { log, setLogLevel } from "../../worker/platform/log.ts";
 import { monitorObject, statusPageStub } from "../../worker/platform/stubs.ts";
@@ -14,12 +15,20 @@ import { meterCosts } from "../shared/cost-meter.ts";
 import { readMeta, runMigrations, writeMeta } from "../shared/sql.ts";
 import { insertMember, type Member, readMember, readMembers, updateMember } from "./members.ts";
 import { runHttpProbe } from "./probe-http.ts";
+import { runStatuspageProbe } from "./probe-statuspage.ts";
 import { runTcpProbe } from "./probe-tcp.ts";
 import { memberReport, type RunNews, rollUp, samplesOf } from "./reports.ts";
 import { forgetStaleRuns, pack, SAMPLE_WINDOW_MS, storeHandedOver, writeRun } from "./runs.ts";
 import { MONITOR_MIGRATIONS } from "./schema.ts";
 
 export { SAMPLE_WINDOW_MS };
+
+/** One member's check in a run: its result (null: no data) and, for a statuspage monitor, its provider memory after it. */
+interface CheckOutcome {
+  member: Member;
+  result: ProbeResult | null;
+  provider?: ProviderMemory;
+}
 
 /** A new monitor's first check comes within this long of its assignment, then on its slots. */
 const FIRST_CHECK_WITHIN_MS = 10_000;
@@ -146,6 +155,7 @@ export class Monitor extends DurableObject<Env> {
       reportFrom: handover?.lastReportAt ?? 0,
       unsent: handover?.unsent ?? null,
       handedAt: null,
+      provider: handover?.provider ?? null,
     });
     if (!handover || handover.samples.length === 0) return;
     storeHandedOver(sql, monitor.id, handover.samples);
@@ -186,6 +196,7 @@ export class Monitor extends DurableObject<Env> {
         lastPingAt: member.lastPingAt,
         unsent,
         slow: member.slow,
+        provider: member.provider,
       };
     });
     if (handover && readMembers(sql).length === 0) await this.ctx.storage.deleteAlarm();
@@ -271,7 +282,7 @@ export class Monitor extends DurableObject<Env> {
     if (reports.length > 0) await this.#send(name, reports, now);
   }
 
-  async #check(member: Member, now: number): Promise<{ member: Member; result: ProbeResult | null }> {
+  async #check(member: Member, now: number): Promise<CheckOutcome> {
     const monitor = member.config;
     switch (monitor.kind) {
       case "http":
@@ -289,6 +300,10 @@ export class Monitor extends DurableObject<Env> {
         );
         return { member, result };
       }
+      case "statuspage": {
+        const reading = await runStatuspageProbe(monitor, member.provider);
+        return { member, result: reading.result, provider: reading.memory };
+      }
     }
   }
 
@@ -296,21 +311,20 @@ export class Monitor extends DurableObject<Env> {
    * Stores the run, advances each checked monitor's state machine, rolls up
    * finished days, and returns the reports the StatusPage must hear now.
    */
-  #record(
-    checked: readonly Member[],
-    results: readonly { member: Member; result: ProbeResult | null }[],
-    slotAt: number,
-    now: number,
-  ): MonitorReport[] {
+  #record(checked: readonly Member[], results: readonly CheckOutcome[], slotAt: number, now: number): MonitorReport[] {
     const sql = this.ctx.storage.sql;
     const news = new Map<string, RunNews>();
     const packed = [];
     // Handed over or dropped while its check was under way: the object that holds it now records it.
     const held = new Set(readMembers(sql).map((m) => m.monitorId));
     const members = checked.filter((m) => held.has(m.monitorId));
-    for (const { member, result } of results) {
-      // No data (a heartbeat's watch has only just begun): no sample, no state change.
-      if (!result || !held.has(member.monitorId)) continue;
+    for (const { member, result, provider } of results) {
+      if (!held.has(member.monitorId)) continue;
+      // A provider's page read (or not): kept when it changed, and reported at once when what it says did.
+      const providerNews = provider !== undefined && this.#keepProvider(member, provider);
+      if (providerNews) news.set(member.monitorId, { transition: null, rollups: [], provider: true });
+      // No data (a heartbeat's watch has only just begun, a provider's page says nothing usable): no sample, no state change.
+      if (!result) continue;
       const memory = member.memory ?? initialMemory(result.at);
       const { memory: next, transition } = advance(memory, result, member.config);
       if (member.memory === null || JSON.stringify(next) !== JSON.stringify(memory)) {
@@ -328,7 +342,7 @@ export class Monitor extends DurableObject<Env> {
           to: transition.to,
         });
       }
-      news.set(member.monitorId, { transition, rollups: [] });
+      news.set(member.monitorId, { transition, rollups: [], provider: providerNews });
     }
     writeRun(sql, slotAt, packed);
     writeMeta(sql, "last_run_at", String(now));
@@ -342,7 +356,8 @@ export class Monitor extends DurableObject<Env> {
     const reports: MonitorReport[] = [];
     for (const member of members) {
       const mine = news.get(member.monitorId) ?? { transition: null, rollups: [] };
-      const early = mine.transition !== null || mine.rollups.length > 0 || member.unsent !== null;
+      const early =
+        mine.transition !== null || mine.rollups.length > 0 || mine.provider === true || member.unsent !== null;
       if (!full && !early) continue;
       // From its last report: the group's, or where it joined (its old holder's last report) until it is in one.
       const from = member.reportFrom > 0 ? member.reportFrom : lastReport;
@@ -353,6 +368,15 @@ export class Monitor extends DurableObject<Env> {
       if (report) reports.push(report);
     }
     return reports;
+  }
+
+  /** Stores a provider's memory when it changed; true when what it observed changed (news for the page). */
+  #keepProvider(member: Member, provider: ProviderMemory): boolean {
+    const before = member.provider;
+    if (before !== null && JSON.stringify(before) === JSON.stringify(provider)) return false;
+    updateMember(this.ctx.storage.sql, member.monitorId, "provider", JSON.stringify(provider));
+    member.provider = provider;
+    return JSON.stringify(before?.observation ?? null) !== JSON.stringify(provider.observation);
   }
 
   /** On the first run of a UTC day, the days before it are rolled up and go with the next report. */

@@ -1,7 +1,7 @@
 import type { StoredSample } from "../../worker/core/monitors/handover.ts";
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import { type DailyRollup, rollUpDay } from "../../worker/core/monitors/rollup.ts";
-import type { Transition } from "../../worker/core/monitors/state-machine.ts";
+import { initialMemory, type Transition } from "../../worker/core/monitors/state-machine.ts";
 import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
 import type { Member } from "./members.ts";
 import { handedOverBetween, samplesBetween } from "./runs.ts";
@@ -54,6 +54,8 @@ export function rollUp(
 export interface RunNews {
   transition: Transition | null;
   rollups: DailyRollup[];
+  /** A statuspage monitor's provider says something new (reported at once, decision 0040). */
+  provider?: boolean;
 }
 
 /**
@@ -68,7 +70,9 @@ export function memberReport(
   news: RunNews,
   latency: { from: number; samples: readonly StoredSample[] } | null,
 ): MonitorReport | null {
-  const memory = member.memory;
+  const observation = member.provider?.observation;
+  // A provider's page never read yet has no state, but "unavailable since" is news the page must show.
+  const memory = member.memory ?? (observation ? initialMemory(observation.unavailableSince ?? at) : null);
   if (!memory) return null;
   const unsent = member.unsent;
   const transition = news.transition;
@@ -101,5 +105,6 @@ export function memberReport(
         answered.length === 0 ? null : Math.round(answered.reduce((sum, s) => sum + s.latencyMs, 0) / answered.length),
     },
     rollups: [...(unsent?.rollups ?? []), ...news.rollups],
+    ...(observation ? { provider: observation } : {}),
   };
 }

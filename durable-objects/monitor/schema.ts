@@ -54,4 +54,6 @@ export const MONITOR_MIGRATIONS: readonly (readonly string[])[] = [
     `DELETE FROM meta WHERE key IN ('monitor_id', 'region', 'config', 'stopped', 'next_check_at', 'memory',
        'watching_since', 'last_ping_at', 'unsent_report')`,
   ],
+  // A statuspage monitor's validators and observation of its provider (issue 14), rewritten only when they change.
+  [`ALTER TABLE members ADD COLUMN provider TEXT`],
 ];

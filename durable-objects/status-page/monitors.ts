@@ -6,6 +6,7 @@ import { combineRegions, defaultQuorum } from "../../worker/core/monitors/quorum
 import { ROLLUP_DAYS } from "../../worker/core/monitors/rollup.ts";
 import type { MonitorState } from "../../worker/core/monitors/state-machine.ts";
 import { fingerprint } from "../../worker/core/page-id.ts";
+import type { ProviderObservation } from "../../worker/core/providers/provider-observation.ts";
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
 import { type ComponentStatus, componentSeverity } from "../../worker/core/statuses.ts";
 import { followWithIncident } from "./auto-incidents.ts";
@@ -88,7 +89,8 @@ export function addLatency(sql: SqlStorage, reports: readonly MonitorReport[]): 
   for (const report of reports) {
     const latency = report.latency;
     const answered = latency ? latency.checks - latency.failures : 0;
-    if (!latency || latency.meanMs === null || answered <= 0) continue;
+    // How fast a provider's status page answers says nothing about the provider's service.
+    if (!latency || latency.meanMs === null || answered <= 0 || report.provider) continue;
     const hour = Math.floor(latency.to / 3_600_000);
     for (const { component_id } of sql
       .exec<{ component_id: string }>(
@@ -139,8 +141,8 @@ export function applyReport(
   flags: Pick<FlagValues, "automatic_incidents">,
 ): { changes: AffectedComponent[]; incidentId: string | null } {
   const instance = sql
-    .exec<{ state: MonitorState }>(
-      `SELECT state FROM monitor_instances WHERE monitor_id = ? AND region = ? AND removed_at IS NULL`,
+    .exec<{ state: MonitorState; provider: string | null }>(
+      `SELECT state, provider FROM monitor_instances WHERE monitor_id = ? AND region = ? AND removed_at IS NULL`,
       report.monitorId,
       report.region,
     )
@@ -185,7 +187,8 @@ export function applyReport(
       r.p95LatencyMs,
     );
   }
-  if (instance.state === report.state) return { changes: [], incidentId: null };
+  const providerMoved = report.provider !== undefined && keepProvider(sql, report, instance.provider);
+  if (instance.state === report.state && !providerMoved) return { changes: [], incidentId: null };
   if (isCanary(sql, report.monitorId)) {
     // Lookout's own connectivity changed: once it is back, every component catches up with its monitors.
     return { changes: report.state === "down" ? [] : followAllMonitors(sql, now), incidentId: null };
@@ -202,9 +205,29 @@ export function applyReport(
   const changes = components
     .map((row) => followMonitors(sql, row.component_id, Math.max(at, lastChangeAt(sql, row.component_id))))
     .filter((change): change is AffectedComponent => change !== null);
+  // A provider's outage is not a failing check of yours: it opens incidents only behind its own flag.
   const incidentId =
-    flags.automatic_incidents && !suspectSelf(sql) ? followWithIncident(sql, report, at, changes) : null;
+    flags.automatic_incidents && !report.provider && !suspectSelf(sql)
+      ? followWithIncident(sql, report, at, changes)
+      : null;
   return { changes, incidentId };
+}
+
+/**
+ * Stores a statuspage monitor's observation of its provider when it changed;
+ * true when the status the provider states moved (its components follow).
+ */
+function keepProvider(sql: SqlStorage, report: MonitorReport, stored: string | null): boolean {
+  const observation = JSON.stringify(report.provider);
+  if (observation === stored) return false;
+  sql.exec(
+    `UPDATE monitor_instances SET provider = ? WHERE monitor_id = ? AND region = ?`,
+    observation,
+    report.monitorId,
+    report.region,
+  );
+  const before = stored ? (JSON.parse(stored) as ProviderObservation).lastKnown : null;
+  return before !== (report.provider?.lastKnown ?? null);
 }
 
 /** When the component's status last changed: a late report never writes history out of order. */
@@ -281,8 +304,14 @@ export function followMonitors(sql: SqlStorage, componentId: string, now: number
 /** What the monitors of a component say, or null when it has none or none knows yet. */
 export function monitorStatusOf(sql: SqlStorage, componentId: string) {
   const rows = sql
-    .exec<{ monitor_id: string; quorum: number; down_status: "partial_outage" | "major_outage"; state: MonitorState }>(
-      `SELECT m.id AS monitor_id, m.quorum, m.down_status, i.state FROM monitor_components mc
+    .exec<{
+      monitor_id: string;
+      quorum: number;
+      down_status: "partial_outage" | "major_outage";
+      state: MonitorState;
+      provider: string | null;
+    }>(
+      `SELECT m.id AS monitor_id, m.quorum, m.down_status, i.state, i.provider FROM monitor_components mc
          JOIN monitors m ON m.id = mc.monitor_id AND m.removed_at IS NULL
          JOIN monitor_instances i ON i.monitor_id = m.id AND i.removed_at IS NULL
        WHERE mc.component_id = ?`,
@@ -291,14 +320,29 @@ export function monitorStatusOf(sql: SqlStorage, componentId: string) {
     .toArray();
   const byMonitor = new Map<
     string,
-    { quorum: number; downStatus: (typeof rows)[number]["down_status"]; states: MonitorState[] }
+    {
+      quorum: number;
+      downStatus: (typeof rows)[number]["down_status"];
+      states: MonitorState[];
+      stated: ComponentStatus | null;
+    }
   >();
   for (const row of rows) {
-    const entry = byMonitor.get(row.monitor_id) ?? { quorum: row.quorum, downStatus: row.down_status, states: [] };
+    const entry = byMonitor.get(row.monitor_id) ?? {
+      quorum: row.quorum,
+      downStatus: row.down_status,
+      states: [],
+      // A provider states its status itself (a statuspage monitor, read from one place): mirrored as stated.
+      stated: row.provider ? (JSON.parse(row.provider) as ProviderObservation).lastKnown : null,
+    };
     entry.states.push(row.state);
     byMonitor.set(row.monitor_id, entry);
   }
   return componentStatusFromMonitors(
-    [...byMonitor.values()].map((m) => ({ state: combineRegions(m.states, m.quorum), downStatus: m.downStatus })),
+    [...byMonitor.values()].map((m) => ({
+      state: combineRegions(m.states, m.quorum),
+      downStatus: m.downStatus,
+      stated: m.stated,
+    })),
   );
 }

@@ -21,6 +21,7 @@ type ExistingRow = {
   group_id?: string | null;
   only_show_if_degraded?: number;
   start_date?: string | null;
+  hidden?: number;
 };
 
 /**
@@ -90,11 +91,12 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
       position: index + 1,
       onlyShowIfDegraded: component.onlyShowIfDegraded ? 1 : 0,
       startDate: component.startDate ?? null,
+      hidden: component.hidden ? 1 : 0,
     };
     if (!existing) {
       sql.exec(
         `INSERT INTO components (id, name, description, group_id, position, status, only_show_if_degraded,
-           start_date, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'operational', ?, ?, ?, ?)`,
+           start_date, hidden, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'operational', ?, ?, ?, ?, ?)`,
         component.id,
         fields.name,
         fields.description,
@@ -102,6 +104,7 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
         fields.position,
         fields.onlyShowIfDegraded,
         fields.startDate,
+        fields.hidden,
         now,
         now,
       );
@@ -118,17 +121,19 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
       existing.position !== fields.position ||
       existing.only_show_if_degraded !== fields.onlyShowIfDegraded ||
       existing.start_date !== fields.startDate ||
+      existing.hidden !== fields.hidden ||
       existing.removed_at !== null
     ) {
       sql.exec(
         `UPDATE components SET name = ?, description = ?, group_id = ?, position = ?, only_show_if_degraded = ?,
-           start_date = ?, removed_at = NULL, updated_at = ? WHERE id = ?`,
+           start_date = ?, hidden = ?, removed_at = NULL, updated_at = ? WHERE id = ?`,
         fields.name,
         fields.description,
         fields.groupId,
         fields.position,
         fields.onlyShowIfDegraded,
         fields.startDate,
+        fields.hidden,
         now,
         component.id,
       );
@@ -137,11 +142,57 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
     components.delete(component.id);
   });
   markRemoved(sql, "components", components, now, result);
+  reconcileDependencies(sql, config);
 
   reconcileMonitors(sql, config, now);
   writeMeta(sql, "config_fingerprint", digest);
   result.changed = true;
   return result;
+}
+
+/** The stored dependencies match the config's `dependsOn`: rows change only where the config did. */
+function reconcileDependencies(sql: SqlStorage, config: LookoutConfig): void {
+  const wanted = new Map<string, { critical: number; position: number }>();
+  for (const component of config.components) {
+    component.dependsOn.forEach((d, i) => {
+      wanted.set(`${component.id}\n${d.component}`, { critical: d.critical ? 1 : 0, position: i + 1 });
+    });
+  }
+  const stored = sql
+    .exec<{ component_id: string; depends_on: string; critical: number; position: number }>(
+      `SELECT component_id, depends_on, critical, position FROM component_dependencies`,
+    )
+    .toArray();
+  for (const row of stored) {
+    const key = `${row.component_id}\n${row.depends_on}`;
+    const want = wanted.get(key);
+    if (!want) {
+      sql.exec(
+        `DELETE FROM component_dependencies WHERE component_id = ? AND depends_on = ?`,
+        row.component_id,
+        row.depends_on,
+      );
+    } else if (want.critical !== row.critical || want.position !== row.position) {
+      sql.exec(
+        `UPDATE component_dependencies SET critical = ?, position = ? WHERE component_id = ? AND depends_on = ?`,
+        want.critical,
+        want.position,
+        row.component_id,
+        row.depends_on,
+      );
+    }
+    wanted.delete(key);
+  }
+  for (const [key, { critical, position }] of wanted) {
+    const [componentId, dependsOn] = key.split("\n");
+    sql.exec(
+      `INSERT INTO component_dependencies (component_id, depends_on, critical, position) VALUES (?, ?, ?, ?)`,
+      componentId,
+      dependsOn,
+      critical,
+      position,
+    );
+  }
 }
 
 function existingRows(sql: SqlStorage, table: "groups" | "components"): Map<string, ExistingRow> {

@@ -225,6 +225,16 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     `DROP INDEX IF EXISTS monitor_instances_kicked_since_report`,
     `CREATE INDEX probe_groups_kicked_since_report ON probe_groups (kicked_at) WHERE kicked_at > last_report_at`,
   ],
+  // 15: providers (issue 14). A statuspage monitor's instance keeps what it last observed of its
+  // provider (worker/core/providers/provider-observation.ts); a component may be hidden from public
+  // surfaces and depend on others, critically or not.
+  [
+    `ALTER TABLE monitor_instances ADD COLUMN provider TEXT`,
+    `ALTER TABLE components ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0`,
+    `CREATE TABLE component_dependencies (
+       component_id TEXT NOT NULL, depends_on TEXT NOT NULL, critical INTEGER NOT NULL, position INTEGER NOT NULL,
+       PRIMARY KEY (component_id, depends_on))`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

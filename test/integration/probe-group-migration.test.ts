@@ -262,6 +262,10 @@ async function upgradePageFromSchema13(): Promise<number> {
   return runInDurableObject(pageObject(), (_instance: StatusPage, state) => {
     const sql = state.storage.sql;
     state.storage.transactionSync(() => {
+      // What migration 15 (providers) added, which a page at schema 13 had not either.
+      sql.exec(`ALTER TABLE monitor_instances DROP COLUMN provider`);
+      sql.exec(`ALTER TABLE components DROP COLUMN hidden`);
+      sql.exec(`DROP TABLE component_dependencies`);
       sql.exec(`DROP INDEX monitor_instances_by_group`);
       sql.exec(`DROP INDEX monitor_instances_moving`);
       sql.exec(`DROP TABLE probe_groups`);

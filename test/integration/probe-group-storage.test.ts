@@ -274,6 +274,7 @@ describe("a probe group's storage", () => {
         reportFrom: 0,
         unsent: null,
         handedAt: null,
+        provider: null,
       };
       return rollUp(sql, [member], yesterday, Date.now()).get("edge") ?? [];
     });

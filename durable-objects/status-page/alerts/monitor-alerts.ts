@@ -21,6 +21,9 @@ export const CONNECTIVITY_KEY = "connectivity";
  */
 export function alertOnReport(sql: SqlStorage, report: MonitorReport, incidentId: string | null, now: number): void {
   resolveAlert(sql, silentKey(report.monitorId), now);
+  // A provider's outage is the provider's to state, not a failing check of yours: it alerts only behind
+  // its own flag (decision 0040).
+  if (report.provider) return;
   const monitor = sql.exec<{ role: string }>(`SELECT role FROM monitors WHERE id = ?`, report.monitorId).toArray()[0];
   if (monitor?.role === "canary") {
     if (suspectSelf(sql)) {

@@ -21,6 +21,8 @@
  *   /wrong-json              200 {"status":"ok","checks":{"db":{"status":"down"}}}
  *   /slow-headers/:ms        /healthy after that many ms
  *   /echo                    200 JSON of the request's method, headers and body
+ *   /provider/:key/...       a provider's status page (scripts/provider-page.ts): its summary.json,
+ *                            POST a scenario or a failure to it, GET its stats
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -29,6 +31,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { createServer as createTcpServer, type Socket, type Server as TcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { providerPages } from "../../../scripts/provider-page.ts";
 import { BIG_BODY_BYTES, TARGETS_KEY, type TargetAddresses } from "../target-addresses.ts";
 
 declare module "vitest" {
@@ -75,7 +78,15 @@ export async function startTargets(): Promise<RunningTargets> {
     return timer;
   };
 
+  const providers = providerPages({
+    prefix: "/provider",
+    base: JSON.parse(
+      readFileSync(new URL("../../fixtures/statuspage/instructure-summary.json", import.meta.url), "utf8"),
+    ),
+  });
+
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (providers(req, res)) return;
     const url = new URL(req.url ?? "/", `http://${HOST}`);
     const [route = "", a = "", b = ""] = url.pathname.split("/").filter(Boolean);
     switch (route) {

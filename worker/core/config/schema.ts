@@ -2,6 +2,7 @@ import { z } from "zod";
 import { channelSchema } from "../alerting/channels.ts";
 import { policySchema, routeSchema } from "../alerting/policies.ts";
 import { id, longestTimeoutMs, monitorSchema } from "../monitors/monitor-config.ts";
+import { dependencyCycle } from "../providers/dependency-cycles.ts";
 
 /**
  * The shape of `lookout.config.ts`. Ids are the stable identity of a group,
@@ -35,6 +36,26 @@ const componentSchema = z.strictObject({
   onlyShowIfDegraded: z.boolean().default(false),
   /** Shown on the page from this date (YYYY-MM-DD); days before it have no uptime bar. */
   startDate: z.iso.date().optional(),
+  /**
+   * Left out of every public surface (page, feeds, API), yet followed: its
+   * status still bounds the components that depend on it and still alerts.
+   * For a provider you watch but do not name to customers.
+   */
+  hidden: z.boolean().default(false),
+  /**
+   * Components this one needs (your own or a provider's): shown as its chain
+   * on its page; the critical ones bound its availability (README
+   * "Following providers"). A bare id is a critical dependency.
+   */
+  dependsOn: z
+    .array(
+      z.union([
+        id.transform((component) => ({ component, critical: true })),
+        z.strictObject({ component: id, critical: z.boolean().default(true) }),
+      ]),
+    )
+    .max(50)
+    .default([]),
 });
 
 /** On-call alerting (README "Alerting"): channels, escalation policies, and routes from alerts to policies. */
@@ -144,6 +165,8 @@ export const configSchema = z
         }
       });
     });
+    checkProviders(config, ctx);
+    checkDependencies(config, componentIds, ctx);
     checkAlerting(config, componentIds, monitorIds, ctx);
     config.groups.forEach((group, i) => {
       if (!config.components.some((c) => c.group === group.id)) {
@@ -151,6 +174,68 @@ export const configSchema = z
       }
     });
   });
+
+/**
+ * A component a statuspage monitor drives mirrors its provider: another
+ * monitor driving it too would make its status a blend nobody stated. A
+ * provider's page is the same from everywhere, so it is read from one place.
+ */
+function checkProviders(config: z.output<typeof configSchema>, ctx: z.RefinementCtx): void {
+  const mirrored = new Set(config.monitors.filter((m) => m.kind === "statuspage").flatMap((m) => m.components));
+  config.monitors.forEach((monitor, i) => {
+    if (monitor.kind === "statuspage") {
+      if (monitor.regions.length > 1) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitors", i, "regions"],
+          message: "a provider's status page reads the same from everywhere: name at most one region",
+        });
+      }
+      return;
+    }
+    monitor.components.forEach((componentId, j) => {
+      if (!mirrored.has(componentId)) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["monitors", i, "components", j],
+        message: `"${componentId}" mirrors a provider's status page (a statuspage monitor drives it): no other monitor may drive it`,
+      });
+    });
+  });
+}
+
+/** Dependencies name declared components, never the component itself, and never loop. */
+function checkDependencies(
+  config: z.output<typeof configSchema>,
+  componentIds: ReadonlySet<string>,
+  ctx: z.RefinementCtx,
+): void {
+  config.components.forEach((component, i) => {
+    const seen = new Set<string>();
+    component.dependsOn.forEach((dependency, j) => {
+      const path = ["components", i, "dependsOn", j];
+      if (!componentIds.has(dependency.component)) {
+        ctx.addIssue({ code: "custom", path, message: `unknown component "${dependency.component}"` });
+      } else if (dependency.component === component.id) {
+        ctx.addIssue({ code: "custom", path, message: "a component cannot depend on itself" });
+      } else if (seen.has(dependency.component)) {
+        ctx.addIssue({ code: "custom", path, message: `lists "${dependency.component}" twice` });
+      }
+      seen.add(dependency.component);
+    });
+  });
+  const cycle = dependencyCycle(
+    new Map(config.components.map((c) => [c.id, c.dependsOn.map((d) => d.component)] as const)),
+  );
+  if (cycle && cycle.length > 2) {
+    const at = config.components.findIndex((c) => c.id === cycle[0]);
+    ctx.addIssue({
+      code: "custom",
+      path: ["components", at, "dependsOn"],
+      message: `dependencies must not loop: ${cycle.join(" → ")}`,
+    });
+  }
+}
 
 /** Every id an alerting section names exists, once. */
 function checkAlerting(

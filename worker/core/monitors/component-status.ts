@@ -6,6 +6,8 @@ export interface MonitorVerdict {
   state: MonitorState;
   /** What "down" means for the components this monitor drives. */
   downStatus: "partial_outage" | "major_outage";
+  /** What a provider states (a statuspage monitor): taken as it is whenever the monitor knows a state. */
+  stated?: ComponentStatus | null;
 }
 
 /**
@@ -17,7 +19,13 @@ export function componentStatusFromMonitors(verdicts: readonly MonitorVerdict[])
   if (known.length === 0) return null;
   return worstComponentStatus(
     known.map((v) =>
-      v.state === "down" ? v.downStatus : v.state === "degraded" ? "degraded_performance" : "operational",
+      v.stated
+        ? v.stated
+        : v.state === "down"
+          ? v.downStatus
+          : v.state === "degraded"
+            ? "degraded_performance"
+            : "operational",
     ),
   );
 }

@@ -1,3 +1,4 @@
+import type { ProviderMemory } from "../providers/provider-observation.ts";
 import type { MonitorConfig } from "./monitor-config.ts";
 import type { MonitorReport } from "./monitor-report.ts";
 import type { MonitorMemory, MonitorState } from "./state-machine.ts";
@@ -29,6 +30,8 @@ export interface Handover {
   lastPingAt: number | null;
   unsent: MonitorReport | null;
   slow: boolean;
+  /** A statuspage monitor's validators and what it observed (absent from objects older than issue 14). */
+  provider?: ProviderMemory | null;
 }
 
 /** What the StatusPage object tells a Monitor object to check. */

@@ -1,9 +1,10 @@
 import { z } from "zod";
 
 /**
- * Monitors as declared in `lookout.config.ts`. Three kinds: `http` (the
+ * Monitors as declared in `lookout.config.ts`. Four kinds: `http` (the
  * default: polls a URL, usually a `/healthCheck`), `tcp` (connects to
- * host:port) and `heartbeat` (a job calls Lookout; silence means down).
+ * host:port), `heartbeat` (a job calls Lookout; silence means down) and
+ * `statuspage` (follows a provider's status page).
  */
 
 export const id = z
@@ -106,6 +107,39 @@ const heartbeatMonitor = z.strictObject({
 });
 
 /**
+ * A provider's Statuspage-shaped page (Atlassian Statuspage, incident.io,
+ * Instatus, another Lookout): its `/api/v2/summary.json` is read and the
+ * components it drives mirror what the provider states. Providers decide
+ * their own status, so one reading is enough either way; their pages are
+ * cached for about a minute, so reading them more often learns nothing and
+ * costs them (docs/decisions/0040-providers-are-statuspage-monitors.md).
+ */
+const statuspageMonitor = z.strictObject({
+  ...common,
+  kind: z.literal("statuspage"),
+  /** The provider's status page, e.g. https://www.githubstatus.com (or its summary.json URL). */
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  /** The provider's components you follow, by id or name (a group counts its children); all when left out. */
+  providerComponents: z.array(z.string().trim().min(1).max(200)).min(1).max(50).optional(),
+  intervalSeconds: z
+    .number()
+    .int()
+    .min(60, "must be at least 60: a provider's page changes at most about once a minute")
+    .max(3600, "must be at most 3600")
+    .default(60),
+  failuresToDown: common.failuresToDown.removeDefault().default(1),
+  successesToUp: common.successesToUp.removeDefault().default(1),
+  timeoutMs,
+  /** The most of the summary read; a longer one is not a summary Lookout can trust (it says so, unknown). */
+  maxBodyBytes: z
+    .number()
+    .int()
+    .min(1_024)
+    .max(4 * 1_048_576)
+    .default(1_048_576),
+});
+
+/**
  * `kind` may be left out for an HTTP monitor, the common case. The timeout
  * defaults to 5 s, or half the interval when that is shorter; a longer one
  * may be set, up to half the interval (config/schema.ts refuses more), so a
@@ -122,10 +156,11 @@ export const monitorSchema = z.preprocess(
     }
     return monitor;
   },
-  z.discriminatedUnion("kind", [httpMonitor, tcpMonitor, heartbeatMonitor]),
+  z.discriminatedUnion("kind", [httpMonitor, tcpMonitor, heartbeatMonitor, statuspageMonitor]),
 );
 
 export type MonitorConfig = z.output<typeof monitorSchema>;
 export type HttpMonitorConfig = z.output<typeof httpMonitor>;
 export type TcpMonitorConfig = z.output<typeof tcpMonitor>;
 export type HeartbeatMonitorConfig = z.output<typeof heartbeatMonitor>;
+export type StatuspageMonitorConfig = z.output<typeof statuspageMonitor>;

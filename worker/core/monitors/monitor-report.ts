@@ -1,3 +1,4 @@
+import type { ProviderObservation } from "../providers/provider-observation.ts";
 import type { DailyRollup } from "./rollup.ts";
 import type { MonitorState } from "./state-machine.ts";
 
@@ -22,6 +23,8 @@ export interface MonitorReport {
   /** Checks since the previous report. */
   latency: { from: number; to: number; checks: number; failures: number; meanMs: number | null } | null;
   rollups: DailyRollup[];
+  /** A statuspage monitor's reading of its provider, sent whenever it changes (and with every report). */
+  provider?: ProviderObservation;
 }
 
 /** A monitor reports at least this often, so the heartbeat can tell a silent one from a healthy one. */

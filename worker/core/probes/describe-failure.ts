@@ -42,6 +42,10 @@ export function describeFailure(failure: ProbeFailure): string {
         : `no heartbeat for ${Math.round((failure.silentForMs ?? 0) / 1000)} s (expected every ${Math.round(failure.expectedEveryMs / 1000)} s)`;
     case "network":
       return `network error: ${oneLine(failure.detail)}`;
+    case "provider":
+      return failure.incident === null
+        ? `the provider reports ${failure.status.replace("_", " ")}`
+        : `the provider reports ${failure.status.replace("_", " ")}: ${oneLine(failure.incident)}`;
   }
 }
 

@@ -1,3 +1,5 @@
+import type { ComponentStatus } from "../statuses.ts";
+
 /**
  * What one check of a monitor found. Produced by the probes at the edge of the
  * system (durable-objects/monitor/probe-*.ts), consumed by the pure state
@@ -21,7 +23,9 @@ export type ProbeFailure =
   /** `loopAt` is set when a redirect led back to a URL already visited. */
   | { kind: "redirects"; count: number; loopAt?: string }
   | { kind: "heartbeat_missed"; lastAt: number | null; silentForMs: number | null; expectedEveryMs: number }
-  | { kind: "network"; detail: string };
+  | { kind: "network"; detail: string }
+  /** A provider's page states an outage of what a statuspage monitor follows. */
+  | { kind: "provider"; status: ComponentStatus; incident: string | null };
 
 export type ProbeOutcome = "up" | "degraded" | "down";
 

@@ -56,3 +56,14 @@ export function parseProviderSummary(
   }
   return { ok: true, summary: parsed.data };
 }
+
+/**
+ * Where a provider's summary is: `/api/v2/summary.json` under its page's
+ * URL, or the URL itself when it already names a JSON document.
+ */
+export function summaryUrl(pageUrl: string): string {
+  const url = new URL(pageUrl);
+  if (url.pathname.endsWith(".json")) return url.toString();
+  url.pathname = `${url.pathname.replace(/\/+$/, "")}/api/v2/summary.json`;
+  return url.toString();
+}

@@ -1,0 +1,191 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { defineConfig } from "../../worker/config/define-config.ts";
+import type { ProviderObservation } from "../../worker/core/providers/provider-observation.ts";
+import { pinFlagsForFile } from "../helpers/workers/flags.ts";
+import { kick } from "../helpers/workers/kicks.ts";
+import { inspectMonitor, runGroup } from "../helpers/workers/monitor-objects.ts";
+import { targetUrl } from "../helpers/workers/targets.ts";
+import { pageObject } from "../helpers/workers/worker.ts";
+
+/**
+ * A statuspage monitor against a real local provider page
+ * (scripts/provider-page.ts, built from a real Statuspage sample) that moves
+ * through an incident and fails the ways real pages fail: the component it
+ * drives mirrors what the provider states, a page that cannot be read is
+ * unknown and never an outage (decision 0039), and readings are conditional.
+ */
+
+/** The provider server keeps state per key for as long as it lives: each run of this file has its own keys. */
+const run = crypto.randomUUID().slice(0, 8);
+const providerUrl = (name: string) => targetUrl(`/provider/${run}-${name}`);
+
+async function provider(name: string, scenario: string): Promise<void> {
+  const response = await fetch(`${providerUrl(name)}/${scenario}`, { method: "POST" });
+  expect(response.status, scenario).toBe(200);
+}
+
+async function providerStats(name: string) {
+  const response = await fetch(`${providerUrl(name)}/stats`);
+  return (await response.json()) as {
+    requests: number;
+    conditional: number;
+    notModified: number;
+    bytesWritten: number;
+  };
+}
+
+async function follow(name: string, options: { providerComponents?: string[]; timeoutMs?: number } = {}) {
+  await pageObject().reconcile(
+    defineConfig({
+      page: { name: "Depends", url: "https://status.depends.test" },
+      groups: [{ id: "third-party", name: "Third-party services" }],
+      components: [
+        { id: "lms", name: "Instructure", group: "third-party" },
+        { id: "app", name: "App", dependsOn: ["lms"] },
+      ],
+      monitors: [
+        {
+          id: "instructure",
+          kind: "statuspage",
+          url: providerUrl(name),
+          components: ["lms"],
+          intervalSeconds: 3600,
+          ...options,
+        },
+      ],
+    }),
+  );
+  await kick();
+}
+
+async function statusOf(componentId: string) {
+  const snapshot = await pageObject().snapshot();
+  return snapshot.components.find((c) => c.id === componentId)?.status;
+}
+
+async function observation(): Promise<ProviderObservation | null> {
+  return runInDurableObject(pageObject(), (_instance, state) => {
+    const row = state.storage.sql
+      .exec<{ provider: string | null }>(`SELECT provider FROM monitor_instances WHERE monitor_id = 'instructure'`)
+      .one();
+    return row.provider ? (JSON.parse(row.provider) as ProviderObservation) : null;
+  });
+}
+
+const read = () => runGroup("instructure");
+
+pinFlagsForFile({ probing: true, automatic_incidents: true });
+
+describe("a statuspage monitor", () => {
+  it("mirrors the provider through an incident: operational, degraded, partial outage with its incident, resolved", async () => {
+    await provider("life", "operational");
+    await follow("life", { providerComponents: ["Canvas"] });
+    await read();
+    expect(await statusOf("lms")).toBe("operational");
+    expect((await observation())?.name).toBe("Instructure");
+
+    await provider("life", "degraded");
+    await read();
+    expect(await statusOf("lms")).toBe("degraded_performance");
+
+    await provider("life", "incident");
+    await read();
+    expect(await statusOf("lms")).toBe("partial_outage");
+    const during = await observation();
+    expect(during?.incidents).toHaveLength(1);
+    expect(during?.incidents[0]?.name).toMatch(/Amazon Web Services/);
+    expect(during?.incidents[0]?.url).toBe("https://stspg.io/0vf16sb2j8xn");
+    expect(during?.incidents[0]?.latestUpdate?.status).toBe("identified");
+    // The component that depends on it is not driven by it: only its own monitors move it.
+    expect(await statusOf("app")).toBe("operational");
+
+    await provider("life", "resolved");
+    await read();
+    expect(await statusOf("lms")).toBe("operational");
+    expect((await observation())?.incidents).toEqual([]);
+  });
+
+  it("states maintenance as the provider does", async () => {
+    await provider("maint", "maintenance");
+    await follow("maint", { providerComponents: ["Canvas"] });
+    await read();
+    expect(await statusOf("lms")).toBe("under_maintenance");
+  });
+
+  it("asks whether the page changed, and a 304 keeps what was observed", async () => {
+    await provider("etag", "incident");
+    await follow("etag");
+    await read();
+    const first = await providerStats("etag");
+    expect(first.conditional).toBe(0);
+    await read();
+    await read();
+    const after = await providerStats("etag");
+    expect(after.requests - first.requests).toBeGreaterThanOrEqual(2);
+    expect(after.conditional).toBe(after.requests - first.requests);
+    expect(after.notModified).toBe(after.conditional);
+    expect(await statusOf("lms")).toBe("partial_outage");
+    expect((await observation())?.incidents).toHaveLength(1);
+  });
+
+  for (const failure of ["down", "html", "truncated", "big", "hang"] as const) {
+    it(`keeps the last stated status and says since when it cannot read a page that is ${failure}`, async () => {
+      const name = `fail-${failure}`;
+      await provider(name, "degraded");
+      await follow(name, { providerComponents: ["Canvas"], timeoutMs: 1_000 });
+      await read();
+      expect(await statusOf("lms")).toBe("degraded_performance");
+
+      await provider(name, failure);
+      const before = Date.now();
+      await read();
+      const seen = await observation();
+      expect(seen?.status).toBe("unknown");
+      expect(seen?.lastKnown).toBe("degraded_performance");
+      expect(seen?.unavailableSince).toBeGreaterThanOrEqual(before - 1_000);
+      expect(seen?.problem).toMatch(
+        {
+          down: /answered 503/,
+          html: /not JSON/,
+          truncated: /not JSON/,
+          big: /longer than 1048576 bytes/,
+          hang: /no answer within 1000 ms/,
+        }[failure],
+      );
+      // Unknown is not down: the component keeps what the provider last stated, the monitor its state.
+      expect(await statusOf("lms")).toBe("degraded_performance");
+      expect((await inspectMonitor("instructure")).memory?.state).toBe("degraded");
+
+      // A second failed reading keeps the first one's time: unavailable since then.
+      await read();
+      expect((await observation())?.unavailableSince).toBe(seen?.unavailableSince);
+
+      await provider(name, "operational");
+      await read();
+      expect(await statusOf("lms")).toBe("operational");
+      expect((await observation())?.unavailableSince).toBeNull();
+    });
+  }
+
+  it("never reads more than its cap of a 50 MB page", async () => {
+    await provider("cap", "big");
+    await follow("cap");
+    await read();
+    const stats = await providerStats("cap");
+    expect(stats.bytesWritten).toBeLessThan(8 * 1_048_576);
+    expect((await observation())?.status).toBe("unknown");
+    // Never read before: nothing stated, nothing mirrored; the component keeps its status.
+    expect(await statusOf("lms")).toBe("operational");
+  });
+
+  it("is unknown when what it follows is not on the page, naming what it looked for", async () => {
+    await provider("renamed", "incident");
+    await follow("renamed", { providerComponents: ["Moodle"] });
+    await read();
+    const seen = await observation();
+    expect(seen?.status).toBe("unknown");
+    expect(seen?.problem).toBe('the page lists none of "Moodle"');
+    expect(await statusOf("lms")).toBe("operational");
+  });
+});
