@@ -324,6 +324,7 @@ export function monitorStatusOf(sql: SqlStorage, componentId: string) {
       quorum: number;
       downStatus: (typeof rows)[number]["down_status"];
       states: MonitorState[];
+      provider: boolean;
       stated: ComponentStatus | null;
     }
   >();
@@ -332,6 +333,7 @@ export function monitorStatusOf(sql: SqlStorage, componentId: string) {
       quorum: row.quorum,
       downStatus: row.down_status,
       states: [],
+      provider: row.provider !== null,
       // A provider states its status itself (a statuspage monitor, read from one place): mirrored as stated.
       stated: row.provider ? (JSON.parse(row.provider) as ProviderObservation).lastKnown : null,
     };
@@ -340,7 +342,8 @@ export function monitorStatusOf(sql: SqlStorage, componentId: string) {
   }
   return componentStatusFromMonitors(
     [...byMonitor.values()].map((m) => ({
-      state: combineRegions(m.states, m.quorum),
+      // A provider that never stated anything Lookout could read knows nothing yet, whatever its state says.
+      state: m.provider && m.stated === null ? "unknown" : combineRegions(m.states, m.quorum),
       downStatus: m.downStatus,
       stated: m.stated,
     })),

@@ -179,13 +179,53 @@ describe("a statuspage monitor", () => {
     expect(await statusOf("lms")).toBe("operational");
   });
 
+  it("never opens a monitor alert, even when the canary's return makes every monitor's alert catch up", async () => {
+    await provider("canary", "incident");
+    await pageObject().reconcile(
+      defineConfig({
+        page: { name: "Depends", url: "https://status.depends.test" },
+        components: [{ id: "lms", name: "Instructure" }],
+        monitors: [
+          {
+            id: "instructure",
+            kind: "statuspage",
+            url: providerUrl("canary"),
+            components: ["lms"],
+            intervalSeconds: 3600,
+          },
+          {
+            id: "canary",
+            role: "canary",
+            url: targetUrl(`/flaky/canary-${run}/1`),
+            intervalSeconds: 3600,
+            failuresToDown: 1,
+            successesToUp: 1,
+          },
+        ],
+      }),
+    );
+    await kick();
+    await read();
+    await read();
+    const alerts = await runInDurableObject(pageObject(), (_instance, state) =>
+      state.storage.sql.exec<{ key: string }>(`SELECT key FROM alerts`).toArray(),
+    );
+    expect(alerts.map((a) => a.key)).not.toContain("monitor:instructure");
+    expect((await inspectMonitor("canary")).memory?.state).toBe("up");
+    expect(await statusOf("lms")).toBe("partial_outage");
+  });
+
   it("is unknown when what it follows is not on the page, naming what it looked for", async () => {
     await provider("renamed", "incident");
+    const before = await statusOf("lms");
     await follow("renamed", { providerComponents: ["Moodle"] });
     await read();
     const seen = await observation();
     expect(seen?.status).toBe("unknown");
     expect(seen?.problem).toBe('the page lists none of "Moodle"');
-    expect(await statusOf("lms")).toBe("operational");
+    // It follows something new: what it knew of the old page is gone, and nothing new is stated.
+    expect(seen?.lastKnown).toBeNull();
+    expect((await inspectMonitor("instructure")).memory).toBeNull();
+    expect(await statusOf("lms")).toBe(before);
   });
 });

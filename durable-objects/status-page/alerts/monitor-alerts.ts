@@ -1,4 +1,5 @@
 import type { AlertDetails, AlertSeverity } from "../../../worker/core/alerting/alert.ts";
+import type { MonitorConfig } from "../../../worker/core/monitors/monitor-config.ts";
 import type { MonitorReport } from "../../../worker/core/monitors/monitor-report.ts";
 import { combineRegions } from "../../../worker/core/monitors/quorum.ts";
 import type { MonitorState } from "../../../worker/core/monitors/state-machine.ts";
@@ -73,7 +74,10 @@ export function followMonitorAlert(
       monitorId,
     )
     .toArray()[0];
-  if (!monitor || monitor.role === "canary") return;
+  // A provider's outage is the provider's to state (decision 0040): never a monitor alert, whatever asks.
+  if (!monitor || monitor.role === "canary" || (JSON.parse(monitor.config) as MonitorConfig).kind === "statuspage") {
+    return;
+  }
   const instances = sql
     .exec<Instance>(
       `SELECT region, state, since, last_summary FROM monitor_instances WHERE monitor_id = ? AND removed_at IS NULL`,
