@@ -13,7 +13,12 @@ const base = {
   ],
 } satisfies LookoutConfigInput;
 
-const statuspage = { id: "cdn-status", kind: "statuspage", url: "https://www.cloudflarestatus.com", components: ["cdn"] };
+const statuspage = {
+  id: "cdn-status",
+  kind: "statuspage",
+  url: "https://www.cloudflarestatus.com",
+  components: ["cdn"],
+};
 
 describe("a statuspage monitor in the config", () => {
   it("reads hourly at most, every minute by default, and mirrors at once", () => {
