@@ -32,6 +32,10 @@ export function Dependencies({
   return (
     <section class="dependencies" aria-labelledby="dependencies">
       <h2 id="dependencies">Dependencies</h2>
+      <p class="meta">
+        What {component.name} needs to work. It is up at best as much as all of its critical dependencies together: the
+        product of their uptime over the same window.
+      </p>
       <ul class="ceiling">
         {ceilings(shown, component.uptimeWindows).map((window) => (
           <li>
