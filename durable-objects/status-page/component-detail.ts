@@ -1,5 +1,6 @@
 import { hourlyMeans } from "../../worker/core/monitors/latency.ts";
 import type { ComponentDetail } from "../../worker/core/read-model.ts";
+import { componentDependencies } from "./component-dependencies.ts";
 import { recentComponentIncidents } from "./component-events.ts";
 import { latencyByComponent } from "./snapshot.ts";
 import { iso } from "./time.ts";
@@ -43,5 +44,6 @@ export function componentDetail(sql: SqlStorage, componentId: string, now: numbe
       lastSummary: m.last_summary,
     })),
     recentIncidents: recentComponentIncidents(sql, componentId, now),
+    dependencies: componentDependencies(sql, componentId, now),
   };
 }

@@ -1,4 +1,5 @@
 import type { KnownEvents } from "./known-events.ts";
+import type { DependencyChain } from "./providers/dependency-chain.ts";
 import type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus } from "./statuses.ts";
 import type { DayUptime, UptimeWindow } from "./uptime.ts";
 
@@ -91,6 +92,8 @@ export interface ComponentDetail {
   }[];
   /** Its public incidents of the last 90 days, newest first (at most 10). */
   recentIncidents: IncidentView[];
+  /** What it depends on, at the same instant as the snapshot's figures (hidden ones never named). */
+  dependencies: DependencyChain;
 }
 
 export interface AffectedComponent {

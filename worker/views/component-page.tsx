@@ -1,5 +1,6 @@
 import type { ComponentDetail, ComponentView, PageSnapshot } from "../core/read-model.ts";
 import { formatUptime } from "../core/uptime.ts";
+import { Dependencies } from "./dependency-chain.tsx";
 import { formatDateTime, formatDay } from "./format.ts";
 import { HistoryItem } from "./history-page.tsx";
 import { LatencyChart } from "./latency-chart.tsx";
@@ -55,6 +56,7 @@ export function ComponentPage({
         })}
       </dl>
       <UptimeBars component={component} />
+      <Dependencies component={component} snapshot={snapshot} chain={detail.dependencies} />
       {detail.monitors.length > 0 ? (
         <>
           <h2>Response time</h2>
