@@ -11,7 +11,10 @@ import { iso } from "./time.ts";
  * taken at the same instant as the bars (decision 0023).
  */
 export function componentDetail(sql: SqlStorage, componentId: string, now: number): ComponentDetail | null {
-  const component = sql.exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL`, componentId).toArray()[0];
+  // A hidden component has no public page: as unknown as a made-up id (decision 0042).
+  const component = sql
+    .exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL AND hidden = 0`, componentId)
+    .toArray()[0];
   if (!component) return null;
   const monitors = sql
     .exec<{

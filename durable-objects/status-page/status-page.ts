@@ -339,7 +339,8 @@ export class StatusPage extends DurableObject<Env> {
           return { ...outcome, silenceEnded };
         });
       },
-      (all) => all.some((o) => o.changes.length > 0 || o.incidentId !== null || o.silenceEnded),
+      (all) =>
+        all.some((o) => o.changes.length > 0 || o.incidentId !== null || o.silenceEnded || o.providerNews === true),
     );
     await wakeEscalation(this.ctx.storage);
     return outcomes.map(({ changes, incidentId }) => ({ changes, incidentId }));
@@ -365,8 +366,9 @@ export class StatusPage extends DurableObject<Env> {
     this.#transact((now) => {
       const known = components?.filter(
         (id) =>
-          this.ctx.storage.sql.exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL`, id).toArray()
-            .length,
+          this.ctx.storage.sql
+            .exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL AND hidden = 0`, id)
+            .toArray().length,
       );
       subscribe(this.ctx.storage.sql, address, known?.length ? known : null, now);
     });

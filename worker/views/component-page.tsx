@@ -6,6 +6,7 @@ import { HistoryItem } from "./history-page.tsx";
 import { LatencyChart } from "./latency-chart.tsx";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
+import { ProviderBlock } from "./third-party.tsx";
 import { barsWindow, UptimeBars } from "./uptime-bars.tsx";
 import { coverageWords, dayDetails, windowCaption } from "./uptime-words.ts";
 
@@ -40,6 +41,7 @@ export function ComponentPage({
         {group ? <span class="meta"> · {group.name}</span> : null}
       </p>
       {component.description ? <p>{component.description}</p> : null}
+      {component.provider ? <ProviderBlock provider={component.provider} timeZone={snapshot.page.timeZone} /> : null}
       <h2>Uptime</h2>
       <dl class="windows">
         {component.uptimeWindows.map((w) => {
