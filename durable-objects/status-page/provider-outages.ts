@@ -15,9 +15,11 @@ import {
   troubleSeverity,
   troubleSummary,
   troubleUpdate,
+  unreadableNote,
+  unreadableTooLong,
 } from "../../worker/core/providers/provider-trouble.ts";
 import { readMeta, writeMeta } from "../shared/sql.ts";
-import { openAlert, resolveAlert } from "./alerts/lifecycle.ts";
+import { isOpen, openAlert, openAlertKeys, resolveAlert } from "./alerts/lifecycle.ts";
 import { addIncidentUpdate, createIncident } from "./writes.ts";
 
 /**
@@ -39,7 +41,11 @@ export function followProvider(
   const observation = report.provider;
   if (!observation) return null;
   const trouble = troubleOf(observation);
-  if (trouble.kind === "unknown") return null;
+  if (trouble.kind === "unknown") {
+    if (flags.provider_outages) noteUnreadable(sql, report.monitorId, observation, now);
+    return null;
+  }
+  resolveAlert(sql, unreadableKey(report.monitorId), now);
   if (trouble.kind === "clear") return clear(sql, report.monitorId, observation, now);
   // Off, nothing new is raised; what was raised before is still ended when the provider clears (above).
   if (!flags.provider_outages) return null;
@@ -63,6 +69,51 @@ export function followProvider(
 }
 
 export const providerKey = (monitorId: string) => `provider:${monitorId}`;
+export const unreadableKey = (monitorId: string) => `provider-unreadable:${monitorId}`;
+
+/** Unknown raises nothing about the provider (decision 0039); unreadable for long, the team hears it once, as information. */
+function noteUnreadable(sql: SqlStorage, monitorId: string, observation: ProviderObservation, now: number): void {
+  if (!unreadableTooLong(observation, now) || isOpen(sql, unreadableKey(monitorId))) return;
+  const note = unreadableNote(observation);
+  const mirrored = affectedBy(sql, monitorId).filter((c) => c.mirrors);
+  openAlert(
+    sql,
+    {
+      key: unreadableKey(monitorId),
+      kind: "provider_unreadable",
+      severity: "info",
+      title: note.title,
+      details: {
+        summary: note.summary,
+        monitorId,
+        components: mirrored.map(({ id, name }) => ({ id, name })),
+        regions: [],
+        firstFailingCheckAt: null,
+        incidentId: null,
+        incidentPublic: false,
+      },
+    },
+    now,
+  );
+}
+
+/**
+ * A provider dropped from the config says nothing more: its alerts are
+ * resolved at the next heartbeat (an incident Lookout opened for it stays,
+ * for a person to close). Run by the cron tick.
+ */
+export function settleRemovedProviders(sql: SqlStorage, now: number): void {
+  for (const kind of ["provider_trouble", "provider_unreadable"] as const) {
+    for (const key of openAlertKeys(sql, kind)) {
+      const monitorId = key.slice(key.indexOf(":") + 1);
+      const live = sql.exec(`SELECT 1 FROM monitors WHERE id = ? AND removed_at IS NULL`, monitorId).toArray();
+      if (live.length === 0) {
+        resolveAlert(sql, key, now);
+        sql.exec(`DELETE FROM meta WHERE key = ?`, recordKey(monitorId));
+      }
+    }
+  }
+}
 
 /** The incident Lookout opened for a provider's trouble, and its revision when Lookout last wrote it. */
 interface Followed {

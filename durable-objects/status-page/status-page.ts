@@ -56,7 +56,7 @@ import type { Channel } from "./outbox/rows.ts";
 import { pageInfo } from "./page-info.ts";
 import { WRITE } from "./page-write.ts";
 import { holdsInstance, noteGroupReport, placeProbeGroups } from "./probe-groups.ts";
-import { followProvider } from "./provider-outages.ts";
+import { followProvider, settleRemovedProviders } from "./provider-outages.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, PROBE_GROUPS_SCHEMA, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
@@ -221,6 +221,7 @@ export class StatusPage extends DurableObject<Env> {
         const moved = advanceMaintenances(this.ctx.storage.sql, now);
         const resolvedIncidents = resolveQuietIncidents(this.ctx.storage.sql, now);
         watchSilentMonitors(this.ctx.storage.sql, now);
+        settleRemovedProviders(this.ctx.storage.sql, now);
         watchDeliveries(this.ctx.storage.sql, now);
         for (const { id, sent } of remindOfMaintenances(this.ctx.storage.sql, now)) {
           this.#audit(

@@ -1,11 +1,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { defineConfig } from "../../worker/config/define-config.ts";
+import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import { type AlertRow, changeTo, markMonitorsStarted, notices } from "../helpers/workers/alerts.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlagsForFile, withFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { runGroup } from "../helpers/workers/monitor-objects.ts";
+import { monitorReport } from "../helpers/workers/monitor-report.ts";
 import { targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -30,42 +32,44 @@ async function provider(name: string, scenario: string): Promise<void> {
 }
 
 /** The page follows provider `name` with monitor `name`; App depends on it, the Blog on App (not critically). */
-async function follow(name: string, incident?: "none" | "internal" | "public") {
-  await pageObject().reconcile(
-    defineConfig({
-      page: { name: "Depends", url: "https://status.depends.test" },
-      groups: [{ id: "third-party", name: "Third-party services" }],
-      components: [
-        { id: "lms", name: "Canvas LMS", group: "third-party" },
-        { id: "app", name: "App", dependsOn: ["lms"] },
-        { id: "blog", name: "Blog", dependsOn: [{ component: "app", critical: false }] },
-        { id: "other", name: "Other" },
-      ],
-      monitors: [
-        {
-          id: name,
-          kind: "statuspage",
-          url: providerUrl(name),
-          providerComponents: ["Canvas"],
-          components: ["lms"],
-          intervalSeconds: 3600,
-          ...(incident ? { incident } : {}),
-        },
-        { id: "app-check", kind: "heartbeat", components: ["app"], intervalSeconds: 60 },
-      ],
-      alerting: {
-        channels: [
-          { id: "ntfy", kind: "ntfy", urlSecret: "NTFY_URL" },
-          { id: "chat", kind: "ntfy", urlSecret: "CHAT_URL" },
-        ],
-        policies: [
-          { id: "providers", steps: [{ afterMinutes: 0, channels: ["chat"] }] },
-          { id: "page-me", steps: [{ afterMinutes: 0, channels: ["ntfy"] }] },
-        ],
-        routes: [{ policy: "providers", kinds: ["provider_trouble"], components: ["app"] }, { policy: "page-me" }],
+function pageConfig(name: string, incident?: "none" | "internal" | "public") {
+  return defineConfig({
+    page: { name: "Depends", url: "https://status.depends.test" },
+    groups: [{ id: "third-party", name: "Third-party services" }],
+    components: [
+      { id: "lms", name: "Canvas LMS", group: "third-party" },
+      { id: "app", name: "App", dependsOn: ["lms"] },
+      { id: "blog", name: "Blog", dependsOn: [{ component: "app", critical: false }] },
+      { id: "other", name: "Other" },
+    ],
+    monitors: [
+      {
+        id: name,
+        kind: "statuspage",
+        url: providerUrl(name),
+        providerComponents: ["Canvas"],
+        components: ["lms"],
+        intervalSeconds: 3600,
+        ...(incident ? { incident } : {}),
       },
-    }),
-  );
+      { id: "app-check", kind: "heartbeat", components: ["app"], intervalSeconds: 60 },
+    ],
+    alerting: {
+      channels: [
+        { id: "ntfy", kind: "ntfy", urlSecret: "NTFY_URL" },
+        { id: "chat", kind: "ntfy", urlSecret: "CHAT_URL" },
+      ],
+      policies: [
+        { id: "providers", steps: [{ afterMinutes: 0, channels: ["chat"] }] },
+        { id: "page-me", steps: [{ afterMinutes: 0, channels: ["ntfy"] }] },
+      ],
+      routes: [{ policy: "providers", kinds: ["provider_trouble"], components: ["app"] }, { policy: "page-me" }],
+    },
+  });
+}
+
+async function follow(name: string, incident?: "none" | "internal" | "public") {
+  await pageObject().reconcile(pageConfig(name, incident));
   await kick();
 }
 
@@ -257,6 +261,40 @@ describe("a provider's outage", () => {
     });
   });
 
+  it("tells the team, once and as information, of a page unreadable for over an hour; ends it when the page reads again", async () => {
+    await withFlags({ provider_outages: true }, async () => {
+      await provider("stale", "operational");
+      await follow("stale");
+      await read("stale");
+      const now = Date.now();
+      const unreadable = (since: number): MonitorReport => ({
+        ...monitorReport("stale", now, "up"),
+        provider: {
+          name: "Instructure",
+          pageUrl: "https://status.instructure.com",
+          status: "unknown",
+          lastKnown: "operational",
+          unavailableSince: since,
+          problem: "answered 503",
+          incidents: [],
+        },
+      });
+      await pageObject().reportMonitor(unreadable(now - 59 * 60_000));
+      expect(await alertOf("provider-unreadable:stale")).toBeNull();
+      await pageObject().reportMonitor(unreadable(now - 61 * 60_000));
+      const note = await alertOf("provider-unreadable:stale");
+      expect(note).toMatchObject({ kind: "provider_unreadable", severity: "info", status: "open", policy: "page-me" });
+      expect(note?.title).toBe(`Status of Instructure unavailable since ${new Date(now - 61 * 60_000).toISOString()}`);
+      expect(JSON.parse(note?.details ?? "{}").summary).toContain("answered 503");
+      // Never about the provider's service: no trouble alert, no incident.
+      expect(await alertOf("provider:stale")).toBeNull();
+      const readAgain = unreadable(now);
+      const stated = readAgain.provider && { ...readAgain.provider, status: "operational" as const };
+      await pageObject().reportMonitor({ ...readAgain, provider: stated && { ...stated, unavailableSince: null } });
+      expect(await alertOf("provider-unreadable:stale")).toMatchObject({ id: note?.id, status: "resolved" });
+    });
+  });
+
   it("opens no incident when the monitor asks for none, and a public one when it asks", async () => {
     await withFlags({ provider_outages: true }, async () => {
       const since = Date.now();
@@ -294,5 +332,17 @@ describe("a provider's outage", () => {
     await pageObject().reportMonitor(changeTo("app-check", "up"));
     await provider("hint", "resolved");
     await read("hint");
+  });
+
+  it("ends the alerts of a provider dropped from the config at the next heartbeat", async () => {
+    await withFlags({ provider_outages: true }, async () => {
+      await provider("dropped", "incident");
+      await follow("dropped", "none");
+      await read("dropped");
+      expect(await alertOf("provider:dropped")).toMatchObject({ status: "open" });
+      const config = pageConfig("dropped");
+      await pageObject().tick({ ...config, monitors: config.monitors.filter((m) => m.id !== "dropped") });
+      expect(await alertOf("provider:dropped")).toMatchObject({ status: "resolved" });
+    });
   });
 });

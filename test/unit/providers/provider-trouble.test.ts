@@ -8,6 +8,8 @@ import {
   troubleIncident,
   troubleOf,
   troubleSeverity,
+  UNREADABLE_NOTE_AFTER_MS,
+  unreadableTooLong,
 } from "../../../worker/core/providers/provider-trouble.ts";
 import { COMPONENT_STATUSES } from "../../../worker/core/statuses.ts";
 
@@ -34,6 +36,20 @@ function observed(partial: Partial<ProviderObservation>): ProviderObservation {
 }
 
 describe("a provider's trouble", () => {
+  it("is noted as unreadable only once its page has been unreadable for the whole wait", () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 3 * UNREADABLE_NOTE_AFTER_MS }), fc.boolean(), (elapsed, readable) => {
+        const now = 10 * UNREADABLE_NOTE_AFTER_MS;
+        const seen = readable
+          ? observed({ status: "operational" })
+          : observed({ status: "unknown", unavailableSince: now - elapsed, problem: "answered 503" });
+        expect(unreadableTooLong(seen, now)).toBe(!readable && elapsed >= UNREADABLE_NOTE_AFTER_MS);
+      }),
+    );
+    // Unknown because the page names nothing Lookout follows, while it reads fine: no time to count from.
+    expect(unreadableTooLong(observed({ status: "unknown", unavailableSince: null }), Date.now())).toBe(false);
+  });
+
   it("is trouble for every stated status but operational and maintenance, and for any open incident", () => {
     for (const status of COMPONENT_STATUSES) {
       const quiet = status === "operational" || status === "under_maintenance";

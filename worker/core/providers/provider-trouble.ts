@@ -146,6 +146,33 @@ export function resolvedWhileHandedOver(observation: ProviderObservation, incide
   return `${who(observation.name)} reports its incident resolved. The incident "${incidentName}" was taken over by a person and stays open: resolve it when you are ready.`;
 }
 
+/**
+ * How long a provider's page may stay unreadable before the team hears of
+ * it, once, as information: a page down for minutes is the provider's
+ * status page under load; for an hour, it is often a moved URL or a
+ * component renamed away, which only the team can fix.
+ */
+export const UNREADABLE_NOTE_AFTER_MS = 60 * 60_000;
+
+/** Whether the page has been unreadable long enough for its note. */
+export function unreadableTooLong(observation: ProviderObservation, now: number): boolean {
+  return (
+    observation.status === "unknown" &&
+    observation.unavailableSince !== null &&
+    now - observation.unavailableSince >= UNREADABLE_NOTE_AFTER_MS
+  );
+}
+
+/** The note's words: since when, why, and that nothing is raised or ended about the provider meanwhile. */
+export function unreadableNote(observation: ProviderObservation): { title: string; summary: string } {
+  const since = new Date(observation.unavailableSince ?? 0).toISOString();
+  const last = observation.lastKnown ? label(observation.lastKnown) : "nothing yet";
+  return {
+    title: `Status of ${observation.name ?? "a provider"} unavailable since ${since}`,
+    summary: `Its status page cannot be read (${observation.problem ?? "no reason given"}). Lookout shows what it last stated (${last}) and raises or ends nothing about the provider until it can read it again.`,
+  };
+}
+
 /** A provider in trouble that a failing component depends on: the words added to its alert. */
 export interface ProviderHint {
   providerName: string | null;
