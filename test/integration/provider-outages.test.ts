@@ -1,7 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
+import { hookName, received, SIGNING, until } from "../helpers/workers/alert-pages.ts";
 import { type AlertRow, changeTo, markMonitorsStarted, notices } from "../helpers/workers/alerts.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlagsForFile, withFlags } from "../helpers/workers/flags.ts";
@@ -24,6 +26,11 @@ import { pageObject } from "../helpers/workers/worker.ts";
  */
 
 const run = crypto.randomUUID().slice(0, 8);
+const secrets = env as unknown as Record<string, string>;
+const CHAT_URL = `PROVIDER_CHAT_URL_${run.toUpperCase()}`;
+const CHAT_SIGNING = `PROVIDER_CHAT_SIGNING_${run.toUpperCase()}`;
+secrets[CHAT_URL] = `${(env as unknown as { WEBHOOK_RECEIVER: string }).WEBHOOK_RECEIVER}/hooks/${hookName("chat")}`;
+secrets[CHAT_SIGNING] = SIGNING;
 const providerUrl = (name: string) => targetUrl(`/provider/${run}-${name}`);
 
 async function provider(name: string, scenario: string): Promise<void> {
@@ -57,7 +64,8 @@ function pageConfig(name: string, incident?: "none" | "internal" | "public") {
     alerting: {
       channels: [
         { id: "ntfy", kind: "ntfy", urlSecret: "NTFY_URL" },
-        { id: "chat", kind: "ntfy", urlSecret: "CHAT_URL" },
+        // A real receiver on loopback, signed: the route's policy is heard there (alert-pages.ts).
+        { id: "chat", kind: "webhook", urlSecret: CHAT_URL, signingSecret: CHAT_SIGNING, groupSeconds: 0 },
       ],
       policies: [
         { id: "providers", steps: [{ afterMinutes: 0, channels: ["chat"] }] },
@@ -134,7 +142,7 @@ describe("a provider's outage", () => {
   });
 
   it("alerts through its route with the affected components, opens an internal incident, and both end when the provider resolves", async () => {
-    await withFlags({ provider_outages: true }, async () => {
+    await withFlags({ provider_outages: true, alerting: true }, async () => {
       const since = Date.now();
       await provider("life", "operational");
       await follow("life");
@@ -164,6 +172,18 @@ describe("a provider's outage", () => {
       // The route's policy's first step is queued for its channel at once.
       expect((await notices(pageObject(), alert?.id)).map((n) => `${n.recipient} ${n.kind}`)).toEqual(["chat trigger"]);
 
+      // And it leaves for the route's channel, saying what of ours it reaches.
+      const heard = async () =>
+        (await received("chat")).flatMap((hook) => hook.payload.notices).filter((n) => n.alertId === alert?.id);
+      expect(await until(async () => (await heard()).length > 0)).toBe(true);
+      expect((await heard())[0]).toMatchObject({
+        notice: "trigger",
+        kind: "provider_trouble",
+        title: "Instructure reports an incident affecting Canvas LMS",
+        components: details.components,
+      });
+      expect(JSON.stringify((await heard())[0])).toContain("App (depends on it)");
+
       const [incident, ...more] = await incidentsOn("lms", since);
       expect(more).toEqual([]);
       expect(incident).toMatchObject({ status: "investigating", visibility: "internal", impact: "minor" });
@@ -185,6 +205,17 @@ describe("a provider's outage", () => {
       await read("life");
       expect((await notices(pageObject(), alert?.id)).length).toBe(1);
       expect((await incidentsOn("lms", since))[0]?.updates.length).toBe(1);
+
+      // The provider says something new: the incident follows with an update; the alert's words change, nobody is paged.
+      await provider("life", "degraded");
+      await read("life");
+      const updates = (await incidentsOn("lms", since))[0]?.updates;
+      expect(updates).toHaveLength(2);
+      expect(updates?.[1]).toBe("Instructure now states degraded performance.");
+      expect((await alertOf("provider:life"))?.title).toBe(
+        "Instructure reports degraded performance affecting Canvas LMS",
+      );
+      expect((await notices(pageObject(), alert?.id)).length).toBe(1);
 
       await provider("life", "resolved");
       await read("life");
