@@ -19,7 +19,7 @@ import {
   unreadableTooLong,
 } from "../../worker/core/providers/provider-trouble.ts";
 import { readMeta, writeMeta } from "../shared/sql.ts";
-import { isOpen, openAlert, openAlertKeys, resolveAlert } from "./alerts/lifecycle.ts";
+import { isOpen, openAlert, resolveAlert } from "./alerts/lifecycle.ts";
 import { addIncidentUpdate, createIncident } from "./writes.ts";
 
 /**
@@ -103,15 +103,21 @@ function noteUnreadable(sql: SqlStorage, monitorId: string, observation: Provide
  * for a person to close). Run by the cron tick.
  */
 export function settleRemovedProviders(sql: SqlStorage, now: number): void {
-  for (const kind of ["provider_trouble", "provider_unreadable"] as const) {
-    for (const key of openAlertKeys(sql, kind)) {
-      const monitorId = key.slice(key.indexOf(":") + 1);
-      const live = sql.exec(`SELECT 1 FROM monitors WHERE id = ? AND removed_at IS NULL`, monitorId).toArray();
-      if (live.length === 0) {
-        resolveAlert(sql, key, now);
-        sql.exec(`DELETE FROM meta WHERE key = ?`, recordKey(monitorId));
-      }
-    }
+  // Both keys start with "provider" (providerKey, unreadableKey): a range of the open alerts' key index, so the
+  // heartbeat reads the open provider alerts only, not every open alert.
+  const keys = sql
+    .exec<{ key: string }>(
+      `SELECT key FROM alerts INDEXED BY alerts_open_by_key
+       WHERE status != 'resolved' AND key >= 'provider' AND key < 'providf'`,
+    )
+    .toArray()
+    .map((row) => row.key);
+  for (const key of keys) {
+    const monitorId = key.slice(key.indexOf(":") + 1);
+    const live = sql.exec(`SELECT 1 FROM monitors WHERE id = ? AND removed_at IS NULL`, monitorId).toArray();
+    if (live.length > 0) continue;
+    resolveAlert(sql, key, now);
+    sql.exec(`DELETE FROM meta WHERE key = ?`, recordKey(monitorId));
   }
 }
 

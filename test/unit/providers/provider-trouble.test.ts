@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { defineConfig } from "../../../worker/config/define-config.ts";
 import { type DependencyEdge, dependenciesOf, dependentsOf } from "../../../worker/core/providers/dependency-reach.ts";
 import type { ProviderIncident, ProviderObservation } from "../../../worker/core/providers/provider-observation.ts";
 import {
@@ -144,6 +145,32 @@ function reachable(edges: DependencyEdge[], from: string, to: string, criticalOn
   }
   return false;
 }
+
+describe("a statuspage monitor's incident option", () => {
+  it("is internal unless the config says otherwise, and refuses anything but none, internal and public", () => {
+    const config = (incident?: string) =>
+      defineConfig({
+        page: { name: "P", url: "https://status.p.test" },
+        components: [{ id: "cdn", name: "CDN" }],
+        monitors: [
+          {
+            id: "cf",
+            kind: "statuspage",
+            url: "https://www.cloudflarestatus.com",
+            components: ["cdn"],
+            ...(incident ? { incident } : {}),
+          } as never,
+        ],
+      });
+    const incidentOf = (c: ReturnType<typeof config>) => {
+      const monitor = c.monitors[0];
+      return monitor?.kind === "statuspage" ? monitor.incident : null;
+    };
+    expect(incidentOf(config())).toBe("internal");
+    expect(incidentOf(config("public"))).toBe("public");
+    expect(() => config("loud")).toThrow(/incident/);
+  });
+});
 
 describe("walks of dependsOn", () => {
   it("reach every dependent of the provider's component, critical exactly when a critical chain leads there", () => {
