@@ -30,7 +30,8 @@ import { addIncidentUpdate, createIncident } from "./writes.ts";
  * and an incident (internal unless the monitor says `incident: "public"`)
  * whose updates follow the provider's; when the provider is clear again,
  * both are resolved — the incident only while it is still Lookout's. An
- * unreadable page changes nothing. Returns the incident it wrote to, if any.
+ * unreadable page raises and ends nothing about the provider; unreadable for
+ * an hour, it is noted once, as information. Returns the incident it wrote to, if any.
  */
 export function followProvider(
   sql: SqlStorage,
