@@ -4,6 +4,7 @@ import type { MonitorReport } from "../../../worker/core/monitors/monitor-report
 import { combineRegions } from "../../../worker/core/monitors/quorum.ts";
 import type { MonitorState } from "../../../worker/core/monitors/state-machine.ts";
 import { suspectSelf } from "../monitors.ts";
+import { providerHint } from "../provider-hints.ts";
 import { isOpen, openAlert, resolveAlert } from "./lifecycle.ts";
 import { silentKey } from "./watchdog.ts";
 
@@ -126,9 +127,15 @@ export function followMonitorAlert(
         incidentId,
       )
       .toArray()[0] ?? null;
+  const said =
+    report?.transition?.summary ?? failing.find((i) => i.last_summary)?.last_summary ?? `${named} ${verb} ${state}`;
+  // A provider in trouble under these components is likely why: said always, it only adds words (decision 0043).
+  const hint = providerHint(
+    sql,
+    components.map((c) => c.id),
+  );
   const details: AlertDetails = {
-    summary:
-      report?.transition?.summary ?? failing.find((i) => i.last_summary)?.last_summary ?? `${named} ${verb} ${state}`,
+    summary: hint ? `${said}. ${hint}` : said,
     monitorId,
     components: components.map(({ id, name }) => ({ id, name })),
     regions: instances.length > 1 ? failing.map((i) => i.region) : [],
