@@ -57,6 +57,13 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
         region,
       );
     }
+    if (monitor.kind !== "statuspage") {
+      // Once a statuspage monitor, now another kind under the same id: what its provider stated is no longer its word.
+      sql.exec(
+        `UPDATE monitor_instances SET provider = NULL WHERE monitor_id = ? AND provider IS NOT NULL`,
+        monitor.id,
+      );
+    }
     const placeholders = regions.map(() => "?").join(", ");
     sql.exec(
       `UPDATE monitor_instances SET removed_at = ? WHERE monitor_id = ? AND removed_at IS NULL AND region NOT IN (${placeholders})`,

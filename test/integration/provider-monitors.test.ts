@@ -256,6 +256,40 @@ describe("a statuspage monitor", () => {
     expect(await statusOf("lms")).toBe("partial_outage");
   });
 
+  it("turned into an HTTP monitor under the same id, drives and alerts like one: nothing of the provider carries over", async () => {
+    await provider("kind", "operational");
+    await follow("kind");
+    await read();
+    expect(await statusOf("lms")).toBe("operational");
+    await pageObject().reconcile(
+      defineConfig({
+        page: { name: "Depends", url: "https://status.depends.test" },
+        components: [{ id: "lms", name: "Instructure" }],
+        monitors: [
+          {
+            id: "instructure",
+            url: targetUrl("/status/500"),
+            components: ["lms"],
+            intervalSeconds: 3600,
+            failuresToDown: 1,
+          },
+        ],
+      }),
+    );
+    await kick();
+    expect(await observation()).toBeNull();
+    await read();
+    expect((await inspectMonitor("instructure")).memory?.state).toBe("down");
+    expect(await statusOf("lms")).toBe("major_outage");
+    const alerts = await runInDurableObject(pageObject(), (_instance, state) =>
+      state.storage.sql
+        .exec<{ key: string }>(`SELECT key FROM alerts WHERE status != 'resolved'`)
+        .toArray()
+        .map((a) => a.key),
+    );
+    expect(alerts).toContain("monitor:instructure");
+  });
+
   it("is unknown when what it follows is not on the page, naming what it looked for", async () => {
     await provider("renamed", "incident");
     const before = await statusOf("lms");
