@@ -41,6 +41,16 @@ describe("a statuspage monitor in the config", () => {
     expect(problemsOf({ ...base, monitors: [monitor] }).join("\n")).toContain(problem);
   });
 
+  it("refuses a second provider for one mirroring component", () => {
+    const problems = problemsOf({
+      ...base,
+      monitors: [statuspage, { ...statuspage, id: "github", url: "https://www.githubstatus.com" }],
+    });
+    expect(problems.join("\n")).toContain(
+      'monitors[1].components[0]: "cdn" already mirrors another statuspage monitor\'s provider',
+    );
+  });
+
   it("refuses another monitor driving a component that mirrors a provider", () => {
     const problems = problemsOf({
       ...base,

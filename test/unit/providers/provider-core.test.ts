@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { availabilityCeiling } from "../../../worker/core/providers/availability-ceiling.ts";
 import { dependencyCycle } from "../../../worker/core/providers/dependency-cycles.ts";
+import { observe } from "../../../worker/core/providers/provider-observation.ts";
 import { providerIncidents, providerStatus } from "../../../worker/core/providers/provider-status.ts";
 import { type ProviderSummary, parseProviderSummary } from "../../../worker/core/providers/provider-summary.ts";
 import { COMPONENT_STATUSES } from "../../../worker/core/statuses.ts";
@@ -145,6 +146,51 @@ describe("dependency cycles", () => {
         expect(cycle?.[0]).toBe(cycle?.at(-1));
         expect(cycle?.length).toBe(n - (start % n) + 1);
       }),
+    );
+  });
+});
+
+describe("an observation of a provider", () => {
+  it("keeps every word of the provider bounded, however long the provider makes them", () => {
+    const long = fc.string({ maxLength: 5_000, size: "max" });
+    fc.assert(
+      fc.property(long, long, long, long, long, (name, incident, body, url, word) => {
+        const summary = parsed(
+          JSON.stringify({
+            page: { id: word, name, url },
+            status: { indicator: "major", description: word },
+            components: [{ id: "c", name: "C", status: "major_outage" }],
+            incidents: [
+              {
+                id: word,
+                name: incident,
+                status: word,
+                impact: word,
+                shortlink: url,
+                incident_updates: [{ body, status: word, created_at: word }],
+                components: [],
+              },
+            ],
+          }),
+        );
+        const seen = observe(null, { ok: true, summary }, {}, 0);
+        expect(seen.name?.length ?? 0).toBeLessThanOrEqual(200);
+        expect(seen.pageUrl?.length ?? 0).toBeLessThanOrEqual(2_048);
+        const [first] = seen.incidents;
+        expect(first?.name.length).toBeLessThanOrEqual(200);
+        expect(first?.url.length).toBeLessThanOrEqual(2_048);
+        expect(first?.latestUpdate?.body.length).toBeLessThanOrEqual(500);
+        for (const w of [
+          first?.id,
+          first?.status,
+          first?.impact,
+          first?.latestUpdate?.status,
+          first?.latestUpdate?.at,
+        ]) {
+          expect(w?.length ?? 0).toBeLessThanOrEqual(64);
+        }
+      }),
+      { numRuns: 50 },
     );
   });
 });

@@ -181,7 +181,21 @@ export const configSchema = z
  * provider's page is the same from everywhere, so it is read from one place.
  */
 function checkProviders(config: z.output<typeof configSchema>, ctx: z.RefinementCtx): void {
-  const mirrored = new Set(config.monitors.filter((m) => m.kind === "statuspage").flatMap((m) => m.components));
+  const mirrored = new Set<string>();
+  config.monitors.forEach((monitor, i) => {
+    if (monitor.kind !== "statuspage") return;
+    monitor.components.forEach((componentId, j) => {
+      // One provider per mirror: the page credits the status to one provider's page, and a blend would be nobody's word.
+      if (mirrored.has(componentId)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitors", i, "components", j],
+          message: `"${componentId}" already mirrors another statuspage monitor's provider: give each provider its own component`,
+        });
+      }
+      mirrored.add(componentId);
+    });
+  });
   config.monitors.forEach((monitor, i) => {
     if (monitor.kind === "statuspage") {
       if (monitor.regions.length > 1) {
