@@ -12,6 +12,7 @@ import { type ComponentStatus, componentSeverity } from "../../worker/core/statu
 import { followWithIncident } from "./auto-incidents.ts";
 import { noteMonitorIntervals } from "./no-data.ts";
 import { placeProbeGroups } from "./probe-groups.ts";
+import { noteUnreadable } from "./provider-unreadable.ts";
 import { setComponentStatus } from "./writes.ts";
 
 /** Recent latency is kept this long for the page's sparklines and charts. */
@@ -235,8 +236,9 @@ function keepProvider(sql: SqlStorage, report: MonitorReport, stored: string | n
     report.monitorId,
     report.region,
   );
-  const before = stored ? (JSON.parse(stored) as ProviderObservation).lastKnown : null;
-  return before !== (report.provider?.lastKnown ?? null);
+  const before = stored ? (JSON.parse(stored) as ProviderObservation) : null;
+  if (report.provider) noteUnreadable(sql, report.monitorId, before, report.provider, Math.min(report.at, Date.now()));
+  return (before?.lastKnown ?? null) !== (report.provider?.lastKnown ?? null);
 }
 
 /** When the component's status last changed: a late report never writes history out of order. */
