@@ -73,6 +73,20 @@ describe("what a provider's page means for you", () => {
     expect(providerIncidents(summary, { components: ["edge"] }).map((i) => i.name)).toEqual(["CDN errors"]);
   });
 
+  it("counts an incident naming no component only when you follow the whole page", () => {
+    const base = JSON.parse(JSON.stringify(summaryWith([{ id: "cdn", name: "CDN", status: "operational" }])));
+    base.incidents.push({
+      id: "i3",
+      name: "Billing emails delayed",
+      status: "identified",
+      components: [],
+      incident_updates: [],
+    });
+    const summary = parsed(JSON.stringify(base));
+    expect(providerIncidents(summary).map((i) => i.name)).toEqual(["CDN errors", "Billing emails delayed"]);
+    expect(providerIncidents(summary, { components: ["CDN"] }).map((i) => i.name)).toEqual(["CDN errors"]);
+  });
+
   it("says unknown, never down, for what it cannot tell", () => {
     // Followed components renamed away, and a status no Statuspage page uses.
     expect(
