@@ -310,10 +310,20 @@ export function affectedBy(sql: SqlStorage, monitorId: string): AffectedByProvid
     .map((r) => r.component_id);
   if (driven.length === 0) return [];
   const reached = dependentsOf(driven, readEdges(sql));
-  const names = componentNames(sql);
-  return reached
-    .filter((r) => names.has(r.id))
-    .map((r) => ({ id: r.id, name: names.get(r.id) ?? r.id, mirrors: driven.includes(r.id), critical: r.critical }));
+  const components = new Map(
+    sql
+      .exec<{ id: string; name: string; hidden: number }>(
+        `SELECT id, name, hidden FROM components WHERE removed_at IS NULL`,
+      )
+      .toArray()
+      .map((r) => [r.id, r] as const),
+  );
+  return reached.flatMap((r) => {
+    const component = components.get(r.id);
+    if (!component) return [];
+    const { name, hidden } = component;
+    return [{ id: r.id, name, mirrors: driven.includes(r.id), critical: r.critical, hidden: hidden === 1 }];
+  });
 }
 
 export function readEdges(sql: SqlStorage): DependencyEdge[] {
