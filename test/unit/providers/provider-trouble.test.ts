@@ -5,6 +5,7 @@ import { type DependencyEdge, dependenciesOf, dependentsOf } from "../../../work
 import type { ProviderIncident, ProviderObservation } from "../../../worker/core/providers/provider-observation.ts";
 import {
   hintText,
+  movedAway,
   troubleHeadline,
   troubleIncident,
   troubleOf,
@@ -121,6 +122,9 @@ describe("a provider's trouble", () => {
     ]);
     expect(onlyHidden.body).not.toContain("Vault");
     expect(onlyHidden.body).toContain("None of the components on our status page is affected.");
+    expect(movedAway("Cloudflare: Elevated error rates")).toContain(
+      'The incident "Cloudflare: Elevated error rates" opened for it stays open',
+    );
   });
 });
 

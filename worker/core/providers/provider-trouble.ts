@@ -161,6 +161,18 @@ export function resolvedWhileHandedOver(observation: ProviderObservation, incide
 }
 
 /**
+ * The alert's last words when the monitor now follows another page (or other
+ * components of it): it no longer speaks for this provider, and an incident
+ * it opened for it is left to the team.
+ */
+export function movedAway(incidentName: string | null): string {
+  const left = incidentName
+    ? ` The incident "${incidentName}" opened for it stays open: resolve it when you are ready.`
+    : "";
+  return `The monitor now follows another status page (or other components of it): the provider of this alert is no longer followed.${left}`;
+}
+
+/**
  * How long a provider's page may stay unreadable before the team hears of
  * it, once, as information: a page down for minutes is the provider's
  * status page under load; for an hour, it is often a moved URL or a
