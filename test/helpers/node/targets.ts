@@ -87,6 +87,8 @@ export async function startTargets(): Promise<RunningTargets> {
     base: JSON.parse(
       readFileSync(new URL("../../fixtures/statuspage/instructure-summary.json", import.meta.url), "utf8"),
     ),
+    // A key "<name>~<Page%20name>" serves a page of that name: a test may follow two providers it tells apart.
+    pageName: (key) => decodeURIComponent(key.split("~")[1] ?? ""),
   });
 
   const relayed = new Map<string, { body: Buffer; etag: string | null; contentType: string }>();

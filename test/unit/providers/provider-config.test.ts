@@ -51,6 +51,20 @@ describe("a statuspage monitor in the config", () => {
     );
   });
 
+  it("refuses a public incident for a provider whose components are all hidden: it would name the provider to readers", () => {
+    const hidden = {
+      ...base,
+      components: [{ id: "cdn", name: "CDN provider", hidden: true }, ...base.components.slice(1)],
+    };
+    expect(problemsOf({ ...hidden, monitors: [{ ...statuspage, incident: "public" }] }).join("\n")).toContain(
+      'monitors[0].incident: "public" would name to readers the provider of hidden components only (cdn)',
+    );
+    // Internal, or with a visible component beside the hidden one, it is accepted.
+    expect(defineConfig({ ...hidden, monitors: [{ ...statuspage, incident: "internal" }] }).monitors).toHaveLength(1);
+    const both = { ...statuspage, incident: "public", components: ["cdn", "web"] };
+    expect(defineConfig({ ...hidden, monitors: [both] }).monitors).toHaveLength(1);
+  });
+
   it("refuses another monitor driving a component that mirrors a provider", () => {
     const problems = problemsOf({
       ...base,

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { availabilityCeiling } from "../../../worker/core/providers/availability-ceiling.ts";
 import { dependencyCycle } from "../../../worker/core/providers/dependency-cycles.ts";
 import { observe } from "../../../worker/core/providers/provider-observation.ts";
+import { providerSource } from "../../../worker/core/providers/provider-source.ts";
 import { providerIncidents, providerStatus } from "../../../worker/core/providers/provider-status.ts";
 import { type ProviderSummary, parseProviderSummary } from "../../../worker/core/providers/provider-summary.ts";
 import { COMPONENT_STATUSES } from "../../../worker/core/statuses.ts";
@@ -102,6 +103,15 @@ describe("what a provider's page means for you", () => {
         ]),
       ),
     ).toBe("major_outage");
+  });
+});
+
+describe("what a statuspage monitor follows", () => {
+  it("is the same for the page and its summary.json, and another for another page or other components", () => {
+    const page = providerSource({ url: "https://www.githubstatus.com" });
+    expect(providerSource({ url: "https://www.githubstatus.com/api/v2/summary.json" })).toBe(page);
+    expect(providerSource({ url: "https://www.cloudflarestatus.com" })).not.toBe(page);
+    expect(providerSource({ url: "https://www.githubstatus.com", providerComponents: ["Actions"] })).not.toBe(page);
   });
 });
 

@@ -196,6 +196,7 @@ function checkProviders(config: z.output<typeof configSchema>, ctx: z.Refinement
       mirrored.add(componentId);
     });
   });
+  const hidden = new Set(config.components.filter((c) => c.hidden).map((c) => c.id));
   config.monitors.forEach((monitor, i) => {
     if (monitor.kind === "statuspage") {
       if (monitor.regions.length > 1) {
@@ -203,6 +204,18 @@ function checkProviders(config: z.output<typeof configSchema>, ctx: z.Refinement
           code: "custom",
           path: ["monitors", i, "regions"],
           message: "a provider's status page reads the same from everywhere: name at most one region",
+        });
+      }
+      // A public incident's title names the provider; one you hide entirely would be given away (decision 0043).
+      if (
+        monitor.incident === "public" &&
+        monitor.components.length > 0 &&
+        monitor.components.every((id) => hidden.has(id))
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitors", i, "incident"],
+          message: `"public" would name to readers the provider of hidden components only (${monitor.components.join(", ")}): show one of them, or choose "internal"`,
         });
       }
       return;
