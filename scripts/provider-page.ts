@@ -8,6 +8,7 @@
  *
  *   GET  <prefix>/<key>/api/v2/summary.json   the summary as the key's state says
  *   POST <prefix>/<key>/<scenario>            operational | degraded | incident | resolved | maintenance
+ *                                             | hostile (the incident with markup and javascript: links)
  *   POST <prefix>/<key>/<failure>             down (503) | html (200 text/html) | hang (never answers)
  *                                             | big (50 MB, written as fast as read) | truncated (cut JSON)
  *   GET  <prefix>/<key>/stats                 requests, conditional requests, 304s, bytes written

@@ -7,7 +7,14 @@
  * benchmark all serve the same thing.
  */
 
-export const PROVIDER_SCENARIOS = ["operational", "degraded", "incident", "resolved", "maintenance"] as const;
+export const PROVIDER_SCENARIOS = [
+  "operational",
+  "degraded",
+  "incident",
+  "resolved",
+  "maintenance",
+  "hostile",
+] as const;
 export type ProviderScenario = (typeof PROVIDER_SCENARIOS)[number];
 
 /** The parts of a Statuspage summary a scenario rewrites; the rest is the sample's. */
@@ -95,6 +102,22 @@ export function summaryFor(base: SummaryJson, scenario: ProviderScenario, at: Da
       }
       break;
     }
+    case "hostile":
+      // The incident stage as a page that tries to inject: markup in every text, script and data "links".
+      return hostile(summaryFor(base, "incident", at, pageName));
+  }
+  return summary;
+}
+
+/** Markup where a page states text, `javascript:` and `data:` where it states links: none may run on Lookout's page. */
+function hostile(summary: SummaryJson): SummaryJson {
+  summary.page.name = `<b id="injected-name">Evil</b> & Co`;
+  summary.page.url = "javascript:alert('page')";
+  for (const incident of summary.incidents) {
+    incident.name = `<script id="injected-title">alert(1)</script>Outage`;
+    incident.shortlink = "javascript:alert('incident')";
+    const [latest] = incident.incident_updates;
+    if (latest) latest.body = `<img id="injected-body" src=x onerror="alert(2)"> We are "looking" into it`;
   }
   return summary;
 }

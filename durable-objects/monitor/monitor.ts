@@ -376,6 +376,11 @@ export class Monitor extends DurableObject<Env> {
     if (before !== null && JSON.stringify(before) === JSON.stringify(provider)) return false;
     updateMember(this.ctx.storage.sql, member.monitorId, "provider", JSON.stringify(provider));
     member.provider = provider;
+    if (before !== null && before.source !== provider.source) {
+      // It follows another page, or other components, now: what it knew of the old ones says nothing of these.
+      updateMember(this.ctx.storage.sql, member.monitorId, "memory", null);
+      member.memory = null;
+    }
     return JSON.stringify(before?.observation ?? null) !== JSON.stringify(provider.observation);
   }
 

@@ -1,5 +1,6 @@
 import { hourlyMeans } from "../../worker/core/monitors/latency.ts";
 import type { ComponentDetail } from "../../worker/core/read-model.ts";
+import { componentDependencies } from "./component-dependencies.ts";
 import { recentComponentIncidents } from "./component-events.ts";
 import { latencyByComponent } from "./snapshot.ts";
 import { iso } from "./time.ts";
@@ -10,7 +11,10 @@ import { iso } from "./time.ts";
  * taken at the same instant as the bars (decision 0023).
  */
 export function componentDetail(sql: SqlStorage, componentId: string, now: number): ComponentDetail | null {
-  const component = sql.exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL`, componentId).toArray()[0];
+  // A hidden component has no public page: as unknown as a made-up id (decision 0042).
+  const component = sql
+    .exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL AND hidden = 0`, componentId)
+    .toArray()[0];
   if (!component) return null;
   const monitors = sql
     .exec<{
@@ -43,5 +47,6 @@ export function componentDetail(sql: SqlStorage, componentId: string, now: numbe
       lastSummary: m.last_summary,
     })),
     recentIncidents: recentComponentIncidents(sql, componentId, now),
+    dependencies: componentDependencies(sql, componentId, now),
   };
 }

@@ -69,6 +69,11 @@ export interface EventQuery {
   index?: string;
   /** Drafts are for the communicator API; public surfaces only see published reports. */
   includeDraftReports?: boolean;
+  /**
+   * Hidden components are for the communicator API too: public surfaces
+   * (pages, feeds, JSON, mails, webhooks) never name them (decision 0042).
+   */
+  includeHiddenComponents?: boolean;
 }
 
 /** Loads incidents or maintenances with their updates and components. */
@@ -98,7 +103,7 @@ export function loadEvents(sql: SqlStorage, query: EventQuery): EventView[] {
     for (const row of sql
       .exec<{ incident_id: string; component_id: string }>(
         `SELECT ic.incident_id, ic.component_id FROM incident_components ic
-           JOIN components c ON c.id = ic.component_id
+           JOIN components c ON c.id = ic.component_id ${query.includeHiddenComponents ? "" : "AND c.hidden = 0"}
          WHERE ic.incident_id IN (${marks}) ORDER BY c.position`,
         ...chunk,
       )
@@ -117,6 +122,7 @@ export function loadEvents(sql: SqlStorage, query: EventQuery): EventView[] {
       push(followUps, row.incident_id, { title: row.title, owner: row.owner, url: row.url, done: row.done === 1 });
     }
   }
+  if (!query.includeHiddenComponents) withoutHidden(sql, updates);
   return rows.map((row) => {
     const report = reports.get(row.id);
     return toEventView(
@@ -200,6 +206,22 @@ function toUpdateView(row: UpdateRow): IncidentUpdateView {
     affectedComponents: row.affected_components ? (JSON.parse(row.affected_components) as AffectedComponent[]) : null,
     deliverNotifications: row.deliver_notifications === 1,
   };
+}
+
+/** Updates' affected components less the hidden ones; the hidden ids are read only when an update names any. */
+function withoutHidden(sql: SqlStorage, updates: Map<string, IncidentUpdateView[]>): void {
+  const all = [...updates.values()].flat().filter((u) => u.affectedComponents?.length);
+  if (all.length === 0) return;
+  const hidden = new Set(
+    sql
+      .exec<{ id: string }>(`SELECT id FROM components WHERE hidden = 1`)
+      .toArray()
+      .map((row) => row.id),
+  );
+  if (hidden.size === 0) return;
+  for (const update of all) {
+    update.affectedComponents = (update.affectedComponents ?? []).filter((c) => !hidden.has(c.code));
+  }
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {

@@ -139,7 +139,7 @@ export function applyReport(
   report: MonitorReport,
   now: number,
   flags: Pick<FlagValues, "automatic_incidents">,
-): { changes: AffectedComponent[]; incidentId: string | null } {
+): { changes: AffectedComponent[]; incidentId: string | null; providerNews?: boolean } {
   const instance = sql
     .exec<{ state: MonitorState; provider: string | null }>(
       `SELECT state, provider FROM monitor_instances WHERE monitor_id = ? AND region = ? AND removed_at IS NULL`,
@@ -187,8 +187,10 @@ export function applyReport(
       r.p95LatencyMs,
     );
   }
+  // What a provider says is on its components' pages (third-parties.ts): a new observation is a new page version.
+  const providerNews = report.provider !== undefined && JSON.stringify(report.provider) !== instance.provider;
   const providerMoved = report.provider !== undefined && keepProvider(sql, report, instance.provider);
-  if (instance.state === report.state && !providerMoved) return { changes: [], incidentId: null };
+  if (instance.state === report.state && !providerMoved) return { changes: [], incidentId: null, providerNews };
   if (isCanary(sql, report.monitorId)) {
     // Lookout's own connectivity changed: once it is back, every component catches up with its monitors.
     return { changes: report.state === "down" ? [] : followAllMonitors(sql, now), incidentId: null };
@@ -210,7 +212,7 @@ export function applyReport(
     flags.automatic_incidents && !report.provider && !suspectSelf(sql)
       ? followWithIncident(sql, report, at, changes)
       : null;
-  return { changes, incidentId };
+  return { changes, incidentId, providerNews };
 }
 
 /**
@@ -324,6 +326,7 @@ export function monitorStatusOf(sql: SqlStorage, componentId: string) {
       quorum: number;
       downStatus: (typeof rows)[number]["down_status"];
       states: MonitorState[];
+      provider: boolean;
       stated: ComponentStatus | null;
     }
   >();
@@ -332,6 +335,7 @@ export function monitorStatusOf(sql: SqlStorage, componentId: string) {
       quorum: row.quorum,
       downStatus: row.down_status,
       states: [],
+      provider: row.provider !== null,
       // A provider states its status itself (a statuspage monitor, read from one place): mirrored as stated.
       stated: row.provider ? (JSON.parse(row.provider) as ProviderObservation).lastKnown : null,
     };
@@ -340,7 +344,8 @@ export function monitorStatusOf(sql: SqlStorage, componentId: string) {
   }
   return componentStatusFromMonitors(
     [...byMonitor.values()].map((m) => ({
-      state: combineRegions(m.states, m.quorum),
+      // A provider that never stated anything Lookout could read knows nothing yet, whatever its state says.
+      state: m.provider && m.stated === null ? "unknown" : combineRegions(m.states, m.quorum),
       downStatus: m.downStatus,
       stated: m.stated,
     })),

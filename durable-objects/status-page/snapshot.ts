@@ -21,6 +21,7 @@ import { loadIncidents, loadMaintenances } from "./events.ts";
 import { noDataSpans } from "./no-data.ts";
 import { pageInfo } from "./page-info.ts";
 import { readMeta } from "./schema.ts";
+import { thirdParties } from "./third-parties.ts";
 import { iso } from "./time.ts";
 
 export const UPTIME_DAYS = 90;
@@ -74,11 +75,14 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
   const windowStart = startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS;
   const latency = latencyByComponent(sql, now - 24 * 3_600_000);
   const noDataFor = noDataByComponent(sql);
+  const providers = thirdParties(sql);
+  // A hidden component is on no public surface, and this snapshot is what every one of them reads (decision 0042).
   const components: ComponentView[] = sql
-    .exec<ComponentRow>(`SELECT * FROM components WHERE removed_at IS NULL ORDER BY position`)
+    .exec<ComponentRow>(`SELECT * FROM components WHERE removed_at IS NULL AND hidden = 0 ORDER BY position`)
     .toArray()
     .map((row) => {
       const timeline = componentTimeline(sql, row, windowStart, noDataFor(row.id));
+      const provider = providers.get(row.id);
       return {
         id: row.id,
         name: row.name,
@@ -93,6 +97,7 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
         uptimeDays: dailyUptime(timeline, now, UPTIME_DAYS),
         uptimeWindows: uptimeWindows(timeline, now),
         latencyHourly: latency.has(row.id) ? hourlyMeans(latency.get(row.id) ?? [], now, 24) : [],
+        ...(provider ? { provider } : {}),
       };
     });
 
@@ -103,7 +108,8 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
     updatedAt: iso(Number(readMeta(sql, "updated_at") ?? now)),
     generatedAt: iso(now),
     page,
-    groups,
+    // A group whose components are all hidden would be an empty heading.
+    groups: groups.filter((group) => components.some((c) => c.groupId === group.id)),
     components,
     activeIncidents: loadIncidents(sql, {
       where: `visibility = 'public' AND status IN ('investigating', 'identified', 'monitoring')`,

@@ -56,6 +56,7 @@ import type { Channel } from "./outbox/rows.ts";
 import { pageInfo } from "./page-info.ts";
 import { WRITE } from "./page-write.ts";
 import { holdsInstance, noteGroupReport, placeProbeGroups } from "./probe-groups.ts";
+import { followProvider, settleRemovedProviders } from "./provider-outages.ts";
 import { type ReconcileResult, reconcileWithConfig } from "./reconcile.ts";
 import { migrate, PROBE_GROUPS_SCHEMA, readMeta, SCHEMA_VERSION, writeMeta } from "./schema.ts";
 import { buildSnapshot } from "./snapshot.ts";
@@ -220,6 +221,7 @@ export class StatusPage extends DurableObject<Env> {
         const moved = advanceMaintenances(this.ctx.storage.sql, now);
         const resolvedIncidents = resolveQuietIncidents(this.ctx.storage.sql, now);
         watchSilentMonitors(this.ctx.storage.sql, now);
+        settleRemovedProviders(this.ctx.storage.sql, now);
         watchDeliveries(this.ctx.storage.sql, now);
         for (const { id, sent } of remindOfMaintenances(this.ctx.storage.sql, now)) {
           this.#audit(
@@ -336,10 +338,21 @@ export class StatusPage extends DurableObject<Env> {
           }
           if (outcome.incidentId) this.#audit(now, "incident.auto", outcome.incidentId, { monitor: report.monitorId });
           alertOnReport(this.ctx.storage.sql, report, outcome.incidentId, now);
-          return { ...outcome, silenceEnded };
+          // A provider's own trouble: its alert and incident, behind their flag (provider-outages.ts).
+          const providerIncident = followProvider(this.ctx.storage.sql, report, now, flags);
+          if (providerIncident) this.#audit(now, "incident.provider", providerIncident, { monitor: report.monitorId });
+          return { ...outcome, silenceEnded, providerIncident };
         });
       },
-      (all) => all.some((o) => o.changes.length > 0 || o.incidentId !== null || o.silenceEnded),
+      (all) =>
+        all.some(
+          (o) =>
+            o.changes.length > 0 ||
+            o.incidentId !== null ||
+            o.silenceEnded ||
+            o.providerNews === true ||
+            (o.providerIncident !== null && isPublicEvent(this.ctx.storage.sql, o.providerIncident)),
+        ),
     );
     await wakeEscalation(this.ctx.storage);
     return outcomes.map(({ changes, incidentId }) => ({ changes, incidentId }));
@@ -365,8 +378,9 @@ export class StatusPage extends DurableObject<Env> {
     this.#transact((now) => {
       const known = components?.filter(
         (id) =>
-          this.ctx.storage.sql.exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL`, id).toArray()
-            .length,
+          this.ctx.storage.sql
+            .exec(`SELECT 1 FROM components WHERE id = ? AND removed_at IS NULL AND hidden = 0`, id)
+            .toArray().length,
       );
       subscribe(this.ctx.storage.sql, address, known?.length ? known : null, now);
     });

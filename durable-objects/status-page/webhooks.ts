@@ -177,8 +177,9 @@ export function notifyWebhooksOfUpdate(sql: SqlStorage, eventId: string, updateI
   );
 }
 
-/** A component's status changed (status history row `seq`): its followers hear of it. */
+/** A component's status changed (status history row `seq`): its followers hear of it, unless it is hidden (decision 0042). */
 export function notifyWebhooksOfComponent(sql: SqlStorage, componentId: string, seq: number, now: number): void {
+  if (sql.exec(`SELECT 1 FROM components WHERE id = ? AND hidden = 1`, componentId).toArray().length > 0) return;
   queueEach(
     sql,
     "webhook",

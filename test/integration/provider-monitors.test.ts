@@ -4,7 +4,7 @@ import { defineConfig } from "../../worker/config/define-config.ts";
 import type { ProviderObservation } from "../../worker/core/providers/provider-observation.ts";
 import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
-import { inspectMonitor, runGroup } from "../helpers/workers/monitor-objects.ts";
+import { groupOf, inspectMonitor, runGroup } from "../helpers/workers/monitor-objects.ts";
 import { targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -129,6 +129,44 @@ describe("a statuspage monitor", () => {
     expect((await observation())?.incidents).toHaveLength(1);
   });
 
+  it("takes its validators and what it observed along when it moves to another group", async () => {
+    await provider("move", "incident");
+    // Two more monitors keep the group on the hourly interval when this one leaves it.
+    const configWith = (intervalSeconds: number) =>
+      defineConfig({
+        page: { name: "Depends", url: "https://status.depends.test" },
+        components: [
+          { id: "lms", name: "Instructure" },
+          { id: "other", name: "Other" },
+        ],
+        monitors: [
+          { id: "instructure", kind: "statuspage", url: providerUrl("move"), components: ["lms"], intervalSeconds },
+          ...["other-a", "other-b"].map((id) => ({
+            id,
+            kind: "statuspage" as const,
+            url: providerUrl("move-other"),
+            components: ["other"],
+            intervalSeconds: 3600,
+          })),
+        ],
+      });
+    await pageObject().reconcile(configWith(3600));
+    await kick();
+    await read();
+    const from = await groupOf("instructure");
+    expect(await groupOf("other-a")).toBe(from);
+    await pageObject().reconcile(configWith(1800));
+    await kick();
+    expect(await groupOf("instructure")).not.toBe(from);
+    const before = await providerStats("move");
+    await read();
+    const after = await providerStats("move");
+    expect(after.conditional - before.conditional).toBe(1);
+    expect(after.notModified - before.notModified).toBe(1);
+    expect(await statusOf("lms")).toBe("partial_outage");
+    expect((await observation())?.incidents).toHaveLength(1);
+  });
+
   for (const failure of ["down", "html", "truncated", "big", "hang"] as const) {
     it(`keeps the last stated status and says since when it cannot read a page that is ${failure}`, async () => {
       const name = `fail-${failure}`;
@@ -179,13 +217,56 @@ describe("a statuspage monitor", () => {
     expect(await statusOf("lms")).toBe("operational");
   });
 
+  it("never opens a monitor alert, even when the canary's return makes every monitor's alert catch up", async () => {
+    await provider("canary", "incident");
+    await pageObject().reconcile(
+      defineConfig({
+        page: { name: "Depends", url: "https://status.depends.test" },
+        components: [{ id: "lms", name: "Instructure" }],
+        monitors: [
+          {
+            id: "instructure",
+            kind: "statuspage",
+            url: providerUrl("canary"),
+            components: ["lms"],
+            intervalSeconds: 3600,
+          },
+          {
+            id: "canary",
+            role: "canary",
+            url: targetUrl(`/flaky/canary-${run}/1`),
+            intervalSeconds: 3600,
+            failuresToDown: 1,
+            successesToUp: 1,
+          },
+        ],
+      }),
+    );
+    await kick();
+    // The canary fails its first check and passes the next, wherever earlier tests left the groups.
+    for (let i = 0; i < 2; i++) {
+      await read();
+      await runGroup("canary");
+    }
+    const alerts = await runInDurableObject(pageObject(), (_instance, state) =>
+      state.storage.sql.exec<{ key: string }>(`SELECT key FROM alerts`).toArray(),
+    );
+    expect(alerts.map((a) => a.key)).not.toContain("monitor:instructure");
+    expect((await inspectMonitor("canary")).memory?.state).toBe("up");
+    expect(await statusOf("lms")).toBe("partial_outage");
+  });
+
   it("is unknown when what it follows is not on the page, naming what it looked for", async () => {
     await provider("renamed", "incident");
+    const before = await statusOf("lms");
     await follow("renamed", { providerComponents: ["Moodle"] });
     await read();
     const seen = await observation();
     expect(seen?.status).toBe("unknown");
     expect(seen?.problem).toBe('the page lists none of "Moodle"');
-    expect(await statusOf("lms")).toBe("operational");
+    // It follows something new: what it knew of the old page is gone, and nothing new is stated.
+    expect(seen?.lastKnown).toBeNull();
+    expect((await inspectMonitor("instructure")).memory).toBeNull();
+    expect(await statusOf("lms")).toBe(before);
   });
 });

@@ -11,6 +11,12 @@ export const FLAGS = {
     defaults: { local: true, staging: true, production: false },
     expires: "2027-06-30",
   },
+  provider_outages: {
+    description:
+      "A provider's incident or outage on something you follow alerts the team with your affected components, and opens an incident (internal unless the statuspage monitor says otherwise) that follows the provider's.",
+    defaults: { local: false, staging: false, production: false },
+    expires: "2027-06-30",
+  },
   probing: {
     description: "Monitor objects run their checks. Off: checks are skipped and statuses stay as they are.",
     defaults: { local: true, staging: true, production: true },

@@ -1,4 +1,6 @@
 import type { KnownEvents } from "./known-events.ts";
+import type { DependencyChain } from "./providers/dependency-chain.ts";
+import type { ThirdPartyView } from "./providers/third-party-view.ts";
 import type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus } from "./statuses.ts";
 import type { DayUptime, UptimeWindow } from "./uptime.ts";
 
@@ -75,6 +77,8 @@ export interface ComponentView {
   uptimeWindows: UptimeWindow[];
   /** Mean response time per hour over the last 24 h, oldest first; empty when no monitor drives it. */
   latencyHourly: (number | null)[];
+  /** A third-party component's provider (a statuspage monitor drives it): whose status it shows, and its incidents. */
+  provider?: ThirdPartyView;
 }
 
 /** What a component page shows beyond the snapshot; read on demand, cached like the page. */
@@ -91,6 +95,8 @@ export interface ComponentDetail {
   }[];
   /** Its public incidents of the last 90 days, newest first (at most 10). */
   recentIncidents: IncidentView[];
+  /** What it depends on, at the same instant as the snapshot's figures (hidden ones never named). */
+  dependencies: DependencyChain;
 }
 
 export interface AffectedComponent {

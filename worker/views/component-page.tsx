@@ -1,10 +1,12 @@
 import type { ComponentDetail, ComponentView, PageSnapshot } from "../core/read-model.ts";
 import { formatUptime } from "../core/uptime.ts";
+import { Dependencies } from "./dependency-chain.tsx";
 import { formatDateTime, formatDay } from "./format.ts";
 import { HistoryItem } from "./history-page.tsx";
 import { LatencyChart } from "./latency-chart.tsx";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
+import { ProviderBlock } from "./third-party.tsx";
 import { barsWindow, UptimeBars } from "./uptime-bars.tsx";
 import { coverageWords, dayDetails, windowCaption } from "./uptime-words.ts";
 
@@ -39,6 +41,7 @@ export function ComponentPage({
         {group ? <span class="meta"> · {group.name}</span> : null}
       </p>
       {component.description ? <p>{component.description}</p> : null}
+      {component.provider ? <ProviderBlock provider={component.provider} timeZone={snapshot.page.timeZone} /> : null}
       <h2>Uptime</h2>
       <dl class="windows">
         {component.uptimeWindows.map((w) => {
@@ -55,6 +58,7 @@ export function ComponentPage({
         })}
       </dl>
       <UptimeBars component={component} />
+      <Dependencies component={component} snapshot={snapshot} chain={detail.dependencies} />
       {detail.monitors.length > 0 ? (
         <>
           <h2>Response time</h2>

@@ -6,6 +6,7 @@ import { LatencySparkline } from "./latency-chart.tsx";
 import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
 import { SubscribeForm } from "./subscribe-form.tsx";
+import { ProviderNote } from "./third-party.tsx";
 import { UptimeBars } from "./uptime-bars.tsx";
 
 /** The front page a reader opens during an outage: the answer first, then the detail. */
@@ -51,7 +52,7 @@ export function StatusPageView({
 
       <section aria-labelledby="components">
         <h2 id="components">Components</h2>
-        {ungrouped.length > 0 ? <ComponentList components={ungrouped} heading="h3" /> : null}
+        {ungrouped.length > 0 ? <ComponentList components={ungrouped} heading="h3" timeZone={page.timeZone} /> : null}
         {snapshot.groups.map((group) => {
           const members = visible.filter((c) => c.groupId === group.id);
           if (members.length === 0) return null;
@@ -59,7 +60,7 @@ export function StatusPageView({
             <section class="group" aria-labelledby={`group-${group.id}`}>
               <h3 id={`group-${group.id}`}>{group.name}</h3>
               {group.description ? <p class="meta">{group.description}</p> : null}
-              <ComponentList components={members} heading="h4" />
+              <ComponentList components={members} heading="h4" timeZone={page.timeZone} />
             </section>
           );
         })}
@@ -75,7 +76,15 @@ export function StatusPageView({
 }
 
 /** Components under a group are one heading level deeper than top-level ones. */
-function ComponentList({ components, heading: Heading }: { components: ComponentView[]; heading: "h3" | "h4" }) {
+function ComponentList({
+  components,
+  heading: Heading,
+  timeZone,
+}: {
+  components: ComponentView[];
+  heading: "h3" | "h4";
+  timeZone: string;
+}) {
   return (
     <ul class="components">
       {components.map((component) => (
@@ -93,6 +102,7 @@ function ComponentList({ components, heading: Heading }: { components: Component
             </span>
           </div>
           {component.description ? <p class="meta">{component.description}</p> : null}
+          {component.provider ? <ProviderNote provider={component.provider} timeZone={timeZone} /> : null}
           <UptimeBars component={component} />
         </li>
       ))}

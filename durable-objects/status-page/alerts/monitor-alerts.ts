@@ -1,8 +1,10 @@
 import type { AlertDetails, AlertSeverity } from "../../../worker/core/alerting/alert.ts";
+import type { MonitorConfig } from "../../../worker/core/monitors/monitor-config.ts";
 import type { MonitorReport } from "../../../worker/core/monitors/monitor-report.ts";
 import { combineRegions } from "../../../worker/core/monitors/quorum.ts";
 import type { MonitorState } from "../../../worker/core/monitors/state-machine.ts";
 import { suspectSelf } from "../monitors.ts";
+import { providerHint } from "../provider-hints.ts";
 import { isOpen, openAlert, resolveAlert } from "./lifecycle.ts";
 import { silentKey } from "./watchdog.ts";
 
@@ -73,7 +75,10 @@ export function followMonitorAlert(
       monitorId,
     )
     .toArray()[0];
-  if (!monitor || monitor.role === "canary") return;
+  // A provider's outage is the provider's to state (decision 0040): never a monitor alert, whatever asks.
+  if (!monitor || monitor.role === "canary" || (JSON.parse(monitor.config) as MonitorConfig).kind === "statuspage") {
+    return;
+  }
   const instances = sql
     .exec<Instance>(
       `SELECT region, state, since, last_summary FROM monitor_instances WHERE monitor_id = ? AND removed_at IS NULL`,
@@ -122,9 +127,15 @@ export function followMonitorAlert(
         incidentId,
       )
       .toArray()[0] ?? null;
+  const said =
+    report?.transition?.summary ?? failing.find((i) => i.last_summary)?.last_summary ?? `${named} ${verb} ${state}`;
+  // A provider in trouble under these components is likely why: said always, it only adds words (decision 0043).
+  const hint = providerHint(
+    sql,
+    components.map((c) => c.id),
+  );
   const details: AlertDetails = {
-    summary:
-      report?.transition?.summary ?? failing.find((i) => i.last_summary)?.last_summary ?? `${named} ${verb} ${state}`,
+    summary: hint ? `${said}. ${hint}` : said,
     monitorId,
     components: components.map(({ id, name }) => ({ id, name })),
     regions: instances.length > 1 ? failing.map((i) => i.region) : [],

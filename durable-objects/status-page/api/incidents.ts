@@ -12,7 +12,12 @@ import { checkComponents, pageOf } from "./lists.ts";
 
 /** An incident as the API shows it: internal ones and draft reports included. */
 export function loadIncident(sql: SqlStorage, id: string): IncidentView {
-  const event = loadEvents(sql, { where: "id = ?", params: [id], includeDraftReports: true })[0];
+  const event = loadEvents(sql, {
+    where: "id = ?",
+    params: [id],
+    includeDraftReports: true,
+    includeHiddenComponents: true,
+  })[0];
   if (event?.kind !== "incident") throw notFound("incident", id);
   return event;
 }

@@ -29,6 +29,7 @@ export function pageOf(
     params,
     order: `ORDER BY ${filter.order} DESC, id DESC LIMIT ${page.limit + 1}`,
     includeDraftReports: true,
+    includeHiddenComponents: true,
   });
   const more = data.length > page.limit;
   const shown = data.slice(0, page.limit);

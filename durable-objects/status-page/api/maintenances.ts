@@ -8,7 +8,7 @@ import { type Handler, notFound, recordAudit, requireRevision, withRevision } fr
 import { checkComponents, pageOf } from "./lists.ts";
 
 export function loadMaintenance(sql: SqlStorage, id: string): MaintenanceView {
-  const event = loadEvents(sql, { where: "id = ?", params: [id] })[0];
+  const event = loadEvents(sql, { where: "id = ?", params: [id], includeHiddenComponents: true })[0];
   if (event?.kind !== "maintenance") throw notFound("maintenance", id);
   return event;
 }

@@ -13,17 +13,22 @@ const base = {
   ],
 } satisfies LookoutConfigInput;
 
-const statuspage = { id: "cdn-status", kind: "statuspage", url: "https://www.cloudflarestatus.com", components: ["cdn"] };
+const statuspage = {
+  id: "cdn-status",
+  kind: "statuspage",
+  url: "https://www.cloudflarestatus.com",
+  components: ["cdn"],
+};
 
 describe("a statuspage monitor in the config", () => {
   it("reads hourly at most, every minute by default, and mirrors at once", () => {
     const config = defineConfig({ ...base, monitors: [statuspage] });
     const monitor = config.monitors[0];
-    expect(monitor?.kind).toBe("statuspage");
-    expect(monitor?.intervalSeconds).toBe(60);
-    expect(monitor?.failuresToDown).toBe(1);
-    expect(monitor?.successesToUp).toBe(1);
-    expect(monitor?.timeoutMs).toBe(5_000);
+    if (monitor?.kind !== "statuspage") throw new Error("not a statuspage monitor");
+    expect(monitor.intervalSeconds).toBe(60);
+    expect(monitor.failuresToDown).toBe(1);
+    expect(monitor.successesToUp).toBe(1);
+    expect(monitor.timeoutMs).toBe(5_000);
   });
 
   it.each([

@@ -12,6 +12,10 @@ export const ALERT_KINDS = [
   "monitor_degraded",
   /** The canary fails: Lookout suspects its own connectivity (one alert, not one per monitor). */
   "lookout_connectivity",
+  /** A provider states an incident or an outage on something you follow (a statuspage monitor). */
+  "provider_trouble",
+  /** A provider's status page has been unreadable for long: what Lookout shows of it is stale (info). */
+  "provider_unreadable",
   /** A Monitor object stopped reporting (the heartbeat's watchdog). */
   "monitor_silent",
   /** Mail or webhook deliveries keep failing. */

@@ -130,6 +130,12 @@ const statuspageMonitor = z.strictObject({
   failuresToDown: common.failuresToDown.removeDefault().default(1),
   successesToUp: common.successesToUp.removeDefault().default(1),
   timeoutMs,
+  /**
+   * The incident Lookout opens when the provider is in trouble, with the
+   * `provider_outages` flag on: internal (the team sees it, readers do not)
+   * unless you make it public, or none (docs/decisions/0043-what-a-provider-outage-does.md).
+   */
+  incident: z.enum(["none", "internal", "public"]).default("internal"),
   /** The most of the summary read; a longer one is not a summary Lookout can trust (it says so, unknown). */
   maxBodyBytes: z
     .number()
