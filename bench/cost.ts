@@ -13,11 +13,11 @@
  * a month on the paid plan and monitors that fit the free plan's daily limits,
  * at the list prices below.
  *
- * The statuspage scenario (issue 14; alone with `BENCH_ONLY=providers`) follows
- * local providers' pages (bench/providers.ts) instead: 100 monitors over 10
- * providers, one of which goes through an incident during the window, and
- * adds the providers' own counts: how many readings were conditional and how
- * many a 304 answered.
+ * The statuspage scenarios (issue 14; alone with `BENCH_ONLY=providers`)
+ * follow local providers' pages (bench/providers.ts) instead: 100 monitors
+ * over 10 providers, once with every page steady and once with one provider
+ * going through an incident during the window, and add the providers' own
+ * counts: how many readings were conditional and how many a 304 answered.
  */
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
