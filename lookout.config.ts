@@ -2,6 +2,8 @@ import { defineConfig } from "./worker/config/define-config.ts";
 
 /** Local stand-ins for the services below, started by `npm start` (scripts/demo-targets.ts). Use your real URLs. */
 const demo = "http://127.0.0.1:8790";
+/** A provider's status page, also started by `npm start` (scripts/demo-provider.ts). Yours: e.g. https://www.cloudflarestatus.com. */
+const demoProvider = "http://127.0.0.1:8792/demo-cdn";
 
 /**
  * The page Lookout serves. This example describes a small SaaS company; replace
@@ -20,10 +22,19 @@ export default defineConfig({
     { id: "data", name: "Data services" },
     { id: "integrations", name: "Integrations" },
     { id: "regions", name: "Hosting regions" },
+    { id: "third-party", name: "Third-party services", description: "What our providers say about themselves." },
   ],
   components: [
-    { id: "website", name: "Website", description: "acme.example and the docs." },
-    { id: "dashboard", name: "Dashboard", description: "The web app at app.acme.example.", group: "core" },
+    // Served through the CDN: down with it (a bare id is a critical dependency).
+    { id: "website", name: "Website", description: "acme.example and the docs.", dependsOn: ["cdn"] },
+    {
+      id: "dashboard",
+      name: "Dashboard",
+      description: "The web app at app.acme.example.",
+      group: "core",
+      // Needs the API and sign-in; its assets fall back to the origin when the CDN is in trouble.
+      dependsOn: ["api", "auth", { component: "cdn", critical: false }],
+    },
     { id: "api", name: "REST API", description: "api.acme.example, v1 and v2.", group: "core" },
     { id: "auth", name: "Login & SSO", description: "Password, SAML and OAuth sign-in.", group: "core" },
     { id: "billing", name: "Billing", group: "core", onlyShowIfDegraded: true },
@@ -35,6 +46,7 @@ export default defineConfig({
     { id: "eu-west", name: "EU West (Frankfurt)", group: "regions" },
     { id: "us-east", name: "US East (Virginia)", group: "regions" },
     { id: "ap-south", name: "Asia Pacific (Singapore)", group: "regions" },
+    { id: "cdn", name: "Demo CDN", description: "Mirrors the provider's own status page.", group: "third-party" },
   ],
   monitors: [
     {
@@ -63,6 +75,16 @@ export default defineConfig({
     { id: "eu-west", url: `${demo}/eu-west/healthCheck`, components: ["eu-west"] },
     { id: "us-east", url: `${demo}/us-east/healthCheck`, components: ["us-east"] },
     { id: "ap-south", url: `${demo}/ap-south/healthCheck`, components: ["ap-south"] },
+    // A provider: its summary.json read every minute, narrowed to the part Acme uses (by name or id).
+    // The local page serves a real page's components; its group "Canvas" is what its incidents hit.
+    {
+      id: "demo-cdn",
+      kind: "statuspage",
+      url: demoProvider,
+      providerComponents: ["Canvas"],
+      components: ["cdn"],
+      intervalSeconds: 60,
+    },
   ],
   /**
    * The on-call team hears first (README "Alerting"). Secrets are named, never

@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LookoutConfig } from "../worker/core/config/schema.ts";
 import { heartbeatToken } from "../worker/core/heartbeat-token.ts";
 import { startTicker } from "./cron-ticker.ts";
+import { DEMO_PROVIDER_KEY, DEMO_PROVIDER_PORT, startDemoProvider } from "./demo-provider.ts";
 import { DEMO_HTTP_PORT, startDemoTargets } from "./demo-targets.ts";
 import { MAIL_CATCHER_HTTP_PORT, MAIL_CATCHER_SMTP_PORT, startMailCatcher } from "./mail-catcher.ts";
 
@@ -48,6 +49,8 @@ ensureSecret(`${root}.dev.vars`, "LINK_SECRET", "lk_link_");
 const alertsAt = `http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/alerts`;
 const pagerSecret = ensureSecret(`${root}.dev.vars`, "ALERT_PAGER_SIGNING_SECRET", "whsec_", webhookKey);
 const demo = startDemoTargets();
+const provider = startDemoProvider();
+const providerAt = `http://127.0.0.1:${DEMO_PROVIDER_PORT}/${DEMO_PROVIDER_KEY}`;
 const mail = startMailCatcher({ alertSecrets: new Map([["pager", pagerSecret]]) });
 
 const args = [
@@ -83,6 +86,7 @@ const wrangler = spawn(`${root}node_modules/.bin/wrangler`, args, {
 });
 wrangler.on("exit", (code) => {
   demo.close();
+  provider.close();
   mail.close();
   rmSync(goodDir, { recursive: true, force: true });
   rmSync(devWranglerConfig(), { force: true });
@@ -100,12 +104,15 @@ console.log(`
     API (v1)        ${base}/api/v1/docs   (communicator API reference; OpenAPI at /api/v1/openapi.json)
     Admin token     ${token}   (in .dev.vars; send it as Authorization: Bearer …)
     Demo targets    http://127.0.0.1:${DEMO_HTTP_PORT}/api/healthCheck and friends, probed on schedule
+    Demo provider   ${providerAt}/api/v2/summary.json   "Demo CDN", a provider's status page, followed every minute
     Mail (local)    http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/   every mail Lookout sends, caught by SMTP on port ${MAIL_CATCHER_SMTP_PORT}
     Alerts (local)  http://127.0.0.1:${MAIL_CATCHER_HTTP_PORT}/#alerts   on-call alerts, caught as Slack messages and signed webhooks
 
   Break one and watch the page:  curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/break/api
   Mend it:                       curl -X POST http://127.0.0.1:${DEMO_HTTP_PORT}/fix/api
   The on-call team hears first: the alert, its escalation and its recovery appear under Alerts above.
+  Put the provider through an incident:  curl -X POST ${providerAt}/incident
+  And back:                              curl -X POST ${providerAt}/resolved
   Declare an incident:
     curl -X POST ${base}/api/v1/incidents -H "authorization: Bearer ${token}" \\
       -H "content-type: application/json" \\

@@ -109,6 +109,11 @@ export class Monitor extends DurableObject<Env> {
         // Handed over, then back with no move in between (the move was undone): checked here again.
         if (existing?.handedAt) updateMember(sql, monitor.id, "handed_at", null);
         if (existing) {
+          if ((existing.config.kind === "statuspage") !== (monitor.kind === "statuspage")) {
+            // A provider's reading and a check of your own say different things: neither carries over to the other.
+            updateMember(sql, monitor.id, "provider", null);
+            updateMember(sql, monitor.id, "memory", null);
+          }
           if (existing.config.intervalSeconds !== monitor.intervalSeconds) {
             // A heartbeat's silence counts from the change, not from calls expected on the old interval.
             updateMember(sql, monitor.id, "watching_since", now);
@@ -142,11 +147,13 @@ export class Monitor extends DurableObject<Env> {
 
   #takeOver(monitor: MonitorConfig, region: string, handover: Handover | null, now: number): void {
     const sql = this.ctx.storage.sql;
+    // Memory of a provider's reading (it came with one) is no memory of a check of your own, and the reverse.
+    const sameWord = (handover?.provider != null) === (monitor.kind === "statuspage") || !handover?.memory;
     insertMember(sql, {
       monitorId: monitor.id,
       region,
       config: monitor,
-      memory: handover?.memory ?? null,
+      memory: sameWord ? (handover?.memory ?? null) : null,
       slow: handover?.slow ?? false,
       // A heartbeat's silence counts from here unless it was heard from before (it was no heartbeat then).
       watchingSince: handover?.lastPingAt != null ? handover.watchingSince : now,
@@ -155,7 +162,7 @@ export class Monitor extends DurableObject<Env> {
       reportFrom: handover?.lastReportAt ?? 0,
       unsent: handover?.unsent ?? null,
       handedAt: null,
-      provider: handover?.provider ?? null,
+      provider: monitor.kind === "statuspage" ? (handover?.provider ?? null) : null,
     });
     if (!handover || handover.samples.length === 0) return;
     storeHandedOver(sql, monitor.id, handover.samples);

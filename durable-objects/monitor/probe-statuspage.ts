@@ -7,6 +7,7 @@ import {
   type ProviderReading,
   providerResult,
 } from "../../worker/core/providers/provider-observation.ts";
+import { providerSource } from "../../worker/core/providers/provider-source.ts";
 import { parseProviderSummary, summaryUrl } from "../../worker/core/providers/provider-summary.ts";
 import { readAtMost } from "../../worker/platform/bounded-read.ts";
 import { Deadline, USER_AGENT } from "./probe-http.ts";
@@ -34,7 +35,7 @@ export async function runStatuspageProbe(
   const url = summaryUrl(monitor.url);
   const selection = { components: monitor.providerComponents };
   // The config now follows another page or other components: nothing known of the old one carries over.
-  const source = JSON.stringify([url, monitor.providerComponents ?? null]);
+  const source = providerSource(monitor);
   if (previous?.source !== source) previous = null;
   const before = previous?.observation ?? null;
   const headers = new Headers({ "user-agent": USER_AGENT, accept: "application/json" });

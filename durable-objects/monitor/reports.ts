@@ -70,7 +70,7 @@ export function memberReport(
   news: RunNews,
   latency: { from: number; samples: readonly StoredSample[] } | null,
 ): MonitorReport | null {
-  const observation = member.provider?.observation;
+  const observation = member.config.kind === "statuspage" ? member.provider?.observation : undefined;
   // A provider's page never read yet has no state, but "unavailable since" is news the page must show.
   const memory = member.memory ?? (observation ? initialMemory(observation.unavailableSince ?? at) : null);
   if (!memory) return null;

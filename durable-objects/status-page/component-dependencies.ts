@@ -31,7 +31,7 @@ export function componentDependencies(sql: SqlStorage, componentId: string, now:
 
   // The same window and no-data spans as buildSnapshot, so a member's figures equal its own page's.
   const windowStart = startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS;
-  const noDataFor = noDataByComponent(sql);
+  const noDataFor = noDataByComponent(sql, now);
   const members = new Map<string, ChainMember | undefined>();
   const member = (id: string): ChainMember | undefined => {
     if (members.has(id)) return members.get(id);

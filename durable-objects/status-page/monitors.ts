@@ -12,6 +12,7 @@ import { type ComponentStatus, componentSeverity } from "../../worker/core/statu
 import { followWithIncident } from "./auto-incidents.ts";
 import { noteMonitorIntervals } from "./no-data.ts";
 import { placeProbeGroups } from "./probe-groups.ts";
+import { noteUnreadable } from "./provider-unreadable.ts";
 import { setComponentStatus } from "./writes.ts";
 
 /** Recent latency is kept this long for the page's sparklines and charts. */
@@ -55,6 +56,13 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
            moved_from = CASE WHEN removed_at IS NULL THEN moved_from END`,
         monitor.id,
         region,
+      );
+    }
+    if (monitor.kind !== "statuspage") {
+      // Once a statuspage monitor, now another kind under the same id: what its provider stated is no longer its word.
+      sql.exec(
+        `UPDATE monitor_instances SET provider = NULL WHERE monitor_id = ? AND provider IS NOT NULL`,
+        monitor.id,
       );
     }
     const placeholders = regions.map(() => "?").join(", ");
@@ -228,8 +236,9 @@ function keepProvider(sql: SqlStorage, report: MonitorReport, stored: string | n
     report.monitorId,
     report.region,
   );
-  const before = stored ? (JSON.parse(stored) as ProviderObservation).lastKnown : null;
-  return before !== (report.provider?.lastKnown ?? null);
+  const before = stored ? (JSON.parse(stored) as ProviderObservation) : null;
+  if (report.provider) noteUnreadable(sql, report.monitorId, before, report.provider, Math.min(report.at, Date.now()));
+  return (before?.lastKnown ?? null) !== (report.provider?.lastKnown ?? null);
 }
 
 /** When the component's status last changed: a late report never writes history out of order. */

@@ -3,8 +3,10 @@ import type { StatuspageMonitorConfig } from "../../worker/core/monitors/monitor
 import type { MonitorReport } from "../../worker/core/monitors/monitor-report.ts";
 import { type DependencyEdge, dependentsOf } from "../../worker/core/providers/dependency-reach.ts";
 import type { ProviderObservation } from "../../worker/core/providers/provider-observation.ts";
+import { providerSource } from "../../worker/core/providers/provider-source.ts";
 import {
   type AffectedByProvider,
+  movedAway,
   type ProviderTrouble,
   resolvedByProvider,
   resolvedWhileHandedOver,
@@ -31,7 +33,9 @@ import { addIncidentUpdate, createIncident } from "./writes.ts";
  * whose updates follow the provider's; when the provider is clear again,
  * both are resolved — the incident only while it is still Lookout's. An
  * unreadable page raises and ends nothing about the provider; unreadable for
- * an hour, it is noted once, as information. Returns the incident it wrote to, if any.
+ * an hour, it is noted once, as information. A monitor that now follows
+ * another page (or other components of it) first leaves what it raised for
+ * the old one (leaveOldSource). Returns the incident it wrote to, if any.
  */
 export function followProvider(
   sql: SqlStorage,
@@ -41,6 +45,8 @@ export function followProvider(
 ): string | null {
   const observation = report.provider;
   if (!observation) return null;
+  const config = monitorConfig(sql, report.monitorId);
+  if (config) followSource(sql, report.monitorId, providerSource(config), now);
   const trouble = troubleOf(observation);
   if (trouble.kind === "unknown") {
     if (flags.provider_outages) noteUnreadable(sql, report.monitorId, observation, now);
@@ -49,12 +55,7 @@ export function followProvider(
   resolveAlert(sql, unreadableKey(report.monitorId), now);
   if (trouble.kind === "clear") return clear(sql, report.monitorId, observation, now);
   // Off, nothing new is raised; what was raised before is still ended when the provider clears (above).
-  if (!flags.provider_outages) return null;
-  const monitor = sql
-    .exec<{ config: string }>(`SELECT config FROM monitors WHERE id = ? AND removed_at IS NULL`, report.monitorId)
-    .toArray()[0];
-  if (!monitor) return null;
-  const config = JSON.parse(monitor.config) as StatuspageMonitorConfig;
+  if (!flags.provider_outages || !config) return null;
   const affected = affectedBy(sql, report.monitorId);
   const incident = followIncident(
     sql,
@@ -71,6 +72,64 @@ export function followProvider(
 
 export const providerKey = (monitorId: string) => `provider:${monitorId}`;
 export const unreadableKey = (monitorId: string) => `provider-unreadable:${monitorId}`;
+/** The page and components (providerSource) that what Lookout raised for the monitor is about. */
+const sourceKey = (monitorId: string) => `provider_source:${monitorId}`;
+
+function monitorConfig(sql: SqlStorage, monitorId: string): StatuspageMonitorConfig | null {
+  const monitor = sql
+    .exec<{ config: string }>(`SELECT config FROM monitors WHERE id = ? AND removed_at IS NULL`, monitorId)
+    .toArray()[0];
+  return monitor ? (JSON.parse(monitor.config) as StatuspageMonitorConfig) : null;
+}
+
+/** Written once per source: every later report of the same page reads one meta row and writes nothing. */
+function followSource(sql: SqlStorage, monitorId: string, source: string, now: number): void {
+  const before = readMeta(sql, sourceKey(monitorId));
+  if (before === source) return;
+  if (before !== undefined) leaveOldSource(sql, monitorId, now);
+  writeMeta(sql, sourceKey(monitorId), source);
+}
+
+/**
+ * The monitor now follows another page or other components of it: the new
+ * provider's words must neither update nor resolve what was raised for the
+ * old one. As for a provider dropped from the config (settleRemovedProviders),
+ * its alerts are resolved and its incident is left to a person — handed over,
+ * so Lookout writes to it no more — with the alert's last words saying so.
+ */
+function leaveOldSource(sql: SqlStorage, monitorId: string, now: number): void {
+  const open = openIncident(sql, readRecord(sql, monitorId));
+  sql.exec(`DELETE FROM meta WHERE key = ?`, recordKey(monitorId));
+  if (open) {
+    sql.exec(
+      `UPDATE incidents SET managed_by_monitor = NULL WHERE id = ? AND managed_by_monitor = ?`,
+      open.id,
+      monitorId,
+    );
+  }
+  const alert = sql
+    .exec<{ title: string; details: string; severity: "info" }>(
+      `SELECT title, details, severity FROM alerts WHERE key = ? AND status != 'resolved'`,
+      providerKey(monitorId),
+    )
+    .toArray()[0];
+  if (alert) {
+    const details = JSON.parse(alert.details) as AlertDetails;
+    openAlert(
+      sql,
+      {
+        key: providerKey(monitorId),
+        kind: "provider_trouble",
+        severity: alert.severity,
+        title: alert.title,
+        details: { ...details, summary: movedAway(open?.name ?? null) },
+      },
+      now,
+    );
+    resolveAlert(sql, providerKey(monitorId), now);
+  }
+  resolveAlert(sql, unreadableKey(monitorId), now);
+}
 
 /** Unknown raises nothing about the provider (decision 0039); unreadable for long, the team hears it once, as information. */
 function noteUnreadable(sql: SqlStorage, monitorId: string, observation: ProviderObservation, now: number): void {
@@ -118,7 +177,7 @@ export function settleRemovedProviders(sql: SqlStorage, now: number): void {
     const live = sql.exec(`SELECT 1 FROM monitors WHERE id = ? AND removed_at IS NULL`, monitorId).toArray();
     if (live.length > 0) continue;
     resolveAlert(sql, key, now);
-    sql.exec(`DELETE FROM meta WHERE key = ?`, recordKey(monitorId));
+    sql.exec(`DELETE FROM meta WHERE key IN (?, ?)`, recordKey(monitorId), sourceKey(monitorId));
   }
 }
 
@@ -310,10 +369,20 @@ export function affectedBy(sql: SqlStorage, monitorId: string): AffectedByProvid
     .map((r) => r.component_id);
   if (driven.length === 0) return [];
   const reached = dependentsOf(driven, readEdges(sql));
-  const names = componentNames(sql);
-  return reached
-    .filter((r) => names.has(r.id))
-    .map((r) => ({ id: r.id, name: names.get(r.id) ?? r.id, mirrors: driven.includes(r.id), critical: r.critical }));
+  const components = new Map(
+    sql
+      .exec<{ id: string; name: string; hidden: number }>(
+        `SELECT id, name, hidden FROM components WHERE removed_at IS NULL`,
+      )
+      .toArray()
+      .map((r) => [r.id, r] as const),
+  );
+  return reached.flatMap((r) => {
+    const component = components.get(r.id);
+    if (!component) return [];
+    const { name, hidden } = component;
+    return [{ id: r.id, name, mirrors: driven.includes(r.id), critical: r.critical, hidden: hidden === 1 }];
+  });
 }
 
 export function readEdges(sql: SqlStorage): DependencyEdge[] {

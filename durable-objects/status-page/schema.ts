@@ -235,6 +235,11 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        component_id TEXT NOT NULL, depends_on TEXT NOT NULL, critical INTEGER NOT NULL, position INTEGER NOT NULL,
        PRIMARY KEY (component_id, depends_on))`,
   ],
+  // 16: when a provider's page could not be read, its mirror's uptime has no data (provider-unreadable.ts).
+  [
+    `CREATE TABLE provider_unreadable (
+       monitor_id TEXT NOT NULL, since INTEGER NOT NULL, until INTEGER, PRIMARY KEY (monitor_id, since))`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

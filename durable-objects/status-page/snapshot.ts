@@ -20,6 +20,7 @@ import {
 import { loadIncidents, loadMaintenances } from "./events.ts";
 import { noDataSpans } from "./no-data.ts";
 import { pageInfo } from "./page-info.ts";
+import { unreadableByComponent } from "./provider-unreadable.ts";
 import { readMeta } from "./schema.ts";
 import { thirdParties } from "./third-parties.ts";
 import { iso } from "./time.ts";
@@ -74,7 +75,7 @@ export function buildSnapshot(sql: SqlStorage, now: number): PageSnapshot {
   // The first day of the bars; the 24-hour window starts later.
   const windowStart = startOfUtcDay(now) - (UPTIME_DAYS - 1) * DAY_MS;
   const latency = latencyByComponent(sql, now - 24 * 3_600_000);
-  const noDataFor = noDataByComponent(sql);
+  const noDataFor = noDataByComponent(sql, now);
   const providers = thirdParties(sql);
   // A hidden component is on no public surface, and this snapshot is what every one of them reads (decision 0042).
   const components: ComponentView[] = sql
@@ -233,16 +234,18 @@ export function componentTimeline(
  * When nobody observed, per component: the page's no-data spans apply to the
  * components monitors drive; a status only people set stands as declared.
  */
-export function noDataByComponent(sql: SqlStorage): (componentId: string) => Span[] {
+export function noDataByComponent(sql: SqlStorage, now: number): (componentId: string) => Span[] {
   const spans = noDataSpans(sql);
-  if (spans.length === 0) return () => [];
+  // A provider's page that could not be read: nobody knew its status either (provider-unreadable.ts).
+  const unreadable = unreadableByComponent(sql, now);
+  if (spans.length === 0) return (componentId) => unreadable.get(componentId) ?? [];
   const monitored = new Set(
     sql
       .exec<{ component_id: string }>(`SELECT DISTINCT component_id FROM monitor_components`)
       .toArray()
       .map((row) => row.component_id),
   );
-  return (componentId) => (monitored.has(componentId) ? spans : []);
+  return (componentId) => [...(monitored.has(componentId) ? spans : []), ...(unreadable.get(componentId) ?? [])];
 }
 
 export function transitionsSince(sql: SqlStorage, componentId: string, from: number): StatusTransition[] {

@@ -17,18 +17,28 @@ import { pageObject } from "../helpers/workers/worker.ts";
  * A hidden component (`hidden: true`, e.g. a provider you follow but do not
  * name to customers) is on no public surface: not on the page, not at its
  * own address, not in any event, feed, Statuspage JSON, subscription picker,
- * mail or webhook; it does not set the page's indicator. The communicator
- * API still sees it. The walk below takes the Worker's own route table, so a
+ * mail or webhook; it does not set the page's indicator, and a public
+ * incident Lookout opens for a provider's trouble names it nowhere (decision
+ * 0043). The communicator API still sees it. The walk below takes the Worker's own route table, so a
  * public route added later is fetched here too (decision 0042).
  */
 
 const run = crypto.randomUUID().slice(0, 8);
 const providerUrl = targetUrl(`/provider/${run}-hidden`);
+/** A provider the page names (a visible component mirrors it), whose trouble reaches hidden components too. */
+const partnerUrl = targetUrl(`/provider/${run}-partner~Partner%20Cloud`);
 const receiver = (env as unknown as { WEBHOOK_RECEIVER: string }).WEBHOOK_RECEIVER;
 
 const HIDDEN = "secret-vendor";
 /** Every word that would give the hidden component away: its id, its name, its group's and its provider's. */
-const SECRETS = [HIDDEN, "Secret Vendor LLC", "Quiet vendors", "Instructure"];
+const SECRETS = [
+  HIDDEN,
+  "Secret Vendor LLC",
+  "Quiet vendors",
+  "Instructure",
+  "Hidden Twin Mirror",
+  "Backoffice Ledger",
+];
 
 const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
 const get = (path: string, init: RequestInit = {}) => app.request(`https://status.test${path}`, init, env);
@@ -37,8 +47,8 @@ type Row = Record<string, SqlStorageValue>;
 const query = (sql: string, ...params: SqlStorageValue[]) =>
   runInDurableObject(pageObject(), (_: StatusPage, state) => state.storage.sql.exec<Row>(sql, ...params).toArray());
 
-async function provider(scenario: string): Promise<void> {
-  expect((await fetch(`${providerUrl}/${scenario}`, { method: "POST" })).status).toBe(200);
+async function provider(scenario: string, url = providerUrl): Promise<void> {
+  expect((await fetch(`${url}/${scenario}`, { method: "POST" })).status).toBe(200);
 }
 
 async function setUp(): Promise<void> {
@@ -54,6 +64,9 @@ async function setUp(): Promise<void> {
         { id: HIDDEN, name: "Secret Vendor LLC", group: "vendors", hidden: true },
         { id: "app", name: "App", group: "core", dependsOn: [HIDDEN] },
         { id: "web", name: "Website" },
+        { id: "partner", name: "Partner API", group: "core" },
+        { id: "twin", name: "Hidden Twin Mirror", group: "vendors", hidden: true },
+        { id: "ledger", name: "Backoffice Ledger", group: "vendors", hidden: true, dependsOn: ["partner"] },
       ],
       monitors: [
         {
@@ -64,6 +77,15 @@ async function setUp(): Promise<void> {
           components: [HIDDEN],
           intervalSeconds: 3600,
         },
+        {
+          id: "partner-status",
+          kind: "statuspage",
+          url: partnerUrl,
+          providerComponents: ["Canvas"],
+          components: ["partner", "twin"],
+          intervalSeconds: 3600,
+          incident: "public",
+        },
       ],
     }),
   );
@@ -71,12 +93,15 @@ async function setUp(): Promise<void> {
 }
 
 /** Fills a route's parameters with real addresses; a route this test does not know fails it, to be taught here. */
-function addresses(path: string, known: { incident: string; maintenance: string; manage: string; confirm: string }) {
+function addresses(
+  path: string,
+  known: { incident: string; providerIncident: string; maintenance: string; manage: string; confirm: string },
+) {
   const fixed: Record<string, string[]> = {
     "/components/:id": [`/components/${HIDDEN}`, "/components/app"],
     "/components/:id/history.rss": [`/components/${HIDDEN}/history.rss`, "/components/app/history.rss"],
     "/components/:id/history.atom": [`/components/${HIDDEN}/history.atom`, "/components/app/history.atom"],
-    "/incidents/:id": [`/incidents/${known.incident}`],
+    "/incidents/:id": [`/incidents/${known.incident}`, `/incidents/${known.providerIncident}`],
     "/maintenances/:id": [`/maintenances/${known.maintenance}`],
     "/subscriptions/:id/:mac": [known.manage],
     "/subscriptions/:id/:mac/unsubscribe": [`${known.manage}/unsubscribe`],
@@ -90,7 +115,7 @@ function addresses(path: string, known: { incident: string; maintenance: string;
 /** Surfaces for the team, not the public: the communicator API, heartbeats, alert acknowledgements. */
 const teamOnly = (path: string) => /^\/(api\/v1|heartbeat|alerts)\b/.test(path) || path.includes("*");
 
-pinFlagsForFile({ probing: true, new_subscriptions: true });
+pinFlagsForFile({ probing: true, new_subscriptions: true, provider_outages: true });
 
 describe("a hidden component", () => {
   it("is on no public surface, not even inside the events that touch it, and the API still sees it", async () => {
@@ -116,6 +141,15 @@ describe("a hidden component", () => {
       HIDDEN,
     );
     expect(queuedForHidden).toEqual([]);
+
+    // A provider the page names is in trouble: Lookout opens a public incident for it (decision 0043), whose words
+    // reach hidden components too (the twin mirrors it, the ledger depends on it). The walk below reads them.
+    await provider("incident", partnerUrl);
+    await runGroup("partner-status");
+    const providerIncident = await query(
+      `SELECT id, visibility FROM incidents WHERE managed_by_monitor = 'partner-status'`,
+    );
+    expect(providerIncident.map((i) => i.visibility)).toEqual(["public"]);
 
     // A subscriber of App, and one who tries to pick the hidden component.
     const form = (components: string[]) =>
@@ -159,6 +193,7 @@ describe("a hidden component", () => {
     // Every public GET route of the Worker, each with real addresses.
     const known = {
       incident: String(incident.body.id),
+      providerIncident: String(providerIncident[0]?.id),
       maintenance: String(maintenance.body.id),
       manage: await managePath(LINK_SECRET_FOR_TESTS, subscriber),
       confirm,
@@ -199,11 +234,22 @@ describe("a hidden component", () => {
     // The visible component is there, so the checks above are not passing on an empty page.
     const summary = (await (await get("/api/v2/summary.json")).json()) as {
       components: { id: string }[];
-      incidents: { components: { id: string }[]; incident_updates: { affected_components: { code: string }[] }[] }[];
+      incidents: {
+        id: string;
+        name: string;
+        components: { id: string }[];
+        incident_updates: { affected_components: { code: string }[] }[];
+      }[];
     };
     expect(summary.components.map((c) => c.id)).toEqual(expect.arrayContaining(["app", "web"]));
-    expect(summary.incidents[0]?.components.map((c) => c.id)).toEqual(["app"]);
-    expect(summary.incidents[0]?.incident_updates[0]?.affected_components.map((c) => c.code)).toEqual(["app"]);
+    const ours = summary.incidents.find((i) => i.id === known.incident);
+    expect(ours?.components.map((c) => c.id)).toEqual(["app"]);
+    expect(ours?.incident_updates[0]?.affected_components.map((c) => c.code)).toEqual(["app"]);
+    // The provider's public incident is there, naming its provider and the visible component only.
+    const theirs = summary.incidents.find((i) => i.id === known.providerIncident);
+    expect(theirs?.name).toMatch(/^Partner Cloud: /);
+    expect(theirs?.components.map((c) => c.id)).toEqual(["partner"]);
+    expect(JSON.stringify(theirs)).toContain("Partner API (mirrors it)");
 
     // The mails the subscriber of App gets name App and nothing hidden.
     const mails = await runInDurableObject(pageObject(), async (_: StatusPage, state) => {

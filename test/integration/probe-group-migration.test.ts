@@ -262,7 +262,8 @@ async function upgradePageFromSchema13(): Promise<number> {
   return runInDurableObject(pageObject(), (_instance: StatusPage, state) => {
     const sql = state.storage.sql;
     state.storage.transactionSync(() => {
-      // What migration 15 (providers) added, which a page at schema 13 had not either.
+      // What migrations 15 and 16 (providers) added, which a page at schema 13 had not either.
+      sql.exec(`DROP TABLE provider_unreadable`);
       sql.exec(`ALTER TABLE monitor_instances DROP COLUMN provider`);
       sql.exec(`ALTER TABLE components DROP COLUMN hidden`);
       sql.exec(`DROP TABLE component_dependencies`);

@@ -23,7 +23,9 @@ describe("defineConfig", () => {
   it("ships an example of a realistic small company", () => {
     expect(shipped.components.length).toBeGreaterThanOrEqual(10);
     expect(shipped.groups.length).toBeGreaterThanOrEqual(3);
-    expect(shipped.groups.length).toBeLessThanOrEqual(4);
+    // Four groups of its own and one for its providers (README "Following providers").
+    expect(shipped.groups.length).toBeLessThanOrEqual(5);
+    expect(shipped.monitors.filter((m) => m.kind === "statuspage").length).toBeGreaterThanOrEqual(1);
   });
 
   it.each([

@@ -14,7 +14,7 @@ export function ProviderNote({ provider, timeZone }: { provider: ThirdPartyView;
       {provider.unavailableSince ? (
         <>
           Status of {provider.name} unavailable since <When at={provider.unavailableSince} timeZone={timeZone} />
-          {" (showing the last status it stated)"}
+          {provider.stated ? " (showing the last status it stated)" : " (no status read from it yet)"}
         </>
       ) : (
         <>via {provider.name}'s status page</>
@@ -34,7 +34,10 @@ export function ProviderBlock({ provider, timeZone }: { provider: ThirdPartyView
       {provider.unavailableSince ? (
         <p class="provider-unavailable">
           Status of {provider.name} unavailable since <When at={provider.unavailableSince} timeZone={timeZone} />
-          {provider.problem ? ` (${provider.problem})` : ""}. The status shown is the last one it stated.
+          {provider.problem ? ` (${provider.problem})` : ""}.
+          {provider.stated
+            ? " The status shown is the last one it stated."
+            : " No status has been read from it yet: the one shown is not its word."}
         </p>
       ) : provider.status === "unknown" && !provider.problem ? (
         <p class="meta">{provider.name}'s status page has not been read yet.</p>

@@ -23,6 +23,10 @@
  *   /echo                    200 JSON of the request's method, headers and body
  *   /provider/:key/...       a provider's status page (scripts/provider-page.ts): its summary.json,
  *                            POST a scenario or a failure to it, GET its stats
+ *   /relay/:key[/...]        PUT: keep the body (and its `etag` header) as another page served it;
+ *                            GET: answer with those bytes and that ETag (304 when If-None-Match has it),
+ *                            so a page only workerd can reach (Lookout's own) is read over real HTTP
+ *                            (/stats/relay/:key counts the GETs and the bytes of body sent)
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -83,7 +87,11 @@ export async function startTargets(): Promise<RunningTargets> {
     base: JSON.parse(
       readFileSync(new URL("../../fixtures/statuspage/instructure-summary.json", import.meta.url), "utf8"),
     ),
+    // A key "<name>~<Page%20name>" serves a page of that name: a test may follow two providers it tells apart.
+    pageName: (key) => decodeURIComponent(key.split("~")[1] ?? ""),
   });
+
+  const relayed = new Map<string, { body: Buffer; etag: string | null; contentType: string }>();
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     if (providers(req, res)) return;
@@ -137,6 +145,8 @@ export async function startTargets(): Promise<RunningTargets> {
         return;
       case "echo":
         return void echo(req, res);
+      case "relay":
+        return void relay(req, res, relayed, a, statsFor(`relay/${a}`));
       default:
         res.writeHead(404, { "content-type": "text/plain" });
         return res.end("no such target");
@@ -213,6 +223,39 @@ async function sendBig(req: IncomingMessage, res: ServerResponse, entry: KeyStat
     if (!flushed) await Promise.race([new Promise((resolve) => res.once("drain", resolve)), closed]);
   }
   if (!gone) res.end();
+}
+
+/** Serves back what was PUT under a key, as the page it came from served it. */
+async function relay(
+  req: IncomingMessage,
+  res: ServerResponse,
+  relayed: Map<string, { body: Buffer; etag: string | null; contentType: string }>,
+  key: string,
+  entry: KeyStats,
+) {
+  if (req.method === "PUT") {
+    const parts: Buffer[] = [];
+    for await (const part of req) parts.push(part as Buffer);
+    const etag = req.headers.etag;
+    const contentType = req.headers["content-type"] ?? "application/octet-stream";
+    relayed.set(key, { body: Buffer.concat(parts), etag: typeof etag === "string" ? etag : null, contentType });
+    res.writeHead(204);
+    return res.end();
+  }
+  entry.requests += 1;
+  const kept = relayed.get(key);
+  if (!kept) {
+    res.writeHead(404, { "content-type": "text/plain" });
+    return res.end("nothing relayed under this key");
+  }
+  const etag = kept.etag ? { etag: kept.etag } : {};
+  if (kept.etag && req.headers["if-none-match"]?.split(",").some((tag) => tag.trim() === kept.etag)) {
+    res.writeHead(304, etag);
+    return res.end();
+  }
+  res.writeHead(200, { "content-type": kept.contentType, ...etag });
+  res.end(kept.body);
+  entry.bytesWritten += kept.body.length;
 }
 
 async function echo(req: IncomingMessage, res: ServerResponse) {

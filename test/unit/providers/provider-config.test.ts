@@ -41,6 +41,30 @@ describe("a statuspage monitor in the config", () => {
     expect(problemsOf({ ...base, monitors: [monitor] }).join("\n")).toContain(problem);
   });
 
+  it("refuses a second provider for one mirroring component", () => {
+    const problems = problemsOf({
+      ...base,
+      monitors: [statuspage, { ...statuspage, id: "github", url: "https://www.githubstatus.com" }],
+    });
+    expect(problems.join("\n")).toContain(
+      'monitors[1].components[0]: "cdn" already mirrors another statuspage monitor\'s provider',
+    );
+  });
+
+  it("refuses a public incident for a provider whose components are all hidden: it would name the provider to readers", () => {
+    const hidden = {
+      ...base,
+      components: [{ id: "cdn", name: "CDN provider", hidden: true }, ...base.components.slice(1)],
+    };
+    expect(problemsOf({ ...hidden, monitors: [{ ...statuspage, incident: "public" }] }).join("\n")).toContain(
+      'monitors[0].incident: "public" would name to readers the provider of hidden components only (cdn)',
+    );
+    // Internal, or with a visible component beside the hidden one, it is accepted.
+    expect(defineConfig({ ...hidden, monitors: [{ ...statuspage, incident: "internal" }] }).monitors).toHaveLength(1);
+    const both = { ...statuspage, incident: "public", components: ["cdn", "web"] };
+    expect(defineConfig({ ...hidden, monitors: [both] }).monitors).toHaveLength(1);
+  });
+
   it("refuses another monitor driving a component that mirrors a provider", () => {
     const problems = problemsOf({
       ...base,

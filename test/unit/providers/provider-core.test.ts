@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { availabilityCeiling } from "../../../worker/core/providers/availability-ceiling.ts";
 import { dependencyCycle } from "../../../worker/core/providers/dependency-cycles.ts";
+import { observe } from "../../../worker/core/providers/provider-observation.ts";
+import { providerSource } from "../../../worker/core/providers/provider-source.ts";
 import { providerIncidents, providerStatus } from "../../../worker/core/providers/provider-status.ts";
 import { type ProviderSummary, parseProviderSummary } from "../../../worker/core/providers/provider-summary.ts";
 import { COMPONENT_STATUSES } from "../../../worker/core/statuses.ts";
@@ -72,6 +74,20 @@ describe("what a provider's page means for you", () => {
     expect(providerIncidents(summary, { components: ["edge"] }).map((i) => i.name)).toEqual(["CDN errors"]);
   });
 
+  it("counts an incident naming no component only when you follow the whole page", () => {
+    const base = JSON.parse(JSON.stringify(summaryWith([{ id: "cdn", name: "CDN", status: "operational" }])));
+    base.incidents.push({
+      id: "i3",
+      name: "Billing emails delayed",
+      status: "identified",
+      components: [],
+      incident_updates: [],
+    });
+    const summary = parsed(JSON.stringify(base));
+    expect(providerIncidents(summary).map((i) => i.name)).toEqual(["CDN errors", "Billing emails delayed"]);
+    expect(providerIncidents(summary, { components: ["CDN"] }).map((i) => i.name)).toEqual(["CDN errors"]);
+  });
+
   it("says unknown, never down, for what it cannot tell", () => {
     // Followed components renamed away, and a status no Statuspage page uses.
     expect(
@@ -87,6 +103,15 @@ describe("what a provider's page means for you", () => {
         ]),
       ),
     ).toBe("major_outage");
+  });
+});
+
+describe("what a statuspage monitor follows", () => {
+  it("is the same for the page and its summary.json, and another for another page or other components", () => {
+    const page = providerSource({ url: "https://www.githubstatus.com" });
+    expect(providerSource({ url: "https://www.githubstatus.com/api/v2/summary.json" })).toBe(page);
+    expect(providerSource({ url: "https://www.cloudflarestatus.com" })).not.toBe(page);
+    expect(providerSource({ url: "https://www.githubstatus.com", providerComponents: ["Actions"] })).not.toBe(page);
   });
 });
 
@@ -145,6 +170,51 @@ describe("dependency cycles", () => {
         expect(cycle?.[0]).toBe(cycle?.at(-1));
         expect(cycle?.length).toBe(n - (start % n) + 1);
       }),
+    );
+  });
+});
+
+describe("an observation of a provider", () => {
+  it("keeps every word of the provider bounded, however long the provider makes them", () => {
+    const long = fc.string({ maxLength: 5_000, size: "max" });
+    fc.assert(
+      fc.property(long, long, long, long, long, (name, incident, body, url, word) => {
+        const summary = parsed(
+          JSON.stringify({
+            page: { id: word, name, url },
+            status: { indicator: "major", description: word },
+            components: [{ id: "c", name: "C", status: "major_outage" }],
+            incidents: [
+              {
+                id: word,
+                name: incident,
+                status: word,
+                impact: word,
+                shortlink: url,
+                incident_updates: [{ body, status: word, created_at: word }],
+                components: [],
+              },
+            ],
+          }),
+        );
+        const seen = observe(null, { ok: true, summary }, {}, 0);
+        expect(seen.name?.length ?? 0).toBeLessThanOrEqual(200);
+        expect(seen.pageUrl?.length ?? 0).toBeLessThanOrEqual(2_048);
+        const [first] = seen.incidents;
+        expect(first?.name.length).toBeLessThanOrEqual(200);
+        expect(first?.url.length).toBeLessThanOrEqual(2_048);
+        expect(first?.latestUpdate?.body.length).toBeLessThanOrEqual(500);
+        for (const w of [
+          first?.id,
+          first?.status,
+          first?.impact,
+          first?.latestUpdate?.status,
+          first?.latestUpdate?.at,
+        ]) {
+          expect(w?.length ?? 0).toBeLessThanOrEqual(64);
+        }
+      }),
+      { numRuns: 50 },
     );
   });
 });

@@ -5,6 +5,7 @@ import { type DependencyEdge, dependenciesOf, dependentsOf } from "../../../work
 import type { ProviderIncident, ProviderObservation } from "../../../worker/core/providers/provider-observation.ts";
 import {
   hintText,
+  movedAway,
   troubleHeadline,
   troubleIncident,
   troubleOf,
@@ -103,16 +104,26 @@ describe("a provider's trouble", () => {
       "Cloudflare reports an incident affecting CDN.",
     );
     const planned = troubleIncident(observed({ status: "partial_outage", incidents: [incident] }), trouble, [
-      { id: "cdn", name: "CDN", mirrors: true, critical: true },
-      { id: "app", name: "App", mirrors: false, critical: true },
-      { id: "blog", name: "Blog", mirrors: false, critical: false },
+      { id: "cdn", name: "CDN", mirrors: true, critical: true, hidden: false },
+      { id: "app", name: "App", mirrors: false, critical: true, hidden: false },
+      { id: "blog", name: "Blog", mirrors: false, critical: false, hidden: false },
+      { id: "vault", name: "Vault", mirrors: false, critical: true, hidden: true },
     ]);
     expect(planned.name).toBe("Cloudflare: Elevated error rates on the CDN");
     expect(planned.impact).toBe("minor");
     expect(planned.body).toContain("Cloudflare reports an incident and states partial outage");
     expect(planned.body).toContain("follow it at https://stspg.io/abc");
+    // A hidden component is never named in an incident's words (the alert names it).
     expect(planned.body).toContain(
       "Our components affected: CDN (mirrors it), App (depends on it), Blog (depends on it, not critically).",
+    );
+    const onlyHidden = troubleIncident(observed({ status: "partial_outage", incidents: [incident] }), trouble, [
+      { id: "vault", name: "Vault", mirrors: true, critical: true, hidden: true },
+    ]);
+    expect(onlyHidden.body).not.toContain("Vault");
+    expect(onlyHidden.body).toContain("None of the components on our status page is affected.");
+    expect(movedAway("Cloudflare: Elevated error rates")).toContain(
+      'The incident "Cloudflare: Elevated error rates" opened for it stays open',
     );
   });
 });

@@ -181,7 +181,22 @@ export const configSchema = z
  * provider's page is the same from everywhere, so it is read from one place.
  */
 function checkProviders(config: z.output<typeof configSchema>, ctx: z.RefinementCtx): void {
-  const mirrored = new Set(config.monitors.filter((m) => m.kind === "statuspage").flatMap((m) => m.components));
+  const mirrored = new Set<string>();
+  config.monitors.forEach((monitor, i) => {
+    if (monitor.kind !== "statuspage") return;
+    monitor.components.forEach((componentId, j) => {
+      // One provider per mirror: the page credits the status to one provider's page, and a blend would be nobody's word.
+      if (mirrored.has(componentId)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitors", i, "components", j],
+          message: `"${componentId}" already mirrors another statuspage monitor's provider: give each provider its own component`,
+        });
+      }
+      mirrored.add(componentId);
+    });
+  });
+  const hidden = new Set(config.components.filter((c) => c.hidden).map((c) => c.id));
   config.monitors.forEach((monitor, i) => {
     if (monitor.kind === "statuspage") {
       if (monitor.regions.length > 1) {
@@ -189,6 +204,18 @@ function checkProviders(config: z.output<typeof configSchema>, ctx: z.Refinement
           code: "custom",
           path: ["monitors", i, "regions"],
           message: "a provider's status page reads the same from everywhere: name at most one region",
+        });
+      }
+      // A public incident's title names the provider; one you hide entirely would be given away (decision 0043).
+      if (
+        monitor.incident === "public" &&
+        monitor.components.length > 0 &&
+        monitor.components.every((id) => hidden.has(id))
+      ) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["monitors", i, "incident"],
+          message: `"public" would name to readers the provider of hidden components only (${monitor.components.join(", ")}): show one of them, or choose "internal"`,
         });
       }
       return;

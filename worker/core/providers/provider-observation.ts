@@ -53,6 +53,11 @@ export interface ProviderMemory {
 const MAX_INCIDENTS = 5;
 /** An update's text is shown in a line or two and carried in every report: a provider's essay is cut. */
 const UPDATE_MAX_CHARS = 500;
+/** A page's or incident's name: a title, not a text. */
+const NAME_MAX_CHARS = 200;
+/** Ids, statuses, impacts, times: single words in every real summary. */
+const WORD_MAX_CHARS = 64;
+const URL_MAX_CHARS = 2_048;
 
 /** What one reading of the page gave: its summary, or why there was none. */
 export type ProviderReading = { ok: true; summary: ProviderSummary } | { ok: false; problem: string };
@@ -77,9 +82,9 @@ export function observe(
   }
   const { summary } = reading;
   const status = providerStatus(summary, selection);
-  const pageUrl = summary.page.url || null;
+  const pageUrl = summary.page.url ? clip(summary.page.url, URL_MAX_CHARS) : null;
   return {
-    name: summary.page.name,
+    name: clip(summary.page.name, NAME_MAX_CHARS),
     pageUrl,
     status,
     lastKnown: status === "unknown" ? (previous?.lastKnown ?? null) : status,
@@ -89,14 +94,19 @@ export function observe(
       .slice(0, MAX_INCIDENTS)
       .map((incident) => {
         const latest = incident.incident_updates[0];
+        // Every word is the provider's, kept in rows and carried in reports: each is bounded.
         return {
-          id: incident.id,
-          name: incident.name,
-          status: incident.status,
-          impact: incident.impact,
-          url: incident.shortlink ?? pageUrl ?? "",
+          id: clip(incident.id, WORD_MAX_CHARS),
+          name: clip(incident.name, NAME_MAX_CHARS),
+          status: clip(incident.status, WORD_MAX_CHARS),
+          impact: clip(incident.impact, WORD_MAX_CHARS),
+          url: clip(incident.shortlink ?? pageUrl ?? "", URL_MAX_CHARS),
           latestUpdate: latest
-            ? { body: clip(latest.body, UPDATE_MAX_CHARS), status: latest.status, at: latest.created_at }
+            ? {
+                body: clip(latest.body, UPDATE_MAX_CHARS),
+                status: clip(latest.status, WORD_MAX_CHARS),
+                at: clip(latest.created_at, WORD_MAX_CHARS),
+              }
             : null,
         };
       }),

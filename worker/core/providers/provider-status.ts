@@ -52,5 +52,6 @@ export function providerIncidents(summary: ProviderSummary, selection: ProviderS
     summary.components.filter((c) => wanted.includes(c.id) || wanted.includes(c.name)).map((c) => c.id),
   );
   for (const c of summary.components) if (c.group_id !== null && ids.has(c.group_id)) ids.add(c.id);
-  return open.filter((i) => i.components.length === 0 || i.components.some((c) => ids.has(c.id)));
+  // Narrowed to some components: an incident naming none of them (or none at all) is not about them.
+  return open.filter((i) => i.components.some((c) => ids.has(c.id)));
 }

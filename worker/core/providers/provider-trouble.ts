@@ -78,6 +78,8 @@ export interface AffectedByProvider {
   /** The component mirrors the provider itself (the statuspage monitor drives it). */
   mirrors: boolean;
   critical: boolean;
+  /** Hidden from the public page (`hidden: true`): the team's alert names it, an incident never does. */
+  hidden: boolean;
 }
 
 function affectedLine(affected: readonly AffectedByProvider[]): string {
@@ -86,6 +88,18 @@ function affectedLine(affected: readonly AffectedByProvider[]): string {
     c.mirrors ? `${c.name} (mirrors it)` : `${c.name} (depends on it${c.critical ? "" : ", not critically"})`,
   );
   return `Our components affected: ${each.join(", ")}.`;
+}
+
+/**
+ * The incident's line: only components readers may see. Free text is never
+ * stripped of hidden components on the way out (only component lists are),
+ * and a person may make an internal incident public, so no incident's words
+ * name a hidden one; the team's alert does.
+ */
+function shownAffectedLine(affected: readonly AffectedByProvider[]): string {
+  const shown = affected.filter((c) => !c.hidden);
+  if (shown.length === 0 && affected.length > 0) return "None of the components on our status page is affected.";
+  return affectedLine(shown);
 }
 
 function incidentLines(trouble: Trouble): string[] {
@@ -121,7 +135,7 @@ export function troubleIncident(
   const body = [
     `${who(observation.name)} reports ${what(trouble)} and states ${label(trouble.status)} on what we follow.${first ? "" : page}`,
     ...incidentLines(trouble),
-    affectedLine(affected),
+    shownAffectedLine(affected),
     "We follow the provider's updates and resolve this when it resolves.",
   ].join("\n");
   return { name, impact: troubleImpact(trouble), body };
@@ -144,6 +158,18 @@ export function resolvedByProvider(observation: ProviderObservation): string {
 /** The alert's last words when a person took the incident over: Lookout leaves it to them. */
 export function resolvedWhileHandedOver(observation: ProviderObservation, incidentName: string): string {
   return `${who(observation.name)} reports its incident resolved. The incident "${incidentName}" was taken over by a person and stays open: resolve it when you are ready.`;
+}
+
+/**
+ * The alert's last words when the monitor now follows another page (or other
+ * components of it): it no longer speaks for this provider, and an incident
+ * it opened for it is left to the team.
+ */
+export function movedAway(incidentName: string | null): string {
+  const left = incidentName
+    ? ` The incident "${incidentName}" opened for it stays open: resolve it when you are ready.`
+    : "";
+  return `The monitor now follows another status page (or other components of it): the provider of this alert is no longer followed.${left}`;
 }
 
 /**

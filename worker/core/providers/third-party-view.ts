@@ -14,6 +14,8 @@ export interface ThirdPartyView {
   /** Where readers follow the provider: an http(s) URL, or null. */
   pageUrl: string | null;
   status: ProviderStatus;
+  /** Whether the provider ever stated a status Lookout read: the one shown is then its word, else the component's own. */
+  stated: boolean;
   /** Since when the provider's page cannot be read (ISO 8601); null while it can. */
   unavailableSince: string | null;
   /** Why it cannot be read (Lookout's own words, e.g. "answered 503"). */
@@ -45,6 +47,7 @@ export function thirdPartyView(observation: ProviderObservation | null, followed
     name: observation?.name?.trim() || followed.monitorName || hostOf(configured) || "the provider",
     pageUrl: webLink(observation?.pageUrl ?? null) ?? pageOf(configured),
     status: observation?.status ?? "unknown",
+    stated: (observation?.lastKnown ?? null) !== null,
     unavailableSince:
       observation?.unavailableSince == null ? null : new Date(observation.unavailableSince).toISOString(),
     problem: observation?.problem ?? null,
