@@ -12,11 +12,18 @@
  * config (the deployed one would replace it). Then the figures become dollars
  * a month on the paid plan and monitors that fit the free plan's daily limits,
  * at the list prices below.
+ *
+ * The statuspage scenarios (issue 14; alone with `BENCH_ONLY=providers`)
+ * follow local providers' pages (bench/providers.ts) instead: 100 monitors
+ * over 10 providers, once with every page steady and once with one provider
+ * going through an incident during the window, and add the providers' own
+ * counts: how many readings were conditional and how many a 304 answered.
  */
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { defineConfig, type LookoutConfig } from "../worker/config/define-config.ts";
 import { type RunningWorker, startWorker } from "./harness.ts";
+import { type LocalProviders, startProviders } from "./providers.ts";
 import type { Row } from "./stats.ts";
 import { startTargets, type Targets } from "./targets.ts";
 
@@ -64,6 +71,9 @@ const DAY_S = 86_400;
 export interface CostSettings {
   monitors: number;
   minutes: number;
+  /** The statuspage scenario's monitors, and the providers they follow (each monitor one provider's page). */
+  providerMonitors: number;
+  providers: number;
 }
 
 export function costSettings(env: NodeJS.ProcessEnv = process.env): CostSettings {
@@ -73,22 +83,89 @@ export function costSettings(env: NodeJS.ProcessEnv = process.env): CostSettings
   const minutes = Number(env.BENCH_COST_MINUTES ?? 6);
   if (!(monitors >= 1)) throw new Error(`BENCH_COST_MONITORS must be at least 1, not "${env.BENCH_COST_MONITORS}"`);
   if (!(minutes >= 1)) throw new Error(`BENCH_COST_MINUTES must be at least 1, not "${env.BENCH_COST_MINUTES}"`);
-  return { monitors: Math.round(monitors), minutes };
+  const providerMonitors = Number(env.BENCH_PROVIDER_MONITORS ?? 100);
+  const providers = Number(env.BENCH_PROVIDERS ?? 10);
+  if (!(providerMonitors >= 1)) {
+    throw new Error(`BENCH_PROVIDER_MONITORS must be at least 1, not "${env.BENCH_PROVIDER_MONITORS}"`);
+  }
+  if (!(providers >= 1 && providers <= providerMonitors)) {
+    throw new Error(`BENCH_PROVIDERS must be from 1 to BENCH_PROVIDER_MONITORS, not "${env.BENCH_PROVIDERS}"`);
+  }
+  return {
+    monitors: Math.round(monitors),
+    minutes,
+    providerMonitors: Math.round(providerMonitors),
+    providers: Math.round(providers),
+  };
 }
 
-type Kind = "http" | "tcp" | "heartbeat";
+type Kind = "http" | "tcp" | "heartbeat" | "statuspage";
 
 interface Scenario {
   kind: Kind;
   intervalSeconds: number;
+  /** Statuspage only: one provider goes through an incident in the window (otherwise every page stays as it is). */
+  providerIncident?: boolean;
 }
+
+/** "http at 60 s"; a statuspage scenario says whether a provider moved. */
+const scenarioName = (s: Scenario) =>
+  `${s.kind} at ${s.intervalSeconds} s${s.kind !== "statuspage" ? "" : s.providerIncident ? ", an incident" : ", steady"}`;
 
 const SCENARIOS: readonly Scenario[] = [
   { kind: "http", intervalSeconds: 60 },
   { kind: "http", intervalSeconds: 10 },
   { kind: "tcp", intervalSeconds: 60 },
   { kind: "heartbeat", intervalSeconds: 60 },
+  { kind: "statuspage", intervalSeconds: 60, providerIncident: false },
+  { kind: "statuspage", intervalSeconds: 60, providerIncident: true },
 ];
+
+/** Which scenarios a run measures: all of them (`BENCH_ONLY=cost`), or the providers' alone (`BENCH_ONLY=providers`). */
+export type CostPart = "all" | "providers";
+
+/**
+ * What the statuspage monitors follow on each provider's page (the real
+ * Instructure sample, scripts/provider-scenarios.ts): half of them something
+ * the incident touches (its group "Canvas", children of it, or the whole
+ * page), half something it leaves alone, as a team follows a few providers
+ * narrowed to the parts it uses. A change on a provider's page then costs
+ * both ways: a new status for the first half (a state change, a report), new
+ * validators only for the second (the page changed, not what they follow).
+ */
+const PROVIDER_SELECTIONS: readonly (string[] | undefined)[] = [
+  ["Canvas"],
+  ["— Chat"],
+  ["— Media tools"],
+  ["9dlvqx1drp3d"],
+  undefined,
+  ["Portfolium"],
+  ["Website"],
+  ["MasteryConnect"],
+  ["Portal"],
+  ["Reporting"],
+];
+
+/** The provider that changes during the window, and when (fractions of the window): an incident's life. */
+const PROVIDER_MOVES = [
+  { share: 0.15, scenario: "degraded" },
+  { share: 0.4, scenario: "incident" },
+  { share: 0.65, scenario: "resolved" },
+] as const;
+
+/** The provider's keys on the local server: p01, p02, … */
+const providerKeys = (providers: number) =>
+  Array.from({ length: providers }, (_, i) => `p${String(i + 1).padStart(2, "0")}`);
+
+/** What the providers' pages counted in the window (scripts/provider-page.ts ProviderStats), and what moved. */
+interface ProviderCounts {
+  providers: number;
+  requests: number;
+  conditional: number;
+  notModified: number;
+  bytesWritten: number;
+  moves: string[];
+}
 
 /** One `cost` line (durable-objects/shared/cost-meter.ts, CostLine) as it reaches Node. */
 /**
@@ -170,9 +247,17 @@ interface Measured {
   workerRequests: number;
   /** Monitors seen checking in the window, of those configured. */
   seen: number;
+  /** The statuspage scenario's: the providers' counts, and how many rows each probe group's alarm wrote. */
+  providers?: ProviderCounts;
+  alarmRows?: Map<number, number>;
 }
 
-function scenarioConfig(scenario: Scenario, monitors: number, targets: Targets): LookoutConfig {
+/** The local parts a scenario checks: healthy targets, or providers' pages. */
+type Endpoints = { targets: Targets; providers?: undefined } | { providers: LocalProviders; targets?: undefined };
+
+function scenarioConfig(scenario: Scenario, monitors: number, endpoints: Endpoints, settings: CostSettings) {
+  if (endpoints.providers) return providerConfig(scenario, monitors, endpoints.providers, settings.providers);
+  const targets = endpoints.targets;
   const target = new URL(targets.url);
   const ids = monitorIds(scenario, monitors);
   return defineConfig({
@@ -187,6 +272,36 @@ function scenarioConfig(scenario: Scenario, monitors: number, targets: Targets):
     }),
   });
 }
+
+/** Each statuspage monitor drives a third-party component of its own, as a provider's components are shown. */
+function providerConfig(
+  scenario: Scenario,
+  monitors: number,
+  providers: LocalProviders,
+  providerCount: number,
+): LookoutConfig {
+  const keys = providerKeys(providerCount);
+  const ids = monitorIds(scenario, monitors);
+  return defineConfig({
+    page: { name: "Bench Cost", url: "https://status.bench.example" },
+    groups: [{ id: "third-party", name: "Third-party services" }],
+    components: ids.map((id) => ({ id, name: id, group: "third-party" })),
+    monitors: ids.map((id, i) => {
+      const selection = PROVIDER_SELECTIONS[Math.floor(i / providerCount) % PROVIDER_SELECTIONS.length];
+      return {
+        id,
+        kind: "statuspage" as const,
+        url: providers.pageUrl(keys[i % providerCount] as string),
+        components: [id],
+        intervalSeconds: scenario.intervalSeconds,
+        ...(selection ? { providerComponents: selection } : {}),
+      };
+    }),
+  });
+}
+
+const monitorsOf = (scenario: Scenario, settings: CostSettings) =>
+  scenario.kind === "statuspage" ? settings.providerMonitors : settings.monitors;
 
 function monitorIds(scenario: Scenario, monitors: number): string[] {
   return Array.from(
@@ -204,10 +319,14 @@ async function runScenario(
   settings: CostSettings,
   progress: (message: string) => void,
 ): Promise<Measured> {
-  const label = `${scenario.kind} ${scenario.intervalSeconds} s`;
+  const label = `${scenario.kind} ${scenario.intervalSeconds} s${scenario.kind === "statuspage" ? (scenario.providerIncident ? " (incident)" : " (steady)") : ""}`;
   const lines: CostLine[] = [];
   const problems = new Map<string, number>();
-  const targets = await startTargets(TARGET_DELAY_MS);
+  const endpoints: Endpoints =
+    scenario.kind === "statuspage"
+      ? { providers: await startProviders(TARGET_DELAY_MS) }
+      : { targets: await startTargets(TARGET_DELAY_MS) };
+  const monitors = monitorsOf(scenario, settings);
   const worker: RunningWorker = await startWorker(bundlePath, mkdtempSync(join(scratch, `cost-${scenario.kind}-`)), {
     vars: { LOG_LEVEL: "debug" },
     onLog: (level, message) => {
@@ -225,8 +344,8 @@ async function runScenario(
     },
   });
   try {
-    const config = scenarioConfig(scenario, settings.monitors, targets);
-    const ids = monitorIds(scenario, settings.monitors);
+    const config = scenarioConfig(scenario, monitors, endpoints, settings);
+    const ids = monitorIds(scenario, monitors);
     await worker.object(PAGE_OBJECT).reconcile(config);
     const ping = () =>
       Promise.all(ids.map((id) => worker.monitorBatch(`${id}@${REGION}`, [["heartbeat", id]]))).then(() => undefined);
@@ -244,25 +363,66 @@ async function runScenario(
     timers.push(setInterval(safely(tick), 60_000));
     await sleep(warmUpMs(scenario.intervalSeconds));
     const from = Date.now();
-    progress(`${label}: ${settings.monitors} monitors, measuring ${settings.minutes} min`);
+    progress(`${label}: ${monitors} monitors, measuring ${settings.minutes} min`);
+    const providers = endpoints.providers;
+    const keys = providerKeys(settings.providers);
+    const before = providers ? await providers.stats(keys) : null;
+    const moves: string[] = [];
+    const moved: NodeJS.Timeout[] = [];
+    if (providers && scenario.providerIncident) {
+      // One provider's page goes through an incident in the window; the others stay as they are.
+      const [key = "p01"] = keys;
+      for (const move of PROVIDER_MOVES) {
+        const afterMs = Math.round(move.share * settings.minutes * 60_000);
+        const run = () =>
+          providers.move(key, move.scenario).then(() => {
+            moves.push(`${key} ${move.scenario} at +${Math.round(afterMs / 1000)} s`);
+          });
+        moved.push(setTimeout(safely(run), afterMs));
+      }
+    }
     await sleep(settings.minutes * 60_000);
     const to = Date.now();
     for (const timer of timers) clearInterval(timer);
+    for (const timer of moved) clearTimeout(timer);
+    const after = providers ? await providers.stats(keys) : null;
     // A check that ended in the window logged then; give workerd's output a moment to arrive.
     await sleep(2_000);
     const inWindow = lines.filter((line) => {
       const at = Date.parse(line.time);
       return at >= from && at < to;
     });
-    const measured = summarize(scenario, settings.monitors, inWindow, await checksIn(worker, from, to));
+    const measured = summarize(scenario, monitors, inWindow, await checksIn(worker, from, to));
+    if (before && after) {
+      measured.providers = {
+        providers: keys.length,
+        requests: after.requests - before.requests,
+        conditional: after.conditional - before.conditional,
+        notModified: after.notModified - before.notModified,
+        bytesWritten: after.bytesWritten - before.bytesWritten,
+        moves,
+      };
+      measured.alarmRows = alarmRows(inWindow);
+    }
     if (problems.size > 0) {
       progress(`${label}: warnings ${[...problems].map(([key, n]) => `${key} ×${n}`).join(", ")}`);
     }
     return measured;
   } finally {
     await worker.dispose();
-    await targets.close();
+    await (endpoints.providers ?? endpoints.targets).close();
   }
+}
+
+/** How many rows (setAlarm included) each probe group's run wrote: a run of steady readings writes its fixed few. */
+function alarmRows(lines: readonly CostLine[]): Map<number, number> {
+  const runs = new Map<number, number>();
+  for (const line of lines) {
+    if (line.object !== "Monitor" || line.method !== "alarm") continue;
+    const rows = line.rowsWritten + line.setAlarms;
+    runs.set(rows, (runs.get(rows) ?? 0) + 1);
+  }
+  return new Map([...runs].sort(([a], [b]) => a - b));
 }
 
 /**
@@ -385,7 +545,8 @@ const COST_HEADER = [
 ];
 
 function scenarioTable(m: Measured): string {
-  const title = `${m.scenario.kind.toUpperCase()} at ${m.scenario.intervalSeconds} s: ${m.monitors} monitors, ${m.checks} checks (${m.seen} monitors seen), ${m.reports} reports, ${m.ticks} cron ticks`;
+  const name = scenarioName(m.scenario);
+  const title = `${name.slice(0, name.indexOf(" ")).toUpperCase()}${name.slice(name.indexOf(" "))}: ${m.monitors} monitors, ${m.checks} checks (${m.seen} monitors seen), ${m.reports} reports, ${m.ticks} cron ticks`;
   const rows = [
     costRow("per check: Monitor object", m.monitor),
     ...[...m.pageByMethod].map(([method, sum]) => costRow(`  StatusPage ${method} (measured)`, sum)),
@@ -395,7 +556,24 @@ function scenarioTable(m: Measured): string {
     costRow("per cron tick (StatusPage, fixed)", m.tick),
   ];
   const worker = m.workerRequests > 0 ? `\n  + ${fixed(m.workerRequests)} Worker requests per check (the ping)` : "";
-  return `${title}\n${grid(COST_HEADER, rows)}${worker}`;
+  return `${title}\n${grid(COST_HEADER, rows)}${worker}${providerLines(m)}`;
+}
+
+const percent = (part: number, whole: number) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)} %` : "n/a");
+
+/** The providers' side of the statuspage scenario: readings, how many were conditional, how many a 304 answered. */
+function providerLines(m: Measured): string {
+  const p = m.providers;
+  if (!p) return "";
+  const runs = [...(m.alarmRows ?? [])].map(([rows, n]) => `${rows} rows ×${n}`).join(", ");
+  return [
+    "",
+    `  providers: ${p.providers} local pages; moved in the window: ${p.moves.join(", ") || "none"}`,
+    `  readings ${p.requests}: conditional ${p.conditional} (${percent(p.conditional, p.requests)}), ` +
+      `answered 304 ${p.notModified} (${percent(p.notModified, p.requests)}), read whole ${p.requests - p.notModified} ` +
+      `(${(p.bytesWritten / 1000).toFixed(1)} kB)`,
+    `  probe groups' runs by rows written (setAlarm included): ${runs || "none"}`,
+  ].join("\n");
 }
 
 interface Usage {
@@ -439,7 +617,7 @@ function projection(measured: readonly Measured[]): string {
   const out: string[] = [];
   const rows: string[][] = [];
   for (const m of measured) {
-    const name = `${m.scenario.kind} at ${m.scenario.intervalSeconds} s`;
+    const name = scenarioName(m.scenario);
     const perMonitor = monthlyUsd(usage(m, 10_000, MONTH_S)) - monthlyUsd(usage(m, 9_999, MONTH_S));
     rows.push([
       name,
@@ -469,11 +647,7 @@ function projection(measured: readonly Measured[]): string {
     ];
     const binding = limits.reduce((a, b) => (b[1] < a[1] ? b : a));
     const shown = (n: number) => (Number.isFinite(n) ? n.toLocaleString("en-US") : "∞");
-    free.push([
-      `${m.scenario.kind} at ${m.scenario.intervalSeconds} s`,
-      ...limits.map(([, n]) => shown(n)),
-      `${shown(binding[1])} (${binding[0]})`,
-    ]);
+    free.push([scenarioName(m.scenario), ...limits.map(([, n]) => shown(n)), `${shown(binding[1])} (${binding[0]})`]);
   }
   out.push("");
   out.push(
@@ -490,10 +664,12 @@ export async function costFigures(
   scratch: string,
   settings: CostSettings,
   progress: (message: string) => void,
+  part: CostPart = "all",
 ): Promise<{ rows: Row[]; notes: string[] }> {
+  const scenarios = SCENARIOS.filter((s) => part === "all" || s.kind === "statuspage");
   // Side by side, each in its own workerd: the whole part takes one scenario's time.
   const measured = await Promise.all(
-    SCENARIOS.map((scenario) => runScenario(bundlePath, scratch, scenario, settings, progress)),
+    scenarios.map((scenario) => runScenario(bundlePath, scratch, scenario, settings, progress)),
   );
   const notes = [
     "What a check costs on Cloudflare (BENCH_ONLY=cost; durable-objects/shared/cost-meter.ts). Per check: the Monitor",
@@ -503,25 +679,65 @@ export async function costFigures(
     "20 (decision 0038): a run's alarm, setAlarm and row are shared by its checks. The cron tick is a fixed cost per",
     "page: one Worker request and one StatusPage tick() a minute.",
     "Not in a window of minutes: a probe group's once-a-day roll-up (one read of the day's runs; it deletes nothing in the steady state).",
+    ...(scenarios.some((s) => s.kind === "statuspage")
+      ? [
+          `Statuspage at 60 s (BENCH_ONLY=providers alone): ${settings.providerMonitors} monitors over ${settings.providers} local`,
+          "provider pages (bench/providers.ts; BENCH_PROVIDER_MONITORS, BENCH_PROVIDERS), each monitor a component of its own",
+          "and a selection of the page's components, half of them in the group the incident touches; pages answer in 200 ms.",
+          "Two runs side by side: steady (no page changes) and an incident (one provider goes degraded, partial outage,",
+          "resolved in the window: far more often than a real provider changes). Readings and 304s are the providers' own counts.",
+        ]
+      : []),
     "",
     ...measured.map(scenarioTable).flatMap((table) => [table, ""]),
     projection(measured),
   ];
   const http60 = measured.find((m) => m.scenario.kind === "http" && m.scenario.intervalSeconds === 60);
-  const rows: Row[] = http60
-    ? [
-        {
-          figure: "cost: HTTP check at 60 s, DO requests / rows written / rows read",
-          value: (() => {
-            const check = plus(http60.monitor, http60.page);
-            return `${fixed(check.requests)} / ${fixed(billedWritten(check))} / ${fixed(check.rowsRead)}`;
-          })(),
-        },
-        {
-          figure: "cost: 1,000 HTTP monitors at 60 s, paid plan",
-          value: `$${fixed(monthlyUsd(usage(http60, 1_000, MONTH_S)))}/month`,
-        },
-      ]
-    : [];
+  const rows: Row[] = [...(http60 ? httpRows(http60) : [])];
+  const steady = measured.find((m) => m.scenario.kind === "statuspage" && !m.scenario.providerIncident);
+  const incident = measured.find((m) => m.scenario.kind === "statuspage" && m.scenario.providerIncident);
+  if (steady && incident) rows.push(...providerRows(steady, incident));
   return { rows, notes };
+}
+
+function httpRows(http60: Measured): Row[] {
+  return [
+    {
+      figure: "cost: HTTP check at 60 s, DO requests / rows written / rows read",
+      value: (() => {
+        const check = plus(http60.monitor, http60.page);
+        return `${fixed(check.requests)} / ${fixed(billedWritten(check))} / ${fixed(check.rowsRead)}`;
+      })(),
+    },
+    {
+      figure: "cost: 1,000 HTTP monitors at 60 s, paid plan",
+      value: `$${fixed(monthlyUsd(usage(http60, 1_000, MONTH_S)))}/month`,
+    },
+  ];
+}
+
+/** The statuspage figures, steady | with one provider's incident in the window. */
+function providerRows(steady: Measured, incident: Measured): Row[] {
+  const both = (of: (m: Measured) => string) => `${of(steady)} | ${of(incident)}`;
+  const check = (m: Measured) => {
+    const sum = plus(m.monitor, m.page);
+    return `${fixed(sum.requests)} / ${fixed(billedWritten(sum))} / ${fixed(sum.rowsRead)}`;
+  };
+  const share = (m: Measured) => {
+    const p = m.providers;
+    return p ? `${percent(p.conditional, p.requests)} / ${percent(p.notModified, p.requests)}` : "n/a";
+  };
+  const dollars = (m: Measured) =>
+    `$${fixed(monthlyUsd(usage(m, 100, MONTH_S)))} / $${fixed(monthlyUsd(usage(m, 1_000, MONTH_S)))}`;
+  return [
+    {
+      figure: `cost: statuspage check at 60 s (${steady.monitors} monitors), DO requests / rows written / rows read, steady | an incident`,
+      value: both(check),
+    },
+    { figure: "providers: readings conditional / answered 304, steady | an incident", value: both(share) },
+    {
+      figure: "cost: 100 / 1,000 statuspage monitors at 60 s, paid plan a month, steady | an incident",
+      value: both(dollars),
+    },
+  ];
 }

@@ -25,13 +25,15 @@
  *  18. outage → first alert at a local Slack-speaking receiver, 20 outages (bench/alerts.ts)
  *  19. escalation steps' timing error against the policy
  *  20. 1,000 monitors down within 10 s: messages per channel, rate limits
- *  21. what a check costs on Cloudflare's bill, per monitor kind and interval, and in dollars (bench/cost.ts)
+ *  21. what a check costs on Cloudflare's bill, per monitor kind and interval, and in dollars (bench/cost.ts);
+ *      among them 100 statuspage monitors at 60 s against local providers, and the share of readings a 304 answered
  *
  * Environment:
- *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors|alerts|cost   run one part (default all: page ~1 min + the
+ *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors|alerts|cost|providers   run one part (default all: page ~1 min + the
  *                              freshness run, api ~2 min, mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min,
  *                              alerts ~4 min + the storm window);
- *                              freshness = figure 1 and the freshness figure only; cost ~7 min
+ *                              freshness = figure 1 and the freshness figure only; cost ~11 min;
+ *                              providers = figure 21's statuspage scenario alone (~11 min)
  *   BENCH_FRESHNESS_SECONDS=300   length of the freshness run (the budget's 5 minutes; shorter for a quick run)
  *   BENCH_FRESHNESS_CHANGE_SECONDS=30   a change readers see (through the API) this often during it
  *   BENCH_FRESHNESS_READERS=12   readers polling `/` and v2 JSON, each pausing at random between GETs
@@ -52,6 +54,8 @@
  *   BENCH_COST_MONITORS=20     monitors per cost scenario (HTTP 60 s, HTTP 10 s, TCP 60 s, heartbeat 60 s; run side by side)
  *   BENCH_COST_MINUTES=6       measured window of the cost scenarios, after a 25 s warm-up (a healthy monitor
  *                              reports every 5 min: a shorter window may see no report)
+ *   BENCH_PROVIDER_MONITORS=100   statuspage monitors of the cost figures' providers scenario
+ *   BENCH_PROVIDERS=10         local provider pages they follow (each monitor one page)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -321,9 +325,9 @@ async function pageFigures(
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (!["", "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts", "cost"].includes(only)) {
+  if (!["", "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts", "cost", "providers"].includes(only)) {
     throw new Error(
-      `BENCH_ONLY must be "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts" or "cost", not "${only}"`,
+      `BENCH_ONLY must be "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts", "cost" or "providers", not "${only}"`,
     );
   }
   // Read before anything runs, so a bad value fails at once rather than after the page figures.
@@ -331,7 +335,7 @@ async function main(): Promise<void> {
   const mail = only === "" || only === "mail" ? mailSettings() : null;
   const freshness = only === "" || only === "freshness" ? freshnessSettings() : null;
   const alerting = only === "" || only === "alerts" ? alertSettings() : null;
-  const cost = only === "" || only === "cost" ? costSettings() : null;
+  const cost = only === "" || only === "cost" || only === "providers" ? costSettings() : null;
   const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
   // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
   // synchronously here makes sure the "exit" event, and so this removal, happens at all.
@@ -379,9 +383,11 @@ async function main(): Promise<void> {
   }
   if (cost) {
     progress(
-      `cost figures: ${cost.monitors} monitors per scenario, ${cost.minutes} min window (BENCH_COST_MONITORS, BENCH_COST_MINUTES)`,
+      only === "providers"
+        ? `cost figures, statuspage scenario alone: ${cost.providerMonitors} monitors over ${cost.providers} providers, ${cost.minutes} min window`
+        : `cost figures: ${cost.monitors} monitors per scenario, ${cost.minutes} min window (BENCH_COST_MONITORS, BENCH_COST_MINUTES)`,
     );
-    const costed = await costFigures(bundle, scratch, cost, progress);
+    const costed = await costFigures(bundle, scratch, cost, progress, only === "providers" ? "providers" : "all");
     rows.push(...costed.rows);
     notes.push(...costed.notes);
   }
