@@ -107,25 +107,7 @@ function leaveOldSource(sql: SqlStorage, monitorId: string, now: number): void {
       monitorId,
     );
   }
-  const alert = sql
-    .exec<{ title: string; details: string; severity: "info" }>(
-      `SELECT title, details, severity FROM alerts WHERE key = ? AND status != 'resolved'`,
-      providerKey(monitorId),
-    )
-    .toArray()[0];
-  if (alert) {
-    const details = JSON.parse(alert.details) as AlertDetails;
-    openAlert(
-      sql,
-      {
-        key: providerKey(monitorId),
-        kind: "provider_trouble",
-        severity: alert.severity,
-        title: alert.title,
-        details: { ...details, summary: movedAway(open?.name ?? null) },
-      },
-      now,
-    );
+  if (rewordTroubleAlert(sql, monitorId, movedAway(open?.name ?? null), now)) {
     resolveAlert(sql, providerKey(monitorId), now);
   }
   resolveAlert(sql, unreadableKey(monitorId), now);
@@ -329,26 +311,7 @@ function clear(sql: SqlStorage, monitorId: string, observation: ProviderObservat
   const open = openIncident(sql, record);
   if (open && !stillOurs(open, record, monitorId)) {
     // A person runs it now: Lookout does not resolve it for them, it tells the team the provider has.
-    const alert = sql
-      .exec<{ title: string; details: string; severity: "info" }>(
-        `SELECT title, details, severity FROM alerts WHERE key = ? AND status != 'resolved'`,
-        providerKey(monitorId),
-      )
-      .toArray()[0];
-    if (alert) {
-      const details = JSON.parse(alert.details) as AlertDetails;
-      openAlert(
-        sql,
-        {
-          key: providerKey(monitorId),
-          kind: "provider_trouble",
-          severity: alert.severity,
-          title: alert.title,
-          details: { ...details, summary: resolvedWhileHandedOver(observation, open.name) },
-        },
-        now,
-      );
-    }
+    rewordTroubleAlert(sql, monitorId, resolvedWhileHandedOver(observation, open.name), now);
     resolveAlert(sql, providerKey(monitorId), now);
     return null;
   }
@@ -401,4 +364,28 @@ export function componentNames(sql: SqlStorage): Map<string, string> {
       .toArray()
       .map((r) => [r.id, r.name]),
   );
+}
+
+/** Gives the open trouble alert of a provider its last words before it ends; false when none is open. */
+function rewordTroubleAlert(sql: SqlStorage, monitorId: string, summary: string, now: number): boolean {
+  const alert = sql
+    .exec<{ title: string; details: string; severity: "info" }>(
+      `SELECT title, details, severity FROM alerts WHERE key = ? AND status != 'resolved'`,
+      providerKey(monitorId),
+    )
+    .toArray()[0];
+  if (!alert) return false;
+  const details = JSON.parse(alert.details) as AlertDetails;
+  openAlert(
+    sql,
+    {
+      key: providerKey(monitorId),
+      kind: "provider_trouble",
+      severity: alert.severity,
+      title: alert.title,
+      details: { ...details, summary },
+    },
+    now,
+  );
+  return true;
 }

@@ -1,9 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import shipped from "../../lookout.config.ts";
 import { runMigrations } from "../../durable-objects/shared/sql.ts";
 import { MIGRATIONS, migrate, SCHEMA_VERSION } from "../../durable-objects/status-page/schema.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import shipped from "../../lookout.config.ts";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import {
   addIncidentUpdate,

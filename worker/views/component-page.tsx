@@ -8,7 +8,8 @@ import { Layout } from "./layout.tsx";
 import { StatusLabel } from "./status-label.tsx";
 import { ProviderBlock } from "./third-party.tsx";
 import { barsWindow, UptimeBars } from "./uptime-bars.tsx";
-import { coverageWords, dayDetails, windowCaption } from "./uptime-words.ts";
+import { UptimeWindowList } from "./uptime-windows.tsx";
+import { dayDetails, windowCaption } from "./uptime-words.ts";
 
 const MONITOR_STATE_LABELS: Record<string, string> = {
   up: "passing",
@@ -43,20 +44,7 @@ export function ComponentPage({
       {component.description ? <p>{component.description}</p> : null}
       {component.provider ? <ProviderBlock provider={component.provider} timeZone={snapshot.page.timeZone} /> : null}
       <h2>Uptime</h2>
-      <dl class="windows">
-        {component.uptimeWindows.map((w) => {
-          const coverage = coverageWords(w);
-          return (
-            <div>
-              <dt>{w.label}</dt>
-              <dd>
-                {formatUptime(w.uptime)}
-                {coverage ? <span class="meta"> ({coverage})</span> : null}
-              </dd>
-            </div>
-          );
-        })}
-      </dl>
+      <UptimeWindowList windows={component.uptimeWindows} class="windows" />
       <UptimeBars component={component} />
       <Dependencies component={component} snapshot={snapshot} chain={detail.dependencies} />
       {detail.monitors.length > 0 ? (

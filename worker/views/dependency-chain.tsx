@@ -9,7 +9,7 @@ import {
 import type { ComponentView, PageSnapshot } from "../core/read-model.ts";
 import { formatUptime } from "../core/uptime.ts";
 import { StatusLabel } from "./status-label.tsx";
-import { coverageWords } from "./uptime-words.ts";
+import { UptimeWindowList } from "./uptime-windows.tsx";
 
 /**
  * The component page's "Dependencies": the availability ceiling beside the
@@ -89,20 +89,7 @@ function Member({ node }: { node: DependencyNode }) {
     <li>
       <a href={`/components/${node.id}`}>{node.name}</a> <StatusLabel status={node.status} />{" "}
       <span class="meta">· {node.critical ? "critical" : "not critical"}</span>
-      <dl class="chain-uptime">
-        {node.uptimeWindows.map((w) => {
-          const coverage = coverageWords(w);
-          return (
-            <div>
-              <dt>{w.label}</dt>
-              <dd>
-                {formatUptime(w.uptime)}
-                {coverage ? <span class="meta"> ({coverage})</span> : null}
-              </dd>
-            </div>
-          );
-        })}
-      </dl>
+      <UptimeWindowList windows={node.uptimeWindows} class="chain-uptime" />
       {node.listedAbove ? <p class="meta">Its own dependencies are listed above.</p> : null}
       {node.dependsOn.length > 0 || node.notShown.length > 0 ? <Level chain={node} /> : null}
     </li>
