@@ -16,8 +16,6 @@ export interface ProviderReadingResult {
   /** For the state machine; null while the page says nothing Lookout can use (unknown is not down). */
   result: ProbeResult | null;
   memory: ProviderMemory;
-  /** The page answered 304 Not Modified: nothing was downloaded. */
-  notModified: boolean;
 }
 
 /**
@@ -52,7 +50,7 @@ export async function runStatuspageProbe(
     latencyMs = now() - at;
     if (response.status === 304 && before && before.unavailableSince === null) {
       const memory = { ...(previous as ProviderMemory), observation: before };
-      return { result: providerResult(before, { at, latencyMs, statusCode: 304 }), memory, notModified: true };
+      return { result: providerResult(before, { at, latencyMs, statusCode: 304 }), memory };
     }
     reading = await readSummary(response, monitor.maxBodyBytes, deadline);
   } catch {
@@ -76,7 +74,7 @@ export async function runStatuspageProbe(
     : // After a failed reading the next one reads the page whole.
       { source, etag: null, lastModified: null, observation };
   const statusCode = response?.status ?? null;
-  return { result: providerResult(observation, { at, latencyMs, statusCode }), memory, notModified: false };
+  return { result: providerResult(observation, { at, latencyMs, statusCode }), memory };
 }
 
 async function readSummary(response: Response, maxBytes: number, deadline: Deadline): Promise<ProviderReading> {
