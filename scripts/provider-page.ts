@@ -12,6 +12,7 @@
  *   POST <prefix>/<key>/<failure>             down (503) | html (200 text/html) | hang (never answers)
  *                                             | big (50 MB, written as fast as read) | truncated (cut JSON)
  *   GET  <prefix>/<key>/stats                 requests, conditional requests, 304s, bytes written
+ *   GET  <prefix>/<key>                       the page people read: its status and open incidents, as HTML
  */
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -79,6 +80,8 @@ export function providerPages(options: { prefix: string; base: SummaryJson; page
       return json(response, 200, { provider: key, scenario: state.serving?.scenario, failure: state.failure });
     }
     if (action === "stats") return json(response, 200, state.stats);
+    // The page people follow (the summary's page.url, linked from Lookout's component page): what it states, plainly.
+    if (action === "" && request.method === "GET") return humanPage(response, state, key);
     if (action !== "api/v2/summary.json") return json(response, 404, { error: "no such page" });
     state.stats.requests++;
     const ifNoneMatch = request.headers["if-none-match"];
@@ -126,6 +129,24 @@ export function providerPages(options: { prefix: string; base: SummaryJson; page
     state.stats.bytesWritten += Buffer.byteLength(serving.body);
     return true;
   };
+}
+
+function humanPage(response: ServerResponse, state: ProviderState, key: string): true {
+  const summary = JSON.parse(state.serving?.body ?? "{}") as Partial<SummaryJson>;
+  const text = (value: unknown) =>
+    String(value ?? "").replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c] ?? c);
+  const incidents = (summary.incidents ?? [])
+    .filter((i) => i.status !== "resolved")
+    .map((i) => `<li><strong>${text(i.name)}</strong> (${text(i.status)}): ${text(i.incident_updates[0]?.body)}</li>`)
+    .join("");
+  response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+  response.end(
+    `<!doctype html><meta charset="utf-8"><title>${text(summary.page?.name)} status</title>` +
+      `<h1>${text(summary.page?.name)}</h1><p>${text(summary.status?.description)}</p>` +
+      (incidents ? `<ul>${incidents}</ul>` : "<p>No open incidents.</p>") +
+      `<p><a href="${text(encodeURIComponent(key))}/api/v2/summary.json">summary.json</a></p>`,
+  );
+  return true;
 }
 
 function json(response: ServerResponse, status: number, body: unknown): true {

@@ -106,6 +106,16 @@ describe("a statuspage monitor", () => {
     expect((await observation())?.incidents).toEqual([]);
   });
 
+  it("links to a provider page people can read: its status and open incident", async () => {
+    await provider("human", "incident");
+    const response = await fetch(providerUrl("human"));
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    const html = await response.text();
+    expect(html).toContain("<h1>Instructure</h1>");
+    expect(html).toContain("Partial System Outage");
+    expect(html).toMatch(/<strong>Amazon Web Services[^<]*<\/strong> \(identified\)/);
+  });
+
   it("states maintenance as the provider does", async () => {
     await provider("maint", "maintenance");
     await follow("maint", { providerComponents: ["Canvas"] });
