@@ -21,14 +21,30 @@ export function startDemoProvider(log: (line: string) => void = console.log): { 
   const base = JSON.parse(
     readFileSync(new URL("../test/fixtures/statuspage/instructure-summary.json", import.meta.url), "utf8"),
   ) as SummaryJson;
-  // The page's own link points at the local page, not at the sample's real provider.
-  base.page.url = `http://127.0.0.1:${DEMO_PROVIDER_PORT}/${DEMO_PROVIDER_KEY}`;
+  // Every link points at the local page, not at the sample's real provider, and the incident is the CDN's.
+  const here = `http://127.0.0.1:${DEMO_PROVIDER_PORT}/${DEMO_PROVIDER_KEY}`;
+  base.page.url = here;
+  for (const incident of base.incidents) {
+    incident.shortlink = here;
+    incident.name = "Elevated error rates at some edge locations";
+    for (const update of incident.incident_updates) {
+      update.body =
+        "We have identified the cause of elevated error rates at some edge locations and are rolling out a fix.";
+    }
+  }
   const pages = providerPages({
     prefix: "",
     base,
     pageName: (key) => (key === DEMO_PROVIDER_KEY ? DEMO_PROVIDER_NAME : key),
   });
   const server = createServer((request, response) => {
+    // One provider here: other paths would each get a page of their own, kept for as long as npm start runs.
+    const path = new URL(request.url ?? "/", "http://demo").pathname;
+    if (path !== `/${DEMO_PROVIDER_KEY}` && !path.startsWith(`/${DEMO_PROVIDER_KEY}/`)) {
+      response.writeHead(404, { "content-type": "text/plain" });
+      response.end(`The demo provider is at /${DEMO_PROVIDER_KEY}\n`);
+      return;
+    }
     if (request.method === "POST") log(`  demo provider: POST ${request.url}`);
     pages(request, response);
   });

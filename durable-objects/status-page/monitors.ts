@@ -12,7 +12,7 @@ import { type ComponentStatus, componentSeverity } from "../../worker/core/statu
 import { followWithIncident } from "./auto-incidents.ts";
 import { noteMonitorIntervals } from "./no-data.ts";
 import { placeProbeGroups } from "./probe-groups.ts";
-import { noteUnreadable } from "./provider-unreadable.ts";
+import { endUnreadable, noteUnreadable } from "./provider-unreadable.ts";
 import { setComponentStatus } from "./writes.ts";
 
 /** Recent latency is kept this long for the page's sparklines and charts. */
@@ -64,6 +64,7 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
         `UPDATE monitor_instances SET provider = NULL WHERE monitor_id = ? AND provider IS NOT NULL`,
         monitor.id,
       );
+      endUnreadable(sql, monitor.id, now);
     }
     const placeholders = regions.map(() => "?").join(", ");
     sql.exec(
@@ -78,6 +79,8 @@ export function reconcileMonitors(sql: SqlStorage, config: LookoutConfig, now: n
     sql.exec(`UPDATE monitors SET removed_at = ? WHERE id = ?`, now, row.id);
     sql.exec(`UPDATE monitor_instances SET removed_at = ? WHERE monitor_id = ? AND removed_at IS NULL`, now, row.id);
     sql.exec(`DELETE FROM monitor_components WHERE monitor_id = ?`, row.id);
+    // Nobody follows its page any more: a stretch it left open ends here, not never.
+    endUnreadable(sql, row.id, now);
   }
   noteMonitorIntervals(
     sql,

@@ -238,7 +238,10 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
   // 16: when a provider's page could not be read, its mirror's uptime has no data (provider-unreadable.ts).
   [
     `CREATE TABLE provider_unreadable (
-       monitor_id TEXT NOT NULL, since INTEGER NOT NULL, until INTEGER, PRIMARY KEY (monitor_id, since))`,
+       monitor_id TEXT NOT NULL, component_id TEXT NOT NULL, since INTEGER NOT NULL, until INTEGER,
+       PRIMARY KEY (monitor_id, component_id, since))`,
+    // Snapshots read the stretches still open or ended within the windows shown, not a year of them.
+    `CREATE INDEX provider_unreadable_by_until ON provider_unreadable (until)`,
   ],
 ];
 

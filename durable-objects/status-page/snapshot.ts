@@ -237,7 +237,7 @@ export function componentTimeline(
 export function noDataByComponent(sql: SqlStorage, now: number): (componentId: string) => Span[] {
   const spans = noDataSpans(sql);
   // A provider's page that could not be read: nobody knew its status either (provider-unreadable.ts).
-  const unreadable = unreadableByComponent(sql, now);
+  const unreadable = unreadableByComponent(sql, now - (UPTIME_DAYS + 1) * DAY_MS, now);
   if (spans.length === 0) return (componentId) => unreadable.get(componentId) ?? [];
   const monitored = new Set(
     sql

@@ -69,9 +69,10 @@ describe("the example config following the local provider under npm start", () =
     expect(await componentPageSays("operational")).toBe(true);
     expect(await componentPageSays("partial_outage")).toBe(false);
 
+    // Counted before the change: a reading landing between the POST and the count would otherwise be missed.
+    const before = await readings();
     const answer = await fetch(`${provider}/incident`, { method: "POST" });
     expect(answer.status).toBe(200);
-    const before = await readings();
     await waitFor(`${componentName} in partial outage`, async () => (await statusOnPage()) === "partial_outage");
     // The reading that first got the changed page is the one the page follows: the next one, within an interval.
     // (Asks answered 304 before the change came in carry nothing; they are counted apart.)

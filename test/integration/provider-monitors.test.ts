@@ -235,7 +235,50 @@ describe("a statuspage monitor", () => {
     const after = await partialSeconds();
     // The label keeps what the provider last stated; the uptime counts it only until the page went unknown.
     expect(after.status).toBe("partial_outage");
-    expect((after.seconds - before.seconds) * 1000).toBeLessThanOrEqual(unavailableSince - asked);
+    // (1 ms for the float arithmetic of seconds.)
+    expect((after.seconds - before.seconds) * 1000).toBeLessThanOrEqual(unavailableSince - asked + 1);
+  });
+
+  it("ends a stretch of unreadable page when it stops following one, and keeps past stretches where they were", async () => {
+    const stretches = () =>
+      runInDurableObject(pageObject(), (_instance, state) =>
+        state.storage.sql
+          .exec<{ component_id: string; until: number | null }>(
+            `SELECT component_id, until FROM provider_unreadable WHERE monitor_id = 'ender'`,
+          )
+          .toArray(),
+      );
+    const withMonitor = (monitor: Record<string, unknown>) =>
+      defineConfig({
+        page: { name: "Depends", url: "https://status.depends.test" },
+        components: [
+          { id: "lms", name: "Instructure" },
+          { id: "other", name: "Other" },
+        ],
+        monitors: [{ id: "ender", intervalSeconds: 3600, ...monitor } as never],
+      });
+    await provider("ends", "operational");
+    await pageObject().reconcile(
+      withMonitor({ kind: "statuspage", url: providerUrl("ends"), components: ["lms"], timeoutMs: 1_000 }),
+    );
+    await kick();
+    await runGroup("ender");
+    await provider("ends", "down");
+    await runGroup("ender");
+    expect((await stretches()).filter((s) => s.until === null).map((s) => s.component_id)).toEqual(["lms"]);
+    // Driving another component from now on: the open stretch stays the one it drove.
+    await pageObject().reconcile(
+      withMonitor({ kind: "statuspage", url: providerUrl("ends"), components: ["other"], timeoutMs: 1_000 }),
+    );
+    await kick();
+    await runGroup("ender");
+    expect((await stretches()).map((s) => s.component_id)).toEqual(["lms"]);
+    // Turned into an HTTP monitor: nobody follows the page, so the stretch ends.
+    await pageObject().reconcile(withMonitor({ url: targetUrl("/healthy"), components: ["lms"] }));
+    await kick();
+    const after = await stretches();
+    expect(after).toHaveLength(1);
+    expect(after[0]?.until).not.toBeNull();
   });
 
   it("never reads more than its cap of a 50 MB page", async () => {

@@ -112,6 +112,11 @@ describe("what a statuspage monitor follows", () => {
     expect(providerSource({ url: "https://www.githubstatus.com/api/v2/summary.json" })).toBe(page);
     expect(providerSource({ url: "https://www.cloudflarestatus.com" })).not.toBe(page);
     expect(providerSource({ url: "https://www.githubstatus.com", providerComponents: ["Actions"] })).not.toBe(page);
+    // The same choice in another order, or named twice, is the same source: no second incident for one trouble.
+    const two = providerSource({ url: "https://www.githubstatus.com", providerComponents: ["Actions", "Git"] });
+    expect(providerSource({ url: "https://www.githubstatus.com", providerComponents: ["Git", "Actions", "Git"] })).toBe(
+      two,
+    );
   });
 });
 

@@ -10,5 +10,7 @@ import { summaryUrl } from "./provider-summary.ts";
  * provider's words never update nor resolve the old provider's incident.
  */
 export function providerSource(monitor: Pick<StatuspageMonitorConfig, "url" | "providerComponents">): string {
-  return JSON.stringify([summaryUrl(monitor.url), monitor.providerComponents ?? null]);
+  // The same components in another order, or named twice, are the same choice: no new source, no second incident.
+  const chosen = [...new Set(monitor.providerComponents ?? [])].sort();
+  return JSON.stringify([summaryUrl(monitor.url), chosen.length > 0 ? chosen : null]);
 }
