@@ -1,13 +1,12 @@
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../worker/app.tsx";
 import { defineConfig } from "../../worker/config/define-config.ts";
-import type { ProviderObservation } from "../../worker/core/providers/provider-observation.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { runGroup } from "../helpers/workers/monitor-objects.ts";
+import { observationOf } from "../helpers/workers/provider-observations.ts";
 import { targetStats, targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -71,14 +70,7 @@ async function statusOf(componentId: string) {
   return snapshot.components.find((c) => c.id === componentId)?.status;
 }
 
-async function observation(): Promise<ProviderObservation | null> {
-  return runInDurableObject(pageObject(), (_instance, state) => {
-    const row = state.storage.sql
-      .exec<{ provider: string | null }>(`SELECT provider FROM monitor_instances WHERE monitor_id = 'upstream'`)
-      .one();
-    return row.provider ? (JSON.parse(row.provider) as ProviderObservation) : null;
-  });
-}
+const observation = () => observationOf("upstream");
 
 async function update(incident: string, body: Record<string, unknown>) {
   const answer = await api("POST", `/incidents/${incident}/updates`, { body });

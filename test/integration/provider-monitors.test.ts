@@ -1,10 +1,10 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { defineConfig } from "../../worker/config/define-config.ts";
-import type { ProviderObservation } from "../../worker/core/providers/provider-observation.ts";
 import { pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
 import { groupOf, inspectMonitor, runGroup } from "../helpers/workers/monitor-objects.ts";
+import { observationOf } from "../helpers/workers/provider-observations.ts";
 import { targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
@@ -64,14 +64,7 @@ async function statusOf(componentId: string) {
   return snapshot.components.find((c) => c.id === componentId)?.status;
 }
 
-async function observation(): Promise<ProviderObservation | null> {
-  return runInDurableObject(pageObject(), (_instance, state) => {
-    const row = state.storage.sql
-      .exec<{ provider: string | null }>(`SELECT provider FROM monitor_instances WHERE monitor_id = 'instructure'`)
-      .one();
-    return row.provider ? (JSON.parse(row.provider) as ProviderObservation) : null;
-  });
-}
+const observation = () => observationOf("instructure");
 
 const read = () => runGroup("instructure");
 

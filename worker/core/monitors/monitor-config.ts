@@ -53,6 +53,13 @@ export const DEFAULT_TIMEOUT_MS = 5_000;
 export const longestTimeoutMs = (intervalSeconds: number) => intervalSeconds * 500;
 
 const timeoutMs = z.number().int().min(100).max(60_000).default(DEFAULT_TIMEOUT_MS);
+/** The most of a body a check reads (1 MB unless set, at most 4 MB); the rest is never downloaded. */
+const maxBodyBytes = z
+  .number()
+  .int()
+  .min(1_024)
+  .max(4 * 1_048_576)
+  .default(1_048_576);
 const degradedAboveMs = z.number().int().min(1).max(60_000).optional();
 
 const httpMonitor = z.strictObject({
@@ -79,12 +86,7 @@ const httpMonitor = z.strictObject({
   followRedirects: z.boolean().default(true),
   maxRedirects: z.number().int().min(0).max(10).default(5),
   /** The most of the body read for keyword and JSON checks; the rest is never downloaded. */
-  maxBodyBytes: z
-    .number()
-    .int()
-    .min(1_024)
-    .max(4 * 1_048_576)
-    .default(1_048_576),
+  maxBodyBytes,
 });
 
 const tcpMonitor = z.strictObject({
@@ -137,12 +139,7 @@ const statuspageMonitor = z.strictObject({
    */
   incident: z.enum(["none", "internal", "public"]).default("internal"),
   /** The most of the summary read; a longer one is not a summary Lookout can trust (it says so, unknown). */
-  maxBodyBytes: z
-    .number()
-    .int()
-    .min(1_024)
-    .max(4 * 1_048_576)
-    .default(1_048_576),
+  maxBodyBytes,
 });
 
 /**
