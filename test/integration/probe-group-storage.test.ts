@@ -1,6 +1,6 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Monitor } from "../../durable-objects/monitor/monitor.ts";
 import { rollUp, samplesOf } from "../../durable-objects/monitor/reports.ts";
 import { pack, writeRun } from "../../durable-objects/monitor/runs.ts";
@@ -14,7 +14,7 @@ import { DAY_MS, startOfUtcDay } from "../../worker/core/uptime.ts";
 import { monitorObject } from "../../worker/platform/stubs.ts";
 import { pinFlags, pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
-import { groupOf } from "../helpers/workers/monitor-objects.ts";
+import { clearOfOwnSlot, groupOf, makeDue, runDue } from "../helpers/workers/monitor-objects.ts";
 import { restart } from "../helpers/workers/old-monitor-objects.ts";
 import { meterRows } from "../helpers/workers/row-meter.ts";
 import { targetStats, targetUrl } from "../helpers/workers/targets.ts";
@@ -63,9 +63,9 @@ async function placeInOneGroup(monitors: MonitorInput[]): Promise<void> {
   await kick();
   for (const m of monitors) expect(await groupOf(m.id)).toBe(GROUP);
   expect((await group().inspect()).members).toHaveLength(monitors.length);
-  await runDue();
+  await runDue(group());
   // Its own slot passes while probing is still off, so it checks nothing the test would count.
-  await clearOfOwnSlot();
+  await clearOfOwnSlot(group());
   await pinFlags({ probing: true });
   await kick();
 }
@@ -76,29 +76,8 @@ async function placeInOneGroup(monitors: MonitorInput[]): Promise<void> {
  * assignment is due by itself.
  */
 async function runAll(): Promise<void> {
-  await makeDue();
-  await runDue();
-}
-
-async function makeDue(): Promise<void> {
-  await runInDurableObject(group(), (_instance, state) => {
-    state.storage.sql.exec(`UPDATE meta SET value = '0' WHERE key = 'last_run_at'`);
-  });
-}
-
-async function runDue(): Promise<void> {
-  expect(await runDurableObjectAlarm(group()), "the group had an alarm set").toBe(true);
-}
-
-/**
- * If the group's own next slot is near, lets it pass first: a slot coming by
- * itself in the middle of a measured run would be counted with it.
- */
-async function clearOfOwnSlot(): Promise<void> {
-  const alarmAt = () => runInDurableObject(group(), (_instance, state) => state.storage.getAlarm());
-  const booked = await alarmAt();
-  if (booked === null || booked - Date.now() > 60_000) return;
-  await vi.waitFor(async () => expect(await alarmAt()).not.toBe(booked), { timeout: 90_000, interval: 500 });
+  await makeDue(group());
+  await runDue(group());
 }
 
 /** When the page last heard from the group. */
@@ -173,10 +152,10 @@ describe("a probe group's storage", () => {
     await placeInOneGroup(monitors);
     const meter = await meterRows(group());
     /** Rows written by one run, setAlarm included; a count that is off says which statements wrote. */
-    const measured = async (expected: number, before: () => Promise<void> = makeDue) => {
+    const measured = async (expected: number, before: () => Promise<void> = () => makeDue(group())) => {
       await before();
       meter.reset();
-      await runDue();
+      await runDue(group());
       const { rowsWritten, setAlarms, writers } = meter.count();
       expect(rowsWritten + setAlarms, JSON.stringify({ writers, setAlarms })).toBe(expected);
       return rowsWritten + setAlarms;
@@ -193,7 +172,7 @@ describe("a probe group's storage", () => {
     for (const rows of [await measured(3), await measured(3)]) expect(rows / GROUP_SIZE).toBeLessThan(0.2);
     // Run 8: five minutes since the last report (moved back rather than waited for): everyone's latency goes.
     const reportDue = async () => {
-      await makeDue();
+      await makeDue(group());
       await runInDurableObject(group(), (_instance, state) => {
         state.storage.sql.exec(
           `UPDATE meta SET value = CAST(value AS INTEGER) - ? WHERE key = 'last_report_at'`,

@@ -1,12 +1,11 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import { GROUP_SIZE } from "../../worker/core/monitors/probe-groups.ts";
 import { monitorObject } from "../../worker/platform/stubs.ts";
 import { pinFlags, pinFlagsForFile } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
-import { groupOf } from "../helpers/workers/monitor-objects.ts";
+import { clearOfOwnSlot, groupOf, makeDue, runDue } from "../helpers/workers/monitor-objects.ts";
 import { meterRows } from "../helpers/workers/row-meter.ts";
 import { targetUrl } from "../helpers/workers/targets.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
@@ -76,28 +75,10 @@ async function placeInOneGroup(): Promise<void> {
   );
   await kick();
   for (const m of monitors) expect(await groupOf(m.id)).toBe(GROUP);
-  await runDue();
-  await clearOfOwnSlot();
+  await runDue(group());
+  await clearOfOwnSlot(group());
   await pinFlags({ probing: true });
   await kick();
-}
-
-async function makeDue(): Promise<void> {
-  await runInDurableObject(group(), (_instance, state) => {
-    state.storage.sql.exec(`UPDATE meta SET value = '0' WHERE key = 'last_run_at'`);
-  });
-}
-
-async function runDue(): Promise<void> {
-  expect(await runDurableObjectAlarm(group()), "the group had an alarm set").toBe(true);
-}
-
-/** A slot of the group's own coming in the middle of a measured run would be counted with it: let a near one pass. */
-async function clearOfOwnSlot(): Promise<void> {
-  const alarmAt = () => runInDurableObject(group(), (_instance, state) => state.storage.getAlarm());
-  const booked = await alarmAt();
-  if (booked === null || booked - Date.now() > 60_000) return;
-  await vi.waitFor(async () => expect(await alarmAt()).not.toBe(booked), { timeout: 90_000, interval: 500 });
 }
 
 pinFlagsForFile({ probing: false, automatic_incidents: false });
@@ -110,10 +91,10 @@ describe("what following providers costs a probe group", () => {
     const meter = await meterRows(group());
     /** One run: rows written (setAlarm included) and how the pages answered it. */
     const measured = async () => {
-      await makeDue();
+      await makeDue(group());
       const before = await providerStats(keys);
       meter.reset();
-      await runDue();
+      await runDue(group());
       const { rowsWritten, setAlarms, writers } = meter.count();
       const after = await providerStats(keys);
       return {
@@ -126,8 +107,8 @@ describe("what following providers costs a probe group", () => {
 
     // The first reading is whole (nothing to validate against), then every monitor's memory settles.
     for (let i = 0; i < 3; i++) {
-      await makeDue();
-      await runDue();
+      await makeDue(group());
+      await runDue(group());
     }
     const steady = await measured();
     expect(steady.readings).toBe(GROUP_SIZE);

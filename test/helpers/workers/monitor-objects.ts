@@ -1,6 +1,6 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import type { MonitorInspection } from "../../../durable-objects/monitor/monitor.ts";
 import { monitorObject } from "../../../worker/platform/stubs.ts";
 import { pageObject } from "./worker.ts";
@@ -43,4 +43,29 @@ export async function runGroup(monitorId: string, region = "default"): Promise<v
   });
   const ran = await runDurableObjectAlarm(stub);
   expect(ran, `the group of ${monitorId}@${region} had an alarm set`).toBe(true);
+}
+
+type Group = ReturnType<typeof monitorObject>;
+
+/** Every monitor of the group is due at its next alarm: its last run is moved back before any slot. */
+export async function makeDue(group: Group): Promise<void> {
+  await runInDurableObject(group, (_instance, state) => {
+    state.storage.sql.exec(`UPDATE meta SET value = '0' WHERE key = 'last_run_at'`);
+  });
+}
+
+/** Runs the group's alarm now, checking what is due. */
+export async function runDue(group: Group): Promise<void> {
+  expect(await runDurableObjectAlarm(group), "the group had an alarm set").toBe(true);
+}
+
+/**
+ * If the group's own next slot is near, lets it pass first: a slot coming by
+ * itself in the middle of a measured run would be counted with it.
+ */
+export async function clearOfOwnSlot(group: Group): Promise<void> {
+  const alarmAt = () => runInDurableObject(group, (_instance, state) => state.storage.getAlarm());
+  const booked = await alarmAt();
+  if (booked === null || booked - Date.now() > 60_000) return;
+  await vi.waitFor(async () => expect(await alarmAt()).not.toBe(booked), { timeout: 90_000, interval: 500 });
 }
