@@ -62,6 +62,8 @@ function workersProject(
 
 const integration = ["test/integration/**/*.test.{ts,tsx}"];
 const FUZZ = "test/integration/api-fuzz.test.ts";
+/** The console reads no flag: its pages and forms act the same whatever the flags say. */
+const CONSOLE = "test/integration/console/**";
 
 export default defineConfig({
   test: {
@@ -69,9 +71,10 @@ export default defineConfig({
       // Unit tests read no binding a flag run sets and no storage: they run once, sharing workerd instances.
       workersProject("unit", ["test/unit/**/*.test.{ts,tsx}"], "production-defaults", [], false),
       workersProject("workers", integration, "production-defaults"),
-      // The fuzz test throws thousands of requests at the API, which no flag changes: once is enough.
-      workersProject("flags-on", integration, "all-on", [FUZZ]),
-      workersProject("flags-off", integration, "all-off", [FUZZ]),
+      // The fuzz test throws thousands of requests at the API, which no flag changes: once is enough;
+      // so are the console's tests.
+      workersProject("flags-on", integration, "all-on", [FUZZ, CONSOLE]),
+      workersProject("flags-off", integration, "all-off", [FUZZ, CONSOLE]),
       {
         test: {
           name: "e2e",

@@ -101,6 +101,7 @@ console.log(`
     Status page     ${base}/
     JSON API (v2)   ${base}/api/v2/summary.json
     Health check    ${base}/healthCheck
+    Console         ${base}/console   (sign in with the admin token below: declare, update, report)
     API (v1)        ${base}/api/v1/docs   (communicator API reference; OpenAPI at /api/v1/openapi.json)
     Admin token     ${token}   (in .dev.vars; send it as Authorization: Bearer …)
     Demo targets    http://127.0.0.1:${DEMO_HTTP_PORT}/api/healthCheck and friends, probed on schedule

@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import type { StorageHealth } from "../durable-objects/status-page/status-page.ts";
 import { openApiDocument } from "./api/openapi.ts";
 import { type ApiBackend, apiV1 } from "./api/router.ts";
+import { consoleApp } from "./console/console-app.tsx";
 import { securityHeaders } from "./middleware/security-headers.ts";
 import { log, setLogLevel } from "./platform/log.ts";
 import { statusPageStub } from "./platform/stubs.ts";
@@ -52,6 +53,7 @@ export function createApp(options: AppOptions = {}) {
       onWrite: () => site.noteWrite(),
     }),
   );
+  app.route("/console", consoleApp(site));
   app.route("/", feeds(site));
   app.route("/", subscriptions(site));
   app.route("/", alertAck(site));

@@ -243,6 +243,14 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
     // Snapshots read the stretches still open or ended within the windows shown, not a year of them.
     `CREATE INDEX provider_unreadable_by_until ON provider_unreadable (until)`,
   ],
+  // 17: console sessions (console-sessions.ts): the hash of the cookie's secret, the token it was
+  // opened with (a session ends with its token) and who typed their name at sign-in. Not exported:
+  // a restored page starts with nobody signed in.
+  [
+    `CREATE TABLE console_sessions (
+       hash TEXT PRIMARY KEY, token_id TEXT NOT NULL, token_hash TEXT NOT NULL, person TEXT NOT NULL,
+       created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, ended_at INTEGER)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

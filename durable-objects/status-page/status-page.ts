@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "#lookout-config";
-import type { Scope } from "../../worker/core/access/scopes.ts";
 import type { ApiCall, ApiResult } from "../../worker/core/api/contract.ts";
+import type { OperationId } from "../../worker/core/api/operations.ts";
 import { OPERATIONS } from "../../worker/core/api/operations.ts";
 import type { ExportDocument } from "../../worker/core/api/schemas.ts";
 import type { LookoutConfig } from "../../worker/core/config/schema.ts";
@@ -31,6 +31,7 @@ import { configApplied, configFailed } from "./alerts/config-failed.ts";
 import { watchDeliveries } from "./alerts/delivery-failing.ts";
 import { alertOnReport } from "./alerts/monitor-alerts.ts";
 import { watchSilentMonitors } from "./alerts/watchdog.ts";
+import { type ConsoleViewer, signIn, signOut, viewerOf } from "./api/console-access.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
@@ -434,9 +435,28 @@ export class StatusPage extends DurableObject<Env> {
     return this.#transaction(change, () => false);
   }
 
-  /** Whether a token may use a scope, asked by the edge before it reads a big body or refuses a request. */
-  async authorize(credentialHash: string, scope: Scope): Promise<ApiResult | null> {
-    return checkAccess(this.#apiDeps(), credentialHash, scope);
+  /** Whether a token may call an operation, asked by the edge before it reads a big body or refuses a request. */
+  async authorize(credentialHash: string, operation: OperationId): Promise<ApiResult | null> {
+    return checkAccess(this.#apiDeps(), credentialHash, operation);
+  }
+
+  /** Signs a person in to the console with a token (worker/console/session.ts). */
+  async signIn(request: {
+    tokenHash: string;
+    sessionHash: string;
+    person: string;
+    expiresAt: number;
+  }): Promise<ConsoleViewer | ApiResult> {
+    return signIn(this.#apiDeps(), request);
+  }
+
+  /** Who a console session cookie stands for, or null. */
+  async consoleViewer(sessionHash: string): Promise<ConsoleViewer | null> {
+    return viewerOf(this.#apiDeps(), sessionHash);
+  }
+
+  async signOut(sessionHash: string): Promise<boolean> {
+    return signOut(this.#apiDeps(), sessionHash);
   }
 
   #apiDeps() {

@@ -40,6 +40,19 @@ describe("tokens and scopes", () => {
     expect(entry.after.name).toBe("By bot");
   });
 
+  it("lets a read token read what carries no secret, and nothing else", async () => {
+    const { body } = await api("POST", "/tokens", { body: { name: "viewer", scopes: ["read"] } });
+    for (const path of ["/incidents", "/maintenances", "/flags", "/alerts", "/alert-channels"]) {
+      expect((await api("GET", path, { token: body.token })).status, path).toBe(200);
+    }
+    for (const path of ["/tokens", "/audit", "/webhooks", "/monitors", "/export"]) {
+      expect((await api("GET", path, { token: body.token })).status, path).toBe(403);
+    }
+    const declared = await api("POST", "/incidents", { token: body.token, body: { name: "By viewer", message: "Hi." } });
+    expect(declared.status).toBe(403);
+    expect(declared.body.error.message).toContain('"incidents"');
+  });
+
   it("never keeps a new token's secret for an idempotent replay", async () => {
     const request = { body: { name: "retried bot", scopes: ["audit"] }, headers: { "idempotency-key": "mint-1" } };
     const first = await api("POST", "/tokens", request);

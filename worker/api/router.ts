@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import type { Scope } from "../core/access/scopes.ts";
 import { sha256Hex } from "../core/access/sha256.ts";
 import { type ApiCall, type ApiResult, type ErrorBody, problem } from "../core/api/contract.ts";
 import { DEFAULT_BODY_LIMIT, OPERATIONS, type OperationId, type OperationSpec } from "../core/api/operations.ts";
@@ -14,7 +13,7 @@ import { fieldProblems } from "./zod-problems.ts";
 export interface ApiBackend {
   call(env: Env, call: ApiCall): Promise<ApiResult>;
   /** Who may do what, without doing it: asked before reading a big body or refusing at the edge. */
-  authorize(env: Env, credentialHash: string, scope: Scope): Promise<ApiResult | null>;
+  authorize(env: Env, credentialHash: string, operation: OperationId): Promise<ApiResult | null>;
 }
 
 export interface ApiOptions {
@@ -25,7 +24,7 @@ export interface ApiOptions {
 
 const statusPageBackend: ApiBackend = {
   call: (env, request) => statusPageStub(env).api(request),
-  authorize: (env, credentialHash, scope) => statusPageStub(env).authorize(credentialHash, scope),
+  authorize: (env, credentialHash, operation) => statusPageStub(env).authorize(credentialHash, operation),
 };
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/i;
@@ -81,7 +80,7 @@ async function handle(
   const credentialHash = await sha256Hex(token);
   // Whoever is not allowed hears 401 or 403, not what else is wrong with the request.
   const refuse = async (result: ApiResult) =>
-    json(c, (await accessRefused(c, backend, credentialHash, spec.scope)) ?? result);
+    json(c, (await accessRefused(c, backend, credentialHash, operation)) ?? result);
 
   const params = c.req.param() as Record<string, string>;
   for (const [name, value] of Object.entries(params)) {
@@ -102,7 +101,7 @@ async function handle(
     const limit = spec.bodyLimit ?? DEFAULT_BODY_LIMIT;
     // A big body is read only for someone allowed to send it.
     if (limit > DEFAULT_BODY_LIMIT) {
-      const refused = await accessRefused(c, backend, credentialHash, spec.scope);
+      const refused = await accessRefused(c, backend, credentialHash, operation);
       if (refused) return json(c, refused);
     }
     const read = await readJsonBody(c.req.raw, limit);
@@ -158,10 +157,10 @@ async function accessRefused(
   c: Context<AppEnv>,
   backend: ApiBackend,
   credentialHash: string,
-  scope: Scope,
+  operation: OperationId,
 ): Promise<ApiResult | null> {
   try {
-    return await backend.authorize(c.env, credentialHash, scope);
+    return await backend.authorize(c.env, credentialHash, operation);
   } catch (error) {
     log.error("api.unavailable", { operation: "authorize", error });
     return problem(503, "unavailable", "the page's storage did not answer; retry with the same Idempotency-Key");

@@ -2,10 +2,10 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { Subscriber } from "../../durable-objects/status-page/subscribers.ts";
 import { parseJsonRefusingDuplicates } from "../api/duplicate-keys.ts";
+import { isUrlEncoded, readFormText } from "../api/read-form.ts";
 import type { PageSnapshot } from "../core/read-model.ts";
 import { checkConfirmLink, checkManageLink, managePath } from "../core/subscribers/links.ts";
 import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
-import { readAtMost } from "../platform/bounded-read.ts";
 import { mailConfigured } from "../platform/email/from-env.ts";
 import { statusPageStub } from "../platform/stubs.ts";
 import type { AppEnv, Site } from "../site.ts";
@@ -115,7 +115,7 @@ export function subscriptions(site: Site) {
         c.req.raw.body?.cancel().catch(() => undefined);
         return html(c, <SubscribeNotice page={snapshot.page} title="Send the form as the page does." />, 415);
       }
-      const text = await readFormText(c.req.raw);
+      const text = await readFormText(c.req.raw, FORM_LIMIT);
       if (text === null)
         return html(c, <SubscribeNotice page={snapshot.page} title="That request is too large." />, 413);
       const ticked = new URLSearchParams(text).getAll("components");
@@ -193,7 +193,7 @@ class DuplicateKey {
 }
 
 async function readSubscribeBody(request: Request, json: boolean): Promise<unknown> {
-  const text = await readFormText(request);
+  const text = await readFormText(request, FORM_LIMIT);
   if (text === null) return "too_large";
   if (json) {
     try {
@@ -206,25 +206,6 @@ async function readSubscribeBody(request: Request, json: boolean): Promise<unkno
   const form = new URLSearchParams(text);
   const components = form.getAll("components");
   return { email: form.get("email") ?? "", ...(components.length ? { components } : {}) };
-}
-
-function isUrlEncoded(contentType: string | undefined): boolean {
-  return (contentType ?? "").split(";")[0]?.trim().toLowerCase() === "application/x-www-form-urlencoded";
-}
-
-/**
- * A public form's body as text, or null when it is over FORM_LIMIT: cut off
- * while streaming (a chunked body has no Content-Length to refuse it by), so
- * a hostile client costs this much and no more, before anything else is asked.
- */
-async function readFormText(request: Request): Promise<string | null> {
-  if (Number(request.headers.get("content-length") ?? 0) > FORM_LIMIT) {
-    request.body?.cancel().catch(() => undefined);
-    return null;
-  }
-  const { bytes, truncated } = await readAtMost(request.body, FORM_LIMIT);
-  // Bytes, then UTF-8: workerd warns when .text() reads a form-encoded body.
-  return truncated ? null : new TextDecoder().decode(bytes);
 }
 
 async function html(c: Context<AppEnv>, node: { toString(): string | Promise<string> }, status = 200, headers = {}) {

@@ -2,6 +2,7 @@ export { sha256Hex } from "../../../worker/core/access/sha256.ts";
 
 import { sameSecret } from "../../../worker/core/access/same-secret.ts";
 import { SCOPES, type Scope } from "../../../worker/core/access/scopes.ts";
+import { sessionActor } from "../console-sessions.ts";
 import type { Actor } from "./context.ts";
 
 /** last_used_at is written at most this often per token, so reads stay reads. */
@@ -11,6 +12,8 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * Finds who presented this credential. Tokens are stored as SHA-256 hashes
  * only; the edge hashes what it was given, so the secret never reaches
  * storage. The bootstrap token (the ADMIN_TOKEN secret) holds every scope.
+ * A console session's cookie is a credential too, acting as the token it
+ * was opened with (console-sessions.ts).
  */
 export function authenticate(
   sql: SqlStorage,
@@ -19,6 +22,16 @@ export function authenticate(
   now: number,
 ): Actor | null {
   if (!credentialHash) return null;
+  return tokenActor(sql, credentialHash, bootstrapHash, now) ?? sessionActor(sql, credentialHash, bootstrapHash, now);
+}
+
+/** Who an API token (not a session) stands for: the bootstrap token or a stored, unrevoked one. */
+export function tokenActor(
+  sql: SqlStorage,
+  credentialHash: string,
+  bootstrapHash: string | null,
+  now: number,
+): Actor | null {
   if (bootstrapHash && sameSecret(credentialHash, bootstrapHash)) {
     return { id: "bootstrap", name: "bootstrap token (ADMIN_TOKEN)", scopes: SCOPES };
   }

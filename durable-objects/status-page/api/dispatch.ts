@@ -1,4 +1,4 @@
-import { type Scope, scopesNeeded } from "../../../worker/core/access/scopes.ts";
+import { allows, scopesNeeded } from "../../../worker/core/access/scopes.ts";
 import { type ApiCall, ApiProblem, type ApiResult, problem } from "../../../worker/core/api/contract.ts";
 import { OPERATIONS, type OperationId } from "../../../worker/core/api/operations.ts";
 import { log } from "../../../worker/platform/log.ts";
@@ -110,13 +110,20 @@ async function prepare(call: ApiCall, deps: DispatchDeps): Promise<Prepared> {
   return {};
 }
 
-/** May this credential use this scope? Null when it may; the 401 or 403 when not. Writes nothing but last use. */
-export async function checkAccess(deps: DispatchDeps, credentialHash: string, scope: Scope): Promise<ApiResult | null> {
-  return refusal(authenticate(deps.sql, credentialHash, await bootstrapHash(deps.env), Date.now()), scope);
+/** May this credential call this operation? Null when it may; the 401 or 403 when not. Writes nothing but last use. */
+export async function checkAccess(
+  deps: DispatchDeps,
+  credentialHash: string,
+  operation: OperationId,
+): Promise<ApiResult | null> {
+  return refusal(authenticate(deps.sql, credentialHash, await bootstrapHash(deps.env), Date.now()), operation);
 }
 
-function refusal(actor: Actor | null, scope: Scope): ApiResult | null {
+function refusal(actor: Actor | null, operation: OperationId): ApiResult | null {
   if (!actor) return problem(401, "unauthorized", "send a valid token: Authorization: Bearer <token>");
+  const spec = OPERATIONS[operation];
+  if (allows(actor.scopes, spec)) return null;
+  const scope = spec.scope;
   const lacking = scopesNeeded(scope).filter((needed) => !actor.scopes.includes(needed));
   if (lacking.length === 1 && lacking[0] === scope) {
     return problem(403, "forbidden", `this token lacks the "${scope}" scope this operation needs`);
@@ -134,7 +141,7 @@ function refusal(actor: Actor | null, scope: Scope): ApiResult | null {
 
 let bootstrapCache: { secret: string; hash: Promise<string> } | null = null;
 
-function bootstrapHash(env: Env): Promise<string | null> {
+export function bootstrapHash(env: Env): Promise<string | null> {
   const secret = env.ADMIN_TOKEN?.trim();
   if (!secret) return Promise.resolve(null);
   if (bootstrapCache?.secret !== secret) bootstrapCache = { secret, hash: sha256Hex(secret) };
@@ -150,7 +157,7 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
   const spec = OPERATIONS[call.operation];
   const now = Date.now();
   const bootstrap = await bootstrapHash(deps.env);
-  const refused = refusal(authenticate(deps.sql, call.credentialHash, bootstrap, now), spec.scope);
+  const refused = refusal(authenticate(deps.sql, call.credentialHash, bootstrap, now), call.operation);
   if (refused) return refused;
   const prepared = await prepare(call, deps);
   const idempotent = spec.method === "post" && call.idempotencyKey && call.requestHash;
@@ -160,7 +167,7 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
   const run = (at: number): ApiResult => {
     // Again inside the transaction: a token revoked while `prepare` awaited must not write.
     const actor = authenticate(deps.sql, call.credentialHash, bootstrap, at);
-    const refusedNow = refusal(actor, spec.scope);
+    const refusedNow = refusal(actor, call.operation);
     if (refusedNow || !actor) return refusedNow ?? problem(401, "unauthorized", "token revoked");
     if (idempotent) {
       const first = replay(deps.sql, actor.id, call.idempotencyKey as string, call.requestHash as string, at);

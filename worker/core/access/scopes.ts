@@ -4,6 +4,7 @@
  * as sparingly as the bootstrap token.
  */
 export const SCOPES = [
+  "read",
   "incidents",
   "maintenances",
   "reports",
@@ -18,6 +19,7 @@ export const SCOPES = [
 export type Scope = (typeof SCOPES)[number];
 
 export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
+  read: "Read incidents (internal ones too), maintenances, reports, flags, monitors' state and alerts; no secrets, addresses, tokens or audit log. The console's viewer role.",
   incidents: "Declare, update, edit and resolve incidents; read them, internal ones included.",
   maintenances: "Schedule, update, extend and cancel maintenances.",
   reports: "Draft, edit and publish post-incident reports and their follow-up actions.",
@@ -40,6 +42,15 @@ export const SCOPE_DESCRIPTIONS: Record<Scope, string> = {
  */
 export function scopesNeeded(scope: Scope): readonly Scope[] {
   return scope === "backup" ? SCOPES : [scope];
+}
+
+/**
+ * Whether scopes this set allow an operation: every scope it needs, or, for
+ * an operation that only reads and reveals no secret (`readable`), `read`.
+ */
+export function allows(held: readonly Scope[], operation: { scope: Scope; readable?: boolean }): boolean {
+  if (operation.readable && held.includes("read")) return true;
+  return scopesNeeded(operation.scope).every((needed) => held.includes(needed));
 }
 
 export function isScope(value: string): value is Scope {

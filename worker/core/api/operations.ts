@@ -29,6 +29,8 @@ export interface OperationSpec {
   /** Under /api/v1, Hono style (`:id`). */
   path: string;
   scope: Scope;
+  /** Only reads, and reveals no secret, address or token: the `read` scope (the console's viewer) may call it too. */
+  readable?: true;
   summary: string;
   description?: string;
   body?: z.ZodType;
@@ -61,6 +63,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/incidents",
     scope: "incidents",
+    readable: true,
     summary: "List incidents, newest first (internal ones included)",
     query: incidentListQuery,
     success: 200,
@@ -69,6 +72,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/incidents/:id",
     scope: "incidents",
+    readable: true,
     summary: "Read an incident with its updates and report; the ETag is its revision",
     query: emptyQuery,
     success: 200,
@@ -98,6 +102,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/incidents/:id/report",
     scope: "reports",
+    readable: true,
     summary: "The saved report (or null) and a fresh draft from the record",
     query: emptyQuery,
     success: 200,
@@ -135,6 +140,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/maintenances",
     scope: "maintenances",
+    readable: true,
     summary: "List maintenances, latest window first",
     query: maintenanceListQuery,
     success: 200,
@@ -143,6 +149,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/maintenances/:id",
     scope: "maintenances",
+    readable: true,
     summary: "Read a maintenance; the ETag is its revision",
     query: emptyQuery,
     success: 200,
@@ -206,6 +213,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/flags",
     scope: "flags",
+    readable: true,
     summary: "Every ops flag: meaning, value, default, override and expiry",
     query: emptyQuery,
     success: 200,
@@ -214,6 +222,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/flags/:name",
     scope: "flags",
+    readable: true,
     summary: "One ops flag",
     query: emptyQuery,
     success: 200,
@@ -371,6 +380,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/alerts",
     scope: "alerts",
+    readable: true,
     summary: "Alerts, newest first (open and acknowledged unless ?status says otherwise), with escalation and notices",
     query: alertListQuery,
     success: 200,
@@ -379,6 +389,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/alerts/:id",
     scope: "alerts",
+    readable: true,
     summary: "One alert: what it says, its escalation step, and what was sent to which channel",
     query: emptyQuery,
     success: 200,
@@ -396,6 +407,7 @@ export const OPERATIONS = {
     method: "get",
     path: "/alert-channels",
     scope: "alerts",
+    readable: true,
     summary: "Each on-call channel of the config: health, hold, notices waiting, and the secrets it lacks (names only)",
     query: emptyQuery,
     success: 200,

@@ -1,0 +1,93 @@
+import { sameSecret } from "../../worker/core/access/same-secret.ts";
+import { SCOPES, type Scope } from "../../worker/core/access/scopes.ts";
+import { type Actor, recordAudit } from "./api/context.ts";
+
+/**
+ * Console sessions: a browser signs in with an API token once and then
+ * carries a cookie whose secret's hash is kept here. A session acts as its
+ * token (same id, same scopes) under the name its person gave, ends when
+ * signed out or expired, and dies with its token: revoked, or for the
+ * bootstrap token, ADMIN_TOKEN rotated (docs/decisions/0045-console-sign-in-and-roles.md).
+ */
+
+type SessionRow = {
+  token_id: string;
+  token_hash: string;
+  person: string;
+  expires_at: number;
+  token_name: string | null;
+  token_scopes: string | null;
+  revoked_at: number | null;
+};
+
+/** Who a session cookie's hash stands for now, or null when it names no live session. */
+export function sessionActor(sql: SqlStorage, hash: string, bootstrapHash: string | null, now: number): Actor | null {
+  const row = sql
+    .exec<SessionRow>(
+      `SELECT s.token_id, s.token_hash, s.person, s.expires_at, t.name AS token_name, t.scopes AS token_scopes,
+              t.revoked_at
+         FROM console_sessions s LEFT JOIN api_tokens t ON t.id = s.token_id
+        WHERE s.hash = ? AND s.ended_at IS NULL`,
+      hash,
+    )
+    .toArray()[0];
+  if (!row || row.expires_at <= now) return null;
+  if (row.token_id === BOOTSTRAP) {
+    if (!bootstrapHash || !sameSecret(row.token_hash, bootstrapHash)) return null;
+    return { id: BOOTSTRAP, name: sessionName(row.person, BOOTSTRAP, null), scopes: SCOPES };
+  }
+  if (row.token_scopes === null || row.revoked_at !== null) return null;
+  return {
+    id: row.token_id,
+    name: sessionName(row.person, row.token_id, row.token_name),
+    scopes: JSON.parse(row.token_scopes) as Scope[],
+  };
+}
+
+const BOOTSTRAP = "bootstrap";
+
+/** How the audit log names a person in a session: who they said they are, and with which token. */
+function sessionName(person: string, tokenId: string, tokenName: string | null): string {
+  return tokenId === BOOTSTRAP ? `${person} (bootstrap token)` : `${person} (token “${tokenName}”)`;
+}
+
+/**
+ * Opens a session for whoever `token` (the actor its hash authenticated as)
+ * is: one row, one audit line. The caller checked the token; this keeps
+ * which one, so the session ends with it.
+ */
+export function openSession(
+  sql: SqlStorage,
+  token: { actor: Actor; hash: string },
+  session: { hash: string; person: string; expiresAt: number },
+  now: number,
+): Actor {
+  sql.exec(
+    `INSERT INTO console_sessions (hash, token_id, token_hash, person, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+    session.hash,
+    token.actor.id,
+    token.hash,
+    session.person,
+    now,
+    session.expiresAt,
+  );
+  // Sessions that ended or expired a day ago are of no further use; they go as new ones open.
+  sql.exec(`DELETE FROM console_sessions WHERE COALESCE(ended_at, expires_at) < ?`, now - 86_400_000);
+  const actor = { ...token.actor, name: sessionName(session.person, token.actor.id, token.actor.name) };
+  recordAudit({ sql, now, actor }, "console.sign_in", token.actor.id, null, {
+    person: session.person,
+    expiresAt: new Date(session.expiresAt).toISOString(),
+  });
+  return actor;
+}
+
+/** Ends a session (sign out); true when there was a live one. */
+export function endSession(sql: SqlStorage, hash: string, actor: Actor, now: number): boolean {
+  const ended = sql.exec(
+    `UPDATE console_sessions SET ended_at = ? WHERE hash = ? AND ended_at IS NULL`,
+    now,
+    hash,
+  ).rowsWritten;
+  if (ended > 0) recordAudit({ sql, now, actor }, "console.sign_out", actor.id, null, null);
+  return ended > 0;
+}

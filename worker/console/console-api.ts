@@ -1,0 +1,55 @@
+import type { Context } from "hono";
+import { fieldProblems } from "../api/zod-problems.ts";
+import type { ApiResult, ErrorBody, FieldProblem } from "../core/api/contract.ts";
+import { OPERATIONS, type OperationId, type OperationSpec } from "../core/api/operations.ts";
+import { statusPageStub } from "../platform/stubs.ts";
+import type { ConsoleEnv } from "./console-env.ts";
+
+export type ApiOutcome<T> =
+  | { ok: true; status: number; body: T; etag: string | undefined }
+  | { ok: false; status: number; message: string; fields: FieldProblem[] };
+
+export interface OperationInput {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  ifMatch?: string | null;
+}
+
+/**
+ * One communicator API operation on the signed-in person's behalf: the
+ * same schemas validate what the form said, and the StatusPage object
+ * authorises (the session acts as its token), writes and audits exactly as
+ * for /api/v1. The console has no powers of its own.
+ */
+export async function callOperation<T = unknown>(
+  c: Context<ConsoleEnv>,
+  operation: OperationId,
+  input: OperationInput = {},
+): Promise<ApiOutcome<T>> {
+  const spec: OperationSpec = OPERATIONS[operation];
+  const query = spec.query.safeParse(input.query ?? {});
+  if (!query.success)
+    return { ok: false, status: 400, message: "The filter is not valid.", fields: fieldProblems(query.error) };
+  let body: unknown;
+  if (spec.body) {
+    const parsed = spec.body.safeParse(input.body ?? {});
+    if (!parsed.success) {
+      return { ok: false, status: 400, message: "Some fields need a fix.", fields: fieldProblems(parsed.error) };
+    }
+    body = parsed.data;
+  }
+  const result: ApiResult = await statusPageStub(c.env).api({
+    operation,
+    credentialHash: c.var.viewer.sessionHash,
+    params: input.params ?? {},
+    query: query.data,
+    body,
+    ifMatch: input.ifMatch ?? null,
+    idempotencyKey: null,
+    requestHash: null,
+  });
+  if (result.status < 300) return { ok: true, status: result.status, body: result.body as T, etag: result.etag };
+  const error = (result.body as ErrorBody).error;
+  return { ok: false, status: result.status, message: error.message, fields: error.fields ?? [] };
+}

@@ -1,0 +1,27 @@
+import { Hono } from "hono";
+import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
+import type { Site } from "../site.ts";
+import type { ConsoleEnv } from "./console-env.ts";
+import { dashboardRoutes } from "./routes/dashboard.tsx";
+import { signInRoutes } from "./routes/sign-in.tsx";
+import { requireViewer } from "./viewer.ts";
+
+/**
+ * The incident console at /console: server-rendered pages and plain forms
+ * over the communicator API (README "The console"). Sign-in is open; every
+ * other page needs a session (viewer.ts), and every form this browser's CSRF
+ * value (csrf.ts).
+ */
+export function consoleApp(site: Site) {
+  const app = new Hono<ConsoleEnv>();
+  app.use(
+    "*",
+    refuseCrossSitePosts((c) =>
+      c.text("Console forms are sent from the console's own pages only.", 403, { "cache-control": "no-store" }),
+    ),
+  );
+  app.route("/", signInRoutes(site));
+  app.use("*", requireViewer());
+  app.route("/", dashboardRoutes(site));
+  return app;
+}

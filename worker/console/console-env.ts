@@ -1,0 +1,13 @@
+import type { ConsoleViewer } from "../../durable-objects/status-page/api/console-access.ts";
+import type { AppEnv } from "../site.ts";
+
+/** The person a console request is for: who they are, what they may do, and the session that says so. */
+export interface Viewer extends ConsoleViewer {
+  /** SHA-256 of the session cookie's secret: the credential the console's API calls carry. */
+  sessionHash: string;
+}
+
+export type ConsoleEnv = {
+  Bindings: AppEnv["Bindings"];
+  Variables: { viewer: Viewer; csrf: string };
+};

@@ -1,0 +1,12 @@
+/**
+ * What a form did, said once at the top of the page it leads to. The
+ * address carries a code, never the words: a link made elsewhere cannot put
+ * its own text in the console's mouth.
+ */
+export const NOTICES: Record<string, string> = {
+  "signed-out": "You are signed out.",
+};
+
+export function noticeOf(code: string | undefined): string | undefined {
+  return code && Object.hasOwn(NOTICES, code) ? NOTICES[code] : undefined;
+}

@@ -1,0 +1,21 @@
+import type { Context } from "hono";
+import { renderDocument } from "../views/layout.tsx";
+import type { NOTICES } from "./notices.ts";
+
+/** A console page: never cached anywhere, since it is one person's view of live, partly internal state. */
+export async function renderConsole(
+  c: Context,
+  node: { toString(): string | Promise<string> },
+  status = 200,
+): Promise<Response> {
+  return c.html(await renderDocument(node), status as 200, { "cache-control": "no-store" });
+}
+
+/**
+ * After a form's write: to the page that shows its result (post, redirect,
+ * get), with the code of a notice (notices.ts) to say what happened.
+ */
+export function seeOther(c: Context, path: string, notice?: keyof typeof NOTICES): Response {
+  const url = notice ? `${path}${path.includes("?") ? "&" : "?"}notice=${encodeURIComponent(notice)}` : path;
+  return c.redirect(url, 303);
+}

@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import type { ConsoleViewer } from "../../../durable-objects/status-page/api/console-access.ts";
+import { sha256Hex } from "../../core/access/sha256.ts";
+import { statusPageStub } from "../../platform/stubs.ts";
+import type { Site } from "../../site.ts";
+import type { ConsoleEnv } from "../console-env.ts";
+import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { csrfToken } from "../csrf.ts";
+import { noticeOf } from "../notices.ts";
+import { renderConsole, seeOther } from "../render.ts";
+import {
+  clearSessionCookie,
+  newSessionSecret,
+  SESSION_MS,
+  sessionSecretOf,
+  setSessionCookie,
+} from "../session-cookie.ts";
+import { safeNext } from "../viewer.ts";
+import { SignInPage } from "../views/sign-in-page.tsx";
+
+const TOKEN = /^[\x21-\x7e]{1,512}$/;
+
+/** Sign in with a token (a session cookie in exchange), and sign out. */
+export function signInRoutes(site: Site) {
+  const app = new Hono<ConsoleEnv>();
+
+  app.get("/sign-in", async (c) => {
+    const snapshot = await site.snapshot(c.env);
+    const next = safeNext(c.req.query("next"));
+    return renderConsole(
+      c,
+      <SignInPage page={snapshot.page} csrf={csrfToken(c)} next={next} notice={noticeOf(c.req.query("notice"))} />,
+    );
+  });
+
+  app.post("/sign-in", async (c) => {
+    const form = await readConsoleForm(c);
+    const snapshot = await site.snapshot(c.env);
+    const csrf = csrfToken(c);
+    if (isRefusal(form)) {
+      return renderConsole(
+        c,
+        <SignInPage page={snapshot.page} csrf={csrf} next="/console" problem={form.message} />,
+        form.status,
+      );
+    }
+    const next = safeNext(form.get("next"));
+    const person = (form.get("person") ?? "").trim().slice(0, 100);
+    const token = (form.get("token") ?? "").trim();
+    const again = (problem: string, status: 400 | 401) =>
+      renderConsole(
+        c,
+        <SignInPage page={snapshot.page} csrf={csrf} next={next} person={person} problem={problem} />,
+        status,
+      );
+    if (!person) return again("Say who you are: the audit log names you with it.", 400);
+    if (!TOKEN.test(token)) return again("Paste an API token (visible characters, no spaces).", 400);
+    const secret = newSessionSecret();
+    const expiresAt = Date.now() + SESSION_MS;
+    const signedIn = await statusPageStub(c.env).signIn({
+      tokenHash: await sha256Hex(token),
+      sessionHash: await sha256Hex(secret),
+      person,
+      expiresAt,
+    });
+    if (!isViewer(signedIn)) return again("That token is not valid: unknown, revoked or mistyped.", 401);
+    setSessionCookie(c, secret, expiresAt);
+    return c.redirect(next, 303);
+  });
+
+  app.post("/sign-out", async (c) => {
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const secret = sessionSecretOf(c);
+    if (secret) await statusPageStub(c.env).signOut(await sha256Hex(secret));
+    clearSessionCookie(c);
+    return seeOther(c, "/console/sign-in", "signed-out");
+  });
+
+  return app;
+}
+
+function isViewer(value: unknown): value is ConsoleViewer {
+  return typeof value === "object" && value !== null && "scopes" in value;
+}
