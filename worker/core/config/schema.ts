@@ -3,6 +3,7 @@ import { channelSchema } from "../alerting/channels.ts";
 import { policySchema, routeSchema } from "../alerting/policies.ts";
 import { id, longestTimeoutMs, monitorSchema } from "../monitors/monitor-config.ts";
 import { dependencyCycle } from "../providers/dependency-cycles.ts";
+import { consoleSchema, DEFAULT_SEVERITIES } from "./console-schema.ts";
 
 /**
  * The shape of `lookout.config.ts`. Ids are the stable identity of a group,
@@ -72,6 +73,7 @@ export const configSchema = z
     components: z.array(componentSchema).min(1, "declare at least one component"),
     monitors: z.array(monitorSchema).default([]),
     alerting: alertingSchema.default({ channels: [], policies: [], routes: [] }),
+    console: consoleSchema.default({ severities: [...DEFAULT_SEVERITIES], templates: [], people: [] }),
   })
   .superRefine((config, ctx) => {
     const groupIds = new Set<string>();
