@@ -36,8 +36,11 @@ function consolePath(c: Context): string {
   return `${url.pathname}${url.search}`;
 }
 
-/** A `next` that stays inside the console: never an open redirect to another site. */
+/**
+ * A `next` that stays inside the console: never an open redirect to another
+ * site, and only visible ASCII (a line break would not fit in a Location header).
+ */
 export function safeNext(next: string | null | undefined): string {
-  if (!next || !/^\/console(?:[/?#]|$)/.test(next) || next.startsWith("//")) return "/console";
+  if (!next || !/^\/console(?:[/?#][\x21-\x7e]*)?$/.test(next) || next.length > 2_000) return "/console";
   return next;
 }

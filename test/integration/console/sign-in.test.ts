@@ -103,7 +103,14 @@ describe("console sign-in with a token", () => {
   });
 
   it("goes only to console addresses after signing in", async () => {
-    for (const next of ["https://evil.example/", "//evil.example/console", "/consolex", "/api/v1/tokens"]) {
+    for (const next of [
+      "https://evil.example/",
+      "//evil.example/console",
+      "/consolex",
+      "/api/v1/tokens",
+      "/console/\r\nset-cookie: x=1",
+      "/console?a b",
+    ]) {
       const browser = new ConsoleBrowser();
       await browser.get("/console/sign-in");
       const answer = await browser.post("/console/sign-in", {
