@@ -24,14 +24,11 @@ describe("the report form's follow-up rows, without script", () => {
     ]);
   });
 
-  it("names a problem by the row the person typed in, not its place among the kept rows", () => {
-    const values = readReportForm(
-      form({ "followUp-0-title": "", "followUp-1-title": "A", "followUp-2-title": "B", "followUp-2-url": "ftp://x" }),
-    );
-    expect(nameReportProblems(values, [{ path: "followUps.1.url", message: "must be an http(s) URL" }])).toEqual([
-      { path: "follow-up 3, tracker link", message: "must be an http(s) URL" },
+  it("names a problem by the row's legend as shown again, and a part by its heading", () => {
+    expect(nameReportProblems([{ path: "followUps.1.url", message: "must be an http(s) URL" }])).toEqual([
+      { path: "Action 2, tracker link", message: "must be an http(s) URL" },
     ]);
-    expect(nameReportProblems(values, [{ path: "prevention", message: "too long" }])).toEqual([
+    expect(nameReportProblems([{ path: "prevention", message: "too long" }])).toEqual([
       { path: "What we are doing to make sure it does not happen again", message: "too long" },
     ]);
   });

@@ -27,12 +27,17 @@ export const MAX_FOLLOW_UP_ROWS = 60;
 /** Field names of row `index` (0-based): `followUp-3-title` and so on, numbered as the form shows them. */
 export const rowField = (index: number, field: keyof FollowUpRow) => `followUp-${index}-${field}`;
 
-/** The report form's fields, as typed. Rows are numbered; a gap in the numbering ends nothing. */
+/**
+ * The report form's fields, as typed. A row whose title is blank is dropped
+ * here: that is how a row is removed without JavaScript, and how the blank
+ * row offered for a new action is left unused (decision 0049). Rows are
+ * numbered; a gap in the numbering ends nothing.
+ */
 export function readReportForm(form: URLSearchParams): ReportFormValues {
   const followUps: FollowUpRow[] = [];
   for (let index = 0; index < MAX_FOLLOW_UP_ROWS; index++) {
     const title = form.get(rowField(index, "title"));
-    if (title === null) continue;
+    if (title === null || title.trim() === "") continue;
     followUps.push({
       title,
       owner: form.get(rowField(index, "owner")) ?? "",
@@ -65,18 +70,14 @@ export function reportFormValues(report: Omit<PostIncidentReport, "publishedAt" 
   };
 }
 
-/**
- * The body of reports.put. A row whose title is blank is dropped: that is
- * how a row is removed without JavaScript, and how the blank row offered for
- * a new action is left unused (decision 0049). Blank owner and link are none.
- */
+/** The body of reports.put: blank owner and link are none. */
 export function reportBody(values: ReportFormValues) {
   return {
     summary: values.summary,
     whoWasAffected: values.whoWasAffected,
     whatHappened: values.whatHappened,
     prevention: values.prevention,
-    followUps: keptRows(values).map(({ row }) => ({
+    followUps: values.followUps.map((row) => ({
       title: row.title.trim(),
       owner: row.owner.trim() || null,
       url: row.url.trim() || null,
@@ -93,25 +94,18 @@ export function previewReport(values: ReportFormValues, publishedAt: string): Po
 const ROW_FIELD_NAMES: Record<string, string> = { title: "title", owner: "owner", url: "tracker link", done: "done" };
 
 /**
- * The API names a follow-up by its place among the kept rows
- * (`followUps.1.url`); the person knows it by the row they typed in. Says
- * which row and which field, and the four parts by their headings.
+ * Problems as the form shows the fields: a follow-up by its row's legend
+ * ("Action 2, tracker link", the rows shown again after a refusal being the
+ * ones sent), the four parts by their headings.
  */
-export function nameReportProblems(values: ReportFormValues, problems: FieldProblem[]): FieldProblem[] {
-  const kept = keptRows(values);
+export function nameReportProblems(problems: FieldProblem[]): FieldProblem[] {
   const headings = new Map<string, string>(REPORT_PARTS);
   return problems.map((problem) => {
     const row = /^followUps\.(\d+)\.(\w+)$/.exec(problem.path);
     if (row) {
-      const shown = kept[Number(row[1])]?.index;
       const field = ROW_FIELD_NAMES[row[2] ?? ""] ?? row[2];
-      if (shown !== undefined) return { path: `follow-up ${shown + 1}, ${field}`, message: problem.message };
+      return { path: `Action ${Number(row[1]) + 1}, ${field}`, message: problem.message };
     }
-    const heading = headings.get(problem.path);
-    return heading ? { path: heading, message: problem.message } : problem;
+    return { path: headings.get(problem.path) ?? problem.path, message: problem.message };
   });
-}
-
-function keptRows(values: ReportFormValues): { row: FollowUpRow; index: number }[] {
-  return values.followUps.map((row, index) => ({ row, index })).filter(({ row }) => row.title.trim() !== "");
 }

@@ -129,8 +129,10 @@ describe("the post-incident report in the console", () => {
     expect(page).toContain("<strong>REST API</strong>");
     expect(page).toContain('href="https://tracker.example/LK-1"');
     expect(page).toContain("Nothing was saved");
-    // The form still holds what was typed.
+    // The form still holds what was typed: the typed row, then one blank row (the unused one is not kept).
     expect(page).toContain('value="Canary deploys"');
+    expect(page).toContain('name="followUp-1-title" value=""');
+    expect(page).not.toContain('name="followUp-2-title"');
     expect(await savedReport(id)).toBeNull();
     expect(await revisionOf(id)).toBe(before);
     expect(await auditLines("report.save", id)).toEqual([]);
@@ -208,7 +210,7 @@ describe("the post-incident report in the console", () => {
     expect(answer.status).toBe(400);
     const page = await answer.text();
     expect(page).toContain('role="alert"');
-    expect(page).toContain("follow-up 1, tracker link");
+    expect(page).toContain("Action 1, tracker link");
     expect(page).toContain("must be an http(s) URL");
     expect(page).toContain('value="javascript:alert(1)"');
     expect(page).toContain("We now canary every deploy.");

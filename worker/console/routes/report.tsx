@@ -113,7 +113,7 @@ export function reportRoutes(site: Site) {
       values,
       revision: Number(revision),
       status: saved.status,
-      problem: { message: saved.message, fields: nameReportProblems(values, saved.fields) },
+      problem: { message: saved.message, fields: nameReportProblems(saved.fields) },
     });
   });
 
