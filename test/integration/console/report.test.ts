@@ -154,7 +154,10 @@ describe("the post-incident report in the console", () => {
     expect(published.status).toBe(303);
     expect(published.headers.get("location")).toBe(`/console/incidents/${id}/report?notice=report-published`);
     expect((await savedReport(id)).publishedAt).not.toBeNull();
-    expect((await api("GET", `/incidents/${id}`)).body.status).toBe("postmortem");
+    const incident = (await api("GET", `/incidents/${id}`)).body;
+    expect(incident.status).toBe("postmortem");
+    // Ticked "Tell subscribers": the postmortem update goes out.
+    expect(incident.updates[0]).toMatchObject({ status: "postmortem", deliverNotifications: true });
 
     const incidentPage = await publicText(`/incidents/${id}`);
     expect(incidentPage).toContain("What we are doing to make sure it does not happen again");
@@ -166,6 +169,16 @@ describe("the post-incident report in the console", () => {
     expect((await auditLines("report.publish", id)).map((line) => line.actor.name)).toEqual([
       "Grace Hopper (bootstrap token)",
     ]);
+  });
+
+  it("publishes without telling subscribers when the box is unticked", async () => {
+    const id = await resolvedIncident("Report quiet outage");
+    const browser = await signedIn();
+    await browser.post(`/console/incidents/${id}/report`, { ...(await formFields(browser, id)), intent: "save" });
+    await browser.get(`/console/incidents/${id}/report`);
+    expect((await browser.post(`/console/incidents/${id}/report/publish`, {})).status).toBe(303);
+    const incident = (await api("GET", `/incidents/${id}`)).body;
+    expect(incident.updates[0]).toMatchObject({ status: "postmortem", deliverNotifications: false });
   });
 
   it("keeps what was typed and says so when the incident changed since the page was opened (412)", async () => {
