@@ -1,4 +1,4 @@
-import { knownZone, offsetAt, wallClock } from "./zone-clock.ts";
+import { knownZone, wallClock, wallTimeToInstant } from "./zone-clock.ts";
 
 /**
  * The console's `datetime-local` fields ("2026-12-24T22:00") hold a wall
@@ -8,7 +8,6 @@ import { knownZone, offsetAt, wallClock } from "./zone-clock.ts";
  */
 
 const LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
-const DAY_MS = 86_400_000;
 
 /**
  * The instant a wall time names in `timeZone`, or null when the text is not
@@ -33,13 +32,7 @@ export function localToInstant(text: string, timeZone: string): number | null {
   ) {
     return null;
   }
-  const zone = knownZone(timeZone);
-  const before = offsetAt(wall - DAY_MS, zone);
-  const after = offsetAt(wall + DAY_MS, zone);
-  const readings = [...new Set([before, after])]
-    .map((offset) => wall - offset)
-    .filter((instant) => instant - wall === -offsetAt(instant, zone));
-  return readings.length > 0 ? Math.min(...readings) : wall - before;
+  return wallTimeToInstant(wall, knownZone(timeZone));
 }
 
 /** The wall time `ms` shows in `timeZone`, as a `datetime-local` field's value (to the minute). */

@@ -55,3 +55,22 @@ export function offsetAt(at: number, timeZone: string): number {
   const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
   return asUtc - (at - (((at % 1000) + 1000) % 1000));
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The instant a wall time (its fields read as if UTC, `Date.UTC(...)`) names
+ * in `timeZone`. One that happens twice (clocks going back) is the first; one
+ * that never happens (clocks going forward) is read with the offset from
+ * before the change, so it lands as far after the change as it was past the
+ * jump: midnight skipped is the change itself.
+ */
+export function wallTimeToInstant(wall: number, timeZone: string): number {
+  // The real instant is within a day of the wall time read as UTC.
+  const before = offsetAt(wall - DAY_MS, timeZone);
+  const after = offsetAt(wall + DAY_MS, timeZone);
+  const readings = [...new Set([before, after])]
+    .map((offset) => wall - offset)
+    .filter((instant) => instant - wall === -offsetAt(instant, timeZone));
+  return readings.length > 0 ? Math.min(...readings) : Math.max(wall - before, wall - after);
+}
