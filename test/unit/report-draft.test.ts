@@ -184,8 +184,10 @@ describe("draftReport", () => {
       { monitorName: "API health", region: "default", at: t("13:00:00"), from: "unknown", to: "up", summary: "x" },
       { monitorName: "API health", region: "default", at: t("15:30:00"), from: "up", to: "down", summary: "y" },
     ].map((o) => ({ firstFailure: null, ...o }) as MonitorObservation);
-    const { whatHappened } = draftReport(input({ observations }));
+    const { whatHappened, probeEvidence } = draftReport(input({ observations }));
     const evidence = whatHappened.slice(whatHappened.indexOf("#### Probe evidence"));
+    // The same part on its own, for the console to show beside the text.
+    expect(probeEvidence).toBe(evidence);
     expect(evidence).toBe(
       [
         "#### Probe evidence",

@@ -3,6 +3,8 @@ import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
 import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
+import { maintenanceRoutes } from "./routes/maintenances.tsx";
+import { reportRoutes } from "./routes/report.tsx";
 import { signInRoutes } from "./routes/sign-in.tsx";
 import { requireViewer } from "./viewer.ts";
 
@@ -23,5 +25,7 @@ export function consoleApp(site: Site) {
   app.route("/", signInRoutes(site));
   app.use("*", requireViewer());
   app.route("/", dashboardRoutes(site));
+  app.route("/", reportRoutes(site));
+  app.route("/", maintenanceRoutes(site));
   return app;
 }

@@ -5,6 +5,14 @@
  */
 export const NOTICES: Record<string, string> = {
   "signed-out": "You are signed out.",
+  // The post-incident report (routes/report.tsx).
+  "report-saved": "Report saved.",
+  "report-published": "Report published: it is on the incident's page and in the feeds.",
+  // Maintenances (routes/maintenances.tsx).
+  "maintenance-scheduled": "Maintenance scheduled.",
+  "maintenance-moved": "Maintenance window moved.",
+  "maintenance-updated": "Update posted.",
+  "maintenance-cancelled": "Maintenance cancelled.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {

@@ -1,4 +1,4 @@
-import { zonedFormatter } from "./zoned-formatter.ts";
+import { knownZone, wallClock, wallTimeToInstant } from "./zone-clock.ts";
 /**
  * The calendar months `/history?page=N` shows, in the page's time zone, like
  * Statuspage's history: page 1 is the current month and the two before it,
@@ -42,8 +42,6 @@ const MONTH_NAMES = [
   "December",
 ];
 
-const DAY_MS = 86_400_000;
-
 /**
  * The months of history page `page` (1-based), newest first. `timeZone` is an
  * IANA name; one Intl does not know falls back to UTC.
@@ -70,63 +68,7 @@ export function historyMonths(page: number, nowMs: number, timeZone: string): Hi
 
 /** The first instant of `year`-`month` (1–12) in `timeZone`. */
 export function monthStart(year: number, month: number, timeZone: string): number {
-  const zone = knownZone(timeZone);
-  // Midnight on the 1st read as if it were UTC; the real instant is within a day of it.
-  const wall = Date.UTC(year, month - 1, 1);
-  const before = offsetAt(wall - DAY_MS, zone);
-  const after = offsetAt(wall + DAY_MS, zone);
-  const candidates = [...new Set([before, after])]
-    .map((offset) => wall - offset)
-    .filter((instant) => instant - wall === -offsetAt(instant, zone));
   // Midnight happened (twice, at most): the first time. It was skipped by a clock change:
-  // the month starts at the change, which is the later of the two readings.
-  return candidates.length > 0 ? Math.min(...candidates) : Math.max(wall - before, wall - after);
-}
-
-interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatter = zonedFormatter("en-US", {
-  hourCycle: "h23",
-  year: "numeric",
-  month: "numeric",
-  day: "numeric",
-  hour: "numeric",
-  minute: "numeric",
-  second: "numeric",
-});
-
-function knownZone(timeZone: string): string {
-  try {
-    formatter(timeZone);
-    return timeZone;
-  } catch {
-    return "UTC";
-  }
-}
-
-function wallClock(at: number, timeZone: string): WallClock {
-  const parts: Record<string, string> = {};
-  for (const part of formatter(timeZone).formatToParts(new Date(at))) parts[part.type] = part.value;
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
-}
-
-/** How far the zone's wall clock is ahead of UTC at `at`, in ms (whole seconds). */
-function offsetAt(at: number, timeZone: string): number {
-  const wall = wallClock(at, timeZone);
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
-  return asUtc - (at - (((at % 1000) + 1000) % 1000));
+  // the month starts at the change (zone-clock.ts).
+  return wallTimeToInstant(Date.UTC(year, month - 1, 1), knownZone(timeZone));
 }

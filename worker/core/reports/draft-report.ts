@@ -51,6 +51,8 @@ export interface ReportDraft {
   prevention: string;
   figures: ReportFigures;
   components: ReportComponent[];
+  /** The probe evidence part of "What happened" on its own (markdown), for the console to show beside the text. */
+  probeEvidence: string;
 }
 
 /** Only a person knows what will change; the draft says what belongs here instead of guessing. */
@@ -86,6 +88,7 @@ export function draftReport(input: ReportInput): ReportDraft {
     };
   });
   const figures = keyFigures(incident, startedAt);
+  const evidence = probeEvidence(input.observations ?? [], startedAt, end, stamp);
 
   return {
     summary: summary(components, {
@@ -95,14 +98,11 @@ export function draftReport(input: ReportInput): ReportDraft {
       ongoing: resolvedAt === null,
     }),
     whoWasAffected: whoWasAffected(components),
-    whatHappened: [
-      timeline(incident, stamp),
-      figuresList(figures),
-      probeEvidence(input.observations ?? [], startedAt, end, stamp),
-    ].join("\n\n"),
+    whatHappened: [timeline(incident, stamp), figuresList(figures), evidence].join("\n\n"),
     prevention: PREVENTION_PLACEHOLDER,
     figures,
     components,
+    probeEvidence: evidence,
   };
 }
 

@@ -1,0 +1,161 @@
+import { type Context, Hono } from "hono";
+import { etagOf, type FieldProblem } from "../../core/api/contract.ts";
+import type { MaintenanceView } from "../../core/read-model.ts";
+import type { Site } from "../../site.ts";
+import { callOperation } from "../console-api.ts";
+import type { ConsoleEnv } from "../console-env.ts";
+import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { BLANK_MAINTENANCE, maintenanceBody, readMaintenanceForm, windowInstants } from "../maintenance-form.ts";
+import { noticeOf } from "../notices.ts";
+import { renderConsole, seeOther } from "../render.ts";
+import { unavailable } from "../unavailable.tsx";
+import { MaintenanceNewPage } from "../views/maintenance-new-page.tsx";
+import { MaintenancePage } from "../views/maintenance-page.tsx";
+import { MaintenancesPage } from "../views/maintenances-page.tsx";
+
+type C = Context<ConsoleEnv>;
+type Problem = { message: string; fields?: FieldProblem[] };
+
+const REVISION = /^[0-9]{1,12}$/;
+/** Windows one list shows: the API's largest page. */
+const LISTED = 100;
+const LIST = { href: "/console/maintenances", label: "Back to maintenances" };
+
+/**
+ * Maintenances (README "Maintenances"): the list, scheduling one, and one
+ * window's page to move it, post an update or call it off. Times typed are
+ * wall times in the page's time zone (decision 0049).
+ */
+export function maintenanceRoutes(site: Site) {
+  const app = new Hono<ConsoleEnv>();
+  const pageOf = async (c: C) => (await site.snapshot(c.env)).page;
+  const at = (id: string) => `/console/maintenances/${encodeURIComponent(id)}`;
+
+  app.get("/maintenances", async (c) => {
+    const page = await pageOf(c);
+    const listed = await callOperation<{ data: MaintenanceView[]; nextCursor: string | null }>(c, "maintenances.list", {
+      query: { limit: String(LISTED) },
+    });
+    if (!listed.ok) return c.text(listed.message, listed.status as 403, { "cache-control": "no-store" });
+    return renderConsole(
+      c,
+      <MaintenancesPage
+        page={page}
+        viewer={c.var.viewer}
+        csrf={c.var.csrf}
+        maintenances={listed.body.data}
+        more={listed.body.nextCursor !== null}
+        notice={noticeOf(c.req.query("notice"))}
+      />,
+    );
+  });
+
+  const newPage = async (c: C, values = BLANK_MAINTENANCE, problem?: Problem, status = 200) => {
+    const snapshot = await site.snapshot(c.env);
+    return renderConsole(
+      c,
+      <MaintenanceNewPage
+        page={snapshot.page}
+        viewer={c.var.viewer}
+        csrf={c.var.csrf}
+        components={snapshot.components}
+        values={values}
+        problem={problem}
+      />,
+      status,
+    );
+  };
+
+  app.get("/maintenances/new", (c) => newPage(c));
+
+  app.post("/maintenances/new", async (c) => {
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const values = readMaintenanceForm(form);
+    const built = maintenanceBody(values, (await pageOf(c)).timeZone);
+    if (!built.ok) return newPage(c, values, { message: "Some fields need a fix.", fields: built.fields }, 400);
+    const created = await callOperation<MaintenanceView>(c, "maintenances.create", { body: built.body });
+    if (created.ok) return seeOther(c, at(created.body.id), "maintenance-scheduled");
+    return newPage(c, values, { message: created.message, fields: created.fields }, created.status);
+  });
+
+  /** One maintenance's page, with what was typed kept when a form was refused. */
+  const show = async (c: C, id: string, typed?: Record<string, string>, problem?: Problem, status = 200) => {
+    const snapshot = await site.snapshot(c.env);
+    const read = await callOperation<MaintenanceView>(c, "maintenances.get", { params: { id } });
+    if (!read.ok) return unavailable(c, snapshot.page, read, "maintenance", LIST);
+    return renderConsole(
+      c,
+      <MaintenancePage
+        page={snapshot.page}
+        viewer={c.var.viewer}
+        csrf={c.var.csrf}
+        maintenance={read.body}
+        componentNames={new Map(snapshot.components.map((component) => [component.id, component.name]))}
+        typed={typed}
+        problem={problem}
+        notice={noticeOf(c.req.query("notice"))}
+      />,
+      status,
+    );
+  };
+
+  app.get("/maintenances/:id", (c) => show(c, c.req.param("id")));
+
+  app.post("/maintenances/:id/move", async (c) => {
+    const id = c.req.param("id");
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const typed = {
+      ...(form.has("scheduledFor") ? { scheduledFor: form.get("scheduledFor") ?? "" } : {}),
+      scheduledUntil: form.get("scheduledUntil") ?? "",
+    };
+    const window = windowInstants(typed, (await pageOf(c)).timeZone);
+    if (!window.ok) return show(c, id, typed, { message: "Some fields need a fix.", fields: window.fields }, 400);
+    const revision = form.get("revision") ?? "";
+    if (!REVISION.test(revision)) {
+      const fields = [{ path: "revision", message: "missing" }];
+      return show(c, id, typed, { message: "The form lost track of which version it moves: reload.", fields }, 400);
+    }
+    const moved = await callOperation(c, "maintenances.edit", {
+      params: { id },
+      body: window.instants,
+      ifMatch: etagOf(Number(revision)),
+    });
+    if (moved.ok) return seeOther(c, at(id), "maintenance-moved");
+    const message =
+      moved.status === 412
+        ? "Someone changed this maintenance since you opened it. Check the window shown now, then move it again."
+        : moved.message;
+    return show(c, id, typed, { message, fields: moved.fields }, moved.status);
+  });
+
+  app.post("/maintenances/:id/updates", async (c) => {
+    const id = c.req.param("id");
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const typed = { status: form.get("status") ?? "", message: form.get("message") ?? "" };
+    const posted = await callOperation(c, "maintenances.updates.create", {
+      params: { id },
+      body: { ...typed, notify: form.has("notify") },
+    });
+    if (posted.ok) return seeOther(c, at(id), "maintenance-updated");
+    return show(c, id, typed, { message: posted.message, fields: posted.fields }, posted.status);
+  });
+
+  app.post("/maintenances/:id/cancel", async (c) => {
+    const id = c.req.param("id");
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const message = (form.get("message") ?? "").trim();
+    const cancelled = await callOperation(c, "maintenances.cancel", {
+      params: { id },
+      body: { ...(message ? { message } : {}), notify: form.has("notify") },
+    });
+    if (cancelled.ok) return seeOther(c, at(id), "maintenance-cancelled");
+    const fields = cancelled.fields.map((f) => (f.path === "message" ? { ...f, path: "cancel message" } : f));
+    return show(c, id, { cancelMessage: message }, { message: cancelled.message, fields }, cancelled.status);
+  });
+
+  return app;
+}

@@ -1,0 +1,140 @@
+import { type Context, Hono } from "hono";
+import { etagOf, type FieldProblem } from "../../core/api/contract.ts";
+import type { IncidentView, PostIncidentReport } from "../../core/read-model.ts";
+import type { ReportDraft } from "../../core/reports/draft-report.ts";
+import type { Site } from "../../site.ts";
+import { callOperation } from "../console-api.ts";
+import type { ConsoleEnv } from "../console-env.ts";
+import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { noticeOf } from "../notices.ts";
+import { renderConsole, seeOther } from "../render.ts";
+import {
+  nameReportProblems,
+  previewReport,
+  type ReportFormValues,
+  readReportForm,
+  reportBody,
+  reportFormValues,
+} from "../report-form.ts";
+import { unavailable } from "../unavailable.tsx";
+import { ReportPage } from "../views/report-page.tsx";
+
+type C = Context<ConsoleEnv>;
+
+interface Shown {
+  values?: ReportFormValues;
+  revision?: number;
+  preview?: PostIncidentReport;
+  problem?: { message: string; fields?: FieldProblem[] };
+  status?: number;
+}
+
+const REVISION = /^[0-9]{1,12}$/;
+const DASHBOARD = { href: "/console", label: "Back to the dashboard" };
+
+/**
+ * The post-incident report of one incident (README "The report"): read it
+ * beside the record, save, preview (writes nothing) and publish, each
+ * through the API's reports operations.
+ */
+export function reportRoutes(site: Site) {
+  const app = new Hono<ConsoleEnv>();
+  const base = (id: string) => `/console/incidents/${encodeURIComponent(id)}/report`;
+
+  /** The page, with what the person typed kept when there is something to say about it. */
+  async function show(c: C, id: string, shown: Shown = {}): Promise<Response> {
+    const snapshot = await site.snapshot(c.env);
+    const [incident, read] = await Promise.all([
+      callOperation<IncidentView>(c, "incidents.get", { params: { id } }),
+      callOperation<{ report: PostIncidentReport | null; draft: ReportDraft }>(c, "reports.get", { params: { id } }),
+    ]);
+    if (!incident.ok) return unavailable(c, snapshot.page, incident, "incident", DASHBOARD);
+    if (!read.ok) return unavailable(c, snapshot.page, read, "incident", DASHBOARD);
+    const { report, draft } = read.body;
+    const values = shown.values ?? reportFormValues(report ?? { ...draft, followUps: [] });
+    return renderConsole(
+      c,
+      <ReportPage
+        page={snapshot.page}
+        viewer={c.var.viewer}
+        csrf={c.var.csrf}
+        incident={incident.body}
+        draft={draft}
+        values={values}
+        revision={shown.revision ?? incident.body.revision}
+        preview={shown.preview}
+        problem={shown.problem}
+        notice={noticeOf(c.req.query("notice"))}
+      />,
+      shown.status ?? 200,
+    );
+  }
+
+  app.get("/incidents/:id/report", (c) => show(c, c.req.param("id")));
+
+  app.post("/incidents/:id/report", async (c) => {
+    const id = c.req.param("id");
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const values = readReportForm(form);
+    const revision = form.get("revision") ?? "";
+    if (!REVISION.test(revision)) {
+      return show(c, id, {
+        values,
+        status: 400,
+        problem: {
+          message: "The form lost track of which version it edits: reload the page.",
+          fields: [{ path: "revision", message: "missing" }],
+        },
+      });
+    }
+    if (form.get("intent") === "preview") {
+      return show(c, id, { values, revision: Number(revision), preview: previewReport(values, nowIso()) });
+    }
+    const saved = await callOperation(c, "reports.put", {
+      params: { id },
+      body: reportBody(values),
+      ifMatch: etagOf(Number(revision)),
+    });
+    if (saved.ok) return seeOther(c, base(id), "report-saved");
+    if (saved.status === 412) {
+      // Keep the text; the next save goes onto what is there now, knowingly.
+      return show(c, id, {
+        values,
+        status: 412,
+        problem: {
+          message:
+            "Someone changed this incident since you opened the report (an update, or another save). Your text is " +
+            "kept below and was not saved: check the incident, then save again.",
+        },
+      });
+    }
+    return show(c, id, {
+      values,
+      revision: Number(revision),
+      status: saved.status,
+      problem: { message: saved.message, fields: nameReportProblems(saved.fields) },
+    });
+  });
+
+  app.post("/incidents/:id/report/publish", async (c) => {
+    const id = c.req.param("id");
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const revision = form.get("revision") ?? "";
+    const published = await callOperation(c, "reports.publish", {
+      params: { id },
+      body: { notify: form.has("notify") },
+      ifMatch: REVISION.test(revision) ? etagOf(Number(revision)) : null,
+    });
+    if (published.ok) return seeOther(c, base(id), "report-published");
+    return show(c, id, {
+      status: published.status,
+      problem: { message: published.message, fields: published.fields },
+    });
+  });
+
+  return app;
+}
+
+const nowIso = () => new Date().toISOString();

@@ -1,0 +1,24 @@
+import type { Context } from "hono";
+import type { PageInfo } from "../core/read-model.ts";
+import type { ConsoleEnv } from "./console-env.ts";
+import { renderConsole } from "./render.ts";
+import { ConsoleNotFound } from "./views/console-not-found.tsx";
+
+/**
+ * When the API would not give a page its record: a 404 page for an id it
+ * does not know (with a way back), anything else in the API's own words.
+ */
+export function unavailable(
+  c: Context<ConsoleEnv>,
+  page: PageInfo,
+  failed: { status: number; message: string },
+  what: string,
+  back: { href: string; label: string },
+): Promise<Response> | Response {
+  if (failed.status !== 404) return c.text(failed.message, failed.status as 403, { "cache-control": "no-store" });
+  return renderConsole(
+    c,
+    <ConsoleNotFound page={page} viewer={c.var.viewer} csrf={c.var.csrf} what={what} back={back} />,
+    404,
+  );
+}
