@@ -59,7 +59,12 @@ describe("the four roles of the practical guide", { timeout: 30_000 }, () => {
       },
     });
     expect(declared.status).toBe(201);
-    expect(declared.body).toMatchObject({ lead: "Ada", communicator: "Grace", scribe: "Margaret", investigator: "Alan" });
+    expect(declared.body).toMatchObject({
+      lead: "Ada",
+      communicator: "Grace",
+      scribe: "Margaret",
+      investigator: "Alan",
+    });
 
     const edited = await api("PATCH", `/incidents/${declared.body.id}`, {
       headers: { "if-match": declared.headers.get("etag") ?? "" },

@@ -63,7 +63,8 @@ export const incidentUpdateCreate = z.strictObject({
 /** A line of the internal timeline: the scribe's running notes, never shown to readers. */
 export const incidentNoteCreate = z.strictObject({
   message: text(10_000, "the note").meta({
-    description: "What happened, was tried or was decided. Internal: never on the page, feeds, JSON, mails or webhooks.",
+    description:
+      "What happened, was tried or was decided. Internal: never on the page, feeds, JSON, mails or webhooks.",
     example: "Rolled back deploy 4121; error rate falling.",
   }),
 });
