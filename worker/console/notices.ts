@@ -5,6 +5,12 @@
  */
 export const NOTICES: Record<string, string> = {
   "signed-out": "You are signed out.",
+  // The incident room (routes/incident-room.tsx).
+  "update-posted": "Update posted.",
+  "incident-resolved": "Incident resolved.",
+  "note-added": "Note added to the internal timeline.",
+  "roles-saved": "Roles saved.",
+  "incident-edited": "Incident details saved.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {
