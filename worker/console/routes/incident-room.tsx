@@ -1,18 +1,18 @@
 import { type Context, Hono } from "hono";
+import { fieldProblems } from "../../api/zod-problems.ts";
 import type { IncidentUpdateCreate } from "../../core/api/schemas.ts";
 import { incidentUpdateCreate } from "../../core/api/schemas.ts";
 import { previewUpdate } from "../../core/incidents/update-preview.ts";
 import type { IncidentNote, IncidentView } from "../../core/read-model.ts";
 import { type ComponentStatus, INCIDENT_STATUSES, type IncidentStatus } from "../../core/statuses.ts";
-import { fieldProblems } from "../../api/zod-problems.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { isRefusal, readConsoleForm } from "../console-form.ts";
 import { noticeOf } from "../notices.ts";
 import { renderConsole, seeOther } from "../render.ts";
-import { IncidentRoomPage } from "../views/incident-room-page.tsx";
 import { ConsoleLayout } from "../views/console-layout.tsx";
+import { IncidentRoomPage } from "../views/incident-room-page.tsx";
 import { type ComposerValues, ROLE_FIELDS, type RoomPageProps, type RoomProblem } from "../views/room-state.ts";
 
 type C = Context<ConsoleEnv>;
@@ -112,7 +112,12 @@ export function incidentRoomRoutes(site: Site) {
     const note = form.get("message") ?? "";
     const added = await callOperation(c, "incidents.notes.create", { params: { id }, body: { message: note } });
     if (!added.ok) {
-      return room(c, id, { note, problem: { form: "note", message: added.message, fields: added.fields } }, added.status);
+      return room(
+        c,
+        id,
+        { note, problem: { form: "note", message: added.message, fields: added.fields } },
+        added.status,
+      );
     }
     return seeOther(c, `/console/incidents/${id}`, "note-added");
   });
@@ -135,7 +140,11 @@ export function incidentRoomRoutes(site: Site) {
       body.name = typed.name;
       if (form.get("visibility") === "public") typed.visibility = body.visibility = "public";
     }
-    const edited = await callOperation(c, "incidents.edit", { params: { id }, body, ifMatch: form.get("etag") || null });
+    const edited = await callOperation(c, "incidents.edit", {
+      params: { id },
+      body,
+      ifMatch: form.get("etag") || null,
+    });
     if (!edited.ok) {
       const message = edited.status === 412 ? STALE : edited.message;
       return room(c, id, { typed, problem: { form: which, message, fields: edited.fields } }, edited.status);

@@ -53,7 +53,9 @@ export function IncidentRoomPage(props: RoomPageProps) {
           ))}
         </dl>
         <p>
-          {incident.visibility === "public" ? <a href={`/incidents/${incident.id}`}>Public page of this incident</a> : null}
+          {incident.visibility === "public" ? (
+            <a href={`/incidents/${incident.id}`}>Public page of this incident</a>
+          ) : null}
           {incident.visibility === "public" ? " · " : null}
           <a href={`/console/incidents/${incident.id}/report`}>Post-incident report</a>
         </p>

@@ -1,8 +1,13 @@
 import type { UpdatePreview } from "../../core/incidents/update-preview.ts";
 import type { IncidentView, PageSnapshot } from "../../core/read-model.ts";
-import { COMPONENT_STATUS_LABELS, COMPONENT_STATUSES, INCIDENT_STATUS_LABELS, INCIDENT_STATUSES } from "../../core/statuses.ts";
-import { EventSummary } from "../../views/event-summary.tsx";
+import {
+  COMPONENT_STATUS_LABELS,
+  COMPONENT_STATUSES,
+  INCIDENT_STATUS_LABELS,
+  INCIDENT_STATUSES,
+} from "../../core/statuses.ts";
 import { TimelineEntry } from "../../views/event-page.tsx";
+import { EventSummary } from "../../views/event-summary.tsx";
 import { CSRF_FIELD } from "../csrf.ts";
 import { FormProblems } from "./form-problems.tsx";
 import type { ComposerValues, RoomProblem } from "./room-state.ts";
@@ -89,7 +94,9 @@ export function UpdateComposer({ snapshot, incident, csrf, values, problem }: Co
                 </select>
               </p>
             ) : null}
-            <p class="hint">Resolving hands back every component you leave as it is: operational, or what its monitors say.</p>
+            <p class="hint">
+              Resolving hands back every component you leave as it is: operational, or what its monitors say.
+            </p>
           </fieldset>
         )}
         <label class="check">

@@ -33,8 +33,8 @@ export const SUBSCRIBER_LINK = "(each subscriber's own link)";
  * uses (updateEmail, incidentWebhook) over the incident as it would stand
  * after it: nothing is written. Resolving hands affected components back
  * (api/incidents.ts handBack); the preview shows them operational, which is
- * what that does unless a monitor still sees trouble or another open
- * incident holds the component.
+ * what that does unless a monitor still sees trouble; one another open
+ * incident holds keeps its status, as there.
  */
 export function previewUpdate(
   snapshot: PageSnapshot,
@@ -48,9 +48,13 @@ export function previewUpdate(
   const resolving = draft.status === "resolved" && incident.status !== "resolved";
   const changes: Record<string, ComponentStatus> = {};
   if (resolving) {
+    const heldElsewhere = new Set(
+      snapshot.activeIncidents.filter((i) => i.id !== incident.id).flatMap((i) => i.componentIds),
+    );
     for (const id of incident.componentIds) {
       const status = byId.get(id)?.status;
-      if (status && status !== "operational" && status !== "under_maintenance") changes[id] = "operational";
+      if (!status || status === "operational" || status === "under_maintenance" || heldElsewhere.has(id)) continue;
+      changes[id] = "operational";
     }
   }
   Object.assign(changes, draft.components);
@@ -87,7 +91,9 @@ export function previewUpdate(
   };
   const after: PageSnapshot = {
     ...snapshot,
-    components: snapshot.components.map((c) => (changes[c.id] ? { ...c, status: changes[c.id] as ComponentStatus } : c)),
+    components: snapshot.components.map((c) =>
+      changes[c.id] ? { ...c, status: changes[c.id] as ComponentStatus } : c,
+    ),
     activeIncidents: [
       ...(resolving || incident.visibility === "internal" ? [] : [event]),
       ...snapshot.activeIncidents.filter((i) => i.id !== incident.id),
