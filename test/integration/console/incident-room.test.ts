@@ -61,6 +61,7 @@ describe("the incident room", { timeout: 60_000 }, () => {
       notify: "on",
     });
     expect(forced.status).toBe(403);
+    expect(await forced.text()).toContain('<div class="problems" role="alert">');
     expect(await updatesOf(id)).toBe(before);
     const note = await browser.post(`/console/incidents/${id}/notes`, { message: "Forced note." });
     expect(note.status).toBe(403);

@@ -22,8 +22,13 @@ export function IncidentRoomPage(props: RoomPageProps) {
   const at = (iso: string | null) => (iso ? <time datetime={iso}>{formatDateTime(iso, tz)}</time> : "—");
   const canPost = may(viewer.scopes, "incidents.updates.create") && incident.status !== "postmortem";
   const canEdit = may(viewer.scopes, "incidents.edit");
+  const canNote = props.notes !== null && may(viewer.scopes, "incidents.notes.create");
+  const shown = { update: canPost, note: canNote, roles: canEdit, details: canEdit };
+  // A refusal for a form this person is not shown (a forced post) is still said, at the top.
+  const orphan = props.problem && !shown[props.problem.form] ? props.problem : undefined;
   return (
     <ConsoleLayout page={snapshot.page} title={incident.name} viewer={viewer} csrf={csrf} notice={notice}>
+      {orphan ? <FormProblems message={orphan.message} fields={orphan.fields} /> : null}
       <section aria-labelledby="facts-title" class="room-part">
         <h2 id="facts-title" class="visually-hidden">
           Facts and roles
@@ -83,7 +88,7 @@ function ResolveForm({ incident, csrf }: RoomPageProps) {
   return (
     <section aria-labelledby="resolve-title" class="room-part">
       <h2 id="resolve-title">Resolve</h2>
-      <form method="post" action={`/console/incidents/${incident.id}/updates`} class="stack">
+      <form method="post" action={`/console/incidents/${incident.id}/updates`} class="stack" data-live-preview>
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
         <input type="hidden" name="status" value="resolved" />
         <label for="resolve-message">Final message</label>

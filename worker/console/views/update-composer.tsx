@@ -39,7 +39,7 @@ export function UpdateComposer({ snapshot, incident, csrf, values, problem }: Co
     <section aria-labelledby="composer-title" class="room-part">
       <h2 id="composer-title">Post an update</h2>
       {problem?.form === "update" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
-      <form method="post" action={action} class="stack" id="composer" data-preview={action}>
+      <form method="post" action={action} class="stack" id="composer" data-live-preview>
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
         <label for="update-status">Status</label>
         <select id="update-status" name="status">
