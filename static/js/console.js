@@ -23,7 +23,8 @@
       body.set("action", "preview");
       const mine = ++sent;
       try {
-        const response = await fetch(form.action, { method: "POST", body, credentials: "same-origin" });
+        // Not form.action: the form's buttons are named "action", which shadows the property.
+        const response = await fetch(form.getAttribute("action"), { method: "POST", body, credentials: "same-origin" });
         if (mine !== sent || !response.ok) return;
         const page = new DOMParser().parseFromString(await response.text(), "text/html");
         const fresh = page.getElementById("preview");
