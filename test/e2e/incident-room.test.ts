@@ -4,6 +4,8 @@
  * the typing (static/js/console.js) under the strict CSP, and nothing is
  * posted until "Post update".
  */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, watchProblems } from "../helpers/node/browser.ts";
@@ -46,6 +48,20 @@ async function openRoom(javaScriptEnabled: boolean, id: string): Promise<Page> {
   return page;
 }
 
+/** axe-core's serious and critical findings on the page as it stands (evaluated by the driver, so the CSP holds). */
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  const source = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+  await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected above, untyped in the page.
+    const result = await (window as any).axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "best-practice"] });
+    return result.violations as { id: string; impact: string | null; nodes: unknown[] }[];
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.nodes.length})`);
+}
+
 const noSidewaysScroll = (page: Page) =>
   page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
 
@@ -80,6 +96,7 @@ describe("the incident room in a browser", () => {
       .poll(() => page.locator("#preview .mail-text").textContent(), { timeout: 15_000 })
       .toContain("Typed, not yet posted.");
     expect((await call("GET", `/incidents/${incident.id}`)).updates).toHaveLength(1);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await Promise.all([
       page.waitForURL(/notice=update-posted/),
       page.getByRole("button", { name: "Post update" }).click(),

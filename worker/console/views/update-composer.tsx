@@ -139,9 +139,9 @@ export function UpdatePreviewPanel({ preview, snapshot }: { preview: UpdatePrevi
       <p>
         Subject: <strong class="mail-subject">{preview.mail.subject}</strong>
       </p>
-      <pre class="mail-text">{preview.mail.text}</pre>
+      <pre class="mail-text" tabindex={0}>{preview.mail.text}</pre>
       <h3>Webhook payload{notifies.webhooks ? "" : " (not sent)"}</h3>
-      <pre class="webhook-payload">{JSON.stringify(preview.webhook, null, 2)}</pre>
+      <pre class="webhook-payload" tabindex={0}>{JSON.stringify(preview.webhook, null, 2)}</pre>
     </section>
   );
 }
