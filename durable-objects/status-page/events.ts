@@ -30,6 +30,8 @@ type IncidentRow = {
   reminded_at: number | null;
   lead: string | null;
   communicator: string | null;
+  scribe: string | null;
+  investigator: string | null;
   revision: number;
 };
 
@@ -164,6 +166,8 @@ function toEventView(
     resolvedAt: isoOrNull(row.resolved_at),
     lead: row.lead,
     communicator: row.communicator,
+    scribe: row.scribe,
+    investigator: row.investigator,
     revision: row.revision,
     componentIds,
     updates,

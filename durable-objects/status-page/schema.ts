@@ -251,6 +251,17 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        hash TEXT PRIMARY KEY, token_id TEXT NOT NULL, token_hash TEXT NOT NULL, person TEXT NOT NULL,
        created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, ended_at INTEGER)`,
   ],
+  // 18 (issue 15, the incident room): the practical guide's two other roles beside lead and
+  // communicator, and the internal timeline, the scribe's notes (api/incident-notes.ts): never read
+  // by a public surface, exported with the incident they belong to.
+  [
+    `ALTER TABLE incidents ADD COLUMN scribe TEXT`,
+    `ALTER TABLE incidents ADD COLUMN investigator TEXT`,
+    `CREATE TABLE incident_notes (
+       id TEXT PRIMARY KEY, incident_id TEXT NOT NULL, body TEXT NOT NULL, author TEXT NOT NULL,
+       created_at INTEGER NOT NULL)`,
+    `CREATE INDEX incident_notes_by_incident ON incident_notes (incident_id, created_at)`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -35,6 +35,8 @@ export interface NewIncident {
   deliverNotifications?: boolean;
   lead?: string | null;
   communicator?: string | null;
+  scribe?: string | null;
+  investigator?: string | null;
 }
 
 export interface NewIncidentUpdate {
@@ -113,7 +115,8 @@ export function createIncident(
   const startedAt = input.startedAt ? Date.parse(input.startedAt) : now;
   sql.exec(
     `INSERT INTO incidents (id, kind, name, status, impact, visibility, created_at, updated_at, started_at,
-       identified_at, monitoring_at, resolved_at, lead, communicator) VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       identified_at, monitoring_at, resolved_at, lead, communicator, scribe, investigator)
+     VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     id,
     input.name,
     status,
@@ -127,6 +130,8 @@ export function createIncident(
     status === "resolved" ? now : null,
     input.lead ?? null,
     input.communicator ?? null,
+    input.scribe ?? null,
+    input.investigator ?? null,
   );
   // Linked before the first update, whose notifications go to the followers of these components.
   linkComponents(sql, id, [...Object.keys(input.components ?? {}), ...(input.componentIds ?? [])]);

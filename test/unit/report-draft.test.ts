@@ -40,6 +40,8 @@ function incident(overrides: Partial<IncidentView> = {}): IncidentView {
     resolvedAt: iso("15:05:00"),
     lead: "Ada",
     communicator: "Grace",
+    scribe: null,
+    investigator: null,
     revision: 4,
     componentIds: ["api", "web"],
     report: null,

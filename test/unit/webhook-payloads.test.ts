@@ -51,6 +51,8 @@ const incident: IncidentView = {
   resolvedAt: "2026-11-22T15:05:00.000Z",
   lead: null,
   communicator: null,
+  scribe: null,
+  investigator: null,
   revision: 2,
   componentIds: ["api"],
   report: null,
@@ -93,6 +95,8 @@ const maintenance: MaintenanceView = {
   resolvedAt: null,
   lead: null,
   communicator: null,
+  scribe: null,
+  investigator: null,
   revision: 1,
   componentIds: ["web"],
   updates: [

@@ -3,6 +3,7 @@ import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
 import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
+import { incidentRoomRoutes } from "./routes/incident-room.tsx";
 import { maintenanceRoutes } from "./routes/maintenances.tsx";
 import { reportRoutes } from "./routes/report.tsx";
 import { signInRoutes } from "./routes/sign-in.tsx";
@@ -27,5 +28,6 @@ export function consoleApp(site: Site) {
   app.route("/", dashboardRoutes(site));
   app.route("/", reportRoutes(site));
   app.route("/", maintenanceRoutes(site));
+  app.route("/", incidentRoomRoutes(site));
   return app;
 }

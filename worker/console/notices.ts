@@ -13,6 +13,12 @@ export const NOTICES: Record<string, string> = {
   "maintenance-moved": "Maintenance window moved.",
   "maintenance-updated": "Update posted.",
   "maintenance-cancelled": "Maintenance cancelled.",
+  // The incident room (routes/incident-room.tsx).
+  "update-posted": "Update posted.",
+  "incident-resolved": "Incident resolved.",
+  "note-added": "Note added to the internal timeline.",
+  "roles-saved": "Roles saved.",
+  "incident-edited": "Incident details saved.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {

@@ -129,6 +129,15 @@ export interface PostIncidentReport {
   updatedAt: string;
 }
 
+/** A line of an incident's internal timeline (the scribe's notes): for the team only, never public. */
+export interface IncidentNote {
+  id: string;
+  body: string;
+  /** Who wrote it, as the audit log names them. */
+  author: string;
+  createdAt: string;
+}
+
 export interface FollowUpAction {
   title: string;
   owner: string | null;
@@ -151,6 +160,9 @@ interface EventViewBase {
   /** Who leads the response and who speaks for it (free text: a name or handle). */
   lead: string | null;
   communicator: string | null;
+  /** Who keeps the internal timeline and who digs into the cause: the practical guide's other two roles. */
+  scribe: string | null;
+  investigator: string | null;
   /** Changes with every change to the event; the API's ETag. */
   revision: number;
   /** Ids of the components the event touches. */

@@ -1,4 +1,4 @@
-import type { IncidentView, MaintenanceView, PageSnapshot } from "../core/read-model.ts";
+import type { IncidentUpdateView, IncidentView, MaintenanceView, PageSnapshot } from "../core/read-model.ts";
 import { declaredComponents } from "../core/reports/declared-statuses.ts";
 import { IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "../core/statuses.ts";
 import { formatDateTime, formatDuration } from "./format.ts";
@@ -88,15 +88,24 @@ export function EventPage({ event, snapshot }: { event: IncidentView | Maintenan
         <h2>Updates</h2>
         <ol class="timeline">
           {event.updates.map((update) => (
-            <li>
-              <h3>{INCIDENT_STATUS_LABELS[update.status]}</h3>
-              <p class="body">{update.body}</p>
-              <p class="meta">{at(update.displayAt)}</p>
-            </li>
+            <TimelineEntry update={update} timeZone={page.timeZone} />
           ))}
         </ol>
       </article>
     </Layout>
+  );
+}
+
+/** One update on an event's public timeline; the console's preview shows an update exactly so. */
+export function TimelineEntry({ update, timeZone }: { update: IncidentUpdateView; timeZone: string }) {
+  return (
+    <li>
+      <h3>{INCIDENT_STATUS_LABELS[update.status]}</h3>
+      <p class="body">{update.body}</p>
+      <p class="meta">
+        <time datetime={update.displayAt}>{formatDateTime(update.displayAt, timeZone)}</time>
+      </p>
+    </li>
   );
 }
 

@@ -22,6 +22,8 @@ export const EXPORTED_TABLES = [
   "incident_updates",
   "reports",
   "follow_up_actions",
+  // The incident room's internal timeline: the team's record of a response is worth restoring.
+  "incident_notes",
   "monitors",
   "monitor_components",
   "monitor_instances",

@@ -20,6 +20,7 @@ import {
   listHoldsHandler,
 } from "./holds.ts";
 import { remember, replay } from "./idempotency.ts";
+import { addIncidentNoteHandler, listIncidentNotesHandler } from "./incident-notes.ts";
 import {
   createIncidentHandler,
   editIncidentHandler,
@@ -56,6 +57,8 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "incidents.get": getIncidentHandler,
   "incidents.edit": editIncidentHandler,
   "incidents.updates.create": postIncidentUpdateHandler,
+  "incidents.notes.list": listIncidentNotesHandler,
+  "incidents.notes.create": addIncidentNoteHandler,
   "reports.get": getReportHandler,
   "reports.put": putReportHandler,
   "reports.publish": publishReportHandler,

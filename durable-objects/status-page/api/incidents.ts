@@ -57,6 +57,8 @@ export const createIncidentHandler: Handler<"incidents.create"> = (context) => {
       deliverNotifications: body.notify,
       lead: body.lead ?? null,
       communicator: body.communicator ?? null,
+      scribe: body.scribe ?? null,
+      investigator: body.investigator ?? null,
     },
     now,
   );
@@ -109,6 +111,8 @@ export const editIncidentHandler: Handler<"incidents.edit"> = (context) => {
   if (body.startedAt !== undefined) assign("started_at", Date.parse(body.startedAt));
   if (body.lead !== undefined) assign("lead", body.lead);
   if (body.communicator !== undefined) assign("communicator", body.communicator);
+  if (body.scribe !== undefined) assign("scribe", body.scribe);
+  if (body.investigator !== undefined) assign("investigator", body.investigator);
   sql.exec(
     `UPDATE incidents SET ${set.join(", ")}, updated_at = ?, revision = revision + 1 WHERE id = ?`,
     ...values,

@@ -48,6 +48,8 @@ export const incidentCreate = z.strictObject({
   startedAt: instant.optional().meta({ description: "When impact began, if before the declaration." }),
   lead: person.optional(),
   communicator: person.optional(),
+  scribe: person.optional(),
+  investigator: person.optional(),
   notify: notify.default(true),
 });
 
@@ -56,6 +58,15 @@ export const incidentUpdateCreate = z.strictObject({
   message,
   components: componentChanges.optional(),
   notify: notify.default(true),
+});
+
+/** A line of the internal timeline: the scribe's running notes, never shown to readers. */
+export const incidentNoteCreate = z.strictObject({
+  message: text(10_000, "the note").meta({
+    description:
+      "What happened, was tried or was decided. Internal: never on the page, feeds, JSON, mails or webhooks.",
+    example: "Rolled back deploy 4121; error rate falling.",
+  }),
 });
 
 const atLeastOneField = (value: object) => Object.keys(value).length > 0;
@@ -68,6 +79,8 @@ export const incidentEdit = z
     startedAt: instant.optional(),
     lead: person.optional(),
     communicator: person.optional(),
+    scribe: person.optional(),
+    investigator: person.optional(),
   })
   .refine(atLeastOneField, "send at least one field to change");
 
@@ -260,6 +273,7 @@ export const exportDocument = z.strictObject({
 export type IncidentCreate = z.infer<typeof incidentCreate>;
 export type IncidentUpdateCreate = z.infer<typeof incidentUpdateCreate>;
 export type IncidentEdit = z.infer<typeof incidentEdit>;
+export type IncidentNoteCreate = z.infer<typeof incidentNoteCreate>;
 export type MaintenanceCreate = z.infer<typeof maintenanceCreate>;
 export type MaintenanceUpdateCreate = z.infer<typeof maintenanceUpdateCreate>;
 export type MaintenanceEdit = z.infer<typeof maintenanceEdit>;

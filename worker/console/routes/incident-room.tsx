@@ -1,0 +1,203 @@
+import { type Context, Hono } from "hono";
+import { fieldProblems } from "../../api/zod-problems.ts";
+import type { IncidentUpdateCreate } from "../../core/api/schemas.ts";
+import { incidentUpdateCreate } from "../../core/api/schemas.ts";
+import { previewUpdate } from "../../core/incidents/update-preview.ts";
+import type { IncidentNote, IncidentView } from "../../core/read-model.ts";
+import { type ComponentStatus, INCIDENT_STATUSES, type IncidentStatus } from "../../core/statuses.ts";
+import type { Site } from "../../site.ts";
+import { callOperation } from "../console-api.ts";
+import type { ConsoleEnv } from "../console-env.ts";
+import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { noticeOf } from "../notices.ts";
+import { renderConsole, seeOther } from "../render.ts";
+import { ConsoleLayout } from "../views/console-layout.tsx";
+import { IncidentRoomPage } from "../views/incident-room-page.tsx";
+import { type ComposerValues, ROLE_FIELDS, type RoomPageProps, type RoomProblem } from "../views/room-state.ts";
+
+type C = Context<ConsoleEnv>;
+type Extra = Partial<Pick<RoomPageProps, "composer" | "preview" | "problem" | "typed" | "note" | "notice">>;
+
+const STALE =
+  "Someone else changed this incident since you opened this page; it now shows their change. What you typed is kept below: send it again to replace theirs, or adjust it.";
+
+/** The incident room (GET /console/incidents/:id) and its forms: update, preview, note, roles, details. */
+export function incidentRoomRoutes(site: Site) {
+  const app = new Hono<ConsoleEnv>();
+
+  /** The room as it stands now, with whatever a form brought back; a console 404 for an unknown id. */
+  async function room(c: C, id: string, extra: Extra = {}, status = 200): Promise<Response> {
+    const snapshot = await site.snapshot(c.env);
+    const read = await callOperation<IncidentView>(c, "incidents.get", { params: { id } });
+    if (!read.ok) {
+      const title = read.status === 404 ? "No such incident" : "The incident could not be read";
+      return renderConsole(
+        c,
+        <ConsoleLayout page={snapshot.page} title={title} viewer={c.var.viewer} csrf={c.var.csrf}>
+          <p>{read.status === 404 ? `There is no incident “${id}”.` : read.message}</p>
+          <p>
+            <a href="/console">Back to the dashboard</a>
+          </p>
+        </ConsoleLayout>,
+        read.status === 404 ? 404 : read.status >= 500 ? 502 : read.status,
+      );
+    }
+    const incident = read.body;
+    const notes = await callOperation<{ data: IncidentNote[] }>(c, "incidents.notes.list", { params: { id } });
+    return renderConsole(
+      c,
+      <IncidentRoomPage
+        snapshot={snapshot}
+        incident={incident}
+        etag={read.etag ?? ""}
+        notes={notes.ok ? notes.body.data : null}
+        viewer={c.var.viewer}
+        csrf={c.var.csrf}
+        notice={extra.notice ?? noticeOf(c.req.query("notice"))}
+        composer={extra.composer ?? freshComposer(incident)}
+        preview={extra.preview}
+        problem={extra.problem}
+        typed={extra.typed}
+        note={extra.note}
+      />,
+      status,
+    );
+  }
+
+  // The declare form (another part of the console) lives at /console/incidents/new: not an id.
+  app.get("/incidents/:id", (c, next) => (c.req.param("id") === "new" ? next() : room(c, c.req.param("id"))));
+
+  app.post("/incidents/:id/updates", async (c) => {
+    const id = c.req.param("id");
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const read = await callOperation<IncidentView>(c, "incidents.get", { params: { id } });
+    if (!read.ok) return room(c, id);
+    const snapshot = await site.snapshot(c.env);
+    const current = new Map(snapshot.components.map((component) => [component.id, component.status]));
+    const typed = composerFrom(form, read.body);
+    const composer = typed.values;
+    const body = updateBody(composer, typed.status, current);
+    const problem = (message: string, fields: RoomProblem["fields"]): Extra => ({
+      composer,
+      problem: { form: "update", message, fields },
+    });
+    if (form.get("action") === "preview") {
+      const parsed = incidentUpdateCreate.safeParse(body);
+      if (!parsed.success) return room(c, id, problem("Some fields need a fix.", fieldProblems(parsed.error)), 400);
+      const origin = (c.env.PUBLIC_URL || snapshot.page.url || new URL(c.req.url).origin).replace(/\/$/, "");
+      const preview = previewUpdate(
+        snapshot,
+        read.body,
+        {
+          status: parsed.data.status,
+          message: parsed.data.message,
+          components: parsed.data.components ?? {},
+          notify: parsed.data.notify,
+        },
+        origin,
+        new Date().toISOString(),
+      );
+      return room(c, id, { composer, preview });
+    }
+    const posted = await callOperation(c, "incidents.updates.create", { params: { id }, body });
+    if (!posted.ok) return room(c, id, problem(posted.message, posted.fields), posted.status);
+    return seeOther(c, `/console/incidents/${id}`, body.status === "resolved" ? "incident-resolved" : "update-posted");
+  });
+
+  app.post("/incidents/:id/notes", async (c) => {
+    const id = c.req.param("id");
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const note = form.get("message") ?? "";
+    const added = await callOperation(c, "incidents.notes.create", { params: { id }, body: { message: note } });
+    if (!added.ok) {
+      return room(
+        c,
+        id,
+        { note, problem: { form: "note", message: added.message, fields: added.fields } },
+        added.status,
+      );
+    }
+    return seeOther(c, `/console/incidents/${id}`, "note-added");
+  });
+
+  app.post("/incidents/:id/edit", async (c) => {
+    const id = c.req.param("id");
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const which = form.get("form") === "details" ? "details" : "roles";
+    const typed: Record<string, string> = {};
+    const body: Record<string, string | null> = {};
+    if (which === "roles") {
+      for (const role of ROLE_FIELDS) {
+        const value = (form.get(role.name) ?? "").trim();
+        typed[role.name] = value;
+        body[role.name] = value === "" ? null : value;
+      }
+    } else {
+      typed.name = form.get("name") ?? "";
+      body.name = typed.name;
+      if (form.get("visibility") === "public") typed.visibility = body.visibility = "public";
+    }
+    const edited = await callOperation(c, "incidents.edit", {
+      params: { id },
+      body,
+      ifMatch: form.get("etag") || null,
+    });
+    if (!edited.ok) {
+      const message = edited.status === 412 ? STALE : edited.message;
+      return room(c, id, { typed, problem: { form: which, message, fields: edited.fields } }, edited.status);
+    }
+    return seeOther(c, `/console/incidents/${id}`, which === "roles" ? "roles-saved" : "incident-edited");
+  });
+
+  return app;
+}
+
+function freshComposer(incident: IncidentView): ComposerValues {
+  const status = incident.status === "postmortem" ? "resolved" : incident.status;
+  return { status, message: "", components: {}, notify: true };
+}
+
+/** What the composer said, kept as typed; a status outside the vocabulary is passed on for the API to name. */
+function composerFrom(form: URLSearchParams, incident: IncidentView): { values: ComposerValues; status: string } {
+  const components: Record<string, ComponentStatus> = {};
+  for (const [name, value] of form) {
+    if (name.startsWith("component.")) components[name.slice("component.".length)] = value as ComponentStatus;
+  }
+  const added = form.get("add_component");
+  if (added) components[added] = (form.get("add_status") ?? "major_outage") as ComponentStatus;
+  const status = form.get("status") ?? "";
+  const known = (INCIDENT_STATUSES as readonly string[]).includes(status);
+  return {
+    values: {
+      status: known ? (status as IncidentStatus) : incident.status,
+      message: form.get("message") ?? "",
+      components,
+      notify: form.get("notify") === "on",
+    },
+    status,
+  };
+}
+
+/**
+ * The API body: the components whose selected status differs from what they
+ * show now (a select left alone changes nothing; resolving hands those back).
+ */
+function updateBody(
+  composer: ComposerValues,
+  status: string,
+  current: Map<string, ComponentStatus>,
+): IncidentUpdateCreate & { components?: Record<string, ComponentStatus> } {
+  const components: Record<string, ComponentStatus> = {};
+  for (const [id, selected] of Object.entries(composer.components)) {
+    if (current.get(id) !== selected) components[id] = selected;
+  }
+  return {
+    status: status as IncidentStatus,
+    message: composer.message,
+    notify: composer.notify,
+    ...(Object.keys(components).length > 0 ? { components } : {}),
+  };
+}

@@ -1,0 +1,228 @@
+import type { IncidentView, PageSnapshot } from "../../core/read-model.ts";
+import { COMPONENT_STATUS_LABELS, IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "../../core/statuses.ts";
+import { formatDateTime } from "../../views/format.ts";
+import { StatusLabel } from "../../views/status-label.tsx";
+import { CSRF_FIELD } from "../csrf.ts";
+import { may } from "../sections.ts";
+import { ConsoleLayout } from "./console-layout.tsx";
+import { FormProblems } from "./form-problems.tsx";
+import { InternalTimeline } from "./internal-timeline.tsx";
+import { ROLE_FIELDS, type RoomPageProps } from "./room-state.ts";
+import { UpdateComposer, UpdatePreviewPanel } from "./update-composer.tsx";
+
+/**
+ * The incident room: who holds which role, the public timeline, the
+ * components, the composer with its preview, the internal timeline, and
+ * the incident's own details. Forms appear only to roles that may use
+ * them; a viewer sees the room read-only.
+ */
+export function IncidentRoomPage(props: RoomPageProps) {
+  const { snapshot, incident, viewer, csrf, notice, preview } = props;
+  const tz = snapshot.page.timeZone;
+  const at = (iso: string | null) => (iso ? <time datetime={iso}>{formatDateTime(iso, tz)}</time> : "—");
+  const canPost = may(viewer.scopes, "incidents.updates.create") && incident.status !== "postmortem";
+  const canEdit = may(viewer.scopes, "incidents.edit");
+  const canNote = props.notes !== null && may(viewer.scopes, "incidents.notes.create");
+  const shown = { update: canPost, note: canNote, roles: canEdit, details: canEdit };
+  // A refusal for a form this person is not shown (a forced post) is still said, at the top.
+  const orphan = props.problem && !shown[props.problem.form] ? props.problem : undefined;
+  return (
+    <ConsoleLayout page={snapshot.page} title={incident.name} viewer={viewer} csrf={csrf} notice={notice}>
+      {orphan ? <FormProblems message={orphan.message} fields={orphan.fields} /> : null}
+      <section aria-labelledby="facts-title" class="room-part">
+        <h2 id="facts-title" class="visually-hidden">
+          Facts and roles
+        </h2>
+        <dl class="facts room-facts">
+          <dt>Status</dt>
+          <dd>{INCIDENT_STATUS_LABELS[incident.status]}</dd>
+          <dt>Impact</dt>
+          <dd>{IMPACT_LABELS[incident.impact]}</dd>
+          <dt>Visibility</dt>
+          <dd>{incident.visibility === "public" ? "Public" : "Internal (readers see nothing)"}</dd>
+          <dt>Started</dt>
+          <dd>{at(incident.startedAt)}</dd>
+          <dt>Declared</dt>
+          <dd>{at(incident.createdAt)}</dd>
+          {incident.resolvedAt ? (
+            <>
+              <dt>Resolved</dt>
+              <dd>{at(incident.resolvedAt)}</dd>
+            </>
+          ) : null}
+          {ROLE_FIELDS.map((role) => (
+            <>
+              <dt>{role.label}</dt>
+              <dd class="role">{incident[role.name] ?? "Unassigned"}</dd>
+            </>
+          ))}
+        </dl>
+        <p>
+          {incident.visibility === "public" ? (
+            <a href={`/incidents/${incident.id}`}>Public page of this incident</a>
+          ) : null}
+          {incident.visibility === "public" ? " · " : null}
+          <a href={`/console/incidents/${incident.id}/report`}>Post-incident report</a>
+        </p>
+      </section>
+      {preview ? <UpdatePreviewPanel preview={preview} snapshot={snapshot} /> : null}
+      {canPost ? (
+        <UpdateComposer
+          snapshot={snapshot}
+          incident={incident}
+          csrf={csrf}
+          values={props.composer}
+          problem={props.problem}
+        />
+      ) : null}
+      {canPost && incident.status !== "resolved" ? <ResolveForm {...props} /> : null}
+      <PublicTimeline incident={incident} snapshot={snapshot} />
+      <ComponentsNow incident={incident} snapshot={snapshot} />
+      <InternalTimeline {...props} />
+      {canEdit ? <EditForms {...props} /> : null}
+    </ConsoleLayout>
+  );
+}
+
+function ResolveForm({ incident, csrf }: RoomPageProps) {
+  return (
+    <section aria-labelledby="resolve-title" class="room-part">
+      <h2 id="resolve-title">Resolve</h2>
+      <form method="post" action={`/console/incidents/${incident.id}/updates`} class="stack" data-live-preview>
+        <input type="hidden" name={CSRF_FIELD} value={csrf} />
+        <input type="hidden" name="status" value="resolved" />
+        <label for="resolve-message">Final message</label>
+        <textarea id="resolve-message" name="message" required maxlength={10_000}>
+          This incident has been resolved.
+        </textarea>
+        <p class="hint">Affected components go back to operational, or to what their monitors say.</p>
+        <label class="check">
+          <input type="checkbox" name="notify" value="on" checked /> Notify subscribers and webhooks
+        </label>
+        <div class="actions">
+          <button type="submit" name="action" value="preview" class="secondary">
+            Preview
+          </button>
+          <button type="submit" name="action" value="post">
+            Resolve incident
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+function PublicTimeline({ incident, snapshot }: { incident: IncidentView; snapshot: PageSnapshot }) {
+  return (
+    <section aria-labelledby="timeline-title" class="room-part">
+      <h2 id="timeline-title">Public timeline</h2>
+      <ol class="timeline room-timeline">
+        {incident.updates.map((update) => {
+          const changed = (update.affectedComponents ?? []).filter((c) => c.oldStatus !== c.newStatus);
+          return (
+            <li>
+              <h3>{INCIDENT_STATUS_LABELS[update.status]}</h3>
+              <p class="body">{update.body}</p>
+              {changed.length > 0 ? (
+                <ul class="changes">
+                  {changed.map((c) => (
+                    <li>
+                      {c.name}: {COMPONENT_STATUS_LABELS[c.oldStatus]} → {COMPONENT_STATUS_LABELS[c.newStatus]}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+              <p class="meta">
+                <time datetime={update.displayAt}>{formatDateTime(update.displayAt, snapshot.page.timeZone)}</time>
+                {update.deliverNotifications ? "" : " · not notified"}
+              </p>
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+function ComponentsNow({ incident, snapshot }: { incident: IncidentView; snapshot: PageSnapshot }) {
+  const byId = new Map(snapshot.components.map((c) => [c.id, c]));
+  return (
+    <section aria-labelledby="components-title" class="room-part">
+      <h2 id="components-title">Components now</h2>
+      {incident.componentIds.length === 0 ? (
+        <p>No components.</p>
+      ) : (
+        <ul class="rows">
+          {incident.componentIds.map((id) => {
+            const component = byId.get(id);
+            return component ? (
+              <li>
+                {component.name} <StatusLabel status={component.status} />
+              </li>
+            ) : (
+              <li>
+                {id} <span class="meta">(hidden from readers)</span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/**
+ * Roles and details, each carrying the revision it was read at: an edit
+ * made on top of a colleague's is refused (412) rather than silently
+ * undoing theirs, and the form comes back with what was typed.
+ */
+function EditForms({ incident, csrf, etag, problem, typed }: RoomPageProps) {
+  const value = (name: string, current: string | null) => typed?.[name] ?? current ?? "";
+  return (
+    <>
+      <section aria-labelledby="roles-title" class="room-part">
+        <h2 id="roles-title">Roles</h2>
+        {problem?.form === "roles" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
+        <form method="post" action={`/console/incidents/${incident.id}/edit`} class="stack">
+          <input type="hidden" name={CSRF_FIELD} value={csrf} />
+          <input type="hidden" name="etag" value={etag} />
+          <input type="hidden" name="form" value="roles" />
+          {ROLE_FIELDS.map((role) => (
+            <>
+              <label for={`role-${role.name}`}>{role.label}</label>
+              <input
+                id={`role-${role.name}`}
+                name={role.name}
+                value={value(role.name, incident[role.name])}
+                maxlength={100}
+                aria-describedby={`role-${role.name}-hint`}
+              />
+              <p class="hint" id={`role-${role.name}-hint`}>
+                {role.hint} Leave empty for nobody.
+              </p>
+            </>
+          ))}
+          <button type="submit">Save roles</button>
+        </form>
+      </section>
+      <section aria-labelledby="details-title" class="room-part">
+        <h2 id="details-title">Details</h2>
+        {problem?.form === "details" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
+        <form method="post" action={`/console/incidents/${incident.id}/edit`} class="stack">
+          <input type="hidden" name={CSRF_FIELD} value={csrf} />
+          <input type="hidden" name="etag" value={etag} />
+          <input type="hidden" name="form" value="details" />
+          <label for="detail-name">Name</label>
+          <input id="detail-name" name="name" value={value("name", incident.name)} maxlength={255} required />
+          {incident.visibility === "internal" ? (
+            <label class="check">
+              <input type="checkbox" name="visibility" value="public" checked={typed?.visibility === "public"} /> Make
+              public (cannot be undone: readers and subscribers will have seen it)
+            </label>
+          ) : null}
+          <button type="submit">Save details</button>
+        </form>
+      </section>
+    </>
+  );
+}
