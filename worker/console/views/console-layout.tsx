@@ -73,7 +73,8 @@ export function ConsoleLayout({ page, title, viewer, csrf, path, notice, childre
             </form>
           </div>
         ) : null}
-        <main id="main" class="wrap">
+        {/* tabindex -1: the skip link moves focus (not only the scroll) here, so Tab goes on from the content. */}
+        <main id="main" class="wrap" tabindex={-1}>
           {notice ? (
             <p class="notice" role="status">
               {notice}

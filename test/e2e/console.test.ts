@@ -1,0 +1,254 @@
+/**
+ * The console in a real browser, Lookout started exactly as `npm start`
+ * starts it: every console page audited with axe-core (WCAG 2.1 A/AA, in
+ * light and dark), fitted to a 390 px phone, signed in and out with
+ * JavaScript on and off and with the keyboard alone, under the strict CSP.
+ *
+ * Adding a page: one line in PAGES. Adding a flow: an `it` that opens a
+ * signed-in page with `openConsole` (README "Keyboard, screen readers and phones").
+ */
+import type { Browser, BrowserContextOptions, Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditPage, describeViolations, failing } from "../helpers/node/axe.ts";
+import { launchBrowser, watchProblems } from "../helpers/node/browser.ts";
+import { adminTokenFrom, signIn } from "../helpers/node/console-session.ts";
+import { type RunningLookout, startLookout } from "../helpers/node/lookout-process.ts";
+
+let lookout: RunningLookout;
+let browser: Browser;
+let token: string;
+
+const PERSON = "Ada Lovelace";
+const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 2,
+};
+
+/** The communicator API as the admin, to make what a page shows (an incident, a maintenance). */
+type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+const api: Api = async (method, path, body) => {
+  const response = await fetch(`${lookout.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json().catch(() => null) };
+};
+
+interface ConsolePage {
+  name: string;
+  /** The console path, or what makes the page's data through the API and answers its path. */
+  path: string | ((api: Api) => Promise<string>);
+  /** What is on the page once it has rendered: its level-1 heading, usually. */
+  ready: (page: Page) => Locator;
+  /** Opened without a session (the sign-in page); every other page is opened signed in as the admin. */
+  signedOut?: boolean;
+}
+
+const h1 = (name: string) => (page: Page) => page.getByRole("heading", { level: 1, name, exact: true });
+
+/**
+ * Every console page, audited and fitted to a phone by the tests below. A
+ * page that needs data makes it in `path`, e.g.
+ *   { name: "incident room", path: async (api) => `/console/incidents/${((await api("POST", "/incidents",
+ *     { name: "Audit", status: "investigating", body: "Looking" })).body as { id: string }).id}`, ready: h1("Audit") },
+ */
+const PAGES: ConsolePage[] = [
+  { name: "sign-in", path: "/console/sign-in", signedOut: true, ready: h1("Sign in") },
+  { name: "dashboard", path: "/console", ready: h1("Dashboard") },
+];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  lookout = await startLookout();
+  token = adminTokenFrom(lookout.output());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await lookout?.stop();
+});
+
+/** A fresh browser context on a console page (signed in unless the page says otherwise), watched for problems. */
+async function openConsole(entry: ConsolePage, options: BrowserContextOptions = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const problems = await watchProblems(page);
+  if (!entry.signedOut) await signIn(page, lookout.baseUrl, token, PERSON);
+  const path = typeof entry.path === "string" ? entry.path : await entry.path(api);
+  const response = await page.goto(`${lookout.baseUrl}${path}`);
+  expect(response?.status(), lookout.output().slice(-4000)).toBe(200);
+  await entry.ready(page).waitFor();
+  return { page, context, problems };
+}
+
+/** The focused element; a page with none fails fast rather than after the default 30 s. */
+const focused = (page: Page) => ({
+  textContent: () => page.locator(":focus").textContent({ timeout: 2000 }),
+  getAttribute: (name: string) => page.locator(":focus").getAttribute(name, { timeout: 2000 }),
+  boundingBox: () => page.locator(":focus").boundingBox({ timeout: 2000 }),
+});
+
+describe.each(PAGES)("the console's $name page", (entry) => {
+  it.each(["light", "dark"] as const)(
+    "has no serious or critical accessibility violation (axe, %s)",
+    async (scheme) => {
+      const { page, context, problems } = await openConsole(entry, { colorScheme: scheme });
+      const violations = failing(await auditPage(page));
+      expect(violations, `axe on ${page.url()} (${scheme}):\n${describeViolations(violations)}`).toEqual([]);
+      expect(await problems.collect()).toEqual([]);
+      await context.close();
+    },
+  );
+
+  it("fits a 390 px phone: no sideways scrolling, buttons and fields at least 44 px tall", async () => {
+    const { page, context, problems } = await openConsole(entry, PHONE);
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      innerWidth: window.innerWidth,
+    }));
+    expect(innerWidth).toBe(390);
+    expect(scrollWidth, `${page.url()} is ${scrollWidth} px wide`).toBeLessThanOrEqual(390);
+    const targets = page.locator(
+      "button:visible, select:visible, input:visible:not([type=hidden]):not([type=checkbox]):not([type=radio])",
+    );
+    const short: string[] = [];
+    for (const target of await targets.all()) {
+      const height = (await target.boundingBox())?.height ?? 0;
+      if (height < 44) short.push(`${await target.evaluate((e) => e.outerHTML.slice(0, 120))}: ${height} px`);
+    }
+    expect(await targets.count()).toBeGreaterThan(0);
+    expect(short, "tap targets under 44 px").toEqual([]);
+    expect(await problems.collect()).toEqual([]);
+    await context.close();
+  });
+});
+
+describe.each([
+  { javaScriptEnabled: true, label: "on" },
+  { javaScriptEnabled: false, label: "off" },
+])("signing in and out with JavaScript $label", ({ javaScriptEnabled }) => {
+  it("asks to sign in, names the person, keeps the session in a strict cookie, and signs out", async () => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    const problems = await watchProblems(page);
+    await page.goto(`${lookout.baseUrl}/console`);
+    const asked = new URL(page.url());
+    expect(asked.pathname).toBe("/console/sign-in");
+    expect(asked.searchParams.get("next")).toBe("/console");
+
+    await page.getByLabel("Your name").fill(PERSON);
+    await page.getByLabel("API token").fill(token);
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/console"),
+      page.getByRole("button", { name: "Sign in" }).click(),
+    ]);
+    await h1("Dashboard")(page).waitFor();
+    expect(await page.locator(".console-viewer p").textContent()).toBe(
+      `Signed in as ${PERSON} (bootstrap token), admin.`,
+    );
+    const session = (await context.cookies()).find((cookie) => cookie.name === "lookout_session");
+    expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/console" });
+    expect(session?.expires).toBeGreaterThan(Date.now() / 1000);
+
+    await Promise.all([
+      page.waitForURL((url) => url.pathname === "/console/sign-in"),
+      page.getByRole("button", { name: "Sign out" }).click(),
+    ]);
+    expect(await page.getByRole("status").textContent()).toBe("You are signed out.");
+    expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain("lookout_session");
+    await page.goto(`${lookout.baseUrl}/console`);
+    expect(new URL(page.url()).pathname).toBe("/console/sign-in");
+    expect(await problems.collect()).toEqual([]);
+    await context.close();
+  });
+
+  it("works from the keyboard alone: the skip link first, Tab to the fields, Enter signs in", async () => {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    const problems = await watchProblems(page);
+    await page.goto(`${lookout.baseUrl}/console/sign-in`);
+
+    await page.keyboard.press("Tab");
+    expect(await focused(page).textContent()).toBe("Skip to content");
+    expect((await focused(page).boundingBox())?.x ?? -1, "the focused skip link is on screen").toBeGreaterThanOrEqual(
+      0,
+    );
+    await page.keyboard.press("Enter");
+    expect(await focused(page).getAttribute("id"), "the skip link moves focus to the content").toBe("main");
+    await page.keyboard.press("Tab");
+    expect(await focused(page).getAttribute("id")).toBe("person");
+    await page.keyboard.type(PERSON);
+    await page.keyboard.press("Tab");
+    expect(await focused(page).getAttribute("id")).toBe("token");
+    await page.keyboard.type(token);
+    await Promise.all([page.waitForURL((url) => url.pathname === "/console"), page.keyboard.press("Enter")]);
+    await h1("Dashboard")(page).waitFor();
+
+    await page.keyboard.press("Tab");
+    expect(await focused(page).textContent()).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await focused(page).getAttribute("id")).toBe("main");
+    expect(await problems.collect()).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("keyboard shortcuts (/js/console.js)", () => {
+  const dashboard = PAGES.find((p) => p.name === "dashboard") as ConsolePage;
+
+  it('"?" lists them in a dialog that Escape closes; "g d" goes to the dashboard, never from inside a field', async () => {
+    const { page, context, problems } = await openConsole({
+      ...dashboard,
+      path: "/console/sign-in",
+      ready: h1("Sign in"),
+    });
+    await page.keyboard.press("?");
+    const list = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await list.waitFor();
+    expect(await list.locator("dt").allTextContents()).toEqual(["g d ", "? "]);
+    expect(await focused(page).textContent(), "the dialog takes focus").not.toBeNull();
+    const violations = failing(await auditPage(page));
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await page.keyboard.press("Escape");
+    await list.waitFor({ state: "detached" }).catch(() => list.waitFor({ state: "hidden" }));
+
+    await page.getByLabel("Your name").focus();
+    await page.keyboard.type("g d");
+    expect(await page.getByLabel("Your name").inputValue()).toBe("g d");
+    expect(new URL(page.url()).pathname).toBe("/console/sign-in");
+
+    await page.getByRole("heading", { level: 1 }).click();
+    await Promise.all([page.waitForURL((url) => url.pathname === "/console"), page.keyboard.type("gd")]);
+    await h1("Dashboard")(page).waitFor();
+    expect(await problems.collect()).toEqual([]);
+    await context.close();
+  });
+
+  it("can be switched off (single-key shortcuts, WCAG 2.1.4) from the Shortcuts button, and stay off", async () => {
+    const { page, context, problems } = await openConsole(dashboard);
+    await page.getByRole("button", { name: "Shortcuts" }).click();
+    const list = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    await list.getByLabel("Use single-key shortcuts").uncheck();
+    await list.getByRole("button", { name: "Close" }).click();
+    await page.reload();
+    await page.keyboard.press("?");
+    expect(await list.count()).toBe(0);
+    expect(await problems.collect()).toEqual([]);
+    await context.close();
+  });
+});
+
+describe("the audit itself", () => {
+  it("fails a page with an unlabelled field, under the page's own CSP", async () => {
+    const { page, context, problems } = await openConsole(PAGES[0] as ConsolePage);
+    await page.evaluate(() => document.querySelector("label[for=token]")?.remove());
+    const violations = failing(await auditPage(page));
+    expect(violations.map((v) => v.id)).toContain("label");
+    expect(describeViolations(violations)).toContain("#token");
+    expect(await problems.collect()).toEqual([]);
+    await context.close();
+  });
+});
