@@ -68,7 +68,7 @@
     button.className = "link";
     button.setAttribute("aria-keyshortcuts", "?");
     button.addEventListener("click", openList);
-    bar.append(button);
+    bar.insertBefore(button, bar.querySelector("form"));
   }
 
   let typed = "";
