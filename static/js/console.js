@@ -1,9 +1,12 @@
 // The console works without this script; it only adds keyboard shortcuts.
 // - "g d" goes to the dashboard; "?" lists every shortcut (also the "Shortcuts" button).
 // - A page offers its own with data-shortcut="<key>" on a link or button (pressed) or a field
-//   (focused); its aria-label or text names it in the list, and aria-keyshortcuts tells screen readers.
+//   (focused); its aria-label, label or text names it in the list, and aria-keyshortcuts tells screen readers.
 // - Keys typed in a field, or with Ctrl, Alt or Meta held, are never taken.
 // - Single-key shortcuts can be switched off in the list (WCAG 2.1.4; remembered in this browser).
+// And a live preview: a form with data-preview="<console URL>" and data-preview-target="<id>" posts
+// its fields (the CSRF value with them) there as the person types, and shows the HTML fragment the
+// server answers in that element. Without script, the form's own Preview button does the same.
 (() => {
   const STORE = "lookout-console-shortcuts";
   const BUILT_IN = [
@@ -20,7 +23,7 @@
   const own = () =>
     [...document.querySelectorAll("[data-shortcut]")].map((element) => ({
       keys: element.getAttribute("data-shortcut"),
-      does: element.getAttribute("aria-label") || element.textContent.trim(),
+      does: (element.getAttribute("aria-label") || element.labels?.[0]?.textContent || element.textContent).trim(),
       run: () => (element.matches("input, textarea, select") ? element.focus() : element.click()),
     }));
   for (const element of document.querySelectorAll("[data-shortcut]")) {
@@ -84,4 +87,33 @@
     typed = "";
     shortcut.run();
   });
+
+  for (const form of document.querySelectorAll("form[data-preview]")) {
+    const url = new URL(form.getAttribute("data-preview"), window.location.href);
+    const target = document.getElementById(form.getAttribute("data-preview-target") || "");
+    if (url.origin !== window.location.origin || !target) continue;
+    if (!target.hasAttribute("aria-live")) target.setAttribute("aria-live", "polite");
+    let timer = 0;
+    let asked = 0;
+    const preview = async () => {
+      const mine = ++asked;
+      const body = new URLSearchParams();
+      for (const [name, value] of new FormData(form)) if (typeof value === "string") body.append(name, value);
+      try {
+        const response = await fetch(url, { method: "POST", body, credentials: "same-origin" });
+        const html = await response.text();
+        // An answer overtaken by a later keystroke's is dropped; only HTML is shown.
+        if (mine !== asked || !(response.headers.get("content-type") || "").startsWith("text/html")) return;
+        const fragment = document.createElement("template");
+        fragment.innerHTML = html;
+        target.replaceChildren(fragment.content);
+      } catch {
+        // Offline or refused: the last preview stays, and the Preview button still works.
+      }
+    };
+    form.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(preview, 300);
+    });
+  }
 })();

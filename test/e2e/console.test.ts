@@ -85,6 +85,31 @@ async function openConsole(entry: ConsolePage, options: BrowserContextOptions = 
 }
 
 /** The focused element; a page with none fails fast rather than after the default 30 s. */
+/**
+ * Opens `body` at /console/fixture (the console's origin, the Worker's own
+ * CSP) in a fresh context, for the script's hooks no console page uses yet;
+ * /js/console.js is the Worker's. Call `beforeOpening` to route more first.
+ */
+async function openFixture(body: string, beforeOpening: (page: Page) => Promise<unknown> = async () => {}) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = await watchProblems(page);
+  await beforeOpening(page);
+  const csp = (await fetch(`${lookout.baseUrl}/console/sign-in`)).headers.get("content-security-policy") ?? "";
+  expect(csp).toContain("script-src 'self'");
+  const url = `${lookout.baseUrl}/console/fixture`;
+  await page.route(url, (route) =>
+    route.fulfill({
+      contentType: "text/html; charset=utf-8",
+      headers: { "content-security-policy": csp },
+      body: `<!DOCTYPE html><html lang="en"><head><title>Fixture</title><script src="/js/console.js" defer></script>
+        </head><body class="console"><main>${body}</main></body></html>`,
+    }),
+  );
+  await page.goto(url);
+  return { page, context, problems };
+}
+
 const focused = (page: Page) => ({
   textContent: () => page.locator(":focus").textContent({ timeout: 2000 }),
   getAttribute: (name: string) => page.locator(":focus").getAttribute(name, { timeout: 2000 }),
@@ -196,7 +221,7 @@ describe.each([
   });
 });
 
-describe("keyboard shortcuts (/js/console.js)", () => {
+describe("/js/console.js", () => {
   const dashboard = PAGES.find((p) => p.name === "dashboard") as ConsolePage;
 
   it('"?" lists them in a dialog that Escape closes; "g d" goes to the dashboard, never from inside a field', async () => {
@@ -227,6 +252,30 @@ describe("keyboard shortcuts (/js/console.js)", () => {
     await context.close();
   });
 
+  it("lets a page add its own with data-shortcut: listed, announced, a field focused, a link followed", async () => {
+    const { page, context, problems } = await openFixture(
+      `<h1>Fixture</h1><a href="/console/sign-in" data-shortcut="n">New incident</a>
+      <label for="update">Update</label><textarea id="update" data-shortcut="u"></textarea>`,
+    );
+    expect(await page.getByRole("link", { name: "New incident" }).getAttribute("aria-keyshortcuts")).toBe("n");
+    await page.keyboard.press("?");
+    const list = page.getByRole("dialog", { name: "Keyboard shortcuts" });
+    expect(await list.locator("dd").allTextContents()).toEqual([
+      "Go to the dashboard",
+      "Show this list",
+      "New incident",
+      "Update",
+    ]);
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("u");
+    expect(await focused(page).getAttribute("id")).toBe("update");
+    expect(await page.locator("#update").inputValue(), "the key itself is not typed").toBe("");
+    await page.getByRole("heading", { level: 1 }).click();
+    await Promise.all([page.waitForURL((url) => url.pathname === "/console/sign-in"), page.keyboard.press("n")]);
+    expect(await problems.collect()).toEqual([]);
+    await context.close();
+  });
+
   it("can be switched off (single-key shortcuts, WCAG 2.1.4) from the Shortcuts button, and stay off", async () => {
     const { page, context, problems } = await openConsole(dashboard);
     await page.getByRole("button", { name: "Shortcuts" }).click();
@@ -236,6 +285,42 @@ describe("keyboard shortcuts (/js/console.js)", () => {
     await page.reload();
     await page.keyboard.press("?");
     expect(await list.count()).toBe(0);
+    expect(await problems.collect()).toEqual([]);
+    await context.close();
+  });
+});
+
+/**
+ * The live preview hook, on a page of the test's own served at the console's
+ * origin with the Worker's own Content-Security-Policy, since no console page
+ * uses it yet: a form with data-preview posts its fields, CSRF value
+ * included, and the fragment answered replaces the target's content.
+ */
+describe("the live preview (data-preview)", () => {
+  it("posts the form's fields with the CSRF value as the person types and shows the fragment answered", async () => {
+    const posted: URLSearchParams[] = [];
+    const { page, context, problems } = await openFixture(
+      `<form method="post" action="/console/nowhere" data-preview="/console/fixture/answer" data-preview-target="shown">
+      <input type="hidden" name="_csrf" value="csrf-of-this-page"><label for="message">Message</label>
+      <textarea id="message" name="message"></textarea><button name="preview" value="1">Preview</button>
+      </form><div id="shown"><p>Nothing yet.</p></div>`,
+      (page) =>
+        page.route(`${lookout.baseUrl}/console/fixture/answer`, (route) => {
+          const fields = new URLSearchParams(route.request().postData() ?? "");
+          posted.push(fields);
+          const message = (fields.get("message") ?? "").replace(/[<>&"]/g, "");
+          return route.fulfill({
+            contentType: "text/html; charset=utf-8",
+            body: `<p>Readers will see: <strong>${message}</strong></p>`,
+          });
+        }),
+    );
+    expect(await page.locator("#shown").getAttribute("aria-live")).toBe("polite");
+    await page.getByLabel("Message").fill("Back soon");
+    await page.locator("#shown strong", { hasText: "Back soon" }).waitFor();
+    expect(await page.locator("#shown").textContent()).toBe("Readers will see: Back soon");
+    expect(posted.at(-1)?.get("_csrf")).toBe("csrf-of-this-page");
+    expect(posted.at(-1)?.get("message")).toBe("Back soon");
     expect(await problems.collect()).toEqual([]);
     await context.close();
   });
