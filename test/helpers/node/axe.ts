@@ -18,6 +18,12 @@ export const AUDITED_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-p
 
 /** The impacts that fail a test: axe's own "serious" and "critical". */
 export const FAILING_IMPACTS: readonly string[] = ["serious", "critical"];
+/**
+ * Landmark rules fail a test whatever their impact (axe calls them moderate):
+ * the console promises landmarks, and content outside them is skipped by
+ * people who move through a page by its regions.
+ */
+const LANDMARK_RULE = /^(region|landmark-.+)$/;
 
 export interface AxeViolation {
   id: string;
@@ -63,9 +69,11 @@ export async function auditPage(page: Page): Promise<AxeViolation[]> {
   );
 }
 
-/** The violations that fail a test (serious or critical). */
+/** The violations that fail a test: serious or critical, or about landmarks. */
 export function failing(violations: AxeViolation[]): AxeViolation[] {
-  return violations.filter((v) => v.impact !== null && FAILING_IMPACTS.includes(v.impact));
+  return violations.filter(
+    (v) => (v.impact !== null && FAILING_IMPACTS.includes(v.impact)) || LANDMARK_RULE.test(v.id),
+  );
 }
 
 /** Violations as a person reads them in a failed test: rule, impact, what to do, where. */
