@@ -27,14 +27,14 @@ const PHONE: BrowserContextOptions = {
 };
 
 /** The communicator API as the admin, to make what a page shows (an incident, a maintenance). */
-type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+type Api = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>;
 const api: Api = async (method, path, body) => {
   const response = await fetch(`${lookout.baseUrl}/api/v1${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: response.status, body: await response.json().catch(() => null) };
+  return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, unknown> };
 };
 
 interface ConsolePage {
@@ -52,8 +52,8 @@ const h1 = (name: string) => (page: Page) => page.getByRole("heading", { level: 
 /**
  * Every console page, audited and fitted to a phone by the tests below. A
  * page that needs data makes it in `path`, e.g.
- *   { name: "incident room", path: async (api) => `/console/incidents/${((await api("POST", "/incidents",
- *     { name: "Audit", status: "investigating", body: "Looking" })).body as { id: string }).id}`, ready: h1("Audit") },
+ *   { name: "incident room", ready: h1("Audit"), path: async (api) =>
+ *     `/console/incidents/${(await api("POST", "/incidents", { name: "Audit", message: "Looking" })).body.id}` },
  */
 const PAGES: ConsolePage[] = [
   { name: "sign-in", path: "/console/sign-in", signedOut: true, ready: h1("Sign in") },
