@@ -58,22 +58,24 @@ export function ConsoleLayout({ page, title, viewer, csrf, path, notice, childre
               </nav>
             ) : null}
           </div>
+          {/* Inside the banner landmark: who is signed in is part of the frame, not content outside any region. */}
+          {viewer ? (
+            <div class="wrap console-viewer">
+              <p>
+                Signed in as <strong>{viewer.name}</strong>
+                {role ? `, ${role}` : ""}.
+              </p>
+              <form method="post" action="/console/sign-out">
+                <input type="hidden" name={CSRF_FIELD} value={csrf} />
+                <button type="submit" class="link">
+                  Sign out
+                </button>
+              </form>
+            </div>
+          ) : null}
         </header>
-        {viewer ? (
-          <div class="wrap console-viewer">
-            <p>
-              Signed in as <strong>{viewer.name}</strong>
-              {role ? `, ${role}` : ""}.
-            </p>
-            <form method="post" action="/console/sign-out">
-              <input type="hidden" name={CSRF_FIELD} value={csrf} />
-              <button type="submit" class="link">
-                Sign out
-              </button>
-            </form>
-          </div>
-        ) : null}
-        <main id="main" class="wrap">
+        {/* tabindex -1: the skip link moves focus (not only the scroll) here, so Tab goes on from the content. */}
+        <main id="main" class="wrap" tabindex={-1}>
           {notice ? (
             <p class="notice" role="status">
               {notice}

@@ -65,7 +65,8 @@ export function IncidentRoomPage(props: RoomPageProps) {
           <a href={`/console/incidents/${incident.id}/report`}>Post-incident report</a>
         </p>
       </section>
-      {preview ? <UpdatePreviewPanel preview={preview} snapshot={snapshot} /> : null}
+      {/* Always here, so /js/console.js has a place to put a live preview. */}
+      <div id="preview">{preview ? <UpdatePreviewPanel preview={preview} snapshot={snapshot} /> : null}</div>
       {canPost ? (
         <UpdateComposer
           snapshot={snapshot}
@@ -88,7 +89,13 @@ function ResolveForm({ incident, csrf }: RoomPageProps) {
   return (
     <section aria-labelledby="resolve-title" class="room-part">
       <h2 id="resolve-title">Resolve</h2>
-      <form method="post" action={`/console/incidents/${incident.id}/updates`} class="stack" data-live-preview>
+      <form
+        method="post"
+        action={`/console/incidents/${incident.id}/updates`}
+        class="stack"
+        data-preview={`/console/incidents/${incident.id}/updates`}
+        data-preview-target="preview"
+      >
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
         <input type="hidden" name="status" value="resolved" />
         <label for="resolve-message">Final message</label>

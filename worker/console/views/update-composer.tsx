@@ -39,7 +39,14 @@ export function UpdateComposer({ snapshot, incident, csrf, values, problem }: Co
     <section aria-labelledby="composer-title" class="room-part">
       <h2 id="composer-title">Post an update</h2>
       {problem?.form === "update" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
-      <form method="post" action={action} class="stack" id="composer" data-live-preview>
+      <form
+        method="post"
+        action={action}
+        class="stack"
+        id="composer"
+        data-preview={action}
+        data-preview-target="preview"
+      >
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
         <label for="update-status">Status</label>
         <select id="update-status" name="status">
@@ -119,7 +126,7 @@ export function UpdateComposer({ snapshot, incident, csrf, values, problem }: Co
 export function UpdatePreviewPanel({ preview, snapshot }: { preview: UpdatePreview; snapshot: PageSnapshot }) {
   const { notifies } = preview;
   return (
-    <section aria-labelledby="preview-title" class="room-part preview" id="preview">
+    <section aria-labelledby="preview-title" class="room-part preview">
       <h2 id="preview-title">Preview (nothing is posted yet)</h2>
       <p class={notifies.subscribers ? "reach notifies" : "reach quiet"}>
         <strong>{notifies.subscribers ? "Notifies." : "Does not notify."}</strong> {notifies.why}
