@@ -1141,7 +1141,13 @@ function planFor(
                 ? world.alerts
                 : realIds;
   const fill = (anId: string, name: string, domain: string, channel: string) =>
-    spec.path.replace(":id", anId).replace(":name", name).replace(":domain", domain).replace(":channel", channel);
+    spec.path
+      .replace(":id", anId)
+      .replace(":name", name)
+      .replace(":domain", domain)
+      .replace(":channel", channel)
+      // A person for Access sign-in (people.put/delete): one address is enough to reach the operation.
+      .replace(":email", "fuzz-person@acme.example");
   const goodPath = fc
     .tuple(
       fc.constantFrom(...preferred),
@@ -1743,7 +1749,11 @@ describe("the communicator API under generated requests", () => {
                 aim: op,
                 fault: "body",
                 method: spec.method.toUpperCase(),
-                path: spec.path.replace(":id", id).replace(":name", "probing").replace(":domain", "fuzz-b.example"),
+                path: spec.path
+                  .replace(":id", id)
+                  .replace(":name", "probing")
+                  .replace(":domain", "fuzz-b.example")
+                  .replace(":email", "fuzz-person@acme.example"),
                 query: "",
                 authorization: `Bearer ${ADMIN}`,
                 contentType,

@@ -21,7 +21,7 @@ export function consoleApp(site: Site) {
     ),
   );
   app.route("/", signInRoutes(site));
-  app.use("*", requireViewer());
+  app.use("*", requireViewer(site));
   app.route("/", dashboardRoutes(site));
   return app;
 }
