@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../../durable-objects/status-page/schema.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { ROLE_NAMES } from "../../worker/core/access/roles.ts";
 import { allows, SCOPES, type Scope, scopesNeeded } from "../../worker/core/access/scopes.ts";
 import { OPERATIONS, type OperationId, type OperationSpec } from "../../worker/core/api/operations.ts";
 import { FLAGS } from "../../worker/core/flags.ts";
@@ -610,6 +611,7 @@ function validBodies(now: () => number, world: World): Partial<Record<OperationI
       },
       ["name", "scopes"],
     ),
+    "people.put": someOf({ role: fc.constantFrom(...ROLE_NAMES) }, ["role"]),
     "flags.set": someOf({ value: fc.constantFrom(true, false, null) }, ["value"]),
     "webhooks.create": someOf(
       {

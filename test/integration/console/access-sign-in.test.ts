@@ -76,7 +76,9 @@ beforeAll(async () => {
   key = await makeKey("2026-current");
   // The same kid with another key: a forger's token.
   impostor = await makeKey("2026-current");
-});
+  // The page's object starts (migrations, the deployed config's reconcile) here, not in a test's time.
+  await pageObject().reconcile(smallConfig);
+}, 60_000);
 
 beforeEach(async () => {
   await publishTeam(key);
@@ -110,7 +112,7 @@ describe("signing in to the console through Cloudflare Access", () => {
     const again = await throughAccess(browser, await jwtFor(ADA));
     expect(again.status).toBe(200);
     expect(again.headers.getSetCookie().some((line) => line.startsWith("lookout_session="))).toBe(false);
-  }, 20_000); // The first request starts the page's object and its reconcile: seconds on a busy machine.
+  });
 
   it.each([
     ["an expired JWT", () => jwtFor(ADA, { exp: Math.floor(Date.now() / 1000) - 3_600 }), "has expired"],
@@ -203,6 +205,19 @@ describe("signing in to the console through Cloudflare Access", () => {
     expect(bare.status).toBe(303);
     expect(bare.headers.get("location")).toMatch(/^\/console\/sign-in/);
     expect(browser.cookies.has("lookout_session")).toBe(false);
+  });
+
+  it("signs an Access person out of Access too, so its JWT does not sign them straight back in", async () => {
+    const browser = new ConsoleBrowser();
+    expect((await throughAccess(browser, await jwtFor(ADA))).status).toBe(200);
+    const session = browser.cookies.get("lookout_session");
+    const out = await browser.post("/console/sign-out", {}, { [JWT_HEADER]: await jwtFor(ADA) });
+    expect(out.status).toBe(303);
+    expect(out.headers.get("location")).toBe("/cdn-cgi/access/logout");
+    const old = new ConsoleBrowser();
+    old.cookies.set("lookout_session", session ?? "");
+    expect((await asSession(old, "incidents.list")).status).toBe(401);
+    expect(await lastAudit("console.sign_out")).toMatchObject({ actor: { id: `access:${ADA}` } });
   });
 
   it("refuses clearly, without a 500, when the team's key set cannot be read", async () => {
