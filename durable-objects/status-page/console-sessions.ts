@@ -10,6 +10,8 @@ import { accessSettings, personOf } from "./console-people.ts";
  * token (same id, same scopes) under the name its person gave, ends when
  * signed out or expired, and dies with its token: revoked, or for the
  * bootstrap token, ADMIN_TOKEN rotated (docs/decisions/0045-console-sign-in-and-roles.md).
+ * A session Cloudflare Access opened instead acts with the role its email is
+ * mapped to at each request (docs/decisions/0046-access-sign-in.md).
  */
 
 type SessionRow = {
