@@ -1,6 +1,8 @@
+import { ROLES } from "../../worker/core/access/roles.ts";
 import { sameSecret } from "../../worker/core/access/same-secret.ts";
 import { SCOPES, type Scope } from "../../worker/core/access/scopes.ts";
 import { type Actor, recordAudit } from "./api/context.ts";
+import { accessSettings, personOf } from "./console-people.ts";
 
 /**
  * Console sessions: a browser signs in with an API token once and then
@@ -8,9 +10,12 @@ import { type Actor, recordAudit } from "./api/context.ts";
  * token (same id, same scopes) under the name its person gave, ends when
  * signed out or expired, and dies with its token: revoked, or for the
  * bootstrap token, ADMIN_TOKEN rotated (docs/decisions/0045-console-sign-in-and-roles.md).
+ * A session Cloudflare Access opened instead acts with the role its email is
+ * mapped to at each request (docs/decisions/0046-access-sign-in.md).
  */
 
 type SessionRow = {
+  kind: string;
   token_id: string;
   token_hash: string;
   person: string;
@@ -24,7 +29,7 @@ type SessionRow = {
 export function sessionActor(sql: SqlStorage, hash: string, bootstrapHash: string | null, now: number): Actor | null {
   const row = sql
     .exec<SessionRow>(
-      `SELECT s.token_id, s.token_hash, s.person, s.expires_at, t.name AS token_name, t.scopes AS token_scopes,
+      `SELECT s.kind, s.token_id, s.token_hash, s.person, s.expires_at, t.name AS token_name, t.scopes AS token_scopes,
               t.revoked_at
          FROM console_sessions s LEFT JOIN api_tokens t ON t.id = s.token_id
         WHERE s.hash = ? AND s.ended_at IS NULL`,
@@ -32,6 +37,7 @@ export function sessionActor(sql: SqlStorage, hash: string, bootstrapHash: strin
     )
     .toArray()[0];
   if (!row || row.expires_at <= now) return null;
+  if (row.kind === ACCESS) return accessActor(sql, row.person);
   if (row.token_id === BOOTSTRAP) {
     if (!bootstrapHash || !sameSecret(row.token_hash, bootstrapHash)) return null;
     return { id: BOOTSTRAP, name: sessionName(row.person, BOOTSTRAP, null), scopes: SCOPES };
@@ -45,6 +51,57 @@ export function sessionActor(sql: SqlStorage, hash: string, bootstrapHash: strin
 }
 
 const BOOTSTRAP = "bootstrap";
+/** A session Cloudflare Access opened (its person is an email); its role is looked up on each request. */
+const ACCESS = "access";
+const ACCESS_ID = "access:";
+
+/**
+ * A person signed in through Cloudflare Access, as the people mapping says
+ * now: a changed role applies on their next request, a removed person or
+ * Access switched off in the config ends the session (decision 0046).
+ */
+function accessActor(sql: SqlStorage, email: string): Actor | null {
+  if (!accessSettings(sql)) return null;
+  const person = personOf(sql, email);
+  if (!person) return null;
+  return { id: `${ACCESS_ID}${person.email}`, name: `${person.email} (Cloudflare Access)`, scopes: ROLES[person.role] };
+}
+
+/** The email of an actor signed in through Cloudflare Access, or null for anyone else. */
+export function accessEmailOf(actor: Actor): string | null {
+  return actor.id.startsWith(ACCESS_ID) ? actor.id.slice(ACCESS_ID.length) : null;
+}
+
+/**
+ * Opens a session for a person Cloudflare Access vouched for (the edge
+ * checked their JWT), when the people mapping gives them a role: the
+ * actor, or null when nobody mapped their email.
+ */
+export function openAccessSession(
+  sql: SqlStorage,
+  session: { hash: string; email: string; expiresAt: number },
+  now: number,
+): Actor | null {
+  const actor = accessActor(sql, session.email);
+  if (!actor) return null;
+  sql.exec(
+    `INSERT INTO console_sessions (hash, kind, token_id, token_hash, person, created_at, expires_at)
+     VALUES (?, ?, ?, '', ?, ?, ?)`,
+    session.hash,
+    ACCESS,
+    actor.id,
+    session.email.toLowerCase(),
+    now,
+    session.expiresAt,
+  );
+  sql.exec(`DELETE FROM console_sessions WHERE COALESCE(ended_at, expires_at) < ?`, now - 86_400_000);
+  recordAudit({ sql, now, actor }, "console.sign_in", actor.id, null, {
+    person: session.email.toLowerCase(),
+    via: "cloudflare_access",
+    expiresAt: new Date(session.expiresAt).toISOString(),
+  });
+  return actor;
+}
 
 /** How the audit log names a person in a session: who they said they are, and with which token. */
 function sessionName(person: string, tokenId: string, tokenName: string | null): string {

@@ -2,6 +2,7 @@ import type { LookoutConfig } from "../../worker/core/config/schema.ts";
 import { fingerprint, pageIdFor } from "../../worker/core/page-id.ts";
 import type { PageInfo } from "../../worker/core/read-model.ts";
 import { applyAlertingConfig } from "./alerts/alerting-config.ts";
+import { applyConsoleAccess } from "./console-people.ts";
 import { reconcileMonitors } from "./monitors.ts";
 import { readMeta, writeMeta } from "./schema.ts";
 
@@ -32,6 +33,8 @@ type ExistingRow = {
 export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now: number): ReconcileResult {
   const result: ReconcileResult = { changed: false, added: [], removed: [], updated: [] };
   const digest = fingerprint(JSON.stringify(config));
+  // Before the unchanged-config shortcut: a page that migrated to console access learns its people at once.
+  applyConsoleAccess(sql, config.console);
   if (readMeta(sql, "config_fingerprint") === digest) return result;
 
   const page: PageInfo = {

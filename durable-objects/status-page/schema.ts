@@ -262,6 +262,15 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        created_at INTEGER NOT NULL)`,
     `CREATE INDEX incident_notes_by_incident ON incident_notes (incident_id, created_at)`,
   ],
+  // 19 (issue 15, Access sign-in): people who sign in through Cloudflare Access, mapped to a role through
+  // the API (console-people.ts; the config's own people are kept in meta). A session is of kind
+  // 'access' when Access opened it: its person is the email, its role is looked up on every request.
+  [
+    `CREATE TABLE console_people (
+       email TEXT PRIMARY KEY, role TEXT NOT NULL, created_at INTEGER NOT NULL, created_by TEXT NOT NULL,
+       updated_at INTEGER NOT NULL)`,
+    `ALTER TABLE console_sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'token'`,
+  ],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -31,7 +31,15 @@ import { configApplied, configFailed } from "./alerts/config-failed.ts";
 import { watchDeliveries } from "./alerts/delivery-failing.ts";
 import { alertOnReport } from "./alerts/monitor-alerts.ts";
 import { watchSilentMonitors } from "./alerts/watchdog.ts";
-import { type ConsoleViewer, signIn, signOut, viewerOf } from "./api/console-access.ts";
+import {
+  type ConsoleDoor,
+  type ConsoleViewer,
+  consoleDoor,
+  signIn,
+  signInWithAccess,
+  signOut,
+  viewerOf,
+} from "./api/console-access.ts";
 import { auditLookout } from "./api/context.ts";
 import { checkAccess, dispatch } from "./api/dispatch.ts";
 import { forgetOldKeys } from "./api/idempotency.ts";
@@ -453,6 +461,20 @@ export class StatusPage extends DurableObject<Env> {
   /** Who a console session cookie stands for, or null. */
   async consoleViewer(sessionHash: string): Promise<ConsoleViewer | null> {
     return viewerOf(this.#apiDeps(), sessionHash);
+  }
+
+  /** Who a console session cookie stands for, and whether Cloudflare Access guards the console (worker/console/viewer.ts). */
+  async consoleDoor(sessionHash: string | null): Promise<ConsoleDoor> {
+    return consoleDoor(this.#apiDeps(), sessionHash);
+  }
+
+  /** Opens a console session for a person whose Access JWT the edge verified; null when nobody mapped their email. */
+  async accessSignIn(request: {
+    email: string;
+    sessionHash: string;
+    expiresAt: number;
+  }): Promise<ConsoleViewer | null> {
+    return signInWithAccess(this.#apiDeps(), request);
   }
 
   async signOut(sessionHash: string): Promise<boolean> {

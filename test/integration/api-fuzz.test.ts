@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SCHEMA_VERSION } from "../../durable-objects/status-page/schema.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
+import { ROLE_NAMES } from "../../worker/core/access/roles.ts";
 import { allows, SCOPES, type Scope, scopesNeeded } from "../../worker/core/access/scopes.ts";
 import { OPERATIONS, type OperationId, type OperationSpec } from "../../worker/core/api/operations.ts";
 import { FLAGS } from "../../worker/core/flags.ts";
@@ -610,6 +611,7 @@ function validBodies(now: () => number, world: World): Partial<Record<OperationI
       },
       ["name", "scopes"],
     ),
+    "people.put": someOf({ role: fc.constantFrom(...ROLE_NAMES) }, ["role"]),
     "flags.set": someOf({ value: fc.constantFrom(true, false, null) }, ["value"]),
     "webhooks.create": someOf(
       {
@@ -1141,7 +1143,13 @@ function planFor(
                 ? world.alerts
                 : realIds;
   const fill = (anId: string, name: string, domain: string, channel: string) =>
-    spec.path.replace(":id", anId).replace(":name", name).replace(":domain", domain).replace(":channel", channel);
+    spec.path
+      .replace(":id", anId)
+      .replace(":name", name)
+      .replace(":domain", domain)
+      .replace(":channel", channel)
+      // A person for Access sign-in (people.put/delete): one address is enough to reach the operation.
+      .replace(":email", "fuzz-person@acme.example");
   const goodPath = fc
     .tuple(
       fc.constantFrom(...preferred),
@@ -1743,7 +1751,11 @@ describe("the communicator API under generated requests", () => {
                 aim: op,
                 fault: "body",
                 method: spec.method.toUpperCase(),
-                path: spec.path.replace(":id", id).replace(":name", "probing").replace(":domain", "fuzz-b.example"),
+                path: spec.path
+                  .replace(":id", id)
+                  .replace(":name", "probing")
+                  .replace(":domain", "fuzz-b.example")
+                  .replace(":email", "fuzz-person@acme.example"),
                 query: "",
                 authorization: `Bearer ${ADMIN}`,
                 contentType,

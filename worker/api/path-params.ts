@@ -6,6 +6,8 @@ const PATTERNS: Record<string, RegExp> = {
   /** An alert channel: a config id (worker/core/monitors/monitor-config.ts), dashes allowed. */
   channel: /^[a-z0-9][a-z0-9-]{0,62}$/,
   /** A mail domain, lower case (IDNs as punycode). */
+  /** A person's email (Cloudflare Access sign-in): the shape, not RFC 5322; compared in lower case. */
+  email: /^[^\s/@]{1,64}@[^\s/@]{1,189}$/,
   domain: /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
 };
 
@@ -15,5 +17,13 @@ export function paramPattern(name: string): RegExp {
 
 /** What to call the thing a parameter names, in a 404. */
 export function paramNoun(name: string): string {
-  return name === "name" ? "flag" : name === "domain" ? "domain" : name === "channel" ? "alert channel" : "item";
+  return name === "name"
+    ? "flag"
+    : name === "domain"
+      ? "domain"
+      : name === "channel"
+        ? "alert channel"
+        : name === "email"
+          ? "person"
+          : "item";
 }

@@ -24,7 +24,7 @@ export function consoleApp(site: Site) {
     ),
   );
   app.route("/", signInRoutes(site));
-  app.use("*", requireViewer());
+  app.use("*", requireViewer(site));
   app.route("/", dashboardRoutes(site));
   app.route("/", reportRoutes(site));
   app.route("/", maintenanceRoutes(site));

@@ -42,6 +42,9 @@ export const EXPORTED_TABLES = [
   "alerts",
   "alert_channels",
   "alert_threads",
+  // Who signs in to the console through Cloudflare Access with which role, as the API set it
+  // (the config's people come with the config).
+  "console_people",
 ] as const;
 
 type Table = { columns: string[]; rows: (string | number | null)[][] };

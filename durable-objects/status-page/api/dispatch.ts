@@ -37,6 +37,7 @@ import {
   postMaintenanceUpdateHandler,
 } from "./maintenances.ts";
 import { heartbeatTokensFor, listMonitorsHandler } from "./monitors.ts";
+import { deletePersonHandler, listPeopleHandler, putPersonHandler } from "./people.ts";
 import { readersWillSee } from "./readers-see.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
 import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
@@ -71,6 +72,9 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "tokens.create": createTokenHandler,
   "tokens.list": listTokensHandler,
   "tokens.revoke": revokeTokenHandler,
+  "people.list": listPeopleHandler,
+  "people.put": putPersonHandler,
+  "people.delete": deletePersonHandler,
   "flags.list": listFlagsHandler,
   "flags.get": getFlagHandler,
   "flags.set": setFlagHandler,

@@ -12,6 +12,8 @@ import type { OperationId } from "../../../worker/core/api/operations.ts";
 const UNSEEN: ReadonlySet<OperationId> = new Set<OperationId>([
   "tokens.create",
   "tokens.revoke",
+  "people.put",
+  "people.delete",
   "flags.set",
   "webhooks.create",
   "webhooks.edit",

@@ -72,8 +72,12 @@ export function signInRoutes(site: Site) {
     const form = await readConsoleForm(c);
     if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const secret = sessionSecretOf(c);
-    if (secret) await statusPageStub(c.env).signOut(await sha256Hex(secret));
+    const hash = secret ? await sha256Hex(secret) : null;
+    const door = hash ? await statusPageStub(c.env).consoleDoor(hash) : null;
+    if (hash) await statusPageStub(c.env).signOut(hash);
     clearSessionCookie(c);
+    // Out of Cloudflare Access too, or its JWT would sign the person straight back in (decision 0046).
+    if (door?.viewer?.email) return c.redirect("/cdn-cgi/access/logout", 303);
     return seeOther(c, "/console/sign-in", "signed-out");
   });
 

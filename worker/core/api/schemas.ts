@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLE_NAMES, type Role } from "../access/roles.ts";
 import { SCOPES } from "../access/scopes.ts";
 import { FLAGS, type FlagName } from "../flags.ts";
 import { id as configId } from "../monitors/monitor-config.ts";
@@ -159,6 +160,11 @@ export const tokenCreate = z.strictObject({
     .min(1)
     .max(SCOPES.length)
     .refine((scopes) => new Set(scopes).size === scopes.length, "each scope once"),
+});
+
+/** A person's console role, for Cloudflare Access sign-in (worker/core/access/roles.ts). */
+export const personPut = z.strictObject({
+  role: z.enum(ROLE_NAMES as [Role, ...Role[]]).meta({ description: "viewer, communicator, operator or admin." }),
 });
 
 export const flagPut = z.strictObject({
