@@ -251,6 +251,9 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        hash TEXT PRIMARY KEY, token_id TEXT NOT NULL, token_hash TEXT NOT NULL, person TEXT NOT NULL,
        created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, ended_at INTEGER)`,
   ],
+  // 18 (console: severities): an incident's human-named severity, the id of one in the config's
+  // console.severities; its impact keeps Statuspage's vocabulary for every public surface.
+  [`ALTER TABLE incidents ADD COLUMN severity TEXT`],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

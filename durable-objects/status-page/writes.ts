@@ -35,6 +35,8 @@ export interface NewIncident {
   deliverNotifications?: boolean;
   lead?: string | null;
   communicator?: string | null;
+  /** A severity's id (console.severities); `impact` is already its mapping. */
+  severity?: string | null;
 }
 
 export interface NewIncidentUpdate {
@@ -113,7 +115,8 @@ export function createIncident(
   const startedAt = input.startedAt ? Date.parse(input.startedAt) : now;
   sql.exec(
     `INSERT INTO incidents (id, kind, name, status, impact, visibility, created_at, updated_at, started_at,
-       identified_at, monitoring_at, resolved_at, lead, communicator) VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       identified_at, monitoring_at, resolved_at, lead, communicator, severity)
+       VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     id,
     input.name,
     status,
@@ -127,6 +130,7 @@ export function createIncident(
     status === "resolved" ? now : null,
     input.lead ?? null,
     input.communicator ?? null,
+    input.severity ?? null,
   );
   // Linked before the first update, whose notifications go to the followers of these components.
   linkComponents(sql, id, [...Object.keys(input.components ?? {}), ...(input.componentIds ?? [])]);

@@ -35,7 +35,7 @@ import {
   listMaintenancesHandler,
   postMaintenanceUpdateHandler,
 } from "./maintenances.ts";
-import { heartbeatTokensFor, listMonitorsHandler } from "./monitors.ts";
+import { heartbeatTokensFor, listMonitorsHandler, monitorStatesHandler } from "./monitors.ts";
 import { readersWillSee } from "./readers-see.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
 import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
@@ -73,6 +73,7 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "flags.set": setFlagHandler,
   "audit.list": listAuditHandler,
   "monitors.list": listMonitorsHandler,
+  "monitors.states": monitorStatesHandler,
   "holds.list": listHoldsHandler,
   "holds.hold": holdDomainHandler,
   "holds.lift": liftHoldHandler,

@@ -252,6 +252,15 @@ export const OPERATIONS = {
     query: emptyQuery,
     success: 200,
   },
+  "monitors.states": {
+    method: "get",
+    path: "/monitor-states",
+    scope: "monitors",
+    readable: true,
+    summary: "Every monitor's components and state per region (up, down since, last error), without check-in paths",
+    query: emptyQuery,
+    success: 200,
+  },
   "webhooks.list": {
     method: "get",
     path: "/webhooks",
