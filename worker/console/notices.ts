@@ -5,6 +5,7 @@
  */
 export const NOTICES: Record<string, string> = {
   "signed-out": "You are signed out.",
+  "incident-declared": "Incident declared.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {

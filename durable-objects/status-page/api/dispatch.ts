@@ -8,6 +8,7 @@ import { ackAlertHandler, getAlertHandler, listAlertsHandler } from "./alerts.ts
 import { listAuditHandler } from "./audit-log.ts";
 import { authenticate, sha256Hex } from "./authenticate.ts";
 import { exportHandler, importHandler } from "./backup.ts";
+import { listComponentsHandler } from "./components.ts";
 import type { Actor, ApiContext, Handler, Prepared } from "./context.ts";
 import { getFlagHandler, listFlagsHandler, setFlagHandler } from "./flags.ts";
 import {
@@ -72,6 +73,7 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "flags.get": getFlagHandler,
   "flags.set": setFlagHandler,
   "audit.list": listAuditHandler,
+  "components.list": listComponentsHandler,
   "monitors.list": listMonitorsHandler,
   "monitors.states": monitorStatesHandler,
   "holds.list": listHoldsHandler,

@@ -252,6 +252,15 @@ export const OPERATIONS = {
     query: emptyQuery,
     success: 200,
   },
+  "components.list": {
+    method: "get",
+    path: "/components",
+    scope: "incidents",
+    readable: true,
+    summary: "Every component and its status, hidden ones included (marked)",
+    query: emptyQuery,
+    success: 200,
+  },
   "monitors.states": {
     method: "get",
     path: "/monitor-states",
