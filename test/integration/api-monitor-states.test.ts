@@ -24,3 +24,18 @@ describe("monitors' state for the read scope", () => {
     expect((await api("GET", "/monitor-states", { token: token.token })).status).toBe(403);
   });
 });
+
+describe("components for the read scope", () => {
+  it("lists every component with its status, hidden ones marked, to a read token", async () => {
+    const { body: token } = await api("POST", "/tokens", { body: { name: "viewer", scopes: ["read"] } });
+    const listed = await api("GET", "/components", { token: token.token });
+    expect(listed.status).toBe(200);
+    const ids = listed.body.data.map((c: { id: string }) => c.id);
+    expect(ids.sort()).toEqual(config.components.map((c) => c.id).sort());
+    const hidden = config.components.filter((c) => c.hidden).map((c) => c.id);
+    for (const component of listed.body.data) {
+      expect(component.hidden, component.id).toBe(hidden.includes(component.id));
+      expect(component.status, component.id).toMatch(/^[a-z_]+$/);
+    }
+  });
+});
