@@ -1,6 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import config from "#lookout-config";
 import { api } from "../helpers/workers/api.ts";
+
+// The page's first start in this run (schema, config, monitors) takes seconds on a busy machine; it is not under test.
+beforeAll(async () => {
+  expect((await api("GET", "/incidents?limit=1")).status).toBe(200);
+}, 30_000);
 
 describe("monitors' state for the read scope", () => {
   it("lists every monitor's components and state per region to a read token, never a check-in path", async () => {

@@ -50,7 +50,7 @@ beforeAll(async () => {
     await runGroup("auth-check");
   });
   expect((await inspectMonitor("api-check")).memory?.state).toBe("down");
-});
+}, 30_000);
 
 describe("the console's dashboard", () => {
   it("shows every component, hidden ones marked, with its monitors' state and a Declare link on the failing one", async () => {

@@ -65,7 +65,7 @@ beforeAll(async () => {
     await runGroup("api-check");
   });
   expect((await inspectMonitor("api-check")).memory?.state).toBe("down");
-});
+}, 30_000);
 
 describe("declaring an incident from the console", () => {
   it("offers severities by name and meaning, templates, and every component with a status select", async () => {
