@@ -26,6 +26,7 @@ const config = defineConfig({
     { id: "api-check", url: targetUrl("/status/503"), components: ["api"], failuresToDown: 1 },
     { id: "auth-check", url: targetUrl("/healthy"), components: ["auth"] },
     { id: "vault-run", kind: "heartbeat", components: ["vault"], intervalSeconds: 60, graceSeconds: 30 },
+    { id: "canary-check", role: "canary", url: targetUrl("/healthy") },
   ],
 });
 
@@ -65,6 +66,10 @@ describe("the console's dashboard", () => {
     expect(html).toMatch(/vault-run: <strong>No data<\/strong>/);
     expect(html).toContain('href="/console/incidents/new?monitor=api-check"');
     expect(html).not.toContain("/console/incidents/new?monitor=auth-check");
+    // A canary drives no component, and is still listed.
+    expect(html).toMatch(
+      /Monitors of no component<\/h3><ul class="monitors"><li class="monitor monitor-(up|no_data)"><span>canary-check:/,
+    );
   });
 
   it("lists open incidents, internal ones marked, each a link to its room, and open alerts with a link to acknowledge", async () => {

@@ -29,6 +29,46 @@ function When({ at, timeZone }: { at: string; timeZone: string }) {
   return <time datetime={at}>{formatDateTime(at, timeZone)}</time>;
 }
 
+/** A component's monitors: up, down since when saying what, slow, or no data; a failing one offers to declare. */
+function MonitorLines({
+  monitors,
+  timeZone,
+  mayDeclare,
+}: {
+  monitors: readonly MonitorRow[];
+  timeZone: string;
+  mayDeclare: boolean;
+}) {
+  if (monitors.length === 0) return null;
+  return (
+    <ul class="monitors">
+      {monitors.map((monitor) => (
+        <li class={`monitor monitor-${monitor.state}`}>
+          <span>
+            {monitor.name}: <strong>{STANDING_WORDS[monitor.state]}</strong>
+            {monitor.since && monitor.state !== "no_data" ? (
+              <>
+                {" "}
+                since <When at={monitor.since} timeZone={timeZone} />
+              </>
+            ) : null}
+            {monitor.lastError ? <span class="hint"> · last error: {monitor.lastError}</span> : null}
+          </span>
+          {monitor.failing && mayDeclare ? (
+            <a
+              class="button"
+              href={`/console/incidents/new?monitor=${encodeURIComponent(monitor.id)}`}
+              aria-label={`Declare incident from ${monitor.name}`}
+            >
+              Declare incident
+            </a>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 /**
  * The first screen of an on-call shift: the public page's status, every
  * component (hidden ones marked) with its monitors, what is open, what is
@@ -46,6 +86,9 @@ export function DashboardPage({ snapshot, viewer, csrf, data, severities, mayDec
   const components =
     data.components ?? snapshot.components.map((c) => ({ id: c.id, name: c.name, status: c.status, hidden: false }));
   const monitorsOf = (componentId: string) => (data.monitors ?? []).filter((m) => m.components.includes(componentId));
+  const shownIds = new Set(components.map((c) => c.id));
+  // A canary or a monitor whose components were removed still checks something worth seeing.
+  const unattached = (data.monitors ?? []).filter((m) => !m.components.some((id) => shownIds.has(id)));
   const held = [data.flags, data.holds, data.webhooks].some((part) => part !== null);
   return (
     <ConsoleLayout page={snapshot.page} title="Dashboard" viewer={viewer} csrf={csrf} path="/console" notice={notice}>
@@ -112,36 +155,16 @@ export function DashboardPage({ snapshot, viewer, csrf, data, severities, mayDec
                 {component.hidden ? <span class="tag">Hidden</span> : null}
                 <StatusLabel status={component.status} />
               </div>
-              {monitorsOf(component.id).length > 0 ? (
-                <ul class="monitors">
-                  {monitorsOf(component.id).map((monitor) => (
-                    <li class={`monitor monitor-${monitor.state}`}>
-                      <span>
-                        {monitor.name}: <strong>{STANDING_WORDS[monitor.state]}</strong>
-                        {monitor.since && monitor.state !== "no_data" ? (
-                          <>
-                            {" "}
-                            since <When at={monitor.since} timeZone={tz} />
-                          </>
-                        ) : null}
-                        {monitor.lastError ? <span class="hint"> · last error: {monitor.lastError}</span> : null}
-                      </span>
-                      {monitor.failing && mayDeclare ? (
-                        <a
-                          class="button"
-                          href={`/console/incidents/new?monitor=${encodeURIComponent(monitor.id)}`}
-                          aria-label={`Declare incident from ${monitor.name}`}
-                        >
-                          Declare incident
-                        </a>
-                      ) : null}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
+              <MonitorLines monitors={monitorsOf(component.id)} timeZone={tz} mayDeclare={mayDeclare} />
             </li>
           ))}
         </ul>
+        {unattached.length > 0 ? (
+          <>
+            <h3>Monitors of no component</h3>
+            <MonitorLines monitors={unattached} timeZone={tz} mayDeclare={mayDeclare} />
+          </>
+        ) : null}
       </section>
 
       {data.maintenances ? (
