@@ -48,7 +48,10 @@ describe("tokens and scopes", () => {
     for (const path of ["/tokens", "/audit", "/webhooks", "/monitors", "/export"]) {
       expect((await api("GET", path, { token: body.token })).status, path).toBe(403);
     }
-    const declared = await api("POST", "/incidents", { token: body.token, body: { name: "By viewer", message: "Hi." } });
+    const declared = await api("POST", "/incidents", {
+      token: body.token,
+      body: { name: "By viewer", message: "Hi." },
+    });
     expect(declared.status).toBe(403);
     expect(declared.body.error.message).toContain('"incidents"');
   });
