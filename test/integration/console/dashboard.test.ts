@@ -97,6 +97,19 @@ describe("the console's dashboard", () => {
     }
   });
 
+  it("shows a disabled webhook to an admin", async () => {
+    const url = `${targetUrl("/healthy")}?hook=${crypto.randomUUID().slice(0, 8)}`;
+    const hook = await api("POST", "/webhooks", { body: { url } });
+    expect(hook.status).toBe(201);
+    expect((await api("PATCH", `/webhooks/${hook.body.id}`, { body: { enabled: false } })).status).toBe(200);
+    try {
+      const html = await page(await signedIn());
+      expect(html).toContain(`Webhook <code>${url}</code> is disabled`);
+    } finally {
+      await api("DELETE", `/webhooks/${hook.body.id}`);
+    }
+  });
+
   it("shows a viewer the state but no Declare link, no holds they may not read, and never a check-in path", async () => {
     const full = await api("GET", "/monitors");
     const checkIn: string = full.body.data.find((m: { id: string }) => m.id === "vault-run").heartbeatPath;
