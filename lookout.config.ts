@@ -121,4 +121,20 @@ export default defineConfig({
     ],
     routes: [{ kinds: ["monitor_degraded"], policy: "heads-up" }, { policy: "oncall" }],
   },
+  /**
+   * The console (README "Severities and templates"): the default severities
+   * (Critical, Major, Minor) and a template to declare from at 3 a.m.
+   */
+  console: {
+    templates: [
+      {
+        id: "login-down",
+        name: "Sign-in failing",
+        title: "Customers cannot sign in",
+        message: "Some customers cannot sign in. We are investigating and will update within 30 minutes.",
+        severity: "major",
+        components: { auth: "major_outage" },
+      },
+    ],
+  },
 });

@@ -33,6 +33,7 @@ type IncidentRow = {
   scribe: string | null;
   investigator: string | null;
   revision: number;
+  severity: string | null;
 };
 
 type ReportRow = {
@@ -184,7 +185,14 @@ function toEventView(
       remindedAt: isoOrNull(row.reminded_at),
     };
   }
-  return { ...base, kind: "incident", status: row.status as IncidentStatus, impact: row.impact as Impact, report };
+  return {
+    ...base,
+    kind: "incident",
+    status: row.status as IncidentStatus,
+    impact: row.impact as Impact,
+    severity: row.severity ?? null,
+    report,
+  };
 }
 
 function toReport(row: ReportRow, followUps: FollowUpAction[]): PostIncidentReport {

@@ -5,6 +5,7 @@ import { applyAlertingConfig } from "./alerts/alerting-config.ts";
 import { applyConsoleAccess } from "./console-people.ts";
 import { reconcileMonitors } from "./monitors.ts";
 import { readMeta, writeMeta } from "./schema.ts";
+import { saveSeverities } from "./severities.ts";
 
 export interface ReconcileResult {
   changed: boolean;
@@ -48,6 +49,7 @@ export function reconcileWithConfig(sql: SqlStorage, config: LookoutConfig, now:
   const pageJson = JSON.stringify(page);
   if (readMeta(sql, "page") !== pageJson) writeMeta(sql, "page", pageJson);
   applyAlertingConfig(sql, config.alerting);
+  saveSeverities(sql, config.console?.severities);
 
   const groups = existingRows(sql, "groups");
   config.groups.forEach((group, index) => {

@@ -271,6 +271,9 @@ export const MIGRATIONS: readonly (readonly string[])[] = [
        updated_at INTEGER NOT NULL)`,
     `ALTER TABLE console_sessions ADD COLUMN kind TEXT NOT NULL DEFAULT 'token'`,
   ],
+  // 20 (issue 15, console: severities): an incident's human-named severity, the id of one in the config's
+  // console.severities; its impact keeps Statuspage's vocabulary for every public surface.
+  [`ALTER TABLE incidents ADD COLUMN severity TEXT`],
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

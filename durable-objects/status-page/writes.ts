@@ -37,6 +37,8 @@ export interface NewIncident {
   communicator?: string | null;
   scribe?: string | null;
   investigator?: string | null;
+  /** A severity's id (console.severities); `impact` is already its mapping. */
+  severity?: string | null;
 }
 
 export interface NewIncidentUpdate {
@@ -115,8 +117,8 @@ export function createIncident(
   const startedAt = input.startedAt ? Date.parse(input.startedAt) : now;
   sql.exec(
     `INSERT INTO incidents (id, kind, name, status, impact, visibility, created_at, updated_at, started_at,
-       identified_at, monitoring_at, resolved_at, lead, communicator, scribe, investigator)
-     VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       identified_at, monitoring_at, resolved_at, lead, communicator, scribe, investigator, severity)
+     VALUES (?, 'incident', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     id,
     input.name,
     status,
@@ -132,6 +134,7 @@ export function createIncident(
     input.communicator ?? null,
     input.scribe ?? null,
     input.investigator ?? null,
+    input.severity ?? null,
   );
   // Linked before the first update, whose notifications go to the followers of these components.
   linkComponents(sql, id, [...Object.keys(input.components ?? {}), ...(input.componentIds ?? [])]);

@@ -4,6 +4,7 @@ import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { incidentRoomRoutes } from "./routes/incident-room.tsx";
+import { incidentRoutes } from "./routes/incidents.tsx";
 import { maintenanceRoutes } from "./routes/maintenances.tsx";
 import { reportRoutes } from "./routes/report.tsx";
 import { signInRoutes } from "./routes/sign-in.tsx";
@@ -26,6 +27,8 @@ export function consoleApp(site: Site) {
   app.route("/", signInRoutes(site));
   app.use("*", requireViewer(site));
   app.route("/", dashboardRoutes(site));
+  // Before the incident room's /incidents/:id, so /incidents/new is the declare form.
+  app.route("/", incidentRoutes(site));
   app.route("/", reportRoutes(site));
   app.route("/", maintenanceRoutes(site));
   app.route("/", incidentRoomRoutes(site));

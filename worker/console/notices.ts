@@ -5,6 +5,7 @@
  */
 export const NOTICES: Record<string, string> = {
   "signed-out": "You are signed out.",
+  "incident-declared": "Incident declared.",
   // The post-incident report (routes/report.tsx).
   "report-saved": "Report saved.",
   "report-published": "Report published: it is on the incident's page and in the feeds.",

@@ -11,6 +11,7 @@ export interface Section {
 /** In the order the navigation lists them; each part's routes live in worker/console/routes/. */
 export const SECTIONS: readonly Section[] = [
   { href: "/console", label: "Dashboard", reads: "incidents.list" },
+  { href: "/console/incidents", label: "Incidents", reads: "incidents.list" },
   { href: "/console/maintenances", label: "Maintenances", reads: "maintenances.list" },
 ];
 

@@ -175,6 +175,8 @@ export interface IncidentView extends EventViewBase {
   kind: "incident";
   status: IncidentStatus;
   impact: Impact;
+  /** A severity's id from the config (console.severities), or null; for the team only, never public. */
+  severity?: string | null;
   report: PostIncidentReport | null;
 }
 

@@ -8,6 +8,7 @@ import { ackAlertHandler, getAlertHandler, listAlertsHandler } from "./alerts.ts
 import { listAuditHandler } from "./audit-log.ts";
 import { authenticate, sha256Hex } from "./authenticate.ts";
 import { exportHandler, importHandler } from "./backup.ts";
+import { listComponentsHandler } from "./components.ts";
 import type { Actor, ApiContext, Handler, Prepared } from "./context.ts";
 import { getFlagHandler, listFlagsHandler, setFlagHandler } from "./flags.ts";
 import {
@@ -36,7 +37,7 @@ import {
   listMaintenancesHandler,
   postMaintenanceUpdateHandler,
 } from "./maintenances.ts";
-import { heartbeatTokensFor, listMonitorsHandler } from "./monitors.ts";
+import { heartbeatTokensFor, listMonitorsHandler, monitorStatesHandler } from "./monitors.ts";
 import { deletePersonHandler, listPeopleHandler, putPersonHandler } from "./people.ts";
 import { readersWillSee } from "./readers-see.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
@@ -79,7 +80,9 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "flags.get": getFlagHandler,
   "flags.set": setFlagHandler,
   "audit.list": listAuditHandler,
+  "components.list": listComponentsHandler,
   "monitors.list": listMonitorsHandler,
+  "monitors.states": monitorStatesHandler,
   "holds.list": listHoldsHandler,
   "holds.hold": holdDomainHandler,
   "holds.lift": liftHoldHandler,

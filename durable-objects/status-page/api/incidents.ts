@@ -1,10 +1,12 @@
 import { ApiProblem } from "../../../worker/core/api/contract.ts";
 import { checkIncidentTransition } from "../../../worker/core/incidents/lifecycle.ts";
+import { resolveSeverity } from "../../../worker/core/incidents/severity.ts";
 import type { IncidentView } from "../../../worker/core/read-model.ts";
 import type { ComponentStatus } from "../../../worker/core/statuses.ts";
 import { handOverToPerson } from "../auto-incidents.ts";
 import { loadEvents } from "../events.ts";
 import { monitorStatusOf } from "../monitors.ts";
+import { readSeverities } from "../severities.ts";
 import { forgetKnownEvents } from "../snapshot.ts";
 import { addIncidentUpdate, type ComponentChanges, createIncident } from "../writes.ts";
 import { type Handler, notFound, recordAudit, requireRevision, withRevision } from "./context.ts";
@@ -44,13 +46,15 @@ export const createIncidentHandler: Handler<"incidents.create"> = (context) => {
   refuseFutureStart(body.startedAt, now);
   refusePublicEffects(body.visibility, body.components);
   checkComponents(sql, Object.keys(body.components ?? {}), "components");
+  const chosen = resolveSeverity(readSeverities(sql), body);
   const id = createIncident(
     sql,
     {
       name: body.name,
       body: body.message,
       status: body.status,
-      impact: body.impact,
+      impact: chosen.impact ?? "minor",
+      severity: chosen.severity ?? null,
       components: body.components,
       visibility: body.visibility,
       startedAt: body.startedAt,
@@ -104,7 +108,13 @@ export const editIncidentHandler: Handler<"incidents.edit"> = (context) => {
     values.push(value);
   };
   if (body.name !== undefined) assign("name", body.name);
-  if (body.impact !== undefined) assign("impact", body.impact);
+  const severities = readSeverities(sql);
+  const chosen = resolveSeverity(severities, body);
+  if (chosen.impact !== undefined) assign("impact", chosen.impact);
+  if (chosen.severity !== undefined) assign("severity", chosen.severity);
+  // An impact alone that is no longer its severity's leaves the incident without one rather than a false name.
+  else if (chosen.impact !== undefined && severities.find((s) => s.id === before.severity)?.impact !== chosen.impact)
+    assign("severity", null);
   if (body.visibility !== undefined) assign("visibility", body.visibility);
   // Made public: the edge's filter of public ids is built afresh to include it.
   if (body.visibility === "public" && before.visibility !== "public") forgetKnownEvents(sql);

@@ -28,8 +28,8 @@ export async function heartbeatTokensFor(sql: SqlStorage, env: Env): Promise<Map
   return tokens;
 }
 
-/** What runs, where it stands, and where a heartbeat monitor's job must check in. */
-export const listMonitorsHandler: Handler<"monitors.list"> = ({ sql, prepared }) => {
+/** What runs and where it stands: no check-in path, no URL, no header; what the `read` scope may see. */
+function monitorStates(sql: SqlStorage) {
   const instances = sql
     .exec<InstanceRow>(
       // Heard from: its last news, or its probe group's last report, whichever is later (decision 0038).
@@ -39,9 +39,8 @@ export const listMonitorsHandler: Handler<"monitors.list"> = ({ sql, prepared })
        WHERE i.removed_at IS NULL ORDER BY i.monitor_id, i.region`,
     )
     .toArray();
-  const data = activeMonitors(sql).map((row) => {
+  return activeMonitors(sql).map((row) => {
     const monitor = JSON.parse(row.config) as MonitorConfig;
-    const token = prepared.heartbeatTokens?.get(row.id);
     return {
       id: row.id,
       name: monitor.name ?? row.id,
@@ -58,9 +57,22 @@ export const listMonitorsHandler: Handler<"monitors.list"> = ({ sql, prepared })
           lastReportAt: isoOrNull(i.last_report_at),
           lastSummary: i.last_summary,
         })),
-      /** Prefix with the page's address; the token in it is a secret. */
-      heartbeatPath: token ? `/heartbeat/${row.id}/${token}` : null,
     };
+  });
+}
+
+/** Each monitor's state, for whoever may follow the page's health (the console's dashboard). */
+export const monitorStatesHandler: Handler<"monitors.states"> = ({ sql }) => ({
+  status: 200,
+  body: { data: monitorStates(sql) },
+});
+
+/** What runs, where it stands, and where a heartbeat monitor's job must check in. */
+export const listMonitorsHandler: Handler<"monitors.list"> = ({ sql, prepared }) => {
+  const data = monitorStates(sql).map((monitor) => {
+    const token = prepared.heartbeatTokens?.get(monitor.id);
+    /** Prefix with the page's address; the token in it is a secret. */
+    return { ...monitor, heartbeatPath: token ? `/heartbeat/${monitor.id}/${token}` : null };
   });
   return { status: 200, body: { data } };
 };

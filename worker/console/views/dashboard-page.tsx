@@ -1,25 +1,95 @@
+import type { Severity } from "../../core/config/console-schema.ts";
 import { derivePageStatus } from "../../core/page-status.ts";
-import type { IncidentView, PageSnapshot } from "../../core/read-model.ts";
+import type { PageSnapshot } from "../../core/read-model.ts";
+import { formatDateTime } from "../../views/format.ts";
 import { StatusLabel } from "../../views/status-label.tsx";
 import type { Viewer } from "../console-env.ts";
+import type { DashboardData, MonitorRow } from "../dashboard-data.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
 
 export interface DashboardPageProps {
   snapshot: PageSnapshot;
   viewer: Viewer;
   csrf: string;
-  /** Unresolved incidents, internal ones too; null when this person may not read them. */
-  openIncidents: IncidentView[] | null;
+  data: DashboardData;
+  severities: readonly Severity[];
+  /** Whether this person may declare: the Declare links show only then. */
+  mayDeclare: boolean;
   notice?: string | undefined;
 }
 
-/** Overall status, each component's, and what is open: the first screen of an on-call shift. */
-export function DashboardPage({ snapshot, viewer, csrf, openIncidents, notice }: DashboardPageProps) {
+const STANDING_WORDS: Record<MonitorRow["state"], string> = {
+  up: "Up",
+  degraded: "Slow",
+  down: "Down",
+  no_data: "No data",
+};
+
+function When({ at, timeZone }: { at: string; timeZone: string }) {
+  return <time datetime={at}>{formatDateTime(at, timeZone)}</time>;
+}
+
+/** A component's monitors: up, down since when saying what, slow, or no data; a failing one offers to declare. */
+function MonitorLines({
+  monitors,
+  timeZone,
+  mayDeclare,
+}: {
+  monitors: readonly MonitorRow[];
+  timeZone: string;
+  mayDeclare: boolean;
+}) {
+  if (monitors.length === 0) return null;
+  return (
+    <ul class="monitors">
+      {monitors.map((monitor) => (
+        <li class={`monitor monitor-${monitor.state}`}>
+          <span>
+            {monitor.name}: <strong>{STANDING_WORDS[monitor.state]}</strong>
+            {monitor.since && monitor.state !== "no_data" ? (
+              <>
+                {" "}
+                since <When at={monitor.since} timeZone={timeZone} />
+              </>
+            ) : null}
+            {monitor.lastError ? <span class="hint"> · last error: {monitor.lastError}</span> : null}
+          </span>
+          {monitor.failing && mayDeclare ? (
+            <a
+              class="button"
+              href={`/console/incidents/new?monitor=${encodeURIComponent(monitor.id)}`}
+              aria-label={`Declare incident from ${monitor.name}`}
+            >
+              Declare incident
+            </a>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/**
+ * The first screen of an on-call shift: the public page's status, every
+ * component (hidden ones marked) with its monitors, what is open, what is
+ * planned, and what is held or switched off. A part shows only when this
+ * person's role may read it; a failing monitor is one click from declaring.
+ */
+export function DashboardPage({ snapshot, viewer, csrf, data, severities, mayDeclare, notice }: DashboardPageProps) {
+  const tz = snapshot.page.timeZone;
   const overall = derivePageStatus({
     componentStatuses: snapshot.components.map((component) => component.status),
     incidentImpacts: snapshot.activeIncidents.map((incident) => incident.impact),
     maintenanceInProgress: snapshot.activeMaintenances.length > 0,
   });
+  const severityName = (id: string | null | undefined) => severities.find((s) => s.id === id)?.name;
+  const components =
+    data.components ?? snapshot.components.map((c) => ({ id: c.id, name: c.name, status: c.status, hidden: false }));
+  const monitorsOf = (componentId: string) => (data.monitors ?? []).filter((m) => m.components.includes(componentId));
+  const shownIds = new Set(components.map((c) => c.id));
+  // A canary or a monitor whose components were removed still checks something worth seeing.
+  const unattached = (data.monitors ?? []).filter((m) => !m.components.some((id) => shownIds.has(id)));
+  const held = [data.flags, data.holds, data.webhooks].some((part) => part !== null);
   return (
     <ConsoleLayout page={snapshot.page} title="Dashboard" viewer={viewer} csrf={csrf} path="/console" notice={notice}>
       <section aria-labelledby="overall">
@@ -27,32 +97,138 @@ export function DashboardPage({ snapshot, viewer, csrf, openIncidents, notice }:
           Public page: <span class={`indicator indicator-${overall.indicator}`}>{overall.description}</span>
         </h2>
       </section>
-      <section aria-labelledby="open-incidents">
-        <h2 id="open-incidents">Open incidents</h2>
-        {openIncidents === null ? (
-          <p>Your role does not read incidents.</p>
-        ) : openIncidents.length === 0 ? (
-          <p>No open incidents.</p>
-        ) : (
-          <ul class="rows">
-            {openIncidents.map((incident) => (
-              <li>
-                <strong>{incident.name}</strong> · {incident.status} · {incident.impact}
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+
+      {data.incidents ? (
+        <section aria-labelledby="open-incidents">
+          <h2 id="open-incidents">Open incidents</h2>
+          {data.incidents.length === 0 ? (
+            <p>No open incidents.</p>
+          ) : (
+            <ul class="rows">
+              {data.incidents.map((incident) => (
+                <li>
+                  <a href={`/console/incidents/${incident.id}`}>{incident.name}</a>
+                  <span>
+                    {incident.visibility === "internal" ? <strong class="tag">Internal</strong> : null}{" "}
+                    {severityName(incident.severity) ?? incident.impact} · {incident.status}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>
+            <a href="/console/incidents">All incidents</a>
+          </p>
+        </section>
+      ) : null}
+
+      {data.alerts ? (
+        <section aria-labelledby="open-alerts">
+          <h2 id="open-alerts">Open alerts</h2>
+          {data.alerts.length === 0 ? (
+            <p>No open alerts.</p>
+          ) : (
+            <ul class="rows">
+              {data.alerts.map((alert) => (
+                <li>
+                  <span>{alert.title}</span>
+                  <span>
+                    {alert.severity} · {alert.status} since <When at={alert.openedAt} timeZone={tz} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>
+            <a href="/console/alerts">Acknowledge alerts</a>
+          </p>
+        </section>
+      ) : null}
+
       <section aria-labelledby="components">
-        <h2 id="components">Components</h2>
-        <ul class="rows">
-          {snapshot.components.map((component) => (
+        <h2 id="components">Components and monitors</h2>
+        <ul class="rows components">
+          {components.map((component) => (
             <li>
-              {component.name} <StatusLabel status={component.status} />
+              <div class="component-line">
+                <strong>{component.name}</strong>
+                {component.hidden ? <span class="tag">Hidden</span> : null}
+                <StatusLabel status={component.status} />
+              </div>
+              <MonitorLines monitors={monitorsOf(component.id)} timeZone={tz} mayDeclare={mayDeclare} />
             </li>
           ))}
         </ul>
+        {unattached.length > 0 ? (
+          <>
+            <h3>Monitors of no component</h3>
+            <MonitorLines monitors={unattached} timeZone={tz} mayDeclare={mayDeclare} />
+          </>
+        ) : null}
       </section>
+
+      {data.maintenances ? (
+        <section aria-labelledby="maintenances">
+          <h2 id="maintenances">Maintenances in progress and upcoming</h2>
+          {data.maintenances.length === 0 ? (
+            <p>None scheduled.</p>
+          ) : (
+            <ul class="rows">
+              {data.maintenances.map((m) => (
+                <li>
+                  <span>
+                    {m.name}
+                    {m.visibility === "internal" ? <span class="tag">Internal</span> : null}
+                  </span>
+                  <span>
+                    {m.status === "scheduled" ? "scheduled" : "in progress"}: <When at={m.scheduledFor} timeZone={tz} />{" "}
+                    to <When at={m.scheduledUntil} timeZone={tz} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      ) : null}
+
+      {held ? (
+        <section aria-labelledby="held">
+          <h2 id="held">Held or switched off</h2>
+          <ul class="rows">
+            {(data.flags ?? []).map((flag) => (
+              <li>
+                <span>
+                  Flag <code>{flag.name}</code> is {flag.value ? "on" : "off"} (declared {flag.declared ? "on" : "off"})
+                </span>
+                {flag.override ? (
+                  <span class="hint">
+                    set by {flag.override.updatedBy} at <When at={flag.override.updatedAt} timeZone={tz} />
+                  </span>
+                ) : null}
+              </li>
+            ))}
+            {(data.holds ?? []).map((hold) => (
+              <li>
+                <span>
+                  Deliveries held for {hold.kind} <code>{hold.target}</code>
+                </span>
+                <span class="hint">{hold.waiting} waiting</span>
+              </li>
+            ))}
+            {(data.webhooks ?? []).map((webhook) => (
+              <li>
+                <span>
+                  Webhook <code>{webhook.url}</code> is disabled
+                </span>
+                {webhook.disabledReason ? <span class="hint">{webhook.disabledReason}</span> : null}
+              </li>
+            ))}
+          </ul>
+          {[data.flags, data.holds, data.webhooks].every((part) => part === null || part.length === 0) ? (
+            <p>Nothing is held or switched off.</p>
+          ) : null}
+        </section>
+      ) : null}
     </ConsoleLayout>
   );
 }

@@ -36,11 +36,19 @@ const componentChanges = z
 
 const OPEN_OR_RESOLVED = ["investigating", "identified", "monitoring", "resolved"] as const;
 
+const severity = configId.meta({
+  description:
+    "A severity's id from the config (console.severities); sets impact from its mapping. Sent with an impact, the two must agree.",
+  example: "critical",
+});
+const impact = z.enum(IMPACTS).meta({ description: "Statuspage's impact (default minor, or the severity's)." });
+
 export const incidentCreate = z.strictObject({
   name,
   message,
   status: z.enum(OPEN_OR_RESOLVED).default("investigating"),
-  impact: z.enum(IMPACTS).default("minor"),
+  impact: impact.optional(),
+  severity: severity.optional(),
   components: componentChanges.optional(),
   visibility: z
     .enum(["public", "internal"])
@@ -75,7 +83,8 @@ const atLeastOneField = (value: object) => Object.keys(value).length > 0;
 export const incidentEdit = z
   .strictObject({
     name: name.optional(),
-    impact: z.enum(IMPACTS).optional(),
+    impact: impact.optional(),
+    severity: severity.optional(),
     visibility: z.enum(["public", "internal"]).optional(),
     startedAt: instant.optional(),
     lead: person.optional(),

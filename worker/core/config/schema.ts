@@ -3,6 +3,7 @@ import { channelSchema } from "../alerting/channels.ts";
 import { policySchema, routeSchema } from "../alerting/policies.ts";
 import { id, longestTimeoutMs, monitorSchema } from "../monitors/monitor-config.ts";
 import { dependencyCycle } from "../providers/dependency-cycles.ts";
+import { checkConsole } from "./console-checks.ts";
 import { consoleSchema, DEFAULT_SEVERITIES } from "./console-schema.ts";
 
 /**
@@ -170,6 +171,7 @@ export const configSchema = z
     checkProviders(config, ctx);
     checkDependencies(config, componentIds, ctx);
     checkAlerting(config, componentIds, monitorIds, ctx);
+    checkConsole(config, componentIds, ctx);
     config.groups.forEach((group, i) => {
       if (!config.components.some((c) => c.group === group.id)) {
         ctx.addIssue({ code: "custom", path: ["groups", i], message: `group "${group.id}" has no components` });

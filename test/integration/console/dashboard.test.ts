@@ -1,0 +1,153 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { defineConfig } from "../../../worker/config/define-config.ts";
+import { api } from "../../helpers/workers/api.ts";
+import { signedIn } from "../../helpers/workers/console.ts";
+import { withFlags } from "../../helpers/workers/flags.ts";
+import { kick } from "../../helpers/workers/kicks.ts";
+import { inspectMonitor, runGroup } from "../../helpers/workers/monitor-objects.ts";
+import { targetUrl } from "../../helpers/workers/targets.ts";
+import { pageObject } from "../../helpers/workers/worker.ts";
+
+/**
+ * The dashboard: every component (hidden ones marked) with its monitors'
+ * state, a failing monitor's Declare link for roles that may declare, what is
+ * open, and what is held or switched off, each part only for a role that may
+ * read it. A failing monitor is made to fail for real: its probe reaches the
+ * local targets server's /status/503.
+ */
+const config = defineConfig({
+  page: { name: "Console shop", url: "https://status.console.test" },
+  components: [
+    { id: "api", name: "REST API" },
+    { id: "auth", name: "Login & SSO" },
+    { id: "vault", name: "Secret vault", hidden: true },
+  ],
+  monitors: [
+    { id: "api-check", url: targetUrl("/status/503"), components: ["api"], failuresToDown: 1 },
+    { id: "auth-check", url: targetUrl("/healthy"), components: ["auth"] },
+    { id: "vault-run", kind: "heartbeat", components: ["vault"], intervalSeconds: 60, graceSeconds: 30 },
+    { id: "canary-check", role: "canary", url: targetUrl("/healthy") },
+  ],
+});
+
+async function token(scopes: string[]): Promise<string> {
+  const made = await api("POST", "/tokens", { body: { name: `dash ${scopes.join(" ")}`, scopes } });
+  expect(made.status).toBe(201);
+  return made.body.token;
+}
+
+async function page(browser: Awaited<ReturnType<typeof signedIn>>): Promise<string> {
+  const answer = await browser.get("/console");
+  expect(answer.status).toBe(200);
+  return answer.text();
+}
+
+beforeAll(async () => {
+  await pageObject().reconcile(config);
+  await kick();
+  await withFlags({ probing: true }, async () => {
+    await kick();
+    await runGroup("api-check");
+    await runGroup("auth-check");
+  });
+  expect((await inspectMonitor("api-check")).memory?.state).toBe("down");
+}, 30_000);
+
+describe("the console's dashboard", () => {
+  it("shows every component, hidden ones marked, with its monitors' state and a Declare link on the failing one", async () => {
+    const html = await page(await signedIn());
+    expect(html).toContain("Public page:");
+    expect(html).toContain("REST API");
+    expect(html).toMatch(/Secret vault<\/strong><span class="tag">Hidden<\/span>/);
+    expect(html).toMatch(/api-check: <strong>Down<\/strong> since <time/);
+    expect(html).toContain("last error: ");
+    expect(html).toContain("503");
+    expect(html).toMatch(/auth-check: <strong>Up<\/strong>/);
+    expect(html).toMatch(/vault-run: <strong>No data<\/strong>/);
+    expect(html).toContain('href="/console/incidents/new?monitor=api-check"');
+    expect(html).not.toContain("/console/incidents/new?monitor=auth-check");
+    // A canary drives no component, and is still listed.
+    expect(html).toMatch(
+      /Monitors of no component<\/h3><ul class="monitors"><li class="monitor monitor-(up|no_data)"><span>canary-check:/,
+    );
+  });
+
+  it("lists open incidents, internal ones marked, each a link to its room, and open alerts with a link to acknowledge", async () => {
+    const internal = await api("POST", "/incidents", {
+      body: { name: "Quiet database worry", message: "Team only.", visibility: "internal", severity: "minor" },
+    });
+    const html = await page(await signedIn());
+    expect(html).toContain(`<a href="/console/incidents/${internal.body.id}">Quiet database worry</a>`);
+    expect(html).toMatch(/<strong class="tag">Internal<\/strong> Minor · investigating/);
+    expect(html).toContain('<h2 id="open-alerts">Open alerts</h2>');
+    expect(html).toContain('href="/console/alerts"');
+  });
+
+  it("shows what is held or switched off: an overridden flag, a held domain", async () => {
+    expect((await api("PUT", "/holds/domains/held.example")).status).toBe(200);
+    try {
+      await withFlags({ new_subscriptions: false }, async () => {
+        const html = await page(await signedIn());
+        expect(html).toContain("Held or switched off");
+        expect(html).toMatch(/Flag <code>new_subscriptions<\/code> is off/);
+        expect(html).toContain("Deliveries held for domain <code>held.example</code>");
+      });
+    } finally {
+      await api("DELETE", "/holds/domains/held.example?pending=send");
+    }
+  });
+
+  it("shows a disabled webhook to an admin", async () => {
+    const url = `${targetUrl("/healthy")}?hook=${crypto.randomUUID().slice(0, 8)}`;
+    const hook = await api("POST", "/webhooks", { body: { url } });
+    expect(hook.status).toBe(201);
+    expect((await api("PATCH", `/webhooks/${hook.body.id}`, { body: { enabled: false } })).status).toBe(200);
+    try {
+      const html = await page(await signedIn());
+      expect(html).toContain(`Webhook <code>${url}</code> is disabled`);
+    } finally {
+      await api("DELETE", `/webhooks/${hook.body.id}`);
+    }
+  });
+
+  it("shows a viewer the state but no Declare link, no holds they may not read, and never a check-in path", async () => {
+    const full = await api("GET", "/monitors");
+    const checkIn: string = full.body.data.find((m: { id: string }) => m.id === "vault-run").heartbeatPath;
+    expect(checkIn).toMatch(/^\/heartbeat\/vault-run\/.+/);
+    const secret = checkIn.split("/").at(-1) ?? "";
+    expect((await api("PUT", "/holds/domains/viewer-held.example")).status).toBe(200);
+    try {
+      const html = await page(await signedIn(await token(["read"]), "Vera Viewer"));
+      expect(html).toContain(", viewer.");
+      expect(html).toMatch(/api-check: <strong>Down<\/strong>/);
+      expect(html).toContain("Secret vault");
+      expect(html).not.toContain("Declare incident");
+      expect(html).not.toContain("viewer-held.example");
+      expect(html).not.toContain(secret);
+      // An admin's dashboard does not show it either: it is a secret for the job that checks in.
+      expect(await page(await signedIn())).not.toContain(secret);
+    } finally {
+      await api("DELETE", "/holds/domains/viewer-held.example?pending=send");
+    }
+  });
+
+  it("shows a communicator the Declare link, and no holds (they are the subscribers scope's)", async () => {
+    expect((await api("PUT", "/holds/domains/comm-held.example")).status).toBe(200);
+    try {
+      const html = await page(
+        await signedIn(await token(["read", "incidents", "maintenances", "reports"]), "Cora Communicator"),
+      );
+      expect(html).toContain(", communicator.");
+      expect(html).toContain('href="/console/incidents/new?monitor=api-check"');
+      expect(html).not.toContain("comm-held.example");
+    } finally {
+      await api("DELETE", "/holds/domains/comm-held.example?pending=send");
+    }
+  });
+
+  it("sends someone not signed in to the sign-in page", async () => {
+    const { ConsoleBrowser } = await import("../../helpers/workers/console.ts");
+    const answer = await new ConsoleBrowser().get("/console");
+    expect(answer.status).toBe(303);
+  });
+});

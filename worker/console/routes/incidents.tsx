@@ -1,0 +1,142 @@
+import type { Context } from "hono";
+import { Hono } from "hono";
+import config from "#lookout-config";
+import type { FieldProblem } from "../../core/api/contract.ts";
+import { type MonitorStanding, monitorStanding, type RegionState } from "../../core/monitors/monitor-standing.ts";
+import type { IncidentView } from "../../core/read-model.ts";
+import type { Site } from "../../site.ts";
+import { callOperation } from "../console-api.ts";
+import type { ConsoleEnv } from "../console-env.ts";
+import { isRefusal, readConsoleForm } from "../console-form.ts";
+import {
+  blankDeclaration,
+  type DeclareFields,
+  declarationBody,
+  fromMonitor,
+  fromTemplate,
+  readDeclaration,
+} from "../declare-form.ts";
+import { noticeOf } from "../notices.ts";
+import { renderConsole, seeOther } from "../render.ts";
+import { may } from "../sections.ts";
+import { DeclarePage } from "../views/declare-page.tsx";
+import { IncidentsPage } from "../views/incidents-page.tsx";
+
+type Component = { id: string; name: string; hidden: boolean };
+type Problem = { message: string; fields: FieldProblem[] };
+
+/** Every component, hidden ones too, as the API has them; the config's list if this person may not read them. */
+async function componentsFor(c: Context<ConsoleEnv>): Promise<Component[]> {
+  const answer = await callOperation<{ data: Component[] }>(c, "components.list");
+  if (answer.ok) return answer.body.data;
+  return config.components.map((component) => ({
+    id: component.id,
+    name: component.name,
+    hidden: component.hidden ?? false,
+  }));
+}
+
+/** The failing monitor's line, through the API as this person (monitors.states reveals no check-in path). */
+async function monitorNamed(c: Context<ConsoleEnv>, id: string) {
+  const answer = await callOperation<{
+    data: { id: string; name: string; components: string[]; regions: RegionState[] }[];
+  }>(c, "monitors.states");
+  const monitor = answer.ok ? answer.body.data.find((m) => m.id === id) : undefined;
+  return monitor ? { ...monitor, ...(monitorStanding(monitor.regions) satisfies MonitorStanding) } : undefined;
+}
+
+/** The incidents list and the declare form (README "Declaring an incident"); the room is another page's. */
+export function incidentRoutes(site: Site) {
+  const app = new Hono<ConsoleEnv>();
+
+  async function declarePage(c: Context<ConsoleEnv>, fields: DeclareFields, status = 200, problem?: Problem) {
+    const [snapshot, components] = await Promise.all([site.snapshot(c.env), componentsFor(c)]);
+    return renderConsole(
+      c,
+      <DeclarePage
+        page={snapshot.page}
+        viewer={c.var.viewer}
+        csrf={c.var.csrf}
+        fields={fields}
+        severities={config.console.severities}
+        templates={config.console.templates}
+        components={components}
+        problem={problem}
+      />,
+      status,
+    );
+  }
+
+  app.get("/incidents", async (c) => {
+    const [snapshot, open, recent] = await Promise.all([
+      site.snapshot(c.env),
+      callOperation<{ data: IncidentView[] }>(c, "incidents.list", { query: { status: "open", limit: "100" } }),
+      callOperation<{ data: IncidentView[] }>(c, "incidents.list", { query: { limit: "50" } }),
+    ]);
+    if (!open.ok) return c.text(open.message, open.status as 403, { "cache-control": "no-store" });
+    const openIds = new Set(open.body.data.map((incident) => incident.id));
+    const others = recent.ok ? recent.body.data.filter((incident) => !openIds.has(incident.id)) : [];
+    return renderConsole(
+      c,
+      <IncidentsPage
+        page={snapshot.page}
+        viewer={c.var.viewer}
+        csrf={c.var.csrf}
+        incidents={[...open.body.data, ...others]}
+        severities={config.console.severities}
+        mayDeclare={may(c.var.viewer.scopes, "incidents.create")}
+        notice={noticeOf(c.req.query("notice"))}
+      />,
+    );
+  });
+
+  app.get("/incidents/new", async (c) => {
+    // The form is for whoever may declare; the API refuses anyone else's post all the same.
+    if (!may(c.var.viewer.scopes, "incidents.create")) {
+      return c.text("Your role does not declare incidents.", 403, { "cache-control": "no-store" });
+    }
+    const templateId = c.req.query("template");
+    const monitorId = c.req.query("monitor");
+    if (templateId) {
+      const template = config.console.templates.find((t) => t.id === templateId);
+      if (!template) {
+        return declarePage(c, blankDeclaration(), 404, {
+          message: `There is no template "${templateId}"; start from scratch or pick one above.`,
+          fields: [{ path: "template", message: "unknown template" }],
+        });
+      }
+      return declarePage(c, fromTemplate(template));
+    }
+    if (monitorId) {
+      const [monitor, components] = await Promise.all([monitorNamed(c, monitorId), componentsFor(c)]);
+      if (!monitor) {
+        return declarePage(c, blankDeclaration(), 404, {
+          message: `There is no monitor "${monitorId}" you may read; start from scratch.`,
+          fields: [{ path: "monitor", message: "unknown monitor" }],
+        });
+      }
+      return declarePage(c, fromMonitor(monitor, components, config.console.severities));
+    }
+    return declarePage(c, blankDeclaration());
+  });
+
+  app.post("/incidents/new", async (c) => {
+    const form = await readConsoleForm(c);
+    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    const fields = readDeclaration(form);
+    // The API would default an impact; a person declaring names how bad it is.
+    if (fields.severity === "") {
+      return declarePage(c, fields, 400, {
+        message: "Choose a severity.",
+        fields: [{ path: "severity", message: "choose one" }],
+      });
+    }
+    const created = await callOperation<IncidentView>(c, "incidents.create", { body: declarationBody(fields) });
+    if (!created.ok) {
+      return declarePage(c, fields, created.status, { message: created.message, fields: created.fields });
+    }
+    return seeOther(c, `/console/incidents/${created.body.id}`, "incident-declared");
+  });
+
+  return app;
+}
