@@ -262,9 +262,13 @@ async function upgradePageFromSchema13(): Promise<number> {
   return runInDurableObject(pageObject(), (_instance: StatusPage, state) => {
     const sql = state.storage.sql;
     state.storage.transactionSync(() => {
-      // What the console's migrations (issue 15: sessions, Access people) added, which a page at schema 13 had not.
+      // What the console's migrations (issue 15: sessions, incident roles and notes, Access people,
+      // severities) added, which a page at schema 13 had not.
       sql.exec(`DROP TABLE console_sessions`);
       sql.exec(`DROP TABLE console_people`);
+      sql.exec(`DROP TABLE incident_notes`);
+      for (const column of ["scribe", "investigator", "severity"])
+        sql.exec(`ALTER TABLE incidents DROP COLUMN ${column}`);
       // What migrations 15 and 16 (providers) added, which a page at schema 13 had not either.
       sql.exec(`DROP TABLE provider_unreadable`);
       sql.exec(`ALTER TABLE monitor_instances DROP COLUMN provider`);

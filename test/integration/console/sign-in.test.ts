@@ -1,7 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../../helpers/workers/api.ts";
 import { ConsoleBrowser, signedIn } from "../../helpers/workers/console.ts";
-import { fetchWorker } from "../../helpers/workers/worker.ts";
+import { fetchWorker, startPage } from "../../helpers/workers/worker.ts";
 
 async function auditActions(target?: string) {
   const log = await api("GET", "/audit?limit=50");
@@ -9,6 +9,8 @@ async function auditActions(target?: string) {
     (entry) => entry.action.startsWith("console.") && (target === undefined || entry.target === target),
   );
 }
+
+beforeAll(startPage, 60_000);
 
 describe("console sign-in with a token", () => {
   it("sends someone not signed in to the sign-in page, and back where they were going after", async () => {
