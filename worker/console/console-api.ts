@@ -49,7 +49,10 @@ export async function callOperation<T = unknown>(
     idempotencyKey: null,
     requestHash: null,
   });
-  if (result.status < 300) return { ok: true, status: result.status, body: result.body as T, etag: result.etag };
+  if (result.status < 300) {
+    if (spec.method !== "get") c.var.noteWrite();
+    return { ok: true, status: result.status, body: result.body as T, etag: result.etag };
+  }
   const error = (result.body as ErrorBody).error;
   return { ok: false, status: result.status, message: error.message, fields: error.fields ?? [] };
 }

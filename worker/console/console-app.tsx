@@ -18,6 +18,10 @@ import { requireViewer } from "./viewer.ts";
  */
 export function consoleApp(site: Site) {
   const app = new Hono<ConsoleEnv>();
+  app.use("*", async (c, next) => {
+    c.set("noteWrite", () => site.noteWrite());
+    await next();
+  });
   app.use(
     "*",
     refuseCrossSitePosts((c) =>

@@ -9,5 +9,10 @@ export interface Viewer extends ConsoleViewer {
 
 export type ConsoleEnv = {
   Bindings: AppEnv["Bindings"];
-  Variables: { viewer: Viewer; csrf: string };
+  Variables: {
+    viewer: Viewer;
+    csrf: string;
+    /** Told after every write the console makes, so this isolate's public pages show it at once (as after /api/v1). */
+    noteWrite: () => void;
+  };
 };

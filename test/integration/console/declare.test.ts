@@ -6,7 +6,7 @@ import { withFlags } from "../../helpers/workers/flags.ts";
 import { kick } from "../../helpers/workers/kicks.ts";
 import { inspectMonitor, runGroup } from "../../helpers/workers/monitor-objects.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
-import { pageObject } from "../../helpers/workers/worker.ts";
+import { fetchWorker, pageObject } from "../../helpers/workers/worker.ts";
 
 /**
  * Declaring from the console: the form (from scratch, a template of the
@@ -112,6 +112,19 @@ describe("declaring an incident from the console", () => {
       (e: { action: string; target: string }) => e.action === "incident.create" && e.target === created?.id,
     );
     expect(line.actor.name).toBe("Ada Lovelace (bootstrap token)");
+  });
+
+  it("puts a declared incident on the public page at once, not after the page's few seconds of cache", async () => {
+    const browser = await signedIn(undefined, "Ada Lovelace");
+    await formFor(browser);
+    // The public page read just now: without word of the console's write, its snapshot would not know the incident.
+    expect((await fetchWorker("/")).status).toBe(200);
+    const name = `Seen at once ${run}`;
+    const answer = await browser.post("/console/incidents/new", good(name));
+    const id = new URL(answer.headers.get("location") ?? "", "https://status.test").pathname.split("/").at(-1);
+    const page = await fetchWorker(`/incidents/${id}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(name);
   });
 
   it("refuses a post without the CSRF value (403) and writes nothing", async () => {
