@@ -4,10 +4,13 @@
  * sign in, declare from a failing monitor's row, keep an internal note, post
  * a public update (on the public page and in a subscriber's mail), change the
  * roles, resolve, then edit and publish the report (on the incident's page
- * and in the feed). Breaks the demo API service, and mends it after.
+ * and in the feed). Breaks the demo API service, and mends it after. And
+ * the room's preview: a Preview button without JavaScript, a live preview
+ * with it, neither posting anything.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditPage, describeViolations, failing } from "../helpers/node/axe.ts";
 import { launchBrowser, watchProblems } from "../helpers/node/browser.ts";
 import { adminTokenFrom, signIn } from "../helpers/node/console-session.ts";
 import { type RunningLookout, startLookout } from "../helpers/node/lookout-process.ts";
@@ -32,6 +35,16 @@ async function eventually<T>(what: string, timeoutMs: number, find: () => Promis
       throw new Error(`no ${what} within ${timeoutMs / 1000} s\n${lookout.output().slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are read field by field.
+async function call(method: string, path: string, body?: unknown): Promise<any> {
+  const response = await fetch(`${lookout.baseUrl}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return response.json();
 }
 
 const publicText = async (path: string) => (await fetch(`${lookout.baseUrl}${path}`)).text();
@@ -149,4 +162,61 @@ describe.each([
     expect(await problems.collect()).toEqual([]);
     await context.close();
   }, 300_000);
+});
+
+/** An incident's room on a 390 px phone, signed in (in a page of its own, left mid-load without harm), watched for problems. */
+async function openRoom(javaScriptEnabled: boolean, id: string) {
+  const context = await browser.newContext({ javaScriptEnabled, viewport: { width: 390, height: 844 } });
+  const signingIn = await context.newPage();
+  await signIn(signingIn, lookout.baseUrl, token, "Ada Lovelace");
+  await signingIn.close();
+  const page = await context.newPage();
+  const problems = await watchProblems(page);
+  await page.goto(`${lookout.baseUrl}/console/incidents/${id}`);
+  return { page, problems };
+}
+
+const noSidewaysScroll = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+
+describe("the incident room's preview", () => {
+  it("previews without JavaScript, and posts nothing until asked", async () => {
+    const incident = await call("POST", "/incidents", {
+      name: "Browser room",
+      message: "Looking.",
+      components: { api: "partial_outage" },
+    });
+    const { page, problems } = await openRoom(false, incident.id);
+    await page.getByLabel("Status", { exact: true }).selectOption("identified");
+    await page.getByLabel("Message", { exact: true }).fill("Found a bad deploy.");
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Preview" }).first().click()]);
+    const preview = page.locator("#preview");
+    expect(await preview.locator(".mail-subject").textContent()).toBe("[Identified] Browser room");
+    expect(await preview.locator(".webhook-payload").textContent()).toContain('"body": "Found a bad deploy."');
+    expect(await page.getByLabel("Message", { exact: true }).inputValue()).toBe("Found a bad deploy.");
+    expect(await noSidewaysScroll(page)).toBe(true);
+    expect((await call("GET", `/incidents/${incident.id}`)).updates).toHaveLength(1);
+    expect(await problems.collect()).toEqual([]);
+    await page.context().close();
+  });
+
+  it("follows the typing with a live preview when JavaScript runs, under the CSP", async () => {
+    const incident = await call("POST", "/incidents", { name: "Live room", message: "Looking." });
+    const { page, problems } = await openRoom(true, incident.id);
+    await page.getByLabel("Message", { exact: true }).fill("Typed, not yet posted.");
+    await expect
+      .poll(() => page.locator("#preview .mail-text").textContent(), { timeout: 15_000 })
+      .toContain("Typed, not yet posted.");
+    expect((await call("GET", `/incidents/${incident.id}`)).updates).toHaveLength(1);
+    const violations = failing(await auditPage(page));
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await Promise.all([
+      page.waitForURL(/notice=update-posted/),
+      page.getByRole("button", { name: "Post update" }).click(),
+    ]);
+    expect((await call("GET", `/incidents/${incident.id}`)).updates).toHaveLength(2);
+    expect(await noSidewaysScroll(page)).toBe(true);
+    expect(await problems.collect()).toEqual([]);
+    await page.context().close();
+  });
 });

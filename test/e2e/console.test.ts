@@ -55,9 +55,48 @@ const h1 = (name: string) => (page: Page) => page.getByRole("heading", { level: 
  *   { name: "incident room", ready: h1("Audit"), path: async (api) =>
  *     `/console/incidents/${(await api("POST", "/incidents", { name: "Audit", message: "Looking" })).body.id}` },
  */
+const incident = async (api: Api, name: string) =>
+  (await api("POST", "/incidents", { name, message: "Looking into it.", components: { api: "partial_outage" } })).body
+    .id as string;
+
+const maintenance = async (api: Api) => {
+  const soon = Date.now() + 86_400_000;
+  const created = await api("POST", "/maintenances", {
+    name: "Database upgrade",
+    message: "Postgres moves to a new major version.",
+    scheduledFor: new Date(soon).toISOString(),
+    scheduledUntil: new Date(soon + 3_600_000).toISOString(),
+    components: ["postgres"],
+  });
+  return created.body.id as string;
+};
+
 const PAGES: ConsolePage[] = [
   { name: "sign-in", path: "/console/sign-in", signedOut: true, ready: h1("Sign in") },
   { name: "dashboard", path: "/console", ready: h1("Dashboard") },
+  { name: "incidents", path: "/console/incidents", ready: h1("Incidents") },
+  { name: "declare", path: "/console/incidents/new", ready: h1("Declare an incident") },
+  {
+    name: "incident room",
+    path: async (api) => `/console/incidents/${await incident(api, "Room audit")}`,
+    ready: h1("Room audit"),
+  },
+  {
+    name: "report",
+    path: async (api) => `/console/incidents/${await incident(api, "Report audit")}/report`,
+    ready: (page) => page.getByRole("heading", { level: 1 }),
+  },
+  { name: "maintenances", path: "/console/maintenances", ready: h1("Maintenances") },
+  {
+    name: "new maintenance",
+    path: "/console/maintenances/new",
+    ready: (page) => page.getByRole("heading", { level: 1 }),
+  },
+  {
+    name: "maintenance",
+    path: async (api) => `/console/maintenances/${await maintenance(api)}`,
+    ready: h1("Database upgrade"),
+  },
 ];
 
 beforeAll(async () => {
