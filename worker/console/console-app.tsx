@@ -3,6 +3,7 @@ import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
 import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
+import { flagsRoutes } from "./routes/flags.tsx";
 import { signInRoutes } from "./routes/sign-in.tsx";
 import { requireViewer } from "./viewer.ts";
 
@@ -23,5 +24,6 @@ export function consoleApp(site: Site) {
   app.route("/", signInRoutes(site));
   app.use("*", requireViewer());
   app.route("/", dashboardRoutes(site));
+  app.route("/", flagsRoutes(site));
   return app;
 }

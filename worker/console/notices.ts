@@ -5,6 +5,9 @@
  */
 export const NOTICES: Record<string, string> = {
   "signed-out": "You are signed out.",
+  // Operator pages (flags, tokens, alerts, webhooks, subscribers).
+  "flag-set": "Flag set. It takes effect within seconds.",
+  "flag-default": "Flag returned to its default.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {

@@ -9,7 +9,11 @@ export interface Section {
 }
 
 /** In the order the navigation lists them; each part's routes live in worker/console/routes/. */
-export const SECTIONS: readonly Section[] = [{ href: "/console", label: "Dashboard", reads: "incidents.list" }];
+export const SECTIONS: readonly Section[] = [
+  { href: "/console", label: "Dashboard", reads: "incidents.list" },
+  // Operator pages (decision 0050).
+  { href: "/console/flags", label: "Flags", reads: "flags.list" },
+];
 
 /** The sections this person may open: the console shows only what their role may do (the API enforces it). */
 export function sectionsFor(scopes: readonly Scope[]): Section[] {

@@ -150,6 +150,13 @@ export const tokenCreate = z.strictObject({
 
 export const flagPut = z.strictObject({
   value: z.boolean().nullable().meta({ description: "true or false overrides; null returns to the default." }),
+  reason: z
+    .string()
+    .trim()
+    .min(1, "the reason must not be empty")
+    .max(500)
+    .optional()
+    .meta({ description: "Why, kept in the audit line (the console requires one).", example: "Probe target down" }),
 });
 
 const pageSize = z.coerce.number().int().min(1).max(100).default(25);
