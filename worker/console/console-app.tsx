@@ -5,6 +5,7 @@ import type { ConsoleEnv } from "./console-env.ts";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { flagsRoutes } from "./routes/flags.tsx";
 import { signInRoutes } from "./routes/sign-in.tsx";
+import { tokensRoutes } from "./routes/tokens.tsx";
 import { requireViewer } from "./viewer.ts";
 
 /**
@@ -25,5 +26,6 @@ export function consoleApp(site: Site) {
   app.use("*", requireViewer());
   app.route("/", dashboardRoutes(site));
   app.route("/", flagsRoutes(site));
+  app.route("/", tokensRoutes(site));
   return app;
 }

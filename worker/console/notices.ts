@@ -8,6 +8,8 @@ export const NOTICES: Record<string, string> = {
   // Operator pages (flags, tokens, alerts, webhooks, subscribers).
   "flag-set": "Flag set. It takes effect within seconds.",
   "flag-default": "Flag returned to its default.",
+  "token-revoked": "Token revoked. Whoever held it has lost access.",
+  "token-gone": "That token is already revoked, or was never here.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {

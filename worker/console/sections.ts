@@ -13,6 +13,7 @@ export const SECTIONS: readonly Section[] = [
   { href: "/console", label: "Dashboard", reads: "incidents.list" },
   // Operator pages (decision 0050).
   { href: "/console/flags", label: "Flags", reads: "flags.list" },
+  { href: "/console/tokens", label: "Tokens", reads: "tokens.list" },
 ];
 
 /** The sections this person may open: the console shows only what their role may do (the API enforces it). */

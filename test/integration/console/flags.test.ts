@@ -13,7 +13,8 @@ async function flagSets() {
   return (log.body.data as { action: string }[]).filter((entry) => entry.action === "flag.set").length;
 }
 
-describe("console flags", () => {
+// The first page a file asks for wakes the page object and renders cold: seconds on a busy machine.
+describe("console flags", { timeout: 20_000 }, () => {
   it("lists every flag with value, default and override, and flips one with a reason under the person's name", async () => {
     const browser = await signedIn(undefined, "Ada Lovelace");
     const page = await browser.get("/console/flags");
