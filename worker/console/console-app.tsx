@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
 import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
+import { auditRoutes } from "./routes/audit.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { flagsRoutes } from "./routes/flags.tsx";
 import { signInRoutes } from "./routes/sign-in.tsx";
@@ -27,5 +28,6 @@ export function consoleApp(site: Site) {
   app.route("/", dashboardRoutes(site));
   app.route("/", flagsRoutes(site));
   app.route("/", tokensRoutes(site));
+  app.route("/", auditRoutes(site));
   return app;
 }

@@ -14,6 +14,7 @@ export const SECTIONS: readonly Section[] = [
   // Operator pages (decision 0050).
   { href: "/console/flags", label: "Flags", reads: "flags.list" },
   { href: "/console/tokens", label: "Tokens", reads: "tokens.list" },
+  { href: "/console/audit", label: "Audit log", reads: "audit.list" },
 ];
 
 /** The sections this person may open: the console shows only what their role may do (the API enforces it). */

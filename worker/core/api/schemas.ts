@@ -187,10 +187,30 @@ export const alertListQuery = z.strictObject({
   cursor,
 });
 
-export const auditListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().min(1).optional().meta({ description: "Entries older than this sequence number." }),
-});
+export const auditListQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: z.coerce.number().int().min(1).optional().meta({ description: "Entries older than this sequence number." }),
+    actor: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({ description: "A token id (or bootstrap, lookout), or part of the actor's name, any case." }),
+    action: z
+      .string()
+      .regex(/^[a-z_]{1,40}(\.[a-z_]{1,40}){0,3}$/, "an action such as flag.set, or its start such as flag")
+      .optional()
+      .meta({ description: "An action (token.create), or every action under a prefix (token).", example: "flag" }),
+    target: z.string().trim().min(1).max(200).optional().meta({ description: "What was changed: an id or a name." }),
+    since: instant.optional().meta({ description: "Entries at or after this instant." }),
+    until: instant.optional().meta({ description: "Entries before this instant." }),
+  })
+  .refine((q) => !q.since || !q.until || Date.parse(q.until) > Date.parse(q.since), {
+    message: "must be after since",
+    path: ["until"],
+  });
 
 export const emptyQuery = z.strictObject({});
 
