@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
 import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
+import { alertsRoutes } from "./routes/alerts.tsx";
 import { auditRoutes } from "./routes/audit.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { flagsRoutes } from "./routes/flags.tsx";
@@ -29,5 +30,6 @@ export function consoleApp(site: Site) {
   app.route("/", flagsRoutes(site));
   app.route("/", tokensRoutes(site));
   app.route("/", auditRoutes(site));
+  app.route("/", alertsRoutes(site));
   return app;
 }

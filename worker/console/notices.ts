@@ -10,6 +10,10 @@ export const NOTICES: Record<string, string> = {
   "flag-default": "Flag returned to its default.",
   "token-revoked": "Token revoked. Whoever held it has lost access.",
   "token-gone": "That token is already revoked, or was never here.",
+  "alert-acked": "Alert acknowledged: its escalation has stopped.",
+  "channel-tested": "Test notice queued. The channel's health shows how it went.",
+  "channel-held": "Channel held: its notices wait until the hold is lifted.",
+  "channel-lifted": "Hold lifted.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {

@@ -15,6 +15,7 @@ export const SECTIONS: readonly Section[] = [
   { href: "/console/flags", label: "Flags", reads: "flags.list" },
   { href: "/console/tokens", label: "Tokens", reads: "tokens.list" },
   { href: "/console/audit", label: "Audit log", reads: "audit.list" },
+  { href: "/console/alerts", label: "Alerts", reads: "alerts.list" },
 ];
 
 /** The sections this person may open: the console shows only what their role may do (the API enforces it). */
