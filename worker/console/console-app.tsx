@@ -8,6 +8,7 @@ import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { flagsRoutes } from "./routes/flags.tsx";
 import { signInRoutes } from "./routes/sign-in.tsx";
 import { tokensRoutes } from "./routes/tokens.tsx";
+import { webhooksRoutes } from "./routes/webhooks.tsx";
 import { requireViewer } from "./viewer.ts";
 
 /**
@@ -31,5 +32,6 @@ export function consoleApp(site: Site) {
   app.route("/", tokensRoutes(site));
   app.route("/", auditRoutes(site));
   app.route("/", alertsRoutes(site));
+  app.route("/", webhooksRoutes(site));
   return app;
 }

@@ -14,6 +14,11 @@ export const NOTICES: Record<string, string> = {
   "channel-tested": "Test notice queued. The channel's health shows how it went.",
   "channel-held": "Channel held: its notices wait until the hold is lifted.",
   "channel-lifted": "Hold lifted.",
+  "webhook-tested": "Test delivery queued. The endpoint's health shows how it went.",
+  "webhook-held": "Endpoint held: its deliveries wait until the hold is lifted.",
+  "webhook-lifted": "Hold lifted.",
+  "webhook-enabled": "Endpoint enabled again; its failure record is cleared.",
+  "webhook-deleted": "Endpoint deleted.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {
