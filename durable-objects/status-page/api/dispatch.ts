@@ -38,6 +38,7 @@ import {
 import { heartbeatTokensFor, listMonitorsHandler } from "./monitors.ts";
 import { readersWillSee } from "./readers-see.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
+import { listSubscribersHandler, removeSubscriberHandler } from "./subscribers.ts";
 import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
 import {
   createWebhookHandler,
@@ -73,6 +74,8 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "flags.set": setFlagHandler,
   "audit.list": listAuditHandler,
   "monitors.list": listMonitorsHandler,
+  "subscribers.list": listSubscribersHandler,
+  "subscribers.remove": removeSubscriberHandler,
   "holds.list": listHoldsHandler,
   "holds.hold": holdDomainHandler,
   "holds.lift": liftHoldHandler,

@@ -212,6 +212,25 @@ export const auditListQuery = z
     path: ["until"],
   });
 
+export const SUBSCRIBER_STATES = ["pending", "confirmed", "unsubscribed", "bounced"] as const;
+
+export const subscriberListQuery = z.strictObject({
+  q: z
+    .string()
+    .trim()
+    .min(3, "at least 3 characters")
+    .max(254)
+    .optional()
+    .meta({ description: "An address, or part of one (any case).", example: "@acme.example" }),
+  match: z
+    .enum(["contains", "exact"])
+    .default("contains")
+    .meta({ description: "contains (default): q anywhere in the address; exact: the whole address." }),
+  state: z.enum(SUBSCRIBER_STATES).optional(),
+  limit: pageSize,
+  cursor,
+});
+
 export const emptyQuery = z.strictObject({});
 
 export const holdLiftQuery = z.strictObject({
@@ -298,6 +317,7 @@ export type IncidentListQuery = z.infer<typeof incidentListQuery>;
 export type MaintenanceListQuery = z.infer<typeof maintenanceListQuery>;
 export type AlertListQuery = z.infer<typeof alertListQuery>;
 export type AuditListQuery = z.infer<typeof auditListQuery>;
+export type SubscriberListQuery = z.infer<typeof subscriberListQuery>;
 export type ExportDocument = z.infer<typeof exportDocument>;
 export type HoldLiftQuery = z.infer<typeof holdLiftQuery>;
 
