@@ -7,6 +7,7 @@ import { auditRoutes } from "./routes/audit.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
 import { flagsRoutes } from "./routes/flags.tsx";
 import { signInRoutes } from "./routes/sign-in.tsx";
+import { subscribersRoutes } from "./routes/subscribers.tsx";
 import { tokensRoutes } from "./routes/tokens.tsx";
 import { webhooksRoutes } from "./routes/webhooks.tsx";
 import { requireViewer } from "./viewer.ts";
@@ -33,5 +34,6 @@ export function consoleApp(site: Site) {
   app.route("/", auditRoutes(site));
   app.route("/", alertsRoutes(site));
   app.route("/", webhooksRoutes(site));
+  app.route("/", subscribersRoutes(site));
   return app;
 }

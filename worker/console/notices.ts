@@ -19,6 +19,9 @@ export const NOTICES: Record<string, string> = {
   "webhook-lifted": "Hold lifted.",
   "webhook-enabled": "Endpoint enabled again; its failure record is cleared.",
   "webhook-deleted": "Endpoint deleted.",
+  "subscriber-removed": "Subscriber removed: the address is erased and its waiting mail dropped.",
+  "domain-held": "Domain held: mail to it waits until the hold is lifted.",
+  "domain-lifted": "Hold lifted.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {

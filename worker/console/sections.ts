@@ -17,6 +17,7 @@ export const SECTIONS: readonly Section[] = [
   { href: "/console/audit", label: "Audit log", reads: "audit.list" },
   { href: "/console/alerts", label: "Alerts", reads: "alerts.list" },
   { href: "/console/webhooks", label: "Webhooks", reads: "webhooks.list" },
+  { href: "/console/subscribers", label: "Subscribers", reads: "subscribers.list" },
 ];
 
 /** The sections this person may open: the console shows only what their role may do (the API enforces it). */
