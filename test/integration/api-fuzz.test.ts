@@ -489,6 +489,8 @@ interface World {
   disposableWebhooks: string[];
   /** The seeded subscribers' mail domains (one of them held). */
   domains: string[];
+  /** Subscribers at fuzz-c.example, the ones subscribers.remove may erase (a and b keep theirs). */
+  subscribers: string[];
   /** Alerts in every status (open, acknowledged, resolved), for /alerts/:id/…. */
   alerts: string[];
   /** The alert channels of the page's alerting config (one held), for /alert-channels/:channel/… and channel holds. */
@@ -1086,6 +1088,14 @@ function goodQuery(id: OperationId, world: World): fc.Arbitrary<string> {
   if (id === "holds.lift" || id === "holds.liftWebhook" || id === "holds.liftChannel") {
     return someOf({ pending: fc.constantFrom("send", "drop") }).map(encode);
   }
+  if (id === "subscribers.list") {
+    return someOf({
+      q: fc.constantFrom("reader", "FUZZ-A.example", "reader1@fuzz-b.example"),
+      match: fc.constantFrom("contains", "exact"),
+      state: fc.constantFrom("pending", "confirmed", "unsubscribed", "bounced"),
+      limit: fc.integer({ min: 1, max: 100 }).map(String),
+    }).map(encode);
+  }
   if (id === "audit.list") {
     return someOf({
       limit: fc.integer({ min: 1, max: 200 }).map(String),
@@ -1133,13 +1143,15 @@ function planFor(
         ? world.maintenances
         : id.startsWith("tokens")
           ? world.tokenIds
-          : id === "webhooks.get" || id === "webhooks.edit" || id === "webhooks.delete"
-            ? world.disposableWebhooks
-            : id.startsWith("webhooks") || id === "holds.holdWebhook" || id === "holds.liftWebhook"
-              ? world.webhooks
-              : id.startsWith("alerts.")
-                ? world.alerts
-                : realIds;
+          : id === "subscribers.remove"
+            ? world.subscribers
+            : id === "webhooks.get" || id === "webhooks.edit" || id === "webhooks.delete"
+              ? world.disposableWebhooks
+              : id.startsWith("webhooks") || id === "holds.holdWebhook" || id === "holds.liftWebhook"
+                ? world.webhooks
+                : id.startsWith("alerts.")
+                  ? world.alerts
+                  : realIds;
   const fill = (anId: string, name: string, domain: string, channel: string) =>
     spec.path.replace(":id", anId).replace(":name", name).replace(":domain", domain).replace(":channel", channel);
   const goodPath = fc
@@ -1430,6 +1442,12 @@ async function seed(): Promise<World> {
       expect(confirmed.status, address).toBe(303);
     }
   }
+  const subscribers = await runInDurableObject(pageObject(), (_: StatusPage, state) =>
+    state.storage.sql
+      .exec<{ id: string }>(`SELECT id FROM subscribers WHERE domain = 'fuzz-c.example' ORDER BY id`)
+      .toArray()
+      .map((row) => row.id),
+  );
   const webhooks: string[] = [];
   const endpoint = async (body: Rec) => {
     const created = await ok<{ id: string }>("POST", "/webhooks", {
@@ -1490,6 +1508,7 @@ async function seed(): Promise<World> {
     webhooks,
     disposableWebhooks,
     domains,
+    subscribers,
     alerts,
     alertChannels,
   };
