@@ -37,6 +37,24 @@ describe("ops flags through the API", () => {
     expect((await pageObject().flagValues()).automatic_incidents).toBe(cleared.body.default);
   });
 
+  it("keeps a flip's reason in its audit line, and refuses an empty one naming the field", async () => {
+    const set = await api("PUT", "/flags/automatic_incidents", {
+      body: { value: false, reason: "  Noisy during the provider outage  " },
+    });
+    expect(set.status).toBe(200);
+    expect(set.body).not.toHaveProperty("reason");
+    const audit = await api("GET", "/audit?limit=1");
+    expect(audit.body.data[0]).toMatchObject({
+      action: "flag.set",
+      target: "automatic_incidents",
+      after: { reason: "Noisy during the provider outage" },
+    });
+    const empty = await api("PUT", "/flags/automatic_incidents", { body: { value: true, reason: " " } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.fields[0].path).toBe("reason");
+    await api("PUT", "/flags/automatic_incidents", { body: { value: null } });
+  });
+
   it("stops and restarts checks within seconds, without a deploy", async () => {
     await pageObject().reconcile(
       defineConfig({

@@ -490,6 +490,8 @@ interface World {
   disposableWebhooks: string[];
   /** The seeded subscribers' mail domains (one of them held). */
   domains: string[];
+  /** Subscribers at fuzz-c.example, the ones subscribers.remove may erase (a and b keep theirs). */
+  subscribers: string[];
   /** Alerts in every status (open, acknowledged, resolved), for /alerts/:id/…. */
   alerts: string[];
   /** The alert channels of the page's alerting config (one held), for /alert-channels/:channel/… and channel holds. */
@@ -1088,6 +1090,14 @@ function goodQuery(id: OperationId, world: World): fc.Arbitrary<string> {
   if (id === "holds.lift" || id === "holds.liftWebhook" || id === "holds.liftChannel") {
     return someOf({ pending: fc.constantFrom("send", "drop") }).map(encode);
   }
+  if (id === "subscribers.list") {
+    return someOf({
+      q: fc.constantFrom("reader", "FUZZ-A.example", "reader1@fuzz-b.example"),
+      match: fc.constantFrom("contains", "exact"),
+      state: fc.constantFrom("pending", "confirmed", "unsubscribed", "bounced"),
+      limit: fc.integer({ min: 1, max: 100 }).map(String),
+    }).map(encode);
+  }
   if (id === "audit.list") {
     return someOf({
       limit: fc.integer({ min: 1, max: 200 }).map(String),
@@ -1135,13 +1145,15 @@ function planFor(
         ? world.maintenances
         : id.startsWith("tokens")
           ? world.tokenIds
-          : id === "webhooks.get" || id === "webhooks.edit" || id === "webhooks.delete"
-            ? world.disposableWebhooks
-            : id.startsWith("webhooks") || id === "holds.holdWebhook" || id === "holds.liftWebhook"
-              ? world.webhooks
-              : id.startsWith("alerts.")
-                ? world.alerts
-                : realIds;
+          : id === "subscribers.remove"
+            ? world.subscribers
+            : id === "webhooks.get" || id === "webhooks.edit" || id === "webhooks.delete"
+              ? world.disposableWebhooks
+              : id.startsWith("webhooks") || id === "holds.holdWebhook" || id === "holds.liftWebhook"
+                ? world.webhooks
+                : id.startsWith("alerts.")
+                  ? world.alerts
+                  : realIds;
   const fill = (anId: string, name: string, domain: string, channel: string) =>
     spec.path
       .replace(":id", anId)
@@ -1438,6 +1450,12 @@ async function seed(): Promise<World> {
       expect(confirmed.status, address).toBe(303);
     }
   }
+  const subscribers = await runInDurableObject(pageObject(), (_: StatusPage, state) =>
+    state.storage.sql
+      .exec<{ id: string }>(`SELECT id FROM subscribers WHERE domain = 'fuzz-c.example' ORDER BY id`)
+      .toArray()
+      .map((row) => row.id),
+  );
   const webhooks: string[] = [];
   const endpoint = async (body: Rec) => {
     const created = await ok<{ id: string }>("POST", "/webhooks", {
@@ -1498,6 +1516,7 @@ async function seed(): Promise<World> {
     webhooks,
     disposableWebhooks,
     domains,
+    subscribers,
     alerts,
     alertChannels,
   };

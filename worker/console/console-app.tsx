@@ -2,12 +2,18 @@ import { Hono } from "hono";
 import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
 import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
+import { alertsRoutes } from "./routes/alerts.tsx";
+import { auditRoutes } from "./routes/audit.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
+import { flagsRoutes } from "./routes/flags.tsx";
 import { incidentRoomRoutes } from "./routes/incident-room.tsx";
 import { incidentRoutes } from "./routes/incidents.tsx";
 import { maintenanceRoutes } from "./routes/maintenances.tsx";
 import { reportRoutes } from "./routes/report.tsx";
 import { signInRoutes } from "./routes/sign-in.tsx";
+import { subscribersRoutes } from "./routes/subscribers.tsx";
+import { tokensRoutes } from "./routes/tokens.tsx";
+import { webhooksRoutes } from "./routes/webhooks.tsx";
 import { requireViewer } from "./viewer.ts";
 
 /**
@@ -36,5 +42,11 @@ export function consoleApp(site: Site) {
   app.route("/", reportRoutes(site));
   app.route("/", maintenanceRoutes(site));
   app.route("/", incidentRoomRoutes(site));
+  app.route("/", flagsRoutes(site));
+  app.route("/", tokensRoutes(site));
+  app.route("/", auditRoutes(site));
+  app.route("/", alertsRoutes(site));
+  app.route("/", webhooksRoutes(site));
+  app.route("/", subscribersRoutes(site));
   return app;
 }

@@ -13,6 +13,13 @@ export const SECTIONS: readonly Section[] = [
   { href: "/console", label: "Dashboard", reads: "incidents.list" },
   { href: "/console/incidents", label: "Incidents", reads: "incidents.list" },
   { href: "/console/maintenances", label: "Maintenances", reads: "maintenances.list" },
+  // Operator pages (decision 0050).
+  { href: "/console/alerts", label: "Alerts", reads: "alerts.list" },
+  { href: "/console/flags", label: "Flags", reads: "flags.list" },
+  { href: "/console/webhooks", label: "Webhooks", reads: "webhooks.list" },
+  { href: "/console/subscribers", label: "Subscribers", reads: "subscribers.list" },
+  { href: "/console/tokens", label: "Tokens", reads: "tokens.list" },
+  { href: "/console/audit", label: "Audit log", reads: "audit.list" },
 ];
 
 /** The sections this person may open: the console shows only what their role may do (the API enforces it). */

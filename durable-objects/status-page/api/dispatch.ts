@@ -41,6 +41,7 @@ import { heartbeatTokensFor, listMonitorsHandler, monitorStatesHandler } from ".
 import { deletePersonHandler, listPeopleHandler, putPersonHandler } from "./people.ts";
 import { readersWillSee } from "./readers-see.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
+import { listSubscribersHandler, removeSubscriberHandler } from "./subscribers.ts";
 import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
 import {
   createWebhookHandler,
@@ -83,6 +84,8 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "components.list": listComponentsHandler,
   "monitors.list": listMonitorsHandler,
   "monitors.states": monitorStatesHandler,
+  "subscribers.list": listSubscribersHandler,
+  "subscribers.remove": removeSubscriberHandler,
   "holds.list": listHoldsHandler,
   "holds.hold": holdDomainHandler,
   "holds.lift": liftHoldHandler,

@@ -47,6 +47,8 @@ export const setFlagHandler: Handler<"flags.set"> = (context) => {
   const before = describe(context, name);
   writeOverride(context.sql, name, context.body.value, context.actor.id, context.now);
   const after = describe(context, name);
-  recordAudit(context, "flag.set", name, before, after);
+  // The reason lives in the audit line only: that is where "who flipped this, and why" is looked up.
+  const reason = context.body.reason;
+  recordAudit(context, "flag.set", name, before, reason === undefined ? after : { ...after, reason });
   return { status: 200, body: after };
 };

@@ -16,10 +16,11 @@ export class ConsoleBrowser {
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
     const response = await fetchWorker(path, { headers: { ...this.#cookieHeader(), ...headers }, redirect: "manual" });
     this.#keep(response);
-    const page = await response.clone().text();
+    // Read once and answer a copy: a clone's tee stalls the second read of a page larger than its buffer.
+    const page = await response.text();
     const csrf = /name="_csrf" value="([0-9a-f]{32})"/.exec(page)?.[1];
     if (csrf) this.csrf = csrf;
-    return response;
+    return new Response(page, { status: response.status, statusText: response.statusText, headers: response.headers });
   }
 
   /** A form post with this browser's CSRF value (read from the last page) unless `fields._csrf` says otherwise. */

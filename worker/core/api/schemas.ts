@@ -178,6 +178,13 @@ export const personPut = z.strictObject({
 
 export const flagPut = z.strictObject({
   value: z.boolean().nullable().meta({ description: "true or false overrides; null returns to the default." }),
+  reason: z
+    .string()
+    .trim()
+    .min(1, "the reason must not be empty")
+    .max(500)
+    .optional()
+    .meta({ description: "Why, kept in the audit line (the console requires one).", example: "Probe target down" }),
 });
 
 const pageSize = z.coerce.number().int().min(1).max(100).default(25);
@@ -208,9 +215,48 @@ export const alertListQuery = z.strictObject({
   cursor,
 });
 
-export const auditListQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().min(1).optional().meta({ description: "Entries older than this sequence number." }),
+export const auditListQuery = z
+  .strictObject({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: z.coerce.number().int().min(1).optional().meta({ description: "Entries older than this sequence number." }),
+    actor: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({ description: "A token id (or bootstrap, lookout), or part of the actor's name, any case." }),
+    action: z
+      .string()
+      .regex(/^[a-z_]{1,40}(\.[a-z_]{1,40}){0,3}$/, "an action such as flag.set, or its start such as flag")
+      .optional()
+      .meta({ description: "An action (token.create), or every action under a prefix (token).", example: "flag" }),
+    target: z.string().trim().min(1).max(200).optional().meta({ description: "What was changed: an id or a name." }),
+    since: instant.optional().meta({ description: "Entries at or after this instant." }),
+    until: instant.optional().meta({ description: "Entries before this instant." }),
+  })
+  .refine((q) => !q.since || !q.until || Date.parse(q.until) > Date.parse(q.since), {
+    message: "must be after since",
+    path: ["until"],
+  });
+
+export const SUBSCRIBER_STATES = ["pending", "confirmed", "unsubscribed", "bounced"] as const;
+
+export const subscriberListQuery = z.strictObject({
+  q: z
+    .string()
+    .trim()
+    .min(3, "at least 3 characters")
+    .max(254)
+    .optional()
+    .meta({ description: "An address, or part of one (any case).", example: "@acme.example" }),
+  match: z
+    .enum(["contains", "exact"])
+    .default("contains")
+    .meta({ description: "contains (default): q anywhere in the address; exact: the whole address." }),
+  state: z.enum(SUBSCRIBER_STATES).optional(),
+  limit: pageSize,
+  cursor,
 });
 
 export const emptyQuery = z.strictObject({});
@@ -300,6 +346,7 @@ export type IncidentListQuery = z.infer<typeof incidentListQuery>;
 export type MaintenanceListQuery = z.infer<typeof maintenanceListQuery>;
 export type AlertListQuery = z.infer<typeof alertListQuery>;
 export type AuditListQuery = z.infer<typeof auditListQuery>;
+export type SubscriberListQuery = z.infer<typeof subscriberListQuery>;
 export type ExportDocument = z.infer<typeof exportDocument>;
 export type HoldLiftQuery = z.infer<typeof holdLiftQuery>;
 

@@ -1,0 +1,108 @@
+import { runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
+import { ROLES } from "../../../worker/core/access/roles.ts";
+import { api } from "../../helpers/workers/api.ts";
+import { signedIn } from "../../helpers/workers/console.ts";
+import { pageObject } from "../../helpers/workers/worker.ts";
+
+let made = 0;
+function addSubscriber(address: string, state: string): Promise<string> {
+  const id = `csub${String(++made).padStart(6, "0")}`;
+  return runInDurableObject(pageObject(), (_: StatusPage, store) => {
+    store.storage.sql.exec(
+      `INSERT INTO subscribers (id, address, domain, state, created_at) VALUES (?, ?, ?, ?, ?)`,
+      id,
+      address,
+      address.slice(address.indexOf("@") + 1),
+      state,
+      1_700_000_000_000 + made,
+    );
+    return id;
+  });
+}
+
+async function auditFor(target: string) {
+  return (await api("GET", `/audit?target=${target}`)).body.data as { action: string; actor: { name: string } }[];
+}
+
+// The first page a file asks for wakes the page object and renders cold: seconds on a busy machine.
+describe("console subscribers", { timeout: 20_000 }, () => {
+  it("counts by state, finds an address, removes it under the person's name, and shows no address unasked", async () => {
+    const id = await addSubscriber("remove-me@acme.example", "confirmed");
+    await addSubscriber("stay@acme.example", "pending");
+    await addSubscriber("gone@other.example", "bounced");
+    const browser = await signedIn(undefined, "Ada Lovelace");
+    const page = await (await browser.get("/console/subscribers")).text();
+    expect(page).toContain('href="/console/subscribers"');
+    expect(page).toMatch(/confirmed <strong>1<\/strong>/);
+    expect(page).toMatch(/bounced <strong>1<\/strong>/);
+    expect(page).not.toContain("remove-me@acme.example");
+
+    const found = await (await browser.get("/console/subscribers?q=REMOVE-me")).text();
+    expect(found).toContain("remove-me@acme.example");
+    expect(found).not.toContain("stay@acme.example");
+    expect(found).toContain(`action="/console/subscribers/${id}/remove"`);
+    const exact = await (await browser.get("/console/subscribers?q=stay@acme.example&match=exact")).text();
+    expect(exact).toContain("stay@acme.example");
+
+    const removed = await browser.post(`/console/subscribers/${id}/remove`, { confirm: "yes" });
+    expect(removed.status).toBe(303);
+    expect(removed.headers.get("location")).toBe("/console/subscribers?notice=subscriber-removed");
+    expect((await api("GET", "/subscribers?q=remove-me")).body.data).toEqual([]);
+    expect((await auditFor(id))[0]).toMatchObject({
+      action: "subscriber.remove",
+      actor: { name: "Ada Lovelace (bootstrap token)" },
+    });
+  });
+
+  it("holds and lifts a mail domain", async () => {
+    const browser = await signedIn(undefined, "Ada Lovelace");
+    await browser.get("/console/subscribers");
+    expect((await browser.post("/console/subscribers/holds", { domain: "Noisy.Example" })).status).toBe(303);
+    const held = await (await browser.get("/console/subscribers")).text();
+    expect(held).toContain('action="/console/subscribers/holds/noisy.example/lift"');
+    expect((await browser.post("/console/subscribers/holds/noisy.example/lift", { pending: "drop" })).status).toBe(303);
+    const lines = await auditFor("noisy.example");
+    expect(lines.map((line) => line.action)).toEqual(["hold.lift", "hold.domain"]);
+    expect(lines.every((line) => line.actor.name === "Ada Lovelace (bootstrap token)")).toBe(true);
+  });
+
+  it("names the field of bad input: a search too short, no confirmation, no domain", async () => {
+    const id = await addSubscriber("kept@acme.example", "confirmed");
+    const browser = await signedIn();
+    const short = await browser.get("/console/subscribers?q=ab");
+    expect(short.status).toBe(400);
+    expect(await short.text()).toContain("<code>q</code>");
+    const unconfirmed = await browser.post(`/console/subscribers/${id}/remove`, {});
+    expect(unconfirmed.status).toBe(400);
+    expect(await unconfirmed.text()).toContain("<code>confirm</code>");
+    const noDomain = await browser.post("/console/subscribers/holds", { domain: "not a domain" });
+    expect(noDomain.status).toBe(400);
+    expect(await noDomain.text()).toContain("<code>domain</code>");
+    expect((await api("GET", "/subscribers?q=kept@acme.example&match=exact")).body.data).toHaveLength(1);
+  });
+
+  it("is not in a communicator's console, and the API refuses a forced removal", async () => {
+    const id = await addSubscriber("private@acme.example", "confirmed");
+    const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });
+    const browser = await signedIn(token.body.token, "Grace Hopper");
+    expect(await (await browser.get("/console")).text()).not.toContain('href="/console/subscribers"');
+    const page = await browser.get("/console/subscribers?q=private");
+    expect(page.status).toBe(403);
+    expect(await page.text()).not.toContain("private@acme.example");
+    expect((await browser.post(`/console/subscribers/${id}/remove`, { confirm: "yes" })).status).toBe(403);
+    expect((await browser.post("/console/subscribers/holds", { domain: "acme.example" })).status).toBe(403);
+    expect((await api("GET", "/subscribers?q=private")).body.data).toHaveLength(1);
+    expect(await auditFor(id)).toEqual([]);
+  });
+
+  it("refuses a removal without this browser's CSRF value, writing nothing", async () => {
+    const id = await addSubscriber("forged@acme.example", "confirmed");
+    const browser = await signedIn();
+    await browser.get("/console/subscribers");
+    expect((await browser.post(`/console/subscribers/${id}/remove`, { confirm: "yes", _csrf: "" })).status).toBe(403);
+    expect((await api("GET", "/subscribers?q=forged")).body.data).toHaveLength(1);
+    expect(await auditFor(id)).toEqual([]);
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { ROLES } from "../../../worker/core/access/roles.ts";
+import { api } from "../../helpers/workers/api.ts";
+import { signedIn } from "../../helpers/workers/console.ts";
+
+async function register(path: string) {
+  const made = await api("POST", "/webhooks", {
+    body: { url: `https://hooks.example.com/${path}`, description: "Team chat" },
+  });
+  expect(made.status).toBe(201);
+  return made.body as { id: string; secret: string };
+}
+
+async function auditFor(target: string) {
+  return (await api("GET", `/audit?target=${target}`)).body.data as { action: string; actor: { name: string } }[];
+}
+
+// The first page a file asks for wakes the page object and renders cold: seconds on a busy machine.
+describe("console webhooks", { timeout: 20_000 }, () => {
+  it("lists endpoints by origin with their health; test, hold, lift, rotate, each audited under the person", async () => {
+    const hook = await register("T0001/very-secret-path");
+    const browser = await signedIn(undefined, "Ada Lovelace");
+    const page = await (await browser.get("/console/webhooks")).text();
+    expect(page).toContain('href="/console/webhooks"');
+    expect(page).toContain("https://hooks.example.com");
+    expect(page).not.toContain("very-secret-path");
+    expect(page).not.toContain(hook.secret);
+
+    expect((await browser.post(`/console/webhooks/${hook.id}/test`, {})).headers.get("location")).toBe(
+      "/console/webhooks?notice=webhook-tested",
+    );
+    expect((await browser.post(`/console/webhooks/${hook.id}/hold`, {})).status).toBe(303);
+    const held = await (await browser.get("/console/webhooks")).text();
+    expect(held).toContain(`action="/console/webhooks/${hook.id}/lift"`);
+    expect((await browser.post(`/console/webhooks/${hook.id}/lift`, { pending: "drop" })).status).toBe(303);
+
+    const rotated = await browser.post(`/console/webhooks/${hook.id}/rotate`, { overlapSeconds: "3600" });
+    expect(rotated.status).toBe(200);
+    expect(rotated.headers.get("cache-control")).toBe("no-store");
+    const html = await rotated.text();
+    expect(html).toContain("this page will not show it again");
+    const secret = (await api("GET", `/webhooks/${hook.id}/secret`)).body;
+    expect(secret.previousSecret).toBe(hook.secret);
+    expect(html).toContain(secret.secret);
+    expect(await (await browser.get("/console/webhooks")).text()).not.toContain(secret.secret);
+
+    const lines = await auditFor(hook.id);
+    expect(lines.map((line) => line.action)).toEqual([
+      "webhook.rotate_secret",
+      "hold.lift",
+      "hold.webhook",
+      "webhook.test",
+      "webhook.create",
+    ]);
+    expect(lines.slice(0, 4).every((line) => line.actor.name === "Ada Lovelace (bootstrap token)")).toBe(true);
+  });
+
+  it("deletes after a confirm step that needs no script", async () => {
+    const hook = await register("to-delete");
+    const browser = await signedIn(undefined, "Ada Lovelace");
+    await browser.get("/console/webhooks");
+    const confirm = await browser.get(`/console/webhooks/${hook.id}/delete`);
+    expect(confirm.status).toBe(200);
+    expect(await confirm.text()).toContain("Delete the webhook to https://hooks.example.com?");
+    expect((await browser.post(`/console/webhooks/${hook.id}/delete`, {})).status).toBe(303);
+    expect((await api("GET", `/webhooks/${hook.id}`)).status).toBe(200);
+    const done = await browser.post(`/console/webhooks/${hook.id}/delete`, { confirm: "yes" });
+    expect(done.headers.get("location")).toBe("/console/webhooks?notice=webhook-deleted");
+    expect((await api("GET", `/webhooks/${hook.id}`)).status).toBe(404);
+    expect((await auditFor(hook.id))[0]).toMatchObject({
+      action: "webhook.delete",
+      actor: { name: "Ada Lovelace (bootstrap token)" },
+    });
+  });
+
+  it("names the field of a bad rotation (400), keeping the secret", async () => {
+    const hook = await register("bad-input");
+    const browser = await signedIn();
+    await browser.get("/console/webhooks");
+    const bad = await browser.post(`/console/webhooks/${hook.id}/rotate`, { overlapSeconds: "forever" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("<code>overlapSeconds</code>");
+    expect((await api("GET", `/webhooks/${hook.id}/secret`)).body.secret).toBe(hook.secret);
+  });
+
+  it("is not in a communicator's console, and the API refuses forced writes", async () => {
+    const hook = await register("protected");
+    const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });
+    const browser = await signedIn(token.body.token, "Grace Hopper");
+    expect(await (await browser.get("/console")).text()).not.toContain('href="/console/webhooks"');
+    expect((await browser.get("/console/webhooks")).status).toBe(403);
+    expect((await browser.post(`/console/webhooks/${hook.id}/rotate`, { overlapSeconds: "0" })).status).toBe(403);
+    expect((await browser.post(`/console/webhooks/${hook.id}/delete`, { confirm: "yes" })).status).toBe(403);
+    expect((await api("GET", `/webhooks/${hook.id}/secret`)).body.secret).toBe(hook.secret);
+    expect((await auditFor(hook.id)).map((line) => line.action)).toEqual(["webhook.create"]);
+  });
+
+  it("refuses a post without this browser's CSRF value, writing nothing", async () => {
+    const hook = await register("forged");
+    const browser = await signedIn();
+    await browser.get("/console/webhooks");
+    expect((await browser.post(`/console/webhooks/${hook.id}/delete`, { confirm: "yes", _csrf: "" })).status).toBe(403);
+    expect((await browser.post(`/console/webhooks/${hook.id}/rotate`, { _csrf: "1".repeat(32) })).status).toBe(403);
+    expect((await api("GET", `/webhooks/${hook.id}/secret`)).body.secret).toBe(hook.secret);
+    expect((await auditFor(hook.id)).map((line) => line.action)).toEqual(["webhook.create"]);
+  });
+});

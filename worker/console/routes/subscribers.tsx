@@ -1,0 +1,95 @@
+import { type Context, Hono } from "hono";
+import type { Site } from "../../site.ts";
+import { callOperation } from "../console-api.ts";
+import type { ConsoleEnv } from "../console-env.ts";
+import { noticeOf } from "../notices.ts";
+import { isProblem, missing, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
+import { renderConsole, seeOther } from "../render.ts";
+import {
+  type DomainHold,
+  type SubscriberRow,
+  type SubscriberSearch,
+  SubscribersPage,
+} from "../views/ops/subscribers-page.tsx";
+
+const DOMAIN = /^[a-z0-9.-]{1,253}$/;
+
+/** /console/subscribers: counts, find and remove (subscribers.*), domain holds (holds.*). */
+export function subscribersRoutes(site: Site) {
+  const app = new Hono<ConsoleEnv>();
+
+  const show = async (c: Context<ConsoleEnv>, problem?: Problem) => {
+    const search: SubscriberSearch = {
+      q: (c.req.query("q") ?? "").trim().slice(0, 300),
+      match: (c.req.query("match") ?? "contains").slice(0, 20),
+      state: (c.req.query("state") ?? "").slice(0, 20),
+    };
+    const searching = search.q !== "" || search.state !== "";
+    const query: Record<string, string> = { match: search.match };
+    if (search.q) query.q = search.q;
+    if (search.state) query.state = search.state;
+    const cursor = c.req.query("cursor");
+    if (cursor) query.cursor = cursor.slice(0, 60);
+    type Listed = { data: SubscriberRow[]; counts: Record<string, number>; nextCursor: string | null };
+    // One call for the counts (and whether this person may see subscribers at all), one for the search.
+    const counts = await callOperation<Listed>(c, "subscribers.list", { query: { limit: "1" } });
+    if (!counts.ok) return c.text(counts.message, counts.status as 403, { "cache-control": "no-store" });
+    const list = searching ? await callOperation<Listed>(c, "subscribers.list", { query }) : null;
+    const holds = await callOperation<{ data: (DomainHold & { kind: string })[] }>(c, "holds.list");
+    let next: string | null = null;
+    if (list?.ok && list.body.nextCursor) {
+      next = `/console/subscribers?${new URLSearchParams({ ...search, cursor: list.body.nextCursor })}`;
+    }
+    const snapshot = await site.snapshot(c.env);
+    return renderConsole(
+      c,
+      <SubscribersPage
+        page={snapshot.page}
+        viewer={c.var.viewer}
+        csrf={c.var.csrf}
+        counts={counts.body.counts}
+        found={list?.ok ? list.body.data : null}
+        search={search}
+        next={next}
+        holds={holds.ok ? holds.body.data.filter((hold) => hold.kind === "domain") : []}
+        notice={noticeOf(c.req.query("notice"))}
+        problem={problem ?? (list && !list.ok ? problemOf(list) : undefined)}
+      />,
+      problem?.status ?? (list && !list.ok ? list.status : 200),
+    );
+  };
+
+  app.get("/subscribers", (c) => show(c));
+
+  app.post("/subscribers/:id/remove", async (c) => {
+    const form = await opsForm(c);
+    if (isProblem(form)) return show(c, form);
+    if (form.get("confirm") !== "yes") return show(c, missing("confirm", "tick the box to erase this address"));
+    const removed = await callOperation(c, "subscribers.remove", { params: { id: param(c, "id") } });
+    if (!removed.ok) return show(c, problemOf(removed));
+    return seeOther(c, "/console/subscribers", "subscriber-removed");
+  });
+
+  app.post("/subscribers/holds", async (c) => {
+    const form = await opsForm(c);
+    if (isProblem(form)) return show(c, form);
+    const domain = (form.get("domain") ?? "").trim().toLowerCase();
+    if (!DOMAIN.test(domain)) return show(c, missing("domain", "a mail domain, such as example.com"));
+    const held = await callOperation(c, "holds.hold", { params: { domain } });
+    if (!held.ok) return show(c, problemOf(held));
+    return seeOther(c, "/console/subscribers", "domain-held");
+  });
+
+  app.post("/subscribers/holds/:domain/lift", async (c) => {
+    const form = await opsForm(c);
+    if (isProblem(form)) return show(c, form);
+    const lifted = await callOperation(c, "holds.lift", {
+      params: { domain: param(c, "domain") },
+      query: { pending: (form.get("pending") ?? "").slice(0, 20) },
+    });
+    if (!lifted.ok) return show(c, problemOf(lifted));
+    return seeOther(c, "/console/subscribers", "domain-lifted");
+  });
+
+  return app;
+}
