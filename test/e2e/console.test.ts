@@ -97,6 +97,12 @@ const PAGES: ConsolePage[] = [
     path: async (api) => `/console/maintenances/${await maintenance(api)}`,
     ready: h1("Database upgrade"),
   },
+  { name: "alerts", path: "/console/alerts", ready: h1("Alerts and channels") },
+  { name: "flags", path: "/console/flags", ready: h1("Flags") },
+  { name: "webhooks", path: "/console/webhooks", ready: h1("Webhooks") },
+  { name: "subscribers", path: "/console/subscribers", ready: h1("Subscribers") },
+  { name: "tokens", path: "/console/tokens", ready: h1("Tokens") },
+  { name: "audit log", path: "/console/audit", ready: h1("Audit log") },
 ];
 
 beforeAll(async () => {
