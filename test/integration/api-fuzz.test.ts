@@ -543,6 +543,8 @@ function validBodies(now: () => number, world: World): Partial<Record<OperationI
         startedAt: fc.oneof(past, when),
         lead: person,
         communicator: person,
+        scribe: person,
+        investigator: person,
         notify,
       },
       ["name", "message"],
@@ -554,7 +556,10 @@ function validBodies(now: () => number, world: World): Partial<Record<OperationI
       startedAt: fc.oneof(past, when),
       lead: person,
       communicator: person,
+      scribe: person,
+      investigator: person,
     }),
+    "incidents.notes.create": someOf({ message: textUpTo(10_000) }, ["message"]),
     "incidents.updates.create": someOf(
       { status: fc.constantFrom(...INCIDENT_STATUSES), message: textUpTo(10_000), components, notify },
       ["status", "message"],
@@ -614,7 +619,7 @@ function validBodies(now: () => number, world: World): Partial<Record<OperationI
       ["name", "scopes"],
     ),
     "people.put": someOf({ role: fc.constantFrom(...ROLE_NAMES) }, ["role"]),
-    "flags.set": someOf({ value: fc.constantFrom(true, false, null) }, ["value"]),
+    "flags.set": someOf({ value: fc.constantFrom(true, false, null), reason: textUpTo(500) }, ["value"]),
     "webhooks.create": someOf(
       {
         url: hookUrl,
