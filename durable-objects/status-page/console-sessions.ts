@@ -77,6 +77,9 @@ export function accessEmailOf(actor: Actor): string | null {
  * checked their JWT), when the people mapping gives them a role: the
  * actor, or null when nobody mapped their email.
  */
+/** Live Access sessions one person may hold at once. */
+const LIVE_ACCESS_SESSIONS = 5;
+
 export function openAccessSession(
   sql: SqlStorage,
   session: { hash: string; email: string; expiresAt: number },
@@ -95,6 +98,21 @@ export function openAccessSession(
     session.expiresAt,
   );
   sql.exec(`DELETE FROM console_sessions WHERE COALESCE(ended_at, expires_at) < ?`, now - 86_400_000);
+  // A link from another site arrives without the SameSite=Strict cookie, so each such visit opens a
+  // session: a person keeps their newest few (a browser or two each), the older ones end.
+  sql.exec(
+    `UPDATE console_sessions SET ended_at = ?
+      WHERE kind = ? AND person = ? AND ended_at IS NULL AND hash != ? AND hash NOT IN (
+        SELECT hash FROM console_sessions WHERE kind = ? AND person = ? AND ended_at IS NULL AND hash != ?
+         ORDER BY created_at DESC, hash LIMIT ${LIVE_ACCESS_SESSIONS - 1})`,
+    now,
+    ACCESS,
+    session.email.toLowerCase(),
+    session.hash,
+    ACCESS,
+    session.email.toLowerCase(),
+    session.hash,
+  );
   recordAudit({ sql, now, actor }, "console.sign_in", actor.id, null, {
     person: session.email.toLowerCase(),
     via: "cloudflare_access",

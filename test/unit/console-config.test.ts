@@ -83,3 +83,24 @@ describe("the console's severities and templates", () => {
     ).toBe(true);
   });
 });
+
+describe("the console's Cloudflare Access settings", () => {
+  const withTeam = (teamDomain: string): LookoutConfigInput => ({
+    ...valid,
+    console: { access: { teamDomain, audience: "aud-tag" } },
+  });
+
+  it("reads the team's signing keys over HTTPS only: plain HTTP would let anyone on the path sign in as anyone", () => {
+    expect(problemsOf(withTeam("http://acme.cloudflareaccess.com"))).toEqual([
+      "console.access.teamDomain: must be an https URL (http only for 127.0.0.1 or localhost, in tests)",
+    ]);
+    expect(defineConfig(withTeam("https://acme.cloudflareaccess.com")).console.access?.teamDomain).toBe(
+      "https://acme.cloudflareaccess.com",
+    );
+  });
+
+  it("allows plain HTTP to this machine, where the tests serve a key set", () => {
+    expect(() => defineConfig(withTeam("http://127.0.0.1:8790/relay/keys"))).not.toThrow();
+    expect(() => defineConfig(withTeam("http://localhost:8790"))).not.toThrow();
+  });
+});

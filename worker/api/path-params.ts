@@ -5,9 +5,9 @@ const PATTERNS: Record<string, RegExp> = {
   name: /^[a-z_]{1,60}$/,
   /** An alert channel: a config id (worker/core/monitors/monitor-config.ts), dashes allowed. */
   channel: /^[a-z0-9][a-z0-9-]{0,62}$/,
-  /** A mail domain, lower case (IDNs as punycode). */
   /** A person's email (Cloudflare Access sign-in): the shape, not RFC 5322; compared in lower case. */
   email: /^[^\s/@]{1,64}@[^\s/@]{1,189}$/,
+  /** A mail domain, lower case (IDNs as punycode). */
   domain: /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
 };
 

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { fieldProblems } from "../api/zod-problems.ts";
+import { allows } from "../core/access/scopes.ts";
 import type { ApiResult, ErrorBody, FieldProblem } from "../core/api/contract.ts";
 import { OPERATIONS, type OperationId, type OperationSpec } from "../core/api/operations.ts";
 import { statusPageStub } from "../platform/stubs.ts";
@@ -28,6 +29,10 @@ export async function callOperation<T = unknown>(
   input: OperationInput = {},
 ): Promise<ApiOutcome<T>> {
   const spec: OperationSpec = OPERATIONS[operation];
+  // Whoever may not call it hears so, not what else is wrong with the request (as /api/v1 answers).
+  if (!allows(c.var.viewer.scopes, spec)) {
+    return { ok: false, status: 403, message: `Your role lacks the "${spec.scope}" scope this needs.`, fields: [] };
+  }
   const query = spec.query.safeParse(input.query ?? {});
   if (!query.success)
     return { ok: false, status: 400, message: "The filter is not valid.", fields: fieldProblems(query.error) };
@@ -42,6 +47,7 @@ export async function callOperation<T = unknown>(
   const result: ApiResult = await statusPageStub(c.env).api({
     operation,
     credentialHash: c.var.viewer.sessionHash,
+    credentialKind: "session",
     params: input.params ?? {},
     query: query.data,
     body,

@@ -13,16 +13,20 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  * only; the edge hashes what it was given, so the secret never reaches
  * storage. The bootstrap token (the ADMIN_TOKEN secret) holds every scope.
  * A console session's cookie is a credential too, acting as the token it
- * was opened with (console-sessions.ts).
+ * was opened with (console-sessions.ts), but only where the console
+ * presents it (`kind: "session"`): never as an API bearer.
  */
 export function authenticate(
   sql: SqlStorage,
   credentialHash: string | null,
   bootstrapHash: string | null,
   now: number,
+  kind: "token" | "session" = "token",
 ): Actor | null {
   if (!credentialHash) return null;
-  return tokenActor(sql, credentialHash, bootstrapHash, now) ?? sessionActor(sql, credentialHash, bootstrapHash, now);
+  return kind === "session"
+    ? sessionActor(sql, credentialHash, bootstrapHash, now)
+    : tokenActor(sql, credentialHash, bootstrapHash, now);
 }
 
 /** Who an API token (not a session) stands for: the bootstrap token or a stored, unrevoked one. */

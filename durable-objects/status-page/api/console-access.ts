@@ -57,7 +57,7 @@ export async function signIn(
 
 /** The person behind a session cookie now, or null when it names no live session. */
 export async function viewerOf(deps: DispatchDeps, sessionHash: string): Promise<ConsoleViewer | null> {
-  const actor = authenticate(deps.sql, sessionHash, await bootstrapHash(deps.env), Date.now());
+  const actor = authenticate(deps.sql, sessionHash, await bootstrapHash(deps.env), Date.now(), "session");
   return actor ? viewerFor(actor) : null;
 }
 
@@ -93,7 +93,7 @@ export async function signOut(deps: DispatchDeps, sessionHash: string): Promise<
   const bootstrap = await bootstrapHash(deps.env);
   return deps.write(
     (now) => {
-      const actor = authenticate(deps.sql, sessionHash, bootstrap, now);
+      const actor = authenticate(deps.sql, sessionHash, bootstrap, now, "session");
       return actor ? endSession(deps.sql, sessionHash, actor, now) : false;
     },
     () => false,

@@ -170,7 +170,10 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
   const spec = OPERATIONS[call.operation];
   const now = Date.now();
   const bootstrap = await bootstrapHash(deps.env);
-  const refused = refusal(authenticate(deps.sql, call.credentialHash, bootstrap, now), call.operation);
+  const refused = refusal(
+    authenticate(deps.sql, call.credentialHash, bootstrap, now, call.credentialKind),
+    call.operation,
+  );
   if (refused) return refused;
   const prepared = await prepare(call, deps);
   const idempotent = spec.method === "post" && call.idempotencyKey && call.requestHash;
@@ -179,7 +182,7 @@ export async function dispatch(deps: DispatchDeps, call: ApiCall): Promise<ApiRe
   let seen = false;
   const run = (at: number): ApiResult => {
     // Again inside the transaction: a token revoked while `prepare` awaited must not write.
-    const actor = authenticate(deps.sql, call.credentialHash, bootstrap, at);
+    const actor = authenticate(deps.sql, call.credentialHash, bootstrap, at, call.credentialKind);
     const refusedNow = refusal(actor, call.operation);
     if (refusedNow || !actor) return refusedNow ?? problem(401, "unauthorized", "token revoked");
     if (idempotent) {

@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sha256Hex } from "../../../worker/core/access/sha256.ts";
 import type { ApiCall, ApiResult } from "../../../worker/core/api/contract.ts";
@@ -54,6 +55,7 @@ async function asSession(browser: ConsoleBrowser, operation: OperationId, body?:
   const call: ApiCall = {
     operation,
     credentialHash: await sha256Hex(secret),
+    credentialKind: "session",
     params: {},
     query: spec.query.parse({}),
     body: spec.body ? spec.body.parse(body) : undefined,
@@ -132,6 +134,25 @@ describe("signing in to the console through Cloudflare Access", () => {
     expect(html).toContain(why);
     expect(html).toContain('href="/console/sign-in"');
     expect(browser.cookies.has("lookout_session")).toBe(false);
+  });
+
+  it("keeps at most a few live Access sessions per person, however many cookie-less visits open one", async () => {
+    for (let visit = 0; visit < 8; visit++) {
+      // A link from another site arrives without the SameSite=Strict cookie: each visit opens a session.
+      expect((await throughAccess(new ConsoleBrowser(), await jwtFor("ada@acme.example"))).status).toBe(200);
+    }
+    const live = await runInDurableObject(
+      pageObject(),
+      (_instance, state) =>
+        state.storage.sql
+          .exec<{ n: number }>(
+            `SELECT COUNT(*) AS n FROM console_sessions WHERE kind = 'access' AND person = ? AND ended_at IS NULL`,
+            "ada@acme.example",
+          )
+          .one().n,
+    );
+    expect(live).toBeLessThanOrEqual(5);
+    expect(live).toBeGreaterThan(0);
   });
 
   it("asks the team's key set for an unknown kid at most once a minute", async () => {

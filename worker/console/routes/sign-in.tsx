@@ -64,6 +64,9 @@ export function signInRoutes(site: Site) {
       expiresAt,
     });
     if (!isViewer(signedIn)) return again("That token is not valid: unknown, revoked or mistyped.", 401);
+    // The session this browser had (another person or token) ends: nobody can see it any more.
+    const previous = sessionSecretOf(c);
+    if (previous) await statusPageStub(c.env).signOut(await sha256Hex(previous));
     setSessionCookie(c, secret, expiresAt);
     return c.redirect(next, 303);
   });

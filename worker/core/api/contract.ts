@@ -9,6 +9,12 @@ export interface ApiCall {
   operation: OperationId;
   /** SHA-256 (hex) of the bearer token presented, or null when none was. */
   credentialHash: string | null;
+  /**
+   * What the hash is of: an API token (the default; all /api/v1 sees), or a
+   * console session's cookie (only the console sends these: a session is no
+   * API token, so its cookie is useless as a bearer).
+   */
+  credentialKind?: "token" | "session";
   params: Record<string, string>;
   query: unknown;
   body: unknown;

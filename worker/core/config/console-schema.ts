@@ -40,7 +40,12 @@ const templateSchema = z.strictObject({
 /** Cloudflare Access in front of /console (README "Signing in with Cloudflare Access"). */
 const accessSchema = z.strictObject({
   /** The team's domain, e.g. https://acme.cloudflareaccess.com; its JWKS is at /cdn-cgi/access/certs. */
-  teamDomain: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  teamDomain: z
+    .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+    // Its signing keys are read from here: over plain HTTP anyone on the path could swap them.
+    .refine((url) => url.startsWith("https:") || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(url), {
+      message: "must be an https URL (http only for 127.0.0.1 or localhost, in tests)",
+    }),
   /** The Access application's audience (AUD) tag. */
   audience: z.string().trim().min(1, "must not be empty").max(200),
 });
