@@ -37,6 +37,7 @@ export const NOTICES: Record<string, string> = {
   "subscriber-removed": "Subscriber removed: the address is erased and its waiting mail dropped.",
   "domain-held": "Domain held: mail to it waits until the hold is lifted.",
   "domain-lifted": "Hold lifted.",
+  "domain-not-held": "That domain was not held: lifted already, or never held.",
 };
 
 export function noticeOf(code: string | undefined): string | undefined {

@@ -42,6 +42,16 @@ const schedule = (name: string, from = local(120), until = local(180)) => ({
   notify: "on",
 });
 
+/** The "Tell subscribers" box of the form posting to `action`, as the page renders it. */
+function notifyBox(page: string, action: string): string {
+  const start = page.indexOf(`action="${action}"`);
+  expect(start).toBeGreaterThan(-1);
+  const form = page.slice(start, page.indexOf("</form>", start));
+  const box = /<input type="checkbox" name="notify"[^>]*>/.exec(form)?.[0];
+  expect(box).toBeDefined();
+  return box as string;
+}
+
 async function scheduled(name: string): Promise<string> {
   const browser = await signedIn();
   await browser.get("/console/maintenances/new");
@@ -181,6 +191,37 @@ describe("maintenances in the console", () => {
     expect(garbled.status).toBe(400);
     expect(await garbled.text()).toContain("scheduledFor");
     expect(await maintenanceCount()).toBe(count);
+  });
+
+  it("keeps what was typed after a refusal, 'Tell subscribers' unticked included, in the update and cancel forms", async () => {
+    const id = await scheduled("Quiet window");
+    const browser = await signedIn();
+    await browser.get(`/console/maintenances/${id}`);
+    const before = (await api("GET", `/maintenances/${id}`)).body.revision;
+    const at = `/console/maintenances/${id}`;
+
+    // notify left out = the box unticked; an empty message is refused.
+    const update = await browser.post(`${at}/updates`, { status: "scheduled", message: "" });
+    expect(update.status).toBe(400);
+    const updatePage = await update.text();
+    expect(updatePage).toContain("<code>message</code>");
+    expect(notifyBox(updatePage, `${at}/updates`)).not.toContain("checked");
+    // The other form was not the one sent: its box keeps its default.
+    expect(notifyBox(updatePage, `${at}/cancel`)).toContain("checked");
+    // Ticked and refused comes back ticked.
+    const ticked = await browser.post(`${at}/updates`, { status: "scheduled", message: "", notify: "on" });
+    expect(notifyBox(await ticked.text(), `${at}/updates`)).toContain("checked");
+
+    const long = "x".repeat(10_001);
+    const cancel = await browser.post(`${at}/cancel`, { message: long });
+    expect(cancel.status).toBe(400);
+    const cancelPage = await cancel.text();
+    expect(cancelPage).toContain("cancel message");
+    expect(cancelPage).toContain(long);
+    expect(notifyBox(cancelPage, `${at}/cancel`)).not.toContain("checked");
+    expect(notifyBox(cancelPage, `${at}/updates`)).toContain("checked");
+
+    expect((await api("GET", `/maintenances/${id}`)).body.revision).toBe(before);
   });
 
   it("lets a viewer read but not write: no forms, and forced posts are refused by the API (403), nothing written", async () => {

@@ -181,6 +181,31 @@ describe("the post-incident report in the console", () => {
     expect(incident.updates[0]).toMatchObject({ status: "postmortem", deliverNotifications: false });
   });
 
+  it("keeps 'Tell subscribers' unticked when a publish is refused (412), publishing nothing", async () => {
+    const id = await resolvedIncident("Report refused publish outage");
+    const browser = await signedIn();
+    await browser.post(`/console/incidents/${id}/report`, { ...(await formFields(browser, id)), intent: "save" });
+    const opened = await (await browser.get(`/console/incidents/${id}/report`)).text();
+    const action = `action="/console/incidents/${id}/report/publish"`;
+    const revision = /name="revision" value="(\d+)"/.exec(opened.slice(opened.indexOf(action)))?.[1] as string;
+    // Someone changes the incident after the page was opened.
+    await api("PATCH", `/incidents/${id}`, { headers: { "if-match": "*" }, body: { name: "Report renamed outage" } });
+    const refused = await browser.post(`/console/incidents/${id}/report/publish`, { revision });
+    expect(refused.status).toBe(412);
+    const page = await refused.text();
+    expect(page).toContain('role="alert"');
+    const form = page.slice(page.indexOf(action), page.indexOf("</form>", page.indexOf(action)));
+    expect(form).toMatch(/<input type="checkbox" name="notify"[^>]*>/);
+    expect(/<input type="checkbox" name="notify"[^>]*>/.exec(form)?.[0]).not.toContain("checked");
+    // Ticked and refused comes back ticked.
+    const ticked = await (
+      await browser.post(`/console/incidents/${id}/report/publish`, { revision, notify: "on" })
+    ).text();
+    const tickedForm = ticked.slice(ticked.indexOf(action), ticked.indexOf("</form>", ticked.indexOf(action)));
+    expect(/<input type="checkbox" name="notify"[^>]*>/.exec(tickedForm)?.[0]).toContain("checked");
+    expect((await savedReport(id)).publishedAt).toBeNull();
+  });
+
   it("keeps what was typed and says so when the incident changed since the page was opened (412)", async () => {
     const id = await resolvedIncident("Report conflict outage");
     const browser = await signedIn();

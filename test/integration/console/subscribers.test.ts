@@ -83,6 +83,33 @@ describe("console subscribers", { timeout: 20_000 }, () => {
     expect((await api("GET", "/subscribers?q=kept@acme.example&match=exact")).body.data).toHaveLength(1);
   });
 
+  it("refuses a malformed domain (400 naming the field) and keeps what was typed, holding nothing", async () => {
+    const browser = await signedIn();
+    await browser.get("/console/subscribers");
+    const holdsBefore = (await api("GET", "/holds")).body.data.length;
+    for (const domain of ["a..b", "-bad.example", "bad-.example", "nodot", ".example", "bad domain!.example"]) {
+      const refused = await browser.post("/console/subscribers/holds", { domain });
+      expect(refused.status, domain).toBe(400);
+      const page = await refused.text();
+      expect(page).toContain("<code>domain</code>");
+      expect(/<input id="hold-domain"[^>]*>/.exec(page)?.[0]).toContain(`value="${domain}"`);
+    }
+    expect((await api("GET", "/holds")).body.data).toHaveLength(holdsBefore);
+    // The API itself answers the same domain as no domain at all.
+    expect((await api("PUT", "/holds/domains/a..b")).status).toBe(404);
+  });
+
+  it("says there was no hold when lifting a domain that is not held", async () => {
+    const browser = await signedIn();
+    await browser.get("/console/subscribers");
+    const answer = await browser.post("/console/subscribers/holds/never-held.example/lift", { pending: "send" });
+    expect(answer.status).toBe(303);
+    expect(answer.headers.get("location")).toBe("/console/subscribers?notice=domain-not-held");
+    const page = await (await browser.get(answer.headers.get("location") as string)).text();
+    expect(page).toContain("was not held");
+    expect(page).not.toContain("Hold lifted.");
+  });
+
   it("is not in a communicator's console, and the API refuses a forced removal", async () => {
     const id = await addSubscriber("private@acme.example", "confirmed");
     const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });

@@ -55,6 +55,41 @@ describe("console webhooks", { timeout: 20_000 }, () => {
     expect(lines.slice(0, 4).every((line) => line.actor.name === "Ada Lovelace (bootstrap token)")).toBe(true);
   });
 
+  it("enables a disabled endpoint again, audited under the person; refused without the scope or the CSRF value", async () => {
+    const hook = await register("T0002/was-disabled");
+    const disabled = await api("PATCH", `/webhooks/${hook.id}`, { body: { enabled: false } });
+    expect(disabled.status).toBe(200);
+    const isEnabled = async () => (await api("GET", `/webhooks/${hook.id}`)).body.enabled as boolean;
+    const actions = async () => (await auditFor(hook.id)).map((line) => line.action);
+    expect(await isEnabled()).toBe(false);
+    const enable = `/console/webhooks/${hook.id}/enable`;
+
+    // A communicator has no `subscribers` scope: no page, and a forced post is refused by the API.
+    const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });
+    const comms = await signedIn(token.body.token, "Grace Hopper");
+    const refused = await comms.post(enable, {});
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain("hooks.example.com");
+
+    // The right role without this browser's CSRF value.
+    const browser = await signedIn(undefined, "Ada Lovelace");
+    const page = await (await browser.get("/console/webhooks")).text();
+    expect(page).toContain(`action="${enable}"`);
+    expect((await browser.post(enable, { _csrf: "" })).status).toBe(403);
+    expect((await browser.post(enable, { _csrf: "2".repeat(32) })).status).toBe(403);
+    expect(await isEnabled()).toBe(false);
+    expect(await actions()).toEqual(["webhook.edit", "webhook.create"]);
+
+    const enabled = await browser.post(enable, {});
+    expect(enabled.status).toBe(303);
+    expect(enabled.headers.get("location")).toBe("/console/webhooks?notice=webhook-enabled");
+    expect(await isEnabled()).toBe(true);
+    const lines = await auditFor(hook.id);
+    expect(lines.map((line) => line.action)).toEqual(["webhook.edit", "webhook.edit", "webhook.create"]);
+    expect(lines[0]?.actor.name).toBe("Ada Lovelace (bootstrap token)");
+    expect(await (await browser.get("/console/webhooks")).text()).not.toContain(`action="${enable}"`);
+  });
+
   it("deletes after a confirm step that needs no script", async () => {
     const hook = await register("to-delete");
     const browser = await signedIn(undefined, "Ada Lovelace");

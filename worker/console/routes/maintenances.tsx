@@ -135,12 +135,15 @@ export function maintenanceRoutes(site: Site) {
     const form = await readConsoleForm(c);
     if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const typed = { status: form.get("status") ?? "", message: form.get("message") ?? "" };
+    const notify = form.has("notify");
     const posted = await callOperation(c, "maintenances.updates.create", {
       params: { id },
-      body: { ...typed, notify: form.has("notify") },
+      body: { ...typed, notify },
     });
     if (posted.ok) return seeOther(c, at(id), "maintenance-updated");
-    return show(c, id, typed, { message: posted.message, fields: posted.fields }, posted.status);
+    // The box comes back as it was sent: a refused quiet update must not turn into a loud one on the retry.
+    const kept = { ...typed, notify: notify ? "on" : "" };
+    return show(c, id, kept, { message: posted.message, fields: posted.fields }, posted.status);
   });
 
   app.post("/maintenances/:id/cancel", async (c) => {
@@ -148,13 +151,15 @@ export function maintenanceRoutes(site: Site) {
     const form = await readConsoleForm(c);
     if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const message = (form.get("message") ?? "").trim();
+    const notify = form.has("notify");
     const cancelled = await callOperation(c, "maintenances.cancel", {
       params: { id },
-      body: { ...(message ? { message } : {}), notify: form.has("notify") },
+      body: { ...(message ? { message } : {}), notify },
     });
     if (cancelled.ok) return seeOther(c, at(id), "maintenance-cancelled");
     const fields = cancelled.fields.map((f) => (f.path === "message" ? { ...f, path: "cancel message" } : f));
-    return show(c, id, { cancelMessage: message }, { message: cancelled.message, fields }, cancelled.status);
+    const kept = { cancelMessage: message, cancelNotify: notify ? "on" : "" };
+    return show(c, id, kept, { message: cancelled.message, fields }, cancelled.status);
   });
 
   return app;

@@ -27,6 +27,8 @@ interface Shown {
   preview?: PostIncidentReport;
   problem?: { message: string; fields?: FieldProblem[] };
   status?: number;
+  /** The publish form's "Tell subscribers" box as sent, when that form was refused. */
+  publishNotify?: boolean;
 }
 
 const REVISION = /^[0-9]{1,12}$/;
@@ -63,6 +65,7 @@ export function reportRoutes(site: Site) {
         values={values}
         revision={shown.revision ?? incident.body.revision}
         preview={shown.preview}
+        publishNotify={shown.publishNotify}
         problem={shown.problem}
         notice={noticeOf(c.req.query("notice"))}
       />,
@@ -122,13 +125,16 @@ export function reportRoutes(site: Site) {
     const form = await readConsoleForm(c);
     if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const revision = form.get("revision") ?? "";
+    const notify = form.has("notify");
     const published = await callOperation(c, "reports.publish", {
       params: { id },
-      body: { notify: form.has("notify") },
+      body: { notify },
       ifMatch: REVISION.test(revision) ? etagOf(Number(revision)) : null,
     });
     if (published.ok) return seeOther(c, base(id), "report-published");
+    // The box comes back as it was sent: a refused quiet publish must not turn into a loud one on the retry.
     return show(c, id, {
+      publishNotify: notify,
       status: published.status,
       problem: { message: published.message, fields: published.fields },
     });

@@ -1,4 +1,5 @@
 import { type Context, Hono } from "hono";
+import { paramPattern } from "../../api/path-params.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
@@ -12,13 +13,16 @@ import {
   SubscribersPage,
 } from "../views/ops/subscribers-page.tsx";
 
-const DOMAIN = /^[a-z0-9.-]{1,253}$/;
+/** The API's own shape of a mail domain (labels, no empty one): what /api/v1/holds/domains/:domain takes. */
+const DOMAIN = paramPattern("domain");
+/** What a refused hold form gives back to its field: as typed, bounded like the field. */
+const TYPED_DOMAIN = 253;
 
 /** /console/subscribers: counts, find and remove (subscribers.*), domain holds (holds.*). */
 export function subscribersRoutes(site: Site) {
   const app = new Hono<ConsoleEnv>();
 
-  const show = async (c: Context<ConsoleEnv>, problem?: Problem) => {
+  const show = async (c: Context<ConsoleEnv>, problem?: Problem, holdDomain?: string) => {
     const search: SubscriberSearch = {
       q: (c.req.query("q") ?? "").trim().slice(0, 300),
       match: (c.req.query("match") ?? "contains").slice(0, 20),
@@ -52,6 +56,7 @@ export function subscribersRoutes(site: Site) {
         search={search}
         next={next}
         holds={holds.ok ? holds.body.data.filter((hold) => hold.kind === "domain") : []}
+        holdDomain={holdDomain}
         notice={noticeOf(c.req.query("notice"))}
         problem={problem ?? (list && !list.ok ? problemOf(list) : undefined)}
       />,
@@ -73,22 +78,25 @@ export function subscribersRoutes(site: Site) {
   app.post("/subscribers/holds", async (c) => {
     const form = await opsForm(c);
     if (isProblem(form)) return show(c, form);
-    const domain = (form.get("domain") ?? "").trim().toLowerCase();
-    if (!DOMAIN.test(domain)) return show(c, missing("domain", "a mail domain, such as example.com"));
+    const typed = (form.get("domain") ?? "").slice(0, TYPED_DOMAIN);
+    const domain = typed.trim().toLowerCase();
+    // The console calls the object directly, past the router's path check: the same check here.
+    if (!DOMAIN.test(domain)) return show(c, missing("domain", "a mail domain, such as example.com"), typed);
     const held = await callOperation(c, "holds.hold", { params: { domain } });
-    if (!held.ok) return show(c, problemOf(held));
+    if (!held.ok) return show(c, problemOf(held), typed);
     return seeOther(c, "/console/subscribers", "domain-held");
   });
 
   app.post("/subscribers/holds/:domain/lift", async (c) => {
     const form = await opsForm(c);
     if (isProblem(form)) return show(c, form);
-    const lifted = await callOperation(c, "holds.lift", {
+    const lifted = await callOperation<{ lifted: boolean }>(c, "holds.lift", {
       params: { domain: param(c, "domain") },
       query: { pending: (form.get("pending") ?? "").slice(0, 20) },
     });
     if (!lifted.ok) return show(c, problemOf(lifted));
-    return seeOther(c, "/console/subscribers", "domain-lifted");
+    // Lifted already (a colleague, another tab) or never held: say so rather than claim a lift.
+    return seeOther(c, "/console/subscribers", lifted.body.lifted ? "domain-lifted" : "domain-not-held");
   });
 
   return app;

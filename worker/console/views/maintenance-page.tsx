@@ -32,6 +32,8 @@ export function MaintenancePage(props: MaintenancePageProps) {
   const base = `/console/maintenances/${encodeURIComponent(m.id)}`;
   const open = m.status !== "completed";
   const nextStatuses = MAINTENANCE_STATUSES.filter((s) => checkMaintenanceTransition(m.status, s).ok);
+  // "Tell subscribers" is ticked on a fresh form; after a refusal it is as the person sent it.
+  const ticked = (field: string) => typed[field] === undefined || typed[field] === "on";
   return (
     <ConsoleLayout page={page} title={m.name} viewer={viewer} csrf={csrf} notice={notice}>
       <p>
@@ -96,7 +98,7 @@ export function MaintenancePage(props: MaintenancePageProps) {
               {typed.message ?? ""}
             </textarea>
             <label class="check">
-              <input type="checkbox" name="notify" checked /> Tell subscribers (mail and webhooks)
+              <input type="checkbox" name="notify" checked={ticked("notify")} /> Tell subscribers (mail and webhooks)
             </label>
             <button type="submit">Post the update</button>
           </form>
@@ -112,7 +114,8 @@ export function MaintenancePage(props: MaintenancePageProps) {
               {typed.cancelMessage ?? ""}
             </textarea>
             <label class="check">
-              <input type="checkbox" name="notify" checked /> Tell subscribers (mail and webhooks)
+              <input type="checkbox" name="notify" checked={ticked("cancelNotify")} /> Tell subscribers (mail and
+              webhooks)
             </label>
             <button type="submit" class="danger">
               {m.status === "scheduled" ? "Cancel the maintenance" : "End it now"}

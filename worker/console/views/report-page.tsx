@@ -28,6 +28,8 @@ export interface ReportPageProps {
   revision: number;
   /** The public rendering of `values`, when the person asked for a preview. */
   preview?: PostIncidentReport | undefined;
+  /** The publish form's "Tell subscribers" box as sent, when publishing was refused; ticked otherwise. */
+  publishNotify?: boolean | undefined;
   problem?: { message: string; fields?: FieldProblem[] } | undefined;
   notice?: string | undefined;
 }
@@ -210,7 +212,7 @@ function TheRecord({ incident, draft, timeZone }: { incident: IncidentView; draf
   );
 }
 
-function Publish({ action, csrf, incident }: ReportPageProps & { action: string }) {
+function Publish({ action, csrf, incident, publishNotify }: ReportPageProps & { action: string }) {
   const report = incident.report;
   return (
     <section aria-labelledby="report-publish">
@@ -229,7 +231,7 @@ function Publish({ action, csrf, incident }: ReportPageProps & { action: string 
             The saved report goes on the incident's public page and in the feeds, and the incident moves to Postmortem.
           </p>
           <label class="check">
-            <input type="checkbox" name="notify" checked /> Tell subscribers (mail and webhooks)
+            <input type="checkbox" name="notify" checked={publishNotify ?? true} /> Tell subscribers (mail and webhooks)
           </label>
           <button type="submit">Publish the report</button>
         </form>

@@ -38,6 +38,8 @@ export interface SubscribersPageProps {
   search: SubscriberSearch;
   next: string | null;
   holds: DomainHold[];
+  /** What was typed into the hold form when it was refused. */
+  holdDomain?: string | undefined;
   notice?: string | undefined;
   problem?: Problem | undefined;
 }
@@ -46,7 +48,7 @@ const STATES = ["confirmed", "pending", "unsubscribed", "bounced"] as const;
 
 /** Subscriber counts, find and remove an address, and the mail domains held back. */
 export function SubscribersPage(props: SubscribersPageProps) {
-  const { page, viewer, csrf, counts, found, search, next, holds, notice, problem } = props;
+  const { page, viewer, csrf, counts, found, search, next, holds, holdDomain, notice, problem } = props;
   const canRemove = may(viewer.scopes, "subscribers.remove");
   const canHold = may(viewer.scopes, "holds.hold");
   return (
@@ -157,7 +159,14 @@ export function SubscribersPage(props: SubscribersPageProps) {
             <input type="hidden" name={CSRF_FIELD} value={csrf} />
             <div>
               <label for="hold-domain">Hold mail to a domain</label>
-              <input id="hold-domain" name="domain" required maxlength={253} placeholder="example.com" />
+              <input
+                id="hold-domain"
+                name="domain"
+                value={holdDomain ?? ""}
+                required
+                maxlength={253}
+                placeholder="example.com"
+              />
             </div>
             <button type="submit">Hold</button>
           </form>
