@@ -167,6 +167,14 @@ describe("mail to subscribers over real SMTP", { timeout: 60_000 }, () => {
     expect(await settledInbox(held)).toHaveLength(2);
     expect((await waitForMail(open, 3)).map((m) => m.subject)).toContain("[Investigating] Dropped on purpose");
     expect((await api("PUT", "/holds/domains/Not_A_Domain")).status).toBe(404);
+
+    // A stale tab's "drop" right after a colleague's "send": nothing is held any more, so nothing is dropped.
+    await api("PUT", "/holds/domains/held.example");
+    await api("POST", "/incidents", { body: { name: "Released once", message: "m" } });
+    expect((await api("DELETE", "/holds/domains/held.example")).body).toMatchObject({ lifted: true });
+    const stale = await api("DELETE", "/holds/domains/held.example?pending=drop");
+    expect(stale.body).toMatchObject({ lifted: false, dropped: 0 });
+    expect((await waitForMail(held, 3)).map((m) => m.subject)).toContain("[Investigating] Released once");
   });
   it("announces a maintenance when scheduled, and reminds once when it is about to start", async () => {
     const ops = "ops.watcher@example.com";

@@ -71,7 +71,8 @@ function lift(
   const [before] = holds(sql, { kind, target });
   sql.exec(`DELETE FROM delivery_holds WHERE kind = ? AND target = ?`, kind, target);
   const waiting = before?.waiting ?? 0;
-  if (query.pending === "drop") {
+  // Only what this hold kept waiting: with no hold, "drop" would throw away mail a colleague's lift just released.
+  if (before !== undefined && query.pending === "drop") {
     sql.exec(
       `UPDATE outbox SET state = 'dropped', last_error = 'dropped when the hold on ' || ?1 || ' was lifted'
        WHERE state = 'pending' AND ${HELD_ROWS[kind]}`,
