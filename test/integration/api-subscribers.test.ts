@@ -2,24 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
 import { api } from "../helpers/workers/api.ts";
+import { addSubscriber } from "../helpers/workers/subscriber-rows.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
-
-let made = 0;
-/** A subscriber row as the subscription flow would leave it, in the state given. */
-function addSubscriber(address: string, state: string): Promise<string> {
-  const id = `sub${String(++made).padStart(6, "0")}`;
-  return runInDurableObject(pageObject(), (_: StatusPage, store) => {
-    store.storage.sql.exec(
-      `INSERT INTO subscribers (id, address, domain, state, created_at) VALUES (?, ?, ?, ?, ?)`,
-      id,
-      address,
-      address.slice(address.indexOf("@") + 1),
-      state,
-      1_700_000_000_000 + made,
-    );
-    return id;
-  });
-}
 
 function pendingMail(id: string): Promise<number> {
   return runInDurableObject(pageObject(), (_: StatusPage, store) => {

@@ -1,26 +1,8 @@
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
 import { ROLES } from "../../../worker/core/access/roles.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { signedIn } from "../../helpers/workers/console.ts";
-import { pageObject } from "../../helpers/workers/worker.ts";
-
-let made = 0;
-function addSubscriber(address: string, state: string): Promise<string> {
-  const id = `csub${String(++made).padStart(6, "0")}`;
-  return runInDurableObject(pageObject(), (_: StatusPage, store) => {
-    store.storage.sql.exec(
-      `INSERT INTO subscribers (id, address, domain, state, created_at) VALUES (?, ?, ?, ?, ?)`,
-      id,
-      address,
-      address.slice(address.indexOf("@") + 1),
-      state,
-      1_700_000_000_000 + made,
-    );
-    return id;
-  });
-}
+import { addSubscriber } from "../../helpers/workers/subscriber-rows.ts";
 
 async function auditFor(target: string) {
   return (await api("GET", `/audit?target=${target}`)).body.data as { action: string; actor: { name: string } }[];
@@ -29,9 +11,9 @@ async function auditFor(target: string) {
 // The first page a file asks for wakes the page object and renders cold: seconds on a busy machine.
 describe("console subscribers", { timeout: 20_000 }, () => {
   it("counts by state, finds an address, removes it under the person's name, and shows no address unasked", async () => {
-    const id = await addSubscriber("remove-me@acme.example", "confirmed");
-    await addSubscriber("stay@acme.example", "pending");
-    await addSubscriber("gone@other.example", "bounced");
+    const id = await addSubscriber("remove-me@acme.example", "confirmed", "csub");
+    await addSubscriber("stay@acme.example", "pending", "csub");
+    await addSubscriber("gone@other.example", "bounced", "csub");
     const browser = await signedIn(undefined, "Ada Lovelace");
     const page = await (await browser.get("/console/subscribers")).text();
     expect(page).toContain('href="/console/subscribers"');
@@ -69,7 +51,7 @@ describe("console subscribers", { timeout: 20_000 }, () => {
   });
 
   it("names the field of bad input: a search too short, no confirmation, no domain", async () => {
-    const id = await addSubscriber("kept@acme.example", "confirmed");
+    const id = await addSubscriber("kept@acme.example", "confirmed", "csub");
     const browser = await signedIn();
     const short = await browser.get("/console/subscribers?q=ab");
     expect(short.status).toBe(400);
@@ -111,7 +93,7 @@ describe("console subscribers", { timeout: 20_000 }, () => {
   });
 
   it("is not in a communicator's console, and the API refuses a forced removal", async () => {
-    const id = await addSubscriber("private@acme.example", "confirmed");
+    const id = await addSubscriber("private@acme.example", "confirmed", "csub");
     const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });
     const browser = await signedIn(token.body.token, "Grace Hopper");
     expect(await (await browser.get("/console")).text()).not.toContain('href="/console/subscribers"');
@@ -125,7 +107,7 @@ describe("console subscribers", { timeout: 20_000 }, () => {
   });
 
   it("refuses a removal without this browser's CSRF value, writing nothing", async () => {
-    const id = await addSubscriber("forged@acme.example", "confirmed");
+    const id = await addSubscriber("forged@acme.example", "confirmed", "csub");
     const browser = await signedIn();
     await browser.get("/console/subscribers");
     expect((await browser.post(`/console/subscribers/${id}/remove`, { confirm: "yes", _csrf: "" })).status).toBe(403);
