@@ -4,7 +4,7 @@ import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { noticeOf } from "../notices.ts";
-import { isProblem, missing, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
+import { confirmedAction, isProblem, missing, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
 import { renderConsole, seeOther } from "../render.ts";
 import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { TokenCreatedPage, type TokenDraft, type TokenRow, TokensPage } from "../views/ops/tokens-page.tsx";
@@ -86,15 +86,9 @@ export function tokensRoutes(site: Site) {
     );
   });
 
-  app.post("/tokens/:id/revoke", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    const id = param(c, "id");
-    if (form.get("confirm") !== "yes") return seeOther(c, `/console/tokens/${encodeURIComponent(id)}/revoke`);
-    const revoked = await callOperation(c, "tokens.revoke", { params: { id } });
-    if (!revoked.ok) return show(c, problemOf(revoked));
-    return seeOther(c, "/console/tokens", "token-revoked");
-  });
+  app.post("/tokens/:id/revoke", (c) =>
+    confirmedAction(c, { operation: "tokens.revoke", section: "tokens", notice: "token-revoked" }, show),
+  );
 
   return app;
 }

@@ -4,7 +4,7 @@ import type { Site } from "../../site.ts";
 import { callOperation, type OperationInput } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { noticeOf } from "../notices.ts";
-import { isProblem, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
+import { confirmedAction, isProblem, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
 import { renderConsole, seeOther } from "../render.ts";
 import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { endpointOrigin, type WebhookRow, WebhookSecretPage, WebhooksPage } from "../views/ops/webhooks-page.tsx";
@@ -108,15 +108,9 @@ export function webhooksRoutes(site: Site) {
     );
   });
 
-  app.post("/webhooks/:id/delete", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    const id = param(c, "id");
-    if (form.get("confirm") !== "yes") return seeOther(c, `/console/webhooks/${encodeURIComponent(id)}/delete`);
-    const deleted = await callOperation(c, "webhooks.delete", { params: { id } });
-    if (!deleted.ok) return show(c, problemOf(deleted));
-    return seeOther(c, "/console/webhooks", "webhook-deleted");
-  });
+  app.post("/webhooks/:id/delete", (c) =>
+    confirmedAction(c, { operation: "webhooks.delete", section: "webhooks", notice: "webhook-deleted" }, show),
+  );
 
   return app;
 }
