@@ -1078,6 +1078,7 @@ function goodQuery(id: OperationId, world: World): fc.Arbitrary<string> {
   if (id === "maintenances.list") {
     return someOf({
       status: fc.constantFrom(...MAINTENANCE_STATUSES),
+      order: fc.constantFrom("desc", "asc"),
       limit: fc.integer({ min: 1, max: 100 }).map(String),
       cursor,
     }).map(encode);

@@ -160,6 +160,60 @@ describe("maintenances through the API", () => {
   });
 });
 
+describe("listing maintenances", () => {
+  it("lists scheduled windows soonest first with order=asc, page after page; latest first by default", async () => {
+    const tag = crypto.randomUUID().slice(0, 6);
+    // Far out and made out of order, so neither the other tests' windows nor the order of creation decide.
+    for (const days of [402, 400, 401]) {
+      const made = await api("POST", "/maintenances", {
+        body: {
+          name: `Order ${tag} ${days}`,
+          message: "Planned.",
+          components: ["postgres"],
+          notify: false,
+          scheduledFor: minutes(days * 1440),
+          scheduledUntil: minutes(days * 1440 + 60),
+        },
+      });
+      expect(made.status).toBe(201);
+    }
+    type Listed = { data: { name: string; scheduledFor: string }[]; nextCursor: string | null };
+    const walk = async (order: string) => {
+      const seen: Listed["data"] = [];
+      let cursor: string | null = "";
+      while (cursor !== null) {
+        const query: string = `/maintenances?status=scheduled&order=${order}&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+        const page: Awaited<ReturnType<typeof api>> = await api("GET", query);
+        expect(page.status, query).toBe(200);
+        seen.push(...(page.body as Listed).data);
+        cursor = (page.body as Listed).nextCursor;
+      }
+      return seen;
+    };
+    const soonest = await walk("asc");
+    const times = soonest.map((m) => Date.parse(m.scheduledFor));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(soonest.filter((m) => m.name.includes(tag)).map((m) => m.name)).toEqual(
+      [400, 401, 402].map((d) => `Order ${tag} ${d}`),
+    );
+    // Each window once, whatever the page size.
+    expect(new Set(soonest.map((m) => m.name)).size).toBe(soonest.length);
+    const latest = (await api("GET", "/maintenances?status=scheduled&limit=100")).body as Listed;
+    expect(latest.data.map((m) => m.name)).toEqual(soonest.map((m) => m.name).reverse());
+  });
+
+  it("refuses an order it does not know, naming the field, and documents the choice in the OpenAPI document", async () => {
+    const refused = await api("GET", "/maintenances?order=sideways");
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.fields).toEqual([expect.objectContaining({ path: "order" })]);
+    const document = (await (await app.request("/api/v1/openapi.json", {}, env)).json()) as {
+      paths: Record<string, { get?: { parameters: { name: string; in: string; schema: { enum?: string[] } }[] } }>;
+    };
+    const order = document.paths["/maintenances"]?.get?.parameters.find((p) => p.name === "order");
+    expect(order).toMatchObject({ in: "query", schema: { enum: ["desc", "asc"] } });
+  });
+});
+
 describe("maintenances that must not touch what readers see", () => {
   it("an internal window starts without putting its components under maintenance", async () => {
     const { body } = await api("POST", "/maintenances", {

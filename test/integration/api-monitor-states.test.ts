@@ -18,6 +18,12 @@ describe("monitors' state for the read scope", () => {
     for (const monitor of states.body.data) {
       expect(monitor.regions.length, monitor.id).toBeGreaterThan(0);
       expect(monitor).not.toHaveProperty("heartbeatPath");
+      // What Lookout's own verdict needs (down only when `quorum` regions agree) and what down means for its components.
+      const declared = config.monitors.find((m) => m.id === monitor.id);
+      expect(monitor.quorum, monitor.id).toBe(
+        declared?.quorum ?? Math.floor(Math.max(1, monitor.regions.length) / 2) + 1,
+      );
+      expect(monitor.downStatus, monitor.id).toBe(declared?.downStatus);
     }
     const full = await api("GET", "/monitors");
     const secret = full.body.data.find((m: { heartbeatPath: string | null }) => m.heartbeatPath).heartbeatPath;

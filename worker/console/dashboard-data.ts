@@ -20,6 +20,28 @@ export interface MonitorRow extends MonitorStanding {
   id: string;
   name: string;
   components: string[];
+  downStatus: "partial_outage" | "major_outage";
+}
+
+/** A monitor as monitors.states answers it. */
+export interface MonitorStates {
+  id: string;
+  name: string;
+  components: string[];
+  quorum: number;
+  downStatus: "partial_outage" | "major_outage";
+  regions: RegionState[];
+}
+
+/** A monitor's line: its standing by Lookout's own quorum rule (monitor-standing.ts). */
+export function monitorRow(monitor: MonitorStates): MonitorRow {
+  return {
+    id: monitor.id,
+    name: monitor.name,
+    components: monitor.components,
+    downStatus: monitor.downStatus,
+    ...monitorStanding(monitor.regions, monitor.quorum),
+  };
 }
 
 export interface AlertRow {
@@ -61,6 +83,8 @@ export interface DashboardData {
   flags: FlagRow[] | null;
   holds: HoldRow[] | null;
   webhooks: WebhookRow[] | null;
+  /** Addresses mail to them bounced off (subscribers.list's counts); null without the subscribers scope. */
+  bounced: number | null;
 }
 
 function declaredDefault(environment: string, name: FlagName): boolean {
@@ -86,25 +110,26 @@ async function read<T>(
  */
 export async function loadDashboard(c: Context<ConsoleEnv>): Promise<DashboardData> {
   const scopes = c.var.viewer.scopes;
-  const [components, monitors, incidents, alerts, upcoming, inProgress, flags, holds, webhooks] = await Promise.all([
-    read<ComponentRow>(c, scopes, "components.list"),
-    read<{ id: string; name: string; components: string[]; regions: RegionState[] }>(c, scopes, "monitors.states"),
-    read<IncidentView>(c, scopes, "incidents.list", { status: "open", limit: "100" }),
-    read<AlertRow>(c, scopes, "alerts.list", { limit: "50" }),
-    read<MaintenanceView>(c, scopes, "maintenances.list", { status: "scheduled", limit: "25" }),
-    read<MaintenanceView>(c, scopes, "maintenances.list", { status: "in_progress", limit: "25" }),
-    read<{ name: FlagName; value: boolean; override: FlagRow["override"] }>(c, scopes, "flags.list"),
-    read<HoldRow>(c, scopes, "holds.list"),
-    read<WebhookRow>(c, scopes, "webhooks.list"),
-  ]);
+  const [components, monitors, incidents, alerts, upcoming, inProgress, flags, holds, webhooks, bounced] =
+    await Promise.all([
+      read<ComponentRow>(c, scopes, "components.list"),
+      read<MonitorStates>(c, scopes, "monitors.states"),
+      read<IncidentView>(c, scopes, "incidents.list", { status: "open", limit: "100" }),
+      read<AlertRow>(c, scopes, "alerts.list", { limit: "50" }),
+      // Soonest first: the next windows, however many are scheduled after them.
+      read<MaintenanceView>(c, scopes, "maintenances.list", { status: "scheduled", order: "asc", limit: "25" }),
+      read<MaintenanceView>(c, scopes, "maintenances.list", { status: "in_progress", limit: "25" }),
+      read<{ name: FlagName; value: boolean; override: FlagRow["override"] }>(c, scopes, "flags.list"),
+      read<HoldRow>(c, scopes, "holds.list"),
+      read<WebhookRow>(c, scopes, "webhooks.list"),
+      bouncedCount(c, scopes),
+    ]);
   return {
     components,
-    monitors:
-      monitors?.map((m) => ({ id: m.id, name: m.name, components: m.components, ...monitorStanding(m.regions) })) ??
-      null,
+    monitors: monitors?.map(monitorRow) ?? null,
     incidents,
     alerts,
-    maintenances: inProgress && upcoming ? [...inProgress, ...upcoming.reverse()] : null,
+    maintenances: inProgress && upcoming ? [...inProgress, ...upcoming] : null,
     // Held or switched off: a run-time override, or a value other than worker/core/flags.ts declares here.
     flags:
       flags
@@ -117,5 +142,15 @@ export async function loadDashboard(c: Context<ConsoleEnv>): Promise<DashboardDa
         .filter((f) => f.override !== null || f.value !== f.declared) ?? null,
     holds,
     webhooks: webhooks?.filter((w) => !w.enabled) ?? null,
+    bounced,
   };
+}
+
+/** How many addresses bounced: the counts come with any page of subscribers.list, so one row is asked for. */
+async function bouncedCount(c: Context<ConsoleEnv>, scopes: readonly Scope[]): Promise<number | null> {
+  if (!may(scopes, "subscribers.list")) return null;
+  const answer = await callOperation<{ counts: Record<string, number> }>(c, "subscribers.list", {
+    query: { limit: "1" },
+  });
+  return answer.ok ? (answer.body.counts.bounced ?? 0) : null;
 }

@@ -48,14 +48,20 @@ export function fromTemplate(template: IncidentTemplate): DeclareFields {
 }
 
 /**
- * A failing monitor's declaration: its components down, named in the title,
- * and a first message naming the failing check. The severity is the one
- * mapped to Statuspage's "major" (a component in major outage), else the
- * first declared. A monitor of hidden components only declares internally:
- * a public incident would name what readers are not shown (decision 0047).
+ * A failing monitor's declaration, as bad as the monitor says and no worse:
+ * a slow monitor's components get degraded performance ("is slow"), a down
+ * one's what its downStatus sets them to ("is down", or "is partly down").
+ * The severity is the one mapped to the impact Lookout's own automatic
+ * incident gives (auto-incident.ts: major for a major outage, else minor),
+ * else the first declared. A monitor of hidden components only declares
+ * internally: a public incident would name what readers are not shown
+ * (decision 0047).
  */
 export function fromMonitor(
-  monitor: { id: string; name: string; components: string[] } & MonitorStanding,
+  monitor: { id: string; name: string; components: string[]; downStatus: "partial_outage" | "major_outage" } & Pick<
+    MonitorStanding,
+    "state" | "lastError"
+  >,
   components: readonly { id: string; name: string; hidden: boolean }[],
   severities: readonly Severity[],
 ): DeclareFields {
@@ -63,13 +69,16 @@ export function fromMonitor(
   const shown = affected.filter((c) => !c.hidden);
   const internal = affected.length > 0 && shown.length === 0;
   const named = (shown[0] ?? affected[0])?.name ?? monitor.name;
-  const severity = severities.find((s) => s.impact === "major") ?? severities[0];
+  const status: ComponentStatus = monitor.state === "degraded" ? "degraded_performance" : monitor.downStatus;
+  const words = { degraded_performance: "is slow", partial_outage: "is partly down", major_outage: "is down" }[status];
+  const impact = status === "major_outage" ? "major" : "minor";
+  const severity = severities.find((s) => s.impact === impact) ?? severities[0];
   const check = monitor.lastError ? `: ${monitor.lastError}` : "";
   return {
     ...blankDeclaration(),
-    name: `${named} is down`,
+    name: `${named} ${words}`,
     severity: severity?.id ?? "",
-    components: internal ? {} : Object.fromEntries(affected.map((c) => [c.id, "major_outage" as const])),
+    components: internal ? {} : Object.fromEntries(affected.map((c) => [c.id, status])),
     message: `The check "${monitor.name}" is failing${check}. We are investigating.`,
     visibility: internal ? "internal" : "public",
     monitor: monitor.id,

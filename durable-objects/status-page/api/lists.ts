@@ -8,26 +8,30 @@ export interface ListPage {
 }
 
 /**
- * One page of incidents or maintenances, newest first, by keyset: each page
- * costs the same however deep into the history it is. `where` and `order`
- * are fixed SQL from this folder; values go through `params`.
+ * One page of incidents or maintenances, newest first (or, `asc`, oldest
+ * first: upcoming windows soonest first), by keyset: each page costs the
+ * same however deep into the history it is. `where` and `order` are fixed
+ * SQL from this folder; values go through `params`.
  */
 export function pageOf(
   sql: SqlStorage,
-  filter: { where: string[]; params: unknown[]; order: "created_at" | "scheduled_for" },
+  filter: { where: string[]; params: unknown[]; order: "created_at" | "scheduled_for"; direction?: "asc" | "desc" },
   page: { limit: number; cursor?: string | undefined },
 ): ListPage {
   const where = [...filter.where];
   const params = [...filter.params];
+  const ascending = filter.direction === "asc";
+  const after = ascending ? ">" : "<";
   if (page.cursor) {
     const [at, id] = page.cursor.split(".");
-    where.push(`(${filter.order} < ? OR (${filter.order} = ? AND id < ?))`);
+    where.push(`(${filter.order} ${after} ? OR (${filter.order} = ? AND id ${after} ?))`);
     params.push(Number(at), Number(at), id);
   }
+  const direction = ascending ? "ASC" : "DESC";
   const data = loadEvents(sql, {
     where: where.join(" AND "),
     params,
-    order: `ORDER BY ${filter.order} DESC, id DESC LIMIT ${page.limit + 1}`,
+    order: `ORDER BY ${filter.order} ${direction}, id ${direction} LIMIT ${page.limit + 1}`,
     includeDraftReports: true,
     includeHiddenComponents: true,
   });

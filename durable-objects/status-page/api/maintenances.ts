@@ -48,7 +48,10 @@ export const listMaintenancesHandler: Handler<"maintenances.list"> = ({ sql, que
     where.push("status = ?");
     params.push(query.status);
   }
-  return { status: 200, body: pageOf(sql, { where, params, order: "scheduled_for" }, query) };
+  return {
+    status: 200,
+    body: pageOf(sql, { where, params, order: "scheduled_for", direction: query.order }, query),
+  };
 };
 
 export const getMaintenanceHandler: Handler<"maintenances.get"> = ({ sql, params }) =>

@@ -3,7 +3,7 @@ import type { MonitorConfig } from "../../../worker/core/monitors/monitor-config
 import { isoOrNull } from "../time.ts";
 import type { Handler } from "./context.ts";
 
-type MonitorRow = { id: string; config: string; role: string };
+type MonitorRow = { id: string; config: string; role: string; quorum: number; down_status: string };
 type InstanceRow = {
   monitor_id: string;
   region: string;
@@ -14,7 +14,9 @@ type InstanceRow = {
 };
 
 function activeMonitors(sql: SqlStorage): MonitorRow[] {
-  return sql.exec<MonitorRow>(`SELECT id, config, role FROM monitors WHERE removed_at IS NULL ORDER BY id`).toArray();
+  return sql
+    .exec<MonitorRow>(`SELECT id, config, role, quorum, down_status FROM monitors WHERE removed_at IS NULL ORDER BY id`)
+    .toArray();
 }
 
 /** Check-in tokens are HMACs (asynchronous Web Crypto), so they are worked out before the handler runs. */
@@ -48,6 +50,9 @@ function monitorStates(sql: SqlStorage) {
       role: row.role,
       components: monitor.components,
       intervalSeconds: monitor.intervalSeconds,
+      // How many regions must agree it is down (combineRegions), and what a down verdict sets its components to.
+      quorum: row.quorum,
+      downStatus: row.down_status,
       regions: instances
         .filter((i) => i.monitor_id === row.id)
         .map((i) => ({

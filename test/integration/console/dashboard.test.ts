@@ -1,5 +1,8 @@
+import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
 import { defineConfig } from "../../../worker/config/define-config.ts";
+import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { signedIn } from "../../helpers/workers/console.ts";
 import { withFlags } from "../../helpers/workers/flags.ts";
@@ -26,6 +29,15 @@ const config = defineConfig({
     { id: "api-check", url: targetUrl("/status/503"), components: ["api"], failuresToDown: 1 },
     { id: "auth-check", url: targetUrl("/healthy"), components: ["auth"] },
     { id: "vault-run", kind: "heartbeat", components: ["vault"], intervalSeconds: 60, graceSeconds: 30 },
+    // Three regions, quorum 2 (a majority): the test speaks for each region (a heartbeat: nothing is probed).
+    {
+      id: "edge-run",
+      kind: "heartbeat",
+      components: ["auth"],
+      regions: ["weur", "enam", "apac"],
+      intervalSeconds: 3600,
+      graceSeconds: 86_400,
+    },
     { id: "canary-check", role: "canary", url: targetUrl("/healthy") },
   ],
 });
@@ -97,17 +109,93 @@ describe("the console's dashboard", () => {
     }
   });
 
-  it("shows a disabled webhook to an admin", async () => {
-    const url = `${targetUrl("/healthy")}?hook=${crypto.randomUUID().slice(0, 8)}`;
+  it("shows a disabled webhook to an admin by its origin only, as the webhooks page does (a chat URL's path is a secret)", async () => {
+    const secret = `hook-${crypto.randomUUID().slice(0, 8)}`;
+    const url = `${targetUrl(`/healthy/${secret}`)}?token=${secret}`;
     const hook = await api("POST", "/webhooks", { body: { url } });
     expect(hook.status).toBe(201);
     expect((await api("PATCH", `/webhooks/${hook.body.id}`, { body: { enabled: false } })).status).toBe(200);
     try {
       const html = await page(await signedIn());
-      expect(html).toContain(`Webhook <code>${url}</code> is disabled`);
+      expect(html).toContain(`Webhook <code>${new URL(url).origin}</code> is disabled`);
+      expect(html).not.toContain(secret);
     } finally {
       await api("DELETE", `/webhooks/${hook.body.id}`);
     }
+  });
+
+  it("calls a monitor Down only when a quorum of its regions agrees, as Lookout's alerts and components do", async () => {
+    const object = pageObject();
+    for (const region of ["weur", "enam", "apac"]) await object.reportMonitor(changeTo("edge-run", "up", region));
+    await object.reportMonitor(changeTo("edge-run", "down", "weur"));
+    try {
+      // One region of three: Lookout says up (its components are untouched), and so does the dashboard.
+      const oneDown = await page(await signedIn());
+      expect(oneDown).toMatch(/edge-run: <strong>Up<\/strong>/);
+      expect(oneDown).toContain("weur: down");
+      expect(oneDown).not.toContain("/console/incidents/new?monitor=edge-run");
+      await object.reportMonitor(changeTo("edge-run", "down", "apac"));
+      // Two of three: a quorum, Down and one click from declaring.
+      const twoDown = await page(await signedIn());
+      expect(twoDown).toMatch(/edge-run: <strong>Down<\/strong> since <time/);
+      expect(twoDown).toContain('href="/console/incidents/new?monitor=edge-run"');
+    } finally {
+      for (const region of ["weur", "apac"]) await object.reportMonitor(changeTo("edge-run", "up", region));
+    }
+  });
+
+  it("lists the soonest upcoming maintenance windows, however many are scheduled, on the dashboard and the maintenances page", async () => {
+    // One more than the maintenances page reads: the furthest window, not the soonest, is the one left out.
+    const hour = 3_600_000;
+    const start = Date.now() + 24 * hour;
+    for (let i = 0; i < 101; i++) {
+      const made = await api("POST", "/maintenances", {
+        body: {
+          name: i === 0 ? "Soonest window" : `Planned window ${i}`,
+          message: "Planned.",
+          components: ["api"],
+          scheduledFor: new Date(start + i * 2 * hour).toISOString(),
+          scheduledUntil: new Date(start + i * 2 * hour + hour).toISOString(),
+        },
+      });
+      expect(made.status).toBe(201);
+    }
+    const browser = await signedIn();
+    const html = await page(browser);
+    const section = html.slice(html.indexOf('id="maintenances"'), html.indexOf('id="held"'));
+    const names = [...section.matchAll(/<li><span>([^<]*)/g)].map((m) => m[1]);
+    expect(names.slice(0, 3)).toEqual(["Soonest window", "Planned window 1", "Planned window 2"]);
+    const list = await (await browser.get("/console/maintenances")).text();
+    const upcoming = list.slice(list.indexOf('id="upcoming"'), list.indexOf('id="in-progress"'));
+    const listed = [...upcoming.matchAll(/<a href="\/console\/maintenances\/[^"]+">([^<]*)<\/a>/g)].map((m) => m[1]);
+    expect(listed.slice(0, 2)).toEqual(["Soonest window", "Planned window 1"]);
+    expect(listed).toHaveLength(100);
+  }, 120_000);
+
+  it("counts bounced addresses under held or switched off, linking to them, for a role with the subscribers scope", async () => {
+    const address = `gone-${crypto.randomUUID().slice(0, 8)}@bounced.example`;
+    await runInDurableObject(pageObject(), (_: StatusPage, store) => {
+      store.storage.sql.exec(
+        `INSERT INTO subscribers (id, address, domain, state, created_at, bounced_at, bounce_reason)
+         VALUES (?, ?, 'bounced.example', 'bounced', ?, ?, '550 no such user')`,
+        `dsub${address.slice(5, 13)}`,
+        address,
+        Date.now(),
+        Date.now(),
+      );
+    });
+    const browser = await signedIn();
+    const html = await page(browser);
+    const held = html.slice(html.indexOf('id="held"'));
+    expect(held).toMatch(/<a href="\/console\/subscribers\?state=bounced">1 bounced address<\/a>/);
+    // The link lists them: the subscribers page takes the state as its filter.
+    const listed = await (await browser.get("/console/subscribers?state=bounced")).text();
+    expect(listed).toContain(address);
+    // A communicator may not read subscribers: no count, no link.
+    const communicator = await page(
+      await signedIn(await token(["read", "incidents", "maintenances", "reports"]), "Cora Communicator"),
+    );
+    expect(communicator).not.toContain("bounced address");
   });
 
   it("shows a viewer the state but no Declare link, no holds they may not read, and never a check-in path", async () => {

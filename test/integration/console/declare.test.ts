@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { defineConfig } from "../../../worker/config/define-config.ts";
+import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { type ConsoleBrowser, signedIn } from "../../helpers/workers/console.ts";
 import { withFlags } from "../../helpers/workers/flags.ts";
@@ -26,6 +27,8 @@ const config = defineConfig({
   monitors: [
     { id: "api-check", url: targetUrl("/status/503"), components: ["api"], failuresToDown: 1 },
     { id: "auth-check", url: targetUrl("/healthy"), components: ["auth"] },
+    // A heartbeat the test speaks for; down means a partial outage of sign-in.
+    { id: "auth-run", kind: "heartbeat", components: ["auth"], intervalSeconds: 3600, downStatus: "partial_outage" },
   ],
 });
 
@@ -216,6 +219,30 @@ describe("declaring an incident from the console", () => {
     expect(read.body.updates[0].body).toContain("api-check");
     const snapshot = await pageObject().snapshot();
     expect(snapshot.components.find((c) => c.id === "api")?.status).toBe("major_outage");
+  });
+
+  it("prefills how bad it is from the monitor: slow is degraded performance, down is the monitor's downStatus", async () => {
+    const browser = await signedIn();
+    const object = pageObject();
+    try {
+      await object.reportMonitor(changeTo("auth-run", "degraded"));
+      const slow = await formFor(browser, "?monitor=auth-run");
+      expect(slow).toContain('value="Login &amp; SSO is slow"');
+      expect(slow).toMatch(
+        /name="component.auth">(<option[^>]*>[^<]*<\/option>)*<option value="degraded_performance" selected/,
+      );
+      expect(slow).toMatch(/id="severity-minor" name="severity" value="minor" checked/);
+      await object.reportMonitor(changeTo("auth-run", "down"));
+      const down = await formFor(browser, "?monitor=auth-run");
+      expect(down).toContain('value="Login &amp; SSO is partly down"');
+      expect(down).toMatch(
+        /name="component.auth">(<option[^>]*>[^<]*<\/option>)*<option value="partial_outage" selected/,
+      );
+      expect(down).not.toMatch(/<option value="major_outage" selected/);
+      expect(down).toMatch(/id="severity-minor" name="severity" value="minor" checked/);
+    } finally {
+      await object.reportMonitor(changeTo("auth-run", "up"));
+    }
   });
 
   it("answers 404 for a monitor that does not exist", async () => {

@@ -2,12 +2,12 @@ import type { Context } from "hono";
 import { Hono } from "hono";
 import config from "#lookout-config";
 import type { FieldProblem } from "../../core/api/contract.ts";
-import { type MonitorStanding, monitorStanding, type RegionState } from "../../core/monitors/monitor-standing.ts";
 import type { IncidentView } from "../../core/read-model.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { type MonitorStates, monitorRow } from "../dashboard-data.ts";
 import {
   blankDeclaration,
   type DeclareFields,
@@ -38,11 +38,9 @@ async function componentsFor(c: Context<ConsoleEnv>): Promise<Component[]> {
 
 /** The failing monitor's line, through the API as this person (monitors.states reveals no check-in path). */
 async function monitorNamed(c: Context<ConsoleEnv>, id: string) {
-  const answer = await callOperation<{
-    data: { id: string; name: string; components: string[]; regions: RegionState[] }[];
-  }>(c, "monitors.states");
+  const answer = await callOperation<{ data: MonitorStates[] }>(c, "monitors.states");
   const monitor = answer.ok ? answer.body.data.find((m) => m.id === id) : undefined;
-  return monitor ? { ...monitor, ...(monitorStanding(monitor.regions) satisfies MonitorStanding) } : undefined;
+  return monitor ? monitorRow(monitor) : undefined;
 }
 
 /** The incidents list and the declare form (README "Declaring an incident"); the room is another page's. */

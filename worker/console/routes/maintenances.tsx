@@ -33,18 +33,27 @@ export function maintenanceRoutes(site: Site) {
 
   app.get("/maintenances", async (c) => {
     const page = await pageOf(c);
-    const listed = await callOperation<{ data: MaintenanceView[]; nextCursor: string | null }>(c, "maintenances.list", {
-      query: { limit: String(LISTED) },
-    });
-    if (!listed.ok) return c.text(listed.message, listed.status as 403, { "cache-control": "no-store" });
+    type Listed = { data: MaintenanceView[]; nextCursor: string | null };
+    // One read per status: upcoming windows soonest first, so that a long list of them never hides the next one.
+    const lists = await Promise.all(
+      (["scheduled", "in_progress", "verifying", "completed"] as const).map((status) =>
+        callOperation<Listed>(c, "maintenances.list", {
+          query: { status, order: status === "scheduled" ? "asc" : "desc", limit: String(LISTED) },
+        }),
+      ),
+    );
+    const refused = lists.find((list) => !list.ok);
+    if (refused && !refused.ok) return c.text(refused.message, refused.status as 403, { "cache-control": "no-store" });
+    const [upcoming, ...others] = lists.flatMap((list) => (list.ok ? [list.body] : []));
     return renderConsole(
       c,
       <MaintenancesPage
         page={page}
         viewer={c.var.viewer}
         csrf={c.var.csrf}
-        maintenances={listed.body.data}
-        more={listed.body.nextCursor !== null}
+        upcoming={upcoming?.data ?? []}
+        maintenances={others.flatMap((list) => list.data)}
+        more={lists.some((list) => list.ok && list.body.nextCursor !== null)}
         notice={noticeOf(c.req.query("notice"))}
       />,
     );

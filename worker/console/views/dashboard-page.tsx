@@ -6,6 +6,7 @@ import { StatusLabel } from "../../views/status-label.tsx";
 import type { Viewer } from "../console-env.ts";
 import type { DashboardData, MonitorRow } from "../dashboard-data.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
+import { endpointOrigin } from "./ops/webhooks-page.tsx";
 
 export interface DashboardPageProps {
   snapshot: PageSnapshot;
@@ -53,6 +54,9 @@ function MonitorLines({
               </>
             ) : null}
             {monitor.lastError ? <span class="hint"> · last error: {monitor.lastError}</span> : null}
+            {monitor.others.length > 0 ? (
+              <span class="hint"> · {monitor.others.map((r) => `${r.region}: ${r.state}`).join(", ")}</span>
+            ) : null}
           </span>
           {monitor.failing && mayDeclare ? (
             <a
@@ -89,7 +93,7 @@ export function DashboardPage({ snapshot, viewer, csrf, data, severities, mayDec
   const shownIds = new Set(components.map((c) => c.id));
   // A canary or a monitor whose components were removed still checks something worth seeing.
   const unattached = (data.monitors ?? []).filter((m) => !m.components.some((id) => shownIds.has(id)));
-  const held = [data.flags, data.holds, data.webhooks].some((part) => part !== null);
+  const held = [data.flags, data.holds, data.webhooks, data.bounced].some((part) => part !== null);
   return (
     <ConsoleLayout page={snapshot.page} title="Dashboard" viewer={viewer} csrf={csrf} path="/console" notice={notice}>
       <section aria-labelledby="overall">
@@ -218,13 +222,22 @@ export function DashboardPage({ snapshot, viewer, csrf, data, severities, mayDec
             {(data.webhooks ?? []).map((webhook) => (
               <li>
                 <span>
-                  Webhook <code>{webhook.url}</code> is disabled
+                  Webhook <code>{endpointOrigin(webhook.url)}</code> is disabled
                 </span>
                 {webhook.disabledReason ? <span class="hint">{webhook.disabledReason}</span> : null}
               </li>
             ))}
+            {data.bounced ? (
+              <li>
+                <a href="/console/subscribers?state=bounced">
+                  {data.bounced} bounced {data.bounced === 1 ? "address" : "addresses"}
+                </a>
+                <span class="hint">no mail goes to them</span>
+              </li>
+            ) : null}
           </ul>
-          {[data.flags, data.holds, data.webhooks].every((part) => part === null || part.length === 0) ? (
+          {[data.flags, data.holds, data.webhooks].every((part) => part === null || part.length === 0) &&
+          !data.bounced ? (
             <p>Nothing is held or switched off.</p>
           ) : null}
         </section>

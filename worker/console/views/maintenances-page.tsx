@@ -9,7 +9,9 @@ export interface MaintenancesPageProps {
   page: PageInfo;
   viewer: Viewer;
   csrf: string;
-  /** As the API lists them: latest window first. */
+  /** Scheduled windows, soonest first (the API's order=asc). */
+  upcoming: MaintenanceView[];
+  /** The others: in progress, then past, latest window first. */
   maintenances: MaintenanceView[];
   /** More exist than were read. */
   more: boolean;
@@ -17,8 +19,7 @@ export interface MaintenancesPageProps {
 }
 
 /** Maintenances in three lists: upcoming (soonest first), in progress, and past (latest first). */
-export function MaintenancesPage({ page, viewer, csrf, maintenances, more, notice }: MaintenancesPageProps) {
-  const upcoming = maintenances.filter((m) => m.status === "scheduled").reverse();
+export function MaintenancesPage({ page, viewer, csrf, upcoming, maintenances, more, notice }: MaintenancesPageProps) {
   const active = maintenances.filter((m) => ACTIVE_MAINTENANCE_STATUSES.includes(m.status));
   const past = maintenances.filter((m) => m.status === "completed");
   return (
@@ -41,7 +42,9 @@ export function MaintenancesPage({ page, viewer, csrf, maintenances, more, notic
       <MaintenanceList id="upcoming" heading="Upcoming" items={upcoming} timeZone={page.timeZone} />
       <MaintenanceList id="in-progress" heading="In progress" items={active} timeZone={page.timeZone} />
       <MaintenanceList id="past" heading="Past" items={past} timeZone={page.timeZone} />
-      {more ? <p class="hint">Only the latest 100 windows are listed.</p> : null}
+      {more ? (
+        <p class="hint">Only the soonest 100 upcoming windows and the latest 100 of each other state are listed.</p>
+      ) : null}
     </ConsoleLayout>
   );
 }

@@ -164,7 +164,7 @@ export const OPERATIONS = {
     path: "/maintenances",
     scope: "maintenances",
     readable: true,
-    summary: "List maintenances, latest window first",
+    summary: "List maintenances, latest window first (order=asc: soonest first, for upcoming windows)",
     query: maintenanceListQuery,
     success: 200,
   },
@@ -318,7 +318,8 @@ export const OPERATIONS = {
     path: "/monitor-states",
     scope: "monitors",
     readable: true,
-    summary: "Every monitor's components and state per region (up, down since, last error), without check-in paths",
+    summary:
+      "Every monitor's components, state per region (up, down since, last error), quorum and downStatus, without check-in paths",
     query: emptyQuery,
     success: 200,
   },

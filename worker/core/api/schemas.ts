@@ -202,6 +202,10 @@ export const incidentListQuery = z.strictObject({
 
 export const maintenanceListQuery = z.strictObject({
   status: z.enum(MAINTENANCE_STATUSES).optional(),
+  order: z.enum(["desc", "asc"]).default("desc").meta({
+    description:
+      "By scheduledFor: desc (default), latest window first; asc, soonest first (with status=scheduled: what comes next).",
+  }),
   limit: pageSize,
   cursor,
 });

@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { fromMonitor } from "../../worker/console/declare-form.ts";
+import { DEFAULT_SEVERITIES } from "../../worker/core/config/console-schema.ts";
+
+const at = "2026-12-06T08:00:00.000Z";
+const components = [{ id: "search", name: "Search", hidden: false }];
+const monitor = (over: { state: "down" | "degraded"; downStatus: "partial_outage" | "major_outage" }) => ({
+  id: "search-check",
+  name: "search-check",
+  components: ["search"],
+  since: at,
+  lastError: over.state === "degraded" ? "slow: 2100 ms" : "HTTP 503",
+  failing: true,
+  others: [],
+  ...over,
+});
+
+describe("a declaration prefilled from a failing monitor states how bad it is", () => {
+  it("a slow monitor: 'is slow', degraded performance, the minor severity", () => {
+    const fields = fromMonitor(
+      monitor({ state: "degraded", downStatus: "major_outage" }),
+      components,
+      DEFAULT_SEVERITIES,
+    );
+    expect({ name: fields.name, components: fields.components, severity: fields.severity }).toEqual({
+      name: "Search is slow",
+      components: { search: "degraded_performance" },
+      severity: "minor",
+    });
+  });
+
+  it("a down monitor whose downStatus is partial_outage: 'is partly down', partial outage, minor", () => {
+    const fields = fromMonitor(
+      monitor({ state: "down", downStatus: "partial_outage" }),
+      components,
+      DEFAULT_SEVERITIES,
+    );
+    expect({ name: fields.name, components: fields.components, severity: fields.severity }).toEqual({
+      name: "Search is partly down",
+      components: { search: "partial_outage" },
+      severity: "minor",
+    });
+  });
+
+  it("a down monitor whose downStatus is major_outage: 'is down', major outage, major", () => {
+    const fields = fromMonitor(monitor({ state: "down", downStatus: "major_outage" }), components, DEFAULT_SEVERITIES);
+    expect({ name: fields.name, components: fields.components, severity: fields.severity }).toEqual({
+      name: "Search is down",
+      components: { search: "major_outage" },
+      severity: "major",
+    });
+  });
+});
