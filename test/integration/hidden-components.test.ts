@@ -112,8 +112,8 @@ function addresses(
   return [path];
 }
 
-/** Surfaces for the team, not the public: the communicator API, heartbeats, alert acknowledgements. */
-const teamOnly = (path: string) => /^\/(api\/v1|heartbeat|alerts)\b/.test(path) || path.includes("*");
+/** Surfaces for the team, not the public: the communicator API, the console, heartbeats, alert acknowledgements. */
+const teamOnly = (path: string) => /^\/(api\/v1|console|heartbeat|alerts)\b/.test(path) || path.includes("*");
 
 pinFlagsForFile({ probing: true, new_subscriptions: true, provider_outages: true });
 
