@@ -28,6 +28,7 @@ import {
   getIncidentHandler,
   listIncidentsHandler,
   postIncidentUpdateHandler,
+  previewIncidentUpdateHandler,
 } from "./incidents.ts";
 import {
   cancelMaintenanceHandler,
@@ -60,6 +61,7 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "incidents.get": getIncidentHandler,
   "incidents.edit": editIncidentHandler,
   "incidents.updates.create": postIncidentUpdateHandler,
+  "incidents.updates.preview": previewIncidentUpdateHandler,
   "incidents.notes.list": listIncidentNotesHandler,
   "incidents.notes.create": addIncidentNoteHandler,
   "reports.get": getReportHandler,

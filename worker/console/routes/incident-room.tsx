@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { fieldProblems } from "../../api/zod-problems.ts";
 import type { IncidentUpdateCreate } from "../../core/api/schemas.ts";
 import { incidentUpdateCreate } from "../../core/api/schemas.ts";
-import { previewUpdate } from "../../core/incidents/update-preview.ts";
+import { type PlannedUpdate, previewUpdate } from "../../core/incidents/update-preview.ts";
 import type { IncidentNote, IncidentView } from "../../core/read-model.ts";
 import { type ComponentStatus, INCIDENT_STATUSES, type IncidentStatus } from "../../core/statuses.ts";
 import type { Site } from "../../site.ts";
@@ -85,16 +85,15 @@ export function incidentRoomRoutes(site: Site) {
     if (form.get("action") === "preview") {
       const parsed = incidentUpdateCreate.safeParse(body);
       if (!parsed.success) return room(c, id, problem("Some fields need a fix.", fieldProblems(parsed.error)), 400);
+      // The object works out what posting would record (a resolve's hand-back included), as posting does.
+      const planned = await callOperation<PlannedUpdate>(c, "incidents.updates.preview", { params: { id }, body });
+      if (!planned.ok) return room(c, id, problem(planned.message, planned.fields), planned.status);
       const origin = (c.env.PUBLIC_URL || snapshot.page.url || new URL(c.req.url).origin).replace(/\/$/, "");
       const preview = previewUpdate(
         snapshot,
         read.body,
-        {
-          status: parsed.data.status,
-          message: parsed.data.message,
-          components: parsed.data.components ?? {},
-          notify: parsed.data.notify,
-        },
+        { status: parsed.data.status, message: parsed.data.message, notify: parsed.data.notify },
+        planned.body,
         origin,
         new Date().toISOString(),
       );

@@ -101,6 +101,17 @@ export const OPERATIONS = {
     ifMatch: "optional",
     success: 201,
   },
+  "incidents.updates.preview": {
+    method: "post",
+    path: "/incidents/:id/updates/preview",
+    scope: "incidents",
+    summary: "What an update would record, without posting it: its component changes and affected components",
+    description:
+      "Worked out by the same code as posting it (a resolve's hand-back included); nothing is written. The console's preview uses it.",
+    body: incidentUpdateCreate,
+    query: emptyQuery,
+    success: 200,
+  },
   "incidents.notes.list": {
     method: "get",
     path: "/incidents/:id/notes",
