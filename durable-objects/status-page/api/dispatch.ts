@@ -42,6 +42,7 @@ import { heartbeatTokensFor, listMonitorsHandler, monitorStatesHandler } from ".
 import { deletePersonHandler, listPeopleHandler, putPersonHandler } from "./people.ts";
 import { readersWillSee } from "./readers-see.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
+import { listSeveritiesHandler } from "./severities.ts";
 import { listSubscribersHandler, removeSubscriberHandler } from "./subscribers.ts";
 import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
 import {
@@ -62,6 +63,7 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "incidents.edit": editIncidentHandler,
   "incidents.updates.create": postIncidentUpdateHandler,
   "incidents.updates.preview": previewIncidentUpdateHandler,
+  "severities.list": listSeveritiesHandler,
   "incidents.notes.list": listIncidentNotesHandler,
   "incidents.notes.create": addIncidentNoteHandler,
   "reports.get": getReportHandler,

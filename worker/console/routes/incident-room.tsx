@@ -11,12 +11,13 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { isRefusal, readConsoleForm } from "../console-form.ts";
 import { noticeOf } from "../notices.ts";
 import { renderConsole, seeOther } from "../render.ts";
+import { severitiesFor } from "../severities.ts";
 import { ConsoleLayout } from "../views/console-layout.tsx";
 import { IncidentRoomPage } from "../views/incident-room-page.tsx";
 import { type ComposerValues, ROLE_FIELDS, type RoomPageProps, type RoomProblem } from "../views/room-state.ts";
 
 type C = Context<ConsoleEnv>;
-type Extra = Partial<Pick<RoomPageProps, "composer" | "preview" | "problem" | "typed" | "note" | "notice">>;
+type Extra = Partial<Pick<RoomPageProps, "composer" | "resolve" | "preview" | "problem" | "typed" | "note" | "notice">>;
 
 const STALE =
   "Someone else changed this incident since you opened this page; it now shows their change. What you typed is kept below: send it again to replace theirs, or adjust it.";
@@ -43,7 +44,10 @@ export function incidentRoomRoutes(site: Site) {
       );
     }
     const incident = read.body;
-    const notes = await callOperation<{ data: IncidentNote[] }>(c, "incidents.notes.list", { params: { id } });
+    const [notes, severities] = await Promise.all([
+      callOperation<{ data: IncidentNote[] }>(c, "incidents.notes.list", { params: { id } }),
+      severitiesFor(c),
+    ]);
     return renderConsole(
       c,
       <IncidentRoomPage
@@ -55,6 +59,8 @@ export function incidentRoomRoutes(site: Site) {
         csrf={c.var.csrf}
         notice={extra.notice ?? noticeOf(c.req.query("notice"))}
         composer={extra.composer ?? freshComposer(incident)}
+        resolve={extra.resolve}
+        severities={severities}
         preview={extra.preview}
         problem={extra.problem}
         typed={extra.typed}
@@ -76,11 +82,15 @@ export function incidentRoomRoutes(site: Site) {
     const snapshot = await site.snapshot(c.env);
     const current = new Map(snapshot.components.map((component) => [component.id, component.status]));
     const typed = composerFrom(form, read.body);
-    const composer = typed.values;
-    const body = updateBody(composer, typed.status, current);
+    const body = updateBody(typed.values, typed.status, current);
+    // The Resolve form posts here too: what was typed goes back into the form it came from.
+    const fromResolve = form.get("form") === "resolve";
+    const kept: Extra = fromResolve
+      ? { composer: freshComposer(read.body), resolve: { message: typed.values.message, notify: typed.values.notify } }
+      : { composer: typed.values };
     const problem = (message: string, fields: RoomProblem["fields"]): Extra => ({
-      composer,
-      problem: { form: "update", message, fields },
+      ...kept,
+      problem: { form: fromResolve ? "resolve" : "update", message, fields },
     });
     if (form.get("action") === "preview") {
       const parsed = incidentUpdateCreate.safeParse(body);
@@ -97,7 +107,7 @@ export function incidentRoomRoutes(site: Site) {
         origin,
         new Date().toISOString(),
       );
-      return room(c, id, { composer, preview });
+      return room(c, id, { ...kept, preview });
     }
     const posted = await callOperation(c, "incidents.updates.create", { params: { id }, body });
     if (!posted.ok) return room(c, id, problem(posted.message, posted.fields), posted.status);
@@ -137,6 +147,9 @@ export function incidentRoomRoutes(site: Site) {
     } else {
       typed.name = form.get("name") ?? "";
       body.name = typed.name;
+      // A severity sets the impact from its mapping (the API's rule); none chosen leaves both as they are.
+      typed.severity = form.get("severity") ?? "";
+      if (typed.severity !== "") body.severity = typed.severity;
       if (form.get("visibility") === "public") typed.visibility = body.visibility = "public";
     }
     const edited = await callOperation(c, "incidents.edit", {

@@ -101,6 +101,16 @@ export const OPERATIONS = {
     ifMatch: "optional",
     success: 201,
   },
+  "severities.list": {
+    method: "get",
+    path: "/severities",
+    scope: "incidents",
+    readable: true,
+    summary: "The severities the page applies (console.severities), each with its name, impact and meaning",
+    description: "The list `severity` is checked against on declare and edit; the console names severities from it.",
+    query: emptyQuery,
+    success: 200,
+  },
   "incidents.updates.preview": {
     method: "post",
     path: "/incidents/:id/updates/preview",
