@@ -1,6 +1,6 @@
+import { type LinkedComponent, listAffectedComponents } from "../../worker/core/incidents/affected-components.ts";
 import type { AffectedComponent } from "../../worker/core/read-model.ts";
 import type { ComponentStatus, Impact, IncidentStatus, MaintenanceStatus } from "../../worker/core/statuses.ts";
-import { affectedComponentName } from "../../worker/core/statuspage/affected-name.ts";
 import { newId } from "./ids.ts";
 import { notifySubscribers } from "./subscribers.ts";
 import { notifyWebhooksOfComponent, notifyWebhooksOfUpdate } from "./webhooks.ts";
@@ -270,27 +270,41 @@ function concernedComponents(
   changes: AffectedComponent[],
   madeBefore: readonly AffectedComponent[] = [],
 ): AffectedComponent[] {
-  const changed = new Map(changes.map((change) => [change.code, change]));
-  const earlier = new Map(madeBefore.map((change) => [change.code, change]));
-  const linked = sql
+  return listAffectedComponents(linkedComponents(sql, incidentId), changes, madeBefore);
+}
+
+/** The components an incident concerns, plus `also` (linked by the update to come), in the page's order. */
+function linkedComponents(sql: SqlStorage, incidentId: string, also: readonly string[] = []): LinkedComponent[] {
+  return sql
     .exec<{ id: string; name: string; status: ComponentStatus; group_name: string | null }>(
-      `SELECT c.id, c.name, c.status, g.name AS group_name FROM incident_components ic
-         JOIN components c ON c.id = ic.component_id AND c.removed_at IS NULL
+      `SELECT c.id, c.name, c.status, g.name AS group_name FROM components c
          LEFT JOIN groups g ON g.id = c.group_id AND g.removed_at IS NULL
-       WHERE ic.incident_id = ? ORDER BY c.position`,
+       WHERE c.removed_at IS NULL AND (c.id IN (SELECT component_id FROM incident_components WHERE incident_id = ?)
+         OR c.id IN (SELECT value FROM json_each(?)))
+       ORDER BY c.position`,
       incidentId,
+      JSON.stringify(also),
     )
-    .toArray();
-  const listed = linked.map((row): AffectedComponent => {
-    const change = changed.get(row.id);
-    changed.delete(row.id);
-    return {
-      code: row.id,
-      name: affectedComponentName(row.name, row.group_name),
-      oldStatus: change?.oldStatus ?? earlier.get(row.id)?.oldStatus ?? row.status,
-      newStatus: change?.newStatus ?? row.status,
-    };
+    .toArray()
+    .map((row) => ({ id: row.id, name: row.name, status: row.status, groupName: row.group_name }));
+}
+
+/**
+ * What an update setting `components` would record in `affected_components`,
+ * nothing written: the same list `insertUpdate` makes (a status already
+ * shown is no change, as setComponentStatus has it).
+ */
+export function plannedAffectedComponents(
+  sql: SqlStorage,
+  incidentId: string,
+  components: ComponentChanges,
+): AffectedComponent[] {
+  const linked = linkedComponents(sql, incidentId, Object.keys(components));
+  const changes = linked.flatMap((row): AffectedComponent[] => {
+    const status = components[row.id];
+    return status && status !== row.status
+      ? [{ code: row.id, name: row.name, oldStatus: row.status, newStatus: status }]
+      : [];
   });
-  // Every changed component is linked before its update is written; anything else is kept as it came.
-  return [...listed, ...changed.values()];
+  return listAffectedComponents(linked, changes);
 }

@@ -564,6 +564,11 @@ function validBodies(now: () => number, world: World): Partial<Record<OperationI
       { status: fc.constantFrom(...INCIDENT_STATUSES), message: textUpTo(10_000), components, notify },
       ["status", "message"],
     ),
+    // The same body as posting it: a preview is checked as a post is.
+    "incidents.updates.preview": someOf(
+      { status: fc.constantFrom(...INCIDENT_STATUSES), message: textUpTo(10_000), components, notify },
+      ["status", "message"],
+    ),
     "reports.put": someOf(
       {
         summary: textUpTo(50_000),

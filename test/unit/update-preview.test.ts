@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { previewUpdate } from "../../worker/core/incidents/update-preview.ts";
+import { type PlannedUpdate, previewUpdate } from "../../worker/core/incidents/update-preview.ts";
 import type { IncidentView } from "../../worker/core/read-model.ts";
 import { componentView, pageSnapshot } from "../helpers/read-model-fixtures.ts";
 
@@ -54,12 +54,29 @@ const snapshot = pageSnapshot({
   ],
 });
 
+/** What the object plans for an update that names nothing: every linked component as it stands. */
+const standing: PlannedUpdate = {
+  components: {},
+  affectedComponents: [
+    { code: "api", name: "API", oldStatus: "major_outage", newStatus: "major_outage" },
+    { code: "db", name: "Database", oldStatus: "partial_outage", newStatus: "partial_outage" },
+    { code: "secret", name: "Secret", oldStatus: "major_outage", newStatus: "major_outage" },
+  ],
+};
+
 describe("previewUpdate", () => {
   it("renders the update as the outbox would: mail subject and text, webhook body, newest update first", () => {
     const preview = previewUpdate(
       snapshot,
       incident(),
-      { status: "identified", message: "A bad deploy.", components: { web: "degraded_performance" }, notify: true },
+      { status: "identified", message: "A bad deploy.", notify: true },
+      {
+        components: { web: "degraded_performance" },
+        affectedComponents: [
+          ...standing.affectedComponents,
+          { code: "web", name: "Website", oldStatus: "operational", newStatus: "degraded_performance" },
+        ],
+      },
       "https://status.acme.test/",
       NOW,
     );
@@ -78,7 +95,8 @@ describe("previewUpdate", () => {
     const preview = previewUpdate(
       snapshot,
       incident(),
-      { status: "monitoring", message: "Watching.", components: {}, notify: true },
+      { status: "monitoring", message: "Watching.", notify: true },
+      standing,
       "https://status.acme.test",
       NOW,
     );
@@ -87,25 +105,36 @@ describe("previewUpdate", () => {
     expect(everything).not.toContain("Secret");
   });
 
-  it("shows resolving handing affected components back, except one another open incident holds", () => {
-    const other = incident({ id: "inc2", componentIds: ["db"] });
+  it("shows the statuses and order the object planned (a resolve's hand-back), in the mail and the webhook", () => {
+    const planned: PlannedUpdate = {
+      components: { api: "partial_outage" },
+      affectedComponents: [
+        { code: "db", name: "Database", oldStatus: "partial_outage", newStatus: "partial_outage" },
+        { code: "api", name: "API", oldStatus: "major_outage", newStatus: "partial_outage" },
+      ],
+    };
     const preview = previewUpdate(
-      pageSnapshot({ ...snapshot, activeIncidents: [other] }),
+      snapshot,
       incident(),
-      { status: "resolved", message: "Fixed.", components: {}, notify: true },
+      { status: "resolved", message: "Fixed.", notify: true },
+      planned,
       "https://status.acme.test",
       NOW,
     );
-    expect(preview.update.affectedComponents).toEqual([
-      { code: "api", name: "API", oldStatus: "major_outage", newStatus: "operational" },
-      { code: "db", name: "Database", oldStatus: "partial_outage", newStatus: "partial_outage" },
+    expect(preview.update.affectedComponents).toEqual(planned.affectedComponents);
+    expect(preview.event.componentIds).toEqual(["db", "api"]);
+    expect(preview.mail.text).toContain("Now: Database: Partial outage; API: Partial outage");
+    const webhook = preview.webhook as { incident: { components: { id: string; status: string }[] } };
+    expect(webhook.incident.components.map((c) => [c.id, c.status])).toEqual([
+      ["db", "partial_outage"],
+      ["api", "partial_outage"],
     ]);
     expect(preview.event.resolvedAt).toBe(NOW);
   });
 
   it("says who hears of it: nobody with notify off beyond the page, nobody at all for an internal incident", () => {
-    const draft = { status: "identified" as const, message: "x", components: {}, notify: false };
-    expect(previewUpdate(snapshot, incident(), draft, "https://s", NOW).notifies).toMatchObject({
+    const draft = { status: "identified" as const, message: "x", notify: false };
+    expect(previewUpdate(snapshot, incident(), draft, standing, "https://s", NOW).notifies).toMatchObject({
       readers: true,
       subscribers: false,
       webhooks: false,
@@ -114,6 +143,7 @@ describe("previewUpdate", () => {
       snapshot,
       incident({ visibility: "internal" }),
       { ...draft, notify: true },
+      standing,
       "https://s",
       NOW,
     );

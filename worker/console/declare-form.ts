@@ -12,6 +12,8 @@ export interface DeclareFields {
   visibility: "public" | "internal";
   lead: string;
   communicator: string;
+  scribe: string;
+  investigator: string;
   notify: boolean;
   /** Where the form was started from, carried along so a re-rendered form says so still. */
   template: string;
@@ -29,6 +31,8 @@ export function blankDeclaration(): DeclareFields {
     visibility: "public",
     lead: "",
     communicator: "",
+    scribe: "",
+    investigator: "",
     notify: true,
     template: "",
     monitor: "",
@@ -105,6 +109,8 @@ export function readDeclaration(form: URLSearchParams): DeclareFields {
     visibility: form.get("visibility") === "internal" ? "internal" : "public",
     lead: form.get("lead") ?? "",
     communicator: form.get("communicator") ?? "",
+    scribe: form.get("scribe") ?? "",
+    investigator: form.get("investigator") ?? "",
     notify: form.get("notify") === "on",
     template: form.get("template") ?? "",
     monitor: form.get("monitor") ?? "",
@@ -122,6 +128,8 @@ export function declarationBody(fields: DeclareFields) {
     visibility: fields.visibility,
     lead: blankToUndefined(fields.lead),
     communicator: blankToUndefined(fields.communicator),
+    scribe: blankToUndefined(fields.scribe),
+    investigator: blankToUndefined(fields.investigator),
     notify: fields.notify,
   };
 }

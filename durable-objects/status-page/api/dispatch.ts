@@ -28,6 +28,7 @@ import {
   getIncidentHandler,
   listIncidentsHandler,
   postIncidentUpdateHandler,
+  previewIncidentUpdateHandler,
 } from "./incidents.ts";
 import {
   cancelMaintenanceHandler,
@@ -41,6 +42,7 @@ import { heartbeatTokensFor, listMonitorsHandler, monitorStatesHandler } from ".
 import { deletePersonHandler, listPeopleHandler, putPersonHandler } from "./people.ts";
 import { readersWillSee } from "./readers-see.ts";
 import { getReportHandler, publishReportHandler, putReportHandler } from "./reports.ts";
+import { listSeveritiesHandler } from "./severities.ts";
 import { listSubscribersHandler, removeSubscriberHandler } from "./subscribers.ts";
 import { createTokenHandler, listTokensHandler, mintToken, revokeTokenHandler } from "./tokens.ts";
 import {
@@ -60,6 +62,8 @@ const HANDLERS: { [Id in OperationId]: Handler<Id> } = {
   "incidents.get": getIncidentHandler,
   "incidents.edit": editIncidentHandler,
   "incidents.updates.create": postIncidentUpdateHandler,
+  "incidents.updates.preview": previewIncidentUpdateHandler,
+  "severities.list": listSeveritiesHandler,
   "incidents.notes.list": listIncidentNotesHandler,
   "incidents.notes.create": addIncidentNoteHandler,
   "reports.get": getReportHandler,

@@ -8,7 +8,7 @@ import { loadEvents } from "../events.ts";
 import { monitorStatusOf } from "../monitors.ts";
 import { readSeverities } from "../severities.ts";
 import { forgetKnownEvents } from "../snapshot.ts";
-import { addIncidentUpdate, type ComponentChanges, createIncident } from "../writes.ts";
+import { addIncidentUpdate, type ComponentChanges, createIncident, plannedAffectedComponents } from "../writes.ts";
 import { type Handler, notFound, recordAudit, requireRevision, withRevision } from "./context.ts";
 import { checkComponents, pageOf } from "./lists.ts";
 
@@ -134,17 +134,40 @@ export const editIncidentHandler: Handler<"incidents.edit"> = (context) => {
   return withRevision(after);
 };
 
-export const postIncidentUpdateHandler: Handler<"incidents.updates.create"> = (context) => {
-  const { sql, params, body, now } = context;
-  const before = loadIncident(sql, params.id ?? "");
-  requireRevision(context.ifMatch, before.revision);
+/**
+ * The component statuses an update sets, checked as posting checks them:
+ * what it names, and on a resolve the hand-back of the rest. Posting and
+ * previewing both take it from here, so a preview shows what a post does.
+ */
+function componentsOfUpdate(
+  sql: SqlStorage,
+  before: IncidentView,
+  body: { status: IncidentView["status"]; components?: ComponentChanges | undefined },
+): ComponentChanges | undefined {
   const transition = checkIncidentTransition(before.status, body.status);
   if (!transition.ok) throw new ApiProblem(409, "invalid_transition", transition.reason);
   refusePublicEffects(before.visibility, body.components);
   checkComponents(sql, Object.keys(body.components ?? {}), "components");
   // Resolving hands back every affected component the update does not name itself.
   const resolving = body.status === "resolved" && before.status !== "resolved";
-  const components = resolving ? { ...handBack(sql, before), ...body.components } : body.components;
+  return resolving ? { ...handBack(sql, before), ...body.components } : body.components;
+}
+
+/** What posting this update would record (its changes and affected components), written nowhere. */
+export const previewIncidentUpdateHandler: Handler<"incidents.updates.preview"> = ({ sql, params, body }) => {
+  const before = loadIncident(sql, params.id ?? "");
+  const components = componentsOfUpdate(sql, before, body) ?? {};
+  return {
+    status: 200,
+    body: { components, affectedComponents: plannedAffectedComponents(sql, before.id, components) },
+  };
+};
+
+export const postIncidentUpdateHandler: Handler<"incidents.updates.create"> = (context) => {
+  const { sql, params, body, now } = context;
+  const before = loadIncident(sql, params.id ?? "");
+  requireRevision(context.ifMatch, before.revision);
+  const components = componentsOfUpdate(sql, before, body);
   addIncidentUpdate(
     sql,
     before.id,

@@ -28,6 +28,7 @@ const UNSEEN: ReadonlySet<OperationId> = new Set<OperationId>([
   "holds.liftChannel",
   "alerts.ack",
   "alertChannels.test",
+  "incidents.updates.preview",
 ]);
 
 /**

@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { fieldProblems } from "../../api/zod-problems.ts";
 import type { IncidentUpdateCreate } from "../../core/api/schemas.ts";
 import { incidentUpdateCreate } from "../../core/api/schemas.ts";
-import { previewUpdate } from "../../core/incidents/update-preview.ts";
+import { type PlannedUpdate, previewUpdate } from "../../core/incidents/update-preview.ts";
 import type { IncidentNote, IncidentView } from "../../core/read-model.ts";
 import { type ComponentStatus, INCIDENT_STATUSES, type IncidentStatus } from "../../core/statuses.ts";
 import type { Site } from "../../site.ts";
@@ -11,12 +11,13 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { isRefusal, readConsoleForm } from "../console-form.ts";
 import { noticeOf } from "../notices.ts";
 import { renderConsole, seeOther } from "../render.ts";
+import { severitiesFor } from "../severities.ts";
 import { ConsoleLayout } from "../views/console-layout.tsx";
 import { IncidentRoomPage } from "../views/incident-room-page.tsx";
 import { type ComposerValues, ROLE_FIELDS, type RoomPageProps, type RoomProblem } from "../views/room-state.ts";
 
 type C = Context<ConsoleEnv>;
-type Extra = Partial<Pick<RoomPageProps, "composer" | "preview" | "problem" | "typed" | "note" | "notice">>;
+type Extra = Partial<Pick<RoomPageProps, "composer" | "resolve" | "preview" | "problem" | "typed" | "note" | "notice">>;
 
 const STALE =
   "Someone else changed this incident since you opened this page; it now shows their change. What you typed is kept below: send it again to replace theirs, or adjust it.";
@@ -43,7 +44,10 @@ export function incidentRoomRoutes(site: Site) {
       );
     }
     const incident = read.body;
-    const notes = await callOperation<{ data: IncidentNote[] }>(c, "incidents.notes.list", { params: { id } });
+    const [notes, severities] = await Promise.all([
+      callOperation<{ data: IncidentNote[] }>(c, "incidents.notes.list", { params: { id } }),
+      severitiesFor(c),
+    ]);
     return renderConsole(
       c,
       <IncidentRoomPage
@@ -55,6 +59,8 @@ export function incidentRoomRoutes(site: Site) {
         csrf={c.var.csrf}
         notice={extra.notice ?? noticeOf(c.req.query("notice"))}
         composer={extra.composer ?? freshComposer(incident)}
+        resolve={extra.resolve}
+        severities={severities}
         preview={extra.preview}
         problem={extra.problem}
         typed={extra.typed}
@@ -76,29 +82,32 @@ export function incidentRoomRoutes(site: Site) {
     const snapshot = await site.snapshot(c.env);
     const current = new Map(snapshot.components.map((component) => [component.id, component.status]));
     const typed = composerFrom(form, read.body);
-    const composer = typed.values;
-    const body = updateBody(composer, typed.status, current);
+    const body = updateBody(typed.values, typed.status, current);
+    // The Resolve form posts here too: what was typed goes back into the form it came from.
+    const fromResolve = form.get("form") === "resolve";
+    const kept: Extra = fromResolve
+      ? { composer: freshComposer(read.body), resolve: { message: typed.values.message, notify: typed.values.notify } }
+      : { composer: typed.values };
     const problem = (message: string, fields: RoomProblem["fields"]): Extra => ({
-      composer,
-      problem: { form: "update", message, fields },
+      ...kept,
+      problem: { form: fromResolve ? "resolve" : "update", message, fields },
     });
     if (form.get("action") === "preview") {
       const parsed = incidentUpdateCreate.safeParse(body);
       if (!parsed.success) return room(c, id, problem("Some fields need a fix.", fieldProblems(parsed.error)), 400);
+      // The object works out what posting would record (a resolve's hand-back included), as posting does.
+      const planned = await callOperation<PlannedUpdate>(c, "incidents.updates.preview", { params: { id }, body });
+      if (!planned.ok) return room(c, id, problem(planned.message, planned.fields), planned.status);
       const origin = (c.env.PUBLIC_URL || snapshot.page.url || new URL(c.req.url).origin).replace(/\/$/, "");
       const preview = previewUpdate(
         snapshot,
         read.body,
-        {
-          status: parsed.data.status,
-          message: parsed.data.message,
-          components: parsed.data.components ?? {},
-          notify: parsed.data.notify,
-        },
+        { status: parsed.data.status, message: parsed.data.message, notify: parsed.data.notify },
+        planned.body,
         origin,
         new Date().toISOString(),
       );
-      return room(c, id, { composer, preview });
+      return room(c, id, { ...kept, preview });
     }
     const posted = await callOperation(c, "incidents.updates.create", { params: { id }, body });
     if (!posted.ok) return room(c, id, problem(posted.message, posted.fields), posted.status);
@@ -138,6 +147,9 @@ export function incidentRoomRoutes(site: Site) {
     } else {
       typed.name = form.get("name") ?? "";
       body.name = typed.name;
+      // A severity sets the impact from its mapping (the API's rule); none chosen leaves both as they are.
+      typed.severity = form.get("severity") ?? "";
+      if (typed.severity !== "") body.severity = typed.severity;
       if (form.get("visibility") === "public") typed.visibility = body.visibility = "public";
     }
     const edited = await callOperation(c, "incidents.edit", {

@@ -19,6 +19,7 @@ import {
 import { noticeOf } from "../notices.ts";
 import { renderConsole, seeOther } from "../render.ts";
 import { may } from "../sections.ts";
+import { severitiesFor } from "../severities.ts";
 import { DeclarePage } from "../views/declare-page.tsx";
 import { IncidentsPage } from "../views/incidents-page.tsx";
 
@@ -48,7 +49,11 @@ export function incidentRoutes(site: Site) {
   const app = new Hono<ConsoleEnv>();
 
   async function declarePage(c: Context<ConsoleEnv>, fields: DeclareFields, status = 200, problem?: Problem) {
-    const [snapshot, components] = await Promise.all([site.snapshot(c.env), componentsFor(c)]);
+    const [snapshot, components, severities] = await Promise.all([
+      site.snapshot(c.env),
+      componentsFor(c),
+      severitiesFor(c),
+    ]);
     return renderConsole(
       c,
       <DeclarePage
@@ -56,7 +61,7 @@ export function incidentRoutes(site: Site) {
         viewer={c.var.viewer}
         csrf={c.var.csrf}
         fields={fields}
-        severities={config.console.severities}
+        severities={severities}
         templates={config.console.templates}
         components={components}
         problem={problem}
@@ -66,10 +71,11 @@ export function incidentRoutes(site: Site) {
   }
 
   app.get("/incidents", async (c) => {
-    const [snapshot, open, recent] = await Promise.all([
+    const [snapshot, open, recent, severities] = await Promise.all([
       site.snapshot(c.env),
       callOperation<{ data: IncidentView[] }>(c, "incidents.list", { query: { status: "open", limit: "100" } }),
       callOperation<{ data: IncidentView[] }>(c, "incidents.list", { query: { limit: "50" } }),
+      severitiesFor(c),
     ]);
     if (!open.ok) return c.text(open.message, open.status as 403, { "cache-control": "no-store" });
     const openIds = new Set(open.body.data.map((incident) => incident.id));
@@ -81,7 +87,7 @@ export function incidentRoutes(site: Site) {
         viewer={c.var.viewer}
         csrf={c.var.csrf}
         incidents={[...open.body.data, ...others]}
-        severities={config.console.severities}
+        severities={severities}
         mayDeclare={may(c.var.viewer.scopes, "incidents.create")}
         notice={noticeOf(c.req.query("notice"))}
       />,
@@ -113,7 +119,7 @@ export function incidentRoutes(site: Site) {
           fields: [{ path: "monitor", message: "unknown monitor" }],
         });
       }
-      return declarePage(c, fromMonitor(monitor, components, config.console.severities));
+      return declarePage(c, fromMonitor(monitor, components, await severitiesFor(c)));
     }
     return declarePage(c, blankDeclaration());
   });

@@ -135,6 +135,10 @@ export function DeclarePage({
         <input id="lead" name="lead" value={fields.lead} maxlength={100} autocomplete="off" />
         <label for="communicator">Communicator</label>
         <input id="communicator" name="communicator" value={fields.communicator} maxlength={100} autocomplete="off" />
+        <label for="scribe">Scribe</label>
+        <input id="scribe" name="scribe" value={fields.scribe} maxlength={100} autocomplete="off" />
+        <label for="investigator">Investigator</label>
+        <input id="investigator" name="investigator" value={fields.investigator} maxlength={100} autocomplete="off" />
 
         <div class="choice">
           <input type="checkbox" id="notify" name="notify" checked={fields.notify} />

@@ -23,7 +23,8 @@ export function IncidentRoomPage(props: RoomPageProps) {
   const canPost = may(viewer.scopes, "incidents.updates.create") && incident.status !== "postmortem";
   const canEdit = may(viewer.scopes, "incidents.edit");
   const canNote = props.notes !== null && may(viewer.scopes, "incidents.notes.create");
-  const shown = { update: canPost, note: canNote, roles: canEdit, details: canEdit };
+  const canResolve = canPost && incident.status !== "resolved";
+  const shown = { update: canPost, resolve: canResolve, note: canNote, roles: canEdit, details: canEdit };
   // A refusal for a form this person is not shown (a forced post) is still said, at the top.
   const orphan = props.problem && !shown[props.problem.form] ? props.problem : undefined;
   return (
@@ -36,6 +37,8 @@ export function IncidentRoomPage(props: RoomPageProps) {
         <dl class="facts room-facts">
           <dt>Status</dt>
           <dd>{INCIDENT_STATUS_LABELS[incident.status]}</dd>
+          <dt>Severity</dt>
+          <dd>{severityName(props.severities, incident.severity)}</dd>
           <dt>Impact</dt>
           <dd>{IMPACT_LABELS[incident.impact]}</dd>
           <dt>Visibility</dt>
@@ -76,7 +79,7 @@ export function IncidentRoomPage(props: RoomPageProps) {
           problem={props.problem}
         />
       ) : null}
-      {canPost && incident.status !== "resolved" ? <ResolveForm {...props} /> : null}
+      {canResolve ? <ResolveForm {...props} /> : null}
       <PublicTimeline incident={incident} snapshot={snapshot} />
       <ComponentsNow incident={incident} snapshot={snapshot} />
       <InternalTimeline {...props} />
@@ -85,10 +88,18 @@ export function IncidentRoomPage(props: RoomPageProps) {
   );
 }
 
-function ResolveForm({ incident, csrf }: RoomPageProps) {
+/** The incident's severity by its name; the id alone if the page no longer declares it. */
+function severityName(severities: RoomPageProps["severities"], id: string | null | undefined): string {
+  if (!id) return "None (impact only)";
+  return severities.find((s) => s.id === id)?.name ?? id;
+}
+
+function ResolveForm({ incident, csrf, resolve, problem }: RoomPageProps) {
+  const values = resolve ?? { message: "This incident has been resolved.", notify: true };
   return (
     <section aria-labelledby="resolve-title" class="room-part">
       <h2 id="resolve-title">Resolve</h2>
+      {problem?.form === "resolve" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
       <form
         method="post"
         action={`/console/incidents/${incident.id}/updates`}
@@ -98,13 +109,14 @@ function ResolveForm({ incident, csrf }: RoomPageProps) {
       >
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
         <input type="hidden" name="status" value="resolved" />
+        <input type="hidden" name="form" value="resolve" />
         <label for="resolve-message">Final message</label>
         <textarea id="resolve-message" name="message" required maxlength={10_000}>
-          This incident has been resolved.
+          {values.message}
         </textarea>
         <p class="hint">Affected components go back to operational, or to what their monitors say.</p>
         <label class="check">
-          <input type="checkbox" name="notify" value="on" checked /> Notify subscribers and webhooks
+          <input type="checkbox" name="notify" value="on" checked={values.notify} /> Notify subscribers and webhooks
         </label>
         <div class="actions">
           <button type="submit" name="action" value="preview" class="secondary">
@@ -183,7 +195,7 @@ function ComponentsNow({ incident, snapshot }: { incident: IncidentView; snapsho
  * made on top of a colleague's is refused (412) rather than silently
  * undoing theirs, and the form comes back with what was typed.
  */
-function EditForms({ incident, csrf, etag, problem, typed }: RoomPageProps) {
+function EditForms({ incident, csrf, etag, problem, typed, severities }: RoomPageProps) {
   const value = (name: string, current: string | null) => typed?.[name] ?? current ?? "";
   return (
     <>
@@ -221,6 +233,18 @@ function EditForms({ incident, csrf, etag, problem, typed }: RoomPageProps) {
           <input type="hidden" name="form" value="details" />
           <label for="detail-name">Name</label>
           <input id="detail-name" name="name" value={value("name", incident.name)} maxlength={255} required />
+          <label for="detail-severity">Severity</label>
+          <select id="detail-severity" name="severity" aria-describedby="detail-severity-hint">
+            {incident.severity ? null : <option value="">None (impact only)</option>}
+            {severities.map((severity) => (
+              <option value={severity.id} selected={severity.id === value("severity", incident.severity ?? null)}>
+                {severity.name} — {severity.description}
+              </option>
+            ))}
+          </select>
+          <p class="hint" id="detail-severity-hint">
+            Sets the impact readers see from the severity's mapping.
+          </p>
           {incident.visibility === "internal" ? (
             <label class="check">
               <input type="checkbox" name="visibility" value="public" checked={typed?.visibility === "public"} /> Make

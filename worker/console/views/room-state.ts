@@ -1,4 +1,5 @@
 import type { FieldProblem } from "../../core/api/contract.ts";
+import type { Severity } from "../../core/config/console-schema.ts";
 import type { UpdatePreview } from "../../core/incidents/update-preview.ts";
 import type { IncidentNote, IncidentView, PageSnapshot } from "../../core/read-model.ts";
 import type { ComponentStatus, IncidentStatus } from "../../core/statuses.ts";
@@ -14,7 +15,13 @@ export interface ComposerValues {
 }
 
 /** Which of the room's forms a problem belongs to, so it is shown above that form with what was typed. */
-export type RoomForm = "update" | "note" | "roles" | "details";
+export type RoomForm = "update" | "resolve" | "note" | "roles" | "details";
+
+/** What the Resolve form holds: its default on a fresh page, what was typed after a preview or a refusal. */
+export interface ResolveValues {
+  message: string;
+  notify: boolean;
+}
 
 export interface RoomProblem {
   form: RoomForm;
@@ -33,6 +40,9 @@ export interface RoomPageProps {
   csrf: string;
   notice?: string | undefined;
   composer: ComposerValues;
+  resolve?: ResolveValues | undefined;
+  /** The severities the page applies (severities.list), to name the incident's and to change it. */
+  severities: readonly Severity[];
   preview?: UpdatePreview | undefined;
   problem?: RoomProblem | undefined;
   /** What was typed into the roles or details form, kept after a refusal. */

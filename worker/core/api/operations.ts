@@ -101,6 +101,27 @@ export const OPERATIONS = {
     ifMatch: "optional",
     success: 201,
   },
+  "severities.list": {
+    method: "get",
+    path: "/severities",
+    scope: "incidents",
+    readable: true,
+    summary: "The severities the page applies (console.severities), each with its name, impact and meaning",
+    description: "The list `severity` is checked against on declare and edit; the console names severities from it.",
+    query: emptyQuery,
+    success: 200,
+  },
+  "incidents.updates.preview": {
+    method: "post",
+    path: "/incidents/:id/updates/preview",
+    scope: "incidents",
+    summary: "What an update would record, without posting it: its component changes and affected components",
+    description:
+      "Worked out by the same code as posting it (a resolve's hand-back included); nothing is written. The console's preview uses it.",
+    body: incidentUpdateCreate,
+    query: emptyQuery,
+    success: 200,
+  },
   "incidents.notes.list": {
     method: "get",
     path: "/incidents/:id/notes",

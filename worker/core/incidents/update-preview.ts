@@ -7,8 +7,6 @@ import { incidentWebhook } from "../webhooks/payloads.ts";
 export interface UpdateDraft {
   status: IncidentStatus;
   message: string;
-  /** Components named in the update and the status each gets. */
-  components: Record<string, ComponentStatus>;
   notify: boolean;
 }
 
@@ -29,44 +27,36 @@ export const PREVIEW_UPDATE_ID = "preview";
 export const SUBSCRIBER_LINK = "(each subscriber's own link)";
 
 /**
+ * What the StatusPage object says posting the draft would record
+ * (incidents.updates.preview): the statuses it sets, a resolve's hand-back
+ * included, and its affected components in the page's order, worked out by
+ * the code that posts it.
+ */
+export interface PlannedUpdate {
+  components: Record<string, ComponentStatus>;
+  affectedComponents: AffectedComponent[];
+}
+
+/**
  * What an update would publish, rendered by the very functions the outbox
  * uses (updateEmail, incidentWebhook) over the incident as it would stand
- * after it: nothing is written. Resolving hands affected components back
- * (api/incidents.ts handBack); the preview shows them operational, which is
- * what that does unless a monitor still sees trouble; one another open
- * incident holds keeps its status, as there.
+ * after it: nothing is written. The component part is not guessed here but
+ * taken from the object (`planned`), which works it out as posting does.
  */
 export function previewUpdate(
   snapshot: PageSnapshot,
   incident: IncidentView,
   draft: UpdateDraft,
+  planned: PlannedUpdate,
   origin: string,
   now: string,
 ): UpdatePreview {
   const byId = new Map(snapshot.components.map((c) => [c.id, c]));
-  const groupNames = new Map(snapshot.groups.map((g) => [g.id, g.name]));
   const resolving = draft.status === "resolved" && incident.status !== "resolved";
-  const changes: Record<string, ComponentStatus> = {};
-  if (resolving) {
-    const heldElsewhere = new Set(
-      snapshot.activeIncidents.filter((i) => i.id !== incident.id).flatMap((i) => i.componentIds),
-    );
-    for (const id of incident.componentIds) {
-      const status = byId.get(id)?.status;
-      if (!status || status === "operational" || status === "under_maintenance" || heldElsewhere.has(id)) continue;
-      changes[id] = "operational";
-    }
-  }
-  Object.assign(changes, draft.components);
+  const changes = planned.components;
   // Hidden components never reach a public surface (decision 0042): the preview leaves them out as the outbox does.
-  const componentIds = [...new Set([...incident.componentIds, ...Object.keys(changes)])].filter((id) => byId.has(id));
-  const affectedComponents: AffectedComponent[] = componentIds.map((id) => {
-    const component = byId.get(id);
-    const old = component?.status ?? "operational";
-    const group = component?.groupId ? groupNames.get(component.groupId) : undefined;
-    const name = component?.name ?? id;
-    return { code: id, name: group ? `${group} - ${name}` : name, oldStatus: old, newStatus: changes[id] ?? old };
-  });
+  const affectedComponents = planned.affectedComponents.filter((c) => byId.has(c.code));
+  const componentIds = affectedComponents.map((c) => c.code);
   const update: IncidentUpdateView = {
     id: PREVIEW_UPDATE_ID,
     status: draft.status,
@@ -92,7 +82,9 @@ export function previewUpdate(
   const after: PageSnapshot = {
     ...snapshot,
     components: snapshot.components.map((c) =>
-      changes[c.id] ? { ...c, status: changes[c.id] as ComponentStatus } : c,
+      changes[c.id] && changes[c.id] !== c.status
+        ? { ...c, status: changes[c.id] as ComponentStatus, updatedAt: now }
+        : c,
     ),
     activeIncidents: [
       ...(resolving || incident.visibility === "internal" ? [] : [event]),
