@@ -11,7 +11,8 @@
  * in through the sign-in form (its session and CSRF cookies) then asks each
  * page, and `/` as a reader does:
  *
- *   - cost: each page `COST_VIEWS` times in a row, summing the Durable Objects'
+ *   - cost: each page `COST_VIEWS` times in a row, in two passes (the second in
+ *     reverse order), summing the Durable Objects'
  *     `cost` lines (durable-objects/shared/cost-meter.ts, at debug level) and
  *     workerd's CPU from /proc (the whole process: Worker, objects, HTTP; 10 ms ticks);
  *   - wall time: `TIME_ROUNDS` rounds, each asking every page once in an order
