@@ -27,13 +27,16 @@
  *  20. 1,000 monitors down within 10 s: messages per channel, rate limits
  *  21. what a check costs on Cloudflare's bill, per monitor kind and interval, and in dollars (bench/cost.ts);
  *      among them 100 statuspage monitors at 60 s against local providers, and the share of readings a 304 answered
+ *  22. each console page beside the public front page: wall time, Durable Object requests, rows, workerd CPU,
+ *      weight and dollars per 1,000 views (bench/console.ts; only with BENCH_ONLY=console)
  *
  * Environment:
- *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors|alerts|cost|providers   run one part (default all: page ~1 min + the
+ *   BENCH_ONLY=page|freshness|api|mail|webhooks|monitors|alerts|cost|providers|console   run one part (default all: page ~1 min + the
  *                              freshness run, api ~2 min, mail ~6 min, webhooks ~2 min, monitors ~3 × window + 2 min,
  *                              alerts ~4 min + the storm window);
  *                              freshness = figure 1 and the freshness figure only; cost ~11 min;
- *                              providers = figure 21's statuspage scenario alone (~11 min)
+ *                              providers = figure 21's statuspage scenario alone (~11 min);
+ *                              console = figure 22 (~1 min), not part of the default run
  *   BENCH_FRESHNESS_SECONDS=300   length of the freshness run (the budget's 5 minutes; shorter for a quick run)
  *   BENCH_FRESHNESS_CHANGE_SECONDS=30   a change readers see (through the API) this often during it
  *   BENCH_FRESHNESS_READERS=12   readers polling `/` and v2 JSON, each pausing at random between GETs
@@ -56,6 +59,7 @@
  *                              reports every 5 min: a shorter window may see no report)
  *   BENCH_PROVIDER_MONITORS=100   statuspage monitors of the cost figures' providers scenario
  *   BENCH_PROVIDERS=10         local provider pages they follow (each monitor one page)
+ *   BENCH_CONSOLE_SUBSCRIBERS=200   confirmed subscribers on the page of figure 22 (its subscribers page counts them)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,6 +67,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { alertFigures, alertSettings } from "./alerts.ts";
 import { apiFigures } from "./api.ts";
+import { consoleFigures, consoleSubscribers } from "./console.ts";
 import { costFigures, costSettings } from "./cost.ts";
 import { type FreshnessSettings, freshnessFigures, freshnessSettings } from "./freshness.ts";
 import { buildWorker, type RunningWorker, type StatusPageRpc, startWorker } from "./harness.ts";
@@ -325,9 +330,22 @@ async function pageFigures(
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY ?? "";
-  if (!["", "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts", "cost", "providers"].includes(only)) {
+  const known = [
+    "",
+    "page",
+    "freshness",
+    "api",
+    "mail",
+    "webhooks",
+    "monitors",
+    "alerts",
+    "cost",
+    "providers",
+    "console",
+  ];
+  if (!known.includes(only)) {
     throw new Error(
-      `BENCH_ONLY must be "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts", "cost" or "providers", not "${only}"`,
+      `BENCH_ONLY must be "page", "freshness", "api", "mail", "webhooks", "monitors", "alerts", "cost", "providers" or "console", not "${only}"`,
     );
   }
   // Read before anything runs, so a bad value fails at once rather than after the page figures.
@@ -336,6 +354,7 @@ async function main(): Promise<void> {
   const freshness = only === "" || only === "freshness" ? freshnessSettings() : null;
   const alerting = only === "" || only === "alerts" ? alertSettings() : null;
   const cost = only === "" || only === "cost" || only === "providers" ? costSettings() : null;
+  if (only === "console") consoleSubscribers();
   const scratch = mkdtempSync(join(tmpdir(), "lookout-bench-"));
   // Removed however the run ends. On Ctrl-C, Miniflare's own exit hook stops workerd; exiting
   // synchronously here makes sure the "exit" event, and so this removal, happens at all.
@@ -390,6 +409,12 @@ async function main(): Promise<void> {
     const costed = await costFigures(bundle, scratch, cost, progress, only === "providers" ? "providers" : "all");
     rows.push(...costed.rows);
     notes.push(...costed.notes);
+  }
+  if (only === "console") {
+    progress("console figures: every console page beside the public front page");
+    const consoled = await consoleFigures(bundle, scratch, consoleSubscribers(), progress);
+    rows.push(...consoled.rows);
+    notes.push(...consoled.notes);
   }
   progress("done");
   const seconds = Math.round((performance.now() - started) / 1000);
