@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import config from "#lookout-config";
-import type { ApiCall, ApiResult } from "../../worker/core/api/contract.ts";
+import { type ApiCall, type ApiResult, problem } from "../../worker/core/api/contract.ts";
 import type { OperationId } from "../../worker/core/api/operations.ts";
 import { OPERATIONS } from "../../worker/core/api/operations.ts";
 import type { ExportDocument } from "../../worker/core/api/schemas.ts";
@@ -81,6 +81,8 @@ import {
 
 /** A snapshot older than this is rebuilt so today's uptime bar keeps counting. */
 const SNAPSHOT_MAX_AGE_MS = 60_000;
+/** More reads than any console page makes: a bound on one call's work, not a limit pages meet. */
+const MAX_READS_PER_CALL = 32;
 
 export interface StorageHealth {
   ok: boolean;
@@ -487,6 +489,19 @@ export class StatusPage extends DurableObject<Env> {
       env: this.env,
       write: <T>(change: (now: number) => T, changed: (result: T) => boolean) => this.#write(change, changed),
     };
+  }
+
+  /**
+   * A console page's reads in one call (worker/console/read-batch.ts), each
+   * answered as `api` answers it; anything but a read is refused, unread.
+   */
+  async apiReads(calls: ApiCall[]): Promise<ApiResult[]> {
+    const results: ApiResult[] = [];
+    for (const [i, call] of calls.entries()) {
+      const read = OPERATIONS[call.operation]?.method === "get" && i < MAX_READS_PER_CALL;
+      results.push(read ? await this.api(call) : problem(400, "not_a_read", "only reads travel together"));
+    }
+    return results;
   }
 
   /** One communicator API request, already validated at the edge (worker/api/router.ts). */

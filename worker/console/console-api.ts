@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { fieldProblems } from "../api/zod-problems.ts";
 import { allows } from "../core/access/scopes.ts";
-import type { ApiResult, ErrorBody, FieldProblem } from "../core/api/contract.ts";
+import type { ApiCall, ApiResult, ErrorBody, FieldProblem } from "../core/api/contract.ts";
 import { OPERATIONS, type OperationId, type OperationSpec } from "../core/api/operations.ts";
 import { statusPageStub } from "../platform/stubs.ts";
 import type { ConsoleEnv } from "./console-env.ts";
@@ -44,7 +44,7 @@ export async function callOperation<T = unknown>(
     }
     body = parsed.data;
   }
-  const result: ApiResult = await statusPageStub(c.env).api({
+  const call: ApiCall = {
     operation,
     credentialHash: c.var.viewer.sessionHash,
     credentialKind: "session",
@@ -54,7 +54,10 @@ export async function callOperation<T = unknown>(
     ifMatch: input.ifMatch ?? null,
     idempotencyKey: null,
     requestHash: null,
-  });
+  };
+  // Reads made together travel together (read-batch.ts); a write goes at once, on its own.
+  const result: ApiResult =
+    spec.method === "get" ? await c.var.reads.read(call) : await statusPageStub(c.env).api(call);
   if (result.status < 300) {
     if (spec.method !== "get") c.var.noteWrite();
     return { ok: true, status: result.status, body: result.body as T, etag: result.etag };

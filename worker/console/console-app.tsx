@@ -1,7 +1,9 @@
 import { Hono } from "hono";
 import { refuseCrossSitePosts } from "../middleware/cross-site-posts.ts";
+import { statusPageStub } from "../platform/stubs.ts";
 import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
+import { ReadBatch } from "./read-batch.ts";
 import { alertsRoutes } from "./routes/alerts.tsx";
 import { auditRoutes } from "./routes/audit.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
@@ -26,6 +28,7 @@ export function consoleApp(site: Site) {
   const app = new Hono<ConsoleEnv>();
   app.use("*", async (c, next) => {
     c.set("noteWrite", () => site.noteWrite());
+    c.set("reads", new ReadBatch((calls) => statusPageStub(c.env).apiReads(calls)));
     await next();
   });
   app.use(
