@@ -159,7 +159,9 @@ describe.each([
     expect(published).toContain("Canary every deploy");
     expect(await publicText("/history.rss")).toContain(summary);
 
-    expect(await problems.collect()).toEqual([]);
+    // A click or address that leaves a page before its icon arrived cancels that icon: no fault of the page.
+    const leftEarly = /favicon\.svg \(net::ERR_ABORTED\)$/;
+    expect((await problems.collect()).filter((problem) => !leftEarly.test(problem))).toEqual([]);
     await context.close();
   }, 300_000);
 });
