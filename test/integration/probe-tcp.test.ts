@@ -24,6 +24,12 @@ describe("runTcpProbe against real targets", () => {
     expect(result.summary).toBe(`connected in ${result.latencyMs} ms`);
   });
 
+  it("is given a refused port no test's listen(0) can be handed later", () => {
+    // Linux hands ports from 32768 up to listen(0) and to outgoing connections: a port
+    // the suite freed there was, half an hour into a run, some other test's listener.
+    expect(targets.refused.port).toBeLessThan(32_768);
+  });
+
   it("calls a closed port refused", async () => {
     const result = await runTcpProbe(tcpMonitor({ host: targets.refused.hostname, port: targets.refused.port }));
     expect(result).toMatchObject({ outcome: "down", failure: { kind: "refused" }, summary: "connection refused" });

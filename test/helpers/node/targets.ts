@@ -32,7 +32,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { createServer as createTcpServer, type Socket, type Server as TcpServer } from "node:net";
+import { connect, createServer as createTcpServer, type Socket, type Server as TcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { providerPages } from "../../../scripts/provider-page.ts";
@@ -298,12 +298,39 @@ function listen(server: Server | TcpServer): Promise<number> {
   });
 }
 
-/** A port that was free a moment ago and is closed again: connecting to it is refused. */
+/**
+ * A port nothing listens on, below the range the kernel hands to listen(0) and to
+ * outgoing connections. A port freed inside that range is soon some other test's
+ * listener (or a loopback connection's own source port) in a half-hour suite, and
+ * "refused" then connects. Checked free here; no test binds a fixed port this low.
+ */
 async function closedPort(): Promise<number> {
-  const server = createTcpServer();
-  const port = await listen(server);
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+  const floor = ephemeralFloor();
+  for (let port = floor - 1; port > floor - 100; port--) {
+    if (await refuses(port)) return port;
+  }
+  throw new Error(`no closed port below ${floor} on ${HOST}`);
+}
+
+/** The first port of Linux's ephemeral range; 32768 where it cannot be read. */
+function ephemeralFloor(): number {
+  try {
+    const first = Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]);
+    return Number.isInteger(first) && first > 1024 ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+function refuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, HOST);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+  });
 }
 
 /**
