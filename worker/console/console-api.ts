@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { fieldProblems } from "../api/zod-problems.ts";
 import { allows } from "../core/access/scopes.ts";
+import { sha256Hex } from "../core/access/sha256.ts";
 import type { ApiCall, ApiResult, ErrorBody, FieldProblem } from "../core/api/contract.ts";
 import { OPERATIONS, type OperationId, type OperationSpec } from "../core/api/operations.ts";
 import { statusPageStub } from "../platform/stubs.ts";
@@ -15,6 +16,8 @@ export interface OperationInput {
   query?: Record<string, string>;
   body?: unknown;
   ifMatch?: string | null;
+  /** The form's one-time key (once.ts): the same form posted twice writes once. */
+  once?: string | null;
 }
 
 /**
@@ -44,16 +47,21 @@ export async function callOperation<T = unknown>(
     }
     body = parsed.data;
   }
+  // One key per operation: a form whose post makes two calls must not meet its own first one.
+  const idempotencyKey = spec.method === "post" && input.once ? `console:${operation}:${input.once}` : null;
+  const params = input.params ?? {};
   const call: ApiCall = {
     operation,
     credentialHash: c.var.viewer.sessionHash,
     credentialKind: "session",
-    params: input.params ?? {},
+    params,
     query: query.data,
     body,
     ifMatch: input.ifMatch ?? null,
-    idempotencyKey: null,
-    requestHash: null,
+    idempotencyKey,
+    requestHash: idempotencyKey
+      ? await sha256Hex(`${operation} ${JSON.stringify(params)}\n${JSON.stringify(body)}`)
+      : null,
   };
   // Reads made together travel together (read-batch.ts); a write goes at once, on its own.
   const result: ApiResult =
@@ -63,5 +71,14 @@ export async function callOperation<T = unknown>(
     return { ok: true, status: result.status, body: result.body as T, etag: result.etag };
   }
   const error = (result.body as ErrorBody).error;
+  if (error.code === "idempotency_key_reused") {
+    // The same form sent again with other words (after going back to it): the page shown next has a new key.
+    return {
+      ok: false,
+      status: 409,
+      message: "This form was already sent once with other words. Check what it says below and send it again.",
+      fields: [],
+    };
+  }
   return { ok: false, status: result.status, message: error.message, fields: error.fields ?? [] };
 }

@@ -10,6 +10,7 @@ import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { isRefusal, readConsoleForm } from "../console-form.ts";
 import { noticeOf } from "../notices.ts";
+import { onceOf } from "../once.ts";
 import { renderConsole, seeOther } from "../render.ts";
 import { severitiesFor } from "../severities.ts";
 import { ConsoleLayout } from "../views/console-layout.tsx";
@@ -109,7 +110,7 @@ export function incidentRoomRoutes(site: Site) {
       );
       return room(c, id, { ...kept, preview });
     }
-    const posted = await callOperation(c, "incidents.updates.create", { params: { id }, body });
+    const posted = await callOperation(c, "incidents.updates.create", { params: { id }, body, once: onceOf(form) });
     if (!posted.ok) return room(c, id, problem(posted.message, posted.fields), posted.status);
     return seeOther(c, `/console/incidents/${id}`, body.status === "resolved" ? "incident-resolved" : "update-posted");
   });
@@ -119,7 +120,11 @@ export function incidentRoomRoutes(site: Site) {
     const form = await readConsoleForm(c);
     if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const note = form.get("message") ?? "";
-    const added = await callOperation(c, "incidents.notes.create", { params: { id }, body: { message: note } });
+    const added = await callOperation(c, "incidents.notes.create", {
+      params: { id },
+      body: { message: note },
+      once: onceOf(form),
+    });
     if (!added.ok) {
       return room(
         c,

@@ -17,6 +17,7 @@ import {
   readDeclaration,
 } from "../declare-form.ts";
 import { noticeOf } from "../notices.ts";
+import { onceOf } from "../once.ts";
 import { renderConsole, seeOther } from "../render.ts";
 import { may } from "../sections.ts";
 import { severitiesFor } from "../severities.ts";
@@ -135,7 +136,10 @@ export function incidentRoutes(site: Site) {
         fields: [{ path: "severity", message: "choose one" }],
       });
     }
-    const created = await callOperation<IncidentView>(c, "incidents.create", { body: declarationBody(fields) });
+    const created = await callOperation<IncidentView>(c, "incidents.create", {
+      body: declarationBody(fields),
+      once: onceOf(form),
+    });
     if (!created.ok) {
       return declarePage(c, fields, created.status, { message: created.message, fields: created.fields });
     }

@@ -7,6 +7,7 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { isRefusal, readConsoleForm } from "../console-form.ts";
 import { BLANK_MAINTENANCE, maintenanceBody, readMaintenanceForm, windowInstants } from "../maintenance-form.ts";
 import { noticeOf } from "../notices.ts";
+import { onceOf } from "../once.ts";
 import { renderConsole, seeOther } from "../render.ts";
 import { unavailable } from "../unavailable.tsx";
 import { MaintenanceNewPage } from "../views/maintenance-new-page.tsx";
@@ -83,7 +84,10 @@ export function maintenanceRoutes(site: Site) {
     const values = readMaintenanceForm(form);
     const built = maintenanceBody(values, (await pageOf(c)).timeZone);
     if (!built.ok) return newPage(c, values, { message: "Some fields need a fix.", fields: built.fields }, 400);
-    const created = await callOperation<MaintenanceView>(c, "maintenances.create", { body: built.body });
+    const created = await callOperation<MaintenanceView>(c, "maintenances.create", {
+      body: built.body,
+      once: onceOf(form),
+    });
     if (created.ok) return seeOther(c, at(created.body.id), "maintenance-scheduled");
     return newPage(c, values, { message: created.message, fields: created.fields }, created.status);
   });
@@ -148,6 +152,7 @@ export function maintenanceRoutes(site: Site) {
     const posted = await callOperation(c, "maintenances.updates.create", {
       params: { id },
       body: { ...typed, notify },
+      once: onceOf(form),
     });
     if (posted.ok) return seeOther(c, at(id), "maintenance-updated");
     // The box comes back as it was sent: a refused quiet update must not turn into a loud one on the retry.

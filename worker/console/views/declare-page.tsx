@@ -7,6 +7,7 @@ import { CSRF_FIELD } from "../csrf.ts";
 import { COMPONENT_FIELD, type DeclareFields } from "../declare-form.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
 import { FormProblems } from "./form-problems.tsx";
+import { OnceField } from "./once-field.tsx";
 
 export interface DeclarePageProps {
   page: PageInfo;
@@ -53,6 +54,7 @@ export function DeclarePage({
       <FormProblems message={problem?.message} fields={problem?.fields} />
       <form method="post" action="/console/incidents/new" class="stack declare">
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
+        <OnceField />
         <input type="hidden" name="template" value={fields.template} />
         <input type="hidden" name="monitor" value={fields.monitor} />
         <label for="name">Name</label>

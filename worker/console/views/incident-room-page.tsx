@@ -7,6 +7,7 @@ import { may } from "../sections.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
 import { FormProblems } from "./form-problems.tsx";
 import { InternalTimeline } from "./internal-timeline.tsx";
+import { OnceField } from "./once-field.tsx";
 import { ROLE_FIELDS, type RoomPageProps } from "./room-state.ts";
 import { UpdateComposer, UpdatePreviewPanel } from "./update-composer.tsx";
 
@@ -108,6 +109,7 @@ function ResolveForm({ incident, csrf, resolve, problem }: RoomPageProps) {
         data-preview-target="preview"
       >
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
+        <OnceField />
         <input type="hidden" name="status" value="resolved" />
         <input type="hidden" name="form" value="resolve" />
         <label for="resolve-message">Final message</label>

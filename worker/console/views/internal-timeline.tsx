@@ -2,6 +2,7 @@ import { formatDateTime } from "../../views/format.ts";
 import { CSRF_FIELD } from "../csrf.ts";
 import { may } from "../sections.ts";
 import { FormProblems } from "./form-problems.tsx";
+import { OnceField } from "./once-field.tsx";
 import type { RoomPageProps } from "./room-state.ts";
 
 /** The scribe's running notes, oldest first, with a form to add one: for the team only, never public. */
@@ -31,6 +32,7 @@ export function InternalTimeline({ incident, snapshot, notes, viewer, csrf, prob
           {problem?.form === "note" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
           <form method="post" action={`/console/incidents/${incident.id}/notes`} class="stack">
             <input type="hidden" name={CSRF_FIELD} value={csrf} />
+            <OnceField />
             <label for="note-message">Note</label>
             <textarea id="note-message" name="message" required maxlength={10_000}>
               {note ?? ""}

@@ -6,6 +6,7 @@ import type { MaintenanceFormValues } from "../maintenance-form.ts";
 import { may } from "../sections.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
 import { FormProblems } from "./form-problems.tsx";
+import { OnceField } from "./once-field.tsx";
 import { WindowFields } from "./window-fields.tsx";
 
 export interface MaintenanceNewPageProps {
@@ -28,6 +29,7 @@ export function MaintenanceNewPage({ page, viewer, csrf, components, values, pro
       {may(viewer.scopes, "maintenances.create") ? (
         <form method="post" action="/console/maintenances/new" class="stack">
           <input type="hidden" name={CSRF_FIELD} value={csrf} />
+          <OnceField />
           <label for="m-name">Name</label>
           <input id="m-name" name="name" value={values.name} maxlength={255} required />
           <label for="m-message">Message</label>

@@ -9,6 +9,7 @@ import { CSRF_FIELD } from "../csrf.ts";
 import { may } from "../sections.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
 import { FormProblems } from "./form-problems.tsx";
+import { OnceField } from "./once-field.tsx";
 import { WindowFields } from "./window-fields.tsx";
 
 export interface MaintenancePageProps {
@@ -85,6 +86,7 @@ export function MaintenancePage(props: MaintenancePageProps) {
           <h2 id="post-update">Post an update</h2>
           <form method="post" action={`${base}/updates`} class="stack">
             <input type="hidden" name={CSRF_FIELD} value={csrf} />
+            <OnceField />
             <label for="u-status">Status</label>
             <select id="u-status" name="status">
               {nextStatuses.map((s) => (

@@ -10,6 +10,7 @@ import { TimelineEntry } from "../../views/event-page.tsx";
 import { EventSummary } from "../../views/event-summary.tsx";
 import { CSRF_FIELD } from "../csrf.ts";
 import { FormProblems } from "./form-problems.tsx";
+import { OnceField } from "./once-field.tsx";
 import type { ComposerValues, RoomProblem } from "./room-state.ts";
 
 /** Statuses a person may post: postmortem comes from publishing the report. */
@@ -48,6 +49,7 @@ export function UpdateComposer({ snapshot, incident, csrf, values, problem }: Co
         data-preview-target="preview"
       >
         <input type="hidden" name={CSRF_FIELD} value={csrf} />
+        <OnceField />
         <label for="update-status">Status</label>
         <select id="update-status" name="status">
           {POSTABLE.map((status) => (
