@@ -2,9 +2,13 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CostLine, meterCosts } from "../../durable-objects/shared/cost-meter.ts";
+import { sha256Hex } from "../../worker/core/access/sha256.ts";
+import type { ApiCall } from "../../worker/core/api/contract.ts";
+import { OPERATIONS, type OperationId } from "../../worker/core/api/operations.ts";
 import { monitorSchema } from "../../worker/core/monitors/monitor-config.ts";
 import { setLogLevel } from "../../worker/platform/log.ts";
-import { monitorStub } from "../../worker/platform/stubs.ts";
+import { monitorStub, statusPageStub } from "../../worker/platform/stubs.ts";
+import { ADMIN_TOKEN_FOR_TESTS } from "../helpers/test-secrets.ts";
 
 /**
  * The cost meter (durable-objects/shared/cost-meter.ts) counts what the bill
@@ -195,5 +199,30 @@ describe("cost meter", () => {
     expect(lines[0]?.setAlarms).toBe(1);
     expect(lines.slice(1).map((line) => line.rowsWritten)).toEqual([expected.overwrite, expected.overwrite]);
     expect(expected.overwrite).toBe(1);
+  });
+
+  it("meters the console's reads sent together to the StatusPage object as one request", async () => {
+    const stub = statusPageStub(env);
+    const credentialHash = await sha256Hex(ADMIN_TOKEN_FOR_TESTS);
+    const read = (operation: OperationId): ApiCall => ({
+      operation,
+      credentialHash,
+      credentialKind: "token",
+      params: {},
+      query: OPERATIONS[operation].query.parse({}),
+      body: undefined,
+      ifMatch: null,
+      idempotencyKey: null,
+      requestHash: null,
+    });
+    await stub.apiReads([read("flags.list")]); // constructed (and its log level set) before debug is on
+    setLogLevel("debug");
+    lines = [];
+    const answers = await stub.apiReads([read("flags.list"), read("holds.list"), read("incidents.list")]);
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
+    // Whatever else the object did meanwhile (its alarm), the batch is one line: one request on the bill.
+    expect(lines.filter((line) => line.object === "StatusPage" && line.method !== "alarm")).toMatchObject([
+      { method: "apiReads" },
+    ]);
   });
 });
