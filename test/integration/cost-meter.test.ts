@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type CostLine, meterCosts } from "../../durable-objects/shared/cost-meter.ts";
 import { sha256Hex } from "../../worker/core/access/sha256.ts";
-import type { ApiCall } from "../../worker/core/api/contract.ts";
+import type { ApiCall, ApiResult } from "../../worker/core/api/contract.ts";
 import { OPERATIONS, type OperationId } from "../../worker/core/api/operations.ts";
 import { monitorSchema } from "../../worker/core/monitors/monitor-config.ts";
 import { setLogLevel } from "../../worker/platform/log.ts";
@@ -218,7 +218,7 @@ describe("cost meter", () => {
     await stub.apiReads([read("flags.list")]); // constructed (and its log level set) before debug is on
     setLogLevel("debug");
     lines = [];
-    const answers = await stub.apiReads([read("flags.list"), read("holds.list"), read("incidents.list")]);
+    const answers: ApiResult[] = await stub.apiReads([read("flags.list"), read("holds.list"), read("incidents.list")]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
     // Whatever else the object did meanwhile (its alarm), the batch is one line: one request on the bill.
     expect(lines.filter((line) => line.object === "StatusPage" && line.method !== "alarm")).toMatchObject([
