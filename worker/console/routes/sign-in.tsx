@@ -15,6 +15,7 @@ import {
   sessionSecretOf,
   setSessionCookie,
 } from "../session-cookie.ts";
+import { countFailedSignIn, signInAllowed } from "../sign-in-limit.ts";
 import { safeNext } from "../viewer.ts";
 import { SignInPage } from "../views/sign-in-page.tsx";
 
@@ -47,7 +48,7 @@ export function signInRoutes(site: Site) {
     const next = safeNext(form.get("next"));
     const person = (form.get("person") ?? "").trim().slice(0, 100);
     const token = (form.get("token") ?? "").trim();
-    const again = (problem: string, status: 400 | 401) =>
+    const again = (problem: string, status: 400 | 401 | 429) =>
       renderConsole(
         c,
         <SignInPage page={snapshot.page} csrf={csrf} next={next} person={person} problem={problem} />,
@@ -55,6 +56,16 @@ export function signInRoutes(site: Site) {
       );
     if (!person) return again("Say who you are: the audit log names you with it.", 400);
     if (!TOKEN.test(token)) return again("Paste an API token (visible characters, no spaces).", 400);
+    const client = c.req.header("cf-connecting-ip") ?? "local";
+    const allowance = await signInAllowed(c.env, client);
+    if (!allowance.allowed) {
+      c.header("retry-after", String(allowance.retryAfterSeconds));
+      const minutes = Math.ceil(allowance.retryAfterSeconds / 60);
+      return again(
+        `Too many failed sign-ins from your address. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+        429,
+      );
+    }
     const secret = newSessionSecret();
     const expiresAt = Date.now() + SESSION_MS;
     const signedIn = await statusPageStub(c.env).signIn({
@@ -63,7 +74,10 @@ export function signInRoutes(site: Site) {
       person,
       expiresAt,
     });
-    if (!isViewer(signedIn)) return again("That token is not valid: unknown, revoked or mistyped.", 401);
+    if (!isViewer(signedIn)) {
+      await countFailedSignIn(c.env, client);
+      return again("That token is not valid: unknown, revoked or mistyped.", 401);
+    }
     // The session this browser had (another person or token) ends: nobody can see it any more.
     const previous = sessionSecretOf(c);
     if (previous) await statusPageStub(c.env).signOut(await sha256Hex(previous));
