@@ -7,9 +7,8 @@ import { may } from "../sections.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
 import { FormProblems } from "./form-problems.tsx";
 import { InternalTimeline } from "./internal-timeline.tsx";
-import { OnceField } from "./once-field.tsx";
 import { ROLE_FIELDS, type RoomPageProps } from "./room-state.ts";
-import { UpdateComposer, UpdatePreviewPanel } from "./update-composer.tsx";
+import { UpdateComposer, UpdateForm, UpdatePreviewPanel } from "./update-composer.tsx";
 
 /**
  * The incident room: who holds which role, the public timeline, the
@@ -101,15 +100,7 @@ function ResolveForm({ incident, csrf, resolve, problem }: RoomPageProps) {
     <section aria-labelledby="resolve-title" class="room-part">
       <h2 id="resolve-title">Resolve</h2>
       {problem?.form === "resolve" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
-      <form
-        method="post"
-        action={`/console/incidents/${incident.id}/updates`}
-        class="stack"
-        data-preview={`/console/incidents/${incident.id}/updates`}
-        data-preview-target="preview"
-      >
-        <input type="hidden" name={CSRF_FIELD} value={csrf} />
-        <OnceField />
+      <UpdateForm incident={incident} csrf={csrf} notify={values.notify} post="Resolve incident">
         <input type="hidden" name="status" value="resolved" />
         <input type="hidden" name="form" value="resolve" />
         <label for="resolve-message">Final message</label>
@@ -117,18 +108,7 @@ function ResolveForm({ incident, csrf, resolve, problem }: RoomPageProps) {
           {values.message}
         </textarea>
         <p class="hint">Affected components go back to operational, or to what their monitors say.</p>
-        <label class="check">
-          <input type="checkbox" name="notify" value="on" checked={values.notify} /> Notify subscribers and webhooks
-        </label>
-        <div class="actions">
-          <button type="submit" name="action" value="preview" class="secondary">
-            Preview
-          </button>
-          <button type="submit" name="action" value="post">
-            Resolve incident
-          </button>
-        </div>
-      </form>
+      </UpdateForm>
     </section>
   );
 }
