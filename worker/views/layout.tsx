@@ -1,5 +1,6 @@
 import type { Child } from "hono/jsx";
 import type { PageInfo } from "../core/read-model.ts";
+import { DocumentHead } from "./document-head.tsx";
 
 export interface LayoutProps {
   page: PageInfo;
@@ -17,17 +18,10 @@ export function Layout({ page, title, description, children }: LayoutProps) {
     `Is ${page.name} up? Live status of each ${page.name} component, current incidents and scheduled maintenance.`;
   return (
     <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <title>{fullTitle}</title>
-        <meta name="description" content={summary} />
-        <link rel="stylesheet" href="/css/lookout.css" />
-        <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
+      <DocumentHead title={fullTitle} description={summary}>
         <link rel="alternate" type="application/rss+xml" title={`${page.name} Status (RSS)`} href="/history.rss" />
         <link rel="alternate" type="application/atom+xml" title={`${page.name} Status (Atom)`} href="/history.atom" />
-      </head>
+      </DocumentHead>
       <body>
         <a class="skip" href="#main">
           Skip to content

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
 import { roleOf } from "../../core/access/roles.ts";
 import type { PageInfo } from "../../core/read-model.ts";
+import { DocumentHead } from "../../views/document-head.tsx";
 import type { Viewer } from "../console-env.ts";
 import { CSRF_FIELD } from "../csrf.ts";
 import { sectionsFor } from "../sections.ts";
@@ -27,17 +28,9 @@ export function ConsoleLayout({ page, title, viewer, csrf, path, notice, childre
   const role = viewer ? roleOf(viewer.scopes) : null;
   return (
     <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="color-scheme" content="light dark" />
-        <meta name="robots" content="noindex" />
-        <title>{`${title} · ${page.name} console`}</title>
-        <link rel="stylesheet" href="/css/lookout.css" />
-        <link rel="stylesheet" href="/css/console.css" />
-        <link rel="icon" href="/icons/favicon.svg" type="image/svg+xml" />
+      <DocumentHead title={`${title} · ${page.name} console`} noindex stylesheets={["/css/console.css"]}>
         <script src="/js/console.js" defer />
-      </head>
+      </DocumentHead>
       <body class="console">
         <a class="skip" href="#main">
           Skip to content

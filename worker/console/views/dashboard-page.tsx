@@ -7,6 +7,7 @@ import type { Viewer } from "../console-env.ts";
 import type { DashboardData, MonitorRow } from "../dashboard-data.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
 import { endpointOrigin } from "./ops/webhooks-page.tsx";
+import { RowsSection } from "./rows-section.tsx";
 
 export interface DashboardPageProps {
   snapshot: PageSnapshot;
@@ -103,50 +104,46 @@ export function DashboardPage({ snapshot, viewer, csrf, data, severities, mayDec
       </section>
 
       {data.incidents ? (
-        <section aria-labelledby="open-incidents">
-          <h2 id="open-incidents">Open incidents</h2>
-          {data.incidents.length === 0 ? (
-            <p>No open incidents.</p>
-          ) : (
-            <ul class="rows">
-              {data.incidents.map((incident) => (
-                <li>
-                  <a href={`/console/incidents/${incident.id}`}>{incident.name}</a>
-                  <span>
-                    {incident.visibility === "internal" ? <strong class="tag">Internal</strong> : null}{" "}
-                    {severityName(incident.severity) ?? incident.impact} · {incident.status}
-                  </span>
-                </li>
-              ))}
-            </ul>
+        <RowsSection
+          id="open-incidents"
+          heading="Open incidents"
+          items={data.incidents}
+          empty="No open incidents."
+          row={(incident) => (
+            <li>
+              <a href={`/console/incidents/${incident.id}`}>{incident.name}</a>
+              <span>
+                {incident.visibility === "internal" ? <strong class="tag">Internal</strong> : null}{" "}
+                {severityName(incident.severity) ?? incident.impact} · {incident.status}
+              </span>
+            </li>
           )}
+        >
           <p>
             <a href="/console/incidents">All incidents</a>
           </p>
-        </section>
+        </RowsSection>
       ) : null}
 
       {data.alerts ? (
-        <section aria-labelledby="open-alerts">
-          <h2 id="open-alerts">Open alerts</h2>
-          {data.alerts.length === 0 ? (
-            <p>No open alerts.</p>
-          ) : (
-            <ul class="rows">
-              {data.alerts.map((alert) => (
-                <li>
-                  <span>{alert.title}</span>
-                  <span>
-                    {alert.severity} · {alert.status} since <When at={alert.openedAt} timeZone={tz} />
-                  </span>
-                </li>
-              ))}
-            </ul>
+        <RowsSection
+          id="open-alerts"
+          heading="Open alerts"
+          items={data.alerts}
+          empty="No open alerts."
+          row={(alert) => (
+            <li>
+              <span>{alert.title}</span>
+              <span>
+                {alert.severity} · {alert.status} since <When at={alert.openedAt} timeZone={tz} />
+              </span>
+            </li>
           )}
+        >
           <p>
             <a href="/console/alerts">Acknowledge alerts</a>
           </p>
-        </section>
+        </RowsSection>
       ) : null}
 
       <section aria-labelledby="components">
@@ -172,27 +169,24 @@ export function DashboardPage({ snapshot, viewer, csrf, data, severities, mayDec
       </section>
 
       {data.maintenances ? (
-        <section aria-labelledby="maintenances">
-          <h2 id="maintenances">Maintenances in progress and upcoming</h2>
-          {data.maintenances.length === 0 ? (
-            <p>None scheduled.</p>
-          ) : (
-            <ul class="rows">
-              {data.maintenances.map((m) => (
-                <li>
-                  <span>
-                    {m.name}
-                    {m.visibility === "internal" ? <span class="tag">Internal</span> : null}
-                  </span>
-                  <span>
-                    {m.status === "scheduled" ? "scheduled" : "in progress"}: <When at={m.scheduledFor} timeZone={tz} />{" "}
-                    to <When at={m.scheduledUntil} timeZone={tz} />
-                  </span>
-                </li>
-              ))}
-            </ul>
+        <RowsSection
+          id="maintenances"
+          heading="Maintenances in progress and upcoming"
+          items={data.maintenances}
+          empty="None scheduled."
+          row={(m) => (
+            <li>
+              <span>
+                {m.name}
+                {m.visibility === "internal" ? <span class="tag">Internal</span> : null}
+              </span>
+              <span>
+                {m.status === "scheduled" ? "scheduled" : "in progress"}: <When at={m.scheduledFor} timeZone={tz} /> to{" "}
+                <When at={m.scheduledUntil} timeZone={tz} />
+              </span>
+            </li>
           )}
-        </section>
+        />
       ) : null}
 
       {held ? (

@@ -20,6 +20,20 @@ export interface DeclarePageProps {
   problem?: { message: string; fields: FieldProblem[] } | undefined;
 }
 
+/** Who sees a declared incident, as the form words each choice. */
+const VISIBILITIES = [
+  ["public", "Public: on the page, the feeds and to subscribers"],
+  ["internal", "Internal: the team only (it cannot change component statuses)"],
+] as const satisfies readonly (readonly [DeclareFields["visibility"], string])[];
+
+/** The roles a declaration may fill at once, as the form labels them. */
+const ROLES = [
+  ["lead", "Incident lead"],
+  ["communicator", "Communicator"],
+  ["scribe", "Scribe"],
+  ["investigator", "Investigator"],
+] as const satisfies readonly (readonly [keyof DeclareFields, string])[];
+
 /**
  * Declaring in seconds: from a template, from a failing monitor, or from
  * scratch; every field labelled, a severity chosen by its name and meaning,
@@ -111,36 +125,26 @@ export function DeclarePage({
 
         <fieldset>
           <legend>Who sees it</legend>
-          <div class="choice">
-            <input
-              type="radio"
-              id="visibility-public"
-              name="visibility"
-              value="public"
-              checked={fields.visibility === "public"}
-            />
-            <label for="visibility-public">Public: on the page, the feeds and to subscribers</label>
-          </div>
-          <div class="choice">
-            <input
-              type="radio"
-              id="visibility-internal"
-              name="visibility"
-              value="internal"
-              checked={fields.visibility === "internal"}
-            />
-            <label for="visibility-internal">Internal: the team only (it cannot change component statuses)</label>
-          </div>
+          {VISIBILITIES.map(([visibility, label]) => (
+            <div class="choice">
+              <input
+                type="radio"
+                id={`visibility-${visibility}`}
+                name="visibility"
+                value={visibility}
+                checked={fields.visibility === visibility}
+              />
+              <label for={`visibility-${visibility}`}>{label}</label>
+            </div>
+          ))}
         </fieldset>
 
-        <label for="lead">Incident lead</label>
-        <input id="lead" name="lead" value={fields.lead} maxlength={100} autocomplete="off" />
-        <label for="communicator">Communicator</label>
-        <input id="communicator" name="communicator" value={fields.communicator} maxlength={100} autocomplete="off" />
-        <label for="scribe">Scribe</label>
-        <input id="scribe" name="scribe" value={fields.scribe} maxlength={100} autocomplete="off" />
-        <label for="investigator">Investigator</label>
-        <input id="investigator" name="investigator" value={fields.investigator} maxlength={100} autocomplete="off" />
+        {ROLES.map(([role, label]) => (
+          <>
+            <label for={role}>{label}</label>
+            <input id={role} name={role} value={fields[role]} maxlength={100} autocomplete="off" />
+          </>
+        ))}
 
         <div class="choice">
           <input type="checkbox" id="notify" name="notify" checked={fields.notify} />

@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { IncidentView, PageSnapshot } from "../../core/read-model.ts";
 import { COMPONENT_STATUS_LABELS, IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "../../core/statuses.ts";
 import { formatDateTime } from "../../views/format.ts";
@@ -7,9 +8,8 @@ import { may } from "../sections.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
 import { FormProblems } from "./form-problems.tsx";
 import { InternalTimeline } from "./internal-timeline.tsx";
-import { OnceField } from "./once-field.tsx";
 import { ROLE_FIELDS, type RoomPageProps } from "./room-state.ts";
-import { UpdateComposer, UpdatePreviewPanel } from "./update-composer.tsx";
+import { UpdateComposer, UpdateForm, UpdatePreviewPanel } from "./update-composer.tsx";
 
 /**
  * The incident room: who holds which role, the public timeline, the
@@ -101,15 +101,7 @@ function ResolveForm({ incident, csrf, resolve, problem }: RoomPageProps) {
     <section aria-labelledby="resolve-title" class="room-part">
       <h2 id="resolve-title">Resolve</h2>
       {problem?.form === "resolve" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
-      <form
-        method="post"
-        action={`/console/incidents/${incident.id}/updates`}
-        class="stack"
-        data-preview={`/console/incidents/${incident.id}/updates`}
-        data-preview-target="preview"
-      >
-        <input type="hidden" name={CSRF_FIELD} value={csrf} />
-        <OnceField />
+      <UpdateForm incident={incident} csrf={csrf} notify={values.notify} post="Resolve incident">
         <input type="hidden" name="status" value="resolved" />
         <input type="hidden" name="form" value="resolve" />
         <label for="resolve-message">Final message</label>
@@ -117,18 +109,7 @@ function ResolveForm({ incident, csrf, resolve, problem }: RoomPageProps) {
           {values.message}
         </textarea>
         <p class="hint">Affected components go back to operational, or to what their monitors say.</p>
-        <label class="check">
-          <input type="checkbox" name="notify" value="on" checked={values.notify} /> Notify subscribers and webhooks
-        </label>
-        <div class="actions">
-          <button type="submit" name="action" value="preview" class="secondary">
-            Preview
-          </button>
-          <button type="submit" name="action" value="post">
-            Resolve incident
-          </button>
-        </div>
-      </form>
+      </UpdateForm>
     </section>
   );
 }
@@ -197,65 +178,76 @@ function ComponentsNow({ incident, snapshot }: { incident: IncidentView; snapsho
  * made on top of a colleague's is refused (412) rather than silently
  * undoing theirs, and the form comes back with what was typed.
  */
-function EditForms({ incident, csrf, etag, problem, typed, severities }: RoomPageProps) {
+function EditForms(props: RoomPageProps) {
+  const { incident, typed, severities } = props;
   const value = (name: string, current: string | null) => typed?.[name] ?? current ?? "";
   return (
     <>
-      <section aria-labelledby="roles-title" class="room-part">
-        <h2 id="roles-title">Roles</h2>
-        {problem?.form === "roles" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
-        <form method="post" action={`/console/incidents/${incident.id}/edit`} class="stack">
-          <input type="hidden" name={CSRF_FIELD} value={csrf} />
-          <input type="hidden" name="etag" value={etag} />
-          <input type="hidden" name="form" value="roles" />
-          {ROLE_FIELDS.map((role) => (
-            <>
-              <label for={`role-${role.name}`}>{role.label}</label>
-              <input
-                id={`role-${role.name}`}
-                name={role.name}
-                value={value(role.name, incident[role.name])}
-                maxlength={100}
-                aria-describedby={`role-${role.name}-hint`}
-              />
-              <p class="hint" id={`role-${role.name}-hint`}>
-                {role.hint} Leave empty for nobody.
-              </p>
-            </>
+      <EditForm {...props} form="roles" heading="Roles" save="Save roles">
+        {ROLE_FIELDS.map((role) => (
+          <>
+            <label for={`role-${role.name}`}>{role.label}</label>
+            <input
+              id={`role-${role.name}`}
+              name={role.name}
+              value={value(role.name, incident[role.name])}
+              maxlength={100}
+              aria-describedby={`role-${role.name}-hint`}
+            />
+            <p class="hint" id={`role-${role.name}-hint`}>
+              {role.hint} Leave empty for nobody.
+            </p>
+          </>
+        ))}
+      </EditForm>
+      <EditForm {...props} form="details" heading="Details" save="Save details">
+        <label for="detail-name">Name</label>
+        <input id="detail-name" name="name" value={value("name", incident.name)} maxlength={255} required />
+        <label for="detail-severity">Severity</label>
+        <select id="detail-severity" name="severity" aria-describedby="detail-severity-hint">
+          {incident.severity ? null : <option value="">None (impact only)</option>}
+          {severities.map((severity) => (
+            <option value={severity.id} selected={severity.id === value("severity", incident.severity ?? null)}>
+              {severity.name} — {severity.description}
+            </option>
           ))}
-          <button type="submit">Save roles</button>
-        </form>
-      </section>
-      <section aria-labelledby="details-title" class="room-part">
-        <h2 id="details-title">Details</h2>
-        {problem?.form === "details" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
-        <form method="post" action={`/console/incidents/${incident.id}/edit`} class="stack">
-          <input type="hidden" name={CSRF_FIELD} value={csrf} />
-          <input type="hidden" name="etag" value={etag} />
-          <input type="hidden" name="form" value="details" />
-          <label for="detail-name">Name</label>
-          <input id="detail-name" name="name" value={value("name", incident.name)} maxlength={255} required />
-          <label for="detail-severity">Severity</label>
-          <select id="detail-severity" name="severity" aria-describedby="detail-severity-hint">
-            {incident.severity ? null : <option value="">None (impact only)</option>}
-            {severities.map((severity) => (
-              <option value={severity.id} selected={severity.id === value("severity", incident.severity ?? null)}>
-                {severity.name} — {severity.description}
-              </option>
-            ))}
-          </select>
-          <p class="hint" id="detail-severity-hint">
-            Sets the impact readers see from the severity's mapping.
-          </p>
-          {incident.visibility === "internal" ? (
-            <label class="check">
-              <input type="checkbox" name="visibility" value="public" checked={typed?.visibility === "public"} /> Make
-              public (cannot be undone: readers and subscribers will have seen it)
-            </label>
-          ) : null}
-          <button type="submit">Save details</button>
-        </form>
-      </section>
+        </select>
+        <p class="hint" id="detail-severity-hint">
+          Sets the impact readers see from the severity's mapping.
+        </p>
+        {incident.visibility === "internal" ? (
+          <label class="check">
+            <input type="checkbox" name="visibility" value="public" checked={typed?.visibility === "public"} /> Make
+            public (cannot be undone: readers and subscribers will have seen it)
+          </label>
+        ) : null}
+      </EditForm>
     </>
+  );
+}
+
+/** One edit of the incident: its part of the room, its problems, and the revision it was read at (etag). */
+function EditForm({
+  incident,
+  csrf,
+  etag,
+  problem,
+  form,
+  heading,
+  save,
+  children,
+}: RoomPageProps & { form: "roles" | "details"; heading: string; save: string; children: Child }) {
+  return (
+    <section aria-labelledby={`${form}-title`} class="room-part">
+      <h2 id={`${form}-title`}>{heading}</h2>
+      {problem?.form === form ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
+      <form method="post" action={`/console/incidents/${incident.id}/edit`} class="stack">
+        <input type="hidden" name={CSRF_FIELD} value={csrf} />
+        <input type="hidden" name="etag" value={etag} />
+        <input type="hidden" name="form" value={form} />
+        {children}
+        <button type="submit">{save}</button>
+      </form>
+    </section>
   );
 }

@@ -4,6 +4,7 @@ import { formatDateTime } from "../../views/format.ts";
 import type { Viewer } from "../console-env.ts";
 import { may } from "../sections.ts";
 import { ConsoleLayout } from "./console-layout.tsx";
+import { RowsSection } from "./rows-section.tsx";
 
 export interface MaintenancesPageProps {
   page: PageInfo;
@@ -61,24 +62,21 @@ function MaintenanceList({
   timeZone: string;
 }) {
   return (
-    <section aria-labelledby={id}>
-      <h2 id={id}>{heading}</h2>
-      {items.length === 0 ? (
-        <p>None.</p>
-      ) : (
-        <ul class="rows">
-          {items.map((m) => (
-            <li>
-              <a href={`/console/maintenances/${encodeURIComponent(m.id)}`}>{m.name}</a>
-              <span class="hint">
-                {formatDateTime(m.scheduledFor, timeZone)} – {formatDateTime(m.scheduledUntil, timeZone)} ·{" "}
-                {m.cancelledAt ? "Cancelled" : INCIDENT_STATUS_LABELS[m.status]}
-                {m.visibility === "internal" ? " · internal" : ""}
-              </span>
-            </li>
-          ))}
-        </ul>
+    <RowsSection
+      id={id}
+      heading={heading}
+      items={items}
+      empty="None."
+      row={(m) => (
+        <li>
+          <a href={`/console/maintenances/${encodeURIComponent(m.id)}`}>{m.name}</a>
+          <span class="hint">
+            {formatDateTime(m.scheduledFor, timeZone)} – {formatDateTime(m.scheduledUntil, timeZone)} ·{" "}
+            {m.cancelledAt ? "Cancelled" : INCIDENT_STATUS_LABELS[m.status]}
+            {m.visibility === "internal" ? " · internal" : ""}
+          </span>
+        </li>
       )}
-    </section>
+    />
   );
 }

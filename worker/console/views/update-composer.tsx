@@ -1,3 +1,4 @@
+import type { Child } from "hono/jsx";
 import type { UpdatePreview } from "../../core/incidents/update-preview.ts";
 import type { IncidentView, PageSnapshot } from "../../core/read-model.ts";
 import {
@@ -31,7 +32,6 @@ export interface ComposerProps {
  * update" publishes. Without JavaScript both are plain submit buttons.
  */
 export function UpdateComposer({ snapshot, incident, csrf, values, problem }: ComposerProps) {
-  const action = `/console/incidents/${incident.id}/updates`;
   const listed = [...new Set([...incident.componentIds, ...Object.keys(values.components)])];
   const byId = new Map(snapshot.components.map((c) => [c.id, c]));
   const addable = snapshot.components.filter((c) => !listed.includes(c.id));
@@ -40,16 +40,7 @@ export function UpdateComposer({ snapshot, incident, csrf, values, problem }: Co
     <section aria-labelledby="composer-title" class="room-part">
       <h2 id="composer-title">Post an update</h2>
       {problem?.form === "update" ? <FormProblems message={problem.message} fields={problem.fields} /> : null}
-      <form
-        method="post"
-        action={action}
-        class="stack"
-        id="composer"
-        data-preview={action}
-        data-preview-target="preview"
-      >
-        <input type="hidden" name={CSRF_FIELD} value={csrf} />
-        <OnceField />
+      <UpdateForm incident={incident} csrf={csrf} id="composer" notify={values.notify} post="Post update">
         <label for="update-status">Status</label>
         <select id="update-status" name="status">
           {POSTABLE.map((status) => (
@@ -108,19 +99,51 @@ export function UpdateComposer({ snapshot, incident, csrf, values, problem }: Co
             </p>
           </fieldset>
         )}
-        <label class="check">
-          <input type="checkbox" name="notify" value="on" checked={values.notify} /> Notify subscribers and webhooks
-        </label>
-        <div class="actions">
-          <button type="submit" name="action" value="preview" class="secondary">
-            Preview
-          </button>
-          <button type="submit" name="action" value="post">
-            Post update
-          </button>
-        </div>
-      </form>
+      </UpdateForm>
     </section>
+  );
+}
+
+/**
+ * A form that posts an update to the incident: the composer and the Resolve
+ * form. Both go to the same route with the same two buttons, "Preview"
+ * answering with what would be published (/js/console.js shows it live in
+ * #preview) and the other publishing; only the post button's words differ.
+ */
+export function UpdateForm({
+  incident,
+  csrf,
+  id,
+  notify,
+  post,
+  children,
+}: {
+  incident: IncidentView;
+  csrf: string;
+  id?: string;
+  notify: boolean;
+  /** The publishing button's words: "Post update", "Resolve incident". */
+  post: string;
+  children: Child;
+}) {
+  const action = `/console/incidents/${incident.id}/updates`;
+  return (
+    <form method="post" action={action} class="stack" id={id} data-preview={action} data-preview-target="preview">
+      <input type="hidden" name={CSRF_FIELD} value={csrf} />
+      <OnceField />
+      {children}
+      <label class="check">
+        <input type="checkbox" name="notify" value="on" checked={notify} /> Notify subscribers and webhooks
+      </label>
+      <div class="actions">
+        <button type="submit" name="action" value="preview" class="secondary">
+          Preview
+        </button>
+        <button type="submit" name="action" value="post">
+          {post}
+        </button>
+      </div>
+    </form>
   );
 }
 

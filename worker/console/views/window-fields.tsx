@@ -21,28 +21,18 @@ export function WindowFields({
       <p class="hint" id="window-zone">
         Times are in the page's time zone, <strong>{timeZone}</strong>.
       </p>
-      {startFixed ? null : (
-        <>
-          <label for="m-from">Starts</label>
-          <input
-            id="m-from"
-            type="datetime-local"
-            name="scheduledFor"
-            value={scheduledFor}
-            aria-describedby="window-zone"
-            required
-          />
-        </>
-      )}
-      <label for="m-until">Ends</label>
-      <input
-        id="m-until"
-        type="datetime-local"
-        name="scheduledUntil"
-        value={scheduledUntil}
-        aria-describedby="window-zone"
-        required
-      />
+      {startFixed ? null : <WindowTime id="m-from" label="Starts" name="scheduledFor" value={scheduledFor} />}
+      <WindowTime id="m-until" label="Ends" name="scheduledUntil" value={scheduledUntil} />
     </fieldset>
+  );
+}
+
+/** One end of the window, read in the zone the fieldset names (#window-zone). */
+function WindowTime({ id, label, name, value }: { id: string; label: string; name: string; value: string }) {
+  return (
+    <>
+      <label for={id}>{label}</label>
+      <input id={id} type="datetime-local" name={name} value={value} aria-describedby="window-zone" required />
+    </>
   );
 }

@@ -1,10 +1,10 @@
 import type { PageInfo } from "../../../core/read-model.ts";
 import type { Viewer } from "../../console-env.ts";
-import { CSRF_FIELD } from "../../csrf.ts";
 import type { Problem } from "../../ops/ops-form.ts";
 import { may } from "../../sections.ts";
 import { ConsoleLayout } from "../console-layout.tsx";
 import { FormProblems } from "../form-problems.tsx";
+import { ActionButton, LiftHoldButton } from "./action-button.tsx";
 
 /** An alert as alerts.list answers it (durable-objects/status-page/api/alerts.ts), the parts shown. */
 export interface AlertRow {
@@ -41,18 +41,6 @@ export interface AlertsPageProps {
   channels: ChannelRow[];
   notice?: string | undefined;
   problem?: Problem | undefined;
-}
-
-function Post({ action, csrf, label, children }: { action: string; csrf: string; label: string; children?: unknown }) {
-  return (
-    <form method="post" action={action}>
-      <input type="hidden" name={CSRF_FIELD} value={csrf} />
-      {children}
-      <button type="submit" class="secondary">
-        {label}
-      </button>
-    </form>
-  );
 }
 
 function health(channel: ChannelRow): string {
@@ -97,7 +85,7 @@ export function AlertsPage({ page, viewer, csrf, alerts, channels, notice, probl
                 {alert.details.summary ? <p>{alert.details.summary}</p> : null}
               </div>
               {canAck && alert.status === "open" ? (
-                <Post action={`/console/alerts/${alert.id}/ack`} csrf={csrf} label="Acknowledge" />
+                <ActionButton action={`/console/alerts/${alert.id}/ack`} csrf={csrf} label="Acknowledge" />
               ) : null}
             </li>
           ))}
@@ -120,19 +108,17 @@ export function AlertsPage({ page, viewer, csrf, alerts, channels, notice, probl
               </div>
               <div class="ops-actions">
                 {canTest ? (
-                  <Post action={`/console/alerts/channels/${channel.id}/test`} csrf={csrf} label="Send a test" />
+                  <ActionButton
+                    action={`/console/alerts/channels/${channel.id}/test`}
+                    csrf={csrf}
+                    label="Send a test"
+                  />
                 ) : null}
                 {canHold && !channel.held ? (
-                  <Post action={`/console/alerts/channels/${channel.id}/hold`} csrf={csrf} label="Hold" />
+                  <ActionButton action={`/console/alerts/channels/${channel.id}/hold`} csrf={csrf} label="Hold" />
                 ) : null}
                 {canHold && channel.held ? (
-                  <Post action={`/console/alerts/channels/${channel.id}/lift`} csrf={csrf} label="Lift the hold">
-                    <label for={`pending-${channel.id}`}>What waited</label>
-                    <select id={`pending-${channel.id}`} name="pending">
-                      <option value="send">send it now</option>
-                      <option value="drop">drop it</option>
-                    </select>
-                  </Post>
+                  <LiftHoldButton action={`/console/alerts/channels/${channel.id}/lift`} csrf={csrf} id={channel.id} />
                 ) : null}
               </div>
             </li>

@@ -5,6 +5,7 @@ import type { Problem } from "../../ops/ops-form.ts";
 import { may } from "../../sections.ts";
 import { ConsoleLayout } from "../console-layout.tsx";
 import { FormProblems } from "../form-problems.tsx";
+import { ActionButton, LiftHoldButton } from "./action-button.tsx";
 
 /** A subscriber as subscribers.list answers it (durable-objects/status-page/api/subscribers.ts). */
 export interface SubscriberRow {
@@ -110,14 +111,15 @@ export function SubscribersPage(props: SubscribersPageProps) {
                   {subscriber.bounceReason ? <p class="hint">Bounced: {subscriber.bounceReason}</p> : null}
                 </div>
                 {canRemove ? (
-                  <form method="post" action={`/console/subscribers/${subscriber.id}/remove`} class="ops-actions">
-                    <input type="hidden" name={CSRF_FIELD} value={csrf} />
+                  <ActionButton
+                    action={`/console/subscribers/${subscriber.id}/remove`}
+                    csrf={csrf}
+                    label="Remove"
+                    class="ops-actions"
+                  >
                     <input type="checkbox" id={`confirm-${subscriber.id}`} name="confirm" value="yes" required />
                     <label for={`confirm-${subscriber.id}`}>Yes, erase this address</label>
-                    <button type="submit" class="secondary">
-                      Remove
-                    </button>
-                  </form>
+                  </ActionButton>
                 ) : null}
               </li>
             ))}
@@ -139,17 +141,12 @@ export function SubscribersPage(props: SubscribersPageProps) {
                 <strong>{hold.target}</strong> · held {hold.createdAt} by {hold.createdBy} · {hold.waiting} waiting
               </div>
               {canHold ? (
-                <form method="post" action={`/console/subscribers/holds/${hold.target}/lift`} class="ops-actions">
-                  <input type="hidden" name={CSRF_FIELD} value={csrf} />
-                  <label for={`pending-${hold.target}`}>What waited</label>
-                  <select id={`pending-${hold.target}`} name="pending">
-                    <option value="send">send it now</option>
-                    <option value="drop">drop it</option>
-                  </select>
-                  <button type="submit" class="secondary">
-                    Lift the hold
-                  </button>
-                </form>
+                <LiftHoldButton
+                  action={`/console/subscribers/holds/${hold.target}/lift`}
+                  csrf={csrf}
+                  id={hold.target}
+                  class="ops-actions"
+                />
               ) : null}
             </li>
           ))}

@@ -7,6 +7,7 @@ import type { Problem } from "../../ops/ops-form.ts";
 import { may } from "../../sections.ts";
 import { ConsoleLayout } from "../console-layout.tsx";
 import { FormProblems } from "../form-problems.tsx";
+import { SecretOnce } from "./action-button.tsx";
 
 /** A token as tokens.list answers it (durable-objects/status-page/api/tokens.ts): never its secret. */
 export interface TokenRow {
@@ -149,12 +150,7 @@ export function TokenCreatedPage({
       <p>
         <strong>It will not be shown again:</strong> only its hash is kept. Lost, it can only be revoked and replaced.
       </p>
-      <p class="ops-secret">
-        <code>{token.token}</code>
-      </p>
-      <p>
-        <a href="/console/tokens">Back to tokens</a>
-      </p>
+      <SecretOnce secret={token.token} back="/console/tokens" label="Back to tokens" />
     </ConsoleLayout>
   );
 }

@@ -1,10 +1,10 @@
 import type { PageInfo } from "../../../core/read-model.ts";
 import type { Viewer } from "../../console-env.ts";
-import { CSRF_FIELD } from "../../csrf.ts";
 import type { Problem } from "../../ops/ops-form.ts";
 import { may } from "../../sections.ts";
 import { ConsoleLayout } from "../console-layout.tsx";
 import { FormProblems } from "../form-problems.tsx";
+import { ActionButton, LiftHoldButton, SecretOnce } from "./action-button.tsx";
 
 /** An endpoint as webhooks.list answers it (durable-objects/status-page/webhooks.ts describeWebhook). */
 export interface WebhookRow {
@@ -39,18 +39,6 @@ export interface WebhooksPageProps {
  */
 export function endpointOrigin(url: string): string {
   return URL.canParse(url) ? new URL(url).origin : "(not a URL)";
-}
-
-function Post({ action, csrf, label, children }: { action: string; csrf: string; label: string; children?: unknown }) {
-  return (
-    <form method="post" action={action}>
-      <input type="hidden" name={CSRF_FIELD} value={csrf} />
-      {children}
-      <button type="submit" class="secondary">
-        {label}
-      </button>
-    </form>
-  );
 }
 
 function health(hook: WebhookRow): string {
@@ -89,22 +77,16 @@ export function WebhooksPage({ page, viewer, csrf, webhooks, held, notice, probl
               </div>
               {canWrite ? (
                 <div class="ops-actions">
-                  <Post action={`/console/webhooks/${hook.id}/test`} csrf={csrf} label="Send a test" />
+                  <ActionButton action={`/console/webhooks/${hook.id}/test`} csrf={csrf} label="Send a test" />
                   {hook.enabled ? null : (
-                    <Post action={`/console/webhooks/${hook.id}/enable`} csrf={csrf} label="Enable again" />
+                    <ActionButton action={`/console/webhooks/${hook.id}/enable`} csrf={csrf} label="Enable again" />
                   )}
                   {isHeld ? (
-                    <Post action={`/console/webhooks/${hook.id}/lift`} csrf={csrf} label="Lift the hold">
-                      <label for={`pending-${hook.id}`}>What waited</label>
-                      <select id={`pending-${hook.id}`} name="pending">
-                        <option value="send">send it now</option>
-                        <option value="drop">drop it</option>
-                      </select>
-                    </Post>
+                    <LiftHoldButton action={`/console/webhooks/${hook.id}/lift`} csrf={csrf} id={hook.id} />
                   ) : (
-                    <Post action={`/console/webhooks/${hook.id}/hold`} csrf={csrf} label="Hold" />
+                    <ActionButton action={`/console/webhooks/${hook.id}/hold`} csrf={csrf} label="Hold" />
                   )}
-                  <Post action={`/console/webhooks/${hook.id}/rotate`} csrf={csrf} label="Rotate the secret">
+                  <ActionButton action={`/console/webhooks/${hook.id}/rotate`} csrf={csrf} label="Rotate the secret">
                     <label for={`overlap-${hook.id}`}>Old secret keeps signing for</label>
                     <select id={`overlap-${hook.id}`} name="overlapSeconds">
                       <option value="86400">a day</option>
@@ -112,7 +94,7 @@ export function WebhooksPage({ page, viewer, csrf, webhooks, held, notice, probl
                       <option value="604800">a week</option>
                       <option value="0">no time: stop at once</option>
                     </select>
-                  </Post>
+                  </ActionButton>
                   <form method="get" action={`/console/webhooks/${hook.id}/delete`}>
                     <button type="submit" class="secondary">
                       Delete…
@@ -148,12 +130,7 @@ export function WebhookSecretPage(props: {
           ? `Deliveries carry a signature with the old secret too until ${secrets.previousSecretValidUntil}: update the receiver before then.`
           : "The old secret no longer signs: update the receiver now."}
       </p>
-      <p class="ops-secret">
-        <code>{secrets.secret}</code>
-      </p>
-      <p>
-        <a href="/console/webhooks">Back to webhooks</a>
-      </p>
+      <SecretOnce secret={secrets.secret} back="/console/webhooks" label="Back to webhooks" />
     </ConsoleLayout>
   );
 }
