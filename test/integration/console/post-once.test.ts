@@ -13,7 +13,9 @@ const run = crypto.randomUUID().slice(0, 6);
 
 /** The one-time key of the form posting to `action` on a page just read. */
 async function onceKey(browser: ConsoleBrowser, page: string, action: string): Promise<string> {
-  const html = await (await browser.get(page)).text();
+  const answer = await browser.get(page);
+  const html = await answer.text();
+  expect(answer.status, html.slice(0, 500)).toBe(200);
   const start = html.indexOf(`method="post" action="${action}"`);
   expect(start).toBeGreaterThan(-1);
   const form = html.slice(start, html.indexOf("</form>", start));
