@@ -4,6 +4,7 @@ import { statusPageStub } from "../platform/stubs.ts";
 import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
 import { ReadBatch } from "./read-batch.ts";
+import { refuse } from "./render.ts";
 import { alertsRoutes } from "./routes/alerts.tsx";
 import { auditRoutes } from "./routes/audit.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
@@ -34,7 +35,7 @@ export function consoleApp(site: Site) {
   app.use(
     "*",
     refuseCrossSitePosts((c) =>
-      c.text("Console forms are sent from the console's own pages only.", 403, { "cache-control": "no-store" }),
+      refuse(c, { status: 403, message: "Console forms are sent from the console's own pages only." }),
     ),
   );
   app.route("/", signInRoutes(site));

@@ -12,6 +12,15 @@ export async function renderConsole(
 }
 
 /**
+ * A refusal in plain words with its status, never cached: a form that was
+ * not the console's (console-form.ts), or an API answer a page cannot be
+ * drawn without.
+ */
+export function refuse(c: Context, refusal: { status: number; message: string }): Response {
+  return c.text(refusal.message, refusal.status as 403, { "cache-control": "no-store" });
+}
+
+/**
  * After a form's write: to the page that shows its result (post, redirect,
  * get), with the code of a notice (notices.ts) to say what happened.
  */

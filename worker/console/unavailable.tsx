@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { PageInfo } from "../core/read-model.ts";
 import type { ConsoleEnv } from "./console-env.ts";
-import { renderConsole } from "./render.ts";
+import { refuse, renderConsole } from "./render.ts";
 import { ConsoleNotFound } from "./views/console-not-found.tsx";
 
 /**
@@ -15,7 +15,7 @@ export function unavailable(
   what: string,
   back: { href: string; label: string },
 ): Promise<Response> | Response {
-  if (failed.status !== 404) return c.text(failed.message, failed.status as 403, { "cache-control": "no-store" });
+  if (failed.status !== 404) return refuse(c, failed);
   return renderConsole(
     c,
     <ConsoleNotFound page={page} viewer={c.var.viewer} csrf={c.var.csrf} what={what} back={back} />,

@@ -5,7 +5,7 @@ import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { noticeOf } from "../notices.ts";
 import { isProblem, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import { type AlertRow, AlertsPage, type ChannelRow } from "../views/ops/alerts-page.tsx";
 
 /** /console/alerts: acknowledge alerts; test, hold and lift alert channels (alerts.*, alertChannels.*, holds.*). */
@@ -14,7 +14,7 @@ export function alertsRoutes(site: Site) {
 
   const show = async (c: Context<ConsoleEnv>, problem?: Problem) => {
     const alerts = await callOperation<{ data: AlertRow[] }>(c, "alerts.list", { query: { limit: "100" } });
-    if (!alerts.ok) return c.text(alerts.message, alerts.status as 403, { "cache-control": "no-store" });
+    if (!alerts.ok) return refuse(c, alerts);
     const channels = await callOperation<{ data: ChannelRow[] }>(c, "alertChannels.list");
     const snapshot = await site.snapshot(c.env);
     return renderConsole(

@@ -4,7 +4,7 @@ import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { noticeOf } from "../notices.ts";
 import { isProblem, missing, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import { type FlagRow, FlagsPage } from "../views/ops/flags-page.tsx";
 
 const VALUES: Record<string, boolean | null> = { true: true, false: false, default: null };
@@ -16,7 +16,7 @@ export function flagsRoutes(site: Site) {
   const show = async (c: Context<ConsoleEnv>, problem?: { flag: string; reason: string } & Problem) => {
     const snapshot = await site.snapshot(c.env);
     const flags = await callOperation<{ data: FlagRow[] }>(c, "flags.list");
-    if (!flags.ok) return c.text(flags.message, flags.status as 403, { "cache-control": "no-store" });
+    if (!flags.ok) return refuse(c, flags);
     return renderConsole(
       c,
       <FlagsPage

@@ -11,7 +11,7 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { isRefusal, readConsoleForm } from "../console-form.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import { severitiesFor } from "../severities.ts";
 import { ConsoleLayout } from "../views/console-layout.tsx";
 import { IncidentRoomPage } from "../views/incident-room-page.tsx";
@@ -77,7 +77,7 @@ export function incidentRoomRoutes(site: Site) {
   app.post("/incidents/:id/updates", async (c) => {
     const id = c.req.param("id");
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const read = await callOperation<IncidentView>(c, "incidents.get", { params: { id } });
     if (!read.ok) return room(c, id);
     const snapshot = await site.snapshot(c.env);
@@ -118,7 +118,7 @@ export function incidentRoomRoutes(site: Site) {
   app.post("/incidents/:id/notes", async (c) => {
     const id = c.req.param("id");
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const note = form.get("message") ?? "";
     const added = await callOperation(c, "incidents.notes.create", {
       params: { id },
@@ -139,7 +139,7 @@ export function incidentRoomRoutes(site: Site) {
   app.post("/incidents/:id/edit", async (c) => {
     const id = c.req.param("id");
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const which = form.get("form") === "details" ? "details" : "roles";
     const typed: Record<string, string> = {};
     const body: Record<string, string | null> = {};

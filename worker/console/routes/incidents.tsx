@@ -18,7 +18,7 @@ import {
 } from "../declare-form.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import { may } from "../sections.ts";
 import { severitiesFor } from "../severities.ts";
 import { DeclarePage } from "../views/declare-page.tsx";
@@ -78,7 +78,7 @@ export function incidentRoutes(site: Site) {
       callOperation<{ data: IncidentView[] }>(c, "incidents.list", { query: { limit: "50" } }),
       severitiesFor(c),
     ]);
-    if (!open.ok) return c.text(open.message, open.status as 403, { "cache-control": "no-store" });
+    if (!open.ok) return refuse(c, open);
     const openIds = new Set(open.body.data.map((incident) => incident.id));
     const others = recent.ok ? recent.body.data.filter((incident) => !openIds.has(incident.id)) : [];
     return renderConsole(
@@ -98,7 +98,7 @@ export function incidentRoutes(site: Site) {
   app.get("/incidents/new", async (c) => {
     // The form is for whoever may declare; the API refuses anyone else's post all the same.
     if (!may(c.var.viewer.scopes, "incidents.create")) {
-      return c.text("Your role does not declare incidents.", 403, { "cache-control": "no-store" });
+      return refuse(c, { status: 403, message: "Your role does not declare incidents." });
     }
     const templateId = c.req.query("template");
     const monitorId = c.req.query("monitor");
@@ -127,7 +127,7 @@ export function incidentRoutes(site: Site) {
 
   app.post("/incidents/new", async (c) => {
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const fields = readDeclaration(form);
     // The API would default an impact; a person declaring names how bad it is.
     if (fields.severity === "") {

@@ -8,7 +8,7 @@ import { isRefusal, readConsoleForm } from "../console-form.ts";
 import { BLANK_MAINTENANCE, maintenanceBody, readMaintenanceForm, windowInstants } from "../maintenance-form.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import { unavailable } from "../unavailable.tsx";
 import { MaintenanceNewPage } from "../views/maintenance-new-page.tsx";
 import { MaintenancePage } from "../views/maintenance-page.tsx";
@@ -44,7 +44,7 @@ export function maintenanceRoutes(site: Site) {
       ),
     );
     const refused = lists.find((list) => !list.ok);
-    if (refused && !refused.ok) return c.text(refused.message, refused.status as 403, { "cache-control": "no-store" });
+    if (refused && !refused.ok) return refuse(c, refused);
     const [upcoming, ...others] = lists.flatMap((list) => (list.ok ? [list.body] : []));
     return renderConsole(
       c,
@@ -80,7 +80,7 @@ export function maintenanceRoutes(site: Site) {
 
   app.post("/maintenances/new", async (c) => {
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const values = readMaintenanceForm(form);
     const built = maintenanceBody(values, (await pageOf(c)).timeZone);
     if (!built.ok) return newPage(c, values, { message: "Some fields need a fix.", fields: built.fields }, 400);
@@ -118,7 +118,7 @@ export function maintenanceRoutes(site: Site) {
   app.post("/maintenances/:id/move", async (c) => {
     const id = c.req.param("id");
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const typed = {
       ...(form.has("scheduledFor") ? { scheduledFor: form.get("scheduledFor") ?? "" } : {}),
       scheduledUntil: form.get("scheduledUntil") ?? "",
@@ -146,7 +146,7 @@ export function maintenanceRoutes(site: Site) {
   app.post("/maintenances/:id/updates", async (c) => {
     const id = c.req.param("id");
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const typed = { status: form.get("status") ?? "", message: form.get("message") ?? "" };
     const notify = form.has("notify");
     const posted = await callOperation(c, "maintenances.updates.create", {
@@ -163,7 +163,7 @@ export function maintenanceRoutes(site: Site) {
   app.post("/maintenances/:id/cancel", async (c) => {
     const id = c.req.param("id");
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const message = (form.get("message") ?? "").trim();
     const notify = form.has("notify");
     const cancelled = await callOperation(c, "maintenances.cancel", {

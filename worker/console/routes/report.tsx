@@ -7,7 +7,7 @@ import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { isRefusal, readConsoleForm } from "../console-form.ts";
 import { noticeOf } from "../notices.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import {
   nameReportProblems,
   previewReport,
@@ -78,7 +78,7 @@ export function reportRoutes(site: Site) {
   app.post("/incidents/:id/report", async (c) => {
     const id = c.req.param("id");
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const values = readReportForm(form);
     const revision = form.get("revision") ?? "";
     if (!REVISION.test(revision)) {
@@ -123,7 +123,7 @@ export function reportRoutes(site: Site) {
   app.post("/incidents/:id/report/publish", async (c) => {
     const id = c.req.param("id");
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const revision = form.get("revision") ?? "";
     const notify = form.has("notify");
     const published = await callOperation(c, "reports.publish", {

@@ -7,7 +7,7 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { isRefusal, readConsoleForm } from "../console-form.ts";
 import { csrfToken } from "../csrf.ts";
 import { noticeOf } from "../notices.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import {
   clearSessionCookie,
   newSessionSecret,
@@ -73,7 +73,7 @@ export function signInRoutes(site: Site) {
 
   app.post("/sign-out", async (c) => {
     const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+    if (isRefusal(form)) return refuse(c, form);
     const secret = sessionSecretOf(c);
     const hash = secret ? await sha256Hex(secret) : null;
     const door = hash ? await statusPageStub(c.env).consoleDoor(hash) : null;

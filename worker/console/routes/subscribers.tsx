@@ -5,7 +5,7 @@ import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { noticeOf } from "../notices.ts";
 import { isProblem, missing, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import {
   type DomainHold,
   type SubscriberRow,
@@ -37,7 +37,7 @@ export function subscribersRoutes(site: Site) {
     type Listed = { data: SubscriberRow[]; counts: Record<string, number>; nextCursor: string | null };
     // One call for the counts (and whether this person may see subscribers at all), one for the search.
     const counts = await callOperation<Listed>(c, "subscribers.list", { query: { limit: "1" } });
-    if (!counts.ok) return c.text(counts.message, counts.status as 403, { "cache-control": "no-store" });
+    if (!counts.ok) return refuse(c, counts);
     const list = searching ? await callOperation<Listed>(c, "subscribers.list", { query }) : null;
     const holds = await callOperation<{ data: (DomainHold & { kind: string })[] }>(c, "holds.list");
     let next: string | null = null;

@@ -5,7 +5,7 @@ import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { noticeOf } from "../notices.ts";
 import { confirmedAction, isProblem, missing, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { TokenCreatedPage, type TokenDraft, type TokenRow, TokensPage } from "../views/ops/tokens-page.tsx";
 
@@ -16,7 +16,7 @@ export function tokensRoutes(site: Site) {
   const show = async (c: Context<ConsoleEnv>, problem?: Problem, draft?: TokenDraft) => {
     const snapshot = await site.snapshot(c.env);
     const tokens = await callOperation<{ data: TokenRow[] }>(c, "tokens.list");
-    if (!tokens.ok) return c.text(tokens.message, tokens.status as 403, { "cache-control": "no-store" });
+    if (!tokens.ok) return refuse(c, tokens);
     return renderConsole(
       c,
       <TokensPage
@@ -63,7 +63,7 @@ export function tokensRoutes(site: Site) {
   app.get("/tokens/:id/revoke", async (c) => {
     const id = param(c, "id");
     const tokens = await callOperation<{ data: TokenRow[] }>(c, "tokens.list");
-    if (!tokens.ok) return c.text(tokens.message, tokens.status as 403, { "cache-control": "no-store" });
+    if (!tokens.ok) return refuse(c, tokens);
     const token = tokens.body.data.find((one) => one.id === id && one.revokedAt === null);
     if (!token) return seeOther(c, "/console/tokens", "token-gone");
     const snapshot = await site.snapshot(c.env);

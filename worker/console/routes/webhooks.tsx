@@ -5,7 +5,7 @@ import { callOperation, type OperationInput } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { noticeOf } from "../notices.ts";
 import { confirmedAction, isProblem, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { refuse, renderConsole, seeOther } from "../render.ts";
 import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { endpointOrigin, type WebhookRow, WebhookSecretPage, WebhooksPage } from "../views/ops/webhooks-page.tsx";
 
@@ -15,7 +15,7 @@ export function webhooksRoutes(site: Site) {
 
   const show = async (c: Context<ConsoleEnv>, problem?: Problem) => {
     const hooks = await callOperation<{ data: WebhookRow[] }>(c, "webhooks.list");
-    if (!hooks.ok) return c.text(hooks.message, hooks.status as 403, { "cache-control": "no-store" });
+    if (!hooks.ok) return refuse(c, hooks);
     const holds = await callOperation<{ data: { kind: string; target: string }[] }>(c, "holds.list");
     const held = new Set(holds.ok ? holds.body.data.filter((h) => h.kind === "webhook").map((h) => h.target) : []);
     const snapshot = await site.snapshot(c.env);
