@@ -3,8 +3,9 @@ import { paramPattern } from "../../api/path-params.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
+import { missing, type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
-import { isProblem, missing, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
+import { opsAction, opsPost, param, pendingChoice } from "../ops/ops-form.ts";
 import { refuse, renderConsole, seeOther } from "../render.ts";
 import {
   type DomainHold,
@@ -66,38 +67,40 @@ export function subscribersRoutes(site: Site) {
 
   app.get("/subscribers", (c) => show(c));
 
-  app.post("/subscribers/:id/remove", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    if (form.get("confirm") !== "yes") return show(c, missing("confirm", "tick the box to erase this address"));
-    const removed = await callOperation(c, "subscribers.remove", { params: { id: param(c, "id") } });
-    if (!removed.ok) return show(c, problemOf(removed));
-    return seeOther(c, "/console/subscribers", "subscriber-removed");
-  });
+  app.post(
+    "/subscribers/:id/remove",
+    opsPost(show, async (c, form) => {
+      if (form.get("confirm") !== "yes") return show(c, missing("confirm", "tick the box to erase this address"));
+      const removed = await callOperation(c, "subscribers.remove", { params: { id: param(c, "id") } });
+      if (!removed.ok) return show(c, problemOf(removed));
+      return seeOther(c, "/console/subscribers", "subscriber-removed");
+    }),
+  );
 
-  app.post("/subscribers/holds", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    const typed = (form.get("domain") ?? "").slice(0, TYPED_DOMAIN);
-    const domain = typed.trim().toLowerCase();
-    // The console calls the object directly, past the router's path check: the same check here.
-    if (!DOMAIN.test(domain)) return show(c, missing("domain", "a mail domain, such as example.com"), typed);
-    const held = await callOperation(c, "holds.hold", { params: { domain } });
-    if (!held.ok) return show(c, problemOf(held), typed);
-    return seeOther(c, "/console/subscribers", "domain-held");
-  });
+  app.post(
+    "/subscribers/holds",
+    opsPost(show, async (c, form) => {
+      const typed = (form.get("domain") ?? "").slice(0, TYPED_DOMAIN);
+      const domain = typed.trim().toLowerCase();
+      // The console calls the object directly, past the router's path check: the same check here.
+      if (!DOMAIN.test(domain)) return show(c, missing("domain", "a mail domain, such as example.com"), typed);
+      const held = await callOperation(c, "holds.hold", { params: { domain } });
+      if (!held.ok) return show(c, problemOf(held), typed);
+      return seeOther(c, "/console/subscribers", "domain-held");
+    }),
+  );
 
-  app.post("/subscribers/holds/:domain/lift", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    const lifted = await callOperation<{ lifted: boolean }>(c, "holds.lift", {
-      params: { domain: param(c, "domain") },
-      query: { pending: (form.get("pending") ?? "").slice(0, 20) },
-    });
-    if (!lifted.ok) return show(c, problemOf(lifted));
-    // Lifted already (a colleague, another tab) or never held: say so rather than claim a lift.
-    return seeOther(c, "/console/subscribers", lifted.body.lifted ? "domain-lifted" : "domain-not-held");
-  });
+  app.post(
+    "/subscribers/holds/:domain/lift",
+    opsAction<{ lifted: boolean }>(show, {
+      operation: "holds.lift",
+      section: "subscribers",
+      key: "domain",
+      input: pendingChoice,
+      // Lifted already (a colleague, another tab) or never held: say so rather than claim a lift.
+      notice: (answer) => (answer.lifted ? "domain-lifted" : "domain-not-held"),
+    }),
+  );
 
   return app;
 }

@@ -3,8 +3,9 @@ import { isRole, ROLES } from "../../core/access/roles.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
+import { missing, type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
-import { confirmedAction, isProblem, missing, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
+import { opsAction, opsPost, param } from "../ops/ops-form.ts";
 import { refuse, renderConsole, seeOther } from "../render.ts";
 import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { TokenCreatedPage, type TokenDraft, type TokenRow, TokensPage } from "../views/ops/tokens-page.tsx";
@@ -34,31 +35,32 @@ export function tokensRoutes(site: Site) {
 
   app.get("/tokens", (c) => show(c));
 
-  app.post("/tokens", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    const draft: TokenDraft = {
-      name: (form.get("name") ?? "").slice(0, 200),
-      role: form.get("role") ?? "",
-      scopes: form.getAll("scope").slice(0, 20),
-    };
-    let scopes: readonly string[];
-    if (draft.role === "custom") scopes = draft.scopes;
-    else if (isRole(draft.role)) scopes = ROLES[draft.role];
-    else return show(c, missing("role", "choose a role, or custom"), draft);
-    if (scopes.length === 0) return show(c, missing("scopes", "tick at least one scope"), draft);
-    const created = await callOperation<TokenRow & { token: string }>(c, "tokens.create", {
-      body: { name: draft.name, scopes },
-    });
-    if (!created.ok) return show(c, problemOf(created), draft);
-    const snapshot = await site.snapshot(c.env);
-    // The answer itself shows the secret (renderConsole: no-store); a redirect would have to carry it.
-    return renderConsole(
-      c,
-      <TokenCreatedPage page={snapshot.page} viewer={c.var.viewer} csrf={c.var.csrf} token={created.body} />,
-      201,
-    );
-  });
+  app.post(
+    "/tokens",
+    opsPost(show, async (c, form) => {
+      const draft: TokenDraft = {
+        name: (form.get("name") ?? "").slice(0, 200),
+        role: form.get("role") ?? "",
+        scopes: form.getAll("scope").slice(0, 20),
+      };
+      let scopes: readonly string[];
+      if (draft.role === "custom") scopes = draft.scopes;
+      else if (isRole(draft.role)) scopes = ROLES[draft.role];
+      else return show(c, missing("role", "choose a role, or custom"), draft);
+      if (scopes.length === 0) return show(c, missing("scopes", "tick at least one scope"), draft);
+      const created = await callOperation<TokenRow & { token: string }>(c, "tokens.create", {
+        body: { name: draft.name, scopes },
+      });
+      if (!created.ok) return show(c, problemOf(created), draft);
+      const snapshot = await site.snapshot(c.env);
+      // The answer itself shows the secret (renderConsole: no-store); a redirect would have to carry it.
+      return renderConsole(
+        c,
+        <TokenCreatedPage page={snapshot.page} viewer={c.var.viewer} csrf={c.var.csrf} token={created.body} />,
+        201,
+      );
+    }),
+  );
 
   app.get("/tokens/:id/revoke", async (c) => {
     const id = param(c, "id");
@@ -86,8 +88,9 @@ export function tokensRoutes(site: Site) {
     );
   });
 
-  app.post("/tokens/:id/revoke", (c) =>
-    confirmedAction(c, { operation: "tokens.revoke", section: "tokens", notice: "token-revoked" }, show),
+  app.post(
+    "/tokens/:id/revoke",
+    opsAction(show, { operation: "tokens.revoke", section: "tokens", notice: "token-revoked", confirm: true }),
   );
 
   return app;

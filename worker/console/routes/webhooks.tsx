@@ -3,9 +3,10 @@ import type { OperationId } from "../../core/api/operations.ts";
 import type { Site } from "../../site.ts";
 import { callOperation, type OperationInput } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
+import { type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
-import { confirmedAction, isProblem, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
-import { refuse, renderConsole, seeOther } from "../render.ts";
+import { opsAction, opsPost, param, pendingChoice } from "../ops/ops-form.ts";
+import { refuse, renderConsole } from "../render.ts";
 import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { endpointOrigin, type WebhookRow, WebhookSecretPage, WebhooksPage } from "../views/ops/webhooks-page.tsx";
 
@@ -34,56 +35,44 @@ export function webhooksRoutes(site: Site) {
     );
   };
 
-  /** One button's operation on one endpoint: CSRF-checked, then the API decides; back to the list. */
-  const action =
-    (operation: OperationId, notice: string, input: (form: URLSearchParams) => OperationInput = () => ({})) =>
-    async (c: Context<ConsoleEnv>) => {
-      const form = await opsForm(c);
-      if (isProblem(form)) return show(c, form);
-      const answer = await callOperation(c, operation, { params: { id: param(c, "id") }, ...input(form) });
-      if (!answer.ok) return show(c, problemOf(answer));
-      return seeOther(c, "/console/webhooks", notice);
-    };
+  const action = (operation: OperationId, notice: string, input?: (form: URLSearchParams) => OperationInput) =>
+    opsAction(show, { operation, section: "webhooks", notice, input });
 
   app.get("/webhooks", (c) => show(c));
   app.post("/webhooks/:id/test", action("webhooks.test", "webhook-tested"));
   app.post("/webhooks/:id/hold", action("holds.holdWebhook", "webhook-held"));
-  app.post(
-    "/webhooks/:id/lift",
-    action("holds.liftWebhook", "webhook-lifted", (form) => ({
-      query: { pending: (form.get("pending") ?? "").slice(0, 20) },
-    })),
-  );
+  app.post("/webhooks/:id/lift", action("holds.liftWebhook", "webhook-lifted", pendingChoice));
   app.post(
     "/webhooks/:id/enable",
     action("webhooks.edit", "webhook-enabled", () => ({ body: { enabled: true } })),
   );
 
-  app.post("/webhooks/:id/rotate", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    const id = param(c, "id");
-    const overlap = form.get("overlapSeconds") ?? "";
-    const rotated = await callOperation<{ secret: string; previousSecretValidUntil: string | null }>(
-      c,
-      "webhooks.rotate",
-      { params: { id }, body: { overlapSeconds: /^\d{1,7}$/.test(overlap) ? Number(overlap) : overlap } },
-    );
-    if (!rotated.ok) return show(c, problemOf(rotated));
-    const hook = await callOperation<WebhookRow>(c, "webhooks.get", { params: { id } });
-    const snapshot = await site.snapshot(c.env);
-    if (!hook.ok) return show(c, problemOf(hook));
-    return renderConsole(
-      c,
-      <WebhookSecretPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
-        hook={hook.body}
-        secrets={rotated.body}
-      />,
-    );
-  });
+  app.post(
+    "/webhooks/:id/rotate",
+    opsPost(show, async (c, form) => {
+      const id = param(c, "id");
+      const overlap = form.get("overlapSeconds") ?? "";
+      const rotated = await callOperation<{ secret: string; previousSecretValidUntil: string | null }>(
+        c,
+        "webhooks.rotate",
+        { params: { id }, body: { overlapSeconds: /^\d{1,7}$/.test(overlap) ? Number(overlap) : overlap } },
+      );
+      if (!rotated.ok) return show(c, problemOf(rotated));
+      const hook = await callOperation<WebhookRow>(c, "webhooks.get", { params: { id } });
+      const snapshot = await site.snapshot(c.env);
+      if (!hook.ok) return show(c, problemOf(hook));
+      return renderConsole(
+        c,
+        <WebhookSecretPage
+          page={snapshot.page}
+          viewer={c.var.viewer}
+          csrf={c.var.csrf}
+          hook={hook.body}
+          secrets={rotated.body}
+        />,
+      );
+    }),
+  );
 
   app.get("/webhooks/:id/delete", async (c) => {
     const hook = await callOperation<WebhookRow>(c, "webhooks.get", { params: { id: param(c, "id") } });
@@ -108,8 +97,9 @@ export function webhooksRoutes(site: Site) {
     );
   });
 
-  app.post("/webhooks/:id/delete", (c) =>
-    confirmedAction(c, { operation: "webhooks.delete", section: "webhooks", notice: "webhook-deleted" }, show),
+  app.post(
+    "/webhooks/:id/delete",
+    opsAction(show, { operation: "webhooks.delete", section: "webhooks", notice: "webhook-deleted", confirm: true }),
   );
 
   return app;
