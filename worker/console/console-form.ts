@@ -1,4 +1,4 @@
-import type { Context } from "hono";
+import type { Context, Hono } from "hono";
 import { isUrlEncoded, readFormText } from "../api/read-form.ts";
 import type { ConsoleEnv } from "./console-env.ts";
 import { csrfMatches } from "./csrf.ts";
@@ -43,7 +43,7 @@ type Answer = Response | Promise<Response>;
  * refused one is answered in plain words (render.ts refuse) unless the page
  * shows its refusals itself (ops/ops-form.ts opsPost).
  */
-export function withForm<P extends string>(
+export function withForm<P extends string = string>(
   handler: (c: Context<ConsoleEnv, P>, form: URLSearchParams) => Answer,
   refused: (c: Context<ConsoleEnv, P>, refusal: FormRefusal) => Answer = refuse,
 ): (c: Context<ConsoleEnv, P>) => Promise<Response> {
@@ -51,6 +51,18 @@ export function withForm<P extends string>(
     const form = await readConsoleForm(c);
     return isRefusal(form) ? refused(c, form) : handler(c, form);
   };
+}
+
+/**
+ * `app.post(path, withForm(handler))`, with the path's parameters known to
+ * the handler (Hono types `c.req.param` from the path it is given).
+ */
+export function postForm<P extends string>(
+  app: Hono<ConsoleEnv>,
+  path: P,
+  handler: (c: Context<ConsoleEnv, P>, form: URLSearchParams) => Answer,
+): void {
+  app.post(path, withForm<P>(handler));
 }
 
 const REVISION = /^[0-9]{1,12}$/;

@@ -1,12 +1,11 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import config from "#lookout-config";
-import type { FieldProblem } from "../../core/api/contract.ts";
 import type { IncidentView } from "../../core/read-model.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { postForm } from "../console-form.ts";
 import { type MonitorStates, monitorRow } from "../dashboard-data.ts";
 import {
   blankDeclaration,
@@ -16,6 +15,7 @@ import {
   fromTemplate,
   readDeclaration,
 } from "../declare-form.ts";
+import { type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
 import { refuse, renderConsole, seeOther } from "../render.ts";
@@ -25,7 +25,6 @@ import { DeclarePage } from "../views/declare-page.tsx";
 import { IncidentsPage } from "../views/incidents-page.tsx";
 
 type Component = { id: string; name: string; hidden: boolean };
-type Problem = { message: string; fields: FieldProblem[] };
 
 /** Every component, hidden ones too, as the API has them; the config's list if this person may not read them. */
 async function componentsFor(c: Context<ConsoleEnv>): Promise<Component[]> {
@@ -49,7 +48,7 @@ async function monitorNamed(c: Context<ConsoleEnv>, id: string) {
 export function incidentRoutes(site: Site) {
   const app = new Hono<ConsoleEnv>();
 
-  async function declarePage(c: Context<ConsoleEnv>, fields: DeclareFields, status = 200, problem?: Problem) {
+  async function declarePage(c: Context<ConsoleEnv>, fields: DeclareFields, problem?: Problem) {
     const [snapshot, components, severities] = await Promise.all([
       site.snapshot(c.env),
       componentsFor(c),
@@ -67,7 +66,7 @@ export function incidentRoutes(site: Site) {
         components={components}
         problem={problem}
       />,
-      status,
+      problem?.status ?? 200,
     );
   }
 
@@ -105,7 +104,8 @@ export function incidentRoutes(site: Site) {
     if (templateId) {
       const template = config.console.templates.find((t) => t.id === templateId);
       if (!template) {
-        return declarePage(c, blankDeclaration(), 404, {
+        return declarePage(c, blankDeclaration(), {
+          status: 404,
           message: `There is no template "${templateId}"; start from scratch or pick one above.`,
           fields: [{ path: "template", message: "unknown template" }],
         });
@@ -115,7 +115,8 @@ export function incidentRoutes(site: Site) {
     if (monitorId) {
       const [monitor, components] = await Promise.all([monitorNamed(c, monitorId), componentsFor(c)]);
       if (!monitor) {
-        return declarePage(c, blankDeclaration(), 404, {
+        return declarePage(c, blankDeclaration(), {
+          status: 404,
           message: `There is no monitor "${monitorId}" you may read; start from scratch.`,
           fields: [{ path: "monitor", message: "unknown monitor" }],
         });
@@ -125,13 +126,12 @@ export function incidentRoutes(site: Site) {
     return declarePage(c, blankDeclaration());
   });
 
-  app.post("/incidents/new", async (c) => {
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return refuse(c, form);
+  postForm(app, "/incidents/new", async (c, form) => {
     const fields = readDeclaration(form);
     // The API would default an impact; a person declaring names how bad it is.
     if (fields.severity === "") {
-      return declarePage(c, fields, 400, {
+      return declarePage(c, fields, {
+        status: 400,
         message: "Choose a severity.",
         fields: [{ path: "severity", message: "choose one" }],
       });
@@ -140,9 +140,7 @@ export function incidentRoutes(site: Site) {
       body: declarationBody(fields),
       once: onceOf(form),
     });
-    if (!created.ok) {
-      return declarePage(c, fields, created.status, { message: created.message, fields: created.fields });
-    }
+    if (!created.ok) return declarePage(c, fields, problemOf(created));
     return seeOther(c, `/console/incidents/${created.body.id}`, "incident-declared");
   });
 

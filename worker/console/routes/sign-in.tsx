@@ -4,10 +4,10 @@ import { sha256Hex } from "../../core/access/sha256.ts";
 import { statusPageStub } from "../../platform/stubs.ts";
 import type { Site } from "../../site.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { isRefusal, postForm, readConsoleForm } from "../console-form.ts";
 import { csrfToken } from "../csrf.ts";
 import { noticeOf } from "../notices.ts";
-import { refuse, renderConsole, seeOther } from "../render.ts";
+import { renderConsole, seeOther } from "../render.ts";
 import {
   clearSessionCookie,
   newSessionSecret,
@@ -71,9 +71,7 @@ export function signInRoutes(site: Site) {
     return c.redirect(next, 303);
   });
 
-  app.post("/sign-out", async (c) => {
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return refuse(c, form);
+  postForm(app, "/sign-out", async (c) => {
     const secret = sessionSecretOf(c);
     const hash = secret ? await sha256Hex(secret) : null;
     const door = hash ? await statusPageStub(c.env).consoleDoor(hash) : null;
