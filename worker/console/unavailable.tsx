@@ -4,6 +4,9 @@ import type { ConsoleEnv } from "./console-env.ts";
 import { refuse, renderConsole } from "./render.ts";
 import { ConsoleNotFound } from "./views/console-not-found.tsx";
 
+/** The way back from an incident's page that cannot be shown. */
+export const TO_DASHBOARD = { href: "/console", label: "Back to the dashboard" };
+
 /**
  * When the API would not give a page its record: a 404 page for an id it
  * does not know (with a way back), anything else in the API's own words.

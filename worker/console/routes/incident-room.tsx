@@ -14,6 +14,7 @@ import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
 import { renderConsole, seeOther } from "../render.ts";
 import { severitiesFor } from "../severities.ts";
+import { TO_DASHBOARD, unavailable } from "../unavailable.tsx";
 import { ConsoleLayout } from "../views/console-layout.tsx";
 import { IncidentRoomPage } from "../views/incident-room-page.tsx";
 import { type ComposerValues, ROLE_FIELDS, type RoomForm, type RoomPageProps } from "../views/room-state.ts";
@@ -28,21 +29,27 @@ const STALE =
 export function incidentRoomRoutes(site: Site) {
   const app = new Hono<ConsoleEnv>();
 
-  /** The room as it stands now, with whatever a form brought back; a console 404 for an unknown id. */
+  /** The room as it stands now, with whatever a form brought back; the console's 404 page for an unknown id. */
   async function room(c: C, id: string, extra: Extra = {}, status = 200): Promise<Response> {
     const snapshot = await site.snapshot(c.env);
     const read = await callOperation<IncidentView>(c, "incidents.get", { params: { id } });
     if (!read.ok) {
-      const title = read.status === 404 ? "No such incident" : "The incident could not be read";
+      if (read.status === 404) return unavailable(c, snapshot.page, read, "incident", TO_DASHBOARD);
+      // Any other failure is a page of the room's own, a server's as 502 (unavailable.tsx answers it in plain text).
       return renderConsole(
         c,
-        <ConsoleLayout page={snapshot.page} title={title} viewer={c.var.viewer} csrf={c.var.csrf}>
-          <p>{read.status === 404 ? `There is no incident “${id}”.` : read.message}</p>
+        <ConsoleLayout
+          page={snapshot.page}
+          title="The incident could not be read"
+          viewer={c.var.viewer}
+          csrf={c.var.csrf}
+        >
+          <p>{read.message}</p>
           <p>
-            <a href="/console">Back to the dashboard</a>
+            <a href={TO_DASHBOARD.href}>{TO_DASHBOARD.label}</a>
           </p>
         </ConsoleLayout>,
-        read.status === 404 ? 404 : read.status >= 500 ? 502 : read.status,
+        read.status >= 500 ? 502 : read.status,
       );
     }
     const incident = read.body;

@@ -17,7 +17,7 @@ import {
   reportBody,
   reportFormValues,
 } from "../report-form.ts";
-import { unavailable } from "../unavailable.tsx";
+import { TO_DASHBOARD, unavailable } from "../unavailable.tsx";
 import { ReportPage } from "../views/report-page.tsx";
 
 type C = Context<ConsoleEnv>;
@@ -30,8 +30,6 @@ interface Shown {
   /** The publish form's "Tell subscribers" box as sent, when that form was refused. */
   publishNotify?: boolean;
 }
-
-const DASHBOARD = { href: "/console", label: "Back to the dashboard" };
 
 /**
  * The post-incident report of one incident (README "The report"): read it
@@ -49,8 +47,8 @@ export function reportRoutes(site: Site) {
       callOperation<IncidentView>(c, "incidents.get", { params: { id } }),
       callOperation<{ report: PostIncidentReport | null; draft: ReportDraft }>(c, "reports.get", { params: { id } }),
     ]);
-    if (!incident.ok) return unavailable(c, snapshot.page, incident, "incident", DASHBOARD);
-    if (!read.ok) return unavailable(c, snapshot.page, read, "incident", DASHBOARD);
+    if (!incident.ok) return unavailable(c, snapshot.page, incident, "incident", TO_DASHBOARD);
+    if (!read.ok) return unavailable(c, snapshot.page, read, "incident", TO_DASHBOARD);
     const { report, draft } = read.body;
     const values = shown.values ?? reportFormValues(report ?? { ...draft, followUps: [] });
     return renderConsole(
