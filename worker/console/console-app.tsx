@@ -40,17 +40,20 @@ export function consoleApp(site: Site) {
   );
   app.route("/", signInRoutes(site));
   app.use("*", requireViewer(site));
-  app.route("/", dashboardRoutes(site));
-  // Before the incident room's /incidents/:id, so /incidents/new is the declare form.
-  app.route("/", incidentRoutes(site));
-  app.route("/", reportRoutes(site));
-  app.route("/", maintenanceRoutes(site));
-  app.route("/", incidentRoomRoutes(site));
-  app.route("/", flagsRoutes(site));
-  app.route("/", tokensRoutes(site));
-  app.route("/", auditRoutes(site));
-  app.route("/", alertsRoutes(site));
-  app.route("/", webhooksRoutes(site));
-  app.route("/", subscribersRoutes(site));
+  const signedIn = [
+    dashboardRoutes,
+    // Before the incident room's /incidents/:id, so /incidents/new is the declare form.
+    incidentRoutes,
+    reportRoutes,
+    maintenanceRoutes,
+    incidentRoomRoutes,
+    flagsRoutes,
+    tokensRoutes,
+    auditRoutes,
+    alertsRoutes,
+    webhooksRoutes,
+    subscribersRoutes,
+  ];
+  for (const routes of signedIn) app.route("/", routes(site));
   return app;
 }
