@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { PageInfo } from "../core/read-model.ts";
 import type { ConsoleEnv } from "./console-env.ts";
-import { refuse, renderConsole } from "./render.ts";
+import { layoutProps, refuse, renderConsole } from "./render.ts";
 import { ConsoleNotFound } from "./views/console-not-found.tsx";
 
 /** The way back from an incident's page that cannot be shown. */
@@ -19,9 +19,5 @@ export function unavailable(
   back: { href: string; label: string },
 ): Promise<Response> | Response {
   if (failed.status !== 404) return refuse(c, failed);
-  return renderConsole(
-    c,
-    <ConsoleNotFound page={page} viewer={c.var.viewer} csrf={c.var.csrf} what={what} back={back} />,
-    404,
-  );
+  return renderConsole(c, <ConsoleNotFound {...layoutProps(c, page)} what={what} back={back} />, 404);
 }

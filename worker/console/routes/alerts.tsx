@@ -6,7 +6,7 @@ import type { ConsoleEnv } from "../console-env.ts";
 import type { Problem } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { opsAction, pendingChoice } from "../ops/ops-form.ts";
-import { refuse, renderConsole } from "../render.ts";
+import { layoutProps, refuse, renderConsole } from "../render.ts";
 import { type AlertRow, AlertsPage, type ChannelRow } from "../views/ops/alerts-page.tsx";
 
 /** /console/alerts: acknowledge alerts; test, hold and lift alert channels (alerts.*, alertChannels.*, holds.*). */
@@ -21,9 +21,7 @@ export function alertsRoutes(site: Site) {
     return renderConsole(
       c,
       <AlertsPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         alerts={alerts.body.data}
         channels={channels.ok ? channels.body.data : []}
         notice={noticeOf(c.req.query("notice"))}

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { refuse, renderConsole } from "../render.ts";
+import { layoutProps, refuse, renderConsole } from "../render.ts";
 import { AUDIT_FILTERS, type AuditFilters, type AuditLine, AuditPage } from "../views/ops/audit-page.tsx";
 
 const PAGE = 50;
@@ -43,9 +43,7 @@ export function auditRoutes(site: Site) {
     return renderConsole(
       c,
       <AuditPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         lines={answer.ok ? answer.body.data : []}
         filters={filters}
         older={older}

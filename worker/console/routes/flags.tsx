@@ -5,7 +5,7 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { missing, type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { opsPost, param } from "../ops/ops-form.ts";
-import { refuse, renderConsole, seeOther } from "../render.ts";
+import { layoutProps, refuse, renderConsole, seeOther } from "../render.ts";
 import { type FlagRow, FlagsPage } from "../views/ops/flags-page.tsx";
 
 const VALUES: Record<string, boolean | null> = { true: true, false: false, default: null };
@@ -21,9 +21,7 @@ export function flagsRoutes(site: Site) {
     return renderConsole(
       c,
       <FlagsPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         flags={flags.body.data}
         notice={noticeOf(c.req.query("notice"))}
         problem={problem}

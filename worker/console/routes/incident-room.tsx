@@ -12,7 +12,7 @@ import { postForm } from "../console-form.ts";
 import { needsFix, type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { layoutProps, renderConsole, seeOther } from "../render.ts";
 import { severitiesFor } from "../severities.ts";
 import { TO_DASHBOARD, unavailable } from "../unavailable.tsx";
 import { ConsoleLayout } from "../views/console-layout.tsx";
@@ -38,12 +38,7 @@ export function incidentRoomRoutes(site: Site) {
       // Any other failure is a page of the room's own, a server's as 502 (unavailable.tsx answers it in plain text).
       return renderConsole(
         c,
-        <ConsoleLayout
-          page={snapshot.page}
-          title="The incident could not be read"
-          viewer={c.var.viewer}
-          csrf={c.var.csrf}
-        >
+        <ConsoleLayout {...layoutProps(c, snapshot.page)} title="The incident could not be read">
           <p>{read.message}</p>
           <p>
             <a href={TO_DASHBOARD.href}>{TO_DASHBOARD.label}</a>

@@ -18,7 +18,7 @@ import {
 import { type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
-import { refuse, renderConsole, seeOther } from "../render.ts";
+import { layoutProps, refuse, renderConsole, seeOther } from "../render.ts";
 import { may } from "../sections.ts";
 import { severitiesFor } from "../severities.ts";
 import { DeclarePage } from "../views/declare-page.tsx";
@@ -57,9 +57,7 @@ export function incidentRoutes(site: Site) {
     return renderConsole(
       c,
       <DeclarePage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         fields={fields}
         severities={severities}
         templates={config.console.templates}
@@ -83,9 +81,7 @@ export function incidentRoutes(site: Site) {
     return renderConsole(
       c,
       <IncidentsPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         incidents={[...open.body.data, ...others]}
         severities={severities}
         mayDeclare={may(c.var.viewer.scopes, "incidents.create")}

@@ -9,7 +9,7 @@ import { needsFix, type Problem, problemOf } from "../form-problem.ts";
 import { BLANK_MAINTENANCE, maintenanceBody, readMaintenanceForm, windowInstants } from "../maintenance-form.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
-import { refuse, renderConsole, seeOther } from "../render.ts";
+import { layoutProps, refuse, renderConsole, seeOther } from "../render.ts";
 import { unavailable } from "../unavailable.tsx";
 import { MaintenanceNewPage } from "../views/maintenance-new-page.tsx";
 import { MaintenancePage } from "../views/maintenance-page.tsx";
@@ -48,9 +48,7 @@ export function maintenanceRoutes(site: Site) {
     return renderConsole(
       c,
       <MaintenancesPage
-        page={page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, page)}
         upcoming={upcoming?.data ?? []}
         maintenances={others.flatMap((list) => list.data)}
         more={lists.some((list) => list.ok && list.body.nextCursor !== null)}
@@ -64,9 +62,7 @@ export function maintenanceRoutes(site: Site) {
     return renderConsole(
       c,
       <MaintenanceNewPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         components={snapshot.components}
         values={values}
         problem={problem}
@@ -97,9 +93,7 @@ export function maintenanceRoutes(site: Site) {
     return renderConsole(
       c,
       <MaintenancePage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         maintenance={read.body}
         componentNames={new Map(snapshot.components.map((component) => [component.id, component.name]))}
         typed={typed}

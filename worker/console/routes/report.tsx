@@ -8,7 +8,7 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { formRevision, postForm } from "../console-form.ts";
 import { type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { layoutProps, renderConsole, seeOther } from "../render.ts";
 import {
   nameReportProblems,
   previewReport,
@@ -54,9 +54,7 @@ export function reportRoutes(site: Site) {
     return renderConsole(
       c,
       <ReportPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         incident={incident.body}
         draft={draft}
         values={values}

@@ -6,7 +6,7 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { missing, type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { opsAction, opsPost, param, pendingChoice } from "../ops/ops-form.ts";
-import { refuse, renderConsole, seeOther } from "../render.ts";
+import { layoutProps, refuse, renderConsole, seeOther } from "../render.ts";
 import {
   type DomainHold,
   type SubscriberRow,
@@ -49,9 +49,7 @@ export function subscribersRoutes(site: Site) {
     return renderConsole(
       c,
       <SubscribersPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         counts={counts.body.counts}
         found={list?.ok ? list.body.data : null}
         search={search}

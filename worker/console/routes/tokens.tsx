@@ -6,7 +6,7 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { missing, type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { opsAction, opsPost, param } from "../ops/ops-form.ts";
-import { refuse, renderConsole, seeOther } from "../render.ts";
+import { layoutProps, refuse, renderConsole, seeOther } from "../render.ts";
 import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { TokenCreatedPage, type TokenDraft, type TokenRow, TokensPage } from "../views/ops/tokens-page.tsx";
 
@@ -21,9 +21,7 @@ export function tokensRoutes(site: Site) {
     return renderConsole(
       c,
       <TokensPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         tokens={tokens.body.data}
         notice={noticeOf(c.req.query("notice"))}
         problem={problem}
@@ -54,11 +52,7 @@ export function tokensRoutes(site: Site) {
       if (!created.ok) return show(c, problemOf(created), draft);
       const snapshot = await site.snapshot(c.env);
       // The answer itself shows the secret (renderConsole: no-store); a redirect would have to carry it.
-      return renderConsole(
-        c,
-        <TokenCreatedPage page={snapshot.page} viewer={c.var.viewer} csrf={c.var.csrf} token={created.body} />,
-        201,
-      );
+      return renderConsole(c, <TokenCreatedPage {...layoutProps(c, snapshot.page)} token={created.body} />, 201);
     }),
   );
 
@@ -72,9 +66,7 @@ export function tokensRoutes(site: Site) {
     return renderConsole(
       c,
       <ConfirmPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         title={`Revoke “${token.name}”?`}
         back="/console/tokens"
         action={`/console/tokens/${token.id}/revoke`}

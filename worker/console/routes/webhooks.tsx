@@ -6,7 +6,7 @@ import type { ConsoleEnv } from "../console-env.ts";
 import { type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { opsAction, opsPost, param, pendingChoice } from "../ops/ops-form.ts";
-import { refuse, renderConsole } from "../render.ts";
+import { layoutProps, refuse, renderConsole } from "../render.ts";
 import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { endpointOrigin, type WebhookRow, WebhookSecretPage, WebhooksPage } from "../views/ops/webhooks-page.tsx";
 
@@ -23,9 +23,7 @@ export function webhooksRoutes(site: Site) {
     return renderConsole(
       c,
       <WebhooksPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         webhooks={hooks.body.data}
         held={held}
         notice={noticeOf(c.req.query("notice"))}
@@ -63,13 +61,7 @@ export function webhooksRoutes(site: Site) {
       if (!hook.ok) return show(c, problemOf(hook));
       return renderConsole(
         c,
-        <WebhookSecretPage
-          page={snapshot.page}
-          viewer={c.var.viewer}
-          csrf={c.var.csrf}
-          hook={hook.body}
-          secrets={rotated.body}
-        />,
+        <WebhookSecretPage {...layoutProps(c, snapshot.page)} hook={hook.body} secrets={rotated.body} />,
       );
     }),
   );
@@ -81,9 +73,7 @@ export function webhooksRoutes(site: Site) {
     return renderConsole(
       c,
       <ConfirmPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         title={`Delete the webhook to ${endpointOrigin(hook.body.url)}?`}
         back="/console/webhooks"
         action={`/console/webhooks/${hook.body.id}/delete`}
