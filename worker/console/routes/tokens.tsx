@@ -5,9 +5,9 @@ import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { missing, type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
-import { opsAction, opsPost, param } from "../ops/ops-form.ts";
+import { confirmStep } from "../ops/confirm-step.tsx";
+import { opsPost } from "../ops/ops-form.ts";
 import { layoutProps, refuse, renderConsole, seeOther } from "../render.ts";
-import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { TokenCreatedPage, type TokenDraft, type TokenRow, TokensPage } from "../views/ops/tokens-page.tsx";
 
 /** /console/tokens: list, create (from a role or chosen scopes; the secret shown once), revoke after a confirm step. */
@@ -56,34 +56,28 @@ export function tokensRoutes(site: Site) {
     }),
   );
 
-  app.get("/tokens/:id/revoke", async (c) => {
-    const id = param(c, "id");
-    const tokens = await callOperation<{ data: TokenRow[] }>(c, "tokens.list");
-    if (!tokens.ok) return refuse(c, tokens);
-    const token = tokens.body.data.find((one) => one.id === id && one.revokedAt === null);
-    if (!token) return seeOther(c, "/console/tokens", "token-gone");
-    const snapshot = await site.snapshot(c.env);
-    return renderConsole(
-      c,
-      <ConfirmPage
-        {...layoutProps(c, snapshot.page)}
-        title={`Revoke “${token.name}”?`}
-        back="/console/tokens"
-        action={`/console/tokens/${token.id}/revoke`}
-        button="Revoke it now"
-      >
-        <p>
-          Whoever holds it ({token.scopes.join(", ")}) loses access at once, and anyone signed in to the console with it
-          is signed out. This cannot be undone.
-        </p>
-      </ConfirmPage>,
-    );
+  confirmStep(app, site, show, {
+    section: "tokens",
+    verb: "revoke",
+    operation: "tokens.revoke",
+    notice: "token-revoked",
+    button: "Revoke it now",
+    ask: async (c, id) => {
+      const tokens = await callOperation<{ data: TokenRow[] }>(c, "tokens.list");
+      if (!tokens.ok) return refuse(c, tokens);
+      const token = tokens.body.data.find((one) => one.id === id && one.revokedAt === null);
+      if (!token) return seeOther(c, "/console/tokens", "token-gone");
+      return {
+        title: `Revoke “${token.name}”?`,
+        body: (
+          <p>
+            Whoever holds it ({token.scopes.join(", ")}) loses access at once, and anyone signed in to the console with
+            it is signed out. This cannot be undone.
+          </p>
+        ),
+      };
+    },
   });
-
-  app.post(
-    "/tokens/:id/revoke",
-    opsAction(show, { operation: "tokens.revoke", section: "tokens", notice: "token-revoked", confirm: true }),
-  );
 
   return app;
 }

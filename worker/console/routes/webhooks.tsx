@@ -5,9 +5,9 @@ import { callOperation, type OperationInput } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
 import { type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
+import { confirmStep } from "../ops/confirm-step.tsx";
 import { opsAction, opsPost, param, pendingChoice } from "../ops/ops-form.ts";
 import { layoutProps, refuse, renderConsole } from "../render.ts";
-import { ConfirmPage } from "../views/ops/confirm-page.tsx";
 import { endpointOrigin, type WebhookRow, WebhookSecretPage, WebhooksPage } from "../views/ops/webhooks-page.tsx";
 
 /** /console/webhooks: endpoints' health; test, rotate, hold and lift, enable, delete (webhooks.*, holds.*). */
@@ -66,31 +66,26 @@ export function webhooksRoutes(site: Site) {
     }),
   );
 
-  app.get("/webhooks/:id/delete", async (c) => {
-    const hook = await callOperation<WebhookRow>(c, "webhooks.get", { params: { id: param(c, "id") } });
-    if (!hook.ok) return show(c, problemOf(hook));
-    const snapshot = await site.snapshot(c.env);
-    return renderConsole(
-      c,
-      <ConfirmPage
-        {...layoutProps(c, snapshot.page)}
-        title={`Delete the webhook to ${endpointOrigin(hook.body.url)}?`}
-        back="/console/webhooks"
-        action={`/console/webhooks/${hook.body.id}/delete`}
-        button="Delete it now"
-      >
-        <p>
-          Its {hook.body.waiting} waiting deliveries are dropped, and it gets nothing more. Its owner can register again
-          from the public page.
-        </p>
-      </ConfirmPage>,
-    );
+  confirmStep(app, site, show, {
+    section: "webhooks",
+    verb: "delete",
+    operation: "webhooks.delete",
+    notice: "webhook-deleted",
+    button: "Delete it now",
+    ask: async (c, id) => {
+      const hook = await callOperation<WebhookRow>(c, "webhooks.get", { params: { id } });
+      if (!hook.ok) return show(c, problemOf(hook));
+      return {
+        title: `Delete the webhook to ${endpointOrigin(hook.body.url)}?`,
+        body: (
+          <p>
+            Its {hook.body.waiting} waiting deliveries are dropped, and it gets nothing more. Its owner can register
+            again from the public page.
+          </p>
+        ),
+      };
+    },
   });
-
-  app.post(
-    "/webhooks/:id/delete",
-    opsAction(show, { operation: "webhooks.delete", section: "webhooks", notice: "webhook-deleted", confirm: true }),
-  );
 
   return app;
 }
