@@ -20,11 +20,11 @@ type Show = (c: Context<ConsoleEnv>, problem: Problem) => Response | Promise<Res
  * as an API refusal does. Nothing is acted on before the CSRF check
  * (console-form.ts).
  */
-export function opsPost<P extends string>(
+export function opsPost(
   show: Show,
-  handler: (c: Context<ConsoleEnv, P>, form: URLSearchParams) => Response | Promise<Response>,
+  handler: (c: Context<ConsoleEnv>, form: URLSearchParams) => Response | Promise<Response>,
 ) {
-  return withForm<P>(handler, (c, refusal) => show(c, problemOf(refusal)));
+  return withForm(handler, (c, refusal) => show(c, problemOf(refusal)));
 }
 
 /** A path parameter as sent, bounded: ids and names in the console's addresses are short. */
