@@ -4,6 +4,7 @@ import { statusPageStub } from "../platform/stubs.ts";
 import type { Site } from "../site.ts";
 import type { ConsoleEnv } from "./console-env.ts";
 import { ReadBatch } from "./read-batch.ts";
+import { refuse } from "./render.ts";
 import { alertsRoutes } from "./routes/alerts.tsx";
 import { auditRoutes } from "./routes/audit.tsx";
 import { dashboardRoutes } from "./routes/dashboard.tsx";
@@ -34,22 +35,25 @@ export function consoleApp(site: Site) {
   app.use(
     "*",
     refuseCrossSitePosts((c) =>
-      c.text("Console forms are sent from the console's own pages only.", 403, { "cache-control": "no-store" }),
+      refuse(c, { status: 403, message: "Console forms are sent from the console's own pages only." }),
     ),
   );
   app.route("/", signInRoutes(site));
   app.use("*", requireViewer(site));
-  app.route("/", dashboardRoutes(site));
-  // Before the incident room's /incidents/:id, so /incidents/new is the declare form.
-  app.route("/", incidentRoutes(site));
-  app.route("/", reportRoutes(site));
-  app.route("/", maintenanceRoutes(site));
-  app.route("/", incidentRoomRoutes(site));
-  app.route("/", flagsRoutes(site));
-  app.route("/", tokensRoutes(site));
-  app.route("/", auditRoutes(site));
-  app.route("/", alertsRoutes(site));
-  app.route("/", webhooksRoutes(site));
-  app.route("/", subscribersRoutes(site));
+  const signedIn = [
+    dashboardRoutes,
+    // Before the incident room's /incidents/:id, so /incidents/new is the declare form.
+    incidentRoutes,
+    reportRoutes,
+    maintenanceRoutes,
+    incidentRoomRoutes,
+    flagsRoutes,
+    tokensRoutes,
+    auditRoutes,
+    alertsRoutes,
+    webhooksRoutes,
+    subscribersRoutes,
+  ];
+  for (const routes of signedIn) app.route("/", routes(site));
   return app;
 }

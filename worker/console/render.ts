@@ -1,5 +1,7 @@
 import type { Context } from "hono";
+import type { PageInfo } from "../core/read-model.ts";
 import { renderDocument } from "../views/layout.tsx";
+import type { ConsoleEnv, Viewer } from "./console-env.ts";
 import type { NOTICES } from "./notices.ts";
 
 /** A console page: never cached anywhere, since it is one person's view of live, partly internal state. */
@@ -9,6 +11,23 @@ export async function renderConsole(
   status = 200,
 ): Promise<Response> {
   return c.html(await renderDocument(node), status as 200, { "cache-control": "no-store" });
+}
+
+/**
+ * What every signed-in page passes on to its ConsoleLayout: the status page
+ * (its name, time zone), who is signed in, and the CSRF value its forms carry.
+ */
+export function layoutProps(c: Context<ConsoleEnv>, page: PageInfo): { page: PageInfo; viewer: Viewer; csrf: string } {
+  return { page, viewer: c.var.viewer, csrf: c.var.csrf };
+}
+
+/**
+ * A refusal in plain words with its status, never cached: a form that was
+ * not the console's (console-form.ts), or an API answer a page cannot be
+ * drawn without.
+ */
+export function refuse(c: Context, refusal: { status: number; message: string }): Response {
+  return c.text(refusal.message, refusal.status as 403, { "cache-control": "no-store" });
 }
 
 /**

@@ -1,8 +1,11 @@
 import type { Context } from "hono";
 import type { PageInfo } from "../core/read-model.ts";
 import type { ConsoleEnv } from "./console-env.ts";
-import { renderConsole } from "./render.ts";
+import { layoutProps, refuse, renderConsole } from "./render.ts";
 import { ConsoleNotFound } from "./views/console-not-found.tsx";
+
+/** The way back from an incident's page that cannot be shown. */
+export const TO_DASHBOARD = { href: "/console", label: "Back to the dashboard" };
 
 /**
  * When the API would not give a page its record: a 404 page for an id it
@@ -15,10 +18,6 @@ export function unavailable(
   what: string,
   back: { href: string; label: string },
 ): Promise<Response> | Response {
-  if (failed.status !== 404) return c.text(failed.message, failed.status as 403, { "cache-control": "no-store" });
-  return renderConsole(
-    c,
-    <ConsoleNotFound page={page} viewer={c.var.viewer} csrf={c.var.csrf} what={what} back={back} />,
-    404,
-  );
+  if (failed.status !== 404) return refuse(c, failed);
+  return renderConsole(c, <ConsoleNotFound {...layoutProps(c, page)} what={what} back={back} />, 404);
 }

@@ -1,11 +1,12 @@
 import { type Context, Hono } from "hono";
 import type { OperationId } from "../../core/api/operations.ts";
 import type { Site } from "../../site.ts";
-import { callOperation } from "../console-api.ts";
+import { callOperation, type OperationInput } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
+import type { Problem } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
-import { isProblem, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { opsAction, pendingChoice } from "../ops/ops-form.ts";
+import { layoutProps, refuse, renderConsole } from "../render.ts";
 import { type AlertRow, AlertsPage, type ChannelRow } from "../views/ops/alerts-page.tsx";
 
 /** /console/alerts: acknowledge alerts; test, hold and lift alert channels (alerts.*, alertChannels.*, holds.*). */
@@ -14,15 +15,13 @@ export function alertsRoutes(site: Site) {
 
   const show = async (c: Context<ConsoleEnv>, problem?: Problem) => {
     const alerts = await callOperation<{ data: AlertRow[] }>(c, "alerts.list", { query: { limit: "100" } });
-    if (!alerts.ok) return c.text(alerts.message, alerts.status as 403, { "cache-control": "no-store" });
+    if (!alerts.ok) return refuse(c, alerts);
     const channels = await callOperation<{ data: ChannelRow[] }>(c, "alertChannels.list");
     const snapshot = await site.snapshot(c.env);
     return renderConsole(
       c,
       <AlertsPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         alerts={alerts.body.data}
         channels={channels.ok ? channels.body.data : []}
         notice={noticeOf(c.req.query("notice"))}
@@ -32,34 +31,12 @@ export function alertsRoutes(site: Site) {
     );
   };
 
-  /** One button's operation: CSRF-checked, then the API decides; back to the page with a notice. */
-  const action =
-    (
-      operation: OperationId,
-      notice: string,
-      key: "id" | "channel",
-      query?: (form: URLSearchParams) => Record<string, string>,
-    ) =>
-    async (c: Context<ConsoleEnv>) => {
-      const form = await opsForm(c);
-      if (isProblem(form)) return show(c, form);
-      const answer = await callOperation(c, operation, {
-        params: { [key]: param(c, key) },
-        query: query?.(form) ?? {},
-      });
-      if (!answer.ok) return show(c, problemOf(answer));
-      return seeOther(c, "/console/alerts", notice);
-    };
-
   app.get("/alerts", (c) => show(c));
-  app.post("/alerts/:id/ack", action("alerts.ack", "alert-acked", "id"));
-  app.post("/alerts/channels/:channel/test", action("alertChannels.test", "channel-tested", "channel"));
-  app.post("/alerts/channels/:channel/hold", action("holds.holdChannel", "channel-held", "channel"));
-  app.post(
-    "/alerts/channels/:channel/lift",
-    action("holds.liftChannel", "channel-lifted", "channel", (form) => ({
-      pending: (form.get("pending") ?? "").slice(0, 20),
-    })),
-  );
+  app.post("/alerts/:id/ack", opsAction(show, { operation: "alerts.ack", section: "alerts", notice: "alert-acked" }));
+  const channel = (operation: OperationId, notice: string, input?: (form: URLSearchParams) => OperationInput) =>
+    opsAction(show, { operation, section: "alerts", notice, key: "channel", input });
+  app.post("/alerts/channels/:channel/test", channel("alertChannels.test", "channel-tested"));
+  app.post("/alerts/channels/:channel/hold", channel("holds.holdChannel", "channel-held"));
+  app.post("/alerts/channels/:channel/lift", channel("holds.liftChannel", "channel-lifted", pendingChoice));
   return app;
 }

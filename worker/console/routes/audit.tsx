@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { renderConsole } from "../render.ts";
+import { layoutProps, refuse, renderConsole } from "../render.ts";
 import { AUDIT_FILTERS, type AuditFilters, type AuditLine, AuditPage } from "../views/ops/audit-page.tsx";
 
 const PAGE = 50;
@@ -31,7 +31,7 @@ export function auditRoutes(site: Site) {
     if (before) query.before = before.slice(0, 20);
     const answer = await callOperation<{ data: AuditLine[]; nextBefore: number | null }>(c, "audit.list", { query });
     if (!answer.ok && answer.status !== 400) {
-      return c.text(answer.message, answer.status as 403, { "cache-control": "no-store" });
+      return refuse(c, answer);
     }
     let older: string | null = null;
     if (answer.ok && answer.body.nextBefore !== null) {
@@ -43,9 +43,7 @@ export function auditRoutes(site: Site) {
     return renderConsole(
       c,
       <AuditPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         lines={answer.ok ? answer.body.data : []}
         filters={filters}
         older={older}

@@ -8,14 +8,16 @@ import { type ComponentStatus, INCIDENT_STATUSES, type IncidentStatus } from "..
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { postForm } from "../console-form.ts";
+import { needsFix, type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { layoutProps, renderConsole, seeOther } from "../render.ts";
 import { severitiesFor } from "../severities.ts";
+import { TO_DASHBOARD, unavailable } from "../unavailable.tsx";
 import { ConsoleLayout } from "../views/console-layout.tsx";
 import { IncidentRoomPage } from "../views/incident-room-page.tsx";
-import { type ComposerValues, ROLE_FIELDS, type RoomPageProps, type RoomProblem } from "../views/room-state.ts";
+import { type ComposerValues, ROLE_FIELDS, type RoomForm, type RoomPageProps } from "../views/room-state.ts";
 
 type C = Context<ConsoleEnv>;
 type Extra = Partial<Pick<RoomPageProps, "composer" | "resolve" | "preview" | "problem" | "typed" | "note" | "notice">>;
@@ -27,21 +29,22 @@ const STALE =
 export function incidentRoomRoutes(site: Site) {
   const app = new Hono<ConsoleEnv>();
 
-  /** The room as it stands now, with whatever a form brought back; a console 404 for an unknown id. */
+  /** The room as it stands now, with whatever a form brought back; the console's 404 page for an unknown id. */
   async function room(c: C, id: string, extra: Extra = {}, status = 200): Promise<Response> {
     const snapshot = await site.snapshot(c.env);
     const read = await callOperation<IncidentView>(c, "incidents.get", { params: { id } });
     if (!read.ok) {
-      const title = read.status === 404 ? "No such incident" : "The incident could not be read";
+      if (read.status === 404) return unavailable(c, snapshot.page, read, "incident", TO_DASHBOARD);
+      // Any other failure is a page of the room's own, a server's as 502 (unavailable.tsx answers it in plain text).
       return renderConsole(
         c,
-        <ConsoleLayout page={snapshot.page} title={title} viewer={c.var.viewer} csrf={c.var.csrf}>
-          <p>{read.status === 404 ? `There is no incident “${id}”.` : read.message}</p>
+        <ConsoleLayout {...layoutProps(c, snapshot.page)} title="The incident could not be read">
+          <p>{read.message}</p>
           <p>
-            <a href="/console">Back to the dashboard</a>
+            <a href={TO_DASHBOARD.href}>{TO_DASHBOARD.label}</a>
           </p>
         </ConsoleLayout>,
-        read.status === 404 ? 404 : read.status >= 500 ? 502 : read.status,
+        read.status >= 500 ? 502 : read.status,
       );
     }
     const incident = read.body;
@@ -74,10 +77,12 @@ export function incidentRoomRoutes(site: Site) {
   // The declare form (another part of the console) lives at /console/incidents/new: not an id.
   app.get("/incidents/:id", (c, next) => (c.req.param("id") === "new" ? next() : room(c, c.req.param("id"))));
 
-  app.post("/incidents/:id/updates", async (c) => {
+  /** The room again with a form's problem beside that form, at the problem's status. */
+  const again = (c: C, id: string, form: RoomForm, problem: Problem, extra: Extra = {}) =>
+    room(c, id, { ...extra, problem: { form, message: problem.message, fields: problem.fields } }, problem.status);
+
+  postForm(app, "/incidents/:id/updates", async (c, form) => {
     const id = c.req.param("id");
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const read = await callOperation<IncidentView>(c, "incidents.get", { params: { id } });
     if (!read.ok) return room(c, id);
     const snapshot = await site.snapshot(c.env);
@@ -89,16 +94,13 @@ export function incidentRoomRoutes(site: Site) {
     const kept: Extra = fromResolve
       ? { composer: freshComposer(read.body), resolve: { message: typed.values.message, notify: typed.values.notify } }
       : { composer: typed.values };
-    const problem = (message: string, fields: RoomProblem["fields"]): Extra => ({
-      ...kept,
-      problem: { form: fromResolve ? "resolve" : "update", message, fields },
-    });
+    const refused = (problem: Problem) => again(c, id, fromResolve ? "resolve" : "update", problem, kept);
     if (form.get("action") === "preview") {
       const parsed = incidentUpdateCreate.safeParse(body);
-      if (!parsed.success) return room(c, id, problem("Some fields need a fix.", fieldProblems(parsed.error)), 400);
+      if (!parsed.success) return refused(needsFix(fieldProblems(parsed.error)));
       // The object works out what posting would record (a resolve's hand-back included), as posting does.
       const planned = await callOperation<PlannedUpdate>(c, "incidents.updates.preview", { params: { id }, body });
-      if (!planned.ok) return room(c, id, problem(planned.message, planned.fields), planned.status);
+      if (!planned.ok) return refused(problemOf(planned));
       const origin = (c.env.PUBLIC_URL || snapshot.page.url || new URL(c.req.url).origin).replace(/\/$/, "");
       const preview = previewUpdate(
         snapshot,
@@ -111,35 +113,24 @@ export function incidentRoomRoutes(site: Site) {
       return room(c, id, { ...kept, preview });
     }
     const posted = await callOperation(c, "incidents.updates.create", { params: { id }, body, once: onceOf(form) });
-    if (!posted.ok) return room(c, id, problem(posted.message, posted.fields), posted.status);
+    if (!posted.ok) return refused(problemOf(posted));
     return seeOther(c, `/console/incidents/${id}`, body.status === "resolved" ? "incident-resolved" : "update-posted");
   });
 
-  app.post("/incidents/:id/notes", async (c) => {
+  postForm(app, "/incidents/:id/notes", async (c, form) => {
     const id = c.req.param("id");
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const note = form.get("message") ?? "";
     const added = await callOperation(c, "incidents.notes.create", {
       params: { id },
       body: { message: note },
       once: onceOf(form),
     });
-    if (!added.ok) {
-      return room(
-        c,
-        id,
-        { note, problem: { form: "note", message: added.message, fields: added.fields } },
-        added.status,
-      );
-    }
+    if (!added.ok) return again(c, id, "note", problemOf(added), { note });
     return seeOther(c, `/console/incidents/${id}`, "note-added");
   });
 
-  app.post("/incidents/:id/edit", async (c) => {
+  postForm(app, "/incidents/:id/edit", async (c, form) => {
     const id = c.req.param("id");
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const which = form.get("form") === "details" ? "details" : "roles";
     const typed: Record<string, string> = {};
     const body: Record<string, string | null> = {};
@@ -164,7 +155,7 @@ export function incidentRoomRoutes(site: Site) {
     });
     if (!edited.ok) {
       const message = edited.status === 412 ? STALE : edited.message;
-      return room(c, id, { typed, problem: { form: which, message, fields: edited.fields } }, edited.status);
+      return again(c, id, which, { ...problemOf(edited), message }, { typed });
     }
     return seeOther(c, `/console/incidents/${id}`, which === "roles" ? "roles-saved" : "incident-edited");
   });

@@ -1,12 +1,11 @@
 import type { Context } from "hono";
 import { Hono } from "hono";
 import config from "#lookout-config";
-import type { FieldProblem } from "../../core/api/contract.ts";
 import type { IncidentView } from "../../core/read-model.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { postForm } from "../console-form.ts";
 import { type MonitorStates, monitorRow } from "../dashboard-data.ts";
 import {
   blankDeclaration,
@@ -16,16 +15,16 @@ import {
   fromTemplate,
   readDeclaration,
 } from "../declare-form.ts";
+import { type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { layoutProps, refuse, renderConsole, seeOther } from "../render.ts";
 import { may } from "../sections.ts";
 import { severitiesFor } from "../severities.ts";
 import { DeclarePage } from "../views/declare-page.tsx";
 import { IncidentsPage } from "../views/incidents-page.tsx";
 
 type Component = { id: string; name: string; hidden: boolean };
-type Problem = { message: string; fields: FieldProblem[] };
 
 /** Every component, hidden ones too, as the API has them; the config's list if this person may not read them. */
 async function componentsFor(c: Context<ConsoleEnv>): Promise<Component[]> {
@@ -49,7 +48,7 @@ async function monitorNamed(c: Context<ConsoleEnv>, id: string) {
 export function incidentRoutes(site: Site) {
   const app = new Hono<ConsoleEnv>();
 
-  async function declarePage(c: Context<ConsoleEnv>, fields: DeclareFields, status = 200, problem?: Problem) {
+  async function declarePage(c: Context<ConsoleEnv>, fields: DeclareFields, problem?: Problem) {
     const [snapshot, components, severities] = await Promise.all([
       site.snapshot(c.env),
       componentsFor(c),
@@ -58,16 +57,14 @@ export function incidentRoutes(site: Site) {
     return renderConsole(
       c,
       <DeclarePage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         fields={fields}
         severities={severities}
         templates={config.console.templates}
         components={components}
         problem={problem}
       />,
-      status,
+      problem?.status ?? 200,
     );
   }
 
@@ -78,15 +75,13 @@ export function incidentRoutes(site: Site) {
       callOperation<{ data: IncidentView[] }>(c, "incidents.list", { query: { limit: "50" } }),
       severitiesFor(c),
     ]);
-    if (!open.ok) return c.text(open.message, open.status as 403, { "cache-control": "no-store" });
+    if (!open.ok) return refuse(c, open);
     const openIds = new Set(open.body.data.map((incident) => incident.id));
     const others = recent.ok ? recent.body.data.filter((incident) => !openIds.has(incident.id)) : [];
     return renderConsole(
       c,
       <IncidentsPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         incidents={[...open.body.data, ...others]}
         severities={severities}
         mayDeclare={may(c.var.viewer.scopes, "incidents.create")}
@@ -98,14 +93,15 @@ export function incidentRoutes(site: Site) {
   app.get("/incidents/new", async (c) => {
     // The form is for whoever may declare; the API refuses anyone else's post all the same.
     if (!may(c.var.viewer.scopes, "incidents.create")) {
-      return c.text("Your role does not declare incidents.", 403, { "cache-control": "no-store" });
+      return refuse(c, { status: 403, message: "Your role does not declare incidents." });
     }
     const templateId = c.req.query("template");
     const monitorId = c.req.query("monitor");
     if (templateId) {
       const template = config.console.templates.find((t) => t.id === templateId);
       if (!template) {
-        return declarePage(c, blankDeclaration(), 404, {
+        return declarePage(c, blankDeclaration(), {
+          status: 404,
           message: `There is no template "${templateId}"; start from scratch or pick one above.`,
           fields: [{ path: "template", message: "unknown template" }],
         });
@@ -115,7 +111,8 @@ export function incidentRoutes(site: Site) {
     if (monitorId) {
       const [monitor, components] = await Promise.all([monitorNamed(c, monitorId), componentsFor(c)]);
       if (!monitor) {
-        return declarePage(c, blankDeclaration(), 404, {
+        return declarePage(c, blankDeclaration(), {
+          status: 404,
           message: `There is no monitor "${monitorId}" you may read; start from scratch.`,
           fields: [{ path: "monitor", message: "unknown monitor" }],
         });
@@ -125,13 +122,12 @@ export function incidentRoutes(site: Site) {
     return declarePage(c, blankDeclaration());
   });
 
-  app.post("/incidents/new", async (c) => {
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+  postForm(app, "/incidents/new", async (c, form) => {
     const fields = readDeclaration(form);
     // The API would default an impact; a person declaring names how bad it is.
     if (fields.severity === "") {
-      return declarePage(c, fields, 400, {
+      return declarePage(c, fields, {
+        status: 400,
         message: "Choose a severity.",
         fields: [{ path: "severity", message: "choose one" }],
       });
@@ -140,9 +136,7 @@ export function incidentRoutes(site: Site) {
       body: declarationBody(fields),
       once: onceOf(form),
     });
-    if (!created.ok) {
-      return declarePage(c, fields, created.status, { message: created.message, fields: created.fields });
-    }
+    if (!created.ok) return declarePage(c, fields, problemOf(created));
     return seeOther(c, `/console/incidents/${created.body.id}`, "incident-declared");
   });
 

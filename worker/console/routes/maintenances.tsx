@@ -1,23 +1,22 @@
 import { type Context, Hono } from "hono";
-import { etagOf, type FieldProblem } from "../../core/api/contract.ts";
+import { etagOf } from "../../core/api/contract.ts";
 import type { MaintenanceView } from "../../core/read-model.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { formRevision, postForm } from "../console-form.ts";
+import { needsFix, type Problem, problemOf } from "../form-problem.ts";
 import { BLANK_MAINTENANCE, maintenanceBody, readMaintenanceForm, windowInstants } from "../maintenance-form.ts";
 import { noticeOf } from "../notices.ts";
 import { onceOf } from "../once.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { layoutProps, refuse, renderConsole, seeOther } from "../render.ts";
 import { unavailable } from "../unavailable.tsx";
 import { MaintenanceNewPage } from "../views/maintenance-new-page.tsx";
 import { MaintenancePage } from "../views/maintenance-page.tsx";
 import { MaintenancesPage } from "../views/maintenances-page.tsx";
 
 type C = Context<ConsoleEnv>;
-type Problem = { message: string; fields?: FieldProblem[] };
 
-const REVISION = /^[0-9]{1,12}$/;
 /** Windows one list shows: the API's largest page. */
 const LISTED = 100;
 const LIST = { href: "/console/maintenances", label: "Back to maintenances" };
@@ -44,14 +43,12 @@ export function maintenanceRoutes(site: Site) {
       ),
     );
     const refused = lists.find((list) => !list.ok);
-    if (refused && !refused.ok) return c.text(refused.message, refused.status as 403, { "cache-control": "no-store" });
+    if (refused && !refused.ok) return refuse(c, refused);
     const [upcoming, ...others] = lists.flatMap((list) => (list.ok ? [list.body] : []));
     return renderConsole(
       c,
       <MaintenancesPage
-        page={page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, page)}
         upcoming={upcoming?.data ?? []}
         maintenances={others.flatMap((list) => list.data)}
         more={lists.some((list) => list.ok && list.body.nextCursor !== null)}
@@ -60,93 +57,83 @@ export function maintenanceRoutes(site: Site) {
     );
   });
 
-  const newPage = async (c: C, values = BLANK_MAINTENANCE, problem?: Problem, status = 200) => {
+  const newPage = async (c: C, values = BLANK_MAINTENANCE, problem?: Problem) => {
     const snapshot = await site.snapshot(c.env);
     return renderConsole(
       c,
       <MaintenanceNewPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         components={snapshot.components}
         values={values}
         problem={problem}
       />,
-      status,
+      problem?.status ?? 200,
     );
   };
 
   app.get("/maintenances/new", (c) => newPage(c));
 
-  app.post("/maintenances/new", async (c) => {
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+  postForm(app, "/maintenances/new", async (c, form) => {
     const values = readMaintenanceForm(form);
     const built = maintenanceBody(values, (await pageOf(c)).timeZone);
-    if (!built.ok) return newPage(c, values, { message: "Some fields need a fix.", fields: built.fields }, 400);
+    if (!built.ok) return newPage(c, values, needsFix(built.fields));
     const created = await callOperation<MaintenanceView>(c, "maintenances.create", {
       body: built.body,
       once: onceOf(form),
     });
     if (created.ok) return seeOther(c, at(created.body.id), "maintenance-scheduled");
-    return newPage(c, values, { message: created.message, fields: created.fields }, created.status);
+    return newPage(c, values, problemOf(created));
   });
 
   /** One maintenance's page, with what was typed kept when a form was refused. */
-  const show = async (c: C, id: string, typed?: Record<string, string>, problem?: Problem, status = 200) => {
+  const show = async (c: C, id: string, typed?: Record<string, string>, problem?: Problem) => {
     const snapshot = await site.snapshot(c.env);
     const read = await callOperation<MaintenanceView>(c, "maintenances.get", { params: { id } });
     if (!read.ok) return unavailable(c, snapshot.page, read, "maintenance", LIST);
     return renderConsole(
       c,
       <MaintenancePage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         maintenance={read.body}
         componentNames={new Map(snapshot.components.map((component) => [component.id, component.name]))}
         typed={typed}
         problem={problem}
         notice={noticeOf(c.req.query("notice"))}
       />,
-      status,
+      problem?.status ?? 200,
     );
   };
 
   app.get("/maintenances/:id", (c) => show(c, c.req.param("id")));
 
-  app.post("/maintenances/:id/move", async (c) => {
+  postForm(app, "/maintenances/:id/move", async (c, form) => {
     const id = c.req.param("id");
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const typed = {
       ...(form.has("scheduledFor") ? { scheduledFor: form.get("scheduledFor") ?? "" } : {}),
       scheduledUntil: form.get("scheduledUntil") ?? "",
     };
     const window = windowInstants(typed, (await pageOf(c)).timeZone);
-    if (!window.ok) return show(c, id, typed, { message: "Some fields need a fix.", fields: window.fields }, 400);
-    const revision = form.get("revision") ?? "";
-    if (!REVISION.test(revision)) {
-      const fields = [{ path: "revision", message: "missing" }];
-      return show(c, id, typed, { message: "The form lost track of which version it moves: reload.", fields }, 400);
+    if (!window.ok) return show(c, id, typed, needsFix(window.fields));
+    const revision = formRevision(form);
+    if (revision === null) {
+      const message = "The form lost track of which version it moves: reload.";
+      return show(c, id, typed, { status: 400, message, fields: [{ path: "revision", message: "missing" }] });
     }
     const moved = await callOperation(c, "maintenances.edit", {
       params: { id },
       body: window.instants,
-      ifMatch: etagOf(Number(revision)),
+      ifMatch: etagOf(revision),
     });
     if (moved.ok) return seeOther(c, at(id), "maintenance-moved");
     const message =
       moved.status === 412
         ? "Someone changed this maintenance since you opened it. Check the window shown now, then move it again."
         : moved.message;
-    return show(c, id, typed, { message, fields: moved.fields }, moved.status);
+    return show(c, id, typed, { ...problemOf(moved), message });
   });
 
-  app.post("/maintenances/:id/updates", async (c) => {
+  postForm(app, "/maintenances/:id/updates", async (c, form) => {
     const id = c.req.param("id");
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const typed = { status: form.get("status") ?? "", message: form.get("message") ?? "" };
     const notify = form.has("notify");
     const posted = await callOperation(c, "maintenances.updates.create", {
@@ -156,14 +143,11 @@ export function maintenanceRoutes(site: Site) {
     });
     if (posted.ok) return seeOther(c, at(id), "maintenance-updated");
     // The box comes back as it was sent: a refused quiet update must not turn into a loud one on the retry.
-    const kept = { ...typed, notify: notify ? "on" : "" };
-    return show(c, id, kept, { message: posted.message, fields: posted.fields }, posted.status);
+    return show(c, id, { ...typed, notify: notify ? "on" : "" }, problemOf(posted));
   });
 
-  app.post("/maintenances/:id/cancel", async (c) => {
+  postForm(app, "/maintenances/:id/cancel", async (c, form) => {
     const id = c.req.param("id");
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const message = (form.get("message") ?? "").trim();
     const notify = form.has("notify");
     const cancelled = await callOperation(c, "maintenances.cancel", {
@@ -173,7 +157,7 @@ export function maintenanceRoutes(site: Site) {
     if (cancelled.ok) return seeOther(c, at(id), "maintenance-cancelled");
     const fields = cancelled.fields.map((f) => (f.path === "message" ? { ...f, path: "cancel message" } : f));
     const kept = { cancelMessage: message, cancelNotify: notify ? "on" : "" };
-    return show(c, id, kept, { message: cancelled.message, fields }, cancelled.status);
+    return show(c, id, kept, { ...problemOf(cancelled), fields });
   });
 
   return app;

@@ -1,13 +1,14 @@
 import { type Context, Hono } from "hono";
-import { etagOf, type FieldProblem } from "../../core/api/contract.ts";
+import { etagOf } from "../../core/api/contract.ts";
 import type { IncidentView, PostIncidentReport } from "../../core/read-model.ts";
 import type { ReportDraft } from "../../core/reports/draft-report.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { formRevision, postForm } from "../console-form.ts";
+import { type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { layoutProps, renderConsole, seeOther } from "../render.ts";
 import {
   nameReportProblems,
   previewReport,
@@ -16,7 +17,7 @@ import {
   reportBody,
   reportFormValues,
 } from "../report-form.ts";
-import { unavailable } from "../unavailable.tsx";
+import { TO_DASHBOARD, unavailable } from "../unavailable.tsx";
 import { ReportPage } from "../views/report-page.tsx";
 
 type C = Context<ConsoleEnv>;
@@ -25,14 +26,10 @@ interface Shown {
   values?: ReportFormValues;
   revision?: number;
   preview?: PostIncidentReport;
-  problem?: { message: string; fields?: FieldProblem[] };
-  status?: number;
+  problem?: Problem;
   /** The publish form's "Tell subscribers" box as sent, when that form was refused. */
   publishNotify?: boolean;
 }
-
-const REVISION = /^[0-9]{1,12}$/;
-const DASHBOARD = { href: "/console", label: "Back to the dashboard" };
 
 /**
  * The post-incident report of one incident (README "The report"): read it
@@ -50,16 +47,14 @@ export function reportRoutes(site: Site) {
       callOperation<IncidentView>(c, "incidents.get", { params: { id } }),
       callOperation<{ report: PostIncidentReport | null; draft: ReportDraft }>(c, "reports.get", { params: { id } }),
     ]);
-    if (!incident.ok) return unavailable(c, snapshot.page, incident, "incident", DASHBOARD);
-    if (!read.ok) return unavailable(c, snapshot.page, read, "incident", DASHBOARD);
+    if (!incident.ok) return unavailable(c, snapshot.page, incident, "incident", TO_DASHBOARD);
+    if (!read.ok) return unavailable(c, snapshot.page, read, "incident", TO_DASHBOARD);
     const { report, draft } = read.body;
     const values = shown.values ?? reportFormValues(report ?? { ...draft, followUps: [] });
     return renderConsole(
       c,
       <ReportPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         incident={incident.body}
         draft={draft}
         values={values}
@@ -69,75 +64,67 @@ export function reportRoutes(site: Site) {
         problem={shown.problem}
         notice={noticeOf(c.req.query("notice"))}
       />,
-      shown.status ?? 200,
+      shown.problem?.status ?? 200,
     );
   }
 
   app.get("/incidents/:id/report", (c) => show(c, c.req.param("id")));
 
-  app.post("/incidents/:id/report", async (c) => {
+  postForm(app, "/incidents/:id/report", async (c, form) => {
     const id = c.req.param("id");
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
     const values = readReportForm(form);
-    const revision = form.get("revision") ?? "";
-    if (!REVISION.test(revision)) {
+    const revision = formRevision(form);
+    if (revision === null) {
       return show(c, id, {
         values,
-        status: 400,
         problem: {
+          status: 400,
           message: "The form lost track of which version it edits: reload the page.",
           fields: [{ path: "revision", message: "missing" }],
         },
       });
     }
     if (form.get("intent") === "preview") {
-      return show(c, id, { values, revision: Number(revision), preview: previewReport(values, nowIso()) });
+      return show(c, id, { values, revision, preview: previewReport(values, nowIso()) });
     }
     const saved = await callOperation(c, "reports.put", {
       params: { id },
       body: reportBody(values),
-      ifMatch: etagOf(Number(revision)),
+      ifMatch: etagOf(revision),
     });
     if (saved.ok) return seeOther(c, base(id), "report-saved");
     if (saved.status === 412) {
       // Keep the text; the next save goes onto what is there now, knowingly.
       return show(c, id, {
         values,
-        status: 412,
         problem: {
+          status: 412,
           message:
             "Someone changed this incident since you opened the report (an update, or another save). Your text is " +
             "kept below and was not saved: check the incident, then save again.",
+          fields: [],
         },
       });
     }
     return show(c, id, {
       values,
-      revision: Number(revision),
-      status: saved.status,
-      problem: { message: saved.message, fields: nameReportProblems(saved.fields) },
+      revision,
+      problem: { ...problemOf(saved), fields: nameReportProblems(saved.fields) },
     });
   });
 
-  app.post("/incidents/:id/report/publish", async (c) => {
+  postForm(app, "/incidents/:id/report/publish", async (c, form) => {
     const id = c.req.param("id");
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
-    const revision = form.get("revision") ?? "";
+    const revision = formRevision(form);
     const notify = form.has("notify");
     const published = await callOperation(c, "reports.publish", {
       params: { id },
       body: { notify },
-      ifMatch: REVISION.test(revision) ? etagOf(Number(revision)) : null,
+      ifMatch: revision === null ? null : etagOf(revision),
     });
     if (published.ok) return seeOther(c, base(id), "report-published");
     // The box comes back as it was sent: a refused quiet publish must not turn into a loud one on the retry.
-    return show(c, id, {
-      publishNotify: notify,
-      status: published.status,
-      problem: { message: published.message, fields: published.fields },
-    });
+    return show(c, id, { publishNotify: notify, problem: problemOf(published) });
   });
 
   return app;

@@ -4,7 +4,7 @@ import { sha256Hex } from "../../core/access/sha256.ts";
 import { statusPageStub } from "../../platform/stubs.ts";
 import type { Site } from "../../site.ts";
 import type { ConsoleEnv } from "../console-env.ts";
-import { isRefusal, readConsoleForm } from "../console-form.ts";
+import { isRefusal, postForm, readConsoleForm } from "../console-form.ts";
 import { csrfToken } from "../csrf.ts";
 import { noticeOf } from "../notices.ts";
 import { renderConsole, seeOther } from "../render.ts";
@@ -85,9 +85,7 @@ export function signInRoutes(site: Site) {
     return c.redirect(next, 303);
   });
 
-  app.post("/sign-out", async (c) => {
-    const form = await readConsoleForm(c);
-    if (isRefusal(form)) return c.text(form.message, form.status, { "cache-control": "no-store" });
+  postForm(app, "/sign-out", async (c) => {
     const secret = sessionSecretOf(c);
     const hash = secret ? await sha256Hex(secret) : null;
     const door = hash ? await statusPageStub(c.env).consoleDoor(hash) : null;

@@ -3,9 +3,10 @@ import { paramPattern } from "../../api/path-params.ts";
 import type { Site } from "../../site.ts";
 import { callOperation } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
+import { missing, type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
-import { isProblem, missing, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
-import { renderConsole, seeOther } from "../render.ts";
+import { opsAction, opsPost, param, pendingChoice } from "../ops/ops-form.ts";
+import { layoutProps, refuse, renderConsole, seeOther } from "../render.ts";
 import {
   type DomainHold,
   type SubscriberRow,
@@ -37,7 +38,7 @@ export function subscribersRoutes(site: Site) {
     type Listed = { data: SubscriberRow[]; counts: Record<string, number>; nextCursor: string | null };
     // One call for the counts (and whether this person may see subscribers at all), one for the search.
     const counts = await callOperation<Listed>(c, "subscribers.list", { query: { limit: "1" } });
-    if (!counts.ok) return c.text(counts.message, counts.status as 403, { "cache-control": "no-store" });
+    if (!counts.ok) return refuse(c, counts);
     const list = searching ? await callOperation<Listed>(c, "subscribers.list", { query }) : null;
     const holds = await callOperation<{ data: (DomainHold & { kind: string })[] }>(c, "holds.list");
     let next: string | null = null;
@@ -48,9 +49,7 @@ export function subscribersRoutes(site: Site) {
     return renderConsole(
       c,
       <SubscribersPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         counts={counts.body.counts}
         found={list?.ok ? list.body.data : null}
         search={search}
@@ -66,38 +65,40 @@ export function subscribersRoutes(site: Site) {
 
   app.get("/subscribers", (c) => show(c));
 
-  app.post("/subscribers/:id/remove", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    if (form.get("confirm") !== "yes") return show(c, missing("confirm", "tick the box to erase this address"));
-    const removed = await callOperation(c, "subscribers.remove", { params: { id: param(c, "id") } });
-    if (!removed.ok) return show(c, problemOf(removed));
-    return seeOther(c, "/console/subscribers", "subscriber-removed");
-  });
+  app.post(
+    "/subscribers/:id/remove",
+    opsPost(show, async (c, form) => {
+      if (form.get("confirm") !== "yes") return show(c, missing("confirm", "tick the box to erase this address"));
+      const removed = await callOperation(c, "subscribers.remove", { params: { id: param(c, "id") } });
+      if (!removed.ok) return show(c, problemOf(removed));
+      return seeOther(c, "/console/subscribers", "subscriber-removed");
+    }),
+  );
 
-  app.post("/subscribers/holds", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    const typed = (form.get("domain") ?? "").slice(0, TYPED_DOMAIN);
-    const domain = typed.trim().toLowerCase();
-    // The console calls the object directly, past the router's path check: the same check here.
-    if (!DOMAIN.test(domain)) return show(c, missing("domain", "a mail domain, such as example.com"), typed);
-    const held = await callOperation(c, "holds.hold", { params: { domain } });
-    if (!held.ok) return show(c, problemOf(held), typed);
-    return seeOther(c, "/console/subscribers", "domain-held");
-  });
+  app.post(
+    "/subscribers/holds",
+    opsPost(show, async (c, form) => {
+      const typed = (form.get("domain") ?? "").slice(0, TYPED_DOMAIN);
+      const domain = typed.trim().toLowerCase();
+      // The console calls the object directly, past the router's path check: the same check here.
+      if (!DOMAIN.test(domain)) return show(c, missing("domain", "a mail domain, such as example.com"), typed);
+      const held = await callOperation(c, "holds.hold", { params: { domain } });
+      if (!held.ok) return show(c, problemOf(held), typed);
+      return seeOther(c, "/console/subscribers", "domain-held");
+    }),
+  );
 
-  app.post("/subscribers/holds/:domain/lift", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    const lifted = await callOperation<{ lifted: boolean }>(c, "holds.lift", {
-      params: { domain: param(c, "domain") },
-      query: { pending: (form.get("pending") ?? "").slice(0, 20) },
-    });
-    if (!lifted.ok) return show(c, problemOf(lifted));
-    // Lifted already (a colleague, another tab) or never held: say so rather than claim a lift.
-    return seeOther(c, "/console/subscribers", lifted.body.lifted ? "domain-lifted" : "domain-not-held");
-  });
+  app.post(
+    "/subscribers/holds/:domain/lift",
+    opsAction<{ lifted: boolean }>(show, {
+      operation: "holds.lift",
+      section: "subscribers",
+      key: "domain",
+      input: pendingChoice,
+      // Lifted already (a colleague, another tab) or never held: say so rather than claim a lift.
+      notice: (answer) => (answer.lifted ? "domain-lifted" : "domain-not-held"),
+    }),
+  );
 
   return app;
 }

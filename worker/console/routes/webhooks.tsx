@@ -3,10 +3,11 @@ import type { OperationId } from "../../core/api/operations.ts";
 import type { Site } from "../../site.ts";
 import { callOperation, type OperationInput } from "../console-api.ts";
 import type { ConsoleEnv } from "../console-env.ts";
+import { type Problem, problemOf } from "../form-problem.ts";
 import { noticeOf } from "../notices.ts";
-import { confirmedAction, isProblem, opsForm, type Problem, param, problemOf } from "../ops/ops-form.ts";
-import { renderConsole, seeOther } from "../render.ts";
-import { ConfirmPage } from "../views/ops/confirm-page.tsx";
+import { confirmStep } from "../ops/confirm-step.tsx";
+import { opsAction, opsPost, param, pendingChoice } from "../ops/ops-form.ts";
+import { layoutProps, refuse, renderConsole } from "../render.ts";
 import { endpointOrigin, type WebhookRow, WebhookSecretPage, WebhooksPage } from "../views/ops/webhooks-page.tsx";
 
 /** /console/webhooks: endpoints' health; test, rotate, hold and lift, enable, delete (webhooks.*, holds.*). */
@@ -15,16 +16,14 @@ export function webhooksRoutes(site: Site) {
 
   const show = async (c: Context<ConsoleEnv>, problem?: Problem) => {
     const hooks = await callOperation<{ data: WebhookRow[] }>(c, "webhooks.list");
-    if (!hooks.ok) return c.text(hooks.message, hooks.status as 403, { "cache-control": "no-store" });
+    if (!hooks.ok) return refuse(c, hooks);
     const holds = await callOperation<{ data: { kind: string; target: string }[] }>(c, "holds.list");
     const held = new Set(holds.ok ? holds.body.data.filter((h) => h.kind === "webhook").map((h) => h.target) : []);
     const snapshot = await site.snapshot(c.env);
     return renderConsole(
       c,
       <WebhooksPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
+        {...layoutProps(c, snapshot.page)}
         webhooks={hooks.body.data}
         held={held}
         notice={noticeOf(c.req.query("notice"))}
@@ -34,83 +33,59 @@ export function webhooksRoutes(site: Site) {
     );
   };
 
-  /** One button's operation on one endpoint: CSRF-checked, then the API decides; back to the list. */
-  const action =
-    (operation: OperationId, notice: string, input: (form: URLSearchParams) => OperationInput = () => ({})) =>
-    async (c: Context<ConsoleEnv>) => {
-      const form = await opsForm(c);
-      if (isProblem(form)) return show(c, form);
-      const answer = await callOperation(c, operation, { params: { id: param(c, "id") }, ...input(form) });
-      if (!answer.ok) return show(c, problemOf(answer));
-      return seeOther(c, "/console/webhooks", notice);
-    };
+  const action = (operation: OperationId, notice: string, input?: (form: URLSearchParams) => OperationInput) =>
+    opsAction(show, { operation, section: "webhooks", notice, input });
 
   app.get("/webhooks", (c) => show(c));
   app.post("/webhooks/:id/test", action("webhooks.test", "webhook-tested"));
   app.post("/webhooks/:id/hold", action("holds.holdWebhook", "webhook-held"));
-  app.post(
-    "/webhooks/:id/lift",
-    action("holds.liftWebhook", "webhook-lifted", (form) => ({
-      query: { pending: (form.get("pending") ?? "").slice(0, 20) },
-    })),
-  );
+  app.post("/webhooks/:id/lift", action("holds.liftWebhook", "webhook-lifted", pendingChoice));
   app.post(
     "/webhooks/:id/enable",
     action("webhooks.edit", "webhook-enabled", () => ({ body: { enabled: true } })),
   );
 
-  app.post("/webhooks/:id/rotate", async (c) => {
-    const form = await opsForm(c);
-    if (isProblem(form)) return show(c, form);
-    const id = param(c, "id");
-    const overlap = form.get("overlapSeconds") ?? "";
-    const rotated = await callOperation<{ secret: string; previousSecretValidUntil: string | null }>(
-      c,
-      "webhooks.rotate",
-      { params: { id }, body: { overlapSeconds: /^\d{1,7}$/.test(overlap) ? Number(overlap) : overlap } },
-    );
-    if (!rotated.ok) return show(c, problemOf(rotated));
-    const hook = await callOperation<WebhookRow>(c, "webhooks.get", { params: { id } });
-    const snapshot = await site.snapshot(c.env);
-    if (!hook.ok) return show(c, problemOf(hook));
-    return renderConsole(
-      c,
-      <WebhookSecretPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
-        hook={hook.body}
-        secrets={rotated.body}
-      />,
-    );
-  });
-
-  app.get("/webhooks/:id/delete", async (c) => {
-    const hook = await callOperation<WebhookRow>(c, "webhooks.get", { params: { id: param(c, "id") } });
-    if (!hook.ok) return show(c, problemOf(hook));
-    const snapshot = await site.snapshot(c.env);
-    return renderConsole(
-      c,
-      <ConfirmPage
-        page={snapshot.page}
-        viewer={c.var.viewer}
-        csrf={c.var.csrf}
-        title={`Delete the webhook to ${endpointOrigin(hook.body.url)}?`}
-        back="/console/webhooks"
-        action={`/console/webhooks/${hook.body.id}/delete`}
-        button="Delete it now"
-      >
-        <p>
-          Its {hook.body.waiting} waiting deliveries are dropped, and it gets nothing more. Its owner can register again
-          from the public page.
-        </p>
-      </ConfirmPage>,
-    );
-  });
-
-  app.post("/webhooks/:id/delete", (c) =>
-    confirmedAction(c, { operation: "webhooks.delete", section: "webhooks", notice: "webhook-deleted" }, show),
+  app.post(
+    "/webhooks/:id/rotate",
+    opsPost(show, async (c, form) => {
+      const id = param(c, "id");
+      const overlap = form.get("overlapSeconds") ?? "";
+      const rotated = await callOperation<{ secret: string; previousSecretValidUntil: string | null }>(
+        c,
+        "webhooks.rotate",
+        { params: { id }, body: { overlapSeconds: /^\d{1,7}$/.test(overlap) ? Number(overlap) : overlap } },
+      );
+      if (!rotated.ok) return show(c, problemOf(rotated));
+      const hook = await callOperation<WebhookRow>(c, "webhooks.get", { params: { id } });
+      const snapshot = await site.snapshot(c.env);
+      if (!hook.ok) return show(c, problemOf(hook));
+      return renderConsole(
+        c,
+        <WebhookSecretPage {...layoutProps(c, snapshot.page)} hook={hook.body} secrets={rotated.body} />,
+      );
+    }),
   );
+
+  confirmStep(app, site, show, {
+    section: "webhooks",
+    verb: "delete",
+    operation: "webhooks.delete",
+    notice: "webhook-deleted",
+    button: "Delete it now",
+    ask: async (c, id) => {
+      const hook = await callOperation<WebhookRow>(c, "webhooks.get", { params: { id } });
+      if (!hook.ok) return show(c, problemOf(hook));
+      return {
+        title: `Delete the webhook to ${endpointOrigin(hook.body.url)}?`,
+        body: (
+          <p>
+            Its {hook.body.waiting} waiting deliveries are dropped, and it gets nothing more. Its owner can register
+            again from the public page.
+          </p>
+        ),
+      };
+    },
+  });
 
   return app;
 }
