@@ -1,4 +1,5 @@
 import type { Severity } from "../../core/config/console-schema.ts";
+import { severityName } from "../../core/incidents/severity.ts";
 import { derivePageStatus } from "../../core/page-status.ts";
 import type { PageSnapshot } from "../../core/read-model.ts";
 import { formatDateTime } from "../../views/format.ts";
@@ -87,7 +88,6 @@ export function DashboardPage({ snapshot, viewer, csrf, data, severities, mayDec
     incidentImpacts: snapshot.activeIncidents.map((incident) => incident.impact),
     maintenanceInProgress: snapshot.activeMaintenances.length > 0,
   });
-  const severityName = (id: string | null | undefined) => severities.find((s) => s.id === id)?.name;
   const components =
     data.components ?? snapshot.components.map((c) => ({ id: c.id, name: c.name, status: c.status, hidden: false }));
   const monitorsOf = (componentId: string) => (data.monitors ?? []).filter((m) => m.components.includes(componentId));
@@ -114,7 +114,7 @@ export function DashboardPage({ snapshot, viewer, csrf, data, severities, mayDec
               <a href={`/console/incidents/${incident.id}`}>{incident.name}</a>
               <span>
                 {incident.visibility === "internal" ? <strong class="tag">Internal</strong> : null}{" "}
-                {severityName(incident.severity) ?? incident.impact} · {incident.status}
+                {severityName(severities, incident.severity) ?? incident.impact} · {incident.status}
               </span>
             </li>
           )}

@@ -1,4 +1,5 @@
 import type { Child } from "hono/jsx";
+import { severityName } from "../../core/incidents/severity.ts";
 import type { IncidentView, PageSnapshot } from "../../core/read-model.ts";
 import { COMPONENT_STATUS_LABELS, IMPACT_LABELS, INCIDENT_STATUS_LABELS } from "../../core/statuses.ts";
 import { formatDateTime } from "../../views/format.ts";
@@ -39,7 +40,11 @@ export function IncidentRoomPage(props: RoomPageProps) {
           <dt>Status</dt>
           <dd>{INCIDENT_STATUS_LABELS[incident.status]}</dd>
           <dt>Severity</dt>
-          <dd>{severityName(props.severities, incident.severity)}</dd>
+          <dd>
+            {incident.severity
+              ? (severityName(props.severities, incident.severity) ?? incident.severity)
+              : "None (impact only)"}
+          </dd>
           <dt>Impact</dt>
           <dd>{IMPACT_LABELS[incident.impact]}</dd>
           <dt>Visibility</dt>
@@ -90,11 +95,6 @@ export function IncidentRoomPage(props: RoomPageProps) {
 }
 
 /** The incident's severity by its name; the id alone if the page no longer declares it. */
-function severityName(severities: RoomPageProps["severities"], id: string | null | undefined): string {
-  if (!id) return "None (impact only)";
-  return severities.find((s) => s.id === id)?.name ?? id;
-}
-
 function ResolveForm({ incident, csrf, resolve, problem }: RoomPageProps) {
   const values = resolve ?? { message: "This incident has been resolved.", notify: true };
   return (

@@ -1,4 +1,5 @@
 import type { Severity } from "../../core/config/console-schema.ts";
+import { severityName } from "../../core/incidents/severity.ts";
 import type { IncidentView, PageInfo } from "../../core/read-model.ts";
 import { formatDateTime } from "../../views/format.ts";
 import type { Viewer } from "../console-env.ts";
@@ -17,7 +18,6 @@ export interface IncidentsPageProps {
 
 /** Every incident the team runs, open first, internal ones marked; each a link to its room. */
 export function IncidentsPage({ page, viewer, csrf, incidents, severities, mayDeclare, notice }: IncidentsPageProps) {
-  const severityName = (id: string | null | undefined) => severities.find((s) => s.id === id)?.name;
   return (
     <ConsoleLayout page={page} title="Incidents" viewer={viewer} csrf={csrf} path="/console/incidents" notice={notice}>
       {mayDeclare ? (
@@ -36,7 +36,7 @@ export function IncidentsPage({ page, viewer, csrf, incidents, severities, mayDe
               <a href={`/console/incidents/${incident.id}`}>{incident.name}</a>
               <span>
                 {incident.visibility === "internal" ? <strong class="tag">Internal</strong> : null}{" "}
-                {severityName(incident.severity) ?? incident.impact} · {incident.status} · started{" "}
+                {severityName(severities, incident.severity) ?? incident.impact} · {incident.status} · started{" "}
                 <time datetime={incident.startedAt}>{formatDateTime(incident.startedAt, page.timeZone)}</time>
               </span>
             </li>

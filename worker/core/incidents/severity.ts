@@ -35,3 +35,8 @@ export function resolveSeverity(
   }
   return { severity: declared.id, impact: declared.impact };
 }
+
+/** A severity's human name, by its id; undefined for none, or one the config no longer declares. */
+export function severityName(severities: readonly Severity[], id: string | null | undefined): string | undefined {
+  return id ? severities.find((s) => s.id === id)?.name : undefined;
+}
