@@ -9,9 +9,13 @@ import { resolveFlags } from "../../worker/core/flags.ts";
 import { flagRunOf, flagValuesFor } from "../helpers/flag-runs.ts";
 import type { MailServerAddresses, ReceivedMail, ReceivedWebhook } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
-import { withFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
-import { inspectMonitor, monitorObjectOf, runGroup } from "../helpers/workers/monitor-objects.ts";
+import {
+  inspectMonitor,
+  monitorObjectOf,
+  reconcileWithMonitorDown,
+  runGroup,
+} from "../helpers/workers/monitor-objects.ts";
 import { mailInFlight, settleOutbox, webhooksInFlight } from "../helpers/workers/outbox.ts";
 import { targetUrl } from "../helpers/workers/targets.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
@@ -155,13 +159,7 @@ describe(`the ${run} run`, () => {
 describe(`a monitor that goes down in the ${run} run`, () => {
   /** Takes the outage monitor down with real checks (probing pinned on for this, then put back). */
   async function outage() {
-    await pageObject().reconcile(config);
-    await kick();
-    await withFlags({ probing: true }, async () => {
-      await kick();
-      await runGroup("flag-outage");
-    });
-    expect((await inspectMonitor("flag-outage")).memory?.state).toBe("down");
+    await reconcileWithMonitorDown(config, "flag-outage");
     const snapshot = await pageObject().snapshot();
     expect(snapshot.components.find((c) => c.id === "db")?.status).toBe("major_outage");
     const [row] = await query(`SELECT COUNT(*) AS n FROM incident_components WHERE component_id = 'db'`);

@@ -6,8 +6,7 @@ import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { signedIn } from "../../helpers/workers/console.ts";
 import { withFlags } from "../../helpers/workers/flags.ts";
-import { kick } from "../../helpers/workers/kicks.ts";
-import { inspectMonitor, runGroup } from "../../helpers/workers/monitor-objects.ts";
+import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
 import { pageObject } from "../../helpers/workers/worker.ts";
 
@@ -54,16 +53,7 @@ async function page(browser: Awaited<ReturnType<typeof signedIn>>): Promise<stri
   return answer.text();
 }
 
-beforeAll(async () => {
-  await pageObject().reconcile(config);
-  await kick();
-  await withFlags({ probing: true }, async () => {
-    await kick();
-    await runGroup("api-check");
-    await runGroup("auth-check");
-  });
-  expect((await inspectMonitor("api-check")).memory?.state).toBe("down");
-}, 30_000);
+beforeAll(() => reconcileWithMonitorDown(config, "api-check", ["auth-check"]), 30_000);
 
 describe("the console's dashboard", () => {
   it("shows every component, hidden ones marked, with its monitors' state and a Declare link on the failing one", async () => {

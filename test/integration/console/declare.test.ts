@@ -3,9 +3,7 @@ import { defineConfig } from "../../../worker/config/define-config.ts";
 import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { type ConsoleBrowser, signedIn } from "../../helpers/workers/console.ts";
-import { withFlags } from "../../helpers/workers/flags.ts";
-import { kick } from "../../helpers/workers/kicks.ts";
-import { inspectMonitor, runGroup } from "../../helpers/workers/monitor-objects.ts";
+import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
 import { fetchWorker, pageObject } from "../../helpers/workers/worker.ts";
 
@@ -60,15 +58,7 @@ async function formFor(browser: ConsoleBrowser, query = ""): Promise<string> {
   return answer.text();
 }
 
-beforeAll(async () => {
-  await pageObject().reconcile(config);
-  await kick();
-  await withFlags({ probing: true }, async () => {
-    await kick();
-    await runGroup("api-check");
-  });
-  expect((await inspectMonitor("api-check")).memory?.state).toBe("down");
-}, 30_000);
+beforeAll(() => reconcileWithMonitorDown(config, "api-check"), 30_000);
 
 describe("declaring an incident from the console", () => {
   it("offers severities by name and meaning, templates, and every component with a status select", async () => {

@@ -8,9 +8,8 @@ import { COMPONENT_STATUS_LABELS, type ComponentStatus } from "../../../worker/c
 import type { MailServerAddresses, ReceivedMail, ReceivedWebhook } from "../../helpers/target-addresses.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { signedIn } from "../../helpers/workers/console.ts";
-import { pinFlagsForFile, withFlags } from "../../helpers/workers/flags.ts";
-import { kick } from "../../helpers/workers/kicks.ts";
-import { inspectMonitor, runGroup } from "../../helpers/workers/monitor-objects.ts";
+import { pinFlagsForFile } from "../../helpers/workers/flags.ts";
+import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { runPageAlarm } from "../../helpers/workers/outbox.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
 import { pageObject } from "../../helpers/workers/worker.ts";
@@ -44,13 +43,7 @@ const config = defineConfig({
 });
 
 beforeAll(async () => {
-  await pageObject().reconcile(config);
-  await kick();
-  await withFlags({ probing: true }, async () => {
-    await kick();
-    await runGroup("api-check");
-  });
-  expect((await inspectMonitor("api-check")).memory?.state).toBe("down");
+  await reconcileWithMonitorDown(config, "api-check");
   // A subscriber and an endpoint that follow every component: each update reaches both.
   await runInDurableObject(pageObject(), (_: StatusPage, state) =>
     state.storage.transactionSync(() => {
