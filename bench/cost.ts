@@ -22,6 +22,7 @@
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { defineConfig, type LookoutConfig } from "../worker/config/define-config.ts";
+import { type CostLine, costLog } from "./cost-lines.ts";
 import { type RunningWorker, startWorker } from "./harness.ts";
 import { type LocalProviders, startProviders } from "./providers.ts";
 import type { Row } from "./stats.ts";
@@ -167,22 +168,6 @@ interface ProviderCounts {
   moves: string[];
 }
 
-/** One `cost` line (durable-objects/shared/cost-meter.ts, CostLine) as it reaches Node. */
-/**
- * A meter's `cost` line (durable-objects/shared/cost-meter.ts CostLine) as workerd printed it, with
- * the time it was logged; declared here as the Node tsconfig does not load the objects' workerd types.
- */
-interface CostLine {
-  time: string;
-  object: string;
-  name: string | null;
-  method: string;
-  rowsRead: number;
-  rowsWritten: number;
-  setAlarms: number;
-  activeMs: number;
-}
-
 /** Sums of cost lines. `rowsWritten` here is SQL rows only; `billedWritten` adds setAlarm calls. */
 interface Sum {
   requests: number;
@@ -320,8 +305,7 @@ async function runScenario(
   progress: (message: string) => void,
 ): Promise<Measured> {
   const label = `${scenario.kind} ${scenario.intervalSeconds} s${scenario.kind === "statuspage" ? (scenario.providerIncident ? " (incident)" : " (steady)") : ""}`;
-  const lines: CostLine[] = [];
-  const problems = new Map<string, number>();
+  const { lines, problems, onLog } = costLog();
   const endpoints: Endpoints =
     scenario.kind === "statuspage"
       ? { providers: await startProviders(TARGET_DELAY_MS) }
@@ -329,19 +313,7 @@ async function runScenario(
   const monitors = monitorsOf(scenario, settings);
   const worker: RunningWorker = await startWorker(bundlePath, mkdtempSync(join(scratch, `cost-${scenario.kind}-`)), {
     vars: { LOG_LEVEL: "debug" },
-    onLog: (level, message) => {
-      try {
-        const parsed = JSON.parse(message) as Partial<CostLine> & { event?: string };
-        if (parsed.event === "cost") lines.push(parsed as CostLine);
-        else if (level === "warn" || level === "error") {
-          const key = parsed.event ?? message.slice(0, 60);
-          problems.set(key, (problems.get(key) ?? 0) + 1);
-        }
-      } catch {
-        // Not one of Lookout's lines (workerd's own): not counted.
-      }
-      return true;
-    },
+    onLog,
   });
   try {
     const config = scenarioConfig(scenario, monitors, endpoints, settings);
