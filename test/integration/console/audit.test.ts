@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ROLES } from "../../../worker/core/access/roles.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
+import { signedIn, signedInAs } from "../../helpers/workers/console.ts";
 
 // The first page a file asks for wakes the page object and renders cold: seconds on a busy machine.
 describe("console audit log", { timeout: 20_000 }, () => {
@@ -57,8 +56,7 @@ describe("console audit log", { timeout: 20_000 }, () => {
   });
 
   it("is not in a communicator's console, and the API refuses it", async () => {
-    const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });
-    const browser = await signedIn(token.body.token, "Grace Hopper");
+    const browser = await signedInAs("communicator", "Grace Hopper");
     expect(await (await browser.get("/console")).text()).not.toContain('href="/console/audit"');
     expect((await browser.get("/console/audit")).status).toBe(403);
   });

@@ -4,7 +4,8 @@ import type { StatusPage } from "../../../durable-objects/status-page/status-pag
 import { defineConfig } from "../../../worker/config/define-config.ts";
 import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
+import { type ConsoleBrowser, signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { declaredThroughApi } from "../../helpers/workers/console-api.ts";
 import { withFlags } from "../../helpers/workers/flags.ts";
 import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
@@ -41,17 +42,7 @@ const config = defineConfig({
   ],
 });
 
-async function token(scopes: string[]): Promise<string> {
-  const made = await api("POST", "/tokens", { body: { name: `dash ${scopes.join(" ")}`, scopes } });
-  expect(made.status).toBe(201);
-  return made.body.token;
-}
-
-async function page(browser: Awaited<ReturnType<typeof signedIn>>): Promise<string> {
-  const answer = await browser.get("/console");
-  expect(answer.status).toBe(200);
-  return answer.text();
-}
+const page = (browser: ConsoleBrowser) => browser.page("/console");
 
 beforeAll(() => reconcileWithMonitorDown(config, "api-check", ["auth-check"]), 30_000);
 
@@ -75,11 +66,14 @@ describe("the console's dashboard", () => {
   });
 
   it("lists open incidents, internal ones marked, each a link to its room, and open alerts with a link to acknowledge", async () => {
-    const internal = await api("POST", "/incidents", {
-      body: { name: "Quiet database worry", message: "Team only.", visibility: "internal", severity: "minor" },
+    const internal = await declaredThroughApi({
+      name: "Quiet database worry",
+      message: "Team only.",
+      visibility: "internal",
+      severity: "minor",
     });
     const html = await page(await signedIn());
-    expect(html).toContain(`<a href="/console/incidents/${internal.body.id}">Quiet database worry</a>`);
+    expect(html).toContain(`<a href="/console/incidents/${internal.id}">Quiet database worry</a>`);
     expect(html).toMatch(/<strong class="tag">Internal<\/strong> Minor · investigating/);
     expect(html).toContain('<h2 id="open-alerts">Open alerts</h2>');
     expect(html).toContain('href="/console/alerts"');
@@ -182,9 +176,7 @@ describe("the console's dashboard", () => {
     const listed = await (await browser.get("/console/subscribers?state=bounced")).text();
     expect(listed).toContain(address);
     // A communicator may not read subscribers: no count, no link.
-    const communicator = await page(
-      await signedIn(await token(["read", "incidents", "maintenances", "reports"]), "Cora Communicator"),
-    );
+    const communicator = await page(await signedInAs("communicator", "Cora Communicator"));
     expect(communicator).not.toContain("bounced address");
   });
 
@@ -195,7 +187,7 @@ describe("the console's dashboard", () => {
     const secret = checkIn.split("/").at(-1) ?? "";
     expect((await api("PUT", "/holds/domains/viewer-held.example")).status).toBe(200);
     try {
-      const html = await page(await signedIn(await token(["read"]), "Vera Viewer"));
+      const html = await page(await signedInAs("viewer", "Vera Viewer"));
       expect(html).toContain(", viewer.");
       expect(html).toMatch(/api-check: <strong>Down<\/strong>/);
       expect(html).toContain("Secret vault");
@@ -212,9 +204,7 @@ describe("the console's dashboard", () => {
   it("shows a communicator the Declare link, and no holds (they are the subscribers scope's)", async () => {
     expect((await api("PUT", "/holds/domains/comm-held.example")).status).toBe(200);
     try {
-      const html = await page(
-        await signedIn(await token(["read", "incidents", "maintenances", "reports"]), "Cora Communicator"),
-      );
+      const html = await page(await signedInAs("communicator", "Cora Communicator"));
       expect(html).toContain(", communicator.");
       expect(html).toContain('href="/console/incidents/new?monitor=api-check"');
       expect(html).not.toContain("comm-held.example");

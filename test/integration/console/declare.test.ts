@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { defineConfig } from "../../../worker/config/define-config.ts";
 import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { type ConsoleBrowser, signedIn } from "../../helpers/workers/console.ts";
+import { type ConsoleBrowser, signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { auditFor, declaredThroughApi, incidentsNamed } from "../../helpers/workers/console-api.ts";
 import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
 import { fetchWorker, pageObject } from "../../helpers/workers/worker.ts";
@@ -42,21 +43,7 @@ const good = (name: string) => ({
   notify: "on",
 });
 
-async function incidentsNamed(name: string) {
-  const listed = await api("GET", "/incidents?limit=100");
-  return (listed.body.data as { id: string; name: string }[]).filter((i) => i.name === name);
-}
-
-async function token(scopes: string[]): Promise<string> {
-  const made = await api("POST", "/tokens", { body: { name: `declare ${scopes.join(" ")}`, scopes } });
-  return made.body.token;
-}
-
-async function formFor(browser: ConsoleBrowser, query = ""): Promise<string> {
-  const answer = await browser.get(`/console/incidents/new${query}`);
-  expect(answer.status).toBe(200);
-  return answer.text();
-}
+const formFor = (browser: ConsoleBrowser, query = "") => browser.page(`/console/incidents/new${query}`);
 
 beforeAll(() => reconcileWithMonitorDown(config, "api-check"), 30_000);
 
@@ -100,11 +87,8 @@ describe("declaring an incident from the console", () => {
       communicator: "Ada",
       componentIds: ["api"],
     });
-    const audit = await api("GET", "/audit?limit=50");
-    const line = audit.body.data.find(
-      (e: { action: string; target: string }) => e.action === "incident.create" && e.target === created?.id,
-    );
-    expect(line.actor.name).toBe("Ada Lovelace (bootstrap token)");
+    const [line] = await auditFor(created?.id as string, "incident.create");
+    expect(line?.actor.name).toBe("Ada Lovelace (bootstrap token)");
   });
 
   it("puts a declared incident on the public page at once, not after the page's few seconds of cache", async () => {
@@ -130,7 +114,7 @@ describe("declaring an incident from the console", () => {
   });
 
   it("hides the form from a viewer, and the API refuses their forced post (403), writing nothing", async () => {
-    const viewer = await signedIn(await token(["read"]), "Vera Viewer");
+    const viewer = await signedInAs("viewer", "Vera Viewer");
     expect((await viewer.get("/console/incidents/new")).status).toBe(403);
     const list = await (await viewer.get("/console/incidents")).text();
     expect(list).not.toContain("Declare an incident");
@@ -163,18 +147,14 @@ describe("declaring an incident from the console", () => {
   );
 
   it("lists incidents open first, internal ones marked, each linked", async () => {
-    const resolved = await api("POST", "/incidents", {
-      body: { name: `Old ${run}`, message: "Done.", status: "resolved" },
-    });
-    const internal = await api("POST", "/incidents", {
-      body: { name: `Hush ${run}`, message: "Team only.", visibility: "internal" },
-    });
+    const resolved = await declaredThroughApi({ name: `Old ${run}`, message: "Done.", status: "resolved" });
+    const internal = await declaredThroughApi({ name: `Hush ${run}`, message: "Team only.", visibility: "internal" });
     const html = await (await (await signedIn()).get("/console/incidents")).text();
     expect(html).toContain('href="/console/incidents/new"');
     expect(html.indexOf(`Hush ${run}`)).toBeGreaterThan(-1);
     expect(html.indexOf(`Hush ${run}`)).toBeLessThan(html.indexOf(`Old ${run}`));
-    expect(html).toContain(`<a href="/console/incidents/${resolved.body.id}">Old ${run}</a>`);
-    expect(html).toMatch(new RegExp(`${internal.body.id}">Hush ${run}</a><span><strong class="tag">Internal`));
+    expect(html).toContain(`<a href="/console/incidents/${resolved.id}">Old ${run}</a>`);
+    expect(html).toMatch(new RegExp(`${internal.id}">Hush ${run}</a><span><strong class="tag">Internal`));
   });
 
   it("declares from a failing monitor end to end: the dashboard's Declare link, a prefilled form, one post", async () => {
