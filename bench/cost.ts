@@ -22,7 +22,6 @@
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { defineConfig, type LookoutConfig } from "../worker/config/define-config.ts";
-import { type CostLine, costLog } from "./cost-lines.ts";
 import { type RunningWorker, startWorker } from "./harness.ts";
 import { type LocalProviders, startProviders } from "./providers.ts";
 import type { Row } from "./stats.ts";
@@ -166,6 +165,49 @@ interface ProviderCounts {
   notModified: number;
   bytesWritten: number;
   moves: string[];
+}
+
+/**
+ * A meter's `cost` line (durable-objects/shared/cost-meter.ts CostLine) as workerd printed it, with
+ * the time it was logged; declared here as the Node tsconfig does not load the objects' workerd types.
+ */
+export interface CostLine {
+  time: string;
+  object: string;
+  name: string | null;
+  method: string;
+  rowsRead: number;
+  rowsWritten: number;
+  setAlarms: number;
+  activeMs: number;
+}
+
+/** What one workerd logged while a bench ran: the cost lines in order, and its warnings and errors counted by event. */
+export interface CostLog {
+  lines: CostLine[];
+  problems: Map<string, number>;
+  /** For startWorker's `onLog` (bench/harness.ts), with LOG_LEVEL debug: swallows every line, keeping what counts. */
+  onLog: (level: string, message: string) => boolean;
+}
+
+/** Gathers what one workerd logs: each scenario here starts one, and so does the console figure (bench/console.ts). */
+export function costLog(): CostLog {
+  const lines: CostLine[] = [];
+  const problems = new Map<string, number>();
+  const onLog = (level: string, message: string): boolean => {
+    try {
+      const parsed = JSON.parse(message) as Partial<CostLine> & { event?: string };
+      if (parsed.event === "cost") lines.push(parsed as CostLine);
+      else if (level === "warn" || level === "error") {
+        const key = parsed.event ?? message.slice(0, 60);
+        problems.set(key, (problems.get(key) ?? 0) + 1);
+      }
+    } catch {
+      // Not one of Lookout's lines (workerd's own): not counted.
+    }
+    return true;
+  };
+  return { lines, problems, onLog };
 }
 
 /** Sums of cost lines. `rowsWritten` here is SQL rows only; `billedWritten` adds setAlarm calls. */
