@@ -2,7 +2,6 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
-import { confirmSubscriber, subscribe } from "../../../durable-objects/status-page/subscribers.ts";
 import { defineConfig } from "../../../worker/config/define-config.ts";
 import { COMPONENT_STATUS_LABELS, type ComponentStatus } from "../../../worker/core/statuses.ts";
 import type { MailServerAddresses, ReceivedMail, ReceivedWebhook } from "../../helpers/target-addresses.ts";
@@ -12,6 +11,7 @@ import { declaredThroughApi } from "../../helpers/workers/console-api.ts";
 import { pinFlagsForFile } from "../../helpers/workers/flags.ts";
 import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { runPageAlarm } from "../../helpers/workers/outbox.ts";
+import { addConfirmedSubscriber } from "../../helpers/workers/subscriber-rows.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
 import { pageObject } from "../../helpers/workers/worker.ts";
 
@@ -46,15 +46,7 @@ const config = defineConfig({
 beforeAll(async () => {
   await reconcileWithMonitorDown(config, "api-check");
   // A subscriber and an endpoint that follow every component: each update reaches both.
-  await runInDurableObject(pageObject(), (_: StatusPage, state) =>
-    state.storage.transactionSync(() => {
-      const sql = state.storage.sql;
-      subscribe(sql, READER, null, Date.now());
-      const id = String(sql.exec<{ id: string }>(`SELECT id FROM subscribers WHERE address = ?`, READER).one().id);
-      confirmSubscriber(sql, id, Date.now());
-      sql.exec(`UPDATE outbox SET state = 'dropped' WHERE recipient = ? AND kind = 'confirm'`, id);
-    }),
-  );
+  await addConfirmedSubscriber(READER);
   expect((await api("POST", "/webhooks", { body: { url: HOOK } })).status).toBe(201);
 }, 30_000);
 
