@@ -1,11 +1,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
-import { defineConfig } from "../../../worker/config/define-config.ts";
 import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { type ConsoleBrowser, signedIn, signedInAs } from "../../helpers/workers/console.ts";
 import { declaredThroughApi } from "../../helpers/workers/console-api.ts";
+import { consoleShop } from "../../helpers/workers/console-shop.ts";
 import { withFlags } from "../../helpers/workers/flags.ts";
 import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
@@ -18,29 +18,19 @@ import { pageObject } from "../../helpers/workers/worker.ts";
  * read it. A failing monitor is made to fail for real: its probe reaches the
  * local targets server's /status/503.
  */
-const config = defineConfig({
-  page: { name: "Console shop", url: "https://status.console.test" },
-  components: [
-    { id: "api", name: "REST API" },
-    { id: "auth", name: "Login & SSO" },
-    { id: "vault", name: "Secret vault", hidden: true },
-  ],
-  monitors: [
-    { id: "api-check", url: targetUrl("/status/503"), components: ["api"], failuresToDown: 1 },
-    { id: "auth-check", url: targetUrl("/healthy"), components: ["auth"] },
-    { id: "vault-run", kind: "heartbeat", components: ["vault"], intervalSeconds: 60, graceSeconds: 30 },
-    // Three regions, quorum 2 (a majority): the test speaks for each region (a heartbeat: nothing is probed).
-    {
-      id: "edge-run",
-      kind: "heartbeat",
-      components: ["auth"],
-      regions: ["weur", "enam", "apac"],
-      intervalSeconds: 3600,
-      graceSeconds: 86_400,
-    },
-    { id: "canary-check", role: "canary", url: targetUrl("/healthy") },
-  ],
-});
+const config = consoleShop([
+  { id: "vault-run", kind: "heartbeat", components: ["vault"], intervalSeconds: 60, graceSeconds: 30 },
+  // Three regions, quorum 2 (a majority): the test speaks for each region (a heartbeat: nothing is probed).
+  {
+    id: "edge-run",
+    kind: "heartbeat",
+    components: ["auth"],
+    regions: ["weur", "enam", "apac"],
+    intervalSeconds: 3600,
+    graceSeconds: 86_400,
+  },
+  { id: "canary-check", role: "canary", url: targetUrl("/healthy") },
+]);
 
 const page = (browser: ConsoleBrowser) => browser.page("/console");
 

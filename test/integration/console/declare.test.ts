@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { defineConfig } from "../../../worker/config/define-config.ts";
 import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { type ConsoleBrowser, signedIn, signedInAs } from "../../helpers/workers/console.ts";
 import { auditFor, declaredThroughApi, incidentsNamed } from "../../helpers/workers/console-api.ts";
+import { consoleShop } from "../../helpers/workers/console-shop.ts";
 import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
-import { targetUrl } from "../../helpers/workers/targets.ts";
 import { fetchWorker, pageObject } from "../../helpers/workers/worker.ts";
 
 /**
@@ -16,20 +15,10 @@ import { fetchWorker, pageObject } from "../../helpers/workers/worker.ts";
  * template applies here.
  */
 const run = crypto.randomUUID().slice(0, 6);
-const config = defineConfig({
-  page: { name: "Console shop", url: "https://status.console.test" },
-  components: [
-    { id: "api", name: "REST API" },
-    { id: "auth", name: "Login & SSO" },
-    { id: "vault", name: "Secret vault", hidden: true },
-  ],
-  monitors: [
-    { id: "api-check", url: targetUrl("/status/503"), components: ["api"], failuresToDown: 1 },
-    { id: "auth-check", url: targetUrl("/healthy"), components: ["auth"] },
-    // A heartbeat the test speaks for; down means a partial outage of sign-in.
-    { id: "auth-run", kind: "heartbeat", components: ["auth"], intervalSeconds: 3600, downStatus: "partial_outage" },
-  ],
-});
+const config = consoleShop([
+  // A heartbeat the test speaks for; down means a partial outage of sign-in.
+  { id: "auth-run", kind: "heartbeat", components: ["auth"], intervalSeconds: 3600, downStatus: "partial_outage" },
+]);
 
 const good = (name: string) => ({
   name,
