@@ -28,7 +28,9 @@ export class ConsoleBrowser {
 
   /** The page at `path`, which must answer `status` (200 unless said). */
   async page(path: string, status = 200): Promise<string> {
-    return pageOf(await this.get(path), status);
+    const answer = await this.get(path);
+    expect(answer.status, path).toBe(status);
+    return answer.text();
   }
 
   /** A form post with this browser's CSRF value (read from the last page) unless `fields._csrf` says otherwise. */
@@ -91,12 +93,6 @@ export async function signedIn(token?: string, person?: string): Promise<Console
 export async function signedInAs(role: Role, person: string): Promise<ConsoleBrowser> {
   const { token } = await tokenFor(role, `${role} for ${person}`);
   return signedIn(token, person);
-}
-
-/** The page an answer carries, once it has answered `status`. */
-export async function pageOf(answer: Response, status: number): Promise<string> {
-  expect(answer.status).toBe(status);
-  return answer.text();
 }
 
 /**

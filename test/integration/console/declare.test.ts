@@ -54,9 +54,8 @@ describe("declaring an incident from the console", () => {
     expect(html).toContain('value="Customers cannot sign in"');
     expect(html).toMatch(/id="severity-major" name="severity" value="major" checked/);
     expect(html).toMatch(/<option value="major_outage" selected[^>]*>Major outage<\/option>/);
-    const missing = await browser.get("/console/incidents/new?template=nope");
-    expect(missing.status).toBe(404);
-    expect(await missing.text()).toContain("There is no template &quot;nope&quot;");
+    const missing = await browser.page("/console/incidents/new?template=nope", 404);
+    expect(missing).toContain("There is no template &quot;nope&quot;");
   });
 
   it("declares: 303 to the incident's room, severity and roles kept, and the audit line names the person", async () => {

@@ -12,9 +12,7 @@ async function flagSets() {
 describe("console flags", { timeout: 20_000 }, () => {
   it("lists every flag with value, default and override, and flips one with a reason under the person's name", async () => {
     const browser = await signedIn(undefined, "Ada Lovelace");
-    const page = await browser.get("/console/flags");
-    expect(page.status).toBe(200);
-    const html = await page.text();
+    const html = await browser.page("/console/flags");
     expect(html).toContain('href="/console/flags"');
     expect(html).toContain("<code>automatic_incidents</code>");
     expect(html).toMatch(/Default (on|off)\. Not overridden\./);

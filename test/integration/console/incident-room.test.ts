@@ -229,9 +229,7 @@ describe("the incident room", { timeout: 60_000 }, () => {
 
   it("answers an unknown incident with the console's 404 page", async () => {
     const browser = await signedIn();
-    const missing = await browser.get("/console/incidents/nosuchincid0");
-    expect(missing.status).toBe(404);
-    const html = await missing.text();
+    const html = await browser.page("/console/incidents/nosuchincid0", 404);
     expect(html).toContain("No such incident");
     expect(html).toContain('href="/console"');
   });

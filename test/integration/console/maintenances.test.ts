@@ -213,9 +213,7 @@ describe("maintenances in the console", () => {
   it("lets a viewer read but not write: no forms, and forced posts are refused by the API (403), nothing written", async () => {
     const id = await scheduled("Viewer window");
     const viewer = await signedInAs("viewer", "Vera Viewer");
-    const list = await viewer.get("/console/maintenances");
-    expect(list.status).toBe(200);
-    const listText = await list.text();
+    const listText = await viewer.page("/console/maintenances");
     expect(listText).toContain("Viewer window");
     expect(listText).not.toContain('href="/console/maintenances/new"');
     const detail = await (await viewer.get(`/console/maintenances/${id}`)).text();
@@ -251,8 +249,6 @@ describe("maintenances in the console", () => {
 
   it("answers an unknown maintenance with a 404 page", async () => {
     const browser = await signedIn();
-    const response = await browser.get("/console/maintenances/no-such-window");
-    expect(response.status).toBe(404);
-    expect(await response.text()).toContain("No such maintenance");
+    expect(await browser.page("/console/maintenances/no-such-window", 404)).toContain("No such maintenance");
   });
 });

@@ -50,9 +50,7 @@ describe("the post-incident report in the console", () => {
   it("shows the draft's four parts beside the figures, the timeline and the probe evidence, linked to the incident", async () => {
     const id = await resolvedIncident("Report page outage");
     const browser = await signedIn();
-    const response = await browser.get(`/console/incidents/${id}/report`);
-    expect(response.status).toBe(200);
-    const page = await response.text();
+    const page = await browser.page(`/console/incidents/${id}/report`);
     const draft = (await api("GET", `/incidents/${id}/report`)).body.draft;
     for (const label of ["Summary", "Who was affected", "What happened", "does not happen again"]) {
       expect(page).toContain(label);
@@ -287,9 +285,7 @@ describe("the post-incident report in the console", () => {
 
   it("answers an unknown incident with a 404 page", async () => {
     const browser = await signedIn();
-    const response = await browser.get("/console/incidents/no-such-incident/report");
-    expect(response.status).toBe(404);
-    const page = await response.text();
+    const page = await browser.page("/console/incidents/no-such-incident/report", 404);
     expect(page).toContain("No such incident");
     expect(page).toContain('href="/console"');
   });
