@@ -1,4 +1,4 @@
-import type { ComponentView, PageSnapshot } from "../../worker/core/read-model.ts";
+import type { ComponentView, IncidentUpdateView, IncidentView, PageSnapshot } from "../../worker/core/read-model.ts";
 
 /** A component as the read model holds it, operational and without history unless told otherwise. */
 export function componentView(id: string, name: string, overrides: Partial<ComponentView> = {}): ComponentView {
@@ -34,6 +34,53 @@ export function pageSnapshot(overrides: Partial<PageSnapshot> = {}): PageSnapsho
     activeMaintenances: [],
     upcomingMaintenances: [],
     recentMaintenances: [],
+    ...overrides,
+  };
+}
+
+/**
+ * An incident as the read model holds it: public, of major impact, begun at
+ * 14:00 UTC on 22 Nov 2026 and investigated since 14:02, with no roles,
+ * components, updates or report unless told otherwise.
+ */
+export function incidentView(overrides: Partial<IncidentView> = {}): IncidentView {
+  return {
+    kind: "incident",
+    id: "inc1",
+    name: "Elevated API errors",
+    visibility: "public",
+    status: "investigating",
+    impact: "major",
+    createdAt: "2026-11-22T14:02:00.000Z",
+    updatedAt: "2026-11-22T14:02:00.000Z",
+    startedAt: "2026-11-22T14:00:00.000Z",
+    identifiedAt: null,
+    monitoringAt: null,
+    resolvedAt: null,
+    lead: null,
+    communicator: null,
+    scribe: null,
+    investigator: null,
+    revision: 1,
+    componentIds: [],
+    report: null,
+    updates: [],
+    ...overrides,
+  };
+}
+
+/** An update as the read model holds it, written and shown at its displayAt (14:02 UTC on 22 Nov 2026 unless told), naming no component. */
+export function updateView(
+  overrides: Partial<IncidentUpdateView> & Pick<IncidentUpdateView, "status" | "body">,
+): IncidentUpdateView {
+  const at = overrides.displayAt ?? "2026-11-22T14:02:00.000Z";
+  return {
+    id: `u-${at}`,
+    createdAt: at,
+    updatedAt: at,
+    displayAt: at,
+    affectedComponents: null,
+    deliverNotifications: true,
     ...overrides,
   };
 }
