@@ -1,4 +1,10 @@
-import type { ComponentView, IncidentUpdateView, IncidentView, PageSnapshot } from "../../worker/core/read-model.ts";
+import type {
+  ComponentView,
+  IncidentUpdateView,
+  IncidentView,
+  MaintenanceView,
+  PageSnapshot,
+} from "../../worker/core/read-model.ts";
 
 /** A component as the read model holds it, operational and without history unless told otherwise. */
 export function componentView(id: string, name: string, overrides: Partial<ComponentView> = {}): ComponentView {
@@ -38,22 +44,12 @@ export function pageSnapshot(overrides: Partial<PageSnapshot> = {}): PageSnapsho
   };
 }
 
-/**
- * An incident as the read model holds it: public, of major impact, begun at
- * 14:00 UTC on 22 Nov 2026 and investigated since 14:02, with no roles,
- * components, updates or report unless told otherwise.
- */
-export function incidentView(overrides: Partial<IncidentView> = {}): IncidentView {
+/** What an event holds from `at` until its response moves on: public, no stage reached, no roles named, nothing yet. */
+function unmoved(at: string) {
   return {
-    kind: "incident",
-    id: "inc1",
-    name: "Elevated API errors",
-    visibility: "public",
-    status: "investigating",
-    impact: "major",
-    createdAt: "2026-11-22T14:02:00.000Z",
-    updatedAt: "2026-11-22T14:02:00.000Z",
-    startedAt: "2026-11-22T14:00:00.000Z",
+    visibility: "public" as const,
+    createdAt: at,
+    updatedAt: at,
     identifiedAt: null,
     monitoringAt: null,
     resolvedAt: null,
@@ -63,8 +59,46 @@ export function incidentView(overrides: Partial<IncidentView> = {}): IncidentVie
     investigator: null,
     revision: 1,
     componentIds: [],
-    report: null,
     updates: [],
+  };
+}
+
+/**
+ * An incident as the read model holds it: public, of major impact, begun at
+ * 14:00 UTC on 22 Nov 2026 and investigated since 14:02, with no roles,
+ * components, updates or report unless told otherwise.
+ */
+export function incidentView(overrides: Partial<IncidentView> = {}): IncidentView {
+  return {
+    ...unmoved("2026-11-22T14:02:00.000Z"),
+    kind: "incident",
+    id: "inc1",
+    name: "Elevated API errors",
+    status: "investigating",
+    impact: "major",
+    startedAt: "2026-11-22T14:00:00.000Z",
+    report: null,
+    ...overrides,
+  };
+}
+
+/**
+ * A maintenance as the read model holds it: public, scheduled on 20 Nov 2026
+ * for 02:00 to 04:00 UTC on 25 Nov, with no roles, components or updates
+ * unless told otherwise.
+ */
+export function maintenanceView(overrides: Partial<MaintenanceView> = {}): MaintenanceView {
+  return {
+    ...unmoved("2026-11-20T10:00:00.000Z"),
+    kind: "maintenance",
+    id: "m1",
+    name: "Database upgrade",
+    status: "scheduled",
+    impact: "maintenance",
+    startedAt: "2026-11-25T02:00:00.000Z",
+    scheduledFor: "2026-11-25T02:00:00.000Z",
+    scheduledUntil: "2026-11-25T04:00:00.000Z",
+    cancelledAt: null,
     ...overrides,
   };
 }

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { IncidentView, MaintenanceView, PostIncidentReport } from "../../worker/core/read-model.ts";
 import { EventPage } from "../../worker/views/event-page.tsx";
 import { renderDocument } from "../../worker/views/layout.tsx";
-import { componentView, incidentView, pageSnapshot, updateView } from "../helpers/read-model-fixtures.ts";
+import {
+  componentView,
+  incidentView,
+  maintenanceView,
+  pageSnapshot,
+  updateView,
+} from "../helpers/read-model-fixtures.ts";
 
 const HOSTILE = '<script>alert("x")</script> [x](javascript:alert(1))';
 
@@ -61,31 +67,14 @@ function incident(overrides: Partial<IncidentView> = {}): IncidentView {
 }
 
 function maintenance(overrides: Partial<MaintenanceView> = {}): MaintenanceView {
-  return {
-    kind: "maintenance",
-    id: "m1",
-    name: "Database upgrade",
-    visibility: "public",
-    status: "scheduled",
-    impact: "maintenance",
-    createdAt: "2026-11-20T10:00:00.000Z",
+  return maintenanceView({
     updatedAt: "2026-11-21T10:00:00.000Z",
-    startedAt: "2026-11-25T02:00:00.000Z",
-    identifiedAt: null,
-    monitoringAt: null,
-    resolvedAt: null,
     lead: "Lead Lovelace",
     communicator: "Communicator Hopper",
-    scribe: null,
-    investigator: null,
     revision: 2,
     componentIds: ["db"],
-    updates: [],
-    scheduledFor: "2026-11-25T02:00:00.000Z",
-    scheduledUntil: "2026-11-25T04:00:00.000Z",
-    cancelledAt: null,
     ...overrides,
-  };
+  });
 }
 
 const render = (event: IncidentView | MaintenanceView) =>

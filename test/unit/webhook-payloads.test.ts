@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { ComponentView, MaintenanceView } from "../../worker/core/read-model.ts";
+import type { ComponentView } from "../../worker/core/read-model.ts";
 import { componentWebhook, incidentWebhook, testWebhook } from "../../worker/core/webhooks/payloads.ts";
-import { componentView, incidentView, pageSnapshot, updateView } from "../helpers/read-model-fixtures.ts";
+import {
+  componentView,
+  incidentView,
+  maintenanceView,
+  pageSnapshot,
+  updateView,
+} from "../helpers/read-model-fixtures.ts";
 import { STATUSPAGE_COMPONENT_KEYS } from "../helpers/statuspage-keys.ts";
 
 /**
@@ -60,42 +66,11 @@ const incident = incidentView({
   ],
 });
 
-const maintenance: MaintenanceView = {
-  kind: "maintenance",
-  id: "m1",
-  name: "Database upgrade",
-  visibility: "public",
-  status: "scheduled",
-  impact: "maintenance",
-  createdAt: "2026-11-20T10:00:00.000Z",
-  updatedAt: "2026-11-20T10:00:00.000Z",
-  startedAt: "2026-11-25T02:00:00.000Z",
-  identifiedAt: null,
-  monitoringAt: null,
-  resolvedAt: null,
-  lead: null,
-  communicator: null,
-  scribe: null,
-  investigator: null,
-  revision: 1,
+const maintenance = maintenanceView({
   componentIds: ["web"],
-  updates: [
-    {
-      id: "mu1",
-      status: "scheduled",
-      body: "Planned.",
-      createdAt: "2026-11-20T10:00:00.000Z",
-      updatedAt: "2026-11-20T10:00:00.000Z",
-      displayAt: "2026-11-20T10:00:00.000Z",
-      affectedComponents: null,
-      deliverNotifications: true,
-    },
-  ],
-  scheduledFor: "2026-11-25T02:00:00.000Z",
-  scheduledUntil: "2026-11-25T04:00:00.000Z",
-  cancelledAt: null,
+  updates: [updateView({ id: "mu1", status: "scheduled", body: "Planned.", displayAt: "2026-11-20T10:00:00.000Z" })],
   remindedAt: "2026-11-25T01:00:00.000Z",
-};
+});
 
 const meta = {
   documentation: "https://status.acme.test/api/v1/docs",
