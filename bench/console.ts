@@ -28,7 +28,7 @@ import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ADMIN_TOKEN, api, expectStatus } from "./api-client.ts";
-import { PRICES } from "./cost.ts";
+import { type CostLine, costLog, PRICES } from "./cost.ts";
 import { type RunningWorker, startWorker } from "./harness.ts";
 import { processCpuMs } from "./proc.ts";
 import { componentIds, REFERENCE_PAGE_NAME, seedReferencePage } from "./reference.ts";
@@ -54,15 +54,6 @@ const SEED_BATCH = 500;
 /** docs/budgets.md, "Reference page": rendered in well under 10 ms of CPU, HTML and CSS under 25 kB gzipped. */
 const CPU_BUDGET_MS = 10;
 const WEIGHT_BUDGET_KB = 25;
-
-interface CostLine {
-  object: string;
-  method: string;
-  rowsRead: number;
-  rowsWritten: number;
-  setAlarms: number;
-  activeMs: number;
-}
 
 interface Page {
   label: string;
@@ -90,23 +81,10 @@ export async function consoleFigures(
   subscribers: number,
   progress: (message: string) => void,
 ): Promise<{ rows: Row[]; notes: string[] }> {
-  const lines: CostLine[] = [];
-  const problems = new Map<string, number>();
+  const { lines, problems, onLog } = costLog();
   const worker = await startWorker(bundlePath, mkdtempSync(join(scratch, "console-")), {
     vars: { LOG_LEVEL: "debug" },
-    onLog: (level, message) => {
-      try {
-        const parsed = JSON.parse(message) as Partial<CostLine> & { event?: string };
-        if (parsed.event === "cost") lines.push(parsed as CostLine);
-        else if (level === "warn" || level === "error") {
-          const key = parsed.event ?? message.slice(0, 60);
-          problems.set(key, (problems.get(key) ?? 0) + 1);
-        }
-      } catch {
-        // Not one of Lookout's lines (workerd's own): not counted.
-      }
-      return true;
-    },
+    onLog,
   });
   try {
     const seeded = await seed(worker, subscribers, progress);

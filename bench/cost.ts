@@ -167,12 +167,11 @@ interface ProviderCounts {
   moves: string[];
 }
 
-/** One `cost` line (durable-objects/shared/cost-meter.ts, CostLine) as it reaches Node. */
 /**
  * A meter's `cost` line (durable-objects/shared/cost-meter.ts CostLine) as workerd printed it, with
  * the time it was logged; declared here as the Node tsconfig does not load the objects' workerd types.
  */
-interface CostLine {
+export interface CostLine {
   time: string;
   object: string;
   name: string | null;
@@ -181,6 +180,34 @@ interface CostLine {
   rowsWritten: number;
   setAlarms: number;
   activeMs: number;
+}
+
+/** What one workerd logged while a bench ran: the cost lines in order, and its warnings and errors counted by event. */
+export interface CostLog {
+  lines: CostLine[];
+  problems: Map<string, number>;
+  /** For startWorker's `onLog` (bench/harness.ts), with LOG_LEVEL debug: swallows every line, keeping what counts. */
+  onLog: (level: string, message: string) => boolean;
+}
+
+/** Gathers what one workerd logs: each scenario here starts one, and so does the console figure (bench/console.ts). */
+export function costLog(): CostLog {
+  const lines: CostLine[] = [];
+  const problems = new Map<string, number>();
+  const onLog = (level: string, message: string): boolean => {
+    try {
+      const parsed = JSON.parse(message) as Partial<CostLine> & { event?: string };
+      if (parsed.event === "cost") lines.push(parsed as CostLine);
+      else if (level === "warn" || level === "error") {
+        const key = parsed.event ?? message.slice(0, 60);
+        problems.set(key, (problems.get(key) ?? 0) + 1);
+      }
+    } catch {
+      // Not one of Lookout's lines (workerd's own): not counted.
+    }
+    return true;
+  };
+  return { lines, problems, onLog };
 }
 
 /** Sums of cost lines. `rowsWritten` here is SQL rows only; `billedWritten` adds setAlarm calls. */
@@ -320,8 +347,7 @@ async function runScenario(
   progress: (message: string) => void,
 ): Promise<Measured> {
   const label = `${scenario.kind} ${scenario.intervalSeconds} s${scenario.kind === "statuspage" ? (scenario.providerIncident ? " (incident)" : " (steady)") : ""}`;
-  const lines: CostLine[] = [];
-  const problems = new Map<string, number>();
+  const { lines, problems, onLog } = costLog();
   const endpoints: Endpoints =
     scenario.kind === "statuspage"
       ? { providers: await startProviders(TARGET_DELAY_MS) }
@@ -329,19 +355,7 @@ async function runScenario(
   const monitors = monitorsOf(scenario, settings);
   const worker: RunningWorker = await startWorker(bundlePath, mkdtempSync(join(scratch, `cost-${scenario.kind}-`)), {
     vars: { LOG_LEVEL: "debug" },
-    onLog: (level, message) => {
-      try {
-        const parsed = JSON.parse(message) as Partial<CostLine> & { event?: string };
-        if (parsed.event === "cost") lines.push(parsed as CostLine);
-        else if (level === "warn" || level === "error") {
-          const key = parsed.event ?? message.slice(0, 60);
-          problems.set(key, (problems.get(key) ?? 0) + 1);
-        }
-      } catch {
-        // Not one of Lookout's lines (workerd's own): not counted.
-      }
-      return true;
-    },
+    onLog,
   });
   try {
     const config = scenarioConfig(scenario, monitors, endpoints, settings);

@@ -3,16 +3,20 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Monitor } from "../../durable-objects/monitor/monitor.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
-import { confirmSubscriber, subscribe } from "../../durable-objects/status-page/subscribers.ts";
 import { defineConfig } from "../../worker/config/define-config.ts";
 import { resolveFlags } from "../../worker/core/flags.ts";
 import { flagRunOf, flagValuesFor } from "../helpers/flag-runs.ts";
 import type { MailServerAddresses, ReceivedMail, ReceivedWebhook } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
-import { withFlags } from "../helpers/workers/flags.ts";
 import { kick } from "../helpers/workers/kicks.ts";
-import { inspectMonitor, monitorObjectOf, runGroup } from "../helpers/workers/monitor-objects.ts";
+import {
+  inspectMonitor,
+  monitorObjectOf,
+  reconcileWithMonitorDown,
+  runGroup,
+} from "../helpers/workers/monitor-objects.ts";
 import { mailInFlight, settleOutbox, webhooksInFlight } from "../helpers/workers/outbox.ts";
+import { addConfirmedSubscriber } from "../helpers/workers/subscriber-rows.ts";
 import { targetUrl } from "../helpers/workers/targets.ts";
 import { fetchWorker, pageObject } from "../helpers/workers/worker.ts";
 
@@ -127,16 +131,8 @@ describe(`the ${run} run`, () => {
 
   it(`${expected.email_notifications ? "sends" : "holds"} mail (email_notifications ${expected.email_notifications ? "on" : "off"})`, async () => {
     const address = `mail.${key}@example.com`;
-    await runInDurableObject(pageObject(), (_: StatusPage, state) =>
-      state.storage.transactionSync(() => {
-        const sql = state.storage.sql;
-        subscribe(sql, address, null, Date.now());
-        const id = String(sql.exec<{ id: string }>(`SELECT id FROM subscribers WHERE address = ?`, address).one().id);
-        confirmSubscriber(sql, id, Date.now());
-        // Only the update's mail is watched here.
-        sql.exec(`UPDATE outbox SET state = 'dropped' WHERE recipient = ? AND kind = 'confirm'`, id);
-      }),
-    );
+    // Only the update's mail is watched here.
+    await addConfirmedSubscriber(address);
     await declare("Mail flag");
     await settleOutbox(() => mailInFlight(address));
     const inbox = (await (
@@ -155,13 +151,7 @@ describe(`the ${run} run`, () => {
 describe(`a monitor that goes down in the ${run} run`, () => {
   /** Takes the outage monitor down with real checks (probing pinned on for this, then put back). */
   async function outage() {
-    await pageObject().reconcile(config);
-    await kick();
-    await withFlags({ probing: true }, async () => {
-      await kick();
-      await runGroup("flag-outage");
-    });
-    expect((await inspectMonitor("flag-outage")).memory?.state).toBe("down");
+    await reconcileWithMonitorDown(config, "flag-outage");
     const snapshot = await pageObject().snapshot();
     expect(snapshot.components.find((c) => c.id === "db")?.status).toBe("major_outage");
     const [row] = await query(`SELECT COUNT(*) AS n FROM incident_components WHERE component_id = 'db'`);

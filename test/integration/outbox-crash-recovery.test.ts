@@ -4,12 +4,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { MAIL } from "../../durable-objects/status-page/jobs/settings.ts";
 import { deliverMailBatch } from "../../durable-objects/status-page/mail-deliveries.ts";
 import type { StatusPage } from "../../durable-objects/status-page/status-page.ts";
-import { confirmSubscriber, subscribe } from "../../durable-objects/status-page/subscribers.ts";
 import { deliverDueWebhooks } from "../../durable-objects/status-page/webhook-deliveries.ts";
 import { type EmailSender, smtpSender } from "../../worker/platform/email/sender.ts";
 import type { MailServerAddresses, ReceivedMail, ReceivedWebhook } from "../helpers/target-addresses.ts";
 import { api } from "../helpers/workers/api.ts";
 import { pinFlags } from "../helpers/workers/flags.ts";
+import { addConfirmedSubscriber } from "../helpers/workers/subscriber-rows.ts";
 import { pageObject } from "../helpers/workers/worker.ts";
 
 /**
@@ -86,20 +86,8 @@ describe("after a crash mid-delivery", { timeout: 30_000 }, () => {
     // Closed while the batch is set up and cut short, so the object's own alarm never races the test.
     await pinFlags({ email_notifications: false });
     const to = [address("crash-a"), address("crash-b"), address("crash-c")];
-    const ids = await runInDurableObject(pageObject(), (_: StatusPage, state) => {
-      const made: string[] = [];
-      for (const recipient of to) {
-        state.storage.transactionSync(() => {
-          const sql = state.storage.sql;
-          subscribe(sql, recipient, null, Date.now());
-          const id = String(sql.exec(`SELECT id FROM subscribers WHERE address = ?`, recipient).one().id);
-          confirmSubscriber(sql, id, Date.now());
-          sql.exec(`UPDATE outbox SET state = 'dropped' WHERE recipient = ? AND kind = 'confirm'`, id);
-          made.push(id);
-        });
-      }
-      return made;
-    });
+    const ids: string[] = [];
+    for (const recipient of to) ids.push(await addConfirmedSubscriber(recipient));
     await declare("Crashed mid-batch");
 
     // The batch starts over one real SMTP connection; the server takes the first mail, then the object dies.

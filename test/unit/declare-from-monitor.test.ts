@@ -16,38 +16,27 @@ const monitor = (over: { state: "down" | "degraded"; downStatus: "partial_outage
 });
 
 describe("a declaration prefilled from a failing monitor states how bad it is", () => {
-  it("a slow monitor: 'is slow', degraded performance, the minor severity", () => {
-    const fields = fromMonitor(
-      monitor({ state: "degraded", downStatus: "major_outage" }),
-      components,
-      DEFAULT_SEVERITIES,
-    );
-    expect({ name: fields.name, components: fields.components, severity: fields.severity }).toEqual({
-      name: "Search is slow",
-      components: { search: "degraded_performance" },
-      severity: "minor",
-    });
-  });
-
-  it("a down monitor whose downStatus is partial_outage: 'is partly down', partial outage, minor", () => {
-    const fields = fromMonitor(
-      monitor({ state: "down", downStatus: "partial_outage" }),
-      components,
-      DEFAULT_SEVERITIES,
-    );
-    expect({ name: fields.name, components: fields.components, severity: fields.severity }).toEqual({
-      name: "Search is partly down",
-      components: { search: "partial_outage" },
-      severity: "minor",
-    });
-  });
-
-  it("a down monitor whose downStatus is major_outage: 'is down', major outage, major", () => {
-    const fields = fromMonitor(monitor({ state: "down", downStatus: "major_outage" }), components, DEFAULT_SEVERITIES);
-    expect({ name: fields.name, components: fields.components, severity: fields.severity }).toEqual({
-      name: "Search is down",
-      components: { search: "major_outage" },
-      severity: "major",
-    });
+  it.each([
+    {
+      title: "a slow monitor: 'is slow', degraded performance, the minor severity",
+      state: "degraded",
+      downStatus: "major_outage",
+      expected: { name: "Search is slow", components: { search: "degraded_performance" }, severity: "minor" },
+    },
+    {
+      title: "a down monitor whose downStatus is partial_outage: 'is partly down', partial outage, minor",
+      state: "down",
+      downStatus: "partial_outage",
+      expected: { name: "Search is partly down", components: { search: "partial_outage" }, severity: "minor" },
+    },
+    {
+      title: "a down monitor whose downStatus is major_outage: 'is down', major outage, major",
+      state: "down",
+      downStatus: "major_outage",
+      expected: { name: "Search is down", components: { search: "major_outage" }, severity: "major" },
+    },
+  ] as const)("$title", ({ state, downStatus, expected }) => {
+    const fields = fromMonitor(monitor({ state, downStatus }), components, DEFAULT_SEVERITIES);
+    expect({ name: fields.name, components: fields.components, severity: fields.severity }).toEqual(expected);
   });
 });

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { IncidentView, MaintenanceView, PostIncidentReport } from "../../worker/core/read-model.ts";
 import { EventPage } from "../../worker/views/event-page.tsx";
 import { renderDocument } from "../../worker/views/layout.tsx";
-import { componentView, pageSnapshot } from "../helpers/read-model-fixtures.ts";
+import {
+  componentView,
+  incidentView,
+  maintenanceView,
+  pageSnapshot,
+  updateView,
+} from "../helpers/read-model-fixtures.ts";
 
 const HOSTILE = '<script>alert("x")</script> [x](javascript:alert(1))';
 
@@ -26,81 +32,49 @@ const report: PostIncidentReport = {
 };
 
 function incident(overrides: Partial<IncidentView> = {}): IncidentView {
-  return {
-    kind: "incident",
-    id: "inc1",
-    name: "Elevated API errors",
-    visibility: "public",
+  return incidentView({
     status: "resolved",
-    impact: "major",
-    createdAt: "2026-11-22T14:02:00.000Z",
     updatedAt: "2026-11-22T15:05:00.000Z",
-    startedAt: "2026-11-22T14:00:00.000Z",
     identifiedAt: "2026-11-22T14:10:00.000Z",
     monitoringAt: "2026-11-22T14:40:00.000Z",
     resolvedAt: "2026-11-22T15:05:00.000Z",
     lead: "Lead Lovelace",
     communicator: "Communicator Hopper",
-    scribe: null,
-    investigator: null,
     revision: 3,
     componentIds: ["api", "web"],
     report,
     updates: [
-      {
+      updateView({
         id: "u2",
         status: "resolved",
         body: "Fixed.\nWatching closely.",
-        createdAt: "2026-11-22T15:05:00.000Z",
-        updatedAt: "2026-11-22T15:05:00.000Z",
         displayAt: "2026-11-22T15:05:00.000Z",
         affectedComponents: [{ code: "api", name: "API", oldStatus: "major_outage", newStatus: "operational" }],
-        deliverNotifications: true,
-      },
-      {
+      }),
+      updateView({
         id: "u1",
         status: "investigating",
         body: HOSTILE,
-        createdAt: "2026-11-22T14:02:00.000Z",
-        updatedAt: "2026-11-22T14:02:00.000Z",
         displayAt: "2026-11-22T14:02:00.000Z",
         affectedComponents: [
           { code: "api", name: "API", oldStatus: "operational", newStatus: "major_outage" },
           { code: "db", name: "Database", oldStatus: "operational", newStatus: "degraded_performance" },
         ],
-        deliverNotifications: true,
-      },
+      }),
     ],
     ...overrides,
-  };
+  });
 }
 
 function maintenance(overrides: Partial<MaintenanceView> = {}): MaintenanceView {
-  return {
-    kind: "maintenance",
-    id: "m1",
-    name: "Database upgrade",
-    visibility: "public",
-    status: "scheduled",
-    impact: "maintenance",
-    createdAt: "2026-11-20T10:00:00.000Z",
+  return maintenanceView({
     updatedAt: "2026-11-21T10:00:00.000Z",
-    startedAt: "2026-11-25T02:00:00.000Z",
-    identifiedAt: null,
-    monitoringAt: null,
-    resolvedAt: null,
     lead: "Lead Lovelace",
     communicator: "Communicator Hopper",
-    scribe: null,
-    investigator: null,
     revision: 2,
     componentIds: ["db"],
-    updates: [],
-    scheduledFor: "2026-11-25T02:00:00.000Z",
-    scheduledUntil: "2026-11-25T04:00:00.000Z",
-    cancelledAt: null,
     ...overrides,
-  };
+  });
 }
 
 const render = (event: IncidentView | MaintenanceView) =>

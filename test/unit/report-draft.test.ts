@@ -1,37 +1,18 @@
 import { describe, expect, it } from "vitest";
-import type { IncidentUpdateView, IncidentView } from "../../worker/core/read-model.ts";
+import type { IncidentView } from "../../worker/core/read-model.ts";
 import { draftReport, PREVENTION_PLACEHOLDER, type ReportInput } from "../../worker/core/reports/draft-report.ts";
 import { renderMarkdown } from "../../worker/core/reports/markdown.ts";
 import { type MonitorObservation, NOTHING_OBSERVED } from "../../worker/core/reports/monitor-evidence.ts";
 import type { StatusTransition } from "../../worker/core/uptime.ts";
+import { incidentView, updateView } from "../helpers/read-model-fixtures.ts";
 
 const t = (hhmmss: string) => Date.parse(`2026-11-22T${hhmmss}Z`);
 const iso = (hhmmss: string) => new Date(t(hhmmss)).toISOString();
 const MIN = 60_000;
 
-function update(
-  overrides: Partial<IncidentUpdateView> & Pick<IncidentUpdateView, "status" | "body">,
-): IncidentUpdateView {
-  const at = overrides.displayAt ?? iso("14:02:00");
-  return {
-    id: `u-${at}`,
-    createdAt: at,
-    updatedAt: at,
-    displayAt: at,
-    affectedComponents: null,
-    deliverNotifications: true,
-    ...overrides,
-  };
-}
-
 function incident(overrides: Partial<IncidentView> = {}): IncidentView {
-  return {
-    kind: "incident",
-    id: "inc1",
-    name: "Elevated API errors",
-    visibility: "public",
+  return incidentView({
     status: "resolved",
-    impact: "major",
     createdAt: iso("14:02:00"),
     updatedAt: iso("15:05:00"),
     startedAt: iso("14:00:00"),
@@ -40,16 +21,13 @@ function incident(overrides: Partial<IncidentView> = {}): IncidentView {
     resolvedAt: iso("15:05:00"),
     lead: "Ada",
     communicator: "Grace",
-    scribe: null,
-    investigator: null,
     revision: 4,
     componentIds: ["api", "web"],
-    report: null,
     // Newest first, as the read model keeps them.
     updates: [
-      update({ status: "resolved", body: "All clear.", displayAt: iso("15:05:00") }),
-      update({ status: "identified", body: "A bad deploy.\nRolling back.", displayAt: iso("14:10:00") }),
-      update({
+      updateView({ status: "resolved", body: "All clear.", displayAt: iso("15:05:00") }),
+      updateView({ status: "identified", body: "A bad deploy.\nRolling back.", displayAt: iso("14:10:00") }),
+      updateView({
         status: "investigating",
         body: "We are looking into errors.",
         displayAt: iso("14:02:00"),
@@ -57,7 +35,7 @@ function incident(overrides: Partial<IncidentView> = {}): IncidentView {
       }),
     ],
     ...overrides,
-  };
+  });
 }
 
 const transitions = (): Map<string, StatusTransition[]> =>
@@ -248,7 +226,7 @@ describe("draftReport", () => {
         ]),
         incident: incident({
           updates: [
-            update({
+            updateView({
               status: "investigating",
               body: `${hostile}\n# heading\n- item\n1. first\n<img src=x onerror=alert(1)>\n![i](http://evil.example/x.png)`,
             }),

@@ -1,49 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { type PlannedUpdate, previewUpdate } from "../../worker/core/incidents/update-preview.ts";
 import type { IncidentView } from "../../worker/core/read-model.ts";
-import { componentView, pageSnapshot } from "../helpers/read-model-fixtures.ts";
+import { componentView, incidentView, pageSnapshot, updateView } from "../helpers/read-model-fixtures.ts";
 
 const NOW = "2026-11-22T16:05:00.000Z";
 
 function incident(overrides: Partial<IncidentView> = {}): IncidentView {
-  return {
-    kind: "incident",
-    id: "inc1",
-    name: "Elevated API errors",
-    visibility: "public",
-    status: "investigating",
-    impact: "major",
+  return incidentView({
     createdAt: "2026-11-22T15:50:00.000Z",
     updatedAt: "2026-11-22T15:50:00.000Z",
     startedAt: "2026-11-22T15:45:00.000Z",
-    identifiedAt: null,
-    monitoringAt: null,
-    resolvedAt: null,
-    lead: null,
-    communicator: null,
-    scribe: null,
-    investigator: null,
-    revision: 1,
     // "secret" is a hidden component: only the API names it.
     componentIds: ["api", "db", "secret"],
-    report: null,
     updates: [
-      {
+      updateView({
         id: "u1",
         status: "investigating",
         body: "Looking.",
-        createdAt: "2026-11-22T15:50:00.000Z",
-        updatedAt: "2026-11-22T15:50:00.000Z",
         displayAt: "2026-11-22T15:50:00.000Z",
         affectedComponents: [
           { code: "api", name: "API", oldStatus: "operational", newStatus: "major_outage" },
           { code: "secret", name: "Secret", oldStatus: "operational", newStatus: "major_outage" },
         ],
-        deliverNotifications: true,
-      },
+      }),
     ],
     ...overrides,
-  };
+  });
 }
 
 const snapshot = pageSnapshot({

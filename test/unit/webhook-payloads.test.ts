@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { ComponentView, IncidentView, MaintenanceView } from "../../worker/core/read-model.ts";
+import type { ComponentView } from "../../worker/core/read-model.ts";
 import { componentWebhook, incidentWebhook, testWebhook } from "../../worker/core/webhooks/payloads.ts";
-import { componentView, pageSnapshot } from "../helpers/read-model-fixtures.ts";
+import {
+  componentView,
+  incidentView,
+  maintenanceView,
+  pageSnapshot,
+  updateView,
+} from "../helpers/read-model-fixtures.ts";
 import { STATUSPAGE_COMPONENT_KEYS } from "../helpers/statuspage-keys.ts";
 
 /**
@@ -36,86 +42,35 @@ const snapshot = pageSnapshot({
   components: [component("web", "Website", null, 1), component("api", "API", "core", 2)],
 });
 
-const incident: IncidentView = {
-  kind: "incident",
-  id: "inc1",
-  name: "Elevated API errors",
-  visibility: "public",
+const incident = incidentView({
   status: "resolved",
-  impact: "major",
-  createdAt: "2026-11-22T14:02:00.000Z",
   updatedAt: "2026-11-22T15:05:00.000Z",
-  startedAt: "2026-11-22T14:00:00.000Z",
-  identifiedAt: null,
-  monitoringAt: null,
   resolvedAt: "2026-11-22T15:05:00.000Z",
-  lead: null,
-  communicator: null,
-  scribe: null,
-  investigator: null,
   revision: 2,
   componentIds: ["api"],
-  report: null,
   updates: [
-    {
+    updateView({
       id: "u2",
       status: "resolved",
       body: "Fixed.",
-      createdAt: "2026-11-22T15:05:00.000Z",
-      updatedAt: "2026-11-22T15:05:00.000Z",
       displayAt: "2026-11-22T15:05:00.000Z",
       affectedComponents: [{ code: "api", name: "Core - API", oldStatus: "major_outage", newStatus: "operational" }],
-      deliverNotifications: true,
-    },
-    {
+    }),
+    updateView({
       id: "u1",
       status: "investigating",
       body: "Looking.",
-      createdAt: "2026-11-22T14:02:00.000Z",
-      updatedAt: "2026-11-22T14:02:00.000Z",
       displayAt: "2026-11-22T14:02:00.000Z",
       affectedComponents: [{ code: "api", name: "Core - API", oldStatus: "operational", newStatus: "major_outage" }],
-      deliverNotifications: true,
-    },
+    }),
   ],
-};
+});
 
-const maintenance: MaintenanceView = {
-  kind: "maintenance",
-  id: "m1",
-  name: "Database upgrade",
-  visibility: "public",
-  status: "scheduled",
-  impact: "maintenance",
-  createdAt: "2026-11-20T10:00:00.000Z",
-  updatedAt: "2026-11-20T10:00:00.000Z",
-  startedAt: "2026-11-25T02:00:00.000Z",
-  identifiedAt: null,
-  monitoringAt: null,
-  resolvedAt: null,
-  lead: null,
-  communicator: null,
-  scribe: null,
-  investigator: null,
-  revision: 1,
+const maintenance = maintenanceView({
   componentIds: ["web"],
-  updates: [
-    {
-      id: "mu1",
-      status: "scheduled",
-      body: "Planned.",
-      createdAt: "2026-11-20T10:00:00.000Z",
-      updatedAt: "2026-11-20T10:00:00.000Z",
-      displayAt: "2026-11-20T10:00:00.000Z",
-      affectedComponents: null,
-      deliverNotifications: true,
-    },
-  ],
-  scheduledFor: "2026-11-25T02:00:00.000Z",
-  scheduledUntil: "2026-11-25T04:00:00.000Z",
-  cancelledAt: null,
+  updates: [updateView({ id: "mu1", status: "scheduled", body: "Planned.", displayAt: "2026-11-20T10:00:00.000Z" })],
   remindedAt: "2026-11-25T01:00:00.000Z",
-};
+});
 
 const meta = {
   documentation: "https://status.acme.test/api/v1/docs",

@@ -1,4 +1,7 @@
+import { expect } from "vitest";
+import type { Role } from "../../../worker/core/access/roles.ts";
 import { ADMIN_TOKEN_FOR_TESTS } from "../test-secrets.ts";
+import { tokenFor } from "./console-api.ts";
 import { fetchWorker } from "./worker.ts";
 
 /** The origin fetchWorker's requests reach; the console's own forms post from it. */
@@ -21,6 +24,15 @@ export class ConsoleBrowser {
     const csrf = /name="_csrf" value="([0-9a-f]{32})"/.exec(page)?.[1];
     if (csrf) this.csrf = csrf;
     return new Response(page, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+
+  /** The page at `path`, which must answer `status` (200 unless said). */
+  async page(path: string, status = 200): Promise<string> {
+    const answer = await this.get(path);
+    const text = await answer.text();
+    // What the page said instead, should it not answer as expected.
+    expect(answer.status, `${path}: ${text.slice(0, 300)}`).toBe(status);
+    return text;
   }
 
   /** A form post with this browser's CSRF value (read from the last page) unless `fields._csrf` says otherwise. */
@@ -77,4 +89,21 @@ export async function signedIn(token?: string, person?: string): Promise<Console
   if (answer.status !== 303) throw new Error(`sign-in answered ${answer.status}: ${await answer.text()}`);
   await browser.get("/console");
   return browser;
+}
+
+/** A browser signed in as `person` with a new token of `role`'s scopes. */
+export async function signedInAs(role: Role, person: string): Promise<ConsoleBrowser> {
+  const { token } = await tokenFor(role, `${role} for ${person}`);
+  return signedIn(token, person);
+}
+
+/**
+ * The form posting to `action` in a page, from its action to its end; it must
+ * be there. A form that gets the same address (the declare page's template
+ * chooser) is not it.
+ */
+export function formIn(page: string, action: string): string {
+  const start = page.indexOf(`method="post" action="${action}"`);
+  expect(start, `a form posting to ${action}`).toBeGreaterThan(-1);
+  return page.slice(start, page.indexOf("</form>", start));
 }

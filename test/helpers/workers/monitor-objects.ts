@@ -2,7 +2,10 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { expect, vi } from "vitest";
 import type { MonitorInspection } from "../../../durable-objects/monitor/monitor.ts";
+import type { LookoutConfig } from "../../../worker/core/config/schema.ts";
 import { monitorObject } from "../../../worker/platform/stubs.ts";
+import { withFlags } from "./flags.ts";
+import { kick } from "./kicks.ts";
 import { pageObject } from "./worker.ts";
 
 /** The name of the Monitor object (probe group) the page placed a monitor's instance in. */
@@ -43,6 +46,26 @@ export async function runGroup(monitorId: string, region = "default"): Promise<v
   });
   const ran = await runDurableObjectAlarm(stub);
   expect(ran, `the group of ${monitorId}@${region} had an alarm set`).toBe(true);
+}
+
+/**
+ * Applies `config` and takes `failing` down with real checks: its probe must
+ * fail at once (say a targets server's /status/503 with failuresToDown 1).
+ * Probing is on only while the groups run, then put back as it was; `alsoRun`
+ * names monitors whose groups run too, so their state is known as well.
+ */
+export async function reconcileWithMonitorDown(
+  config: LookoutConfig,
+  failing: string,
+  alsoRun: readonly string[] = [],
+): Promise<void> {
+  await pageObject().reconcile(config);
+  await kick();
+  await withFlags({ probing: true }, async () => {
+    await kick();
+    for (const monitorId of [failing, ...alsoRun]) await runGroup(monitorId);
+  });
+  expect((await inspectMonitor(failing)).memory?.state).toBe("down");
 }
 
 type Group = ReturnType<typeof monitorObject>;

@@ -1,5 +1,6 @@
 import { runInDurableObject } from "cloudflare:test";
 import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
+import { confirmSubscriber, subscribe } from "../../../durable-objects/status-page/subscribers.ts";
 import { pageObject } from "./worker.ts";
 
 let made = 0;
@@ -23,4 +24,22 @@ export function addSubscriber(address: string, state: string, prefix = "sub"): P
     );
     return id;
   });
+}
+
+/**
+ * A subscriber to every component, subscribed and confirmed by the page's own
+ * steps (durable-objects/status-page/subscribers.ts) in one transaction, its
+ * confirmation mail dropped: only the mail an update sends it is watched. Its id.
+ */
+export function addConfirmedSubscriber(address: string): Promise<string> {
+  return runInDurableObject(pageObject(), (_: StatusPage, state) =>
+    state.storage.transactionSync(() => {
+      const sql = state.storage.sql;
+      subscribe(sql, address, null, Date.now());
+      const id = String(sql.exec<{ id: string }>(`SELECT id FROM subscribers WHERE address = ?`, address).one().id);
+      confirmSubscriber(sql, id, Date.now());
+      sql.exec(`UPDATE outbox SET state = 'dropped' WHERE recipient = ? AND kind = 'confirm'`, id);
+      return id;
+    }),
+  );
 }

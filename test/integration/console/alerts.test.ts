@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ROLES } from "../../../worker/core/access/roles.ts";
 import { applyChannels, insertAlert, rowsOf } from "../../helpers/workers/alert-rows.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
-
-async function auditFor(target: string) {
-  const log = await api("GET", `/audit?target=${target}`);
-  return log.body.data as { action: string; actor: { name: string } }[];
-}
-
-async function tokenFor(scopes: readonly string[]) {
-  return (await api("POST", "/tokens", { body: { name: "someone", scopes: [...scopes] } })).body.token as string;
-}
+import { signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { auditFor } from "../../helpers/workers/console-api.ts";
 
 // The first page a file asks for wakes the page object and renders cold: seconds on a busy machine.
 describe("console alerts and channels", { timeout: 20_000 }, () => {
@@ -65,7 +56,7 @@ describe("console alerts and channels", { timeout: 20_000 }, () => {
   it("shows a viewer alerts and channels without a button, and the API refuses a forced acknowledgement or test", async () => {
     await applyChannels([{ id: "view-slack", kind: "slack", urlSecret: "VIEW_SLACK_URL" }]);
     const id = await insertAlert({ title: "Viewer sees this" });
-    const browser = await signedIn(await tokenFor(ROLES.viewer), "Grace Hopper");
+    const browser = await signedInAs("viewer", "Grace Hopper");
     const page = await (await browser.get("/console/alerts")).text();
     expect(page).toContain("Viewer sees this");
     expect(page).not.toContain("/ack");

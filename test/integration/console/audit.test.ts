@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ROLES } from "../../../worker/core/access/roles.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
+import { signedIn, signedInAs } from "../../helpers/workers/console.ts";
 
 // The first page a file asks for wakes the page object and renders cold: seconds on a busy machine.
 describe("console audit log", { timeout: 20_000 }, () => {
@@ -12,9 +11,7 @@ describe("console audit log", { timeout: 20_000 }, () => {
     await browser.post("/console/flags/probing", { value: "default", reason: "over" });
     await api("POST", "/tokens", { body: { name: "someone else", scopes: ["read"] } });
 
-    const all = await browser.get("/console/audit");
-    expect(all.status).toBe(200);
-    const html = await all.text();
+    const html = await browser.page("/console/audit");
     expect(html).toContain('href="/console/audit"');
     // Newest first: the token made through the API, then the two flips.
     expect(html.indexOf("<strong>token.create</strong>")).toBeLessThan(html.indexOf("<strong>flag.set</strong>"));
@@ -48,17 +45,14 @@ describe("console audit log", { timeout: 20_000 }, () => {
 
   it("answers a filter that is not one with 400 naming it, the form kept", async () => {
     const browser = await signedIn();
-    const answer = await browser.get("/console/audit?since=yesterday&action=flag");
-    expect(answer.status).toBe(400);
-    const html = await answer.text();
+    const html = await browser.page("/console/audit?since=yesterday&action=flag", 400);
     expect(html).toContain('role="alert"');
     expect(html).toContain("<code>since</code>");
     expect(html).toContain('value="yesterday"');
   });
 
   it("is not in a communicator's console, and the API refuses it", async () => {
-    const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });
-    const browser = await signedIn(token.body.token, "Grace Hopper");
+    const browser = await signedInAs("communicator", "Grace Hopper");
     expect(await (await browser.get("/console")).text()).not.toContain('href="/console/audit"');
     expect((await browser.get("/console/audit")).status).toBe(403);
   });

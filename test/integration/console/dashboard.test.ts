@@ -1,13 +1,13 @@
 import { runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
-import { defineConfig } from "../../../worker/config/define-config.ts";
 import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
+import { type ConsoleBrowser, signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { declaredThroughApi } from "../../helpers/workers/console-api.ts";
+import { consoleShop } from "../../helpers/workers/console-shop.ts";
 import { withFlags } from "../../helpers/workers/flags.ts";
-import { kick } from "../../helpers/workers/kicks.ts";
-import { inspectMonitor, runGroup } from "../../helpers/workers/monitor-objects.ts";
+import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
 import { pageObject } from "../../helpers/workers/worker.ts";
 
@@ -18,52 +18,23 @@ import { pageObject } from "../../helpers/workers/worker.ts";
  * read it. A failing monitor is made to fail for real: its probe reaches the
  * local targets server's /status/503.
  */
-const config = defineConfig({
-  page: { name: "Console shop", url: "https://status.console.test" },
-  components: [
-    { id: "api", name: "REST API" },
-    { id: "auth", name: "Login & SSO" },
-    { id: "vault", name: "Secret vault", hidden: true },
-  ],
-  monitors: [
-    { id: "api-check", url: targetUrl("/status/503"), components: ["api"], failuresToDown: 1 },
-    { id: "auth-check", url: targetUrl("/healthy"), components: ["auth"] },
-    { id: "vault-run", kind: "heartbeat", components: ["vault"], intervalSeconds: 60, graceSeconds: 30 },
-    // Three regions, quorum 2 (a majority): the test speaks for each region (a heartbeat: nothing is probed).
-    {
-      id: "edge-run",
-      kind: "heartbeat",
-      components: ["auth"],
-      regions: ["weur", "enam", "apac"],
-      intervalSeconds: 3600,
-      graceSeconds: 86_400,
-    },
-    { id: "canary-check", role: "canary", url: targetUrl("/healthy") },
-  ],
-});
+const config = consoleShop([
+  { id: "vault-run", kind: "heartbeat", components: ["vault"], intervalSeconds: 60, graceSeconds: 30 },
+  // Three regions, quorum 2 (a majority): the test speaks for each region (a heartbeat: nothing is probed).
+  {
+    id: "edge-run",
+    kind: "heartbeat",
+    components: ["auth"],
+    regions: ["weur", "enam", "apac"],
+    intervalSeconds: 3600,
+    graceSeconds: 86_400,
+  },
+  { id: "canary-check", role: "canary", url: targetUrl("/healthy") },
+]);
 
-async function token(scopes: string[]): Promise<string> {
-  const made = await api("POST", "/tokens", { body: { name: `dash ${scopes.join(" ")}`, scopes } });
-  expect(made.status).toBe(201);
-  return made.body.token;
-}
+const page = (browser: ConsoleBrowser) => browser.page("/console");
 
-async function page(browser: Awaited<ReturnType<typeof signedIn>>): Promise<string> {
-  const answer = await browser.get("/console");
-  expect(answer.status).toBe(200);
-  return answer.text();
-}
-
-beforeAll(async () => {
-  await pageObject().reconcile(config);
-  await kick();
-  await withFlags({ probing: true }, async () => {
-    await kick();
-    await runGroup("api-check");
-    await runGroup("auth-check");
-  });
-  expect((await inspectMonitor("api-check")).memory?.state).toBe("down");
-}, 30_000);
+beforeAll(() => reconcileWithMonitorDown(config, "api-check", ["auth-check"]), 30_000);
 
 describe("the console's dashboard", () => {
   it("shows every component, hidden ones marked, with its monitors' state and a Declare link on the failing one", async () => {
@@ -85,11 +56,14 @@ describe("the console's dashboard", () => {
   });
 
   it("lists open incidents, internal ones marked, each a link to its room, and open alerts with a link to acknowledge", async () => {
-    const internal = await api("POST", "/incidents", {
-      body: { name: "Quiet database worry", message: "Team only.", visibility: "internal", severity: "minor" },
+    const internal = await declaredThroughApi({
+      name: "Quiet database worry",
+      message: "Team only.",
+      visibility: "internal",
+      severity: "minor",
     });
     const html = await page(await signedIn());
-    expect(html).toContain(`<a href="/console/incidents/${internal.body.id}">Quiet database worry</a>`);
+    expect(html).toContain(`<a href="/console/incidents/${internal.id}">Quiet database worry</a>`);
     expect(html).toMatch(/<strong class="tag">Internal<\/strong> Minor · investigating/);
     expect(html).toContain('<h2 id="open-alerts">Open alerts</h2>');
     expect(html).toContain('href="/console/alerts"');
@@ -192,9 +166,7 @@ describe("the console's dashboard", () => {
     const listed = await (await browser.get("/console/subscribers?state=bounced")).text();
     expect(listed).toContain(address);
     // A communicator may not read subscribers: no count, no link.
-    const communicator = await page(
-      await signedIn(await token(["read", "incidents", "maintenances", "reports"]), "Cora Communicator"),
-    );
+    const communicator = await page(await signedInAs("communicator", "Cora Communicator"));
     expect(communicator).not.toContain("bounced address");
   });
 
@@ -205,7 +177,7 @@ describe("the console's dashboard", () => {
     const secret = checkIn.split("/").at(-1) ?? "";
     expect((await api("PUT", "/holds/domains/viewer-held.example")).status).toBe(200);
     try {
-      const html = await page(await signedIn(await token(["read"]), "Vera Viewer"));
+      const html = await page(await signedInAs("viewer", "Vera Viewer"));
       expect(html).toContain(", viewer.");
       expect(html).toMatch(/api-check: <strong>Down<\/strong>/);
       expect(html).toContain("Secret vault");
@@ -222,9 +194,7 @@ describe("the console's dashboard", () => {
   it("shows a communicator the Declare link, and no holds (they are the subscribers scope's)", async () => {
     expect((await api("PUT", "/holds/domains/comm-held.example")).status).toBe(200);
     try {
-      const html = await page(
-        await signedIn(await token(["read", "incidents", "maintenances", "reports"]), "Cora Communicator"),
-      );
+      const html = await page(await signedInAs("communicator", "Cora Communicator"));
       expect(html).toContain(", communicator.");
       expect(html).toContain('href="/console/incidents/new?monitor=api-check"');
       expect(html).not.toContain("comm-held.example");

@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { defineConfig } from "../../../worker/config/define-config.ts";
 import { changeTo } from "../../helpers/workers/alerts.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { type ConsoleBrowser, signedIn } from "../../helpers/workers/console.ts";
-import { withFlags } from "../../helpers/workers/flags.ts";
-import { kick } from "../../helpers/workers/kicks.ts";
-import { inspectMonitor, runGroup } from "../../helpers/workers/monitor-objects.ts";
-import { targetUrl } from "../../helpers/workers/targets.ts";
+import { type ConsoleBrowser, signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { auditFor, declaredThroughApi, incidentsNamed } from "../../helpers/workers/console-api.ts";
+import { consoleShop } from "../../helpers/workers/console-shop.ts";
+import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { fetchWorker, pageObject } from "../../helpers/workers/worker.ts";
 
 /**
@@ -17,20 +15,10 @@ import { fetchWorker, pageObject } from "../../helpers/workers/worker.ts";
  * template applies here.
  */
 const run = crypto.randomUUID().slice(0, 6);
-const config = defineConfig({
-  page: { name: "Console shop", url: "https://status.console.test" },
-  components: [
-    { id: "api", name: "REST API" },
-    { id: "auth", name: "Login & SSO" },
-    { id: "vault", name: "Secret vault", hidden: true },
-  ],
-  monitors: [
-    { id: "api-check", url: targetUrl("/status/503"), components: ["api"], failuresToDown: 1 },
-    { id: "auth-check", url: targetUrl("/healthy"), components: ["auth"] },
-    // A heartbeat the test speaks for; down means a partial outage of sign-in.
-    { id: "auth-run", kind: "heartbeat", components: ["auth"], intervalSeconds: 3600, downStatus: "partial_outage" },
-  ],
-});
+const config = consoleShop([
+  // A heartbeat the test speaks for; down means a partial outage of sign-in.
+  { id: "auth-run", kind: "heartbeat", components: ["auth"], intervalSeconds: 3600, downStatus: "partial_outage" },
+]);
 
 const good = (name: string) => ({
   name,
@@ -44,31 +32,9 @@ const good = (name: string) => ({
   notify: "on",
 });
 
-async function incidentsNamed(name: string) {
-  const listed = await api("GET", "/incidents?limit=100");
-  return (listed.body.data as { id: string; name: string }[]).filter((i) => i.name === name);
-}
+const formFor = (browser: ConsoleBrowser, query = "") => browser.page(`/console/incidents/new${query}`);
 
-async function token(scopes: string[]): Promise<string> {
-  const made = await api("POST", "/tokens", { body: { name: `declare ${scopes.join(" ")}`, scopes } });
-  return made.body.token;
-}
-
-async function formFor(browser: ConsoleBrowser, query = ""): Promise<string> {
-  const answer = await browser.get(`/console/incidents/new${query}`);
-  expect(answer.status).toBe(200);
-  return answer.text();
-}
-
-beforeAll(async () => {
-  await pageObject().reconcile(config);
-  await kick();
-  await withFlags({ probing: true }, async () => {
-    await kick();
-    await runGroup("api-check");
-  });
-  expect((await inspectMonitor("api-check")).memory?.state).toBe("down");
-}, 30_000);
+beforeAll(() => reconcileWithMonitorDown(config, "api-check"), 30_000);
 
 describe("declaring an incident from the console", () => {
   it("offers severities by name and meaning, templates, and every component with a status select", async () => {
@@ -88,9 +54,8 @@ describe("declaring an incident from the console", () => {
     expect(html).toContain('value="Customers cannot sign in"');
     expect(html).toMatch(/id="severity-major" name="severity" value="major" checked/);
     expect(html).toMatch(/<option value="major_outage" selected[^>]*>Major outage<\/option>/);
-    const missing = await browser.get("/console/incidents/new?template=nope");
-    expect(missing.status).toBe(404);
-    expect(await missing.text()).toContain("There is no template &quot;nope&quot;");
+    const missing = await browser.page("/console/incidents/new?template=nope", 404);
+    expect(missing).toContain("There is no template &quot;nope&quot;");
   });
 
   it("declares: 303 to the incident's room, severity and roles kept, and the audit line names the person", async () => {
@@ -110,11 +75,8 @@ describe("declaring an incident from the console", () => {
       communicator: "Ada",
       componentIds: ["api"],
     });
-    const audit = await api("GET", "/audit?limit=50");
-    const line = audit.body.data.find(
-      (e: { action: string; target: string }) => e.action === "incident.create" && e.target === created?.id,
-    );
-    expect(line.actor.name).toBe("Ada Lovelace (bootstrap token)");
+    const [line] = await auditFor(created?.id as string, "incident.create");
+    expect(line?.actor.name).toBe("Ada Lovelace (bootstrap token)");
   });
 
   it("puts a declared incident on the public page at once, not after the page's few seconds of cache", async () => {
@@ -140,7 +102,7 @@ describe("declaring an incident from the console", () => {
   });
 
   it("hides the form from a viewer, and the API refuses their forced post (403), writing nothing", async () => {
-    const viewer = await signedIn(await token(["read"]), "Vera Viewer");
+    const viewer = await signedInAs("viewer", "Vera Viewer");
     expect((await viewer.get("/console/incidents/new")).status).toBe(403);
     const list = await (await viewer.get("/console/incidents")).text();
     expect(list).not.toContain("Declare an incident");
@@ -173,18 +135,14 @@ describe("declaring an incident from the console", () => {
   );
 
   it("lists incidents open first, internal ones marked, each linked", async () => {
-    const resolved = await api("POST", "/incidents", {
-      body: { name: `Old ${run}`, message: "Done.", status: "resolved" },
-    });
-    const internal = await api("POST", "/incidents", {
-      body: { name: `Hush ${run}`, message: "Team only.", visibility: "internal" },
-    });
+    const resolved = await declaredThroughApi({ name: `Old ${run}`, message: "Done.", status: "resolved" });
+    const internal = await declaredThroughApi({ name: `Hush ${run}`, message: "Team only.", visibility: "internal" });
     const html = await (await (await signedIn()).get("/console/incidents")).text();
     expect(html).toContain('href="/console/incidents/new"');
     expect(html.indexOf(`Hush ${run}`)).toBeGreaterThan(-1);
     expect(html.indexOf(`Hush ${run}`)).toBeLessThan(html.indexOf(`Old ${run}`));
-    expect(html).toContain(`<a href="/console/incidents/${resolved.body.id}">Old ${run}</a>`);
-    expect(html).toMatch(new RegExp(`${internal.body.id}">Hush ${run}</a><span><strong class="tag">Internal`));
+    expect(html).toContain(`<a href="/console/incidents/${resolved.id}">Old ${run}</a>`);
+    expect(html).toMatch(new RegExp(`${internal.id}">Hush ${run}</a><span><strong class="tag">Internal`));
   });
 
   it("declares from a failing monitor end to end: the dashboard's Declare link, a prefilled form, one post", async () => {

@@ -1,12 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ROLES } from "../../../worker/core/access/roles.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
-
-async function tokenFor(role: keyof typeof ROLES) {
-  const made = await api("POST", "/tokens", { body: { name: `${role} shift`, scopes: [...ROLES[role]] } });
-  return made.body.token as string;
-}
+import { signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { newestAuditLine } from "../../helpers/workers/console-api.ts";
 
 async function flagSets() {
   const log = await api("GET", "/audit?limit=200");
@@ -17,9 +12,7 @@ async function flagSets() {
 describe("console flags", { timeout: 20_000 }, () => {
   it("lists every flag with value, default and override, and flips one with a reason under the person's name", async () => {
     const browser = await signedIn(undefined, "Ada Lovelace");
-    const page = await browser.get("/console/flags");
-    expect(page.status).toBe(200);
-    const html = await page.text();
+    const html = await browser.page("/console/flags");
     expect(html).toContain('href="/console/flags"');
     expect(html).toContain("<code>automatic_incidents</code>");
     expect(html).toMatch(/Default (on|off)\. Not overridden\./);
@@ -33,7 +26,7 @@ describe("console flags", { timeout: 20_000 }, () => {
     expect(flipped.headers.get("location")).toBe("/console/flags?notice=flag-set");
     const flag = await api("GET", "/flags/automatic_incidents");
     expect(flag.body.override).toMatchObject({ value: false });
-    const line = (await api("GET", "/audit?limit=1")).body.data[0];
+    const line = await newestAuditLine();
     expect(line).toMatchObject({
       action: "flag.set",
       target: "automatic_incidents",
@@ -65,7 +58,7 @@ describe("console flags", { timeout: 20_000 }, () => {
   });
 
   it("shows a communicator the flags but no form, and the API refuses a forced flip", async () => {
-    const browser = await signedIn(await tokenFor("communicator"), "Grace Hopper");
+    const browser = await signedInAs("communicator", "Grace Hopper");
     const page = await (await browser.get("/console/flags")).text();
     expect(page).toContain("<code>probing</code>");
     expect(page).not.toContain('action="/console/flags/probing"');

@@ -2,27 +2,22 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../worker/app.tsx";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
+import { signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { declaredThroughApi, newestAuditLine } from "../../helpers/workers/console-api.ts";
 
 /** The public incident page exactly as readers get it, without the edge cache's few seconds of freshness. */
 const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
 const publicPage = async (path: string) => (await app.request(path, {}, env)).text();
 
-async function declare(body: Record<string, unknown> = {}) {
-  const declared = await api("POST", "/incidents", {
-    body: { name: "Room incident", message: "We are looking into it.", components: { api: "partial_outage" }, ...body },
+const declare = (body: Record<string, unknown> = {}) =>
+  declaredThroughApi({
+    name: "Room incident",
+    message: "We are looking into it.",
+    components: { api: "partial_outage" },
+    ...body,
   });
-  expect(declared.status).toBe(201);
-  return declared.body as { id: string; revision: number };
-}
 
 const updatesOf = async (id: string) => (await api("GET", `/incidents/${id}`)).body.updates.length as number;
-
-async function tokenFor(scopes: string[], name: string) {
-  const token = await api("POST", "/tokens", { body: { name, scopes } });
-  expect(token.status).toBe(201);
-  return token.body.token as string;
-}
 
 describe("the incident room", { timeout: 60_000 }, () => {
   it("shows the incident, its roles, its public timeline and components, with the forms a communicator may use", async () => {
@@ -48,7 +43,7 @@ describe("the incident room", { timeout: 60_000 }, () => {
 
   it("shows a viewer the room read-only, and answers a viewer's forced post 403 with nothing written", async () => {
     const { id } = await declare();
-    const browser = await signedIn(await tokenFor(["read"], "viewer desk"), "Vera Viewer");
+    const browser = await signedInAs("viewer", "Vera Viewer");
     const html = await (await browser.get(`/console/incidents/${id}`)).text();
     expect(html).toContain("We are looking into it.");
     expect(html).toContain("Internal timeline");
@@ -154,7 +149,7 @@ describe("the incident room", { timeout: 60_000 }, () => {
     const read = await api("GET", `/incidents/${id}`);
     expect(read.body.status).toBe("identified");
     expect(read.body.componentIds).toEqual(expect.arrayContaining(["object-storage", "search"]));
-    const [line] = (await api("GET", "/audit?limit=1")).body.data;
+    const line = await newestAuditLine();
     expect(line).toMatchObject({
       action: "incident.update",
       target: id,
@@ -194,7 +189,7 @@ describe("the incident room", { timeout: 60_000 }, () => {
     expect(saved.status).toBe(303);
     const read = await api("GET", `/incidents/${id}`);
     expect(read.body).toMatchObject({ lead: "Ada", communicator: "Grace", scribe: "Margaret", investigator: null });
-    const [line] = (await api("GET", "/audit?limit=1")).body.data;
+    const line = await newestAuditLine();
     expect(line).toMatchObject({ action: "incident.edit", actor: { name: "Ada Lovelace (bootstrap token)" } });
     expect(line.after).toMatchObject({ communicator: "Grace", scribe: "Margaret" });
 
@@ -234,9 +229,7 @@ describe("the incident room", { timeout: 60_000 }, () => {
 
   it("answers an unknown incident with the console's 404 page", async () => {
     const browser = await signedIn();
-    const missing = await browser.get("/console/incidents/nosuchincid0");
-    expect(missing.status).toBe(404);
-    const html = await missing.text();
+    const html = await browser.page("/console/incidents/nosuchincid0", 404);
     expect(html).toContain("No such incident");
     expect(html).toContain('href="/console"');
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { createApp } from "../../../worker/app.tsx";
 import { instantToLocal } from "../../../worker/core/local-time.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
+import { formIn, signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { auditFor } from "../../helpers/workers/console-api.ts";
 
 /** The public page as readers get it, without the edge cache's few seconds of freshness. */
 const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
@@ -19,19 +20,6 @@ const local = (minutes: number) => instantToLocal(Date.now() + minutes * 60_000,
 
 const maintenanceCount = async () => (await api("GET", "/maintenances?limit=100")).body.data.length as number;
 
-async function auditLines(action: string, target: string) {
-  const log = await api("GET", "/audit?limit=100");
-  return (
-    log.body.data as {
-      action: string;
-      actor: { name: string };
-      target: string | null;
-      before: { scheduledFor: string } | null;
-      after: { scheduledFor: string } | null;
-    }[]
-  ).filter((entry) => entry.action === action && entry.target === target);
-}
-
 const schedule = (name: string, from = local(120), until = local(180)) => ({
   name,
   message: "Upgrading the database.",
@@ -44,9 +32,7 @@ const schedule = (name: string, from = local(120), until = local(180)) => ({
 
 /** The "Tell subscribers" box of the form posting to `action`, as the page renders it. */
 function notifyBox(page: string, action: string): string {
-  const start = page.indexOf(`action="${action}"`);
-  expect(start).toBeGreaterThan(-1);
-  const form = page.slice(start, page.indexOf("</form>", start));
+  const form = formIn(page, action);
   const box = /<input type="checkbox" name="notify"[^>]*>/.exec(form)?.[0];
   expect(box).toBeDefined();
   return box as string;
@@ -81,7 +67,7 @@ describe("maintenances in the console", () => {
     const detail = await (await browser.get(location)).text();
     expect(detail).toContain("Maintenance scheduled.");
     expect(detail).toContain("Upgrading the database.");
-    expect((await auditLines("maintenance.create", id)).map((line) => line.actor.name)).toEqual([
+    expect((await auditFor(id, "maintenance.create")).map((line) => line.actor.name)).toEqual([
       "Ada Lovelace (bootstrap token)",
     ]);
   });
@@ -130,7 +116,7 @@ describe("maintenances in the console", () => {
       `${year}-02-01T21:00:00.000Z`,
       `${year}-02-02T00:00:00.000Z`,
     ]);
-    const lines = await auditLines("maintenance.edit", id);
+    const lines = await auditFor(id, "maintenance.edit");
     expect(lines).toHaveLength(1);
     expect(lines[0]?.actor.name).toBe("Grace Hopper (bootstrap token)");
     expect(lines[0]?.before?.scheduledFor).toBe(before.scheduledFor);
@@ -170,7 +156,7 @@ describe("maintenances in the console", () => {
     expect(after.cancelledAt).not.toBeNull();
     expect(after.updates[0].body).toBe("Postponed to next week.");
     expect((await publicV2()).scheduled_maintenances.map((m) => m.id)).not.toContain(id);
-    expect(await auditLines("maintenance.cancel", id)).toHaveLength(1);
+    expect(await auditFor(id, "maintenance.cancel")).toHaveLength(1);
     const list = await (await browser.get("/console/maintenances")).text();
     expect(list.slice(list.indexOf('id="past"'))).toContain("Network cut-over");
   });
@@ -226,11 +212,8 @@ describe("maintenances in the console", () => {
 
   it("lets a viewer read but not write: no forms, and forced posts are refused by the API (403), nothing written", async () => {
     const id = await scheduled("Viewer window");
-    const token = await api("POST", "/tokens", { body: { name: "viewer", scopes: ["read"] } });
-    const viewer = await signedIn(token.body.token, "Vera Viewer");
-    const list = await viewer.get("/console/maintenances");
-    expect(list.status).toBe(200);
-    const listText = await list.text();
+    const viewer = await signedInAs("viewer", "Vera Viewer");
+    const listText = await viewer.page("/console/maintenances");
     expect(listText).toContain("Viewer window");
     expect(listText).not.toContain('href="/console/maintenances/new"');
     const detail = await (await viewer.get(`/console/maintenances/${id}`)).text();
@@ -266,8 +249,6 @@ describe("maintenances in the console", () => {
 
   it("answers an unknown maintenance with a 404 page", async () => {
     const browser = await signedIn();
-    const response = await browser.get("/console/maintenances/no-such-window");
-    expect(response.status).toBe(404);
-    expect(await response.text()).toContain("No such maintenance");
+    expect(await browser.page("/console/maintenances/no-such-window", 404)).toContain("No such maintenance");
   });
 });

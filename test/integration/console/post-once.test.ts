@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { instantToLocal } from "../../../worker/core/local-time.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { type ConsoleBrowser, signedIn } from "../../helpers/workers/console.ts";
+import { type ConsoleBrowser, formIn, signedIn } from "../../helpers/workers/console.ts";
+import { incidentsNamed } from "../../helpers/workers/console-api.ts";
 
 /**
  * A form that creates something counts once (worker/console/once.ts): the
@@ -13,12 +14,7 @@ const run = crypto.randomUUID().slice(0, 6);
 
 /** The one-time key of the form posting to `action` on a page just read. */
 async function onceKey(browser: ConsoleBrowser, page: string, action: string): Promise<string> {
-  const answer = await browser.get(page);
-  const html = await answer.text();
-  expect(answer.status, html.slice(0, 500)).toBe(200);
-  const start = html.indexOf(`method="post" action="${action}"`);
-  expect(start).toBeGreaterThan(-1);
-  const form = html.slice(start, html.indexOf("</form>", start));
+  const form = formIn(await browser.page(page), action);
   const once = /name="_once" value="([0-9a-f-]{36})"/.exec(form)?.[1];
   expect(once).toBeDefined();
   return once as string;
@@ -38,11 +34,6 @@ const declaration = (name: string) => ({
   visibility: "public",
   notify: "on",
 });
-
-async function incidentsNamed(name: string): Promise<{ id: string }[]> {
-  const listed = await api("GET", "/incidents?limit=100");
-  return (listed.body.data as { id: string; name: string }[]).filter((incident) => incident.name === name);
-}
 
 async function declared(browser: ConsoleBrowser, name: string): Promise<string> {
   const once = await onceKey(browser, "/console/incidents/new", "/console/incidents/new");

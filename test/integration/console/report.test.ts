@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../../../worker/app.tsx";
 import { api } from "../../helpers/workers/api.ts";
-import { type ConsoleBrowser, signedIn } from "../../helpers/workers/console.ts";
+import { type ConsoleBrowser, formIn, signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { auditFor, declaredThroughApi } from "../../helpers/workers/console-api.ts";
 
 /** The public page and feeds as readers get them, without the edge cache's few seconds of freshness. */
 const app = createApp({ freshMs: 0, maxStaleMs: 0, sharedCache: () => null });
@@ -10,16 +11,12 @@ const publicText = async (path: string) => (await app.request(path, {}, env)).te
 
 /** A resolved incident on the API component, begun five minutes ago. */
 async function resolvedIncident(name: string): Promise<string> {
-  const declared = await api("POST", "/incidents", {
-    body: {
-      name,
-      message: "We are looking into failing API requests.",
-      components: { api: "major_outage" },
-      startedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
-    },
+  const { id } = await declaredThroughApi({
+    name,
+    message: "We are looking into failing API requests.",
+    components: { api: "major_outage" },
+    startedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
   });
-  expect(declared.status).toBe(201);
-  const id: string = declared.body.id;
   await api("POST", `/incidents/${id}/updates`, { body: { status: "monitoring", message: "Rolled back." } });
   await api("POST", `/incidents/${id}/updates`, { body: { status: "resolved", message: "All good again." } });
   return id;
@@ -27,13 +24,6 @@ async function resolvedIncident(name: string): Promise<string> {
 
 const savedReport = async (id: string) => (await api("GET", `/incidents/${id}/report`)).body.report;
 const revisionOf = async (id: string) => (await api("GET", `/incidents/${id}`)).body.revision as number;
-
-async function auditLines(action: string, target: string) {
-  const log = await api("GET", "/audit?limit=100");
-  return (log.body.data as { action: string; actor: { name: string }; target: string | null }[]).filter(
-    (entry) => entry.action === action && entry.target === target,
-  );
-}
 
 /** The fields the report form sends, from the page the browser holds. */
 async function formFields(browser: ConsoleBrowser, id: string): Promise<Record<string, string>> {
@@ -60,9 +50,7 @@ describe("the post-incident report in the console", () => {
   it("shows the draft's four parts beside the figures, the timeline and the probe evidence, linked to the incident", async () => {
     const id = await resolvedIncident("Report page outage");
     const browser = await signedIn();
-    const response = await browser.get(`/console/incidents/${id}/report`);
-    expect(response.status).toBe(200);
-    const page = await response.text();
+    const page = await browser.page(`/console/incidents/${id}/report`);
     const draft = (await api("GET", `/incidents/${id}/report`)).body.draft;
     for (const label of ["Summary", "Who was affected", "What happened", "does not happen again"]) {
       expect(page).toContain(label);
@@ -97,7 +85,7 @@ describe("the post-incident report in the console", () => {
       { title: "Canary deploys", owner: "Grace", url: "https://tracker.example/LK-1", done: true },
     ]);
     expect(report.publishedAt).toBeNull();
-    const lines = await auditLines("report.save", id);
+    const lines = await auditFor(id, "report.save");
     expect(lines.map((line) => line.actor.name)).toEqual(["Ada Lovelace (bootstrap token)"]);
 
     // Clearing a title removes its row.
@@ -135,7 +123,7 @@ describe("the post-incident report in the console", () => {
     expect(page).not.toContain('name="followUp-2-title"');
     expect(await savedReport(id)).toBeNull();
     expect(await revisionOf(id)).toBe(before);
-    expect(await auditLines("report.save", id)).toEqual([]);
+    expect(await auditFor(id, "report.save")).toEqual([]);
   });
 
   it("publishes: the report is on the public incident page and in the feed", async () => {
@@ -166,7 +154,7 @@ describe("the post-incident report in the console", () => {
     const feed = await publicText("/history.rss");
     expect(feed).toContain("Report publish outage");
     expect(feed).toContain("We now canary every deploy.");
-    expect((await auditLines("report.publish", id)).map((line) => line.actor.name)).toEqual([
+    expect((await auditFor(id, "report.publish")).map((line) => line.actor.name)).toEqual([
       "Grace Hopper (bootstrap token)",
     ]);
   });
@@ -186,22 +174,22 @@ describe("the post-incident report in the console", () => {
     const browser = await signedIn();
     await browser.post(`/console/incidents/${id}/report`, { ...(await formFields(browser, id)), intent: "save" });
     const opened = await (await browser.get(`/console/incidents/${id}/report`)).text();
-    const action = `action="/console/incidents/${id}/report/publish"`;
-    const revision = /name="revision" value="(\d+)"/.exec(opened.slice(opened.indexOf(action)))?.[1] as string;
+    const publish = `/console/incidents/${id}/report/publish`;
+    const revision = /name="revision" value="(\d+)"/.exec(formIn(opened, publish))?.[1] as string;
     // Someone changes the incident after the page was opened.
     await api("PATCH", `/incidents/${id}`, { headers: { "if-match": "*" }, body: { name: "Report renamed outage" } });
     const refused = await browser.post(`/console/incidents/${id}/report/publish`, { revision });
     expect(refused.status).toBe(412);
     const page = await refused.text();
     expect(page).toContain('role="alert"');
-    const form = page.slice(page.indexOf(action), page.indexOf("</form>", page.indexOf(action)));
+    const form = formIn(page, publish);
     expect(form).toMatch(/<input type="checkbox" name="notify"[^>]*>/);
     expect(/<input type="checkbox" name="notify"[^>]*>/.exec(form)?.[0]).not.toContain("checked");
     // Ticked and refused comes back ticked.
     const ticked = await (
       await browser.post(`/console/incidents/${id}/report/publish`, { revision, notify: "on" })
     ).text();
-    const tickedForm = ticked.slice(ticked.indexOf(action), ticked.indexOf("</form>", ticked.indexOf(action)));
+    const tickedForm = formIn(ticked, publish);
     expect(/<input type="checkbox" name="notify"[^>]*>/.exec(tickedForm)?.[0]).toContain("checked");
     expect((await savedReport(id)).publishedAt).toBeNull();
   });
@@ -257,8 +245,7 @@ describe("the post-incident report in the console", () => {
 
   it("lets a viewer read but not write: no form, and a forced post is refused by the API (403), nothing written", async () => {
     const id = await resolvedIncident("Report viewer outage");
-    const token = await api("POST", "/tokens", { body: { name: "viewer", scopes: ["read"] } });
-    const viewer = await signedIn(token.body.token, "Vera Viewer");
+    const viewer = await signedInAs("viewer", "Vera Viewer");
     const page = await (await viewer.get(`/console/incidents/${id}/report`)).text();
     expect(page).toContain("Time to resolve");
     expect(page).not.toContain(`action="/console/incidents/${id}/report"`);
@@ -298,9 +285,7 @@ describe("the post-incident report in the console", () => {
 
   it("answers an unknown incident with a 404 page", async () => {
     const browser = await signedIn();
-    const response = await browser.get("/console/incidents/no-such-incident/report");
-    expect(response.status).toBe(404);
-    const page = await response.text();
+    const page = await browser.page("/console/incidents/no-such-incident/report", 404);
     expect(page).toContain("No such incident");
     expect(page).toContain('href="/console"');
   });

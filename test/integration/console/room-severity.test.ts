@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { defineConfig } from "../../../worker/config/define-config.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { signedIn } from "../../helpers/workers/console.ts";
+import { declaredThroughApi, newestAuditLine } from "../../helpers/workers/console-api.ts";
 import { pageObject } from "../../helpers/workers/worker.ts";
 
 /**
@@ -33,11 +34,7 @@ beforeAll(async () => {
 });
 
 async function declare(name: string, severity = "sev2") {
-  const declared = await api("POST", "/incidents", {
-    body: { name, message: "Looking.", severity, components: { api: "partial_outage" } },
-  });
-  expect(declared.status, JSON.stringify(declared.body)).toBe(201);
-  return declared.body.id as string;
+  return (await declaredThroughApi({ name, message: "Looking.", severity, components: { api: "partial_outage" } })).id;
 }
 
 /** The room's Resolve section, and whether its notify box is ticked. */
@@ -75,7 +72,7 @@ describe("the room's severity", { timeout: 60_000 }, () => {
     expect(saved.status).toBe(303);
     const read = await api("GET", `/incidents/${id}`);
     expect(read.body).toMatchObject({ severity: "sev1", impact: "critical" });
-    const [line] = (await api("GET", "/audit?limit=1")).body.data;
+    const line = await newestAuditLine();
     expect(line).toMatchObject({
       action: "incident.edit",
       target: id,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api } from "../../helpers/workers/api.ts";
-import { ConsoleBrowser, signedIn } from "../../helpers/workers/console.ts";
+import { ConsoleBrowser, signedIn, signedInAs } from "../../helpers/workers/console.ts";
 import { startPage } from "../../helpers/workers/worker.ts";
 
 beforeAll(startPage, 60_000);
@@ -33,8 +33,7 @@ describe("a console session's bounds", () => {
   });
 
   it("answers a role without the audit scope 403 on the audit page, whatever its filters say", async () => {
-    const token = await api("POST", "/tokens", { body: { name: "viewer for bounds", scopes: ["read"] } });
-    const browser = await signedIn(token.body.token, "Vera");
+    const browser = await signedInAs("viewer", "Vera");
     for (const path of ["/console/audit", "/console/audit?since=zzz", "/console/audit?action=%00"]) {
       const page = await browser.get(path);
       expect(page.status, path).toBe(403);

@@ -1,12 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ROLES } from "../../../worker/core/access/roles.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
+import { signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { auditFor } from "../../helpers/workers/console-api.ts";
 import { addSubscriber } from "../../helpers/workers/subscriber-rows.ts";
-
-async function auditFor(target: string) {
-  return (await api("GET", `/audit?target=${target}`)).body.data as { action: string; actor: { name: string } }[];
-}
 
 // The first page a file asks for wakes the page object and renders cold: seconds on a busy machine.
 describe("console subscribers", { timeout: 20_000 }, () => {
@@ -53,9 +49,7 @@ describe("console subscribers", { timeout: 20_000 }, () => {
   it("names the field of bad input: a search too short, no confirmation, no domain", async () => {
     const id = await addSubscriber("kept@acme.example", "confirmed", "csub");
     const browser = await signedIn();
-    const short = await browser.get("/console/subscribers?q=ab");
-    expect(short.status).toBe(400);
-    expect(await short.text()).toContain("<code>q</code>");
+    expect(await browser.page("/console/subscribers?q=ab", 400)).toContain("<code>q</code>");
     const unconfirmed = await browser.post(`/console/subscribers/${id}/remove`, {});
     expect(unconfirmed.status).toBe(400);
     expect(await unconfirmed.text()).toContain("<code>confirm</code>");
@@ -94,12 +88,9 @@ describe("console subscribers", { timeout: 20_000 }, () => {
 
   it("is not in a communicator's console, and the API refuses a forced removal", async () => {
     const id = await addSubscriber("private@acme.example", "confirmed", "csub");
-    const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });
-    const browser = await signedIn(token.body.token, "Grace Hopper");
+    const browser = await signedInAs("communicator", "Grace Hopper");
     expect(await (await browser.get("/console")).text()).not.toContain('href="/console/subscribers"');
-    const page = await browser.get("/console/subscribers?q=private");
-    expect(page.status).toBe(403);
-    expect(await page.text()).not.toContain("private@acme.example");
+    expect(await browser.page("/console/subscribers?q=private", 403)).not.toContain("private@acme.example");
     expect((await browser.post(`/console/subscribers/${id}/remove`, { confirm: "yes" })).status).toBe(403);
     expect((await browser.post("/console/subscribers/holds", { domain: "acme.example" })).status).toBe(403);
     expect((await api("GET", "/subscribers?q=private")).body.data).toHaveLength(1);

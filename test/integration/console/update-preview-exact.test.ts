@@ -2,16 +2,16 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { StatusPage } from "../../../durable-objects/status-page/status-page.ts";
-import { confirmSubscriber, subscribe } from "../../../durable-objects/status-page/subscribers.ts";
 import { defineConfig } from "../../../worker/config/define-config.ts";
 import { COMPONENT_STATUS_LABELS, type ComponentStatus } from "../../../worker/core/statuses.ts";
 import type { MailServerAddresses, ReceivedMail, ReceivedWebhook } from "../../helpers/target-addresses.ts";
 import { api } from "../../helpers/workers/api.ts";
 import { signedIn } from "../../helpers/workers/console.ts";
-import { pinFlagsForFile, withFlags } from "../../helpers/workers/flags.ts";
-import { kick } from "../../helpers/workers/kicks.ts";
-import { inspectMonitor, runGroup } from "../../helpers/workers/monitor-objects.ts";
+import { declaredThroughApi } from "../../helpers/workers/console-api.ts";
+import { pinFlagsForFile } from "../../helpers/workers/flags.ts";
+import { reconcileWithMonitorDown } from "../../helpers/workers/monitor-objects.ts";
 import { runPageAlarm } from "../../helpers/workers/outbox.ts";
+import { addConfirmedSubscriber } from "../../helpers/workers/subscriber-rows.ts";
 import { targetUrl } from "../../helpers/workers/targets.ts";
 import { pageObject } from "../../helpers/workers/worker.ts";
 
@@ -44,23 +44,9 @@ const config = defineConfig({
 });
 
 beforeAll(async () => {
-  await pageObject().reconcile(config);
-  await kick();
-  await withFlags({ probing: true }, async () => {
-    await kick();
-    await runGroup("api-check");
-  });
-  expect((await inspectMonitor("api-check")).memory?.state).toBe("down");
+  await reconcileWithMonitorDown(config, "api-check");
   // A subscriber and an endpoint that follow every component: each update reaches both.
-  await runInDurableObject(pageObject(), (_: StatusPage, state) =>
-    state.storage.transactionSync(() => {
-      const sql = state.storage.sql;
-      subscribe(sql, READER, null, Date.now());
-      const id = String(sql.exec<{ id: string }>(`SELECT id FROM subscribers WHERE address = ?`, READER).one().id);
-      confirmSubscriber(sql, id, Date.now());
-      sql.exec(`UPDATE outbox SET state = 'dropped' WHERE recipient = ? AND kind = 'confirm'`, id);
-    }),
-  );
+  await addConfirmedSubscriber(READER);
   expect((await api("POST", "/webhooks", { body: { url: HOOK } })).status).toBe(201);
 }, 30_000);
 
@@ -161,11 +147,11 @@ function expectSameStatuses(seen: ReturnType<typeof previewed>, statusOf: Map<st
 
 describe("the update preview is what the update posts", { timeout: 60_000 }, () => {
   it("resolving while a monitor still sees the component down: the monitor's status, not operational", async () => {
-    const declared = await api("POST", "/incidents", {
-      body: { name: "API down", message: "Looking.", components: { api: "major_outage" } },
+    const { id } = await declaredThroughApi({
+      name: "API down",
+      message: "Looking.",
+      components: { api: "major_outage" },
     });
-    expect(declared.status).toBe(201);
-    const id = declared.body.id as string;
     const { seen, update, realNow, statusOf } = await previewThenPost(id, {
       status: "resolved",
       message: "All well.",
@@ -186,10 +172,11 @@ describe("the update preview is what the update posts", { timeout: 60_000 }, () 
   });
 
   it("a component added in an update: listed in the page's order, as the posted update lists it", async () => {
-    const declared = await api("POST", "/incidents", {
-      body: { name: "DB slow", message: "Looking.", components: { db: "partial_outage" } },
+    const { id } = await declaredThroughApi({
+      name: "DB slow",
+      message: "Looking.",
+      components: { db: "partial_outage" },
     });
-    const id = declared.body.id as string;
     const { seen, update, realNow, statusOf } = await previewThenPost(id, {
       status: "identified",
       message: "Auth too.",
@@ -204,19 +191,21 @@ describe("the update preview is what the update posts", { timeout: 60_000 }, () 
   });
 
   it("resolving a component an internal incident still holds: it keeps its status, as the write keeps it", async () => {
-    const declared = await api("POST", "/incidents", {
-      body: { name: "CDN down", message: "Looking.", components: { cdn: "major_outage" } },
+    const { id } = await declaredThroughApi({
+      name: "CDN down",
+      message: "Looking.",
+      components: { cdn: "major_outage" },
     });
-    const id = declared.body.id as string;
-    const internal = await api("POST", "/incidents", {
-      body: { name: "CDN internal investigation", message: "Digging.", visibility: "internal" },
+    const internal = await declaredThroughApi({
+      name: "CDN internal investigation",
+      message: "Digging.",
+      visibility: "internal",
     });
-    expect(internal.status).toBe(201);
     // An internal incident holds components without moving them, as an automatic one does (componentIds).
     await runInDurableObject(pageObject(), (_: StatusPage, state) => {
       state.storage.sql.exec(
         `INSERT INTO incident_components (incident_id, component_id) VALUES (?, 'cdn')`,
-        internal.body.id as string,
+        internal.id,
       );
     });
     const { seen, update, realNow, statusOf } = await previewThenPost(id, {
@@ -228,6 +217,6 @@ describe("the update preview is what the update posts", { timeout: 60_000 }, () 
     expect(update.affectedComponents.map((c) => [c.code, c.newStatus])).toEqual([["cdn", "major_outage"]]);
     expect(seen.now).toBe(realNow);
     expectSameStatuses(seen, statusOf);
-    await api("POST", `/incidents/${internal.body.id}/updates`, { body: { status: "resolved", message: "Done." } });
+    await api("POST", `/incidents/${internal.id}/updates`, { body: { status: "resolved", message: "Done." } });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ROLES } from "../../../worker/core/access/roles.ts";
 import { api } from "../../helpers/workers/api.ts";
-import { signedIn } from "../../helpers/workers/console.ts";
+import { signedIn, signedInAs } from "../../helpers/workers/console.ts";
+import { auditFor } from "../../helpers/workers/console-api.ts";
 
 async function register(path: string) {
   const made = await api("POST", "/webhooks", {
@@ -9,10 +9,6 @@ async function register(path: string) {
   });
   expect(made.status).toBe(201);
   return made.body as { id: string; secret: string };
-}
-
-async function auditFor(target: string) {
-  return (await api("GET", `/audit?target=${target}`)).body.data as { action: string; actor: { name: string } }[];
 }
 
 // The first page a file asks for wakes the page object and renders cold: seconds on a busy machine.
@@ -65,8 +61,7 @@ describe("console webhooks", { timeout: 20_000 }, () => {
     const enable = `/console/webhooks/${hook.id}/enable`;
 
     // A communicator has no `subscribers` scope: no page, and a forced post is refused by the API.
-    const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });
-    const comms = await signedIn(token.body.token, "Grace Hopper");
+    const comms = await signedInAs("communicator", "Grace Hopper");
     const refused = await comms.post(enable, {});
     expect(refused.status).toBe(403);
     expect(await refused.text()).not.toContain("hooks.example.com");
@@ -94,9 +89,8 @@ describe("console webhooks", { timeout: 20_000 }, () => {
     const hook = await register("to-delete");
     const browser = await signedIn(undefined, "Ada Lovelace");
     await browser.get("/console/webhooks");
-    const confirm = await browser.get(`/console/webhooks/${hook.id}/delete`);
-    expect(confirm.status).toBe(200);
-    expect(await confirm.text()).toContain("Delete the webhook to https://hooks.example.com?");
+    const confirm = await browser.page(`/console/webhooks/${hook.id}/delete`);
+    expect(confirm).toContain("Delete the webhook to https://hooks.example.com?");
     expect((await browser.post(`/console/webhooks/${hook.id}/delete`, {})).status).toBe(303);
     expect((await api("GET", `/webhooks/${hook.id}`)).status).toBe(200);
     const done = await browser.post(`/console/webhooks/${hook.id}/delete`, { confirm: "yes" });
@@ -120,8 +114,7 @@ describe("console webhooks", { timeout: 20_000 }, () => {
 
   it("is not in a communicator's console, and the API refuses forced writes", async () => {
     const hook = await register("protected");
-    const token = await api("POST", "/tokens", { body: { name: "comms", scopes: [...ROLES.communicator] } });
-    const browser = await signedIn(token.body.token, "Grace Hopper");
+    const browser = await signedInAs("communicator", "Grace Hopper");
     expect(await (await browser.get("/console")).text()).not.toContain('href="/console/webhooks"');
     expect((await browser.get("/console/webhooks")).status).toBe(403);
     expect((await browser.post(`/console/webhooks/${hook.id}/rotate`, { overlapSeconds: "0" })).status).toBe(403);
