@@ -6,6 +6,7 @@ import type { ApiCall, ApiResult, ErrorBody, FieldProblem } from "../core/api/co
 import { OPERATIONS, type OperationId, type OperationSpec } from "../core/api/operations.ts";
 import { statusPageStub } from "../platform/stubs.ts";
 import type { ConsoleEnv } from "./console-env.ts";
+import type { Once } from "./once.ts";
 
 export type ApiOutcome<T> =
   | { ok: true; status: number; body: T; etag: string | undefined }
@@ -16,8 +17,8 @@ export interface OperationInput {
   query?: Record<string, string>;
   body?: unknown;
   ifMatch?: string | null;
-  /** The form's one-time key (once.ts): the same form posted twice writes once. */
-  once?: string | null;
+  /** The form's one-time key and what it said (once.ts): the same form posted twice writes once. */
+  once?: Once | null;
 }
 
 /**
@@ -48,7 +49,8 @@ export async function callOperation<T = unknown>(
     body = parsed.data;
   }
   // One key per operation: a form whose post makes two calls must not meet its own first one.
-  const idempotencyKey = spec.method === "post" && input.once ? `console:${operation}:${input.once}` : null;
+  const once = spec.method === "post" ? (input.once ?? null) : null;
+  const idempotencyKey = once ? `console:${operation}:${once.key}` : null;
   const params = input.params ?? {};
   const call: ApiCall = {
     operation,
@@ -59,9 +61,7 @@ export async function callOperation<T = unknown>(
     body,
     ifMatch: input.ifMatch ?? null,
     idempotencyKey,
-    requestHash: idempotencyKey
-      ? await sha256Hex(`${operation} ${JSON.stringify(params)}\n${JSON.stringify(body)}`)
-      : null,
+    requestHash: once ? await sha256Hex(`${operation} ${JSON.stringify(params)}\n${once.typed}`) : null,
   };
   // Reads made together travel together (read-batch.ts); a write goes at once, on its own.
   const result: ApiResult =

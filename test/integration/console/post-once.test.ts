@@ -108,6 +108,29 @@ describe("a console form that creates counts once", () => {
     expect(notes.body.data.map((n: { body: string }) => n.body)).toEqual(["Rolled back at 03:12."]);
   });
 
+  it("posts an update that changes a component once when the form is sent again after the first landed", async () => {
+    const browser = await signedIn();
+    const id = await declared(browser, `Lost answer ${run}`);
+    const room = `/console/incidents/${id}`;
+    const fields = {
+      _once: await onceKey(browser, room, `${room}/updates`),
+      action: "post",
+      status: "identified",
+      message: "The API is down.",
+      "component.api": "major_outage",
+      notify: "on",
+    };
+    const first = await browser.post(`${room}/updates`, fields);
+    expect(first.status).toBe(303);
+    // The answer never reached the phone; the form is sent again as it was. The API is now
+    // in major outage already, so the body the room builds from it no longer names it.
+    const again = await browser.post(`${room}/updates`, fields);
+    expect(again.status).toBe(303);
+    expect(again.headers.get("location")).toBe(first.headers.get("location"));
+    const read = await api("GET", `/incidents/${id}`);
+    expect(read.body.updates.map((u: { body: string }) => u.body)).toEqual(["The API is down.", "Some requests fail."]);
+  });
+
   it("schedules a maintenance and posts its update once each on a double click", async () => {
     const browser = await signedIn();
     const name = `Window ${run}`;

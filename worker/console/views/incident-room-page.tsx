@@ -40,6 +40,7 @@ export function IncidentRoomPage(props: RoomPageProps) {
           <dt>Status</dt>
           <dd>{INCIDENT_STATUS_LABELS[incident.status]}</dd>
           <dt>Severity</dt>
+          {/* By its name; the id alone if the page no longer declares it. */}
           <dd>
             {incident.severity
               ? (severityName(props.severities, incident.severity) ?? incident.severity)
@@ -94,7 +95,6 @@ export function IncidentRoomPage(props: RoomPageProps) {
   );
 }
 
-/** The incident's severity by its name; the id alone if the page no longer declares it. */
 function ResolveForm({ incident, csrf, resolve, problem }: RoomPageProps) {
   const values = resolve ?? { message: "This incident has been resolved.", notify: true };
   return (
