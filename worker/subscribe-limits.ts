@@ -1,6 +1,7 @@
 import { proxyDurable } from "itty-durable/proxy-durable.js";
 import type { Allowance } from "../durable-objects/rate-limiter/rate-limiter.ts";
 import { sha256Hex } from "./core/access/sha256.ts";
+import { clientKey } from "./core/client-key.ts";
 
 /** Per client address: a person subscribes a handful of times, a script thousands. */
 const PER_CLIENT = { limit: 10, windowMs: 3_600_000 };
@@ -15,7 +16,7 @@ export async function allowSubscribe(env: Env, client: string, address: string):
   const limiters = proxyDurable(env.RATE_LIMITER, { name: "RATE_LIMITER", parse: true });
   const now = Date.now();
   const byClient = (await limiters
-    .get(`client:${client}`)
+    .get(`client:${clientKey(client)}`)
     .take(PER_CLIENT.limit, PER_CLIENT.windowMs, now)) as Allowance;
   if (!byClient.allowed) return byClient;
   const key = `address:${await sha256Hex(address.toLowerCase())}`;

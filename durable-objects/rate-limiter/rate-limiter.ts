@@ -24,18 +24,22 @@ export class RateLimiter extends createDurable({ autoPersist: true }) {
   }
 
   take(limit: number, windowMs: number, now: number): Allowance {
-    const allowance = this.check(limit, windowMs, now);
-    if (allowance.allowed) this.hits.push(now);
-    return allowance;
-  }
-
-  /** Whether one more hit would be allowed, without counting one: for limits on failures only. */
-  check(limit: number, windowMs: number, now: number): Allowance {
     this.hits = this.hits.filter((at) => at > now - windowMs);
     if (this.hits.length >= limit) {
       const oldest = this.hits[0] ?? now;
       return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
     }
+    this.hits.push(now);
     return { allowed: true, retryAfterSeconds: 0 };
+  }
+
+  /**
+   * Takes back a hit `take` counted at `at`: for limits on failures, where
+   * every try is counted before it is known to fail (so tries sent together
+   * cannot all pass) and one that worked is then given back.
+   */
+  giveBack(at: number): void {
+    const index = this.hits.lastIndexOf(at);
+    if (index >= 0) this.hits.splice(index, 1);
   }
 }

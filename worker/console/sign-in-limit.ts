@@ -1,24 +1,33 @@
 import { proxyDurable } from "itty-durable/proxy-durable.js";
 import type { Allowance } from "../../durable-objects/rate-limiter/rate-limiter.ts";
+import { clientKey } from "../core/client-key.ts";
 
 /**
- * Failed token sign-ins a client address may make in a quarter of an hour.
- * API tokens are long and random, but ADMIN_TOKEN is whatever the operator
- * set, and each guess is a request to the page's object. Only failures count,
- * so a team signing in from one office address is never held back.
+ * Failed token sign-ins a client may make in a quarter of an hour. Minted
+ * tokens are long and random, but ADMIN_TOKEN is whatever the operator set,
+ * and each guess is a request to the page's object. Every try is counted
+ * before the token is looked at, so tries sent together cannot all slip
+ * through; one that works is given back, so only failures hold a client back
+ * (failures from anyone sharing its address, an office's NAT say, included).
  */
 const FAILURES = { limit: 10, windowMs: 15 * 60_000 };
 
-function limiterFor(env: Env, client: string) {
-  return proxyDurable(env.RATE_LIMITER, { name: "RATE_LIMITER", parse: true }).get(`sign-in:${client}`);
+export interface SignInTry {
+  allowance: Allowance;
+  /** Gives the try back: it worked. */
+  succeeded(): Promise<void>;
 }
 
-/** Whether this client may try to sign in now. */
-export async function signInAllowed(env: Env, client: string): Promise<Allowance> {
-  return (await limiterFor(env, client).check(FAILURES.limit, FAILURES.windowMs, Date.now())) as Allowance;
-}
-
-/** Counts a sign-in that failed against this client. */
-export async function countFailedSignIn(env: Env, client: string): Promise<void> {
-  await limiterFor(env, client).take(FAILURES.limit, FAILURES.windowMs, Date.now());
+export async function trySignIn(env: Env, address: string): Promise<SignInTry> {
+  const limiter = proxyDurable(env.RATE_LIMITER, { name: "RATE_LIMITER", parse: true }).get(
+    `sign-in:${clientKey(address)}`,
+  );
+  const at = Date.now();
+  const allowance = (await limiter.take(FAILURES.limit, FAILURES.windowMs, at)) as Allowance;
+  return {
+    allowance,
+    async succeeded() {
+      await limiter.giveBack(at);
+    },
+  };
 }

@@ -15,7 +15,7 @@ import {
   sessionSecretOf,
   setSessionCookie,
 } from "../session-cookie.ts";
-import { countFailedSignIn, signInAllowed } from "../sign-in-limit.ts";
+import { trySignIn } from "../sign-in-limit.ts";
 import { safeNext } from "../viewer.ts";
 import { SignInPage } from "../views/sign-in-page.tsx";
 
@@ -56,11 +56,11 @@ export function signInRoutes(site: Site) {
       );
     if (!person) return again("Say who you are: the audit log names you with it.", 400);
     if (!TOKEN.test(token)) return again("Paste an API token (visible characters, no spaces).", 400);
-    const client = c.req.header("cf-connecting-ip") ?? "local";
-    const allowance = await signInAllowed(c.env, client);
-    if (!allowance.allowed) {
-      c.header("retry-after", String(allowance.retryAfterSeconds));
-      const minutes = Math.ceil(allowance.retryAfterSeconds / 60);
+    const attempt = await trySignIn(c.env, c.req.header("cf-connecting-ip") ?? "local");
+    if (!attempt.allowance.allowed) {
+      const wait = attempt.allowance.retryAfterSeconds;
+      c.header("retry-after", String(wait));
+      const minutes = Math.ceil(wait / 60);
       return again(
         `Too many failed sign-ins from your address. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
         429,
@@ -74,10 +74,8 @@ export function signInRoutes(site: Site) {
       person,
       expiresAt,
     });
-    if (!isViewer(signedIn)) {
-      await countFailedSignIn(c.env, client);
-      return again("That token is not valid: unknown, revoked or mistyped.", 401);
-    }
+    if (!isViewer(signedIn)) return again("That token is not valid: unknown, revoked or mistyped.", 401);
+    await attempt.succeeded();
     // The session this browser had (another person or token) ends: nobody can see it any more.
     const previous = sessionSecretOf(c);
     if (previous) await statusPageStub(c.env).signOut(await sha256Hex(previous));
