@@ -11,8 +11,11 @@ export type TargetAddresses = {
   untrustedTls: string | null;
   /** A TCP server on 127.0.0.1 that accepts connections. */
   tcp: { hostname: string; port: number };
-  /** A port on 127.0.0.1 that nothing listens on, so connecting is refused. */
-  refused: { hostname: string; port: number };
+  /**
+   * A port on 127.0.0.1 that nothing listens on, so connecting is refused: below
+   * `ephemeralFloor`, the first port the kernel hands to listen(0) and outgoing connections.
+   */
+  refused: { hostname: string; port: number; ephemeralFloor: number };
 };
 
 /** The key under which the global setup provides the addresses to vitest projects. */

@@ -161,14 +161,15 @@ export async function startTargets(): Promise<RunningTargets> {
   const httpPort = await listen(http.server);
   const tcpPort = await listen(tcp.server);
   const httpsPort = https && (await listen(https.server));
-  const refusedPort = await closedPort();
+  const floor = ephemeralFloor();
+  const refusedPort = await closedPort(floor);
 
   return {
     addresses: {
       http: `http://${HOST}:${httpPort}`,
       untrustedTls: httpsPort ? `https://${HOST}:${httpsPort}` : null,
       tcp: { hostname: HOST, port: tcpPort },
-      refused: { hostname: HOST, port: refusedPort },
+      refused: { hostname: HOST, port: refusedPort, ephemeralFloor: floor },
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
@@ -304,8 +305,7 @@ function listen(server: Server | TcpServer): Promise<number> {
  * listener (or a loopback connection's own source port) in a half-hour suite, and
  * "refused" then connects. Checked free here; no test binds a fixed port this low.
  */
-async function closedPort(): Promise<number> {
-  const floor = ephemeralFloor();
+async function closedPort(floor: number): Promise<number> {
   for (let port = floor - 1; port > floor - 100; port--) {
     if (await refuses(port)) return port;
   }
