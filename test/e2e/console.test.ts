@@ -17,6 +17,7 @@ import { type RunningLookout, startLookout } from "../helpers/node/lookout-proce
 let lookout: RunningLookout;
 let browser: Browser;
 let token: string;
+let session: BrowserContextOptions["storageState"];
 
 const PERSON = "Ada Lovelace";
 const PHONE: BrowserContextOptions = {
@@ -109,6 +110,12 @@ beforeAll(async () => {
   browser = await launchBrowser();
   lookout = await startLookout();
   token = adminTokenFrom(lookout.output());
+  // Signed in once through the form: each signed-in page's context starts with that session's
+  // cookies, as a browser that signed in earlier does (the sign-in tests sign in themselves).
+  const context = await browser.newContext();
+  await signIn(await context.newPage(), lookout.baseUrl, token, PERSON);
+  session = await context.storageState();
+  await context.close();
 });
 
 afterAll(async () => {
@@ -118,13 +125,7 @@ afterAll(async () => {
 
 /** A fresh browser context on a console page (signed in unless the page says otherwise), watched for problems. */
 async function openConsole(entry: ConsolePage, options: BrowserContextOptions = {}) {
-  const context = await browser.newContext(options);
-  if (!entry.signedOut) {
-    // In a page of its own: leaving it mid-load (its icon still loading) is no problem of the page tested.
-    const signingIn = await context.newPage();
-    await signIn(signingIn, lookout.baseUrl, token, PERSON);
-    await signingIn.close();
-  }
+  const context = await browser.newContext(entry.signedOut ? options : { ...options, storageState: session });
   const page = await context.newPage();
   const problems = await watchProblems(page);
   const path = typeof entry.path === "string" ? entry.path : await entry.path(api);
