@@ -72,14 +72,14 @@ export function accessEmailOf(actor: Actor): string | null {
   return actor.id.startsWith(ACCESS_ID) ? actor.id.slice(ACCESS_ID.length) : null;
 }
 
+/** Live Access sessions one person may hold at once. */
+const LIVE_ACCESS_SESSIONS = 5;
+
 /**
  * Opens a session for a person Cloudflare Access vouched for (the edge
  * checked their JWT), when the people mapping gives them a role: the
  * actor, or null when nobody mapped their email.
  */
-/** Live Access sessions one person may hold at once. */
-const LIVE_ACCESS_SESSIONS = 5;
-
 export function openAccessSession(
   sql: SqlStorage,
   session: { hash: string; email: string; expiresAt: number },
